@@ -1,0 +1,67 @@
+// Turns one HTTP request into one response through the route table: 404/405, bearer
+// authentication and token scope, body media type and schema, the handler, and the
+// metrics. No sockets here: server.cpp adapts Poco's request to this, and tests call it
+// directly.
+#pragma once
+
+#include "lims/api/metrics.hpp"
+#include "lims/api/router.hpp"
+
+#include <optional>
+#include <string>
+
+namespace lims::api {
+
+// What checking a bearer token gives: the caller, or why the token is refused.
+struct Authentication {
+    std::optional<Principal> principal;
+    std::string failure;  // "the token has expired", ...
+};
+
+// Implemented by the token service (auth_service.hpp); the dispatcher only asks it.
+class Authenticator {
+public:
+    virtual ~Authenticator() = default;
+    virtual Authentication authenticate(const std::string& bearerToken) = 0;
+};
+
+// Hooks around a handler for POSTs carrying Idempotency-Key (idempotency.hpp).
+class RequestReplay {
+public:
+    virtual ~RequestReplay() = default;
+    // Returns the stored response of an earlier identical request, a problem when the key
+    // is misused, or nullopt when the handler should run; `commit` is then called with the
+    // handler's response.
+    virtual std::optional<Response> begin(const Request& request, const std::string& key) = 0;
+    virtual void commit(const Request& request, const std::string& key, const Response& response) = 0;
+    virtual void abandon(const Request& request, const std::string& key) = 0;
+};
+
+class Dispatcher {
+public:
+    Dispatcher(const Router& router, Metrics& metrics, Authenticator* authenticator,
+               RequestReplay* replay = nullptr);
+
+    // `request` carries method, path (raw, undecoded), query, lower-case headers, body
+    // and client address; params, json and principal are filled in here.
+    Response dispatch(Request request);
+
+    // The same for a request whose body was refused before it was read (too large).
+    Response refuse(const std::string& method, const std::string& path, const Problem& problem,
+                    std::chrono::steady_clock::time_point started);
+
+    const Router& router() const { return router_; }
+
+private:
+    Response route(Request& request, std::size_t& routeIndex);
+
+    const Router& router_;
+    Metrics& metrics_;
+    Authenticator* authenticator_;
+    RequestReplay* replay_;
+};
+
+// "Bearer abc" → "abc"; nullopt for any other scheme or an empty token.
+std::optional<std::string> bearerToken(const std::string& authorizationHeader);
+
+}  // namespace lims::api

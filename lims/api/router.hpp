@@ -1,0 +1,96 @@
+// The route table of the HTTP API: one row per (method, path pattern) with its operation
+// id, summary, who may call it and the schema of its body. The server dispatches through
+// it, openapi.cpp publishes it, and the metrics label requests by its rows.
+#pragma once
+
+#include "lims/api/body_schema.hpp"
+#include "lims/api/response.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lims::api {
+
+// Who may call a route. User tokens never reach ingest routes and ingest tokens never
+// reach user routes: a gateway's token stolen from a laboratory PC cannot read samples.
+enum class AuthRequirement { Public, User, Ingest };
+
+enum class TokenScope { User, Ingest };
+
+// The authenticated caller, as the token store found it.
+struct Principal {
+    std::int64_t userId = 0;
+    std::string username;
+    std::string displayName;
+    std::int64_t organisationId = 0;
+    std::vector<std::string> roles;
+    TokenScope scope = TokenScope::User;
+    std::string tokenHash;  // SHA-256 of the bearer token, to revoke "this" token
+
+    bool hasRole(std::string_view role) const;
+};
+
+struct Request {
+    std::string method;
+    std::string path;
+    std::map<std::string, std::string> params;  // from {name} segments, percent-decoded
+    std::map<std::string, std::string> query;   // first value of each query parameter
+    std::map<std::string, std::string> headers; // names lower-cased
+    std::string body;                           // raw, as received
+    Poco::JSON::Object::Ptr json;               // checked against the route's schema
+    std::optional<Principal> principal;
+    std::string clientAddress;
+
+    std::string header(const std::string& lowerCaseName) const;
+};
+
+using Handler = std::function<Response(const Request&)>;
+
+struct Route {
+    std::string method;
+    std::string pattern;  // "/api/v1/samples/{number}"
+    std::string operationId;
+    std::string summary;
+    AuthRequirement auth = AuthRequirement::User;
+    std::optional<ObjectSchema> body;  // none: the route takes no body
+    Handler handler;
+    int successStatus = 200;  // documented in OpenAPI
+};
+
+// What matching a method and a path gives: a route with its parameters; or no route for
+// the path (404); or routes for the path but not this method (405 with `allowed`).
+struct RouteMatch {
+    const Route* route = nullptr;
+    std::size_t index = 0;
+    std::map<std::string, std::string> params;
+    std::vector<std::string> allowed;
+};
+
+class Router {
+public:
+    // Adds a row; a duplicate (method, pattern) or a malformed pattern is a programming
+    // error and throws std::logic_error at start-up.
+    Router& add(Route route);
+
+    RouteMatch match(const std::string& method, const std::string& path) const;
+
+    const std::vector<Route>& routes() const { return routes_; }
+
+private:
+    struct Segment {
+        std::string literal;
+        std::string param;  // non-empty: matches any one segment
+    };
+    std::vector<Route> routes_;
+    std::vector<std::vector<Segment>> compiled_;
+};
+
+// Splits "/a/b/" into {"a","b"}; percent-decodes each segment. Nullopt when a segment is
+// not decodable (bad escape or not UTF-8), which the server answers with 404.
+std::optional<std::vector<std::string>> splitPath(const std::string& path);
+
+}  // namespace lims::api

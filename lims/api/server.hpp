@@ -1,0 +1,49 @@
+// The HTTP(S) listener of `lims serve`: a Poco::Net::HTTPServer with its own thread pool,
+// keep-alive, socket timeouts and a request body limit, handing every request to the
+// Dispatcher. The app builds one from its configuration; tests start one on port 0.
+#pragma once
+
+#include "lims/api/dispatcher.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace lims::api {
+
+struct ServerConfig {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;  // 0: any free port (tests)
+    int maxThreads = 16;
+    int maxQueued = 256;
+    bool keepAlive = true;
+    std::chrono::seconds keepAliveTimeout{15};
+    int maxKeepAliveRequests = 1000;
+    std::chrono::seconds ioTimeout{30};  // per read or write on a connection
+    // The largest registration (a sample with its samplers, seals and codes) is a few KiB;
+    // ingest batches of observations are the biggest bodies.
+    std::size_t maxBodyBytes = 1024 * 1024;
+    std::string tlsCertificateFile;  // both set: HTTPS
+    std::string tlsPrivateKeyFile;
+};
+
+class Server {
+public:
+    Server(ServerConfig config, Dispatcher& dispatcher);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    void start();
+    void stop();  // waits for requests in progress to finish
+    std::uint16_t port() const;
+    bool secure() const;
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+}  // namespace lims::api
