@@ -1,0 +1,127 @@
+#include "lims/api/auth_service.hpp"
+
+#include "lims/api/bearer_token.hpp"
+
+#include <Poco/Logger.h>
+
+namespace lims::api {
+
+namespace {
+Poco::Logger& logger() { return Poco::Logger::get("lims.api.auth"); }
+
+Problem storeProblem(const domain::Error& e) {
+    logger().error("credential store: %s: %s", e.code, e.message);
+    return problems::serviceUnavailable("The account store cannot be reached; try again shortly.");
+}
+}  // namespace
+
+AuthService::AuthService(CredentialStore& store, AuthSettings settings, std::function<Clock::time_point()> clock)
+    : store_(store), settings_(settings), clock_(std::move(clock)), throttle_(settings.throttle) {
+    auto dummy = hashPassword("not a password of anyone", settings_.argon2);
+    dummyHash_ = dummy ? *dummy : std::string();
+}
+
+Outcome<IssuedToken> AuthService::login(const std::string& username, const std::string& password) {
+    const auto now = clock_();
+    const auto before = throttle_.check(username, now);
+    if (before.verdict == LoginThrottle::Verdict::Locked) return problems::accountLocked(before.retryAfter.count());
+    if (before.verdict == LoginThrottle::Verdict::TooSoon) return problems::loginThrottled(before.retryAfter.count());
+
+    auto found = store_.findUserByUsername(username);
+    if (!found) return storeProblem(found.error());
+    const std::optional<UserAccount>& account = *found;
+    bool good = false;
+    if (account && account->active) {
+        good = verifyPassword(password, account->passwordHash);
+    } else if (!dummyHash_.empty()) {
+        (void)verifyPassword(password, dummyHash_);  // same cost as a real check
+    }
+    if (!good) {
+        const auto after = throttle_.recordFailure(username, now);
+        logger().notice("failed login for '%s'", username);
+        if (after.verdict == LoginThrottle::Verdict::Locked) return problems::accountLocked(after.retryAfter.count());
+        if (after.verdict == LoginThrottle::Verdict::TooSoon) return problems::loginThrottled(after.retryAfter.count());
+        return problems::invalidCredentials();
+    }
+    throttle_.recordSuccess(username);
+    return issue(*account, TokenScope::User, settings_.userTokenLifetime);
+}
+
+Outcome<IssuedToken> AuthService::issue(const UserAccount& user, TokenScope scope, std::chrono::seconds lifetime) {
+    const auto now = clock_();
+    IssuedToken issued{generateBearerToken(), now + lifetime, user};
+    issued.user.passwordHash.clear();
+    StoredToken record{hashBearerToken(issued.token), user.id, scope, now, issued.expiresAt, std::nullopt};
+    if (auto saved = store_.saveToken(record); !saved) return storeProblem(saved.error());
+    return issued;
+}
+
+Authentication AuthService::authenticate(const std::string& bearerToken) {
+    const std::string hash = hashBearerToken(bearerToken);
+    auto found = store_.findToken(hash);
+    if (!found) {
+        storeProblem(found.error());
+        return {std::nullopt, "The token cannot be checked right now; try again shortly."};
+    }
+    if (!*found) return {std::nullopt, "The token is not recognised; log in again."};
+    const StoredToken& token = **found;
+    if (token.revokedAt) return {std::nullopt, "The token was revoked; log in again."};
+    if (clock_() >= token.expiresAt) return {std::nullopt, "The token has expired; log in again."};
+    auto user = store_.findUserById(token.userId);
+    if (!user) {
+        storeProblem(user.error());
+        return {std::nullopt, "The token cannot be checked right now; try again shortly."};
+    }
+    if (!*user || !(*user)->active) return {std::nullopt, "The account of this token is disabled."};
+    const UserAccount& u = **user;
+    Principal p;
+    p.userId = u.id;
+    p.username = u.username;
+    p.displayName = u.displayName;
+    p.organisationId = u.organisationId;
+    p.roles = u.roles;
+    p.scope = token.scope;
+    p.tokenHash = hash;
+    return {std::move(p), ""};
+}
+
+Outcome<bool> AuthService::logout(const Principal& caller) {
+    auto revoked = store_.revokeToken(caller.tokenHash, clock_());
+    if (!revoked) return storeProblem(revoked.error());
+    return *revoked;
+}
+
+Outcome<int> AuthService::revokeUserTokens(std::int64_t userId) {
+    auto user = store_.findUserById(userId);
+    if (!user) return storeProblem(user.error());
+    if (!*user) return problems::notFound("There is no user with id " + std::to_string(userId) + ".");
+    auto revoked = store_.revokeUserTokens(userId, clock_());
+    if (!revoked) return storeProblem(revoked.error());
+    return *revoked;
+}
+
+Outcome<IssuedToken> AuthService::issueServiceToken(std::int64_t userId) {
+    auto user = store_.findUserById(userId);
+    if (!user) return storeProblem(user.error());
+    if (!*user || !(*user)->active) return problems::notFound("There is no active user with id " + std::to_string(userId) + ".");
+    return issue(**user, TokenScope::Ingest, settings_.serviceTokenLifetime);
+}
+
+domain::Result<std::int64_t> AuthService::createUser(NewUserAccount user, const std::string& password) {
+    if (auto policy = checkPasswordPolicy(password); !policy) return policy.error();
+    auto hash = hashPassword(password, settings_.argon2);
+    if (!hash) return hash.error();
+    user.passwordHash = std::move(*hash);
+    return store_.createUser(user);
+}
+
+Outcome<UserAccount> AuthService::user(std::int64_t id) {
+    auto found = store_.findUserById(id);
+    if (!found) return storeProblem(found.error());
+    if (!*found) return problems::notFound("There is no user with id " + std::to_string(id) + ".");
+    UserAccount u = **found;
+    u.passwordHash.clear();
+    return u;
+}
+
+}  // namespace lims::api

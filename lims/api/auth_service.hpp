@@ -1,0 +1,70 @@
+// Logins, bearer tokens and their revocation. The dispatcher asks it to authenticate
+// every non-public request; the auth routes (auth_routes.cpp) call login, logout and
+// revocation; `lims user add` calls createUser.
+#pragma once
+
+#include "lims/api/credential_store.hpp"
+#include "lims/api/dispatcher.hpp"
+#include "lims/api/login_throttle.hpp"
+#include "lims/api/outcome.hpp"
+#include "lims/api/password_hash.hpp"
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace lims::api {
+
+struct AuthSettings {
+    // One working shift: a sampler logs in at the start of a field day.
+    std::chrono::seconds userTokenLifetime{8 * 3600};
+    // Gateways and instruments run unattended; an administrator rotates their tokens.
+    std::chrono::seconds serviceTokenLifetime{365 * 24 * 3600};
+    LoginThrottlePolicy throttle;
+    Argon2Parameters argon2;
+};
+
+struct IssuedToken {
+    std::string token;  // shown once, never stored
+    std::chrono::system_clock::time_point expiresAt;
+    UserAccount user;
+};
+
+class AuthService : public Authenticator {
+public:
+    using Clock = std::chrono::system_clock;
+
+    AuthService(CredentialStore& store, AuthSettings settings = {},
+                std::function<Clock::time_point()> clock = [] { return Clock::now(); });
+
+    // 401 wrong username or password (same answer for both), 429 too soon after failures,
+    // 423 locked; both of the last carry Retry-After.
+    Outcome<IssuedToken> login(const std::string& username, const std::string& password);
+
+    Authentication authenticate(const std::string& bearerToken) override;
+
+    Outcome<bool> logout(const Principal& caller);
+    Outcome<int> revokeUserTokens(std::int64_t userId);
+    // An ingest-scoped token for a service account (a gateway, an instrument PC).
+    Outcome<IssuedToken> issueServiceToken(std::int64_t userId);
+
+    // For `lims user add`: checks the password policy, hashes, stores.
+    domain::Result<std::int64_t> createUser(NewUserAccount user, const std::string& password);
+
+    Outcome<UserAccount> user(std::int64_t id);
+
+private:
+    Outcome<IssuedToken> issue(const UserAccount& user, TokenScope scope, std::chrono::seconds lifetime);
+
+    CredentialStore& store_;
+    AuthSettings settings_;
+    std::function<Clock::time_point()> clock_;
+    LoginThrottle throttle_;
+    std::string dummyHash_;  // verified against for unknown users, so timing does not tell
+};
+
+// Roles as stored in user_roles; the domain's role table decides what each may do.
+inline constexpr const char* kAdministratorRole = "administrator";
+
+}  // namespace lims::api

@@ -1,0 +1,38 @@
+#include "lims/api/bearer_token.hpp"
+
+#include <Poco/Base64Encoder.h>
+#include <Poco/DigestEngine.h>
+#include <Poco/RandomStream.h>
+#include <Poco/SHA2Engine.h>
+
+#include <array>
+#include <sstream>
+#include <stdexcept>
+
+namespace lims::api {
+
+std::string generateBearerToken() {
+    std::array<char, kTokenRandomBytes> bytes{};
+    Poco::RandomInputStream random;
+    random.read(bytes.data(), bytes.size());
+    if (random.gcount() != static_cast<std::streamsize>(bytes.size())) {
+        // Without randomness no token may be issued at all.
+        throw std::runtime_error("the random source returned too few bytes for a token");
+    }
+    std::ostringstream out;
+    {
+        Poco::Base64Encoder encoder(out, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
+        encoder.rdbuf()->setLineLength(0);
+        encoder.write(bytes.data(), bytes.size());
+        encoder.close();
+    }
+    return "lims_" + out.str();
+}
+
+std::string hashBearerToken(const std::string& token) {
+    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    sha.update(token);
+    return Poco::DigestEngine::digestToHex(sha.digest());
+}
+
+}  // namespace lims::api

@@ -1,0 +1,63 @@
+// The narrow seam between authentication and persistence: user accounts and bearer-token
+// records. The auth service and `lims user add` use it; store_credentials.cpp implements
+// it over the store's users, user_roles and auth_tokens tables, and tests use an
+// in-memory one.
+#pragma once
+
+#include "lims/api/router.hpp"
+#include "lims/domain/result.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lims::api {
+
+struct UserAccount {
+    std::int64_t id = 0;
+    std::string username;
+    std::string displayName;
+    std::int64_t organisationId = 0;
+    std::string organisationCode;
+    std::vector<std::string> roles;
+    std::string passwordHash;  // Argon2id encoded
+    bool active = true;
+};
+
+struct NewUserAccount {
+    std::string username;
+    std::string displayName;
+    std::string organisationCode;
+    std::vector<std::string> roles;
+    std::string passwordHash;
+};
+
+struct StoredToken {
+    std::string tokenHash;  // SHA-256 hex, never the token itself
+    std::int64_t userId = 0;
+    TokenScope scope = TokenScope::User;
+    std::chrono::system_clock::time_point issuedAt;
+    std::chrono::system_clock::time_point expiresAt;
+    std::optional<std::chrono::system_clock::time_point> revokedAt;
+};
+
+class CredentialStore {
+public:
+    virtual ~CredentialStore() = default;
+
+    // Not found is an empty optional; an error means the store could not answer.
+    virtual domain::Result<std::optional<UserAccount>> findUserByUsername(const std::string& username) = 0;
+    virtual domain::Result<std::optional<UserAccount>> findUserById(std::int64_t id) = 0;
+    // Errors: "user.username_taken", "user.organisation_unknown".
+    virtual domain::Result<std::int64_t> createUser(const NewUserAccount& user) = 0;
+
+    virtual domain::Result<void> saveToken(const StoredToken& token) = 0;
+    virtual domain::Result<std::optional<StoredToken>> findToken(const std::string& tokenHash) = 0;
+    // Revoking a token that is already revoked or unknown is not an error (returns false).
+    virtual domain::Result<bool> revokeToken(const std::string& tokenHash, std::chrono::system_clock::time_point at) = 0;
+    virtual domain::Result<int> revokeUserTokens(std::int64_t userId, std::chrono::system_clock::time_point at) = 0;
+};
+
+}  // namespace lims::api

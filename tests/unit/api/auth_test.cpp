@@ -1,0 +1,221 @@
+#include "lims/api/auth_routes.hpp"
+#include "lims/api/auth_service.hpp"
+#include "lims/api/bearer_token.hpp"
+#include "lims/api/server.hpp"
+#include "support/http_client.hpp"
+#include "support/memory_credentials.hpp"
+
+#include <Poco/JSON/Array.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+using namespace lims::api;
+using lims::api::testing::call;
+using lims::api::testing::MemoryCredentials;
+using namespace std::chrono_literals;
+
+namespace {
+
+AuthSettings fastSettings() {
+    AuthSettings s;
+    s.argon2 = {1024, 1, 1};
+    return s;
+}
+
+class AuthTest : public ::testing::Test {
+protected:
+    AuthTest()
+        : auth(store, fastSettings(), [this] { return now.load(); }) {}
+    void SetUp() override {
+        ASSERT_TRUE(auth.createUser({"admin", "系统管理员", "SH-LAB", {"administrator"}, ""}, "admin-password-1"));
+        ASSERT_TRUE(auth.createUser({"zhang.san", "张三", "SH-PD-01", {"sampler"}, ""}, "sampler-password-1"));
+        ASSERT_TRUE(auth.createUser({"gateway-1", "Gateway 1", "SH-LAB", {"instrument_gateway"}, ""}, "gateway-password-1"));
+    }
+    MemoryCredentials store;
+    std::atomic<AuthService::Clock::time_point> now{AuthService::Clock::time_point{} + 480000h};
+    AuthService auth;
+};
+
+}  // namespace
+
+TEST_F(AuthTest, LoginIssuesATokenStoredOnlyAsItsHash) {
+    auto issued = auth.login("zhang.san", "sampler-password-1");
+    ASSERT_TRUE(issued) << issued.problem().detail;
+    EXPECT_EQ(issued->user.username, "zhang.san");
+    EXPECT_TRUE(issued->user.passwordHash.empty());
+    EXPECT_EQ(issued->expiresAt, now.load() + 8h);
+    ASSERT_EQ(store.tokens.size(), 1u);
+    EXPECT_EQ(store.tokens.begin()->first, hashBearerToken(issued->token));
+    EXPECT_EQ(store.tokens.count(issued->token), 0u);
+    auto who = auth.authenticate(issued->token);
+    ASSERT_TRUE(who.principal);
+    EXPECT_EQ(who.principal->username, "zhang.san");
+    EXPECT_EQ(who.principal->organisationId, 11);
+    EXPECT_TRUE(who.principal->hasRole("sampler"));
+}
+
+TEST_F(AuthTest, WrongPasswordAndUnknownUserGetTheSameAnswer) {
+    auto wrong = auth.login("zhang.san", "not-the-password");
+    auto unknown = auth.login("nobody", "not-the-password");
+    ASSERT_FALSE(wrong);
+    ASSERT_FALSE(unknown);
+    EXPECT_EQ(wrong.problem().status, 401);
+    EXPECT_EQ(wrong.problem().toJson(), unknown.problem().toJson());
+}
+
+TEST_F(AuthTest, RepeatedFailuresSlowDownThenLockAndSaySo) {
+    for (int i = 0; i < 4; ++i) EXPECT_EQ(auth.login("zhang.san", "guess").problem().status, 401);
+    auto slowed = auth.login("zhang.san", "guess");
+    EXPECT_EQ(slowed.problem().status, 429);
+    EXPECT_EQ(slowed.problem().headers.at(0), (std::pair<std::string, std::string>{"Retry-After", "2"}));
+    // Even the right password waits out the delay.
+    EXPECT_EQ(auth.login("zhang.san", "sampler-password-1").problem().status, 429);
+    for (int i = 0; i < 5; ++i) {
+        now = now.load() + 61s;
+        (void)auth.login("zhang.san", "guess");
+    }
+    now = now.load() + 61s;
+    auto locked = auth.login("zhang.san", "sampler-password-1");
+    ASSERT_FALSE(locked);
+    EXPECT_EQ(locked.problem().status, 423);
+    EXPECT_EQ(locked.problem().type, problem_type::kAccountLocked);
+    now = now.load() + 16min;
+    EXPECT_TRUE(auth.login("zhang.san", "sampler-password-1"));
+}
+
+TEST_F(AuthTest, TokensExpire) {
+    auto issued = auth.login("zhang.san", "sampler-password-1");
+    ASSERT_TRUE(issued);
+    now = now.load() + 8h - 1s;
+    EXPECT_TRUE(auth.authenticate(issued->token).principal);
+    now = now.load() + 1s;
+    auto expired = auth.authenticate(issued->token);
+    EXPECT_FALSE(expired.principal);
+    EXPECT_NE(expired.failure.find("expired"), std::string::npos);
+}
+
+TEST_F(AuthTest, LogoutRevokesOnlyThisTokenAndAdminRevokesAll) {
+    auto a = auth.login("zhang.san", "sampler-password-1");
+    auto b = auth.login("zhang.san", "sampler-password-1");
+    ASSERT_TRUE(a && b);
+    auto who = auth.authenticate(a->token);
+    ASSERT_TRUE(auth.logout(*who.principal));
+    EXPECT_NE(auth.authenticate(a->token).failure.find("revoked"), std::string::npos);
+    EXPECT_TRUE(auth.authenticate(b->token).principal);
+    auto n = auth.revokeUserTokens(2);
+    ASSERT_TRUE(n);
+    EXPECT_EQ(*n, 1);
+    EXPECT_FALSE(auth.authenticate(b->token).principal);
+    EXPECT_EQ(auth.revokeUserTokens(999).problem().status, 404);
+}
+
+TEST_F(AuthTest, DisabledAccountsCannotUseTheirTokens) {
+    auto a = auth.login("zhang.san", "sampler-password-1");
+    ASSERT_TRUE(a);
+    store.users[2].active = false;
+    EXPECT_FALSE(auth.authenticate(a->token).principal);
+    EXPECT_EQ(auth.login("zhang.san", "sampler-password-1").problem().status, 401);
+}
+
+TEST_F(AuthTest, ServiceTokensCarryTheIngestScope) {
+    auto t = auth.issueServiceToken(3);
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->expiresAt, now.load() + 365 * 24h);
+    EXPECT_EQ(auth.authenticate(t->token).principal->scope, TokenScope::Ingest);
+}
+
+TEST_F(AuthTest, StoreOutageIsA503NotALoginFailure) {
+    store.down = true;
+    auto r = auth.login("zhang.san", "sampler-password-1");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.problem().status, 503);
+    store.down = false;
+    EXPECT_TRUE(auth.login("zhang.san", "sampler-password-1"));  // the outage was not counted as a failure
+}
+
+TEST_F(AuthTest, CreateUserChecksPasswordPolicyAndUniqueness) {
+    EXPECT_EQ(auth.createUser({"li.si", "李四", "SH-PD-01", {"sampler"}, ""}, "short").error().code, "password.too_short");
+    EXPECT_EQ(auth.createUser({"zhang.san", "x", "SH-PD-01", {"sampler"}, ""}, "long-enough-1").error().code, "user.username_taken");
+    EXPECT_EQ(auth.createUser({"wang", "x", "NOPE", {"sampler"}, ""}, "long-enough-1").error().code, "user.organisation_unknown");
+}
+
+// ---- over HTTP ----------------------------------------------------------------------
+
+namespace {
+std::vector<std::string> labelsOf(const Router& r) {
+    std::vector<std::string> out;
+    for (const auto& route : r.routes()) out.push_back(route.operationId);
+    return out;
+}
+}  // namespace
+
+class AuthRoutesTest : public AuthTest {
+protected:
+    void SetUp() override {
+        AuthTest::SetUp();
+        addAuthRoutes(router, auth);
+        metrics = std::make_unique<Metrics>(labelsOf(router));
+        dispatcher = std::make_unique<Dispatcher>(router, *metrics, &auth);
+        ServerConfig c;
+        c.port = 0;
+        server = std::make_unique<Server>(c, *dispatcher);
+        server->start();
+    }
+    std::string login(const std::string& user, const std::string& password) {
+        auto r = call(server->port(), "POST", "/api/v1/auth/login",
+                      R"({"username":")" + user + R"(","password":")" + password + R"("})");
+        return r.status == 200 ? r.json()->getValue<std::string>("token") : std::string();
+    }
+    std::map<std::string, std::string> bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+
+    Router router;
+    std::unique_ptr<Metrics> metrics;
+    std::unique_ptr<Dispatcher> dispatcher;
+    std::unique_ptr<Server> server;
+};
+
+TEST_F(AuthRoutesTest, LoginMeLogout) {
+    auto r = call(server->port(), "POST", "/api/v1/auth/login", R"({"username":"zhang.san","password":"sampler-password-1"})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto body = r.json();
+    EXPECT_EQ(body->getObject("user")->getValue<std::string>("display_name"), "张三");
+    EXPECT_EQ(body->getValue<std::string>("expires_at").size(), 24u);  // 2024-01-01T00:00:00.000Z
+    EXPECT_EQ(r.headers["cache-control"], "no-store");
+    const std::string token = body->getValue<std::string>("token");
+    auto me = call(server->port(), "GET", "/api/v1/me", "", bearer(token));
+    ASSERT_EQ(me.status, 200);
+    EXPECT_EQ(me.json()->getValue<std::string>("username"), "zhang.san");
+    EXPECT_FALSE(me.json()->has("password_hash"));
+    EXPECT_EQ(call(server->port(), "POST", "/api/v1/auth/logout", "", bearer(token)).status, 204);
+    EXPECT_EQ(call(server->port(), "GET", "/api/v1/me", "", bearer(token)).status, 401);
+}
+
+TEST_F(AuthRoutesTest, LoginBodyIsValidated) {
+    auto r = call(server->port(), "POST", "/api/v1/auth/login", R"({"username":"","pass":"x"})");
+    EXPECT_EQ(r.status, 422);
+    EXPECT_EQ(r.json()->getArray("errors")->size(), 3u);  // username empty, password missing, pass unknown
+    auto locked = call(server->port(), "POST", "/api/v1/auth/login", R"({"username":"zhang.san","password":"x"})");
+    EXPECT_EQ(locked.status, 401);
+    EXPECT_EQ(locked.json()->getValue<std::string>("type"), problem_type::kInvalidCredentials);
+}
+
+TEST_F(AuthRoutesTest, OnlyAdministratorsRevokeAndIssueServiceTokens) {
+    const std::string sampler = login("zhang.san", "sampler-password-1");
+    const std::string admin = login("admin", "admin-password-1");
+    ASSERT_FALSE(sampler.empty());
+    ASSERT_FALSE(admin.empty());
+    EXPECT_EQ(call(server->port(), "POST", "/api/v1/auth/users/1/revoke", "", bearer(sampler)).status, 403);
+    EXPECT_EQ(call(server->port(), "POST", "/api/v1/auth/service-tokens", R"({"user_id":3})", bearer(sampler)).status, 403);
+    auto service = call(server->port(), "POST", "/api/v1/auth/service-tokens", R"({"user_id":3})", bearer(admin));
+    ASSERT_EQ(service.status, 201) << service.body;
+    EXPECT_EQ(service.json()->getValue<std::string>("scope"), "ingest");
+    // A service token cannot read user resources.
+    EXPECT_EQ(call(server->port(), "GET", "/api/v1/me", "", bearer(service.json()->getValue<std::string>("token"))).status, 403);
+    auto revoked = call(server->port(), "POST", "/api/v1/auth/users/2/revoke", "", bearer(admin));
+    ASSERT_EQ(revoked.status, 200);
+    EXPECT_EQ(revoked.json()->getValue<int>("revoked"), 1);
+    EXPECT_EQ(call(server->port(), "GET", "/api/v1/me", "", bearer(sampler)).status, 401);
+    EXPECT_EQ(call(server->port(), "POST", "/api/v1/auth/users/abc/revoke", "", bearer(admin)).status, 404);
+}

@@ -1,0 +1,66 @@
+#include "lims/api/bearer_token.hpp"
+#include "lims/api/password_hash.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+using namespace lims::api;
+
+namespace {
+// Cheap parameters for tests; the defaults are checked once below.
+const Argon2Parameters kFast{1024, 1, 1};
+}  // namespace
+
+TEST(PasswordHash, DefaultsAreArgon2idWithDocumentedParameters) {
+    auto hash = hashPassword("correct horse battery");
+    ASSERT_TRUE(hash);
+    EXPECT_EQ(hash->rfind("$argon2id$v=19$m=19456,t=2,p=1$", 0), 0u) << *hash;
+    EXPECT_TRUE(verifyPassword("correct horse battery", *hash));
+}
+
+TEST(PasswordHash, VerifiesOnlyTheRightPassword) {
+    auto hash = hashPassword("抽样人员密码2024", kFast);
+    ASSERT_TRUE(hash);
+    EXPECT_TRUE(verifyPassword("抽样人员密码2024", *hash));
+    EXPECT_FALSE(verifyPassword("抽样人员密码2025", *hash));
+    EXPECT_FALSE(verifyPassword("", *hash));
+}
+
+TEST(PasswordHash, SaltMakesEveryHashDifferent) {
+    auto a = hashPassword("same password", kFast);
+    auto b = hashPassword("same password", kFast);
+    ASSERT_TRUE(a && b);
+    EXPECT_NE(*a, *b);
+}
+
+TEST(PasswordHash, MalformedStoredHashNeverVerifies) {
+    EXPECT_FALSE(verifyPassword("x", ""));
+    EXPECT_FALSE(verifyPassword("x", "plaintext"));
+    EXPECT_FALSE(verifyPassword("x", "$argon2i$v=19$m=1024,t=1,p=1$c2FsdA$aGFzaA"));  // not id
+    EXPECT_FALSE(verifyPassword("x", "$argon2id$v=19$m=1024,t=1,p=1$$"));
+}
+
+TEST(PasswordHash, PolicyNamesTheRule) {
+    EXPECT_EQ(checkPasswordPolicy("short").error().code, "password.too_short");
+    EXPECT_EQ(checkPasswordPolicy(std::string(257, 'a')).error().code, "password.too_long");
+    EXPECT_EQ(checkPasswordPolicy("bad\xFFutf8xx").error().code, "password.encoding");
+    EXPECT_TRUE(checkPasswordPolicy("八个汉字的密码啊"));  // 8 characters
+}
+
+TEST(BearerToken, HasAtLeast256RandomBitsAndIsUnique) {
+    std::set<std::string> seen;
+    for (int i = 0; i < 200; ++i) {
+        const std::string t = generateBearerToken();
+        ASSERT_EQ(t.rfind("lims_", 0), 0u);
+        EXPECT_EQ(t.size(), 5u + 43u);  // 32 bytes in unpadded base64url
+        EXPECT_EQ(t.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", 5),
+                  std::string::npos);
+        EXPECT_TRUE(seen.insert(t).second);
+    }
+}
+
+TEST(BearerToken, HashIsSha256Hex) {
+    // SHA-256("abc"), FIPS 180-2 appendix B.1.
+    EXPECT_EQ(hashBearerToken("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
