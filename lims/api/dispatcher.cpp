@@ -78,7 +78,7 @@ Response Dispatcher::route(Request& request, std::size_t& routeIndex) {
         auto auth = authenticator_->authenticate(*token);
         if (!auth.principal) return Response::problem(problems::unauthenticated(auth.failure));
         const TokenScope needed = route.auth == AuthRequirement::Ingest ? TokenScope::Ingest : TokenScope::User;
-        if (auth.principal->scope != needed) {
+        if (route.auth != AuthRequirement::AnyToken && auth.principal->scope != needed) {
             return Response::problem(problems::forbidden(
                 needed == TokenScope::Ingest ? "This resource accepts only service tokens with the ingest scope."
                                              : "A service token with the ingest scope cannot call this resource."));

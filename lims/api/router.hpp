@@ -17,7 +17,9 @@ namespace lims::api {
 
 // Who may call a route. User tokens never reach ingest routes and ingest tokens never
 // reach user routes: a gateway's token stolen from a laboratory PC cannot read samples.
-enum class AuthRequirement { Public, User, Ingest };
+// AnyToken is for operational reads (metrics, the OpenAPI document) that a monitoring
+// service token and a person may both make.
+enum class AuthRequirement { Public, User, Ingest, AnyToken };
 
 enum class TokenScope { User, Ingest };
 

@@ -1,0 +1,46 @@
+// The assembled HTTP API: route table (auth, health, metrics, OpenAPI, and whatever the
+// resource modules add), metrics and dispatcher, ready to be served. `lims serve` builds
+// one over the store; tests build one over test doubles.
+#pragma once
+
+#include "lims/api/auth_service.hpp"
+#include "lims/api/dispatcher.hpp"
+#include "lims/api/metrics.hpp"
+#include "lims/api/openapi.hpp"
+#include "lims/api/router.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace lims::api {
+
+// Database reachability for /healthz: success, or why not.
+using HealthProbe = std::function<domain::Result<void>()>;
+
+struct ApiParts {
+    AuthService* auth = nullptr;     // required
+    HealthProbe health;              // empty: /healthz reports liveness only
+    RequestReplay* replay = nullptr; // Idempotency-Key support; null: keys are ignored
+    // Resource modules add their rows here (samples, plans, ...), after the built-in ones.
+    std::vector<std::function<void(Router&)>> routeModules;
+    OpenApiInfo info;
+};
+
+class ApiService {
+public:
+    explicit ApiService(ApiParts parts);
+
+    Dispatcher& dispatcher() { return *dispatcher_; }
+    Metrics& metrics() { return *metrics_; }
+    const Router& router() const { return router_; }
+
+private:
+    ApiParts parts_;
+    Router router_;
+    std::unique_ptr<Metrics> metrics_;
+    std::unique_ptr<Dispatcher> dispatcher_;
+    std::string openApiText_;  // rendered once: the table does not change after start-up
+};
+
+}  // namespace lims::api
