@@ -79,6 +79,7 @@ Authentication AuthService::authenticate(const std::string& bearerToken) {
     p.username = u.username;
     p.displayName = u.displayName;
     p.organisationId = u.organisationId;
+    p.organisationPath = u.organisationPath;
     p.roles = u.roles;
     p.scope = token.scope;
     p.tokenHash = hash;

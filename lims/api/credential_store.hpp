@@ -21,6 +21,7 @@ struct UserAccount {
     std::string displayName;
     std::int64_t organisationId = 0;
     std::string organisationCode;
+    std::string organisationPath;
     std::vector<std::string> roles;
     std::string passwordHash;  // Argon2id encoded
     bool active = true;

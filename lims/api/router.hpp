@@ -29,6 +29,7 @@ struct Principal {
     std::string username;
     std::string displayName;
     std::int64_t organisationId = 0;
+    std::string organisationPath;  // "/1/4/9/": for jurisdiction checks (conventions.hpp)
     std::vector<std::string> roles;
     TokenScope scope = TokenScope::User;
     std::string tokenHash;  // SHA-256 of the bearer token, to revoke "this" token

@@ -1,0 +1,56 @@
+// Conventions every resource route follows, as small reusable pieces:
+//  - optimistic versions: GET answers carry ETag "<version>"; transitions need If-Match
+//    with that version; a stale one is 409 (stale-version problem), a missing one 428.
+//    409 rather than 412 because the client's remedy is the domain's (re-read, decide
+//    again), and the issue asks for "two receivers at once: one wins" to be a 409.
+//  - keyset pagination with an opaque cursor (?limit=&cursor=), never OFFSET.
+//  - jurisdiction: a user sees records of their organisation's subtree only, and a
+//    record outside it is answered exactly like one that does not exist (404).
+#pragma once
+
+#include "lims/api/outcome.hpp"
+#include "lims/api/router.hpp"
+
+#include <Poco/JSON/Array.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lims::api {
+
+// ---- versions -------------------------------------------------------------------------
+std::string etagFor(std::int64_t version);  // "\"7\""
+// The version in If-Match ("7", "\"7\"" or W/"7"); 428 when absent, 400 when unreadable.
+Outcome<std::int64_t> requireIfMatch(const Request& request);
+// nullopt when `given` is current; otherwise the 409 stale-version problem.
+std::optional<Problem> checkVersion(std::int64_t current, std::int64_t given);
+
+// ---- keyset pagination ----------------------------------------------------------------
+struct PageRequest {
+    std::size_t limit = 50;
+    std::optional<std::vector<std::string>> after;  // sort key of the last row already seen
+};
+inline constexpr std::size_t kDefaultPageSize = 50;
+inline constexpr std::size_t kMaxPageSize = 500;
+
+// Cursors are base64url JSON arrays of the sort key's values, opaque to clients.
+std::string encodeCursor(const std::vector<std::string>& sortKey);
+Outcome<std::vector<std::string>> decodeCursor(const std::string& cursor);
+// Reads ?limit= and ?cursor=; a bad value is a 422 naming the parameter.
+Outcome<PageRequest> readPage(const Request& request, std::size_t defaultLimit = kDefaultPageSize,
+                              std::size_t maxLimit = kMaxPageSize);
+// {"items": [...], "next_cursor": "..." | null}. Fetch limit + 1 rows; when there is an
+// extra one, pass the sort key of the last returned row as `nextSortKey`.
+Poco::JSON::Object::Ptr pageJson(const Poco::JSON::Array::Ptr& items,
+                                 const std::optional<std::vector<std::string>>& nextSortKey);
+
+// ---- jurisdiction ---------------------------------------------------------------------
+// Organisations carry a materialised path of ids from the root ("/1/4/9/"); a record
+// belongs to the organisation whose path it carries.
+bool withinJurisdiction(const std::string& userOrganisationPath, const std::string& recordOrganisationPath);
+// The 404 for a record the caller may not see, identical to a missing record's.
+Problem notVisible(const std::string& what, const std::string& id);
+
+}  // namespace lims::api
