@@ -1,0 +1,250 @@
+#include "protocols/astm/records.hpp"
+
+#include <string>
+
+namespace protocols::astm {
+
+namespace {
+
+int hex_value(char c) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+// Decodes "Xhhhh" (the text between the escape characters) into bytes; false if malformed.
+bool decode_hex(std::string_view seq, std::string& out) {
+    std::string_view hex = seq.substr(1);
+    if (hex.empty() || hex.size() % 2 != 0) return false;
+    std::string bytes;
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+        int h = hex_value(hex[i]);
+        int l = hex_value(hex[i + 1]);
+        if (h < 0 || l < 0) return false;
+        bytes.push_back(static_cast<char>((h << 4) | l));
+    }
+    out += bytes;
+    return true;
+}
+
+std::string_view nth_part(std::string_view text, char separator, std::size_t n) {
+    // n is 1-based; returns empty when absent.
+    std::size_t index = 1;
+    std::size_t begin = 0;
+    while (true) {
+        std::size_t end = text.find(separator, begin);
+        if (index == n) return text.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
+        if (end == std::string_view::npos) return {};
+        begin = end + 1;
+        ++index;
+    }
+}
+
+bool usable_delimiter(char c) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) return false;
+    if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == ' ') return false;
+    return true;
+}
+
+}  // namespace
+
+std::string unescape(std::string_view text, const Delimiters& d) {
+    if (text.find(d.escape) == std::string_view::npos) return std::string(text);
+    std::string out;
+    out.reserve(text.size());
+    std::size_t i = 0;
+    while (i < text.size()) {
+        char c = text[i];
+        if (c != d.escape) {
+            out.push_back(c);
+            ++i;
+            continue;
+        }
+        std::size_t close = text.find(d.escape, i + 1);
+        if (close == std::string_view::npos) {  // unterminated: keep literally
+            out.append(text.substr(i));
+            break;
+        }
+        std::string_view seq = text.substr(i + 1, close - i - 1);
+        bool known = true;
+        if (seq == "F")
+            out.push_back(d.field);
+        else if (seq == "S")
+            out.push_back(d.component);
+        else if (seq == "R")
+            out.push_back(d.repeat);
+        else if (seq == "E")
+            out.push_back(d.escape);
+        else if (!seq.empty() && seq[0] == 'X')
+            known = decode_hex(seq, out);
+        else
+            known = false;
+        if (known) {
+            i = close + 1;
+        } else {
+            // Not a sequence we know: keep the escape character and go on after it, so the
+            // closing character may still open a real sequence.
+            out.push_back(c);
+            ++i;
+        }
+    }
+    return out;
+}
+
+std::string escape(std::string_view text, const Delimiters& d) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        const char* seq = nullptr;
+        if (c == d.field)
+            seq = "F";
+        else if (c == d.component)
+            seq = "S";
+        else if (c == d.repeat)
+            seq = "R";
+        else if (c == d.escape)
+            seq = "E";
+        if (seq) {
+            out.push_back(d.escape);
+            out += seq;
+            out.push_back(d.escape);
+        } else if (c == '\r' || c == '\n') {
+            // A record ends at CR: carry line breaks as hexadecimal escapes.
+            out.push_back(d.escape);
+            out += c == '\r' ? "X0D" : "X0A";
+            out.push_back(d.escape);
+        } else {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
+Record::Record(std::string text, std::size_t offset, const Delimiters& d)
+    : text_(std::move(text)), offset_(offset), delimiters_(d) {
+    std::size_t begin = 0;
+    while (true) {
+        std::size_t end = text_.find(d.field, begin);
+        if (end == std::string::npos) {
+            fields_.emplace_back(begin, text_.size() - begin);
+            break;
+        }
+        fields_.emplace_back(begin, end - begin);
+        begin = end + 1;
+    }
+}
+
+std::string_view Record::raw_field(std::size_t n) const noexcept {
+    if (n == 0 || n > fields_.size()) return {};
+    return std::string_view(text_).substr(fields_[n - 1].first, fields_[n - 1].second);
+}
+
+std::string Record::field(std::size_t n) const {
+    if (type() == 'H' && n == 2) return std::string(raw_field(2));  // the delimiters themselves
+    return unescape(raw_field(n), delimiters_);
+}
+
+std::string Record::component(std::size_t n, std::size_t c) const {
+    std::string_view first_repeat = nth_part(raw_field(n), delimiters_.repeat, 1);
+    return unescape(nth_part(first_repeat, delimiters_.component, c), delimiters_);
+}
+
+std::vector<std::string> Record::repeats(std::size_t n) const {
+    std::vector<std::string> out;
+    std::string_view raw = raw_field(n);
+    if (raw.empty()) return out;
+    std::size_t begin = 0;
+    while (true) {
+        std::size_t end = raw.find(delimiters_.repeat, begin);
+        out.push_back(unescape(raw.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin),
+                               delimiters_));
+        if (end == std::string_view::npos) break;
+        begin = end + 1;
+    }
+    return out;
+}
+
+namespace {
+
+// LIS2-A2 figure 1: which record may follow the last structural record (H, P, O, R, Q).
+bool may_follow(char parent, char next) {
+    if (next == 'C' || next == 'M' || next == 'S' || next == 'L') return true;
+    switch (parent) {
+        case 'H': return next == 'P' || next == 'Q';
+        case 'P': return next == 'O';
+        case 'O':
+        case 'R': return next == 'P' || next == 'O' || next == 'R';
+        case 'Q': return next == 'Q';
+        default: return false;
+    }
+}
+
+DecodeError fail(std::string code, std::size_t offset, std::string detail) {
+    return DecodeError{std::move(code), offset, std::move(detail)};
+}
+
+}  // namespace
+
+std::variant<Message, DecodeError> parse_message(std::string_view text) {
+    Message message;
+    bool have_header = false;
+    bool terminated = false;
+    char parent = '\0';
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        if (text[pos] == '\n' || text[pos] == '\r') {  // CR LF line ends, empty lines
+            ++pos;
+            continue;
+        }
+        std::size_t end = text.find('\r', pos);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = text.substr(pos, end - pos);
+        const std::size_t offset = pos;
+        pos = end + 1;
+
+        const char type = line[0];
+        if (!have_header) {
+            if (type != 'H')
+                return fail("astm.missing_header", offset, std::string("first record must be H, got ") + type);
+            if (line.size() < 5)
+                return fail("astm.delimiters", offset, "H record too short to declare its four delimiters");
+            Delimiters d{line[1], line[2], line[3], line[4]};
+            const char all[] = {d.field, d.repeat, d.component, d.escape};
+            for (int i = 0; i < 4; ++i) {
+                if (!usable_delimiter(all[i]))
+                    return fail("astm.delimiters", offset + 1 + i, "delimiter must be a printable non-alphanumeric character");
+                for (int j = 0; j < i; ++j)
+                    if (all[i] == all[j])
+                        return fail("astm.delimiters", offset + 1 + i, "the four delimiters must differ");
+            }
+            if (line.size() > 5 && line[5] != d.field)
+                return fail("astm.delimiters", offset + 5, "H.2 must be exactly repeat, component and escape");
+            message.delimiters = d;
+            have_header = true;
+            parent = 'H';
+            message.records.emplace_back(std::string(line), offset, d);
+            continue;
+        }
+        if (terminated) return fail("astm.after_terminator", offset, "record after the L record");
+        if (message.records.size() >= kMaxRecordsPerMessage)
+            return fail("astm.too_many_records", offset, "more than " + std::to_string(kMaxRecordsPerMessage) + " records");
+        if (type == 'H') return fail("astm.record_order", offset, "second H record inside one message");
+        if (std::string_view("PORCQLMS").find(type) == std::string_view::npos)
+            return fail("astm.unknown_record", offset, "unknown record type " + std::string(1, type));
+        if (line.size() > 1 && line[1] != message.delimiters.field)
+            return fail("astm.field_delimiter", offset + 1, "record type must be followed by the field delimiter");
+        if (!may_follow(parent, type))
+            return fail("astm.record_order", offset,
+                        std::string(1, type) + " record may not follow " + std::string(1, parent) + " (LIS2-A2 hierarchy)");
+        if (type == 'P' || type == 'O' || type == 'R' || type == 'Q') parent = type;
+        if (type == 'L') terminated = true;
+        message.records.emplace_back(std::string(line), offset, message.delimiters);
+    }
+    if (!have_header) return fail("astm.missing_header", 0, "no records");
+    if (!terminated) return fail("astm.missing_terminator", text.size(), "message has no L record");
+    return message;
+}
+
+}  // namespace protocols::astm

@@ -1,0 +1,77 @@
+// ASTM E1394 (CLSI LIS2-A2) records: the delimiters declared by the H record, escape
+// sequences, and a message split into typed records in their hierarchy. The receiver's
+// MessageReceived::records text goes in; drivers then call to_observations() (observations.hpp).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "protocols/decode_error.hpp"
+
+namespace protocols::astm {
+
+// LIS2-A2 7.1: H.2 declares them, in the order field (the byte after 'H'), repeat,
+// component, escape. `|\^&` is usual; instruments may choose others.
+struct Delimiters {
+    char field = '|';
+    char repeat = '\\';
+    char component = '^';
+    char escape = '&';
+    friend bool operator==(const Delimiters&, const Delimiters&) = default;
+};
+
+// Decodes &F& &S& &R& &E& and &Xhh..& (LIS2-A2 7.2). An unknown or unterminated sequence
+// is kept literally: text is never dropped.
+std::string unescape(std::string_view text, const Delimiters& d);
+
+// The inverse for one value: delimiter and escape characters become escape sequences.
+std::string escape(std::string_view text, const Delimiters& d);
+
+// One record. Fields are kept as sent (still escaped); numbering follows LIS2-A2, where
+// field 1 is the record type: R.3 is field(3).
+class Record {
+public:
+    Record() = default;
+    Record(std::string text, std::size_t offset, const Delimiters& d);
+
+    char type() const noexcept { return text_.empty() ? '\0' : text_[0]; }
+    std::size_t offset() const noexcept { return offset_; }  // within the message text
+    std::string_view text() const noexcept { return text_; }
+    std::size_t field_count() const noexcept { return fields_.size(); }
+
+    // Raw (escaped) field n, empty when absent.
+    std::string_view raw_field(std::size_t n) const noexcept;
+    // Field n unescaped, delimiters inside it kept as sent.
+    std::string field(std::size_t n) const;
+    // Component c (1-based) of the first repeat of field n, unescaped.
+    std::string component(std::size_t n, std::size_t c) const;
+    // The repeats of field n, unescaped.
+    std::vector<std::string> repeats(std::size_t n) const;
+
+    const Delimiters& delimiters() const noexcept { return delimiters_; }
+
+private:
+    std::string text_;
+    std::size_t offset_ = 0;
+    Delimiters delimiters_;
+    std::vector<std::pair<std::size_t, std::size_t>> fields_;  // begin, length in text_
+};
+
+struct Message {
+    Delimiters delimiters;
+    std::vector<Record> records;  // H first, L last, in the order received
+};
+
+// Bounds that keep a hostile message from costing unbounded work.
+inline constexpr std::size_t kMaxRecordsPerMessage = 100'000;
+
+// Splits a message's text (records ending CR; LF after CR tolerated) and checks it:
+// H first with its delimiters, the LIS2-A2 hierarchy (H -> P|C|Q|L; P -> C|O|L;
+// O -> C|P|O|R|L; R -> C|P|O|R|L; Q -> Q|C|L; M and S anywhere after H), L last.
+// Errors carry the byte offset within `text`.
+std::variant<Message, DecodeError> parse_message(std::string_view text);
+
+}  // namespace protocols::astm
