@@ -1,0 +1,119 @@
+// The database the service stores everything in: opened from a URL-like string
+// ("sqlite:/var/lib/lims/lims.db" or "postgresql:host=... dbname=..."), with a pool of
+// sessions. Repositories, the migrator and the audit verifier run their work through
+// Database::write / Database::read, which own the transaction and turn database
+// exceptions into StoreError values.
+#pragma once
+
+#include "lims/store/error.hpp"
+
+#include <Poco/Data/Session.h>
+#include <Poco/Exception.h>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace lims::store {
+
+enum class Dialect { sqlite, postgresql };
+
+const char* to_string(Dialect dialect);
+
+// Where the database lives, parsed from the URL.
+struct DatabaseLocation {
+    Dialect dialect;
+    std::string connection;    // what the Poco connector gets: a path or a libpq conninfo
+    std::string display_name;  // what messages show: the path, or the conninfo without password
+};
+
+StoreResult<DatabaseLocation> parse_database_url(std::string_view url);
+
+struct DatabaseOptions {
+    // Sessions open at once; callers beyond this wait for a free one.
+    std::size_t max_sessions = 16;
+    // How long an SQLite writer waits for the write lock before giving up (PRAGMA busy_timeout).
+    std::chrono::milliseconds busy_timeout{10'000};
+    // libpq connect_timeout when the conninfo does not set one, so an unreachable server
+    // gives an error instead of a long hang.
+    std::chrono::seconds connect_timeout{5};
+};
+
+class Database;
+class Transaction;
+
+// A session borrowed from the pool for the lifetime of this object.
+class Connection {
+public:
+    Connection(Connection&& other) noexcept;
+    Connection& operator=(Connection&&) = delete;
+    Connection(const Connection&) = delete;
+    ~Connection();
+
+    Poco::Data::Session& session() { return *session_; }
+
+private:
+    friend class Database;
+    Connection(Database& db, Poco::Data::Session session);
+    Database* db_;
+    std::optional<Poco::Data::Session> session_;
+};
+
+enum class TransactionMode { read, write };
+
+class Database {
+public:
+    // Opens the pool and probes one session, so that a file that is not a database or a
+    // server that cannot be reached is reported here, by name.
+    static StoreResult<std::shared_ptr<Database>> open(std::string_view url, DatabaseOptions options = {});
+
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    Dialect dialect() const { return location_.dialect; }
+    const std::string& display_name() const { return location_.display_name; }
+    const DatabaseOptions& options() const { return options_; }
+
+    // Borrows a session; waits while all max_sessions are in use. Throws Poco exceptions
+    // when the database fails (use write/read, which translate them).
+    Connection connect();
+
+    // Runs `work(Transaction&)` in one transaction and returns what it returns (a
+    // StoreResult). Commits when the result holds a value; rolls back when it holds an
+    // error or `work` throws. Audit records the work made are appended to the chain
+    // inside the same transaction, just before the commit. SQLite writes start with
+    // BEGIN IMMEDIATE so writers queue on the busy timeout instead of failing at commit.
+    template <typename Work>
+    auto write(Work&& work) -> std::invoke_result_t<Work, Transaction&>;
+
+    // The same for reads: one consistent snapshot, nothing written.
+    template <typename Work>
+    auto read(Work&& work) -> std::invoke_result_t<Work, Transaction&>;
+
+    // Maps a database exception to a StoreError naming this database.
+    StoreError translate(const Poco::Exception& e) const;
+    StoreError translate(const std::exception& e) const;
+
+private:
+    class Pool;
+    friend class Connection;
+    Database(DatabaseLocation location, DatabaseOptions options);
+    void release_slot();
+
+    template <typename Work>
+    auto run(TransactionMode mode, Work&& work) -> std::invoke_result_t<Work, Transaction&>;
+
+    DatabaseLocation location_;
+    DatabaseOptions options_;
+    std::unique_ptr<Pool> pool_;
+};
+
+}  // namespace lims::store
+
+// Transaction completes the picture (and defines write/read, which need it).
+#include "lims/store/transaction.hpp"

@@ -1,0 +1,46 @@
+#include "lims/store/transaction.hpp"
+
+#include "lims/store/utc_time.hpp"
+
+using namespace Poco::Data::Keywords;
+
+namespace lims::store {
+
+Transaction::Transaction(Database& db, TransactionMode mode)
+    : db_(db), mode_(mode), connection_(db.connect()), now_utc_(utc_now()) {
+    // SQLite: IMMEDIATE takes the write lock now, so two writers queue on the busy
+    // timeout rather than both reading and then one failing at commit ("database is
+    // locked" cannot be retried inside the transaction). The audit chain relies on it.
+    const char* begin = "BEGIN";
+    if (db.dialect() == Dialect::sqlite && mode == TransactionMode::write) begin = "BEGIN IMMEDIATE";
+    if (db.dialect() == Dialect::postgresql && mode == TransactionMode::read)
+        begin = "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY";
+    session() << begin, now;
+    open_ = true;
+}
+
+Transaction::~Transaction() {
+    if (!open_) return;
+    try {
+        session() << "ROLLBACK", now;
+    } catch (...) {
+        // The session is broken; closing it discards the transaction on both backends.
+        try {
+            session().close();
+        } catch (...) {
+        }
+    }
+}
+
+void Transaction::record(AuditRecord record) { pending_audit_.push_back(std::move(record)); }
+
+void Transaction::commit() {
+    if (!pending_audit_.empty()) {
+        append_audit_entries(session(), dialect(), now_utc_, pending_audit_);
+        pending_audit_.clear();
+    }
+    session() << "COMMIT", now;
+    open_ = false;
+}
+
+}  // namespace lims::store
