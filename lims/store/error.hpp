@@ -3,9 +3,10 @@
 // answer (409 for conflict, exit code 3 for unavailable, ...) and show the message as is.
 #pragma once
 
+#include "lims/domain/result.hpp"
+
 #include <string>
 #include <utility>
-#include <variant>
 
 namespace lims::store {
 
@@ -24,38 +25,21 @@ enum class StoreErrorKind {
 
 const char* to_string(StoreErrorKind kind);
 
-struct StoreError {
-    StoreErrorKind kind;
-    std::string message;  // names the object concerned: file, migration, sample number, ...
-};
-
-// Minimal result type private to the store until lims/domain/result.hpp lands; kept
-// deliberately small (value or error) so switching over is mechanical.
+// Store failures travel in the domain's Result/Error (lims/domain/result.hpp); the code
+// is "store.<kind>" so callers switch on kind_of(error) or the code string.
+using StoreError = domain::Error;
 template <typename T>
-class [[nodiscard]] StoreResult {
-public:
-    StoreResult(T value) : state_(std::move(value)) {}
-    StoreResult(StoreError error) : state_(std::move(error)) {}
+using StoreResult = domain::Result<T>;
 
-    bool ok() const { return state_.index() == 0; }
-    explicit operator bool() const { return ok(); }
-    T& value() & { return std::get<0>(state_); }
-    const T& value() const& { return std::get<0>(state_); }
-    T&& value() && { return std::get<0>(std::move(state_)); }
-    T* operator->() { return &value(); }
-    const T* operator->() const { return &value(); }
-    T& operator*() & { return value(); }
-    const T& operator*() const& { return value(); }
-    const StoreError& error() const { return std::get<1>(state_); }
-
-private:
-    std::variant<T, StoreError> state_;
-};
+// "store.conflict", ...
+std::string error_code(StoreErrorKind kind);
+// The kind of a store error; StoreErrorKind::database for codes the store did not make.
+StoreErrorKind kind_of(const StoreError& error);
 
 struct Done {};  // the value of an operation that returns nothing but may fail
 
 inline StoreError store_error(StoreErrorKind kind, std::string message) {
-    return StoreError{kind, std::move(message)};
+    return StoreError{error_code(kind), std::move(message)};
 }
 
 }  // namespace lims::store

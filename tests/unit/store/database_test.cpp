@@ -43,7 +43,7 @@ TEST(DatabaseUrl, MalformedUrlsAreRefusedByName) {
     for (const char* bad : {"", "mysql:host=x", "sqlite:", "postgresql:   ", "sqlite::memory:", "/tmp/x.db"}) {
         auto r = parse_database_url(bad);
         ASSERT_FALSE(r.ok()) << bad;
-        EXPECT_EQ(r.error().kind, StoreErrorKind::invalid_url) << bad;
+        EXPECT_EQ(kind_of(r.error()), StoreErrorKind::invalid_url) << bad;
     }
     auto r = parse_database_url("mysql:host=x");
     EXPECT_NE(r.error().message.find("mysql:host=x"), std::string::npos) << r.error().message;
@@ -57,7 +57,7 @@ TEST(DatabaseOpen, AFileThatIsNotADatabaseIsNamedAndLeftAlone) {
 
     auto db = Database::open("sqlite:" + path);
     ASSERT_FALSE(db.ok());
-    EXPECT_EQ(db.error().kind, StoreErrorKind::not_a_database);
+    EXPECT_EQ(kind_of(db.error()), StoreErrorKind::not_a_database);
     EXPECT_NE(db.error().message.find(path), std::string::npos) << db.error().message;
     EXPECT_EQ(read_file(path), content);
 }
@@ -65,7 +65,7 @@ TEST(DatabaseOpen, AFileThatIsNotADatabaseIsNamedAndLeftAlone) {
 TEST(DatabaseOpen, AFileInAMissingFolderIsUnavailableByName) {
     auto db = Database::open("sqlite:/nonexistent-folder-for-lims/x/lims.db");
     ASSERT_FALSE(db.ok());
-    EXPECT_EQ(db.error().kind, StoreErrorKind::unavailable);
+    EXPECT_EQ(kind_of(db.error()), StoreErrorKind::unavailable);
     EXPECT_NE(db.error().message.find("/nonexistent-folder-for-lims/x/lims.db"), std::string::npos)
         << db.error().message;
 }
@@ -75,7 +75,7 @@ TEST(DatabaseOpen, AnUnreachableServerIsUnavailableByName) {
     // Port 1 on loopback: nothing listens there, so the connection is refused at once.
     auto db = Database::open("postgresql:host=127.0.0.1 port=1 user=lims password=hidden dbname=lims");
     ASSERT_FALSE(db.ok());
-    EXPECT_EQ(db.error().kind, StoreErrorKind::unavailable);
+    EXPECT_EQ(kind_of(db.error()), StoreErrorKind::unavailable);
     EXPECT_NE(db.error().message.find("port=1"), std::string::npos) << db.error().message;
     EXPECT_EQ(db.error().message.find("hidden"), std::string::npos) << db.error().message;
 }
@@ -128,7 +128,7 @@ TEST_P(TransactionTest, AnErrorResultRollsBackAndAValueCommits) {
         return 0;
     });
     ASSERT_FALSE(thrown.ok());
-    EXPECT_EQ(thrown.error().kind, StoreErrorKind::conflict) << thrown.error().message;
+    EXPECT_EQ(kind_of(thrown.error()), StoreErrorKind::conflict) << thrown.error().message;
 
     auto kept = db->write([](Transaction& tx) -> StoreResult<Done> {
         tx.session() << "INSERT INTO t (k, v) VALUES (3, 'kept')", now;
@@ -153,7 +153,7 @@ TEST_P(TransactionTest, ASessionIsReusableAfterARolledBackTransaction) {
             return 0;
         });
         ASSERT_FALSE(r.ok());
-        EXPECT_EQ(r.error().kind, StoreErrorKind::database);
+        EXPECT_EQ(kind_of(r.error()), StoreErrorKind::database);
     }
     auto ok = db->read([](Transaction& tx) -> StoreResult<int> {
         int one = 0;

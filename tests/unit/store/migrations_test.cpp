@@ -31,7 +31,7 @@ TEST_P(MigrationTest, AFreshDatabaseGetsTheWholeSchemaOnceAndOnlyOnce) {
     auto v0 = schema_version(*db);
     ASSERT_TRUE(v0.ok()) << v0.error().message;
     EXPECT_EQ(*v0, 0);
-    EXPECT_EQ(require_current_schema(*db).error().kind, StoreErrorKind::schema_outdated);
+    EXPECT_EQ(kind_of(require_current_schema(*db).error()), StoreErrorKind::schema_outdated);
 
     auto first = migrate(*db);
     ASSERT_TRUE(first.ok()) << first.error().message;
@@ -66,7 +66,7 @@ TEST_P(MigrationTest, AMigrationFailingHalfWayLeavesTheDatabaseAsItWas) {
                                }});
     auto r = migrate(*db, broken);
     ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().kind, StoreErrorKind::migration_failed);
+    EXPECT_EQ(kind_of(r.error()), StoreErrorKind::migration_failed);
     const auto& msg = r.error().message;
     EXPECT_NE(msg.find("migration 2 (add calibration tables)"), std::string::npos) << msg;
     EXPECT_NE(msg.find("statement 3"), std::string::npos) << msg;
@@ -96,7 +96,7 @@ TEST_P(MigrationTest, AMigrationListWithAGapIsRefused) {
     gap.push_back(Migration{3, "skips two", {{"SELECT 1"}}});
     auto r = migrate(*db, gap);
     ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().kind, StoreErrorKind::invalid_argument);
+    EXPECT_EQ(kind_of(r.error()), StoreErrorKind::invalid_argument);
     EXPECT_NE(r.error().message.find("version 3"), std::string::npos) << r.error().message;
 }
 
@@ -105,7 +105,7 @@ TEST_P(MigrationTest, ADatabaseNewerThanTheBuildIsRefused) {
     exec_raw("INSERT INTO schema_version (version, name, applied_at) VALUES (99, 'from the future', 'x')");
     auto r = migrate(*db);
     ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().kind, StoreErrorKind::schema_outdated);
+    EXPECT_EQ(kind_of(r.error()), StoreErrorKind::schema_outdated);
     EXPECT_NE(r.error().message.find("99"), std::string::npos) << r.error().message;
 }
 
