@@ -76,6 +76,7 @@ struct MessageNotDelivered {
 // Both sides bid at once; the instrument has priority (LIS1-A 8.2.7). The driver hands the
 // instrument's ENQ to its Receiver, which ACKs it; the sender re-bids after its backoff.
 struct ContentionYielded {
+    std::size_t receiver_bytes_from = 0;  // index in the bytes given to feed(): from the ENQ on, they are the Receiver's
     friend bool operator==(const ContentionYielded&, const ContentionYielded&) = default;
 };
 
