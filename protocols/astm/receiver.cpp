@@ -488,7 +488,8 @@ void Receiver::process_bare_byte(char c, std::vector<ReceiverEvent>& out) {
         record_control_offset_ = offset_;
     }
     if (record_oversize_) return;
-    if (message_.size() + record_.size() + 1 > config_.max_message_bytes) {
+    // + 2: this byte and the CR that will end the record both count toward the bound.
+    if (message_.size() + record_.size() + 2 > config_.max_message_bytes) {
         error("astm.message_too_large", offset_,
               "message exceeds " + std::to_string(config_.max_message_bytes) + " bytes; refused", out);
         record_oversize_ = true;

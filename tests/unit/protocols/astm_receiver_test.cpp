@@ -295,3 +295,19 @@ TEST(AstmReceiver, BareRecordsTimeoutAndSizeBound) {
     ASSERT_EQ(messages(events).size(), 1u);  // the L alone, after the refused part
     EXPECT_EQ(messages(events)[0].records, "L|1|N\r");
 }
+
+TEST(AstmReceiver, BareRecordsBoundCountsTheRecordTerminator) {
+    // Found by fuzzing: the CR ending a record must count toward the bound.
+    const std::string message = "H|\\^&\rL|1|N\r";  // 12 bytes
+    for (std::size_t bound : {message.size(), message.size() - 1}) {
+        ReceiverConfig c;
+        c.framing = Framing::bare_records;
+        c.max_message_bytes = bound;
+        Receiver r(c);
+        auto events = r.feed(message);
+        const bool fits = bound == message.size();
+        EXPECT_EQ(messages(events).size(), fits ? 1u : 0u) << bound;
+        for (const auto& m : messages(events)) EXPECT_LE(m.raw.size(), bound);
+        EXPECT_EQ(error_codes(events).empty(), fits) << bound;
+    }
+}
