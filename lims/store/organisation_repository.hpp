@@ -1,0 +1,43 @@
+// Organisations and their tree. The api's administration routes and the jurisdiction
+// checks (a user sees their organisation's subtree) call it, inside a Transaction.
+#pragma once
+
+#include "lims/domain/model/organisation.hpp"
+#include "lims/store/transaction.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lims::store {
+
+struct NewOrganisation {
+    std::string code;
+    std::string name;
+    domain::OrganisationKind kind = domain::OrganisationKind::bureau;
+    std::optional<std::int64_t> parent_id;
+    std::string region_code;
+};
+
+class OrganisationRepository {
+public:
+    explicit OrganisationRepository(Transaction& tx) : tx_(tx) {}
+
+    // Errors: invalid_argument (bad region code, empty code/name, unknown parent),
+    // conflict (code taken). Audited as "organisation.create".
+    StoreResult<domain::Organisation> create(const NewOrganisation& org, const std::string& actor);
+
+    StoreResult<domain::Organisation> get(std::int64_t id);
+    StoreResult<domain::Organisation> get_by_code(const std::string& code);
+
+    // The organisation and everything below it, parents before children.
+    StoreResult<std::vector<domain::Organisation>> subtree(std::int64_t root_id);
+
+private:
+    StoreResult<domain::Organisation> load(const std::string& where, const std::string& key);
+    Transaction& tx_;
+};
+
+std::string to_json(const domain::Organisation& org);
+
+}  // namespace lims::store

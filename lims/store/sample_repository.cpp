@@ -1,0 +1,326 @@
+#include "lims/store/sample_repository.hpp"
+
+#include "lims/domain/identifiers/region_code.hpp"
+#include "lims/store/revisions.hpp"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <sstream>
+
+using namespace Poco::Data::Keywords;
+
+namespace lims::store {
+
+namespace {
+
+// China Standard Time is UTC+8 all year (no daylight saving since 1991); the number's year
+// is the year the sampler's calendar shows.
+constexpr int beijing_offset_hours = 8;
+
+constexpr const char* sample_columns =
+    "id, number, org_id, task_id, product_id, entity_id, product_name, batch_number, production_date, "
+    "expiry_date, quantity, unit, storage_condition, sampled_at, sampling_place, state, registered_by, version, "
+    "created_at, updated_at";
+
+std::optional<std::int64_t> optional_int(Poco::Data::RecordSet& rs, const char* col) {
+    const auto& v = rs[col];
+    if (v.isEmpty()) return std::nullopt;
+    return v.convert<Poco::Int64>();
+}
+
+std::optional<std::string> optional_text(Poco::Data::RecordSet& rs, const char* col) {
+    const auto& v = rs[col];
+    if (v.isEmpty()) return std::nullopt;
+    return v.convert<std::string>();
+}
+
+domain::Sample sample_from(Poco::Data::RecordSet& rs) {
+    domain::Sample s;
+    s.id = rs["id"].convert<Poco::Int64>();
+    s.number = rs["number"].convert<std::string>();
+    s.org_id = rs["org_id"].convert<Poco::Int64>();
+    s.task_id = optional_int(rs, "task_id");
+    s.product_id = optional_int(rs, "product_id");
+    s.entity_id = optional_int(rs, "entity_id");
+    s.product_name = rs["product_name"].convert<std::string>();
+    s.batch_number = rs["batch_number"].convert<std::string>();
+    s.production_date = optional_text(rs, "production_date");
+    s.expiry_date = optional_text(rs, "expiry_date");
+    s.quantity = rs["quantity"].convert<std::string>();
+    s.unit = rs["unit"].convert<std::string>();
+    s.storage_condition =
+        domain::storage_condition_from(rs["storage_condition"].convert<std::string>()).value_or(domain::StorageCondition::ambient);
+    s.sampled_at = rs["sampled_at"].convert<std::string>();
+    s.sampling_place = rs["sampling_place"].convert<std::string>();
+    s.state = rs["state"].convert<std::string>();
+    s.registered_by = optional_int(rs, "registered_by");
+    s.version = rs["version"].convert<Poco::Int64>();
+    s.created_at = rs["created_at"].convert<std::string>();
+    s.updated_at = rs["updated_at"].convert<std::string>();
+    return s;
+}
+
+std::vector<domain::Sample> select_samples(Poco::Data::Statement& st) {
+    st.execute();
+    Poco::Data::RecordSet rs(st);
+    std::vector<domain::Sample> out;
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(sample_from(rs));
+    return out;
+}
+
+void load_children(Transaction& tx, domain::Sample& s) {
+    tx.session() << "SELECT seal_number FROM sample_seals WHERE sample_id = $1 ORDER BY seal_number", bind(s.id),
+        into(s.seal_numbers), now;
+    tx.session() << "SELECT user_id FROM sample_samplers WHERE sample_id = $1 ORDER BY user_id", bind(s.id),
+        into(s.sampler_user_ids), now;
+    tx.session() << "SELECT code FROM sample_trace_codes WHERE sample_id = $1 ORDER BY code", bind(s.id),
+        into(s.trace_codes), now;
+    std::vector<std::string> kind, quantity, unit;
+    std::vector<Poco::Nullable<Poco::Int64>> unit_id;
+    tx.session() << "SELECT kind, quantity, unit, storage_unit_id FROM sample_portions WHERE sample_id = $1 ORDER BY id",
+        bind(s.id), into(kind), into(quantity), into(unit), into(unit_id), now;
+    for (std::size_t i = 0; i < kind.size(); ++i) {
+        domain::SamplePortion p{kind[i] == "test" ? domain::PortionKind::test : domain::PortionKind::retained,
+                                quantity[i], unit[i], std::nullopt};
+        if (!unit_id[i].isNull()) p.storage_unit_id = unit_id[i].value();
+        s.portions.push_back(p);
+    }
+}
+
+Poco::Nullable<Poco::Int64> nullable(const std::optional<std::int64_t>& v) {
+    return v ? Poco::Nullable<Poco::Int64>(*v) : Poco::Nullable<Poco::Int64>();
+}
+Poco::Nullable<std::string> nullable(const std::optional<std::string>& v) {
+    return v ? Poco::Nullable<std::string>(*v) : Poco::Nullable<std::string>();
+}
+
+StoreError invalid(const std::string& what) { return store_error(StoreErrorKind::invalid_argument, what); }
+
+bool looks_like_date(const std::string& d) {
+    return d.size() == 10 && d[4] == '-' && d[7] == '-' &&
+           std::all_of(d.begin(), d.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
+}
+
+// Next value of a named counter, inside the caller's transaction. The UPDATE takes the
+// row lock on PostgreSQL; on SQLite the transaction already holds the write lock.
+std::int64_t next_counter_value(Transaction& tx, const std::string& name) {
+    tx.session() << "INSERT INTO number_counters (name, next_value) VALUES ($1, 1) ON CONFLICT (name) DO NOTHING",
+        bind(name), now;
+    Poco::Int64 value = 0;
+    tx.session() << "UPDATE number_counters SET next_value = next_value + 1 WHERE name = $1 RETURNING next_value - 1",
+        bind(name), into(value), now;
+    return value;
+}
+
+}  // namespace
+
+std::optional<int> sample_number_year(const std::string& t) {
+    // "YYYY-MM-DDTHH..." in UTC
+    if (t.size() < 13 || !looks_like_date(t.substr(0, 10)) || t[10] != 'T') return std::nullopt;
+    try {
+        using namespace std::chrono;
+        const year_month_day ymd{year{std::stoi(t.substr(0, 4))}, month{static_cast<unsigned>(std::stoi(t.substr(5, 2)))},
+                                 day{static_cast<unsigned>(std::stoi(t.substr(8, 2)))}};
+        if (!ymd.ok()) return std::nullopt;
+        const int hour = std::stoi(t.substr(11, 2));
+        if (hour < 0 || hour > 23) return std::nullopt;
+        const auto local = sys_days{ymd} + hours{hour + beijing_offset_hours};
+        return static_cast<int>(year_month_day{floor<days>(local)}.year());
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+std::string to_json(const domain::Sample& s) {
+    Poco::JSON::Object j;
+    j.set("id", s.id);
+    j.set("number", s.number);
+    j.set("org_id", s.org_id);
+    if (s.task_id) j.set("task_id", *s.task_id);
+    if (s.product_id) j.set("product_id", *s.product_id);
+    if (s.entity_id) j.set("entity_id", *s.entity_id);
+    j.set("product_name", s.product_name);
+    j.set("batch_number", s.batch_number);
+    if (s.production_date) j.set("production_date", *s.production_date);
+    if (s.expiry_date) j.set("expiry_date", *s.expiry_date);
+    j.set("quantity", s.quantity);
+    j.set("unit", s.unit);
+    j.set("storage_condition", std::string(domain::to_string(s.storage_condition)));
+    j.set("sampled_at", s.sampled_at);
+    j.set("sampling_place", s.sampling_place);
+    j.set("state", s.state);
+    if (s.registered_by) j.set("registered_by", *s.registered_by);
+    Poco::JSON::Array seals, samplers, codes, portions;
+    for (const auto& x : s.seal_numbers) seals.add(x);
+    for (const auto& x : s.sampler_user_ids) samplers.add(x);
+    for (const auto& x : s.trace_codes) codes.add(x);
+    for (const auto& p : s.portions) {
+        Poco::JSON::Object o;
+        o.set("kind", std::string(domain::to_string(p.kind)));
+        o.set("quantity", p.quantity);
+        o.set("unit", p.unit);
+        if (p.storage_unit_id) o.set("storage_unit_id", *p.storage_unit_id);
+        portions.add(o);
+    }
+    j.set("seal_numbers", seals);
+    j.set("sampler_user_ids", samplers);
+    j.set("trace_codes", codes);
+    j.set("portions", portions);
+    j.set("version", s.version);
+    std::ostringstream out;
+    j.stringify(out);
+    return out.str();
+}
+
+StoreResult<domain::Sample> SampleRepository::register_sample(const NewSample& in, const std::string& actor) {
+    if (in.product_name.empty()) return invalid("sample: product_name is empty");
+    if (in.quantity.empty() || in.unit.empty()) return invalid("sample: quantity and unit are required");
+    const auto year = sample_number_year(in.sampled_at);
+    if (!year) return invalid("sample: sampled_at \"" + in.sampled_at + "\" is not a UTC time YYYY-MM-DDTHH:MM:SSZ");
+    for (const auto* d : {&in.production_date, &in.expiry_date})
+        if (*d && !looks_like_date(**d)) return invalid("sample: date \"" + **d + "\" is not YYYY-MM-DD");
+    if (std::set<std::string>(in.seal_numbers.begin(), in.seal_numbers.end()).size() != in.seal_numbers.size())
+        return invalid("sample: a seal number is listed twice");
+    if (std::set<std::int64_t>(in.sampler_user_ids.begin(), in.sampler_user_ids.end()).size() !=
+        in.sampler_user_ids.size())
+        return invalid("sample: a sampler is listed twice");
+    for (const auto& seal : in.seal_numbers) {
+        if (seal.empty()) return invalid("sample: an empty seal number");
+        int used = 0;
+        tx_.session() << "SELECT count(*) FROM sample_seals WHERE seal_number = $1", bind(seal), into(used), now;
+        if (used) return store_error(StoreErrorKind::conflict, "seal " + seal + " is already on another sample");
+    }
+
+    std::vector<std::string> region_text;
+    tx_.session() << "SELECT region_code FROM organisations WHERE id = $1", bind(in.org_id), into(region_text), now;
+    if (region_text.empty()) return invalid("sample: organisation " + std::to_string(in.org_id) + " does not exist");
+    auto region = domain::RegionCode::parse(region_text.front());
+    if (!region) return invalid("sample: the organisation's " + region.error().message);
+
+    const std::string counter = "sample:" + region_text.front() + ":" + std::to_string(*year);
+    const auto serial = next_counter_value(tx_, counter);
+    auto number = domain::SampleNumber::from_parts(
+        {in.category, *year, *region, static_cast<std::uint32_t>(std::min<std::int64_t>(serial, UINT32_MAX))});
+    if (!number) return invalid("sample number: " + number.error().message);
+
+    const std::string at = tx_.now_utc();
+    const std::string storage(domain::to_string(in.storage_condition));
+    Poco::Int64 id = 0;
+    tx_.session() << "INSERT INTO samples (number, org_id, task_id, product_id, entity_id, product_name, batch_number, "
+                     "production_date, expiry_date, quantity, unit, storage_condition, sampled_at, sampling_place, "
+                     "state, registered_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+                     "$11, $12, $13, $14, $15, $16, $17, $17) RETURNING id",
+        bind(number->text()), bind(in.org_id), bind(nullable(in.task_id)), bind(nullable(in.product_id)),
+        bind(nullable(in.entity_id)), bind(in.product_name), bind(in.batch_number), bind(nullable(in.production_date)),
+        bind(nullable(in.expiry_date)), bind(in.quantity), bind(in.unit), bind(storage), bind(in.sampled_at),
+        bind(in.sampling_place), bind(in.state), bind(nullable(in.registered_by)), bind(at), into(id), now;
+    for (const auto& seal : in.seal_numbers)
+        tx_.session() << "INSERT INTO sample_seals (sample_id, seal_number) VALUES ($1, $2)", bind(id), bind(seal), now;
+    for (auto user : in.sampler_user_ids)
+        tx_.session() << "INSERT INTO sample_samplers (sample_id, user_id) VALUES ($1, $2)", bind(id), bind(user), now;
+    for (const auto& p : in.portions) {
+        if (p.quantity.empty() || p.unit.empty()) return invalid("sample: a portion needs a quantity and a unit");
+        const std::string kind(domain::to_string(p.kind));
+        tx_.session() << "INSERT INTO sample_portions (sample_id, kind, quantity, unit, storage_unit_id, state) VALUES "
+                         "($1, $2, $3, $4, $5, 'held')",
+            bind(id), bind(kind), bind(p.quantity), bind(p.unit), bind(nullable(p.storage_unit_id)), now;
+    }
+    for (const auto& code : std::set<std::string>(in.trace_codes.begin(), in.trace_codes.end()))
+        tx_.session() << "INSERT INTO sample_trace_codes (sample_id, code) VALUES ($1, $2)", bind(id), bind(code), now;
+
+    auto sample = get_by_number(number->text());
+    if (!sample) return sample;
+    const std::string json = to_json(*sample);
+    record_revision(tx_, {"sample", id, 1, json, "registered", actor, at});
+    tx_.record({actor, "sample.register", "sample", sample->number, "", json, ""});
+    return sample;
+}
+
+StoreResult<domain::Sample> SampleRepository::get_by_number(const std::string& text) {
+    auto number = domain::SampleNumber::parse(text);
+    if (!number) return invalid(number.error().message);
+    Poco::Data::Statement st(tx_.session());
+    st << "SELECT " + std::string(sample_columns) + " FROM samples WHERE number = $1", bind(number->text());
+    auto rows = select_samples(st);
+    if (rows.empty()) return store_error(StoreErrorKind::not_found, "sample " + number->text() + " does not exist");
+    load_children(tx_, rows.front());
+    return std::move(rows.front());
+}
+
+StoreResult<SamplePage> SampleRepository::list(const SampleQuery& q) {
+    const int limit = std::clamp(q.limit, 1, max_page_size);
+    Poco::Data::Statement st(tx_.session());
+    std::string sql = "SELECT " + std::string(sample_columns) + " FROM samples WHERE id > $1";
+    int param = 1;
+    std::string prefix;
+    if (q.within_org) {
+        std::vector<std::string> path;
+        tx_.session() << "SELECT path FROM organisations WHERE id = $1", bind(*q.within_org), into(path), now;
+        if (path.empty()) return invalid("organisation " + std::to_string(*q.within_org) + " does not exist");
+        prefix = path.front() + "%";
+        sql += " AND org_id IN (SELECT id FROM organisations WHERE path LIKE $" + std::to_string(++param) + ")";
+    }
+    if (q.state) sql += " AND state = $" + std::to_string(++param);
+    // One row more than the page tells whether another page follows.
+    sql += " ORDER BY id LIMIT $" + std::to_string(++param);
+    st << sql, bind(static_cast<Poco::Int64>(q.after_id));
+    if (q.within_org) st, bind(prefix);
+    if (q.state) st, bind(*q.state);
+    st, bind(static_cast<Poco::Int64>(limit + 1));
+    SamplePage page;
+    page.items = select_samples(st);
+    if (static_cast<int>(page.items.size()) > limit) {
+        page.items.pop_back();
+        page.next_after_id = page.items.back().id;
+    }
+    return page;
+}
+
+StoreResult<domain::Sample> SampleRepository::correct(const std::string& number, std::int64_t expected_version,
+                                                      const SampleCorrection& c, const std::string& reason,
+                                                      const std::string& actor) {
+    if (reason.empty()) return invalid("a correction of sample " + number + " needs a reason");
+    auto before = get_by_number(number);
+    if (!before) return before;
+    if (before->version != expected_version)
+        return store_error(StoreErrorKind::conflict, "sample " + before->number + " is at version " +
+                                                         std::to_string(before->version) + ", not " +
+                                                         std::to_string(expected_version) + ": reload and retry");
+    for (const auto* d : {&c.production_date, &c.expiry_date})
+        if (*d && !looks_like_date(**d)) return invalid("sample: date \"" + **d + "\" is not YYYY-MM-DD");
+    domain::Sample after = *before;
+    if (c.product_name) after.product_name = *c.product_name;
+    if (c.batch_number) after.batch_number = *c.batch_number;
+    if (c.production_date) after.production_date = *c.production_date;
+    if (c.expiry_date) after.expiry_date = *c.expiry_date;
+    if (c.quantity) after.quantity = *c.quantity;
+    if (c.unit) after.unit = *c.unit;
+    if (c.sampling_place) after.sampling_place = *c.sampling_place;
+    if (after.product_name.empty() || after.quantity.empty() || after.unit.empty())
+        return invalid("a correction cannot empty product_name, quantity or unit");
+    after.version = before->version + 1;
+    after.updated_at = tx_.now_utc();
+
+    Poco::Data::Statement update(tx_.session());
+    update << "UPDATE samples SET product_name = $1, batch_number = $2, production_date = $3, expiry_date = $4, "
+              "quantity = $5, unit = $6, sampling_place = $7, version = $8, updated_at = $9 WHERE id = $10 AND "
+              "version = $11",
+        bind(after.product_name), bind(after.batch_number), bind(nullable(after.production_date)),
+        bind(nullable(after.expiry_date)), bind(after.quantity), bind(after.unit), bind(after.sampling_place),
+        bind(after.version), bind(after.updated_at), bind(after.id), bind(expected_version);
+    if (update.execute() == 0)
+        return store_error(StoreErrorKind::conflict,
+                           "sample " + before->number + " was changed meanwhile: reload and retry");
+    const std::string json = to_json(after);
+    record_revision(tx_, {"sample", after.id, after.version, json, reason, actor, after.updated_at});
+    tx_.record({actor, "sample.correct", "sample", after.number, to_json(*before), json, reason});
+    return after;
+}
+
+}  // namespace lims::store

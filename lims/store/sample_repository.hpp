@@ -1,0 +1,95 @@
+// Samples: registration (with seals, samplers, portions, trace codes, its number and its
+// audit entry, all in the caller's one transaction), look-up by number, a keyset-paginated
+// listing, and corrections as new versions with a reason. Called by workflow's register
+// use case and the api's sample routes.
+#pragma once
+
+#include "lims/domain/identifiers/sample_number.hpp"
+#include "lims/domain/model/sample.hpp"
+#include "lims/store/transaction.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lims::store {
+
+struct NewSample {
+    std::int64_t org_id = 0;  // the registering office; its region code goes into the number
+    domain::SampleCategory category = domain::SampleCategory::drug;
+    std::optional<std::int64_t> task_id;
+    std::optional<std::int64_t> product_id;
+    std::optional<std::int64_t> entity_id;
+    std::string product_name;
+    std::string batch_number;
+    std::optional<std::string> production_date;
+    std::optional<std::string> expiry_date;
+    std::string quantity;
+    std::string unit;
+    domain::StorageCondition storage_condition = domain::StorageCondition::ambient;
+    std::string sampled_at;  // UTC "YYYY-MM-DDTHH:MM:SS(.mmm)Z"; the number's year is Beijing time's
+    std::string sampling_place;
+    std::optional<std::int64_t> registered_by;
+    std::vector<std::string> seal_numbers;
+    std::vector<std::int64_t> sampler_user_ids;
+    std::vector<domain::SamplePortion> portions;
+    std::vector<std::string> trace_codes;
+    std::string state = "registered";
+};
+
+// Fields a correction may change; unset ones stay as they are.
+struct SampleCorrection {
+    std::optional<std::string> product_name;
+    std::optional<std::string> batch_number;
+    std::optional<std::string> production_date;
+    std::optional<std::string> expiry_date;
+    std::optional<std::string> quantity;
+    std::optional<std::string> unit;
+    std::optional<std::string> sampling_place;
+};
+
+struct SampleQuery {
+    std::optional<std::int64_t> within_org;  // the organisation's whole subtree
+    std::optional<std::string> state;
+    std::int64_t after_id = 0;  // keyset cursor: the last id of the previous page
+    int limit = 50;             // clamped to 1..max_page_size
+};
+
+struct SamplePage {
+    std::vector<domain::Sample> items;  // without seals, samplers, portions and trace codes
+    std::optional<std::int64_t> next_after_id;
+};
+
+class SampleRepository {
+public:
+    static constexpr int max_page_size = 500;
+
+    explicit SampleRepository(Transaction& tx) : tx_(tx) {}
+
+    // Allocates the next number for the office's region and year from number_counters in
+    // this transaction (row-locked on PostgreSQL, write-locked on SQLite): no duplicates
+    // under any concurrency; a rolled-back registration leaves a gap. Errors:
+    // invalid_argument (names the field), conflict (a seal number already used).
+    StoreResult<domain::Sample> register_sample(const NewSample& sample, const std::string& actor);
+
+    // Accepts the printed or compact form; invalid_argument names a mistyped number.
+    StoreResult<domain::Sample> get_by_number(const std::string& number);
+
+    StoreResult<SamplePage> list(const SampleQuery& query);
+
+    // A new version with a reason (required): optimistic on expected_version (conflict
+    // names the current version), revision row and audit entry with before and after.
+    StoreResult<domain::Sample> correct(const std::string& number, std::int64_t expected_version,
+                                        const SampleCorrection& correction, const std::string& reason,
+                                        const std::string& actor);
+
+private:
+    Transaction& tx_;
+};
+
+std::string to_json(const domain::Sample& sample);
+
+// The year a sample number carries: the calendar year in Beijing time (UTC+8) of sampled_at.
+std::optional<int> sample_number_year(const std::string& sampled_at_utc);
+
+}  // namespace lims::store

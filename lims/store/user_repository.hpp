@@ -1,0 +1,50 @@
+// Users, their roles and their bearer tokens (only the token's hash is stored). The api's
+// authentication and `lims user add` call it inside a Transaction.
+#pragma once
+
+#include "lims/domain/model/user.hpp"
+#include "lims/store/transaction.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lims::store {
+
+struct NewUser {
+    std::int64_t org_id = 0;
+    std::string username;
+    std::string display_name;
+    std::string password_hash;
+    std::vector<std::string> roles;
+};
+
+class UserRepository {
+public:
+    explicit UserRepository(Transaction& tx) : tx_(tx) {}
+
+    // Errors: invalid_argument (empty name or hash, unknown organisation), conflict
+    // (username taken). Audited as "user.create" (without the password hash).
+    StoreResult<domain::User> create(const NewUser& user, const std::string& actor);
+
+    StoreResult<domain::User> get(std::int64_t id);
+    StoreResult<domain::User> find_by_username(const std::string& username);
+
+    // Replaces the password hash (a new version, audited without the hash itself).
+    StoreResult<domain::User> set_password_hash(std::int64_t user_id, std::int64_t expected_version,
+                                                const std::string& password_hash, const std::string& actor);
+
+    StoreResult<domain::AuthToken> add_token(std::int64_t user_id, const std::string& token_hash,
+                                             const std::string& expires_at);
+    // The token if it exists, is not revoked and has not expired at `at_utc`; not_found otherwise.
+    StoreResult<domain::AuthToken> find_valid_token(const std::string& token_hash, const std::string& at_utc);
+    StoreResult<Done> revoke_token(const std::string& token_hash, const std::string& actor);
+
+private:
+    StoreResult<domain::User> load(const std::string& where, const std::string& key);
+    Transaction& tx_;
+};
+
+std::string to_json(const domain::User& user);  // without the password hash
+
+}  // namespace lims::store
