@@ -45,7 +45,10 @@ StoreResult<ReadingBatchOutcome> ReadingRepository::insert(const std::vector<dom
     std::set<std::int64_t> loggers;
     for (const auto& r : readings) loggers.insert(r.logger_id);
     std::string ids;
-    for (auto id : loggers) ids += (ids.empty() ? "" : ",") + std::to_string(id);
+    for (auto id : loggers) {
+        if (!ids.empty()) ids += ',';
+        ids += std::to_string(id);
+    }
     std::vector<Poco::Int64> known;
     tx_.session() << "SELECT id FROM loggers WHERE id IN (" + ids + ")", into(known), now;
     if (known.size() != loggers.size()) {

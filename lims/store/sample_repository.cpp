@@ -190,12 +190,8 @@ StoreResult<domain::Sample> SampleRepository::register_sample(const NewSample& i
     if (std::set<std::int64_t>(in.sampler_user_ids.begin(), in.sampler_user_ids.end()).size() !=
         in.sampler_user_ids.size())
         return invalid("sample: a sampler is listed twice");
-    for (const auto& seal : in.seal_numbers) {
+    for (const auto& seal : in.seal_numbers)
         if (seal.empty()) return invalid("sample: an empty seal number");
-        int used = 0;
-        tx_.session() << "SELECT count(*) FROM sample_seals WHERE seal_number = $1", bind(seal), into(used), now;
-        if (used) return store_error(StoreErrorKind::conflict, "seal " + seal + " is already on another sample");
-    }
 
     std::vector<std::string> region_text;
     tx_.session() << "SELECT region_code FROM organisations WHERE id = $1", bind(in.org_id), into(region_text), now;
@@ -220,8 +216,14 @@ StoreResult<domain::Sample> SampleRepository::register_sample(const NewSample& i
         bind(nullable(in.entity_id)), bind(in.product_name), bind(in.batch_number), bind(nullable(in.production_date)),
         bind(nullable(in.expiry_date)), bind(in.quantity), bind(in.unit), bind(storage), bind(in.sampled_at),
         bind(in.sampling_place), bind(in.state), bind(nullable(in.registered_by)), bind(at), into(id), now;
-    for (const auto& seal : in.seal_numbers)
-        tx_.session() << "INSERT INTO sample_seals (sample_id, seal_number) VALUES ($1, $2)", bind(id), bind(seal), now;
+    for (const auto& seal : in.seal_numbers) {
+        // The unique key is the check: one statement instead of a look-up and an insert.
+        Poco::Data::Statement insert(tx_.session());
+        insert << "INSERT INTO sample_seals (sample_id, seal_number) VALUES ($1, $2) ON CONFLICT (seal_number) DO NOTHING",
+            bind(id), bind(seal);
+        if (insert.execute() == 0)
+            return store_error(StoreErrorKind::conflict, "seal " + seal + " is already on another sample");
+    }
     for (auto user : in.sampler_user_ids)
         tx_.session() << "INSERT INTO sample_samplers (sample_id, user_id) VALUES ($1, $2)", bind(id), bind(user), now;
     for (const auto& p : in.portions) {
@@ -234,11 +236,37 @@ StoreResult<domain::Sample> SampleRepository::register_sample(const NewSample& i
     for (const auto& code : std::set<std::string>(in.trace_codes.begin(), in.trace_codes.end()))
         tx_.session() << "INSERT INTO sample_trace_codes (sample_id, code) VALUES ($1, $2)", bind(id), bind(code), now;
 
-    auto sample = get_by_number(number->text());
-    if (!sample) return sample;
-    const std::string json = to_json(*sample);
+    // What was written, without reading it back (registration is the hot path).
+    domain::Sample sample;
+    sample.id = id;
+    sample.number = number->text();
+    sample.org_id = in.org_id;
+    sample.task_id = in.task_id;
+    sample.product_id = in.product_id;
+    sample.entity_id = in.entity_id;
+    sample.product_name = in.product_name;
+    sample.batch_number = in.batch_number;
+    sample.production_date = in.production_date;
+    sample.expiry_date = in.expiry_date;
+    sample.quantity = in.quantity;
+    sample.unit = in.unit;
+    sample.storage_condition = in.storage_condition;
+    sample.sampled_at = in.sampled_at;
+    sample.sampling_place = in.sampling_place;
+    sample.state = in.state;
+    sample.registered_by = in.registered_by;
+    sample.seal_numbers = in.seal_numbers;
+    std::sort(sample.seal_numbers.begin(), sample.seal_numbers.end());
+    sample.sampler_user_ids = in.sampler_user_ids;
+    std::sort(sample.sampler_user_ids.begin(), sample.sampler_user_ids.end());
+    sample.portions = in.portions;
+    const std::set<std::string> codes(in.trace_codes.begin(), in.trace_codes.end());
+    sample.trace_codes.assign(codes.begin(), codes.end());
+    sample.version = 1;
+    sample.created_at = sample.updated_at = at;
+    const std::string json = to_json(sample);
     record_revision(tx_, {"sample", id, 1, json, "registered", actor, at});
-    tx_.record({actor, "sample.register", "sample", sample->number, "", json, ""});
+    tx_.record({actor, "sample.register", "sample", sample.number, "", json, ""});
     return sample;
 }
 
