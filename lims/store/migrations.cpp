@@ -1,6 +1,7 @@
 #include "lims/store/migrations.hpp"
 
 #include "lims/store/audit.hpp"
+#include "lims/store/schema_parts.hpp"
 #include "lims/store/transaction.hpp"
 #include "lims/store/utc_time.hpp"
 
@@ -33,20 +34,28 @@ BEGIN
   RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP;
 END $$)",
                      Dialect::postgresql});
-    for (std::string table : append_only_tables) {
-        for (std::string op : {"UPDATE", "DELETE"}) {
-            std::string lower = op == "UPDATE" ? "update" : "delete";
-            steps.push_back({"CREATE TRIGGER " + table + "_no_" + lower + " BEFORE " + op + " ON " + table +
-                                 " BEGIN SELECT RAISE(ABORT, '" + table + " is append-only: " + op +
-                                 " refused'); END",
-                             Dialect::sqlite});
-        }
-        steps.push_back({"CREATE TRIGGER " + table + "_append_only BEFORE UPDATE OR DELETE ON " + table +
-                             " FOR EACH ROW EXECUTE FUNCTION lims_refuse_change()",
-                         Dialect::postgresql});
-    }
+    for (std::string table : append_only_tables)
+        for (auto& step : append_only_guard_steps(table)) steps.push_back(std::move(step));
     return steps;
 }
+
+}  // namespace
+
+std::vector<MigrationStep> append_only_guard_steps(const std::string& table) {
+    std::vector<MigrationStep> steps;
+    for (std::string op : {"UPDATE", "DELETE"}) {
+        std::string lower = op == "UPDATE" ? "update" : "delete";
+        steps.push_back({"CREATE TRIGGER " + table + "_no_" + lower + " BEFORE " + op + " ON " + table +
+                             " BEGIN SELECT RAISE(ABORT, '" + table + " is append-only: " + op + " refused'); END",
+                         Dialect::sqlite});
+    }
+    steps.push_back({"CREATE TRIGGER " + table + "_append_only BEFORE UPDATE OR DELETE ON " + table +
+                         " FOR EACH ROW EXECUTE FUNCTION lims_refuse_change()",
+                     Dialect::postgresql});
+    return steps;
+}
+
+namespace {
 
 Migration core_schema() {
     Migration m{1, "core schema", {}};
@@ -442,7 +451,16 @@ Migration core_schema() {
   last_hash TEXT NOT NULL))");
     add("INSERT INTO audit_head (id, last_seq, last_hash) VALUES (1, 0, '" + genesis_hash + "')");
 
+    // Each area's own tables (schema_parts.hpp). Until the first release the whole schema
+    // is migration 1, assembled from these parts; afterwards every change is a new migration.
+    add_service_tables(m);
+    add_ingest_tables(m);
+    add_review_tables(m);
+    add_coldchain_tables(m);
+
     for (auto& step : append_only_guards()) m.steps.push_back(std::move(step));
+    for (const auto& table : extra_append_only_tables())
+        for (auto& step : append_only_guard_steps(table)) m.steps.push_back(std::move(step));
     return m;
 }
 

@@ -1,0 +1,15 @@
+#include "lims/api/route_modules.hpp"
+
+namespace lims::api {
+
+std::vector<std::function<void(Router&)>> all_route_modules(const RouteContext& context) {
+    return {
+        [context](Router& r) { add_admin_routes(r, context); },
+        [context](Router& r) { add_sampling_routes(r, context); },
+        [context](Router& r) { add_ingest_routes(r, context); },
+        [context](Router& r) { add_review_routes(r, context); },
+        [context](Router& r) { add_coldchain_routes(r, context); },
+    };
+}
+
+}  // namespace lims::api

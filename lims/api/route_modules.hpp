@@ -1,0 +1,41 @@
+// The resource modules of the HTTP API, one per area, each adding its rows to the route
+// table. `lims serve` (lims/app) and the API tests build a RouteContext over a real store
+// and call all_route_modules(); each area owns its add_*_routes in lims/api/routes/.
+#pragma once
+
+#include "lims/api/auth_service.hpp"
+#include "lims/api/idempotency.hpp"
+#include "lims/api/router.hpp"
+#include "lims/domain/calendar/working_calendar.hpp"
+#include "lims/store/database.hpp"
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace lims::api {
+
+// What every resource module may use. Lifetimes: all outlive the router.
+struct RouteContext {
+    std::shared_ptr<store::Database> database;             // required
+    AuthService* auth = nullptr;                           // required (password re-entry for signatures)
+    const domain::WorkingCalendar* calendar = nullptr;  // required: every clock uses it
+};
+
+// Administration and reference data: organisations, users, regulated entities, products,
+// specification catalogue (routes/admin_routes.cpp).
+void add_admin_routes(Router& router, const RouteContext& context);
+// Sampling workflow: plans, quotas, tasks, samples, shipments, receipt, custody (routes/sampling_routes.cpp).
+void add_sampling_routes(Router& router, const RouteContext& context);
+// Instruments, ingest of observations and readings, raw messages, quarantine (routes/ingest_routes.cpp).
+void add_ingest_routes(Router& router, const RouteContext& context);
+// Tests, results, review, signatures, reports, verification, notices, case leads,
+// re-inspection, overdue lists, statistics (routes/review_routes.cpp).
+void add_review_routes(Router& router, const RouteContext& context);
+// Storage units, loggers, placements, readings, excursions, alarms, site status (routes/coldchain_routes.cpp).
+void add_coldchain_routes(Router& router, const RouteContext& context);
+
+// All of the above, in that order, for ApiParts::routeModules.
+std::vector<std::function<void(Router&)>> all_route_modules(const RouteContext& context);
+
+}  // namespace lims::api

@@ -1,0 +1,29 @@
+// The schema, split by area so that each area keeps its own tables beside its code:
+// core_schema() (migrations.cpp) calls every add_*_tables in turn. Until the first release
+// all of it is migration 1; after that, a change is a new Migration in builtin_migrations().
+#pragma once
+
+#include "lims/store/migrations.hpp"
+
+#include <string>
+#include <vector>
+
+namespace lims::store {
+
+// Service: sessions, idempotency keys, plans/tasks/shipments/receipt extensions (schema_service.cpp).
+void add_service_tables(Migration& m);
+// Ingest: instruments' configuration, quarantine, outbox (schema_ingest.cpp).
+void add_ingest_tables(Migration& m);
+// Review, reports, notices, case leads, re-inspection (schema_review.cpp).
+void add_review_tables(Migration& m);
+// Cold chain: placements, excursions, alarms, detector state (schema_coldchain.cpp).
+void add_coldchain_tables(Migration& m);
+
+// Tables added by the parts above whose rows are facts (never updated or deleted).
+// Each part lists its own in extra_append_only_tables() (schema_parts.cpp).
+std::vector<std::string> extra_append_only_tables();
+
+// The SQLite and PostgreSQL triggers that refuse UPDATE and DELETE on `table`.
+std::vector<MigrationStep> append_only_guard_steps(const std::string& table);
+
+}  // namespace lims::store
