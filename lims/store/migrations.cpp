@@ -454,6 +454,7 @@ Migration core_schema() {
     // Each area's own tables (schema_parts.hpp). Until the first release the whole schema
     // is migration 1, assembled from these parts; afterwards every change is a new migration.
     add_service_tables(m);
+    add_sampling_tables(m);
     add_ingest_tables(m);
     add_review_tables(m);
     add_coldchain_tables(m);

@@ -10,8 +10,10 @@
 
 namespace lims::store {
 
-// Service: sessions, idempotency keys, plans/tasks/shipments/receipt extensions (schema_service.cpp).
+// Service: tokens' scope, idempotency keys, sessions (schema_service.cpp).
 void add_service_tables(Migration& m);
+// Sampling workflow: plans/tasks/shipments/receipt/custody extensions (schema_sampling.cpp).
+void add_sampling_tables(Migration& m);
 // Ingest: instruments' configuration, quarantine, outbox (schema_ingest.cpp).
 void add_ingest_tables(Migration& m);
 // Review, reports, notices, case leads, re-inspection (schema_review.cpp).
