@@ -32,6 +32,9 @@ void add_ingest_routes(Router& router, const RouteContext& context);
 // Tests, results, review, signatures, reports, verification, notices, case leads,
 // re-inspection, overdue lists, statistics (routes/review_routes.cpp).
 void add_review_routes(Router& router, const RouteContext& context);
+// Documents and figures: report and sampling-record PDFs, the public report check
+// (GET /verify/{number}), overdue lists, statistics, CSV exports (routes/document_routes.cpp).
+void add_document_routes(Router& router, const RouteContext& context);
 // Storage units, loggers, placements, readings, excursions, alarms, site status (routes/coldchain_routes.cpp).
 void add_coldchain_routes(Router& router, const RouteContext& context);
 
