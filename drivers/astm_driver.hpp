@@ -1,0 +1,44 @@
+// ASTM E1381/E1394 results from one configured analyzer: over TCP (we listen, or we dial a
+// serial-to-Ethernet terminal server) or a local serial port. Bytes go through the codec's
+// Receiver; a completed message is decoded and committed on the worker pool, and the frame
+// that completed it is ACKed only after the commit (NAK when it failed: the analyzer
+// retransmits and the message is offered again). DriverHost creates these from the registry.
+#pragma once
+
+#include "drivers/transport.hpp"
+
+#include <protocols/astm/receiver.hpp>
+
+#include <memory>
+#include <string>
+
+namespace drivers {
+
+struct AstmOptions {
+    std::string instrument_id;
+    Endpoint endpoint = TcpListen{"127.0.0.1", "0"};
+    protocols::astm::ReceiverConfig receiver{};
+    std::size_t max_connections = 4;  // one analyzer normally holds one connection
+    // Analyzers keep their connection open between runs for hours; an idle link is given
+    // up after this and the analyzer (or our dialer) reconnects.
+    LinkTimeouts timeouts{std::chrono::minutes(30), std::chrono::seconds(15)};
+    BackoffPolicy backoff{};
+};
+
+class AstmDriver {
+public:
+    AstmDriver(DriverContext ctx, AstmOptions options);
+    std::string start();
+    void stop();
+    std::uint16_t port() const;
+
+    boost::asio::awaitable<void> session(std::shared_ptr<Link> link);
+
+private:
+    DriverContext ctx_;
+    AstmOptions options_;
+    std::shared_ptr<Listener> listener_;
+    std::shared_ptr<StopToken> stop_ = std::make_shared<StopToken>();
+};
+
+}  // namespace drivers
