@@ -1,0 +1,286 @@
+#include "drivers/driver_host.hpp"
+
+#include "drivers/astm_driver.hpp"
+#include "drivers/file_drop.hpp"
+#include "drivers/hl7_driver.hpp"
+#include "drivers/sics_driver.hpp"
+
+#include <charconv>
+#include <set>
+
+namespace drivers {
+
+namespace {
+
+struct OptionError {
+    std::string message;
+};
+
+// Typed access to an instrument's text options; every read marks the name as known so
+// that leftovers (typos) can be reported.
+class Options {
+public:
+    Options(const InstrumentConfig& c) : config_(c) {}
+    std::string text(const std::string& name, std::string fallback) {
+        used_.insert(name);
+        auto it = config_.options.find(name);
+        return it == config_.options.end() ? fallback : it->second;
+    }
+    long long integer(const std::string& name, long long fallback, long long min, long long max) {
+        auto raw = text(name, "");
+        if (raw.empty()) return fallback;
+        long long v = 0;
+        auto [p, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), v);
+        if (ec != std::errc{} || p != raw.data() + raw.size() || v < min || v > max)
+            throw OptionError{"option " + name + " must be an integer from " + std::to_string(min) + " to " +
+                              std::to_string(max) + ", got \"" + raw + "\""};
+        return v;
+    }
+    bool flag(const std::string& name, bool fallback) {
+        auto raw = text(name, "");
+        if (raw.empty()) return fallback;
+        if (raw == "true" || raw == "1") return true;
+        if (raw == "false" || raw == "0") return false;
+        throw OptionError{"option " + name + " must be true or false, got \"" + raw + "\""};
+    }
+    void check_all_used() const {
+        for (const auto& [name, value] : config_.options)
+            if (!used_.contains(name)) throw OptionError{"unknown option \"" + name + "\" for family " +
+                                                         std::string(to_string(config_.family))};
+    }
+
+private:
+    const InstrumentConfig& config_;
+    std::set<std::string> used_;
+};
+
+Endpoint endpoint_of(const InstrumentConfig& c, Options& o) {
+    auto parsed = parse_endpoint(c.transport, c.address, o.text("serial", ""));
+    if (auto* e = std::get_if<std::string>(&parsed)) throw OptionError{*e};
+    return std::get<Endpoint>(parsed);
+}
+
+LinkTimeouts timeouts_of(Options& o, LinkTimeouts defaults) {
+    const auto idle = o.integer("idle_timeout_s", defaults.idle ? defaults.idle->count() / 1000 : 0, 0, 86'400);
+    if (idle > 0) defaults.idle = std::chrono::seconds(idle);
+    else defaults.idle.reset();
+    defaults.write = std::chrono::seconds(o.integer("write_timeout_s", defaults.write.count() / 1000, 1, 600));
+    return defaults;
+}
+
+BackoffPolicy backoff_of(Options& o) {
+    BackoffPolicy b;
+    b.initial = std::chrono::milliseconds(o.integer("backoff_initial_ms", b.initial.count(), 10, 600'000));
+    b.cap = std::chrono::milliseconds(o.integer("backoff_cap_ms", b.cap.count(), 10, 3'600'000));
+    return b;
+}
+
+}  // namespace
+
+struct DriverHost::Impl {
+    HostOptions options;
+    StateBoard states;
+    std::vector<std::unique_ptr<AstmDriver>> astm;
+    std::vector<std::unique_ptr<Hl7Driver>> hl7;
+    std::vector<std::unique_ptr<SicsDriver>> sics;
+    std::vector<std::shared_ptr<FileDropWatcher>> folders;
+    std::vector<std::shared_ptr<ModbusPoller>> loggers;
+    std::shared_ptr<ReadingBatcher> batcher;
+    std::map<std::string, std::function<std::uint16_t()>, std::less<>> ports;
+    // Declared last: destroyed first, so coroutine frames die before the drivers they use.
+    std::unique_ptr<Runtime> runtime;
+    bool started = false;
+};
+
+DriverHost::DriverHost(HostOptions options) : impl_(std::make_unique<Impl>()) {
+    impl_->options = std::move(options);
+    impl_->runtime = std::make_unique<Runtime>(impl_->options.runtime);
+}
+
+DriverHost::~DriverHost() { stop(); }
+
+Runtime& DriverHost::runtime() { return *impl_->runtime; }
+
+std::vector<std::string> DriverHost::start(const Registry& registry, IngestSink& sink) {
+    std::vector<std::string> problems;
+    if (impl_->started || !impl_->runtime) return {"driver host already started"};
+    impl_->started = true;
+    DriverContext ctx{impl_->runtime.get(), &sink, &impl_->states, impl_->options.log};
+
+    for (const auto& c : registry.instruments) {
+        Options o(c);
+        try {
+            std::string error;
+            switch (c.family) {
+                case Family::astm: {
+                    AstmOptions a;
+                    a.instrument_id = c.id;
+                    a.endpoint = endpoint_of(c, o);
+                    a.max_connections = static_cast<std::size_t>(o.integer("max_connections", 4, 1, 1024));
+                    a.timeouts = timeouts_of(o, a.timeouts);
+                    a.backoff = backoff_of(o);
+                    const auto framing = o.text("framing", "e1381");
+                    if (framing == "bare_records") a.receiver.framing = protocols::astm::Framing::bare_records;
+                    else if (framing != "e1381") throw OptionError{"option framing must be e1381 or bare_records"};
+                    const auto ack = o.text("ack", "after_commit");
+                    if (ack == "immediate") a.receiver.ack_mode = protocols::astm::AckMode::immediate;
+                    else if (ack != "after_commit") throw OptionError{"option ack must be after_commit or immediate"};
+                    a.receiver.max_message_bytes = static_cast<std::size_t>(
+                        o.integer("max_message_bytes", static_cast<long long>(a.receiver.max_message_bytes), 1024,
+                                  std::int64_t{256} << 20));
+                    o.check_all_used();
+                    auto d = std::make_unique<AstmDriver>(ctx, std::move(a));
+                    error = d->start();
+                    auto* raw = d.get();
+                    impl_->ports[c.id] = [raw] { return raw->port(); };
+                    impl_->astm.push_back(std::move(d));
+                    break;
+                }
+                case Family::hl7: {
+                    Hl7Options h;
+                    h.instrument_id = c.id;
+                    h.endpoint = endpoint_of(c, o);
+                    h.max_connections = static_cast<std::size_t>(o.integer("max_connections", 16, 1, 4096));
+                    h.timeouts = timeouts_of(o, h.timeouts);
+                    h.backoff = backoff_of(o);
+                    h.max_message_bytes = static_cast<std::size_t>(o.integer(
+                        "max_message_bytes", static_cast<long long>(h.max_message_bytes), 1024,
+                        static_cast<long long>(protocols::hl7::kDefaultMaxMessageSize)));
+                    h.tolerate_lf = o.flag("tolerate_lf", false);
+                    h.local_application = o.text("local_application", "LIS");
+                    h.local_facility = o.text("local_facility", "");
+                    o.check_all_used();
+                    auto d = std::make_unique<Hl7Driver>(ctx, std::move(h));
+                    error = d->start();
+                    auto* raw = d.get();
+                    impl_->ports[c.id] = [raw] { return raw->port(); };
+                    impl_->hl7.push_back(std::move(d));
+                    break;
+                }
+                case Family::sics: {
+                    SicsOptions s;
+                    s.instrument_id = c.id;
+                    s.endpoint = endpoint_of(c, o);
+                    const auto command = o.text("command", "S");
+                    if (command == "SI") s.command = protocols::sics::Command::weigh_immediately;
+                    else if (command != "S") throw OptionError{"option command must be S or SI"};
+                    s.interval = std::chrono::milliseconds(o.integer("interval_ms", s.interval.count(), 100, 3'600'000));
+                    s.reply_timeout =
+                        std::chrono::milliseconds(o.integer("reply_timeout_ms", s.reply_timeout.count(), 100, 600'000));
+                    s.only_new_weights = o.flag("only_new_weights", true);
+                    s.timeouts = timeouts_of(o, s.timeouts);
+                    s.backoff = backoff_of(o);
+                    o.check_all_used();
+                    auto d = std::make_unique<SicsDriver>(ctx, std::move(s));
+                    error = d->start();
+                    impl_->sics.push_back(std::move(d));
+                    break;
+                }
+                case Family::csv: {
+                    if (c.transport != "folder") throw OptionError{"csv instruments need transport folder"};
+                    FileDropOptions f;
+                    f.instrument_id = c.id;
+                    f.folder = c.address;
+                    f.scan_interval = std::chrono::milliseconds(o.integer("scan_ms", f.scan_interval.count(), 50, 3'600'000));
+                    f.settle = std::chrono::milliseconds(o.integer("settle_ms", f.settle.count(), 0, 3'600'000));
+                    const auto delimiter = o.text("delimiter", ",");
+                    if (delimiter == "tab") f.layout.delimiter = '\t';
+                    else if (delimiter.size() == 1) f.layout.delimiter = delimiter[0];
+                    else throw OptionError{"option delimiter must be one character or \"tab\""};
+                    o.check_all_used();
+                    auto w = FileDropWatcher::create(ctx, std::move(f));
+                    error = w->start();
+                    impl_->folders.push_back(std::move(w));
+                    break;
+                }
+            }
+            if (!error.empty()) problems.push_back("instrument " + c.id + ": " + error);
+        } catch (const OptionError& e) {
+            impl_->states.add(c.id, std::string(to_string(c.family)));
+            impl_->states.set_error(c.id, DeviceState::failed, e.message);
+            problems.push_back("instrument " + c.id + ": " + e.message);
+        }
+    }
+
+    if (!registry.loggers.empty()) {
+        impl_->batcher = std::make_shared<ReadingBatcher>(ctx, impl_->options.readings);
+        impl_->batcher->start();
+    }
+    for (const auto& c : registry.loggers) {
+        auto refuse = [&](std::string why) {
+            impl_->states.add(c.id, "modbus");
+            impl_->states.set_error(c.id, DeviceState::failed, why);
+            problems.push_back("logger " + c.id + ": " + why);
+        };
+        LoggerOptions l;
+        l.logger_id = c.id;
+        l.unit_id = c.unit_id;
+        l.temperature_point = c.point;
+        l.interval = c.interval;
+        l.response_timeout = c.timeout;
+        l.retries = c.retries;
+        l.retry_failed_after = c.retry_failed_after;
+        if (c.transport == "rtu") {
+            auto s = parse_serial_settings(c.serial);
+            if (!s) {
+                refuse("serial settings \"" + c.serial + "\" are not like 9600,8N1");
+                continue;
+            }
+            l.address = ModbusRtuAddress{c.address, *s};
+        } else {
+            auto hp = split_host_port(c.address);
+            if (!hp) {
+                refuse("address \"" + c.address + "\" is not host:port");
+                continue;
+            }
+            l.address = ModbusTcpAddress{hp->first, std::stoi(hp->second)};
+        }
+        if (!c.map_file.empty()) {
+            if (!impl_->options.load_map) {
+                refuse("map_file " + c.map_file + " given but the host has no map loader");
+                continue;
+            }
+            auto map = impl_->options.load_map(c.map_file);
+            if (auto* e = std::get_if<std::string>(&map)) {
+                refuse("map_file " + c.map_file + ": " + *e);
+                continue;
+            }
+            l.map = std::get<protocols::modbus::RegisterMap>(std::move(map));
+        } else {
+            l.map = c.map;
+        }
+        auto poller = ModbusPoller::create(ctx, std::move(l), impl_->batcher);
+        if (auto* e = std::get_if<std::string>(&poller)) {
+            refuse(*e);
+            continue;
+        }
+        auto p = std::get<std::shared_ptr<ModbusPoller>>(std::move(poller));
+        p->start();
+        impl_->loggers.push_back(std::move(p));
+    }
+    return problems;
+}
+
+void DriverHost::stop() {
+    if (!impl_ || !impl_->runtime) return;
+    for (auto& d : impl_->astm) d->stop();
+    for (auto& d : impl_->hl7) d->stop();
+    for (auto& d : impl_->sics) d->stop();
+    for (auto& w : impl_->folders) w->stop();
+    for (auto& p : impl_->loggers) p->stop();
+    impl_->runtime->stop();
+    impl_->runtime.reset();  // destroys suspended coroutines (closing their sockets) first
+    impl_->ports.clear();
+}
+
+std::vector<DeviceStatus> DriverHost::states() const { return impl_->states.snapshot(); }
+DeviceStatus DriverHost::state(std::string_view id) const { return impl_->states.get(id); }
+
+std::uint16_t DriverHost::listening_port(std::string_view instrument_id) const {
+    auto it = impl_->ports.find(instrument_id);
+    return it == impl_->ports.end() ? 0 : it->second();
+}
+
+std::uint64_t DriverHost::readings_committed() const { return impl_->batcher ? impl_->batcher->committed() : 0; }
+
+}  // namespace drivers

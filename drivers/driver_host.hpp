@@ -1,0 +1,62 @@
+// Starts and owns every driver of a registry: the runtime, one driver per instrument, one
+// poller per logger, the readings batcher and the state board. The service (`lims serve`,
+// in-process sink) and `lims gateway` (outbox sink) each create one DriverHost.
+//
+//   drivers::DriverHost host({.load_map = load_map_file});
+//   auto problems = host.start(registry, sink);   // devices with problems are not started
+//   ... host.states() ...                          // for GET /api/v1/instruments/states
+//   host.stop();
+#pragma once
+
+#include "drivers/device_state.hpp"
+#include "drivers/ingest_sink.hpp"
+#include "drivers/modbus_poller.hpp"
+#include "drivers/registry.hpp"
+#include "drivers/runtime.hpp"
+#include "drivers/transport.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace drivers {
+
+// Reads a register map file (the service passes lims::workflow::load_modbus_map over the
+// file's text); the error text names the file and the problem.
+using MapLoader = std::function<std::variant<protocols::modbus::RegisterMap, std::string>(const std::string& path)>;
+
+struct HostOptions {
+    RuntimeOptions runtime{};
+    ReadingBatcherOptions readings{};
+    DriverLog log{};
+    MapLoader load_map{};
+};
+
+class DriverHost {
+public:
+    explicit DriverHost(HostOptions options = {});
+    ~DriverHost();
+    DriverHost(const DriverHost&) = delete;
+    DriverHost& operator=(const DriverHost&) = delete;
+
+    // Starts every device it can; returns one line per device that could not be started
+    // (bad option, port in use, map not loadable), naming the device. Call once.
+    std::vector<std::string> start(const Registry& registry, IngestSink& sink);
+    // Stops all drivers and the runtime: sockets closed, workers joined. Idempotent.
+    void stop();
+
+    std::vector<DeviceStatus> states() const;
+    DeviceStatus state(std::string_view id) const;
+    // The port a tcp_listen instrument is bound to (useful with port 0); 0 if none.
+    std::uint16_t listening_port(std::string_view instrument_id) const;
+    Runtime& runtime();
+    std::uint64_t readings_committed() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace drivers
