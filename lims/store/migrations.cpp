@@ -24,8 +24,10 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
 // Tables that record facts: rows are inserted, never updated or deleted (ARCHITECTURE
 // "nothing is edited in place or deleted"). Triggers refuse UPDATE and DELETE so that a
 // bug cannot do it by accident; the audit chain detects whoever drops them.
-const char* const append_only_tables[] = {"audit_log",      "readings",   "raw_messages", "results",
-                                          "result_reviews", "signatures", "revisions"};
+// `readings` has its own guard (schema_coldchain.cpp): never updated, deleted only once the
+// retention job has kept its 5-minute aggregate.
+const char* const append_only_tables[] = {"audit_log",      "raw_messages", "results",
+                                          "result_reviews", "signatures",   "revisions"};
 
 std::vector<MigrationStep> append_only_guards() {
     std::vector<MigrationStep> steps;
@@ -196,6 +198,9 @@ Migration core_schema() {
   org_id BIGINT NOT NULL REFERENCES organisations (id),
   name TEXT NOT NULL,
   kind TEXT NOT NULL CHECK (kind IN ('refrigerator', 'freezer', 'cold_room', 'cool_store', 'ambient_store', 'transport_box')),
+  entity_id BIGINT REFERENCES regulated_entities (id),
+  storage_class TEXT NOT NULL DEFAULT 'refrigerated' CHECK (storage_class IN ('refrigerated', 'frozen', 'cool', 'ambient')),
+  active INTEGER NOT NULL DEFAULT 1,
   min_centi_celsius INTEGER NOT NULL,
   max_centi_celsius INTEGER NOT NULL,
   version BIGINT NOT NULL DEFAULT 1,
@@ -309,31 +314,39 @@ Migration core_schema() {
   code TEXT NOT NULL UNIQUE,
   org_id BIGINT NOT NULL REFERENCES organisations (id),
   name TEXT NOT NULL,
-  protocol TEXT NOT NULL CHECK (protocol IN ('astm', 'hl7', 'sics', 'modbus', 'manual')),
+  protocol TEXT NOT NULL CHECK (protocol IN ('astm', 'hl7', 'sics', 'modbus', 'csv', 'manual')),
+  transport TEXT NOT NULL DEFAULT '',
+  address TEXT NOT NULL DEFAULT '',
+  active INTEGER NOT NULL DEFAULT 1,
   version BIGINT NOT NULL DEFAULT 1,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL))");
-    // The same bytes arriving twice (a resend after a lost ACK) are one message.
+    // The same bytes arriving twice from one instrument (a resend after a lost ACK) are one message.
     add(R"(CREATE TABLE raw_messages (
   id {ID},
   instrument_id BIGINT REFERENCES instruments (id),
   protocol TEXT NOT NULL,
   received_at TEXT NOT NULL,
-  sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
-  bytes {BLOB} NOT NULL))");
+  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+  bytes {BLOB} NOT NULL,
+  UNIQUE (instrument_id, sha256)))");
     add(R"(CREATE TABLE tests (
   id {ID},
   sample_id BIGINT NOT NULL REFERENCES samples (id),
   spec_line_id BIGINT REFERENCES specification_lines (id),
   test_code TEXT NOT NULL,
   state TEXT NOT NULL,
+  round INTEGER NOT NULL DEFAULT 1 CHECK (round IN (1, 2)),
   assigned_to BIGINT REFERENCES users (id),
   instrument_id BIGINT REFERENCES instruments (id),
   version BIGINT NOT NULL DEFAULT 1,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL))");
-    add("CREATE INDEX tests_sample ON tests (sample_id)");
+    // round: 1 is the first examination, 2 the re-inspection (复验) of the retained portion.
+    add("CREATE INDEX tests_sample ON tests (sample_id, round)");
     add("CREATE INDEX tests_state ON tests (state, id)");
+    // Worklists: an instrument's open tests, an analyst's open tests.
+    add("CREATE INDEX tests_instrument ON tests (instrument_id, state, id)");
     // A retest or correction is a new row that names the one it replaces.
     add(R"(CREATE TABLE results (
   id {ID},
@@ -364,7 +377,8 @@ Migration core_schema() {
   entity_type TEXT NOT NULL,
   entity_id TEXT NOT NULL,
   signer_user_id BIGINT NOT NULL REFERENCES users (id),
-  meaning TEXT NOT NULL CHECK (meaning IN ('authored', 'reviewed', 'approved', 'released', 'rejected')),
+  meaning TEXT NOT NULL CHECK (meaning IN ('performed', 'verified', 'authored', 'reviewed', 'approved', 'released',
+                                           'rejected')),
   method TEXT NOT NULL,
   address TEXT NOT NULL DEFAULT '',
   content_sha256 TEXT NOT NULL,
@@ -377,8 +391,17 @@ Migration core_schema() {
   number TEXT NOT NULL UNIQUE,
   sample_id BIGINT NOT NULL REFERENCES samples (id),
   state TEXT NOT NULL,
+  round INTEGER NOT NULL DEFAULT 1 CHECK (round IN (1, 2)),
   supersedes_report_id BIGINT REFERENCES reports (id),
+  conclusion TEXT CHECK (conclusion IS NULL OR conclusion IN ('conforms', 'does_not_conform')),
+  serious_risk INTEGER NOT NULL DEFAULT 0,
+  content_json TEXT NOT NULL DEFAULT '',
+  content_sha256 TEXT,
   pdf_sha256 TEXT,
+  approved_by BIGINT REFERENCES users (id),
+  approved_at TEXT,
+  issued_by BIGINT REFERENCES users (id),
+  issued_at TEXT,
   version BIGINT NOT NULL DEFAULT 1,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL))");
@@ -388,26 +411,51 @@ Migration core_schema() {
   number TEXT NOT NULL UNIQUE,
   sample_id BIGINT REFERENCES samples (id),
   report_id BIGINT REFERENCES reports (id),
-  to_org_id BIGINT NOT NULL REFERENCES organisations (id),
+  recipient TEXT NOT NULL CHECK (recipient IN ('organising_bureau', 'sampled_unit_bureau', 'manufacturer_bureau')),
+  to_org_id BIGINT REFERENCES organisations (id),
+  external INTEGER NOT NULL DEFAULT 0,
+  external_region_code TEXT,
+  external_recipient TEXT NOT NULL DEFAULT '',
+  serious_risk INTEGER NOT NULL DEFAULT 0,
   state TEXT NOT NULL,
   due_at TEXT,
   acknowledged_at TEXT,
   acknowledged_by BIGINT REFERENCES users (id),
+  acknowledgement_reference TEXT,
   version BIGINT NOT NULL DEFAULT 1,
   created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL))");
+  updated_at TEXT NOT NULL,
+  CHECK (to_org_id IS NOT NULL OR external = 1)))");
+    // A manufacturer outside the system's jurisdiction gets an outbound notice (external = 1)
+    // delivered by hand; to_org_id is then empty and the region code says where it goes.
     add("CREATE INDEX notices_to_org ON notices (to_org_id, id)");
     add(R"(CREATE TABLE case_leads (
   id {ID},
   number TEXT NOT NULL UNIQUE,
   source TEXT NOT NULL CHECK (source IN ('nonconforming_result', 'cold_chain_break', 'manual')),
   sample_id BIGINT REFERENCES samples (id),
+  report_id BIGINT REFERENCES reports (id),
   entity_id BIGINT REFERENCES regulated_entities (id),
   logger_id BIGINT REFERENCES loggers (id),
+  manufacturer_entity_id BIGINT REFERENCES regulated_entities (id),
+  manufacturer_name TEXT NOT NULL DEFAULT '',
+  product_id BIGINT REFERENCES products (id),
+  product_name TEXT NOT NULL DEFAULT '',
+  batch_number TEXT NOT NULL DEFAULT '',
+  summary TEXT NOT NULL DEFAULT '',
+  findings_json TEXT NOT NULL DEFAULT '[]',
+  evidence_json TEXT NOT NULL DEFAULT '[]',
   assigned_org_id BIGINT NOT NULL REFERENCES organisations (id),
   state TEXT NOT NULL,
+  received_at TEXT NOT NULL,
   deadline_at TEXT NOT NULL,
+  extended INTEGER NOT NULL DEFAULT 0,
+  extension_approval TEXT,
   decision TEXT,
+  decision_reason TEXT,
+  receiving_body TEXT,
+  approval TEXT,
+  reference TEXT,
   version BIGINT NOT NULL DEFAULT 1,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL))");

@@ -1,0 +1,200 @@
+#include "lims/workflow/coldchain/detector_events.hpp"
+
+#include "lims/store/alarm_repository.hpp"
+#include "lims/store/excursion_repository.hpp"
+#include "lims/workflow/case_leads/open_case_lead.hpp"
+#include "lims/workflow/coldchain/alarms.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+namespace lims::workflow::coldchain {
+
+namespace cc = lims::coldchain;
+
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+    using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+std::string celsius(std::int32_t centi) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f °C", centi / 100.0);
+    return buf;
+}
+
+class Recorder {
+public:
+    Recorder(store::Transaction& tx, const store::LoggerWatch& watch, std::int64_t now, const ColdChainOptions& options,
+             EventCounts& counts)
+        : tx_(tx), watch_(watch), now_(now), options_(options), counts_(counts), alarms_(tx), excursions_(tx) {
+        if (watch.placement && watch.placement->storage_unit_id && watch.unit)
+            place_ = "storage unit " + watch.unit->code + " (" + watch.unit->name + ")";
+        else if (watch.placement && watch.placement->shipment_id)
+            place_ = "shipment " + std::to_string(*watch.placement->shipment_id);
+        else
+            place_ = "logger " + watch.serial;
+    }
+
+    domain::Result<void> raise(std::string kind, std::string side, std::int64_t at, std::int64_t since,
+                               std::optional<std::int32_t> centi, std::string detail,
+                               std::optional<std::int64_t> excursion_id = std::nullopt) {
+        store::AlarmRow a;
+        a.logger_id = watch_.logger_id;
+        a.placement_id = watch_.placement->id;
+        a.org_id = watch_.site_org_id;
+        a.storage_unit_id = watch_.placement->storage_unit_id;
+        a.shipment_id = watch_.placement->shipment_id;
+        a.excursion_id = excursion_id;
+        a.kind = std::move(kind);
+        a.side = std::move(side);
+        a.raised_at_utc = at;
+        a.since_utc = since;
+        a.centi_celsius = centi;
+        a.detail = "logger " + watch_.serial + ". " + detail;
+        a.escalate_at_utc = now_ + options_.acknowledgement_deadline;
+        auto raised = alarms_.raise(a, options_.actor);
+        if (!raised) return raised.error();
+        ++counts_.alarms_raised;
+        auto notified = notify_contacts(tx_, *raised, 0, place_, now_);
+        if (!notified) return notified.error();
+        return {};
+    }
+
+    domain::Result<void> clear(const std::string& kind, std::int64_t at) {
+        auto cleared = alarms_.clear(watch_.logger_id, kind, at, options_.actor);
+        if (!cleared) return cleared.error();
+        return {};
+    }
+
+    domain::Result<void> operator()(const cc::AlarmRaised& e) {
+        return raise("out_of_range", std::string(cc::to_string(e.side)), e.at, e.since, e.temperature,
+                     "Out of range (" + std::string(cc::to_string(e.side)) + ") since " + std::to_string(e.since) +
+                         ", confirmed at " + std::to_string(e.at) + " with " + celsius(e.temperature) + ".");
+    }
+    domain::Result<void> operator()(const cc::AlarmCleared& e) { return clear("out_of_range", e.at); }
+    domain::Result<void> operator()(const cc::ExcursionOpened& e) {
+        store::ExcursionRow x;
+        x.logger_id = watch_.logger_id;
+        x.placement_id = watch_.placement->id;
+        x.storage_unit_id = watch_.placement->storage_unit_id;
+        x.shipment_id = watch_.placement->shipment_id;
+        x.rule = e.rule;
+        x.kind = std::string(cc::to_string(e.kind));
+        const auto* rule = find_rule(e.rule);
+        x.accumulation = rule ? std::string(cc::to_string(rule->accumulation)) : "consecutive";
+        x.start_utc = e.start;
+        x.opened_at_utc = e.at;
+        auto opened = excursions_.open(x, options_.actor);
+        if (!opened) return opened.error();
+        ++counts_.excursions_opened;
+        if (auto ok = raise("excursion", "", e.at, e.start, std::nullopt,
+                            std::string(cc::to_string(e.kind)) + " excursion under rule " + e.rule + " since " +
+                                std::to_string(e.start) + ".",
+                            opened->id);
+            !ok)
+            return ok;
+        return open_case_lead(*opened);
+    }
+    domain::Result<void> operator()(const cc::ExcursionClosed& e) {
+        const cc::Excursion& x = e.excursion;
+        store::ExcursionFigures f{x.end,   x.minimum,     x.maximum, x.time_out_of_range, x.mkt_celsius,
+                                  x.readings, std::string(cc::to_string(x.ended_by))};
+        auto closed = excursions_.close(watch_.logger_id, x.rule, x.start, f, options_.actor);
+        if (!closed) return closed.error();
+        ++counts_.excursions_closed;
+        // The excursion alarm stays for its acknowledgement; it is cleared with the excursion.
+        tx_.session() << "UPDATE coldchain_alarms SET cleared_at_utc = $1, version = version + 1 WHERE excursion_id = $2 "
+                         "AND cleared_at_utc IS NULL",
+            Poco::Data::Keywords::bind(e.at), Poco::Data::Keywords::bind(closed->id), Poco::Data::Keywords::now;
+        return {};
+    }
+    domain::Result<void> operator()(const cc::WentOffline& e) {
+        return raise("offline", "", e.at, e.last_seen, std::nullopt,
+                     "No reading since " + std::to_string(e.last_seen) + " (three recording intervals).");
+    }
+    domain::Result<void> operator()(const cc::CameOnline& e) { return clear("offline", e.at); }
+    domain::Result<void> operator()(const cc::SensorFaultRaised& e) {
+        return raise("sensor_fault", "", e.at, e.at, std::nullopt, "The logger reported its sensor-fault value.");
+    }
+    domain::Result<void> operator()(const cc::SensorFaultCleared& e) { return clear("sensor_fault", e.at); }
+    domain::Result<void> operator()(const cc::ReadingRejected&) { return {}; }
+    domain::Result<void> operator()(const cc::ReadingFlagged&) { return {}; }
+
+private:
+    const cc::ExcursionRule* find_rule(const std::string& name) const {
+        auto rules = rules_for_watch();
+        if (!rules) return nullptr;
+        for (const auto& r : rules->excursions)
+            if (r.name == name) return &r;
+        return nullptr;
+    }
+    const cc::RuleSet* rules_for_watch() const;
+
+    // Only storage at a regulated entity: a trip's excursion is the receiver's verdict, and
+    // the laboratory's own storage is its own quality record.
+    domain::Result<void> open_case_lead(const store::ExcursionRow& x) {
+        if (!watch_.entity_id || !watch_.placement->storage_unit_id || x.case_lead_id) return {};
+        if (!options_.calendar) return {};
+        case_leads::NewCaseLead lead;
+        lead.source = store::CaseLeadSource::cold_chain_break;
+        lead.subject_entity_id = *watch_.entity_id;
+        lead.logger_id = watch_.logger_id;
+        lead.summary = x.kind + " excursion at " + place_ + " (rule " + x.rule + ") from " + std::to_string(x.start_utc) +
+                       ", confirmed at " + std::to_string(x.opened_at_utc);
+        lead.findings.push_back({x.kind + " excursion", "rule " + x.rule + ", out of range from " +
+                                                           std::to_string(x.start_utc) + " to at least " +
+                                                           std::to_string(x.opened_at_utc) + " (UTC seconds)"});
+        lead.evidence.push_back({"excursion", std::to_string(x.id), "excursion " + std::to_string(x.id)});
+        // The readings window: the excursion plus one offline threshold either side.
+        const std::int64_t margin = 3 * (watch_.placement->shipment_id ? cc::standard::kGspTransportRecordingInterval
+                                                                       : cc::standard::kGspStorageRecordingInterval);
+        lead.evidence.push_back({"readings",
+                                 "logger/" + std::to_string(watch_.logger_id) + "/readings?from=" +
+                                     std::to_string(x.start_utc - margin) + "&to=" + std::to_string(x.opened_at_utc + margin),
+                                 "readings of logger " + watch_.serial});
+        lead.received_at = domain::Instant(std::chrono::seconds(now_));
+        Actor actor{std::nullopt, options_.actor, domain::RoleSet{domain::Role::ingest_service}, watch_.site_org_id};
+        auto opened = case_leads::open_case_lead(tx_, *options_.calendar, lead, actor);
+        if (!opened) return opened.error();
+        if (auto ok = excursions_.set_case_lead(x.id, opened->id); !ok) return ok.error();
+        ++counts_.case_leads_opened;
+        return {};
+    }
+
+    store::Transaction& tx_;
+    const store::LoggerWatch& watch_;
+    std::int64_t now_;
+    const ColdChainOptions& options_;
+    EventCounts& counts_;
+    store::AlarmRepository alarms_;
+    store::ExcursionRepository excursions_;
+    std::string place_;
+
+public:
+    std::shared_ptr<const cc::RuleSet> rules;
+};
+
+const cc::RuleSet* Recorder::rules_for_watch() const { return rules.get(); }
+
+}  // namespace
+
+domain::Result<void> record_detector_events(store::Transaction& tx, const store::LoggerWatch& watch,
+                                            const std::vector<cc::Event>& events, std::int64_t now_utc,
+                                            const ColdChainOptions& options, EventCounts& counts,
+                                            std::shared_ptr<const cc::RuleSet> rules) {
+    if (!watch.placement) return {};
+    Recorder recorder(tx, watch, now_utc, options, counts);
+    recorder.rules = std::move(rules);
+    for (const auto& event : events) {
+        auto ok = std::visit(recorder, event);
+        if (!ok) return ok;
+    }
+    return {};
+}
+
+}  // namespace lims::workflow::coldchain
