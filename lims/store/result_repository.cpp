@@ -1,0 +1,214 @@
+#include "lims/store/result_repository.hpp"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/JSON/Object.h>
+
+#include <sstream>
+
+using namespace Poco::Data::Keywords;
+
+namespace lims::store {
+
+namespace {
+
+constexpr const char* result_select =
+    "SELECT id, test_id, replaces_result_id, value_text, qualitative, unit, flags, source, raw_message_id, "
+    "conformity, entered_by, entered_at FROM results ";
+
+std::optional<std::int64_t> optional_int(Poco::Data::RecordSet& rs, const char* col) {
+    const auto& v = rs[col];
+    if (v.isEmpty()) return std::nullopt;
+    return v.convert<Poco::Int64>();
+}
+
+std::optional<std::string> optional_text(Poco::Data::RecordSet& rs, const char* col) {
+    const auto& v = rs[col];
+    if (v.isEmpty()) return std::nullopt;
+    return v.convert<std::string>();
+}
+
+std::vector<ResultRecord> select_results(Poco::Data::Statement& st) {
+    st.execute();
+    Poco::Data::RecordSet rs(st);
+    std::vector<ResultRecord> out;
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+        ResultRecord r;
+        r.id = rs["id"].convert<Poco::Int64>();
+        r.test_id = rs["test_id"].convert<Poco::Int64>();
+        r.replaces_result_id = optional_int(rs, "replaces_result_id");
+        r.value_text = optional_text(rs, "value_text");
+        r.qualitative = optional_text(rs, "qualitative");
+        r.unit = rs["unit"].convert<std::string>();
+        r.flags = rs["flags"].convert<std::string>();
+        r.source = rs["source"].convert<std::string>();
+        r.raw_message_id = optional_int(rs, "raw_message_id");
+        r.conformity = optional_text(rs, "conformity");
+        r.entered_by = optional_int(rs, "entered_by");
+        r.entered_at = rs["entered_at"].convert<std::string>();
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+Poco::Nullable<Poco::Int64> nullable(const std::optional<std::int64_t>& v) {
+    return v ? Poco::Nullable<Poco::Int64>(*v) : Poco::Nullable<Poco::Int64>();
+}
+Poco::Nullable<std::string> nullable(const std::optional<std::string>& v) {
+    return v ? Poco::Nullable<std::string>(*v) : Poco::Nullable<std::string>();
+}
+
+void field(std::string& out, const std::string& value) {
+    out += std::to_string(value.size());
+    out += ':';
+    out += value;
+    out += ';';
+}
+
+}  // namespace
+
+std::string canonical_result_text(const ResultRecord& r) {
+    std::string out;
+    field(out, "lims-result-v1");
+    field(out, std::to_string(r.id));
+    field(out, std::to_string(r.test_id));
+    field(out, r.replaces_result_id ? std::to_string(*r.replaces_result_id) : "");
+    field(out, r.value_text.value_or(""));
+    field(out, r.qualitative.value_or(""));
+    field(out, r.unit);
+    field(out, r.flags);
+    field(out, r.source);
+    field(out, r.raw_message_id ? std::to_string(*r.raw_message_id) : "");
+    field(out, r.entered_by ? std::to_string(*r.entered_by) : "");
+    field(out, r.entered_at);
+    return out;
+}
+
+std::string to_json(const ResultRecord& r) {
+    Poco::JSON::Object j;
+    j.set("id", r.id);
+    j.set("test_id", r.test_id);
+    if (r.replaces_result_id) j.set("replaces_result_id", *r.replaces_result_id);
+    if (r.value_text) j.set("value_text", *r.value_text);
+    if (r.qualitative) j.set("qualitative", *r.qualitative);
+    j.set("unit", r.unit);
+    j.set("flags", r.flags);
+    j.set("source", r.source);
+    if (r.raw_message_id) j.set("raw_message_id", *r.raw_message_id);
+    if (r.conformity) j.set("conformity", *r.conformity);
+    if (r.entered_by) j.set("entered_by", *r.entered_by);
+    j.set("entered_at", r.entered_at);
+    std::ostringstream out;
+    j.stringify(out);
+    return out.str();
+}
+
+std::string to_json(const SignatureRecord& s) {
+    Poco::JSON::Object j;
+    j.set("id", s.id);
+    j.set("entity_type", s.entity_type);
+    j.set("entity_id", s.entity_id);
+    j.set("signer_user_id", s.signer_user_id);
+    j.set("meaning", s.meaning);
+    j.set("method", s.method);
+    j.set("content_sha256", s.content_sha256);
+    j.set("signed_at", s.signed_at);
+    std::ostringstream out;
+    j.stringify(out);
+    return out.str();
+}
+
+StoreResult<ResultRecord> ResultRepository::insert(const ResultRecord& in) {
+    if (!in.value_text && !in.qualitative)
+        return store_error(StoreErrorKind::invalid_argument, "result: neither a value nor a qualitative outcome");
+    const std::string at = tx_.now_utc();
+    Poco::Int64 id = 0;
+    tx_.session() << "INSERT INTO results (test_id, replaces_result_id, value_text, qualitative, unit, flags, source, "
+                     "raw_message_id, conformity, entered_by, entered_at) "
+                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        bind(in.test_id), bind(nullable(in.replaces_result_id)), bind(nullable(in.value_text)),
+        bind(nullable(in.qualitative)), bind(in.unit), bind(in.flags), bind(in.source),
+        bind(nullable(in.raw_message_id)), bind(nullable(in.conformity)), bind(nullable(in.entered_by)), bind(at),
+        into(id), now;
+    return get(id);
+}
+
+StoreResult<ResultRecord> ResultRepository::get(std::int64_t id) {
+    Poco::Data::Statement st(tx_.session());
+    st << std::string(result_select) + "WHERE id = $1", bind(id);
+    auto rows = select_results(st);
+    if (rows.empty()) return store_error(StoreErrorKind::not_found, "result " + std::to_string(id) + " does not exist");
+    return rows.front();
+}
+
+std::optional<ResultRecord> ResultRepository::latest_for_test(std::int64_t test_id) {
+    Poco::Data::Statement st(tx_.session());
+    st << std::string(result_select) + "WHERE test_id = $1 ORDER BY id DESC LIMIT 1", bind(test_id);
+    auto rows = select_results(st);
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+}
+
+std::vector<ResultRecord> ResultRepository::history(std::int64_t test_id) {
+    Poco::Data::Statement st(tx_.session());
+    st << std::string(result_select) + "WHERE test_id = $1 ORDER BY id", bind(test_id);
+    return select_results(st);
+}
+
+StoreResult<ReviewRecord> ResultRepository::add_review(const ReviewRecord& in) {
+    ReviewRecord r = in;
+    r.reviewed_at = tx_.now_utc();
+    Poco::Int64 id = 0;
+    tx_.session() << "INSERT INTO result_reviews (result_id, reviewer_user_id, decision, reason, reviewed_at) "
+                     "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        bind(r.result_id), bind(r.reviewer_user_id), bind(r.decision), bind(r.reason), bind(r.reviewed_at), into(id),
+        now;
+    r.id = id;
+    return r;
+}
+
+std::vector<ReviewRecord> ResultRepository::reviews_of(std::int64_t result_id) {
+    std::vector<Poco::Int64> id, reviewer;
+    std::vector<std::string> decision, reason, at;
+    tx_.session() << "SELECT id, reviewer_user_id, decision, reason, reviewed_at FROM result_reviews "
+                     "WHERE result_id = $1 ORDER BY id",
+        bind(result_id), into(id), into(reviewer), into(decision), into(reason), into(at), now;
+    std::vector<ReviewRecord> out;
+    for (std::size_t i = 0; i < id.size(); ++i)
+        out.push_back({id[i], result_id, reviewer[i], decision[i], reason[i], at[i]});
+    return out;
+}
+
+StoreResult<SignatureRecord> ResultRepository::add_signature(const SignatureRecord& in) {
+    SignatureRecord s = in;
+    s.signed_at = tx_.now_utc();
+    Poco::Int64 id = 0;
+    tx_.session() << "INSERT INTO signatures (entity_type, entity_id, signer_user_id, meaning, method, address, "
+                     "content_sha256, signed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        bind(s.entity_type), bind(s.entity_id), bind(s.signer_user_id), bind(s.meaning), bind(s.method),
+        bind(s.address), bind(s.content_sha256), bind(s.signed_at), into(id), now;
+    s.id = id;
+    return s;
+}
+
+std::vector<SignatureRecord> ResultRepository::signatures_of(const std::string& entity_type,
+                                                             const std::string& entity_id) {
+    std::vector<Poco::Int64> id, signer;
+    std::vector<std::string> meaning, method, address, sha, at;
+    tx_.session() << "SELECT id, signer_user_id, meaning, method, address, content_sha256, signed_at FROM signatures "
+                     "WHERE entity_type = $1 AND entity_id = $2 ORDER BY id",
+        bind(entity_type), bind(entity_id), into(id), into(signer), into(meaning), into(method), into(address),
+        into(sha), into(at), now;
+    std::vector<SignatureRecord> out;
+    for (std::size_t i = 0; i < id.size(); ++i)
+        out.push_back({id[i], entity_type, entity_id, signer[i], meaning[i], method[i], address[i], sha[i], at[i]});
+    return out;
+}
+
+bool ResultRepository::raw_message_exists(std::int64_t id) {
+    int n = 0;
+    tx_.session() << "SELECT count(*) FROM raw_messages WHERE id = $1", bind(id), into(n), now;
+    return n > 0;
+}
+
+}  // namespace lims::store

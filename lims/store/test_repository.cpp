@@ -1,0 +1,192 @@
+#include "lims/store/test_repository.hpp"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/JSON/Object.h>
+
+#include <algorithm>
+#include <sstream>
+
+using namespace Poco::Data::Keywords;
+
+namespace lims::store {
+
+namespace {
+
+constexpr const char* test_select =
+    "SELECT t.id, t.sample_id, t.spec_line_id, t.test_code, COALESCE(l.test_name, '') AS test_name, t.state, "
+    "t.round, t.assigned_to, t.instrument_id, t.version, t.created_at, t.updated_at "
+    "FROM tests t LEFT JOIN specification_lines l ON l.id = t.spec_line_id ";
+
+// States in which a test still needs someone's work (the default worklist).
+const std::vector<std::string> open_states = {"pending", "pending_review", "accepted", "verified",
+                                              "rejected", "retest_ordered", "retracted"};
+
+std::optional<std::int64_t> optional_int(Poco::Data::RecordSet& rs, const char* col) {
+    const auto& v = rs[col];
+    if (v.isEmpty()) return std::nullopt;
+    return v.convert<Poco::Int64>();
+}
+
+TestRecord test_from(Poco::Data::RecordSet& rs) {
+    TestRecord t;
+    t.id = rs["id"].convert<Poco::Int64>();
+    t.sample_id = rs["sample_id"].convert<Poco::Int64>();
+    t.spec_line_id = optional_int(rs, "spec_line_id");
+    t.test_code = rs["test_code"].convert<std::string>();
+    t.test_name = rs["test_name"].convert<std::string>();
+    t.state = rs["state"].convert<std::string>();
+    t.round = rs["round"].convert<int>();
+    t.assigned_to = optional_int(rs, "assigned_to");
+    t.instrument_id = optional_int(rs, "instrument_id");
+    t.version = rs["version"].convert<Poco::Int64>();
+    t.created_at = rs["created_at"].convert<std::string>();
+    t.updated_at = rs["updated_at"].convert<std::string>();
+    return t;
+}
+
+std::vector<TestRecord> select_tests(Poco::Data::Statement& st) {
+    st.execute();
+    Poco::Data::RecordSet rs(st);
+    std::vector<TestRecord> out;
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(test_from(rs));
+    return out;
+}
+
+Poco::Nullable<Poco::Int64> nullable(const std::optional<std::int64_t>& v) {
+    return v ? Poco::Nullable<Poco::Int64>(*v) : Poco::Nullable<Poco::Int64>();
+}
+
+}  // namespace
+
+std::string to_json(const TestRecord& t) {
+    Poco::JSON::Object j;
+    j.set("id", t.id);
+    j.set("sample_id", t.sample_id);
+    if (t.spec_line_id) j.set("spec_line_id", *t.spec_line_id);
+    j.set("test_code", t.test_code);
+    j.set("test_name", t.test_name);
+    j.set("state", t.state);
+    j.set("round", t.round);
+    if (t.assigned_to) j.set("assigned_to", *t.assigned_to);
+    if (t.instrument_id) j.set("instrument_id", *t.instrument_id);
+    j.set("version", t.version);
+    std::ostringstream out;
+    j.stringify(out);
+    return out.str();
+}
+
+StoreResult<TestRecord> TestRepository::create(const NewTest& in, const std::string& actor) {
+    if (in.test_code.empty()) return store_error(StoreErrorKind::invalid_argument, "test: test_code is empty");
+    int samples = 0;
+    tx_.session() << "SELECT count(*) FROM samples WHERE id = $1", bind(in.sample_id), into(samples), now;
+    if (samples == 0)
+        return store_error(StoreErrorKind::invalid_argument,
+                           "test: sample " + std::to_string(in.sample_id) + " does not exist");
+    const std::string at = tx_.now_utc();
+    Poco::Int64 id = 0;
+    tx_.session() << "INSERT INTO tests (sample_id, spec_line_id, test_code, state, round, assigned_to, instrument_id, "
+                     "version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9) RETURNING id",
+        bind(in.sample_id), bind(nullable(in.spec_line_id)), bind(in.test_code), bind(in.state), bind(in.round),
+        bind(nullable(in.assigned_to)), bind(nullable(in.instrument_id)), bind(at), bind(at), into(id), now;
+    auto created = get(id);
+    if (!created) return created;
+    tx_.record({actor, "test.create", "test", std::to_string(id), "", to_json(*created), ""});
+    return created;
+}
+
+StoreResult<TestRecord> TestRepository::get(std::int64_t id) {
+    Poco::Data::Statement st(tx_.session());
+    st << std::string(test_select) + "WHERE t.id = $1", bind(id);
+    auto rows = select_tests(st);
+    if (rows.empty()) return store_error(StoreErrorKind::not_found, "test " + std::to_string(id) + " does not exist");
+    return rows.front();
+}
+
+std::vector<TestRecord> TestRepository::for_sample(std::int64_t sample_id, std::optional<int> round) {
+    Poco::Data::Statement st(tx_.session());
+    if (round)
+        st << std::string(test_select) + "WHERE t.sample_id = $1 AND t.round = $2 ORDER BY t.id", bind(sample_id),
+            bind(*round);
+    else
+        st << std::string(test_select) + "WHERE t.sample_id = $1 ORDER BY t.id", bind(sample_id);
+    return select_tests(st);
+}
+
+StoreResult<TestRecord> TestRepository::set_state(std::int64_t id, std::int64_t expected_version,
+                                                  const std::string& state, const std::string& action,
+                                                  const std::string& reason, const std::string& actor) {
+    auto before = get(id);
+    if (!before) return before;
+    if (before->version != expected_version)
+        return store_error(StoreErrorKind::conflict, "test " + std::to_string(id) + " is at version " +
+                                                         std::to_string(before->version) + ", not " +
+                                                         std::to_string(expected_version) + ": changed meanwhile");
+    const std::string at = tx_.now_utc();
+    Poco::Data::Statement update(tx_.session());
+    update << "UPDATE tests SET state = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4",
+        bind(state), bind(at), bind(id), bind(expected_version);
+    if (update.execute() == 0)
+        return store_error(StoreErrorKind::conflict, "test " + std::to_string(id) + " is no longer at version " +
+                                                         std::to_string(expected_version) + ": changed meanwhile");
+    auto after = get(id);
+    if (!after) return after;
+    tx_.record({actor, action, "test", std::to_string(id), to_json(*before), to_json(*after), reason});
+    return after;
+}
+
+StoreResult<TestRecord> TestRepository::assign(std::int64_t id, std::int64_t expected_version,
+                                               std::optional<std::int64_t> assigned_to,
+                                               std::optional<std::int64_t> instrument_id, const std::string& actor) {
+    auto before = get(id);
+    if (!before) return before;
+    if (before->version != expected_version)
+        return store_error(StoreErrorKind::conflict, "test " + std::to_string(id) + " is at version " +
+                                                         std::to_string(before->version) + ", not " +
+                                                         std::to_string(expected_version) + ": changed meanwhile");
+    const std::string at = tx_.now_utc();
+    Poco::Data::Statement update(tx_.session());
+    update << "UPDATE tests SET assigned_to = $1, instrument_id = $2, version = version + 1, updated_at = $3 "
+              "WHERE id = $4 AND version = $5",
+        bind(nullable(assigned_to)), bind(nullable(instrument_id)), bind(at), bind(id), bind(expected_version);
+    if (update.execute() == 0)
+        return store_error(StoreErrorKind::conflict, "test " + std::to_string(id) + " is no longer at version " +
+                                                         std::to_string(expected_version) + ": changed meanwhile");
+    auto after = get(id);
+    if (!after) return after;
+    tx_.record({actor, "test.assign", "test", std::to_string(id), to_json(*before), to_json(*after), ""});
+    return after;
+}
+
+StoreResult<TestPage> TestRepository::worklist(const WorklistQuery& q) {
+    const int limit = std::clamp(q.limit, 1, max_page_size);
+    std::vector<std::string> states = q.states.empty() ? open_states : q.states;
+    Poco::Int64 after = q.after_id;
+    Poco::Int64 instrument = q.instrument_id.value_or(0), assignee = q.assigned_to.value_or(0);
+    std::string code = q.test_code.value_or("");
+
+    std::string sql = std::string(test_select) + "WHERE t.id > $1 AND t.state IN (";
+    int n = 2;
+    for (std::size_t i = 0; i < states.size(); ++i) sql += (i ? ", $" : "$") + std::to_string(n++);
+    sql += ")";
+    if (q.instrument_id) sql += " AND t.instrument_id = $" + std::to_string(n++);
+    if (q.assigned_to) sql += " AND t.assigned_to = $" + std::to_string(n++);
+    if (q.test_code) sql += " AND t.test_code = $" + std::to_string(n++);
+    sql += " ORDER BY t.id LIMIT " + std::to_string(limit + 1);
+
+    Poco::Data::Statement st(tx_.session());
+    st << sql, use(after);
+    for (auto& s : states) st, use(s);
+    if (q.instrument_id) st, use(instrument);
+    if (q.assigned_to) st, use(assignee);
+    if (q.test_code) st, use(code);
+    TestPage page;
+    page.items = select_tests(st);
+    if (static_cast<int>(page.items.size()) > limit) {
+        page.items.resize(static_cast<std::size_t>(limit));
+        page.next_after_id = page.items.back().id;
+    }
+    return page;
+}
+
+}  // namespace lims::store

@@ -1,0 +1,108 @@
+#include "lims/workflow/review/record_result.hpp"
+
+#include "lims/domain/judgement/judgement.hpp"
+#include "lims/domain/judgement/reported_value.hpp"
+#include "lims/domain/state_machine/machines.hpp"
+#include "lims/store/result_repository.hpp"
+#include "lims/store/test_repository.hpp"
+#include "lims/workflow/review/specification.hpp"
+
+namespace lims::workflow::review {
+
+namespace {
+
+// A result row ends in these states (machines.cpp: a retest is a new row), so the test
+// takes a new result as if it were pending again.
+bool result_row_ended(std::string_view state) {
+    return state == "rejected" || state == "retest_ordered" || state == "retracted";
+}
+
+}  // namespace
+
+std::string_view to_string(ResultSource source) { return source == ResultSource::manual ? "manual" : "instrument"; }
+
+domain::Result<RecordedResult> record_result(store::Transaction& tx, const ResultEntry& entry, const Actor& actor) {
+    store::TestRepository tests(tx);
+    store::ResultRepository results(tx);
+    auto test = tests.get(entry.test_id);
+    if (!test)
+        return domain::make_error("review.test_not_found", "test " + std::to_string(entry.test_id) + " does not exist");
+    if (entry.expected_test_version && *entry.expected_test_version != test->version)
+        return store::store_error(store::StoreErrorKind::conflict,
+                                  "test " + std::to_string(test->id) + " is at version " +
+                                      std::to_string(test->version) + ", not " +
+                                      std::to_string(*entry.expected_test_version) + ": changed meanwhile");
+    if (test->state == "final" || test->state == "cancelled")
+        return domain::make_error("review.test_final", "test " + std::to_string(test->id) + " (" + test->test_code +
+                                                           ") is " + test->state + ": no further result is taken");
+    if (test->state == "pending_review" || test->state == "accepted" || test->state == "verified")
+        return domain::make_error("review.result_awaiting_review",
+                                  "test " + std::to_string(test->id) + " (" + test->test_code + ") has a result " +
+                                      test->state + "; reject it or order a retest before entering another");
+
+    auto value = domain::ReportedValue::parse(entry.value_text);
+    if (!value)
+        return domain::make_error("review.value", "test " + std::to_string(test->id) + ": value \"" +
+                                                      entry.value_text + "\": " + value.error().message);
+
+    std::string unit = entry.unit;
+    std::optional<std::string> conformity;
+    if (test->spec_line_id) {
+        auto line = load_specification_line(tx, *test->spec_line_id);
+        if (!line) return line.error();
+        if (!line->unit.empty() && !unit.empty() && unit != line->unit)
+            return domain::make_error("review.unit", "test " + std::to_string(test->id) + " (" + test->test_code +
+                                                         "): unit \"" + unit + "\" differs from the specification's \"" +
+                                                         line->unit + "\"");
+        if (unit.empty()) unit = line->unit;
+        auto limit = limit_of(*line);
+        if (!limit) return limit.error();
+        // Judged here only to refuse a value of the wrong kind at the door (a number for
+        // a qualitative line); the verdict that counts is taken on the final result.
+        auto judged = domain::judge(*limit, *value);
+        if (!judged)
+            return domain::make_error("review.value", "test " + std::to_string(test->id) + " (" + test->test_code +
+                                                          "): " + judged.error().message);
+        if (judged->verdict == domain::Verdict::conforms)
+            conformity = judged->warning ? "warning" : "conforming";
+        else if (judged->verdict == domain::Verdict::does_not_conform)
+            conformity = "nonconforming";
+    }
+
+    if (entry.source == ResultSource::instrument) {
+        if (!entry.raw_message_id)
+            return domain::make_error("review.raw_message_required",
+                                      "an instrument result needs the raw message it came in");
+        if (!results.raw_message_exists(*entry.raw_message_id))
+            return domain::make_error("review.raw_message_unknown",
+                                      "raw message " + std::to_string(*entry.raw_message_id) + " does not exist");
+    }
+
+    const std::string_view from = result_row_ended(test->state) ? std::string_view("pending") : test->state;
+    auto to = domain::apply(domain::machines::test_result(), from,
+                            {.action = "enter_result", .actor_roles = actor.roles, .supplied = {}, .guard_holds = {}});
+    if (!to) return to.error();
+
+    store::ResultRecord row;
+    row.test_id = test->id;
+    if (auto previous = results.latest_for_test(test->id)) row.replaces_result_id = previous->id;
+    if (value->kind() == domain::ValueKind::qualitative)
+        row.qualitative = value->outcome();
+    else
+        row.value_text = value->to_string();
+    row.unit = unit;
+    row.flags = entry.flags;
+    row.source = std::string(to_string(entry.source));
+    row.raw_message_id = entry.raw_message_id;
+    row.conformity = conformity;
+    row.entered_by = actor.user_id;
+    auto inserted = results.insert(row);
+    if (!inserted) return inserted.error();
+    tx.record({actor.name, "result.record", "result", std::to_string(inserted->id), "", store::to_json(*inserted), ""});
+
+    auto moved = tests.set_state(test->id, test->version, std::string(*to), "test.enter_result", "", actor.name);
+    if (!moved) return moved.error();
+    return RecordedResult{inserted->id, test->id, inserted->replaces_result_id, moved->state, moved->version};
+}
+
+}  // namespace lims::workflow::review

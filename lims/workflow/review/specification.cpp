@@ -1,0 +1,133 @@
+#include "lims/workflow/review/specification.hpp"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Statement.h>
+
+using namespace Poco::Data::Keywords;
+
+namespace lims::workflow::review {
+
+namespace {
+
+constexpr const char* line_select =
+    "SELECT id, product_id, standard_ref, test_code, test_name, limit_kind, lower_limit, upper_limit, "
+    "lower_inclusive, upper_inclusive, expected_text, unit, decimal_places, warning_lower, warning_upper, version "
+    "FROM specification_lines ";
+
+std::optional<std::string> optional_text(Poco::Data::RecordSet& rs, const char* col) {
+    const auto& v = rs[col];
+    if (v.isEmpty()) return std::nullopt;
+    return v.convert<std::string>();
+}
+
+std::vector<domain::SpecificationLine> select_lines(Poco::Data::Statement& st) {
+    st.execute();
+    Poco::Data::RecordSet rs(st);
+    std::vector<domain::SpecificationLine> out;
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+        domain::SpecificationLine l;
+        l.id = rs["id"].convert<Poco::Int64>();
+        if (!rs["product_id"].isEmpty()) l.product_id = rs["product_id"].convert<Poco::Int64>();
+        l.standard_ref = rs["standard_ref"].convert<std::string>();
+        l.test_code = rs["test_code"].convert<std::string>();
+        l.test_name = rs["test_name"].convert<std::string>();
+        l.limit_kind = rs["limit_kind"].convert<std::string>();
+        l.lower_limit = optional_text(rs, "lower_limit");
+        l.upper_limit = optional_text(rs, "upper_limit");
+        l.lower_inclusive = rs["lower_inclusive"].convert<int>() != 0;
+        l.upper_inclusive = rs["upper_inclusive"].convert<int>() != 0;
+        l.expected_text = optional_text(rs, "expected_text");
+        l.unit = rs["unit"].convert<std::string>();
+        l.decimal_places = rs["decimal_places"].convert<int>();
+        l.warning_lower = optional_text(rs, "warning_lower");
+        l.warning_upper = optional_text(rs, "warning_upper");
+        l.version = rs["version"].convert<Poco::Int64>();
+        out.push_back(std::move(l));
+    }
+    return out;
+}
+
+domain::Error line_error(const domain::SpecificationLine& line, const std::string& what) {
+    return domain::make_error("review.specification", "specification line " + std::to_string(line.id) + " (" +
+                                                          line.test_code + "): " + what);
+}
+
+domain::Result<domain::Decimal> number(const domain::SpecificationLine& line, const std::optional<std::string>& text,
+                                       const char* column) {
+    if (!text) return line_error(line, std::string(column) + " is missing");
+    auto d = domain::Decimal::parse(*text);
+    if (!d) return line_error(line, std::string(column) + " \"" + *text + "\": " + d.error().message);
+    return *d;
+}
+
+}  // namespace
+
+domain::Result<domain::SpecificationLine> load_specification_line(store::Transaction& tx, std::int64_t id) {
+    Poco::Data::Statement st(tx.session());
+    st << std::string(line_select) + "WHERE id = $1", bind(id);
+    auto lines = select_lines(st);
+    if (lines.empty())
+        return domain::make_error("review.specification_not_found",
+                                  "specification line " + std::to_string(id) + " does not exist");
+    return lines.front();
+}
+
+std::vector<domain::SpecificationLine> specification_lines_of_product(store::Transaction& tx, std::int64_t product_id) {
+    Poco::Data::Statement st(tx.session());
+    st << std::string(line_select) + "WHERE product_id = $1 ORDER BY id", bind(product_id);
+    return select_lines(st);
+}
+
+domain::Result<domain::Limit> limit_of(const domain::SpecificationLine& line) {
+    const std::optional<int> places = line.decimal_places;
+    domain::Result<domain::Limit> limit = line_error(line, "limit_kind \"" + line.limit_kind + "\" is unknown");
+    if (line.limit_kind == "range") {
+        auto lo = number(line, line.lower_limit, "lower_limit");
+        if (!lo) return lo.error();
+        auto hi = number(line, line.upper_limit, "upper_limit");
+        if (!hi) return hi.error();
+        limit = domain::Limit::range(*lo, *hi, places);
+    } else if (line.limit_kind == "upper") {
+        auto hi = number(line, line.upper_limit, "upper_limit");
+        if (!hi) return hi.error();
+        limit = domain::Limit::upper(*hi, line.upper_inclusive ? domain::Bound::inclusive : domain::Bound::exclusive,
+                                     places);
+    } else if (line.limit_kind == "lower") {
+        auto lo = number(line, line.lower_limit, "lower_limit");
+        if (!lo) return lo.error();
+        limit = domain::Limit::lower(*lo, line.lower_inclusive ? domain::Bound::inclusive : domain::Bound::exclusive,
+                                     places);
+    } else if (line.limit_kind == "qualitative") {
+        std::vector<std::string> accepted;
+        const std::string text = line.expected_text.value_or("");
+        std::size_t start = 0;
+        while (start <= text.size()) {
+            const auto bar = text.find('|', start);
+            const auto part = text.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
+            if (!part.empty()) accepted.push_back(part);
+            if (bar == std::string::npos) break;
+            start = bar + 1;
+        }
+        limit = domain::Limit::qualitative(accepted);
+    }
+    if (!limit) return line_error(line, limit.error().message);
+    if (line.limit_kind != "qualitative" && (line.warning_lower || line.warning_upper)) {
+        domain::WarningBand band;
+        if (line.warning_lower) {
+            auto w = number(line, line.warning_lower, "warning_lower");
+            if (!w) return w.error();
+            band.below = *w;
+        }
+        if (line.warning_upper) {
+            auto w = number(line, line.warning_upper, "warning_upper");
+            if (!w) return w.error();
+            band.above = *w;
+        }
+        auto banded = limit->with_warning(band);
+        if (!banded) return line_error(line, banded.error().message);
+        return *banded;
+    }
+    return limit;
+}
+
+}  // namespace lims::workflow::review
