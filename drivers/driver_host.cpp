@@ -84,7 +84,7 @@ struct DriverHost::Impl {
     std::vector<std::unique_ptr<Hl7Driver>> hl7;
     std::vector<std::unique_ptr<SicsDriver>> sics;
     std::vector<std::shared_ptr<FileDropWatcher>> folders;
-    std::vector<std::shared_ptr<ModbusPoller>> loggers;
+    std::map<std::string, std::shared_ptr<ModbusLine>> lines;
     std::shared_ptr<ReadingBatcher> batcher;
     std::map<std::string, std::function<std::uint16_t()>, std::less<>> ports;
     // Declared last: destroyed first, so coroutine frames die before the drivers they use.
@@ -249,15 +249,12 @@ std::vector<std::string> DriverHost::start(const Registry& registry, IngestSink&
         } else {
             l.map = c.map;
         }
-        auto poller = ModbusPoller::create(ctx, std::move(l), impl_->batcher);
-        if (auto* e = std::get_if<std::string>(&poller)) {
-            refuse(*e);
-            continue;
-        }
-        auto p = std::get<std::shared_ptr<ModbusPoller>>(std::move(poller));
-        p->start();
-        impl_->loggers.push_back(std::move(p));
+        auto& line = impl_->lines[line_key(l.address)];
+        if (!line) line = ModbusLine::create(ctx, l.address, impl_->batcher);
+        if (auto error = line->add(std::move(l)); !error.empty()) refuse(error);
     }
+    for (auto& [key, line] : impl_->lines)
+        if (line->loggers() > 0) line->start();
     return problems;
 }
 
@@ -267,7 +264,7 @@ void DriverHost::stop() {
     for (auto& d : impl_->hl7) d->stop();
     for (auto& d : impl_->sics) d->stop();
     for (auto& w : impl_->folders) w->stop();
-    for (auto& p : impl_->loggers) p->stop();
+    for (auto& [key, line] : impl_->lines) line->stop();
     impl_->runtime->stop();
     impl_->runtime.reset();  // destroys suspended coroutines (closing their sockets) first
     impl_->ports.clear();

@@ -13,6 +13,9 @@
 #include <cerrno>
 #include <cmath>
 #include <functional>
+#include <map>
+
+#include <sys/select.h>
 
 namespace drivers {
 
@@ -124,52 +127,61 @@ awaitable<void> ReadingBatcher::run() {
 
 // ---------------------------------------------------------------------------------------
 
-std::variant<std::shared_ptr<ModbusPoller>, std::string> ModbusPoller::create(DriverContext ctx, LoggerOptions options,
-                                                                              std::shared_ptr<ReadingBatcher> batcher) {
-    auto point = temperature_point_index(options);
-    if (auto* error = std::get_if<std::string>(&point)) return *error;
-    return std::shared_ptr<ModbusPoller>(
-        new ModbusPoller(std::move(ctx), std::move(options), std::get<std::size_t>(point), std::move(batcher)));
+std::string line_key(const ModbusAddress& address) {
+    if (auto* tcp = std::get_if<ModbusTcpAddress>(&address)) return "tcp:" + tcp->host + ":" + std::to_string(tcp->port);
+    return "rtu:" + std::get<ModbusRtuAddress>(address).device;
 }
 
-ModbusPoller::ModbusPoller(DriverContext ctx, LoggerOptions options, std::size_t point,
-                           std::shared_ptr<ReadingBatcher> batcher)
-    : ctx_(std::move(ctx)), options_(std::move(options)), point_(point), batcher_(std::move(batcher)) {
-    point_map_.name = options_.map.name;
-    point_map_.points.push_back(options_.map.points[point_]);
-    plan_ = mb::plan_reads(point_map_, options_.plan);
-    ctx_.states->add(options_.logger_id, "modbus");
+std::shared_ptr<ModbusLine> ModbusLine::create(DriverContext ctx, ModbusAddress address,
+                                               std::shared_ptr<ReadingBatcher> batcher) {
+    return std::shared_ptr<ModbusLine>(new ModbusLine(std::move(ctx), std::move(address), std::move(batcher)));
 }
 
-ModbusPoller::~ModbusPoller() {
+ModbusLine::ModbusLine(DriverContext ctx, ModbusAddress address, std::shared_ptr<ReadingBatcher> batcher)
+    : ctx_(std::move(ctx)), address_(std::move(address)), batcher_(std::move(batcher)) {}
+
+ModbusLine::~ModbusLine() {
     std::lock_guard lock(modbus_mutex_);
     drop_connection();
 }
 
-void ModbusPoller::start() {
+std::string ModbusLine::add(LoggerOptions options) {
+    auto point = temperature_point_index(options);
+    if (auto* error = std::get_if<std::string>(&point)) return *error;
+    Logger logger;
+    logger.point_map.name = options.map.name;
+    logger.point_map.points.push_back(options.map.points[std::get<std::size_t>(point)]);
+    logger.plan = mb::plan_reads(logger.point_map, options.plan);
+    ctx_.states->add(options.logger_id, "modbus");
+    logger.options = std::move(options);
+    loggers_.push_back(std::move(logger));
+    return {};
+}
+
+void ModbusLine::start() {
     asio::co_spawn(asio::make_strand(ctx_.runtime->io()), [self = shared_from_this()] { return self->run(); },
                    asio::detached);
 }
 
-void ModbusPoller::stop() {
+void ModbusLine::stop() {
     stop_->stopping = true;
-    ctx_.states->set(options_.logger_id, DeviceState::stopped);
+    for (const auto& l : loggers_) ctx_.states->set(l.options.logger_id, DeviceState::stopped);
 }
 
-void ModbusPoller::drop_connection() {
+void ModbusLine::drop_connection() {
     if (!modbus_) return;
     modbus_close(as_modbus(modbus_));
     modbus_free(as_modbus(modbus_));
     modbus_ = nullptr;
 }
 
-bool ModbusPoller::ensure_connected(std::string& error) {
+bool ModbusLine::ensure_connected(std::string& error) {
     if (modbus_) return true;
     modbus_t* ctx = nullptr;
-    if (auto* tcp = std::get_if<ModbusTcpAddress>(&options_.address)) {
+    if (auto* tcp = std::get_if<ModbusTcpAddress>(&address_)) {
         ctx = modbus_new_tcp(tcp->host.c_str(), tcp->port);
     } else {
-        const auto& rtu = std::get<ModbusRtuAddress>(options_.address);
+        const auto& rtu = std::get<ModbusRtuAddress>(address_);
         ctx = modbus_new_rtu(rtu.device.c_str(), static_cast<int>(rtu.settings.baud), rtu.settings.parity,
                              static_cast<int>(rtu.settings.data_bits), static_cast<int>(rtu.settings.stop_bits));
     }
@@ -177,12 +189,15 @@ bool ModbusPoller::ensure_connected(std::string& error) {
         error = std::string("modbus context: ") + modbus_strerror(errno);
         return false;
     }
-    const auto timeout = options_.response_timeout;
-    modbus_set_response_timeout(ctx, static_cast<std::uint32_t>(timeout.count() / 1000),
-                                static_cast<std::uint32_t>((timeout.count() % 1000) * 1000));
-    modbus_set_slave(ctx, options_.unit_id);
     if (modbus_connect(ctx) == -1) {
-        error = std::string("connect: ") + modbus_strerror(errno);
+        error = std::string("connect ") + line_key(address_) + ": " + modbus_strerror(errno);
+        modbus_free(ctx);
+        return false;
+    }
+    if (modbus_get_socket(ctx) >= FD_SETSIZE) {
+        // libmodbus would FD_SET beyond its fd_set and abort (or corrupt the stack).
+        error = "descriptor " + std::to_string(modbus_get_socket(ctx)) + " above FD_SETSIZE: too many open files for libmodbus";
+        modbus_close(ctx);
         modbus_free(ctx);
         return false;
     }
@@ -190,18 +205,24 @@ bool ModbusPoller::ensure_connected(std::string& error) {
     return true;
 }
 
-std::variant<LoggerReading, std::string> ModbusPoller::poll_blocking() {
+std::variant<LoggerReading, std::string> ModbusLine::poll_blocking(std::size_t index) {
     std::lock_guard lock(modbus_mutex_);
+    const auto& logger = loggers_.at(index);
+    const auto& options = logger.options;
     const auto polled_at = std::chrono::system_clock::now();
     std::vector<mb::RegisterBlock> blocks;
     std::string error;
-    for (const auto& request : plan_) {
+    for (const auto& request : logger.plan) {
         bool done = false;
-        for (int attempt = 0; attempt <= options_.retries && !done; ++attempt) {
+        for (int attempt = 0; attempt <= options.retries && !done; ++attempt) {
             if (!ensure_connected(error)) continue;
+            auto* ctx = as_modbus(modbus_);
+            modbus_set_slave(ctx, options.unit_id);
+            const auto timeout = options.response_timeout;
+            modbus_set_response_timeout(ctx, static_cast<std::uint32_t>(timeout.count() / 1000),
+                                        static_cast<std::uint32_t>((timeout.count() % 1000) * 1000));
             mb::RegisterBlock block{request.function, request.start, std::vector<std::uint16_t>(request.count)};
             int rc = -1;
-            auto* ctx = as_modbus(modbus_);
             switch (request.function) {
                 case mb::Function::holding_registers:
                     rc = modbus_read_registers(ctx, request.start, request.count, block.values.data());
@@ -225,19 +246,24 @@ std::variant<LoggerReading, std::string> ModbusPoller::poll_blocking() {
                 break;
             }
             const int code = errno;
-            error = std::string(mb::to_string(request.function)) + " " + std::to_string(request.start) + "+" +
-                    std::to_string(request.count) + ": " + modbus_strerror(code);
+            error = "unit " + std::to_string(options.unit_id) + " " + std::string(mb::to_string(request.function)) +
+                    " " + std::to_string(request.start) + "+" + std::to_string(request.count) + ": " +
+                    modbus_strerror(code);
             if (is_exception_response(code)) return "modbus exception: " + error;
-            // A late answer to a timed-out request would be taken for the next one's:
-            // start the retry on a fresh connection.
-            drop_connection();
+            if (code == ETIMEDOUT || code == EMBBADDATA || code == EMBBADCRC) {
+                // The line is fine, the unit was slow or silent: discard whatever half or
+                // late answer is pending so it is not taken for the next request's.
+                modbus_flush(ctx);
+            } else {
+                drop_connection();
+            }
         }
         if (!done) return error;
     }
-    auto readings = mb::decode_map(point_map_, blocks);
+    auto readings = mb::decode_map(logger.point_map, blocks);
     const auto& r = readings.front();
     LoggerReading reading;
-    reading.logger_code = options_.logger_id;
+    reading.logger_code = options.logger_id;
     reading.at_utc_seconds = std::chrono::duration_cast<std::chrono::seconds>(polled_at.time_since_epoch()).count();
     if (r.quality == mb::Quality::good && r.value) {
         reading.centi_celsius = static_cast<std::int32_t>(std::llround(*r.value * 100.0));
@@ -247,41 +273,52 @@ std::variant<LoggerReading, std::string> ModbusPoller::poll_blocking() {
     return reading;
 }
 
-awaitable<void> ModbusPoller::run() {
+awaitable<void> ModbusLine::run() {
     auto self = shared_from_this();
-    const auto& id = options_.logger_id;
     asio::steady_timer timer(co_await asio::this_coro::executor);
-    // Spread first polls over one interval so a fleet does not poll in lock step.
-    const auto offset = std::chrono::milliseconds(
-        static_cast<long long>(std::hash<std::string>{}(id) % static_cast<std::size_t>(options_.interval.count())));
-    auto next = std::chrono::steady_clock::now() + offset;
-    while (!stop_->stopping) {
+    using clock = std::chrono::steady_clock;
+    // Due times, earliest first. First polls are spread over each logger's interval so a
+    // fleet does not poll in lock step.
+    std::multimap<clock::time_point, std::size_t> due;
+    const auto origin = clock::now();
+    for (std::size_t i = 0; i < loggers_.size(); ++i) {
+        const auto& o = loggers_[i].options;
+        const auto spread = static_cast<std::size_t>(o.interval.count());
+        due.emplace(origin + std::chrono::milliseconds(std::hash<std::string>{}(o.logger_id) % spread), i);
+    }
+    while (!stop_->stopping && !due.empty()) {
+        auto first = due.begin();
+        auto next = first->first;
+        const auto index = first->second;
+        due.erase(first);
+        const auto& options = loggers_[index].options;
+        const auto& id = options.logger_id;
         timer.expires_at(next);
         boost::system::error_code ec;
         co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
         if (stop_->stopping) break;
-        const auto now = std::chrono::steady_clock::now();
-        if (now - next >= options_.interval) {
-            // Slots that passed while the previous poll ran or the pool was saturated.
-            const auto late = (now - next) / options_.interval;
+        const auto now = clock::now();
+        if (now - next >= options.interval) {
+            // Slots that passed while earlier polls on this line ran long.
+            const auto late = (now - next) / options.interval;
             ctx_.states->count_missed(id, static_cast<std::uint64_t>(late));
-            next += late * options_.interval;
+            next += late * options.interval;
         }
         ctx_.states->set(id, DeviceState::receiving);
-        auto result = co_await ctx_.runtime->run_blocking([self] { return self->poll_blocking(); });
+        auto result = co_await ctx_.runtime->run_blocking([self, index] { return self->poll_blocking(index); });
         ++polls_;
         if (auto* reading = std::get_if<LoggerReading>(&result)) {
             if (!reading->centi_celsius) ctx_.states->count_failure(id, "sensor fault value read");
             batcher_->add(std::move(*reading));
             ctx_.states->count_message(id);
             ctx_.states->set(id, DeviceState::connected);
-            next += options_.interval;
+            due.emplace(next + options.interval, index);
         } else {
             const auto& error = std::get<std::string>(result);
             ctx_.states->count_failure(id, error);
             ctx_.states->set_error(id, DeviceState::failed,
-                                   error + " (after " + std::to_string(options_.retries + 1) + " attempts)");
-            next = std::chrono::steady_clock::now() + options_.retry_failed_after;
+                                   error + " (after " + std::to_string(options.retries + 1) + " attempts)");
+            due.emplace(clock::now() + options.retry_failed_after, index);
         }
     }
 }

@@ -1,6 +1,7 @@
-// Polls Modbus TCP and RTU temperature loggers through libmodbus: one context per logger,
-// a schedule per logger (interval, response timeout, retries), every libmodbus call on
-// the runtime's worker pool, the logger's register map read with the planned requests.
+// Polls Modbus TCP and RTU temperature loggers through libmodbus: one context per line
+// (device or gateway endpoint, serial bus), a schedule per logger (interval, response
+// timeout, retries), every libmodbus call on the runtime's worker pool, the logger's
+// register map read with the planned requests.
 // Readings are batched to the sink (loggers are not acknowledged, so a batch per flush
 // interval costs nothing and spares the store thousands of transactions per second).
 // A logger that never answers is marked failed after its retries and tried again later.
@@ -79,35 +80,51 @@ private:
     std::atomic<std::uint64_t> dropped_{0};
 };
 
-class ModbusPoller : public std::enable_shared_from_this<ModbusPoller> {
+// One Modbus line: a TCP endpoint (a logger, or a gateway to an RS-485 bus of loggers
+// told apart by unit id) or a serial port (RTU bus), with one libmodbus context. The
+// loggers on it are polled one at a time in the order they fall due, each poll a blocking
+// call on the worker pool: a context is not thread-safe, a serial bus carries one request
+// at a time, and a dead gateway then holds one worker, not one per logger. Sharing the
+// connection per endpoint also keeps a fleet of thousands of loggers to a few sockets
+// (libmodbus waits with select(), which cannot watch descriptors above FD_SETSIZE).
+class ModbusLine : public std::enable_shared_from_this<ModbusLine> {
 public:
-    static std::variant<std::shared_ptr<ModbusPoller>, std::string> create(DriverContext ctx, LoggerOptions options,
-                                                                           std::shared_ptr<ReadingBatcher> batcher);
-    ~ModbusPoller();
+    static std::shared_ptr<ModbusLine> create(DriverContext ctx, ModbusAddress address,
+                                              std::shared_ptr<ReadingBatcher> batcher);
+    ~ModbusLine();
+    // Adds a logger before start(); the error names the logger and the field.
+    std::string add(LoggerOptions options);
     void start();
     void stop();
+    std::size_t loggers() const noexcept { return loggers_.size(); }
     std::uint64_t polls() const noexcept { return polls_.load(); }
 
-    // One poll, blocking (worker pool only): connects if needed, runs the plan with
-    // retries. Returns the reading or an error text.
-    std::variant<LoggerReading, std::string> poll_blocking();
+    // One poll of logger `index`, blocking (worker pool only): connects if needed, runs
+    // its read plan with retries. Returns the reading or an error text.
+    std::variant<LoggerReading, std::string> poll_blocking(std::size_t index);
 
 private:
-    ModbusPoller(DriverContext ctx, LoggerOptions options, std::size_t point, std::shared_ptr<ReadingBatcher> batcher);
+    ModbusLine(DriverContext ctx, ModbusAddress address, std::shared_ptr<ReadingBatcher> batcher);
     boost::asio::awaitable<void> run();
     bool ensure_connected(std::string& error);
     void drop_connection();
 
+    struct Logger {
+        LoggerOptions options;
+        protocols::modbus::RegisterMap point_map;  // the temperature point alone: what each poll reads
+        std::vector<protocols::modbus::ReadRequest> plan;
+    };
     DriverContext ctx_;
-    LoggerOptions options_;
-    std::size_t point_;
-    protocols::modbus::RegisterMap point_map_;  // the temperature point alone: what each poll reads
-    std::vector<protocols::modbus::ReadRequest> plan_;
+    ModbusAddress address_;
     std::shared_ptr<ReadingBatcher> batcher_;
+    std::vector<Logger> loggers_;
     std::shared_ptr<StopToken> stop_ = std::make_shared<StopToken>();
-    std::mutex modbus_mutex_;  // a libmodbus context is used by one thread at a time
+    std::mutex modbus_mutex_;  // belt and braces: run() already polls one logger at a time
     void* modbus_ = nullptr;   // modbus_t*, kept out of this header
     std::atomic<std::uint64_t> polls_{0};
 };
+
+// "tcp:host:port" or "rtu:/dev/ttyX": loggers with the same key share a line.
+std::string line_key(const ModbusAddress& address);
 
 }  // namespace drivers
