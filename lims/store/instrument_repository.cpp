@@ -1,0 +1,316 @@
+#include "lims/store/instrument_repository.hpp"
+
+#include "lims/domain/decimal.hpp"
+
+#include <Poco/JSON/Object.h>
+
+#include <algorithm>
+#include <iterator>
+#include <sstream>
+
+using namespace Poco::Data::Keywords;
+
+namespace lims::store {
+
+namespace {
+
+constexpr const char* instrument_columns =
+    "SELECT id, code, org_id, name, protocol, transport, address, active, version, created_at, updated_at "
+    "FROM instruments ";
+
+using InstrumentRow = Poco::Tuple<Poco::Int64, std::string, Poco::Int64, std::string, std::string, std::string,
+                                  std::string, int, Poco::Int64, std::string, std::string>;
+
+Instrument from_row(const InstrumentRow& r) {
+    Instrument i;
+    i.id = r.get<0>();
+    i.code = r.get<1>();
+    i.org_id = r.get<2>();
+    i.name = r.get<3>();
+    i.family = r.get<4>();
+    i.transport = r.get<5>();
+    i.address = r.get<6>();
+    i.active = r.get<7>() != 0;
+    i.version = r.get<8>();
+    i.created_at = r.get<9>();
+    i.updated_at = r.get<10>();
+    return i;
+}
+
+constexpr const char* mapping_columns =
+    "SELECT id, instrument_id, instrument_test_code, test_code, instrument_unit, result_unit, factor, "
+    "conversion_offset, active, version FROM instrument_test_mappings ";
+
+using MappingRow = Poco::Tuple<Poco::Int64, Poco::Int64, std::string, std::string, std::string, std::string,
+                               std::string, std::string, int, Poco::Int64>;
+
+TestMapping from_row(const MappingRow& r) {
+    TestMapping m;
+    m.id = r.get<0>();
+    m.instrument_id = r.get<1>();
+    m.instrument_test_code = r.get<2>();
+    m.test_code = r.get<3>();
+    m.instrument_unit = r.get<4>();
+    m.result_unit = r.get<5>();
+    m.factor = r.get<6>();
+    m.offset = r.get<7>();
+    m.active = r.get<8>() != 0;
+    m.version = r.get<9>();
+    return m;
+}
+
+template <std::size_t N>
+bool one_of(const std::string& value, const char* const (&allowed)[N]) {
+    return std::any_of(std::begin(allowed), std::end(allowed), [&](const char* a) { return value == a; });
+}
+
+template <std::size_t N>
+std::string listed(const char* const (&allowed)[N]) {
+    std::string out;
+    for (const char* a : allowed) out += (out.empty() ? "" : ", ") + std::string(a);
+    return out;
+}
+
+StoreResult<Done> check_fields(Transaction& tx, const InstrumentFields& f) {
+    auto bad = [](std::string what) { return store_error(StoreErrorKind::invalid_argument, std::move(what)); };
+    if (f.code.empty()) return bad("instrument: code is empty");
+    if (f.name.empty()) return bad("instrument " + f.code + ": name is empty");
+    if (!one_of(f.family, kInstrumentFamilies))
+        return bad("instrument " + f.code + ": family \"" + f.family + "\" is not one of " +
+                   listed(kInstrumentFamilies));
+    if (!one_of(f.transport, kInstrumentTransports))
+        return bad("instrument " + f.code + ": transport \"" + f.transport + "\" is not one of " +
+                   listed(kInstrumentTransports));
+    int orgs = 0;
+    Poco::Int64 org = f.org_id;
+    tx.session() << "SELECT count(*) FROM organisations WHERE id = $1", bind(org), into(orgs), now;
+    if (orgs == 0) return bad("instrument " + f.code + ": organisation " + std::to_string(f.org_id) + " does not exist");
+    return Done{};
+}
+
+StoreResult<Done> check_mapping(const TestMappingFields& f) {
+    auto bad = [](std::string what) { return store_error(StoreErrorKind::invalid_argument, std::move(what)); };
+    if (f.instrument_test_code.empty()) return bad("test mapping: instrument_test_code is empty");
+    if (f.test_code.empty()) return bad("test mapping " + f.instrument_test_code + ": test_code is empty");
+    auto factor = domain::Decimal::parse(f.factor);
+    if (!factor)
+        return bad("test mapping " + f.instrument_test_code + ": factor \"" + f.factor + "\": " + factor.error().message);
+    if (factor->is_zero()) return bad("test mapping " + f.instrument_test_code + ": factor is zero");
+    if (auto offset = domain::Decimal::parse(f.offset); !offset)
+        return bad("test mapping " + f.instrument_test_code + ": offset \"" + f.offset + "\": " + offset.error().message);
+    if (f.factor != "1" && f.instrument_unit.empty())
+        return bad("test mapping " + f.instrument_test_code + ": a factor needs the instrument_unit it converts from");
+    return Done{};
+}
+
+std::string stringify(const Poco::JSON::Object& j) {
+    std::ostringstream s;
+    j.stringify(s);
+    return s.str();
+}
+
+}  // namespace
+
+std::string to_json(const Instrument& i) {
+    Poco::JSON::Object j;
+    j.set("id", i.id);
+    j.set("code", i.code);
+    j.set("org_id", i.org_id);
+    j.set("name", i.name);
+    j.set("family", i.family);
+    j.set("transport", i.transport);
+    j.set("address", i.address);
+    j.set("active", i.active);
+    j.set("version", i.version);
+    return stringify(j);
+}
+
+std::string to_json(const TestMapping& m) {
+    Poco::JSON::Object j;
+    j.set("id", m.id);
+    j.set("instrument_id", m.instrument_id);
+    j.set("instrument_test_code", m.instrument_test_code);
+    j.set("test_code", m.test_code);
+    j.set("instrument_unit", m.instrument_unit);
+    j.set("result_unit", m.result_unit);
+    j.set("factor", m.factor);
+    j.set("offset", m.offset);
+    j.set("active", m.active);
+    j.set("version", m.version);
+    return stringify(j);
+}
+
+StoreResult<Instrument> InstrumentRepository::create(const InstrumentFields& f, const std::string& actor) {
+    if (auto ok = check_fields(tx_, f); !ok) return ok.error();
+    int taken = 0;
+    tx_.session() << "SELECT count(*) FROM instruments WHERE code = $1", bind(f.code), into(taken), now;
+    if (taken > 0) return store_error(StoreErrorKind::conflict, "instrument code " + f.code + " is already taken");
+    Poco::Int64 id = 0;
+    const std::string at = tx_.now_utc();
+    Poco::Int64 org = f.org_id;
+    int active = f.active ? 1 : 0;
+    tx_.session() << "INSERT INTO instruments (code, org_id, name, protocol, transport, address, active, created_at, "
+                     "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+        bind(f.code), bind(org), bind(f.name), bind(f.family), bind(f.transport), bind(f.address), bind(active),
+        bind(at), into(id), now;
+    auto created = get(id);
+    if (created) tx_.record({actor, "instrument.create", "instrument", f.code, "", to_json(*created), ""});
+    return created;
+}
+
+StoreResult<Instrument> InstrumentRepository::load(const std::string& where, const std::string& key) {
+    std::vector<InstrumentRow> rows;
+    std::string k = key;
+    tx_.session() << std::string(instrument_columns) + where, bind(k), into(rows), now;
+    if (rows.empty()) return store_error(StoreErrorKind::not_found, "instrument " + key + " does not exist");
+    return from_row(rows.front());
+}
+
+StoreResult<Instrument> InstrumentRepository::get(std::int64_t id) {
+    std::vector<InstrumentRow> rows;
+    Poco::Int64 i = id;
+    tx_.session() << std::string(instrument_columns) + "WHERE id = $1", bind(i), into(rows), now;
+    if (rows.empty()) return store_error(StoreErrorKind::not_found, "instrument " + std::to_string(id) + " does not exist");
+    return from_row(rows.front());
+}
+
+StoreResult<Instrument> InstrumentRepository::get_by_code(const std::string& code) {
+    return load("WHERE code = $1", code);
+}
+
+StoreResult<std::vector<Instrument>> InstrumentRepository::list(const std::string& org_path_prefix,
+                                                                std::int64_t after_id, int limit) {
+    limit = std::clamp(limit, 1, max_page_size);
+    std::vector<InstrumentRow> rows;
+    const std::string pattern = org_path_prefix + "%";
+    Poco::Int64 after = after_id;
+    tx_.session() << "SELECT i.id, i.code, i.org_id, i.name, i.protocol, i.transport, i.address, i.active, i.version, "
+                     "i.created_at, i.updated_at FROM instruments i JOIN organisations o ON o.id = i.org_id "
+                     "WHERE o.path LIKE $1 AND i.id > $2 ORDER BY i.id LIMIT $3",
+        bind(pattern), bind(after), bind(limit), into(rows), now;
+    std::vector<Instrument> out;
+    out.reserve(rows.size());
+    for (const auto& r : rows) out.push_back(from_row(r));
+    return out;
+}
+
+StoreResult<Instrument> InstrumentRepository::update(const std::string& code, std::int64_t expected_version,
+                                                     const InstrumentFields& f, const std::string& actor) {
+    auto before = get_by_code(code);
+    if (!before) return before;
+    if (f.code != code)
+        return store_error(StoreErrorKind::invalid_argument,
+                           "instrument " + code + ": the code cannot be changed (create another instrument)");
+    if (auto ok = check_fields(tx_, f); !ok) return ok.error();
+    if (before->version != expected_version)
+        return store_error(StoreErrorKind::conflict, "instrument " + code + " is at version " +
+                                                         std::to_string(before->version) + ", not " +
+                                                         std::to_string(expected_version));
+    Poco::Int64 org = f.org_id;
+    int active = f.active ? 1 : 0;
+    Poco::Int64 id = before->id;
+    Poco::Int64 version = expected_version;
+    const std::string at = tx_.now_utc();
+    Poco::Data::Statement st(tx_.session());
+    st << "UPDATE instruments SET org_id = $1, name = $2, protocol = $3, transport = $4, address = $5, active = $6, "
+          "version = version + 1, updated_at = $7 WHERE id = $8 AND version = $9",
+        bind(org), bind(f.name), bind(f.family), bind(f.transport), bind(f.address), bind(active), bind(at), bind(id),
+        bind(version);
+    if (st.execute() != 1)
+        return store_error(StoreErrorKind::conflict, "instrument " + code + " was changed meanwhile");
+    auto after = get(before->id);
+    if (after)
+        tx_.record({actor, "instrument.update", "instrument", code, to_json(*before), to_json(*after), ""});
+    return after;
+}
+
+StoreResult<TestMapping> InstrumentRepository::create_mapping(std::int64_t instrument_id, const TestMappingFields& f,
+                                                              const std::string& actor) {
+    auto instrument = get(instrument_id);
+    if (!instrument) return instrument.error();
+    if (auto ok = check_mapping(f); !ok) return ok.error();
+    int taken = 0;
+    Poco::Int64 iid = instrument_id;
+    tx_.session() << "SELECT count(*) FROM instrument_test_mappings WHERE instrument_id = $1 AND instrument_test_code = $2",
+        bind(iid), bind(f.instrument_test_code), into(taken), now;
+    if (taken > 0)
+        return store_error(StoreErrorKind::conflict, "instrument " + instrument->code + " already maps code " +
+                                                         f.instrument_test_code + " (change that mapping instead)");
+    Poco::Int64 id = 0;
+    int active = f.active ? 1 : 0;
+    const std::string at = tx_.now_utc();
+    tx_.session() << "INSERT INTO instrument_test_mappings (instrument_id, instrument_test_code, test_code, "
+                     "instrument_unit, result_unit, factor, conversion_offset, active, created_at, updated_at) "
+                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+        bind(iid), bind(f.instrument_test_code), bind(f.test_code), bind(f.instrument_unit), bind(f.result_unit),
+        bind(f.factor), bind(f.offset), bind(active), bind(at), into(id), now;
+    auto created = get_mapping(id);
+    if (created)
+        tx_.record({actor, "instrument_mapping.create", "instrument_mapping",
+                    instrument->code + "/" + f.instrument_test_code, "", to_json(*created), ""});
+    return created;
+}
+
+StoreResult<std::vector<TestMapping>> InstrumentRepository::mappings(std::int64_t instrument_id) {
+    std::vector<MappingRow> rows;
+    Poco::Int64 iid = instrument_id;
+    tx_.session() << std::string(mapping_columns) + "WHERE instrument_id = $1 ORDER BY id", bind(iid), into(rows), now;
+    std::vector<TestMapping> out;
+    for (const auto& r : rows) out.push_back(from_row(r));
+    return out;
+}
+
+StoreResult<TestMapping> InstrumentRepository::get_mapping(std::int64_t mapping_id) {
+    std::vector<MappingRow> rows;
+    Poco::Int64 id = mapping_id;
+    tx_.session() << std::string(mapping_columns) + "WHERE id = $1", bind(id), into(rows), now;
+    if (rows.empty())
+        return store_error(StoreErrorKind::not_found, "test mapping " + std::to_string(mapping_id) + " does not exist");
+    return from_row(rows.front());
+}
+
+StoreResult<TestMapping> InstrumentRepository::find_mapping(std::int64_t instrument_id,
+                                                            const std::string& instrument_test_code) {
+    std::vector<MappingRow> rows;
+    Poco::Int64 iid = instrument_id;
+    std::string code = instrument_test_code;
+    tx_.session() << std::string(mapping_columns) +
+                         "WHERE instrument_id = $1 AND instrument_test_code = $2 AND active = 1",
+        bind(iid), bind(code), into(rows), now;
+    if (rows.empty())
+        return store_error(StoreErrorKind::not_found, "no active mapping for instrument code " + instrument_test_code);
+    return from_row(rows.front());
+}
+
+StoreResult<TestMapping> InstrumentRepository::update_mapping(std::int64_t mapping_id, std::int64_t expected_version,
+                                                              const TestMappingFields& f, const std::string& actor) {
+    auto before = get_mapping(mapping_id);
+    if (!before) return before;
+    if (f.instrument_test_code != before->instrument_test_code)
+        return store_error(StoreErrorKind::invalid_argument,
+                           "test mapping " + before->instrument_test_code +
+                               ": the instrument code cannot be changed (retire it and create another)");
+    if (auto ok = check_mapping(f); !ok) return ok.error();
+    if (before->version != expected_version)
+        return store_error(StoreErrorKind::conflict, "test mapping " + std::to_string(mapping_id) + " is at version " +
+                                                         std::to_string(before->version) + ", not " +
+                                                         std::to_string(expected_version));
+    Poco::Int64 id = mapping_id;
+    Poco::Int64 version = expected_version;
+    int active = f.active ? 1 : 0;
+    const std::string at = tx_.now_utc();
+    Poco::Data::Statement st(tx_.session());
+    st << "UPDATE instrument_test_mappings SET test_code = $1, instrument_unit = $2, result_unit = $3, factor = $4, "
+          "conversion_offset = $5, active = $6, version = version + 1, updated_at = $7 WHERE id = $8 AND version = $9",
+        bind(f.test_code), bind(f.instrument_unit), bind(f.result_unit), bind(f.factor), bind(f.offset), bind(active),
+        bind(at), bind(id), bind(version);
+    if (st.execute() != 1)
+        return store_error(StoreErrorKind::conflict, "test mapping " + std::to_string(mapping_id) + " was changed meanwhile");
+    auto after = get_mapping(mapping_id);
+    if (after)
+        tx_.record({actor, "instrument_mapping.update", "instrument_mapping", std::to_string(mapping_id),
+                    to_json(*before), to_json(*after), ""});
+    return after;
+}
+
+}  // namespace lims::store

@@ -1,0 +1,69 @@
+#include "lims/store/raw_message_repository.hpp"
+
+#include <Poco/Data/LOB.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA2Engine.h>
+
+using namespace Poco::Data::Keywords;
+
+namespace lims::store {
+
+std::string sha256_hex(const std::string& bytes) {
+    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    sha.update(bytes.data(), static_cast<unsigned>(bytes.size()));
+    return Poco::DigestEngine::digestToHex(sha.digest());
+}
+
+StoreResult<StoredRawMessage> RawMessageRepository::store(std::int64_t instrument_id, const std::string& protocol,
+                                                          const std::string& received_at_utc,
+                                                          const std::string& bytes) {
+    if (protocol.empty()) return store_error(StoreErrorKind::invalid_argument, "raw message: protocol is empty");
+    const std::string hash = sha256_hex(bytes);
+    Poco::Int64 iid = instrument_id;
+    std::vector<Poco::Int64> existing;
+    tx_.session() << "SELECT id FROM raw_messages WHERE instrument_id = $1 AND sha256 = $2", bind(iid), bind(hash),
+        into(existing), now;
+    if (!existing.empty()) return StoredRawMessage{existing.front(), true};
+    Poco::Data::BLOB blob(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+    Poco::Int64 id = 0;
+    std::string proto = protocol;
+    std::string at = received_at_utc;
+    std::string h = hash;
+    tx_.session() << "INSERT INTO raw_messages (instrument_id, protocol, received_at, sha256, bytes) "
+                     "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        use(iid), use(proto), use(at), use(h), use(blob), into(id), now;
+    return StoredRawMessage{id, false};
+}
+
+StoreResult<RawMessage> RawMessageRepository::get(std::int64_t id) {
+    Poco::Int64 i = id;
+    std::vector<Poco::Nullable<Poco::Int64>> instrument;
+    std::vector<std::string> protocol, at, hash;
+    std::vector<Poco::Data::BLOB> bytes;
+    tx_.session() << "SELECT instrument_id, protocol, received_at, sha256, bytes FROM raw_messages WHERE id = $1",
+        bind(i), into(instrument), into(protocol), into(at), into(hash), into(bytes), now;
+    if (protocol.empty())
+        return store_error(StoreErrorKind::not_found, "raw message " + std::to_string(id) + " does not exist");
+    RawMessage m;
+    m.id = id;
+    if (!instrument[0].isNull()) m.instrument_id = instrument[0].value();
+    m.protocol = protocol[0];
+    m.received_at = at[0];
+    m.sha256 = hash[0];
+    m.bytes.assign(reinterpret_cast<const char*>(bytes[0].rawContent()), bytes[0].size());
+    return m;
+}
+
+StoreResult<std::int64_t> RawMessageRepository::count(std::optional<std::int64_t> instrument_id) {
+    Poco::Int64 n = 0;
+    if (instrument_id) {
+        Poco::Int64 iid = *instrument_id;
+        tx_.session() << "SELECT count(*) FROM raw_messages WHERE instrument_id = $1", bind(iid), into(n), now;
+    } else {
+        tx_.session() << "SELECT count(*) FROM raw_messages", into(n), now;
+    }
+    return static_cast<std::int64_t>(n);
+}
+
+}  // namespace lims::store

@@ -1,0 +1,31 @@
+// The one step of ingest that puts a matched, converted value on a sample's test (test ->
+// pending_review, result row pointing at its raw message, audited). Kept behind this one
+// function so that ingest and manual entry share the review chain's record_result.
+#pragma once
+
+#include "lims/domain/result.hpp"
+#include "lims/store/transaction.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace lims::workflow::ingest {
+
+struct InstrumentResultEntry {
+    std::int64_t test_id = 0;
+    std::string value_text;  // numeric with its comparator ("<0.05") or qualitative text
+    std::string unit;
+    std::int64_t raw_message_id = 0;
+    std::string flags;  // abnormal flags as sent, '~'-joined
+};
+
+// The result's id. Ordinary refusals (the test does not take a result now) come back as
+// errors whose code starts "ingest.test_" or "review." and send the observation to
+// quarantine; store.* errors abort the message.
+domain::Result<std::int64_t> put_result_on_test(store::Transaction& tx, const InstrumentResultEntry& entry,
+                                                const std::string& actor);
+
+// True for the refusals put_result_on_test returns that belong in quarantine.
+bool is_quarantine_reason(const domain::Error& error);
+
+}  // namespace lims::workflow::ingest
