@@ -107,8 +107,10 @@ bool looks_like_date(const std::string& d) {
            std::all_of(d.begin(), d.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
 }
 
-// Next value of a named counter, inside the caller's transaction. The UPDATE takes the
-// row lock on PostgreSQL; on SQLite the transaction already holds the write lock.
+}  // namespace
+
+// The UPDATE takes the row lock on PostgreSQL; on SQLite the transaction already holds the
+// write lock.
 std::int64_t next_counter_value(Transaction& tx, const std::string& name) {
     tx.session() << "INSERT INTO number_counters (name, next_value) VALUES ($1, 1) ON CONFLICT (name) DO NOTHING",
         bind(name), now;
@@ -118,7 +120,12 @@ std::int64_t next_counter_value(Transaction& tx, const std::string& name) {
     return value;
 }
 
-}  // namespace
+std::optional<std::string> organisation_path(Transaction& tx, std::int64_t org_id) {
+    std::vector<std::string> path;
+    tx.session() << "SELECT path FROM organisations WHERE id = $1", bind(org_id), into(path), now;
+    if (path.empty()) return std::nullopt;
+    return path.front();
+}
 
 std::optional<int> sample_number_year(const std::string& t) {
     // "YYYY-MM-DDTHH..." in UTC
@@ -294,12 +301,23 @@ StoreResult<SamplePage> SampleRepository::list(const SampleQuery& q) {
         prefix = path.front() + "%";
         sql += " AND org_id IN (SELECT id FROM organisations WHERE path LIKE $" + std::to_string(++param) + ")";
     }
+    std::string lab_prefix;
+    if (q.shipped_to_org) {
+        auto path = organisation_path(tx_, *q.shipped_to_org);
+        if (!path) return invalid("organisation " + std::to_string(*q.shipped_to_org) + " does not exist");
+        lab_prefix = *path + "%";
+        sql += " AND id IN (SELECT i.sample_id FROM shipment_items i JOIN shipments h ON h.id = i.shipment_id "
+               "JOIN organisations o ON o.id = h.to_org_id WHERE o.path LIKE $" + std::to_string(++param) + ")";
+    }
     if (q.state) sql += " AND state = $" + std::to_string(++param);
+    if (q.task_id) sql += " AND task_id = $" + std::to_string(++param);
     // One row more than the page tells whether another page follows.
     sql += " ORDER BY id LIMIT $" + std::to_string(++param);
     st << sql, bind(static_cast<Poco::Int64>(q.after_id));
     if (q.within_org) st, bind(prefix);
+    if (q.shipped_to_org) st, bind(lab_prefix);
     if (q.state) st, bind(*q.state);
+    if (q.task_id) st, bind(static_cast<Poco::Int64>(*q.task_id));
     st, bind(static_cast<Poco::Int64>(limit + 1));
     SamplePage page;
     page.items = select_samples(st);
@@ -349,6 +367,141 @@ StoreResult<domain::Sample> SampleRepository::correct(const std::string& number,
     record_revision(tx_, {"sample", after.id, after.version, json, reason, actor, after.updated_at});
     tx_.record({actor, "sample.correct", "sample", after.number, to_json(*before), json, reason});
     return after;
+}
+
+StoreResult<domain::Sample> SampleRepository::get_by_id(std::int64_t id) {
+    Poco::Data::Statement st(tx_.session());
+    st << "SELECT " + std::string(sample_columns) + " FROM samples WHERE id = $1", bind(static_cast<Poco::Int64>(id));
+    auto rows = select_samples(st);
+    if (rows.empty()) return store_error(StoreErrorKind::not_found, "sample " + std::to_string(id) + " does not exist");
+    load_children(tx_, rows.front());
+    return std::move(rows.front());
+}
+
+StoreResult<domain::Sample> SampleRepository::move_state(const domain::Sample& current, std::int64_t expected_version,
+                                                         const std::string& to_state) {
+    domain::Sample after = current;
+    after.state = to_state;
+    after.version = expected_version + 1;
+    after.updated_at = tx_.now_utc();
+    Poco::Data::Statement update(tx_.session());
+    update << "UPDATE samples SET state = $1, version = $2, updated_at = $3 WHERE id = $4 AND version = $5",
+        bind(to_state), bind(static_cast<Poco::Int64>(after.version)), bind(after.updated_at),
+        bind(static_cast<Poco::Int64>(current.id)), bind(static_cast<Poco::Int64>(expected_version));
+    if (update.execute() == 0)
+        return store_error(StoreErrorKind::conflict, "sample " + current.number + " is no longer at version " +
+                                                         std::to_string(expected_version) + ": reload and retry");
+    return after;
+}
+
+void SampleRepository::set_label(std::int64_t sample_id, const SampleLabel& l) {
+    tx_.session() << "INSERT INTO sample_labels (sample_id, category, dosage_form, specification, approval_number, "
+                     "manufacturer_name, manufacturer_credit_code) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        bind(static_cast<Poco::Int64>(sample_id)), bind(l.category), bind(l.dosage_form), bind(l.specification),
+        bind(l.approval_number), bind(l.manufacturer_name), bind(l.manufacturer_credit_code), now;
+}
+
+std::optional<SampleLabel> SampleRepository::label(std::int64_t sample_id) {
+    Poco::Data::Statement st(tx_.session());
+    st << "SELECT category, dosage_form, specification, approval_number, manufacturer_name, manufacturer_credit_code "
+          "FROM sample_labels WHERE sample_id = $1",
+        bind(static_cast<Poco::Int64>(sample_id));
+    st.execute();
+    Poco::Data::RecordSet rs(st);
+    if (!rs.moveFirst()) return std::nullopt;
+    return SampleLabel{rs["category"].convert<std::string>(), rs["dosage_form"].convert<std::string>(),
+                       rs["specification"].convert<std::string>(), rs["approval_number"].convert<std::string>(),
+                       rs["manufacturer_name"].convert<std::string>(),
+                       rs["manufacturer_credit_code"].convert<std::string>()};
+}
+
+void SampleRepository::add_custody_event(const CustodyEvent& e) {
+    tx_.session() << "INSERT INTO custody_events (sample_id, action, from_state, to_state, actor_user_id, actor, "
+                     "holder_org_id, place, shipment_id, note, at_utc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+                     "$10, $11)",
+        bind(static_cast<Poco::Int64>(e.sample_id)), bind(e.action), bind(e.from_state), bind(e.to_state),
+        bind(nullable(e.actor_user_id)), bind(e.actor), bind(static_cast<Poco::Int64>(e.holder_org_id)), bind(e.place),
+        bind(nullable(e.shipment_id)), bind(e.note), bind(e.at_utc.empty() ? tx_.now_utc() : e.at_utc), now;
+}
+
+std::vector<CustodyEvent> SampleRepository::custody(std::int64_t sample_id) {
+    Poco::Data::Statement st(tx_.session());
+    st << "SELECT c.id, c.sample_id, c.action, c.from_state, c.to_state, c.actor_user_id, c.actor, c.holder_org_id, "
+          "o.code AS holder_org_code, c.place, c.shipment_id, h.number AS shipment_number, c.note, c.at_utc "
+          "FROM custody_events c JOIN organisations o ON o.id = c.holder_org_id "
+          "LEFT JOIN shipments h ON h.id = c.shipment_id WHERE c.sample_id = $1 ORDER BY c.id",
+        bind(static_cast<Poco::Int64>(sample_id));
+    st.execute();
+    Poco::Data::RecordSet rs(st);
+    std::vector<CustodyEvent> out;
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+        CustodyEvent e;
+        e.id = rs["id"].convert<Poco::Int64>();
+        e.sample_id = rs["sample_id"].convert<Poco::Int64>();
+        e.action = rs["action"].convert<std::string>();
+        e.from_state = rs["from_state"].convert<std::string>();
+        e.to_state = rs["to_state"].convert<std::string>();
+        e.actor_user_id = optional_int(rs, "actor_user_id");
+        e.actor = rs["actor"].convert<std::string>();
+        e.holder_org_id = rs["holder_org_id"].convert<Poco::Int64>();
+        e.holder_org_code = rs["holder_org_code"].convert<std::string>();
+        e.place = rs["place"].convert<std::string>();
+        e.shipment_id = optional_int(rs, "shipment_id");
+        e.shipment_number = optional_text(rs, "shipment_number").value_or("");
+        e.note = rs["note"].convert<std::string>();
+        e.at_utc = rs["at_utc"].convert<std::string>();
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+std::int64_t SampleRepository::record_receipt(const SampleReceipt& r) {
+    Poco::Nullable<Poco::Int64> temperature_ok;
+    if (r.temperature_record_ok) temperature_ok = *r.temperature_record_ok ? 1 : 0;
+    Poco::Int64 id = 0;
+    const int seals = r.seals_intact, numbers = r.seal_numbers_match, labels = r.labels_match,
+              quantity = r.quantity_matches;
+    tx_.session() << "INSERT INTO sample_receipts (sample_id, shipment_id, lab_org_id, receiver_user_id, seals_intact, "
+                     "seal_numbers_match, labels_match, quantity_matches, package_condition, temperature_record_ok, "
+                     "cold_chain_verdict, decision, reason, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+                     "$10, $11, $12, $13, $14) RETURNING id",
+        bind(static_cast<Poco::Int64>(r.sample_id)), bind(nullable(r.shipment_id)),
+        bind(static_cast<Poco::Int64>(r.lab_org_id)), bind(static_cast<Poco::Int64>(r.receiver_user_id)), bind(seals),
+        bind(numbers), bind(labels), bind(quantity), bind(r.package_condition), bind(temperature_ok),
+        bind(nullable(r.cold_chain_verdict)), bind(r.decision), bind(r.reason),
+        bind(r.received_at.empty() ? tx_.now_utc() : r.received_at), into(id), now;
+    return id;
+}
+
+std::vector<SampleReceipt> SampleRepository::receipts(std::int64_t sample_id) {
+    Poco::Data::Statement st(tx_.session());
+    st << "SELECT id, sample_id, shipment_id, lab_org_id, receiver_user_id, seals_intact, seal_numbers_match, "
+          "labels_match, quantity_matches, package_condition, temperature_record_ok, cold_chain_verdict, decision, "
+          "reason, received_at FROM sample_receipts WHERE sample_id = $1 ORDER BY id",
+        bind(static_cast<Poco::Int64>(sample_id));
+    st.execute();
+    Poco::Data::RecordSet rs(st);
+    std::vector<SampleReceipt> out;
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+        SampleReceipt r;
+        r.id = rs["id"].convert<Poco::Int64>();
+        r.sample_id = rs["sample_id"].convert<Poco::Int64>();
+        r.shipment_id = optional_int(rs, "shipment_id");
+        r.lab_org_id = rs["lab_org_id"].convert<Poco::Int64>();
+        r.receiver_user_id = rs["receiver_user_id"].convert<Poco::Int64>();
+        r.seals_intact = rs["seals_intact"].convert<int>() != 0;
+        r.seal_numbers_match = rs["seal_numbers_match"].convert<int>() != 0;
+        r.labels_match = rs["labels_match"].convert<int>() != 0;
+        r.quantity_matches = rs["quantity_matches"].convert<int>() != 0;
+        r.package_condition = rs["package_condition"].convert<std::string>();
+        if (auto t = optional_int(rs, "temperature_record_ok")) r.temperature_record_ok = *t != 0;
+        r.cold_chain_verdict = optional_text(rs, "cold_chain_verdict");
+        r.decision = rs["decision"].convert<std::string>();
+        r.reason = rs["reason"].convert<std::string>();
+        r.received_at = rs["received_at"].convert<std::string>();
+        out.push_back(std::move(r));
+    }
+    return out;
 }
 
 }  // namespace lims::store

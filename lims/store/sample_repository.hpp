@@ -50,7 +50,10 @@ struct SampleCorrection {
 
 struct SampleQuery {
     std::optional<std::int64_t> within_org;  // the organisation's whole subtree
+    // A laboratory's view: samples in a shipment addressed to this organisation's subtree.
+    std::optional<std::int64_t> shipped_to_org;
     std::optional<std::string> state;
+    std::optional<std::int64_t> task_id;
     std::int64_t after_id = 0;  // keyset cursor: the last id of the previous page
     int limit = 50;             // clamped to 1..max_page_size
 };
@@ -58,6 +61,53 @@ struct SampleQuery {
 struct SamplePage {
     std::vector<domain::Sample> items;  // without seals, samplers, portions and trace codes
     std::optional<std::int64_t> next_after_id;
+};
+
+// What the pack's label says, beside the sample row (schema_sampling.cpp).
+struct SampleLabel {
+    std::string category;  // the product catalogue's category ("drug", "vaccine", ...)
+    std::string dosage_form;
+    std::string specification;
+    std::string approval_number;
+    std::string manufacturer_name;
+    std::string manufacturer_credit_code;  // validated by the caller (domain::CreditCode)
+};
+
+// One link of the chain of custody: a transition of the sample and who held it after.
+struct CustodyEvent {
+    std::int64_t id = 0;
+    std::int64_t sample_id = 0;
+    std::string action;
+    std::string from_state;
+    std::string to_state;
+    std::optional<std::int64_t> actor_user_id;
+    std::string actor;
+    std::int64_t holder_org_id = 0;
+    std::string holder_org_code;  // filled when read
+    std::string place;
+    std::optional<std::int64_t> shipment_id;
+    std::string shipment_number;  // filled when read
+    std::string note;
+    std::string at_utc;
+};
+
+// The laboratory's receipt checklist and decision for one sample.
+struct SampleReceipt {
+    std::int64_t id = 0;
+    std::int64_t sample_id = 0;
+    std::optional<std::int64_t> shipment_id;
+    std::int64_t lab_org_id = 0;
+    std::int64_t receiver_user_id = 0;
+    bool seals_intact = false;
+    bool seal_numbers_match = false;
+    bool labels_match = false;
+    bool quantity_matches = false;
+    std::string package_condition = "good";  // good, damaged, leaked, missing
+    std::optional<bool> temperature_record_ok;  // only for cold-chain samples
+    std::optional<std::string> cold_chain_verdict;
+    std::string decision;  // accept, reject
+    std::string reason;
+    std::string received_at;
 };
 
 class SampleRepository {
@@ -83,9 +133,34 @@ public:
                                         const SampleCorrection& correction, const std::string& reason,
                                         const std::string& actor);
 
+    // Moves the sample from `from_state` to `to_state` as a new version (optimistic on
+    // expected_version: conflict names the current version). The caller has already asked
+    // the domain state machine; the audit entry is the caller's.
+    StoreResult<domain::Sample> move_state(const domain::Sample& current, std::int64_t expected_version,
+                                           const std::string& to_state);
+
+    StoreResult<domain::Sample> get_by_id(std::int64_t id);
+
+    void set_label(std::int64_t sample_id, const SampleLabel& label);
+    std::optional<SampleLabel> label(std::int64_t sample_id);
+
+    void add_custody_event(const CustodyEvent& event);
+    // Oldest first, with holder organisation codes and shipment numbers.
+    std::vector<CustodyEvent> custody(std::int64_t sample_id);
+
+    std::int64_t record_receipt(const SampleReceipt& receipt);
+    std::vector<SampleReceipt> receipts(std::int64_t sample_id);
+
 private:
     Transaction& tx_;
 };
+
+// Next value of a named business-number counter ("sample:310101:2026", "shipment:2026"),
+// inside the caller's transaction: no duplicates; a rolled-back transaction leaves a gap.
+std::int64_t next_counter_value(Transaction& tx, const std::string& name);
+
+// The materialised path of an organisation ("/1/4/"), or nullopt when it does not exist.
+std::optional<std::string> organisation_path(Transaction& tx, std::int64_t org_id);
 
 std::string to_json(const domain::Sample& sample);
 

@@ -1,0 +1,139 @@
+#include "lims/store/plan_repository.hpp"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <sstream>
+
+using namespace Poco::Data::Keywords;
+
+namespace lims::store {
+
+namespace {
+
+std::vector<PlanQuota> load_quotas(Transaction& tx, std::int64_t plan_id) {
+    Poco::Data::Statement st(tx.session());
+    st << "SELECT q.id, q.plan_id, q.office_org_id, o.code, q.category, q.focus, q.quantity, q.due_on "
+          "FROM plan_quotas q JOIN organisations o ON o.id = q.office_org_id WHERE q.plan_id = $1 ORDER BY q.id",
+        bind(static_cast<Poco::Int64>(plan_id));
+    st.execute();
+    Poco::Data::RecordSet rs(st);
+    std::vector<PlanQuota> out;
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext())
+        out.push_back({rs[0].convert<Poco::Int64>(), rs[1].convert<Poco::Int64>(), rs[2].convert<Poco::Int64>(),
+                       rs[3].convert<std::string>(), rs[4].convert<std::string>(), rs[5].convert<std::string>(),
+                       rs[6].convert<Poco::Int64>(), rs[7].convert<std::string>()});
+    return out;
+}
+
+}  // namespace
+
+StoreResult<SamplingPlan> PlanRepository::create(const SamplingPlan& in) {
+    std::vector<Poco::Int64> taken;
+    tx_.session() << "SELECT id FROM sampling_plans WHERE code = $1", bind(in.code), into(taken), now;
+    if (!taken.empty()) return store_error(StoreErrorKind::conflict, "plan code " + in.code + " is already used");
+    SamplingPlan plan = in;
+    plan.version = 1;
+    plan.created_at = plan.updated_at = tx_.now_utc();
+    Poco::Int64 id = 0;
+    tx_.session() << "INSERT INTO sampling_plans (code, title, org_id, year, state, starts_on, ends_on, created_at, "
+                     "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+        bind(plan.code), bind(plan.title), bind(static_cast<Poco::Int64>(plan.org_id)), bind(plan.year),
+        bind(plan.state), bind(plan.starts_on), bind(plan.ends_on), bind(plan.created_at), into(id), now;
+    plan.id = id;
+    for (auto& q : plan.quotas) {
+        Poco::Int64 qid = 0;
+        tx_.session() << "INSERT INTO plan_quotas (plan_id, office_org_id, category, focus, quantity, due_on) VALUES "
+                         "($1, $2, $3, $4, $5, $6) RETURNING id",
+            bind(id), bind(static_cast<Poco::Int64>(q.office_org_id)), bind(q.category), bind(q.focus),
+            bind(static_cast<Poco::Int64>(q.quantity)), bind(q.due_on), into(qid), now;
+        q.id = qid;
+        q.plan_id = id;
+    }
+    plan.quotas = load_quotas(tx_, id);
+    return plan;
+}
+
+StoreResult<SamplingPlan> PlanRepository::get_by_code(const std::string& code) {
+    Poco::Data::Statement st(tx_.session());
+    st << "SELECT id, code, title, org_id, year, state, starts_on, ends_on, version, created_at, updated_at "
+          "FROM sampling_plans WHERE code = $1",
+        bind(code);
+    st.execute();
+    Poco::Data::RecordSet rs(st);
+    if (!rs.moveFirst()) return store_error(StoreErrorKind::not_found, "plan " + code + " does not exist");
+    SamplingPlan p;
+    p.id = rs[0].convert<Poco::Int64>();
+    p.code = rs[1].convert<std::string>();
+    p.title = rs[2].convert<std::string>();
+    p.org_id = rs[3].convert<Poco::Int64>();
+    p.year = rs[4].convert<int>();
+    p.state = rs[5].convert<std::string>();
+    p.starts_on = rs[6].convert<std::string>();
+    p.ends_on = rs[7].convert<std::string>();
+    p.version = rs[8].convert<Poco::Int64>();
+    p.created_at = rs[9].convert<std::string>();
+    p.updated_at = rs[10].convert<std::string>();
+    p.quotas = load_quotas(tx_, p.id);
+    return p;
+}
+
+StoreResult<SamplingPlan> PlanRepository::move_state(const SamplingPlan& current, std::int64_t expected_version,
+                                                     const std::string& to_state) {
+    SamplingPlan after = current;
+    after.state = to_state;
+    after.version = expected_version + 1;
+    after.updated_at = tx_.now_utc();
+    Poco::Data::Statement update(tx_.session());
+    update << "UPDATE sampling_plans SET state = $1, version = $2, updated_at = $3 WHERE id = $4 AND version = $5",
+        bind(to_state), bind(static_cast<Poco::Int64>(after.version)), bind(after.updated_at),
+        bind(static_cast<Poco::Int64>(current.id)), bind(static_cast<Poco::Int64>(expected_version));
+    if (update.execute() == 0)
+        return store_error(StoreErrorKind::conflict, "plan " + current.code + " is no longer at version " +
+                                                         std::to_string(expected_version) + ": reload and retry");
+    return after;
+}
+
+std::vector<QuotaProgress> PlanRepository::progress(std::int64_t plan_id) {
+    std::vector<QuotaProgress> out;
+    for (auto& q : load_quotas(tx_, plan_id)) {
+        Poco::Int64 n = 0;
+        tx_.session() << "SELECT count(*) FROM samples s JOIN tasks t ON t.id = s.task_id WHERE t.quota_id = $1 "
+                         "AND s.state NOT IN ('voided', 'rejected')",
+            bind(static_cast<Poco::Int64>(q.id)), into(n), now;
+        out.push_back({std::move(q), n});
+    }
+    return out;
+}
+
+std::string to_json(const SamplingPlan& p) {
+    Poco::JSON::Object j;
+    j.set("id", p.id);
+    j.set("code", p.code);
+    j.set("title", p.title);
+    j.set("org_id", p.org_id);
+    j.set("year", p.year);
+    j.set("state", p.state);
+    j.set("starts_on", p.starts_on);
+    j.set("ends_on", p.ends_on);
+    Poco::JSON::Array quotas;
+    for (const auto& q : p.quotas) {
+        Poco::JSON::Object o;
+        o.set("id", q.id);
+        o.set("office_org_id", q.office_org_id);
+        o.set("category", q.category);
+        o.set("focus", q.focus);
+        o.set("quantity", q.quantity);
+        o.set("due_on", q.due_on);
+        quotas.add(o);
+    }
+    j.set("quotas", quotas);
+    j.set("version", p.version);
+    std::ostringstream out;
+    j.stringify(out);
+    return out.str();
+}
+
+}  // namespace lims::store

@@ -1,0 +1,66 @@
+// Sampling plans with quotas per office and due dates, the tasks generated from them (one
+// per quota, assigned to the quota's office), the start of a task by its office's sampler,
+// and progress (registered vs quota) per office. Each function is one transaction with
+// its audit entries; called by the API's sampling routes and the tests.
+#pragma once
+
+#include "lims/store/database.hpp"
+#include "lims/store/plan_repository.hpp"
+#include "lims/store/task_repository.hpp"
+#include "lims/workflow/sampling/actor.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lims::workflow::sampling {
+
+struct QuotaRequest {
+    std::int64_t office_org_id = 0;
+    std::string category;  // drug, vaccine, biological, tcm_decoction_piece, cosmetic, device
+    std::string focus;     // e.g. "antibiotics in rural pharmacies"
+    std::int64_t quantity = 0;
+    std::string due_on;    // YYYY-MM-DD, within the plan's period
+};
+
+struct PlanRequest {
+    std::string code;
+    std::string title;
+    int year = 0;
+    std::string starts_on;
+    std::string ends_on;
+    std::vector<QuotaRequest> quotas;
+};
+
+struct PlanProgress {
+    store::SamplingPlan plan;
+    std::vector<store::QuotaProgress> quotas;
+};
+
+// A planner's plan in draft, for their own organisation; quota offices must be supervision
+// offices in the planner's subtree. Fields are named on error ("quotas[1].due_on").
+domain::Result<store::SamplingPlan> create_plan(store::Database& db, const Actor& actor, const PlanRequest& request);
+
+// Publishes the plan (If-Match version) and generates one task per quota, assigned to
+// the quota's office (task: plan, then assign). Returns the tasks.
+domain::Result<std::vector<store::SamplingTask>> publish_plan(store::Database& db, const Actor& actor,
+                                                              const std::string& plan_code,
+                                                              std::int64_t expected_version);
+
+// Plan with registered-vs-quota per office; visible to the plan's organisation subtree
+// (the planner's bureau) and to each office for its own quota lines only.
+domain::Result<PlanProgress> plan_progress(store::Database& db, const Actor& actor, const std::string& plan_code);
+
+// The office's sampler starts an assigned task (If-Match version).
+domain::Result<store::SamplingTask> start_task(store::Database& db, const Actor& actor, const std::string& task_number,
+                                               std::int64_t expected_version);
+
+domain::Result<store::SamplingTask> get_task(store::Database& db, const Actor& actor, const std::string& task_number);
+
+struct TaskPage {
+    std::vector<store::SamplingTask> items;
+    std::optional<std::int64_t> next_after_id;
+};
+domain::Result<TaskPage> list_tasks(store::Database& db, const Actor& actor, std::int64_t after_id, int limit);
+
+}  // namespace lims::workflow::sampling
