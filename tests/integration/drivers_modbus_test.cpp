@@ -1,0 +1,258 @@
+// Modbus logger polling against the libmodbus logger farm (many ports x unit ids, every
+// profile), a python3-pymodbus server, an RTU logger on a socat pty pair, and mbpoll
+// reading the farm. Readings land in the in-memory sink.
+#include "drivers_test_sink.hpp"
+
+#include "drivers/driver_host.hpp"
+#include "fixtures/simulators/modbus_loggers.hpp"
+#include "lims/workflow/modbus_map_json.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+using drivers_test::MemorySink;
+using drivers_test::wait_for;
+using simulators::Profile;
+
+const std::string kMapFile = std::string(LIMS_SOURCE_DIR) + "/fixtures/messages/modbus/freezer_logger.json";
+
+drivers::MapLoader file_loader() {
+    return [](const std::string& path) -> std::variant<protocols::modbus::RegisterMap, std::string> {
+        std::ifstream in(path);
+        if (!in) return "cannot read " + path;
+        std::stringstream text;
+        text << in.rdbuf();
+        auto map = lims::workflow::load_modbus_map(text.str());
+        if (auto* errors = std::get_if<std::vector<protocols::modbus::MapError>>(&map))
+            return errors->empty() ? std::string("invalid map") : errors->front().message;
+        return std::get<protocols::modbus::RegisterMap>(std::move(map));
+    };
+}
+
+drivers::LoggerConfig logger(const std::string& id, std::uint16_t port, int unit) {
+    drivers::LoggerConfig c;
+    c.id = id;
+    c.address = "127.0.0.1:" + std::to_string(port);
+    c.unit_id = unit;
+    c.map_file = kMapFile;
+    c.point = "chamber_temperature";
+    c.interval = std::chrono::milliseconds(200);
+    c.timeout = std::chrono::milliseconds(200);
+    c.retries = 1;
+    c.retry_failed_after = std::chrono::milliseconds(300);
+    return c;
+}
+
+TEST(DriversModbus, FarmOfLoggersOnPortsAndUnitIdsIsPolled) {
+    simulators::LoggerFarmOptions fo;
+    fo.ports = 2;
+    fo.units_per_port = 3;
+    simulators::LoggerFarm farm(fo);
+    drivers::Registry r;
+    for (int p = 0; p < 2; ++p)
+        for (int u = 1; u <= 3; ++u)
+            r.loggers.push_back(logger("L" + std::to_string(p) + std::to_string(u), farm.ports()[p], u));
+    MemorySink sink;
+    drivers::DriverHost host({.load_map = file_loader()});
+    ASSERT_TRUE(host.start(r, sink).empty());
+    for (const auto& c : r.loggers) {
+        ASSERT_TRUE(wait_for([&] { return sink.readings_of(c.id).size() >= 3; })) << c.id;
+        for (const auto& reading : sink.readings_of(c.id)) {
+            ASSERT_TRUE(reading.centi_celsius.has_value());
+            // steady profile: 5.0 + offset (<= 0.9) +- 0.3 °C
+            EXPECT_GE(*reading.centi_celsius, 460);
+            EXPECT_LE(*reading.centi_celsius, 630);
+        }
+        EXPECT_EQ(host.state(c.id).state == drivers::DeviceState::failed, false);
+    }
+}
+
+TEST(DriversModbus, ProfilesArriveAsReadings) {
+    simulators::LoggerFarmOptions fo;
+    fo.units_per_port = 3;
+    fo.event_start_s = 0;
+    fo.profile = [](std::size_t i) {
+        return i == 0 ? Profile::long_heat : i == 1 ? Profile::freeze : Profile::sensor_fault;
+    };
+    simulators::LoggerFarm farm(fo);
+    drivers::Registry r;
+    for (int u = 1; u <= 3; ++u) r.loggers.push_back(logger("P" + std::to_string(u), farm.ports()[0], u));
+    MemorySink sink;
+    drivers::DriverHost host({.load_map = file_loader()});
+    ASSERT_TRUE(host.start(r, sink).empty());
+    ASSERT_TRUE(wait_for([&] {
+        return !sink.readings_of("P1").empty() && !sink.readings_of("P2").empty() && !sink.readings_of("P3").empty();
+    }));
+    EXPECT_EQ(sink.readings_of("P1").front().centi_celsius, 950);
+    EXPECT_EQ(sink.readings_of("P2").front().centi_celsius, -200);
+    EXPECT_EQ(sink.readings_of("P3").front().centi_celsius, std::nullopt);  // the map's fault value
+}
+
+TEST(DriversModbus, LoggerThatNeverAnswersIsMarkedFailedAndPolledAgainLater) {
+    simulators::LoggerFarmOptions fo;
+    fo.units_per_port = 2;
+    fo.event_start_s = 0;
+    fo.profile = [](std::size_t i) { return i == 0 ? Profile::going_silent : Profile::steady; };
+    simulators::LoggerFarm farm(fo);
+    drivers::Registry r;
+    r.loggers.push_back(logger("SILENT", farm.ports()[0], 1));
+    r.loggers.push_back(logger("ALIVE", farm.ports()[0], 2));
+    MemorySink sink;
+    drivers::DriverHost host({.load_map = file_loader()});
+    ASSERT_TRUE(host.start(r, sink).empty());
+    ASSERT_TRUE(wait_for([&] { return host.state("SILENT").state == drivers::DeviceState::failed; }));
+    EXPECT_NE(host.state("SILENT").last_error.find("after 2 attempts"), std::string::npos)
+        << host.state("SILENT").last_error;
+    // Polled again after retry_failed_after: more unanswered requests than one poll's two attempts.
+    ASSERT_TRUE(wait_for([&] { return farm.unanswered() >= 6; }));
+    EXPECT_GE(host.state("SILENT").failures, 3u);
+    EXPECT_TRUE(sink.readings_of("SILENT").empty());
+    // Its neighbour on the same line keeps being read.
+    ASSERT_TRUE(wait_for([&] { return sink.readings_of("ALIVE").size() >= 3; }));
+}
+
+TEST(DriversModbus, NothingListeningMeansFailed) {
+    drivers::Registry r;
+    r.loggers.push_back(logger("GONE", 1, 1));
+    MemorySink sink;
+    drivers::DriverHost host({.load_map = file_loader()});
+    ASSERT_TRUE(host.start(r, sink).empty());
+    ASSERT_TRUE(wait_for([&] { return host.state("GONE").state == drivers::DeviceState::failed; }));
+    EXPECT_NE(host.state("GONE").last_error.find("connect"), std::string::npos);
+}
+
+TEST(DriversModbus, BadLoggerConfigurationIsReportedByName) {
+    drivers::Registry r;
+    auto c = logger("BAD", 1502, 1);
+    c.point = "no_such_point";
+    r.loggers.push_back(c);
+    auto d = logger("NOMAP", 1502, 1);
+    d.map_file = "/nonexistent/map.json";
+    r.loggers.push_back(d);
+    MemorySink sink;
+    drivers::DriverHost host({.load_map = file_loader()});
+    auto problems = host.start(r, sink);
+    ASSERT_EQ(problems.size(), 2u);
+    EXPECT_NE(problems[0].find("BAD"), std::string::npos);
+    EXPECT_NE(problems[0].find("no_such_point"), std::string::npos);
+    EXPECT_NE(problems[1].find("NOMAP"), std::string::npos);
+    EXPECT_EQ(host.state("BAD").state, drivers::DeviceState::failed);
+}
+
+std::string run(const std::string& command) {
+    std::string output;
+    if (FILE* p = ::popen((command + " 2>&1").c_str(), "r")) {
+        char buf[4096];
+        while (auto n = std::fread(buf, 1, sizeof buf, p)) output.append(buf, n);
+        ::pclose(p);
+    }
+    return output;
+}
+
+TEST(DriversModbus, MbpollReadsTheLoggerSimulator) {
+    simulators::LoggerFarmOptions fo;
+    fo.units_per_port = 2;
+    fo.event_start_s = 0;
+    fo.profile = [](std::size_t i) { return i == 0 ? Profile::freeze : Profile::long_heat; };
+    simulators::LoggerFarm farm(fo);
+    const auto port = std::to_string(farm.ports()[0]);
+    auto out = run("mbpoll -m tcp -a 1 -0 -r 0 -c 3 -t 4 -1 -o 5 -p " + port + " 127.0.0.1");
+    EXPECT_NE(out.find("(-20)"), std::string::npos) << out;  // -2.0 °C in tenths, signed
+    EXPECT_NE(out.find("[2]: \t515"), std::string::npos) << out;
+    out = run("mbpoll -m tcp -a 2 -0 -r 0 -c 1 -t 4 -1 -o 5 -p " + port + " 127.0.0.1");
+    EXPECT_NE(out.find("[0]: \t95"), std::string::npos) << out;
+}
+
+class ChildProcess {
+public:
+    explicit ChildProcess(std::vector<std::string> argv) {
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            std::vector<char*> args;
+            for (auto& a : argv) args.push_back(a.data());
+            args.push_back(nullptr);
+            ::execv(args[0], args.data());
+            ::_exit(127);
+        }
+    }
+    ~ChildProcess() {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGTERM);
+            ::waitpid(pid_, nullptr, 0);
+        }
+    }
+
+private:
+    pid_t pid_ = -1;
+};
+
+std::uint16_t free_port() {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    return a.local_endpoint().port();
+}
+
+TEST(DriversModbus, PymodbusServerIsPolled) {
+    const auto port = free_port();
+    const auto script = std::filesystem::temp_directory_path() / ("drivers_pymodbus_" + std::to_string(port) + ".py");
+    {
+        std::ofstream out(script);
+        out << "import sys\n"
+               "from pymodbus.server import StartTcpServer\n"
+               "from pymodbus.datastore import ModbusSequentialDataBlock, ModbusSlaveContext, ModbusServerContext\n"
+               "block = ModbusSequentialDataBlock(0, [0xFFCE, 0xFFD1, 515, 0, 0, 371] + [0] * 10)\n"
+               "store = ModbusSlaveContext(hr=block, ir=block, zero_mode=True)\n"
+               "StartTcpServer(context=ModbusServerContext(slaves=store, single=True), address=('127.0.0.1', "
+            << port << "))\n";
+    }
+    ChildProcess server({"/usr/bin/python3", script.string()});
+    drivers::Registry r;
+    auto c = logger("PY-1", port, 1);
+    c.retry_failed_after = std::chrono::milliseconds(200);  // the server takes a moment to start
+    r.loggers.push_back(c);
+    MemorySink sink;
+    drivers::DriverHost host({.load_map = file_loader()});
+    ASSERT_TRUE(host.start(r, sink).empty());
+    ASSERT_TRUE(wait_for([&] { return !sink.readings_of("PY-1").empty(); }));
+    EXPECT_EQ(sink.readings_of("PY-1").front().centi_celsius, -500);  // 0xFFCE = -50 tenths
+    std::filesystem::remove(script);
+}
+
+TEST(DriversModbus, RtuLoggerOverSocatPty) {
+    const auto dir = std::filesystem::temp_directory_path() / ("drivers_rtu_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto a = (dir / "a").string(), b = (dir / "b").string();
+    ChildProcess socat({"/usr/bin/socat", "pty,raw,echo=0,link=" + a, "pty,raw,echo=0,link=" + b});
+    ASSERT_TRUE(wait_for([&] { return std::filesystem::exists(a) && std::filesystem::exists(b); },
+                         std::chrono::seconds(20)));
+    simulators::RtuLogger device(b, 7, Profile::freeze, 0);
+    ASSERT_TRUE(device.ok()) << device.error();
+    drivers::Registry r;
+    drivers::LoggerConfig c = logger("RTU-7", 0, 7);
+    c.transport = "rtu";
+    c.address = a;
+    c.timeout = std::chrono::milliseconds(1000);
+    r.loggers.push_back(c);
+    MemorySink sink;
+    drivers::DriverHost host({.load_map = file_loader()});
+    ASSERT_TRUE(host.start(r, sink).empty());
+    ASSERT_TRUE(wait_for([&] { return sink.readings_of("RTU-7").size() >= 2; })) << host.state("RTU-7").last_error;
+    EXPECT_EQ(sink.readings_of("RTU-7").front().centi_celsius, -200);
+    host.stop();
+    device.stop();
+    std::filesystem::remove_all(dir);
+}
+
+}  // namespace
