@@ -5,6 +5,8 @@
 #include "lims/domain/state_machine/machines.hpp"
 #include "lims/store/result_repository.hpp"
 #include "lims/store/test_repository.hpp"
+#include "lims/workflow/review/create_tests.hpp"
+#include "lims/workflow/review/sample_progress.hpp"
 #include "lims/workflow/review/specification.hpp"
 
 namespace lims::workflow::review {
@@ -102,6 +104,11 @@ domain::Result<RecordedResult> record_result(store::Transaction& tx, const Resul
 
     auto moved = tests.set_state(test->id, test->version, std::string(*to), "test.enter_result", "", actor.name);
     if (!moved) return moved.error();
+    // The first result of the first examination starts the sample's testing.
+    if (test->round == kFirstExamination) {
+        auto sample = advance_sample(tx, test->sample_id, "start_testing", actor);
+        if (!sample) return sample.error();
+    }
     return RecordedResult{inserted->id, test->id, inserted->replaces_result_id, moved->state, moved->version};
 }
 
