@@ -7,9 +7,10 @@ namespace lims::workflow::documents {
 
 const std::vector<std::string>& known_cjk_font_paths() {
     static const std::vector<std::string> paths{
-        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",  // fonts-wqy-microhei
-        "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",    // fonts-wqy-zenhei
-        "/usr/share/fonts/truetype/arphic/uming.ttc",      // fonts-arphic-uming
+        // Not wqy-microhei: libharu 2.3's subsetting drops most of its CJK glyphs (the text
+        // extracts, but the page shows blanks).
+        "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",  // fonts-wqy-zenhei
+        "/usr/share/fonts/truetype/arphic/uming.ttc",    // fonts-arphic-uming
     };
     return paths;
 }

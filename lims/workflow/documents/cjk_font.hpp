@@ -13,7 +13,7 @@
 namespace lims::workflow::documents {
 
 // The Debian package scripts/debian-packages installs for this, named in errors.
-inline constexpr std::string_view kCjkFontPackage = "fonts-wqy-microhei";
+inline constexpr std::string_view kCjkFontPackage = "fonts-wqy-zenhei";
 
 // TrueType CJK fonts of Debian packages, in order of preference.
 const std::vector<std::string>& known_cjk_font_paths();

@@ -2,6 +2,7 @@
 
 #include "lims/workflow/documents/cjk_font.hpp"
 #include "lims/workflow/documents/code128.hpp"
+#include "lims/workflow/documents/document_source.hpp"
 #include "lims/workflow/documents/pdf_canvas.hpp"
 #include "lims/workflow/documents/qr_code.hpp"
 
@@ -75,9 +76,10 @@ void footers(PdfCanvas& c, const std::string& label) {
     c.select_page(n - 1);
 }
 
+// Signatures carry UTC instants; the page shows the signer's local date (UTC+8, no DST).
 std::string local_date_of(const std::string& instant) {
-    // Signatures carry UTC instants; the page shows the signer's local date (UTC+8, no DST).
-    return instant.size() >= 10 ? instant.substr(0, 10) : instant;
+    auto local = local_date_of_instant(instant);
+    return local ? *local : instant;
 }
 
 }  // namespace

@@ -160,10 +160,12 @@ TEST(ReportPdf, ManyItemsContinueOnFurtherPagesWithNumberedFooters) {
     auto pdf = render_report_pdf(report);
     ASSERT_TRUE(pdf.ok()) << pdf.error().message;
     TempDir dir;
-    const auto text = pdf_text(dir, *pdf);
+    auto text = pdf_text(dir, *pdf);
+    // pdftotext drops the spaces between CJK characters.
+    std::erase(text, ' ');
     EXPECT_NE(text.find("有关物质60"), std::string::npos);
-    EXPECT_NE(text.find("第 1 页 共"), std::string::npos);
-    EXPECT_NE(text.find("第 2 页 共"), std::string::npos);
+    EXPECT_NE(text.find("第1页共3页"), std::string::npos) << text;
+    EXPECT_NE(text.find("第3页共3页"), std::string::npos);
     EXPECT_NE(text.find("（续）"), std::string::npos);
     EXPECT_NE(text.find("结果不符合规定"), std::string::npos);
 }
