@@ -1,6 +1,7 @@
 #include "lims/store/sample_repository.hpp"
 
 #include "lims/domain/identifiers/region_code.hpp"
+#include "lims/store/number_counter.hpp"
 #include "lims/store/revisions.hpp"
 
 #include <Poco/Data/RecordSet.h>
@@ -108,17 +109,6 @@ bool looks_like_date(const std::string& d) {
 }
 
 }  // namespace
-
-// The UPDATE takes the row lock on PostgreSQL; on SQLite the transaction already holds the
-// write lock.
-std::int64_t next_counter_value(Transaction& tx, const std::string& name) {
-    tx.session() << "INSERT INTO number_counters (name, next_value) VALUES ($1, 1) ON CONFLICT (name) DO NOTHING",
-        bind(name), now;
-    Poco::Int64 value = 0;
-    tx.session() << "UPDATE number_counters SET next_value = next_value + 1 WHERE name = $1 RETURNING next_value - 1",
-        bind(name), into(value), now;
-    return value;
-}
 
 std::optional<std::string> organisation_path(Transaction& tx, std::int64_t org_id) {
     std::vector<std::string> path;

@@ -155,10 +155,6 @@ private:
     Transaction& tx_;
 };
 
-// Next value of a named business-number counter ("sample:310101:2026", "shipment:2026"),
-// inside the caller's transaction: no duplicates; a rolled-back transaction leaves a gap.
-std::int64_t next_counter_value(Transaction& tx, const std::string& name);
-
 // The materialised path of an organisation ("/1/4/"), or nullopt when it does not exist.
 std::optional<std::string> organisation_path(Transaction& tx, std::int64_t org_id);
 

@@ -1,5 +1,6 @@
 #include "lims/store/shipment_repository.hpp"
 
+#include "lims/store/number_counter.hpp"
 #include "lims/store/sample_repository.hpp"
 
 #include <Poco/Data/RecordSet.h>
