@@ -8,9 +8,10 @@
 #include "drivers/ingest_sink.hpp"
 #include "lims/store/database.hpp"
 #include "lims/workflow/ingest/ingest_message.hpp"
-#include "lims/workflow/ingest/ingest_readings.hpp"
+#include "lims/workflow/coldchain/ingest.hpp"
 #include "lims/workflow/ingest/termination.hpp"
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <utility>
@@ -19,8 +20,10 @@ namespace lims::app {
 
 class InProcessIngestSink : public drivers::IngestSink {
 public:
-    explicit InProcessIngestSink(std::shared_ptr<store::Database> database, std::string actor = "system:ingest")
-        : database_(std::move(database)), actor_(std::move(actor)) {}
+    // `calendar` lets cold-chain breaks open case leads (their clock counts working days).
+    explicit InProcessIngestSink(std::shared_ptr<store::Database> database, std::string actor = "system:ingest",
+                                 const domain::WorkingCalendar* calendar = nullptr)
+        : database_(std::move(database)), actor_(std::move(actor)), calendar_(calendar) {}
 
     drivers::CommitOutcome commit_message(const drivers::InstrumentMessage& message) override {
         workflow::ingest::IncomingMessage incoming;
@@ -35,13 +38,22 @@ public:
         return drivers::CommitReceipt{receipt->accepted, receipt->duplicates, receipt->quarantined};
     }
 
+    // Readings take the cold chain's one entry point (stored once, run through the
+    // logger's excursion detector in the same transaction). Per-reading refusals are in
+    // its report, kept there with their reasons; only a store failure fails the batch.
     drivers::CommitOutcome commit_readings(const std::vector<drivers::LoggerReading>& readings) override {
-        std::vector<workflow::ingest::IncomingReading> incoming;
+        std::vector<workflow::coldchain::IncomingReading> incoming;
         incoming.reserve(readings.size());
-        for (const auto& r : readings) incoming.push_back({r.logger_code, r.at_utc_seconds, r.centi_celsius});
-        auto receipt = workflow::ingest::ingest_readings(*database_, incoming, actor_);
-        if (!receipt) return failure(receipt.error());
-        return drivers::CommitReceipt{receipt->accepted, receipt->duplicates, 0};
+        for (const auto& r : readings) incoming.push_back({r.logger_code, r.at_utc_seconds, r.centi_celsius, std::nullopt});
+        workflow::coldchain::ColdChainOptions options;
+        options.actor = actor_;
+        options.calendar = calendar_;
+        const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+        auto report = workflow::coldchain::ingest_readings(*database_, incoming, now, options);
+        if (!report) return failure(workflow::ingest::ingest_store_error(report.error()));
+        return drivers::CommitReceipt{report->stored, report->duplicates, 0};
     }
 
     // Nothing was written for any failure. The store's own failures (busy, unreachable,
@@ -49,14 +61,14 @@ public:
     // that names no instrument, is refused so that the device is told at once.
     static drivers::CommitFailure failure(const domain::Error& error) {
         const bool refused = error.code == workflow::ingest::kUnknownInstrument ||
-                             error.code == workflow::ingest::kBadMessage || error.code == "ingest.unknown_logger" ||
-                             error.code == "ingest.bad_reading";
+                             error.code == workflow::ingest::kBadMessage;
         return drivers::CommitFailure{error.code, error.message, !refused};
     }
 
 private:
     std::shared_ptr<store::Database> database_;
     std::string actor_;
+    const domain::WorkingCalendar* calendar_ = nullptr;
 };
 
 }  // namespace lims::app

@@ -1,10 +1,662 @@
+// Instruments and their mappings (administrators), the quarantine list and its
+// resolution (laboratory staff, within their jurisdiction), raw messages as received, and
+// the ingest endpoints that gateways post batches to with a service token.
 #include "lims/api/route_modules.hpp"
+
+#include "lims/api/conventions.hpp"
+#include "lims/api/json_text.hpp"
+#include "lims/store/instrument_repository.hpp"
+#include "lims/store/organisation_repository.hpp"
+#include "lims/store/quarantine_repository.hpp"
+#include "lims/store/raw_message_repository.hpp"
+#include "lims/store/utc_time.hpp"
+#include "lims/workflow/coldchain/ingest.hpp"
+#include "lims/workflow/ingest/ingest_message.hpp"
+#include "lims/workflow/ingest/observation_json.hpp"
+#include "lims/workflow/ingest/quarantine_resolution.hpp"
+
+#include <Poco/Base64Decoder.h>
+#include <Poco/Base64Encoder.h>
+#include <Poco/DateTimeParser.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/NumberParser.h>
+
+#include <chrono>
+#include <sstream>
 
 namespace lims::api {
 
+namespace {
+
+using domain::Role;
+
+// A gateway batches what arrived while the service was away; 500 messages of up to 1 MiB
+// each stays under the server's body limit in practice, and 10,000 readings is a minute of
+// 166 loggers polled every second (the gateway forwards far more often than that).
+constexpr std::size_t kMaxMessagesPerBatch = 500;
+constexpr std::size_t kMaxReadingsPerBatch = 10'000;
+// Plausible temperatures in 0.01 °C for the JSON schema's bounds: liquid nitrogen to an oven.
+constexpr std::int64_t kMinCentiCelsius = -20'000;
+constexpr std::int64_t kMaxCentiCelsius = 20'000;
+
+const domain::RoleSet kLabStaff{Role::analyst, Role::reviewer, Role::administrator};
+const domain::RoleSet kResolvers{Role::analyst, Role::reviewer};
+const domain::RoleSet kAdministrators{Role::administrator};
+const domain::RoleSet kIngest{Role::ingest_service};
+
+Problem withDetail(const char* type, const char* title, int status, std::string detail) {
+    Problem p;
+    p.type = type;
+    p.title = title;
+    p.status = status;
+    p.detail = std::move(detail);
+    return p;
+}
+
+// Domain and store errors to the problem the API answers with.
+Problem problemFor(const domain::Error& e) {
+    const std::string& c = e.code;
+    if (c == "ingest.quarantine_not_found" || c == "store.not_found") return problems::notFound(e.message);
+    if (c == "ingest.quarantine_resolved" || c == "store.conflict") return problems::conflict(e.message);
+    if (c == workflow::ingest::kUnavailable || c == "store.busy" || c == "store.unavailable")
+        return problems::serviceUnavailable(e.message);
+    if (c == workflow::ingest::kStoreFailed || c == "store.database") return problems::internal();
+    if (c.rfind("transition.", 0) == 0) return problems::forbidden(e.message);
+    // Everything else is the request's content: a value, a reason, a sample or test that
+    // cannot take it. 422 with the code in the detail so clients can tell them apart.
+    Problem p = withDetail(problem_type::kValidation, "The request cannot be carried out", 422, e.message);
+    p.errors.push_back({c, e.message});
+    return p;
+}
+
+std::string orgPathOf(store::Transaction& tx, std::int64_t org_id) {
+    store::OrganisationRepository orgs(tx);
+    auto org = orgs.get(org_id);
+    return org ? org->path : std::string("/unknown/");
+}
+
+Poco::JSON::Object::Ptr parseObject(const std::string& json) {
+    Poco::JSON::Parser parser;
+    return parser.parse(json).extract<Poco::JSON::Object::Ptr>();
+}
+
+std::optional<std::int64_t> idParam(const Request& r, const std::string& name) {
+    Poco::Int64 v = 0;
+    if (!Poco::NumberParser::tryParse64(r.params.at(name), v) || v <= 0) return std::nullopt;
+    return v;
+}
+
+std::string base64(const std::string& bytes) {
+    std::ostringstream out;
+    Poco::Base64Encoder encoder(out);
+    encoder.rdbuf()->setLineLength(0);
+    encoder << bytes;
+    encoder.close();
+    return out.str();
+}
+
+std::optional<std::string> unbase64(const std::string& text) {
+    for (char c : text)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=')) return std::nullopt;
+    try {
+        std::istringstream in(text);
+        Poco::Base64Decoder decoder(in);
+        std::string out((std::istreambuf_iterator<char>(decoder)), std::istreambuf_iterator<char>());
+        return out;
+    } catch (const Poco::Exception&) {
+        return std::nullopt;
+    }
+}
+
+// ---- instruments ------------------------------------------------------------------------
+
+ObjectSchema instrumentSchema() {
+    return ObjectSchema{{
+        field::string("code").length(1, 64).matching("[A-Za-z0-9._-]+", "letters, digits, '.', '_' or '-'"),
+        field::string("organisation_code").length(1, 64).describedAs("the laboratory that owns it"),
+        field::string("name").length(1, 200),
+        field::string("family").oneOf({"astm", "hl7", "sics", "modbus", "csv"}),
+        field::string("transport").oneOf({"tcp_listen", "tcp_connect", "serial", "file_drop", "modbus_tcp", "modbus_rtu"}),
+        field::string("address").length(0, 500).optional(),
+        field::boolean("active").optional(),
+    }};
+}
+
+ObjectSchema mappingSchema() {
+    const std::string decimal = "-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?";
+    return ObjectSchema{{
+        field::string("instrument_test_code").length(1, 64),
+        field::string("test_code").length(1, 64).describedAs("the specification catalogue's test code"),
+        field::string("instrument_unit").length(0, 32).optional(),
+        field::string("result_unit").length(0, 32).optional(),
+        field::string("factor").length(1, 40).matching(decimal, "an exact decimal").optional(),
+        field::string("offset").length(1, 40).matching(decimal, "an exact decimal").optional(),
+        field::boolean("active").optional(),
+    }};
+}
+
+Poco::JSON::Object::Ptr instrumentJson(const store::Instrument& i, const std::string& org_code) {
+    auto o = parseObject(store::to_json(i));
+    o->set("organisation_code", org_code);
+    return o;
+}
+
+Response instrumentResponse(int status, const store::Instrument& i, const std::string& org_code) {
+    return Response::json(status, instrumentJson(i, org_code)).withHeader("ETag", etagFor(i.version));
+}
+
+// Reads the body into fields; the organisation by code, which must lie in the caller's jurisdiction.
+Outcome<store::InstrumentFields> instrumentFields(store::Transaction& tx, const Request& r) {
+    store::InstrumentFields f;
+    f.code = r.json->getValue<std::string>("code");
+    f.name = r.json->getValue<std::string>("name");
+    f.family = r.json->getValue<std::string>("family");
+    f.transport = r.json->getValue<std::string>("transport");
+    f.address = r.json->optValue<std::string>("address", "");
+    f.active = r.json->optValue<bool>("active", true);
+    store::OrganisationRepository orgs(tx);
+    const auto code = r.json->getValue<std::string>("organisation_code");
+    auto org = orgs.get_by_code(code);
+    if (!org || !withinJurisdiction(r.principal->organisationPath, org->path))
+        return problems::validation({{"organisation_code", "no organisation " + code + " in your jurisdiction"}});
+    f.org_id = org->id;
+    return f;
+}
+
+store::TestMappingFields mappingFields(const Request& r, const std::string& instrument_test_code) {
+    store::TestMappingFields f;
+    f.instrument_test_code = instrument_test_code;
+    f.test_code = r.json->getValue<std::string>("test_code");
+    f.instrument_unit = r.json->optValue<std::string>("instrument_unit", "");
+    f.result_unit = r.json->optValue<std::string>("result_unit", "");
+    f.factor = r.json->optValue<std::string>("factor", "1");
+    f.offset = r.json->optValue<std::string>("offset", "0");
+    f.active = r.json->optValue<bool>("active", true);
+    return f;
+}
+
+// The instrument named in the path, if the caller may see it.
+Outcome<store::Instrument> visibleInstrument(store::Transaction& tx, const Request& r) {
+    store::InstrumentRepository instruments(tx);
+    auto i = instruments.get_by_code(r.params.at("code"));
+    if (!i || !withinJurisdiction(r.principal->organisationPath, orgPathOf(tx, i->org_id)))
+        return notVisible("instrument", r.params.at("code"));
+    return *i;
+}
+
+template <typename Work>
+Response inWrite(store::Database& db, Work work) {
+    std::optional<Response> answer;
+    auto done = db.write([&](store::Transaction& tx) -> domain::Result<store::Done> {
+        answer = work(tx);
+        // A refusal writes nothing: roll back when the answer is not a success.
+        if (answer->status >= 300) return domain::make_error("api.refused", "rolled back");
+        return store::Done{};
+    });
+    if (!done && done.error().code != "api.refused") return Response::problem(problemFor(done.error()));
+    return *answer;
+}
+
+template <typename Work>
+Response inRead(store::Database& db, Work work) {
+    std::optional<Response> answer;
+    auto done = db.read([&](store::Transaction& tx) -> domain::Result<store::Done> {
+        answer = work(tx);
+        return store::Done{};
+    });
+    if (!done) return Response::problem(problemFor(done.error()));
+    return *answer;
+}
+
+void addInstrumentRoutes(Router& router, const std::shared_ptr<store::Database>& db) {
+    router.add({"GET", "/api/v1/instruments", "listInstruments",
+                "Instruments of the caller's jurisdiction (keyset pages by id)", AuthRequirement::User, std::nullopt,
+                [db](const Request& r) {
+                    auto page = readPage(r);
+                    if (!page) return Response::problem(page.problem());
+                    std::int64_t after = 0;
+                    if (page->after && !page->after->empty()) after = std::stoll(page->after->front());
+                    return inRead(*db, [&](store::Transaction& tx) {
+                        store::InstrumentRepository instruments(tx);
+                        auto rows = instruments.list(r.principal->organisationPath, after,
+                                                     static_cast<int>(page->limit) + 1);
+                        if (!rows) return Response::problem(problemFor(rows.error()));
+                        Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+                        std::optional<std::vector<std::string>> next;
+                        store::OrganisationRepository orgs(tx);
+                        for (std::size_t k = 0; k < rows->size(); ++k) {
+                            if (k == page->limit) {
+                                next = std::vector<std::string>{std::to_string((*rows)[k - 1].id)};
+                                break;
+                            }
+                            auto org = orgs.get((*rows)[k].org_id);
+                            items->add(instrumentJson((*rows)[k], org ? org->code : ""));
+                        }
+                        return Response::json(200, pageJson(items, next));
+                    });
+                },
+                200, kLabStaff});
+
+    router.add({"POST", "/api/v1/instruments", "createInstrument", "Register an instrument (administrators)",
+                AuthRequirement::User, instrumentSchema(),
+                [db](const Request& r) {
+                    return inWrite(*db, [&](store::Transaction& tx) {
+                        auto fields = instrumentFields(tx, r);
+                        if (!fields) return Response::problem(fields.problem());
+                        store::InstrumentRepository instruments(tx);
+                        auto created = instruments.create(*fields, r.principal->username);
+                        if (!created) return Response::problem(problemFor(created.error()));
+                        return instrumentResponse(201, *created, r.json->getValue<std::string>("organisation_code"))
+                            .withHeader("Location", "/api/v1/instruments/" + created->code);
+                    });
+                },
+                201, kAdministrators});
+
+    router.add({"GET", "/api/v1/instruments/{code}", "getInstrument", "One instrument with its ETag",
+                AuthRequirement::User, std::nullopt,
+                [db](const Request& r) {
+                    return inRead(*db, [&](store::Transaction& tx) {
+                        auto i = visibleInstrument(tx, r);
+                        if (!i) return Response::problem(i.problem());
+                        store::OrganisationRepository orgs(tx);
+                        auto org = orgs.get(i->org_id);
+                        return instrumentResponse(200, *i, org ? org->code : "");
+                    });
+                },
+                200, kLabStaff});
+
+    router.add({"PUT", "/api/v1/instruments/{code}", "updateInstrument",
+                "Change an instrument (administrators; If-Match with its version)", AuthRequirement::User,
+                instrumentSchema(),
+                [db](const Request& r) {
+                    auto version = requireIfMatch(r);
+                    if (!version) return Response::problem(version.problem());
+                    return inWrite(*db, [&](store::Transaction& tx) {
+                        auto current = visibleInstrument(tx, r);
+                        if (!current) return Response::problem(current.problem());
+                        if (auto stale = checkVersion(current->version, *version)) return Response::problem(*stale);
+                        auto fields = instrumentFields(tx, r);
+                        if (!fields) return Response::problem(fields.problem());
+                        store::InstrumentRepository instruments(tx);
+                        auto updated = instruments.update(current->code, *version, *fields, r.principal->username);
+                        if (!updated) return Response::problem(problemFor(updated.error()));
+                        return instrumentResponse(200, *updated, r.json->getValue<std::string>("organisation_code"));
+                    });
+                },
+                200, kAdministrators});
+
+    router.add({"GET", "/api/v1/instruments/{code}/mappings", "listInstrumentMappings",
+                "The instrument's test-code mappings with their unit conversion", AuthRequirement::User, std::nullopt,
+                [db](const Request& r) {
+                    return inRead(*db, [&](store::Transaction& tx) {
+                        auto i = visibleInstrument(tx, r);
+                        if (!i) return Response::problem(i.problem());
+                        store::InstrumentRepository instruments(tx);
+                        auto rows = instruments.mappings(i->id);
+                        if (!rows) return Response::problem(problemFor(rows.error()));
+                        Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+                        for (const auto& m : *rows) items->add(parseObject(store::to_json(m)));
+                        auto o = newObject();
+                        o->set("items", items);
+                        return Response::json(200, o);
+                    });
+                },
+                200, kLabStaff});
+
+    router.add({"POST", "/api/v1/instruments/{code}/mappings", "createInstrumentMapping",
+                "Map one of the instrument's codes to a catalogue test code (administrators)", AuthRequirement::User,
+                mappingSchema(),
+                [db](const Request& r) {
+                    return inWrite(*db, [&](store::Transaction& tx) {
+                        auto i = visibleInstrument(tx, r);
+                        if (!i) return Response::problem(i.problem());
+                        store::InstrumentRepository instruments(tx);
+                        auto created = instruments.create_mapping(
+                            i->id, mappingFields(r, r.json->getValue<std::string>("instrument_test_code")),
+                            r.principal->username);
+                        if (!created) return Response::problem(problemFor(created.error()));
+                        return Response::json(201, parseObject(store::to_json(*created)))
+                            .withHeader("ETag", etagFor(created->version));
+                    });
+                },
+                201, kAdministrators});
+
+    router.add({"PUT", "/api/v1/instruments/{code}/mappings/{id}", "updateInstrumentMapping",
+                "Change or retire a mapping (administrators; If-Match with its version)", AuthRequirement::User,
+                mappingSchema(),
+                [db](const Request& r) {
+                    auto version = requireIfMatch(r);
+                    if (!version) return Response::problem(version.problem());
+                    const auto id = idParam(r, "id");
+                    if (!id) return Response::problem(notVisible("mapping", r.params.at("id")));
+                    return inWrite(*db, [&](store::Transaction& tx) {
+                        auto i = visibleInstrument(tx, r);
+                        if (!i) return Response::problem(i.problem());
+                        store::InstrumentRepository instruments(tx);
+                        auto current = instruments.get_mapping(*id);
+                        if (!current || current->instrument_id != i->id)
+                            return Response::problem(notVisible("mapping", r.params.at("id")));
+                        if (auto stale = checkVersion(current->version, *version)) return Response::problem(*stale);
+                        auto updated = instruments.update_mapping(
+                            *id, *version, mappingFields(r, r.json->getValue<std::string>("instrument_test_code")),
+                            r.principal->username);
+                        if (!updated) return Response::problem(problemFor(updated.error()));
+                        return Response::json(200, parseObject(store::to_json(*updated)))
+                            .withHeader("ETag", etagFor(updated->version));
+                    });
+                },
+                200, kAdministrators});
+}
+
+// ---- quarantine and raw messages ------------------------------------------------------------
+
+Poco::JSON::Object::Ptr quarantineJson(const store::QuarantineEntry& e) { return parseObject(store::to_json(e)); }
+
+void addQuarantineRoutes(Router& router, const std::shared_ptr<store::Database>& db) {
+    router.add({"GET", "/api/v1/quarantine", "listQuarantine",
+                "Quarantined observations of the caller's laboratories (?state=open|assigned|discarded)",
+                AuthRequirement::User, std::nullopt,
+                [db](const Request& r) {
+                    auto page = readPage(r);
+                    if (!page) return Response::problem(page.problem());
+                    store::QuarantineQuery q;
+                    q.org_path_prefix = r.principal->organisationPath;
+                    q.limit = static_cast<int>(page->limit) + 1;
+                    if (page->after && !page->after->empty()) q.after_id = std::stoll(page->after->front());
+                    if (auto s = r.query.find("state"); s != r.query.end()) {
+                        if (s->second != "open" && s->second != "assigned" && s->second != "discarded")
+                            return Response::problem(
+                                problems::validation({{"state", "must be open, assigned or discarded"}}));
+                        q.state = s->second;
+                    }
+                    return inRead(*db, [&](store::Transaction& tx) {
+                        store::QuarantineRepository quarantine(tx);
+                        auto rows = quarantine.list(q);
+                        if (!rows) return Response::problem(problemFor(rows.error()));
+                        Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+                        std::optional<std::vector<std::string>> next;
+                        for (std::size_t k = 0; k < rows->size(); ++k) {
+                            if (k == page->limit) {
+                                next = std::vector<std::string>{std::to_string((*rows)[k - 1].id)};
+                                break;
+                            }
+                            items->add(quarantineJson((*rows)[k]));
+                        }
+                        return Response::json(200, pageJson(items, next));
+                    });
+                },
+                200, kLabStaff});
+
+    router.add({"GET", "/api/v1/quarantine/{id}", "getQuarantineEntry", "One quarantine entry with its ETag",
+                AuthRequirement::User, std::nullopt,
+                [db](const Request& r) {
+                    const auto id = idParam(r, "id");
+                    if (!id) return Response::problem(notVisible("quarantine entry", r.params.at("id")));
+                    return inRead(*db, [&](store::Transaction& tx) {
+                        auto e = workflow::ingest::visible_quarantine_entry(tx, *id, r.principal->organisationPath);
+                        if (!e) return Response::problem(problemFor(e.error()));
+                        return Response::json(200, quarantineJson(*e)).withHeader("ETag", etagFor(e->version));
+                    });
+                },
+                200, kLabStaff});
+
+    router.add({"POST", "/api/v1/quarantine/{id}/assign", "assignQuarantineEntry",
+                "Assign a quarantined observation to a sample's test: its result is recorded (pending review)",
+                AuthRequirement::User,
+                ObjectSchema{{field::string("sample_number").length(1, 40).describedAs("or a test portion barcode"),
+                              field::string("test_code").length(1, 64)}},
+                [db](const Request& r) {
+                    const auto id = idParam(r, "id");
+                    if (!id) return Response::problem(notVisible("quarantine entry", r.params.at("id")));
+                    std::optional<std::int64_t> expected;
+                    if (!r.header("if-match").empty()) {
+                        auto v = requireIfMatch(r);
+                        if (!v) return Response::problem(v.problem());
+                        expected = *v;
+                    }
+                    auto done = workflow::ingest::assign_quarantined(
+                        *db, *id,
+                        {r.json->getValue<std::string>("sample_number"), r.json->getValue<std::string>("test_code"),
+                         expected},
+                        {r.principal->username, r.principal->organisationPath});
+                    if (!done) return Response::problem(problemFor(done.error()));
+                    auto o = quarantineJson(done->entry);
+                    return Response::json(200, o).withHeader("ETag", etagFor(done->entry.version));
+                },
+                200, kResolvers});
+
+    router.add({"POST", "/api/v1/quarantine/{id}/discard", "discardQuarantineEntry",
+                "Discard a quarantined observation, with the reason", AuthRequirement::User,
+                ObjectSchema{{field::string("reason").length(1, 1000)}},
+                [db](const Request& r) {
+                    const auto id = idParam(r, "id");
+                    if (!id) return Response::problem(notVisible("quarantine entry", r.params.at("id")));
+                    std::optional<std::int64_t> expected;
+                    if (!r.header("if-match").empty()) {
+                        auto v = requireIfMatch(r);
+                        if (!v) return Response::problem(v.problem());
+                        expected = *v;
+                    }
+                    auto done = workflow::ingest::discard_quarantined(*db, *id, r.json->getValue<std::string>("reason"),
+                                                                      expected,
+                                                                      {r.principal->username, r.principal->organisationPath});
+                    if (!done) return Response::problem(problemFor(done.error()));
+                    return Response::json(200, quarantineJson(done->entry))
+                        .withHeader("ETag", etagFor(done->entry.version));
+                },
+                200, kResolvers});
+
+    router.add({"GET", "/api/v1/raw-messages/{id}", "getRawMessage",
+                "A message exactly as the instrument sent it (bytes in base64) with its SHA-256",
+                AuthRequirement::User, std::nullopt,
+                [db](const Request& r) {
+                    const auto id = idParam(r, "id");
+                    if (!id) return Response::problem(notVisible("raw message", r.params.at("id")));
+                    return inRead(*db, [&](store::Transaction& tx) {
+                        store::RawMessageRepository raw(tx);
+                        auto m = raw.get(*id);
+                        if (!m || !m->instrument_id) return Response::problem(notVisible("raw message", r.params.at("id")));
+                        store::InstrumentRepository instruments(tx);
+                        auto i = instruments.get(*m->instrument_id);
+                        if (!i || !withinJurisdiction(r.principal->organisationPath, orgPathOf(tx, i->org_id)))
+                            return Response::problem(notVisible("raw message", r.params.at("id")));
+                        auto o = newObject();
+                        o->set("id", m->id);
+                        o->set("instrument", i->code);
+                        o->set("protocol", m->protocol);
+                        o->set("received_at", m->received_at);
+                        o->set("sha256", m->sha256);
+                        o->set("bytes_base64", base64(m->bytes));
+                        return Response::json(200, o);
+                    });
+                },
+                200, kLabStaff});
+}
+
+// ---- ingest ------------------------------------------------------------------------------------
+
+FieldSchema observationSchema() {
+    std::vector<FieldSchema> fields;
+    for (const char* name : {"instrument_id", "specimen_id", "test_name", "universal_test_id", "value_type", "value",
+                             "comparator", "number", "units", "reference_range", "status", "operator_id",
+                             "observed_at"})
+        fields.push_back(field::string(name).length(0, 4096).optional());
+    fields.push_back(field::string("test_code").length(1, 256));
+    fields.push_back(field::array("abnormal_flags", field::string("").length(0, 64)).count(0, 32).optional());
+    fields.push_back(field::array("comments", field::string("").length(0, 65536)).count(0, 256).optional());
+    return field::object("", ObjectSchema{std::move(fields)});
+}
+
+ObjectSchema observationsBatchSchema() {
+    return ObjectSchema{{field::array(
+        "messages",
+        field::object("", ObjectSchema{{
+                              field::string("instrument").length(1, 64),
+                              field::string("protocol").oneOf({"astm", "hl7", "sics", "csv"}),
+                              field::string("raw_base64").describedAs("the message's bytes exactly as received"),
+                              field::string("received_at").withFormat("date-time"),
+                              field::boolean("terminated_normally").optional(),
+                              field::array("observations", observationSchema()).count(0, 10'000),
+                          }}))
+                            .count(1, kMaxMessagesPerBatch)}};
+}
+
+ObjectSchema readingsBatchSchema() {
+    return ObjectSchema{{field::array("readings",
+                                      field::object("", ObjectSchema{{
+                                                            field::string("logger").length(1, 64),
+                                                            field::integer("at_utc").range(0, INT64_MAX),
+                                                            field::integer("centi_celsius")
+                                                                .range(kMinCentiCelsius, kMaxCentiCelsius)
+                                                                .orNull()
+                                                                .describedAs("null: the sensor-fault value was read"),
+                                                        }}))
+                            .count(1, kMaxReadingsPerBatch)}};
+}
+
+std::optional<Problem> requireIdempotencyKey(const Request& r) {
+    if (!r.header("idempotency-key").empty()) return std::nullopt;
+    return problems::preconditionRequired(
+        "Ingest batches need an Idempotency-Key header, so that a batch re-sent after a lost answer is taken once.");
+}
+
+std::optional<std::chrono::system_clock::time_point> parseTime(const std::string& text) {
+    Poco::DateTime parsed;
+    int tz = 0;
+    if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, text, parsed, tz) &&
+        !Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FORMAT, text, parsed, tz))
+        return std::nullopt;
+    parsed.makeUTC(tz);
+    return std::chrono::system_clock::time_point(
+        std::chrono::microseconds(parsed.timestamp().epochMicroseconds()));
+}
+
+Response ingestObservations(store::Database& db, const Request& r) {
+    if (auto missing = requireIdempotencyKey(r)) return Response::problem(*missing);
+    auto messages = r.json->getArray("messages");
+    std::vector<workflow::ingest::IncomingMessage> batch;
+    std::vector<FieldError> errors;
+    for (std::size_t k = 0; k < messages->size(); ++k) {
+        auto m = messages->getObject(static_cast<unsigned>(k));
+        const std::string at = "messages[" + std::to_string(k) + "]";
+        workflow::ingest::IncomingMessage in;
+        in.instrument_code = m->getValue<std::string>("instrument");
+        in.protocol = m->getValue<std::string>("protocol");
+        in.terminated_normally = m->optValue<bool>("terminated_normally", true);
+        auto raw = unbase64(m->getValue<std::string>("raw_base64"));
+        if (!raw) errors.push_back({at + ".raw_base64", "is not base64"});
+        else in.raw = std::move(*raw);
+        auto when = parseTime(m->getValue<std::string>("received_at"));
+        if (!when) errors.push_back({at + ".received_at", "is not an ISO 8601 date-time"});
+        else in.received_at = *when;
+        auto observations = m->getArray("observations");
+        for (std::size_t j = 0; j < observations->size(); ++j) {
+            auto o = workflow::ingest::observation_from_object(*observations->getObject(static_cast<unsigned>(j)));
+            if (!o) errors.push_back({at + ".observations[" + std::to_string(j) + "]", o.error().message});
+            else in.observations.push_back(std::move(*o));
+        }
+        batch.push_back(std::move(in));
+    }
+    if (!errors.empty()) return Response::problem(problems::validation(std::move(errors)));
+
+    // One transaction per message, as in-process: a message refused (unknown instrument)
+    // does not hold back the others. When the store fails, what committed stays committed
+    // and the batch is answered 503: the gateway re-sends it and those count as duplicates.
+    Poco::JSON::Array::Ptr results = new Poco::JSON::Array;
+    std::size_t accepted = 0, quarantined = 0, duplicates = 0, refused = 0;
+    const std::string actor = r.principal->username;
+    for (std::size_t k = 0; k < batch.size(); ++k) {
+        auto receipt = workflow::ingest::ingest_message(db, batch[k], actor);
+        auto o = newObject();
+        o->set("index", static_cast<Poco::UInt64>(k));
+        if (!receipt) {
+            if (workflow::ingest::is_retryable(receipt.error()) || receipt.error().code == workflow::ingest::kStoreFailed)
+                return Response::problem(problems::serviceUnavailable(
+                    "message " + std::to_string(k) + ": " + receipt.error().message +
+                    "; re-send the batch (messages already taken are counted as duplicates)"));
+            o->set("status", "refused");
+            o->set("code", receipt.error().code);
+            o->set("reason", receipt.error().message);
+            ++refused;
+        } else {
+            o->set("status", receipt->duplicate ? "duplicate" : "committed");
+            o->set("raw_message_id", receipt->raw_message_id);
+            o->set("accepted", static_cast<Poco::UInt64>(receipt->accepted));
+            o->set("quarantined", static_cast<Poco::UInt64>(receipt->quarantined));
+            o->set("duplicates", static_cast<Poco::UInt64>(receipt->duplicates));
+            accepted += receipt->accepted;
+            quarantined += receipt->quarantined;
+            duplicates += receipt->duplicates;
+        }
+        results->add(o);
+    }
+    auto body = newObject();
+    body->set("accepted", static_cast<Poco::UInt64>(accepted));
+    body->set("quarantined", static_cast<Poco::UInt64>(quarantined));
+    body->set("duplicates", static_cast<Poco::UInt64>(duplicates));
+    body->set("refused", static_cast<Poco::UInt64>(refused));
+    body->set("messages", results);
+    return Response::json(200, body);
+}
+
+Response ingestReadings(store::Database& db, const RouteContext& context, const Request& r) {
+    if (auto missing = requireIdempotencyKey(r)) return Response::problem(*missing);
+    auto readings = r.json->getArray("readings");
+    std::vector<workflow::coldchain::IncomingReading> batch;
+    batch.reserve(readings->size());
+    for (std::size_t k = 0; k < readings->size(); ++k) {
+        auto o = readings->getObject(static_cast<unsigned>(k));
+        workflow::coldchain::IncomingReading in;
+        in.logger = o->getValue<std::string>("logger");
+        in.at_utc = o->getValue<Poco::Int64>("at_utc");
+        if (!o->isNull("centi_celsius")) in.centi_celsius = static_cast<std::int32_t>(o->getValue<Poco::Int64>("centi_celsius"));
+        batch.push_back(std::move(in));
+    }
+    workflow::coldchain::ColdChainOptions options;
+    options.actor = r.principal->username;
+    options.calendar = context.calendar;
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    auto report = workflow::coldchain::ingest_readings(db, batch, now, options);
+    if (!report) return Response::problem(problemFor(workflow::ingest::ingest_store_error(report.error())));
+    auto body = newObject();
+    body->set("received", static_cast<Poco::UInt64>(report->received));
+    body->set("stored", static_cast<Poco::UInt64>(report->stored));
+    body->set("duplicates", static_cast<Poco::UInt64>(report->duplicates));
+    body->set("rejected", static_cast<Poco::UInt64>(report->rejected));
+    body->set("flagged", static_cast<Poco::UInt64>(report->flagged));
+    Poco::JSON::Array::Ptr problems_list = new Poco::JSON::Array;
+    for (const auto& p : report->problems) {
+        auto o = newObject();
+        o->set("index", static_cast<Poco::UInt64>(p.index));
+        o->set("logger", p.logger);
+        o->set("at_utc", p.at_utc);
+        o->set("code", p.code);
+        o->set("detail", p.detail);
+        o->set("stored", p.stored);
+        problems_list->add(o);
+    }
+    body->set("problems", problems_list);
+    return Response::json(200, body);
+}
+
+}  // namespace
+
 void add_ingest_routes(Router& router, const RouteContext& context) {
-    (void)router;  // this area has no routes yet
-    (void)context;
+    const auto db = context.database;
+    addInstrumentRoutes(router, db);
+    addQuarantineRoutes(router, db);
+    router.add({"POST", "/api/v1/ingest/observations", "ingestObservations",
+                "A gateway's batch of instrument messages (raw bytes and decoded observations); Idempotency-Key "
+                "required",
+                AuthRequirement::Ingest, observationsBatchSchema(),
+                [db](const Request& r) { return ingestObservations(*db, r); }, 200, kIngest});
+    router.add({"POST", "/api/v1/ingest/readings", "ingestReadings",
+                "A gateway's batch of logger readings; Idempotency-Key required", AuthRequirement::Ingest,
+                readingsBatchSchema(), [db, context](const Request& r) { return ingestReadings(*db, context, r); }, 200,
+                kIngest});
 }
 
 }  // namespace lims::api

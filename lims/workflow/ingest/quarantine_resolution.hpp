@@ -35,7 +35,7 @@ struct Resolution {
 // Errors: ingest.quarantine_not_found (missing or outside the jurisdiction),
 // ingest.quarantine_resolved (already assigned or discarded: 409), store.conflict (stale
 // version), the matching errors (ingest.unknown_specimen, ingest.no_such_test,
-// ingest.unit_unconvertible, ingest.test_final, ...) when the assignment cannot take the
+// ingest.unit_unconvertible, review.test_final, ...) when the assignment cannot take the
 // result (the entry stays open), ingest.reason_required for a discard without a reason.
 domain::Result<Resolution> assign_quarantined(store::Database& db, std::int64_t entry_id, const Assignment& assignment,
                                               const Resolver& resolver);

@@ -19,9 +19,10 @@ struct InstrumentResultEntry {
     std::string flags;  // abnormal flags as sent, '~'-joined
 };
 
-// The result's id. Ordinary refusals (the test does not take a result now) come back as
-// errors whose code starts "ingest.test_" or "review." and send the observation to
-// quarantine; store.* errors abort the message.
+// The result's id, through review::record_result. Ordinary refusals come back as
+// review.* errors (review.test_final, review.result_awaiting_review, review.value,
+// review.unit, ...) and send the observation to quarantine; store.* and transition.*
+// errors abort the message.
 domain::Result<std::int64_t> put_result_on_test(store::Transaction& tx, const InstrumentResultEntry& entry,
                                                 const std::string& actor);
 

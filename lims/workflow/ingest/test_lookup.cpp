@@ -4,6 +4,16 @@ using namespace Poco::Data::Keywords;
 
 namespace lims::workflow::ingest {
 
+namespace {
+
+// A test takes a new result when pending, or when its last result row ended (rejected,
+// retest ordered, retracted: review::record_result then records the retest's row).
+bool takes_a_result(const std::string& state) {
+    return state == "pending" || state == "rejected" || state == "retest_ordered" || state == "retracted";
+}
+
+}  // namespace
+
 domain::Result<std::int64_t> find_sample_id(store::Transaction& tx, const std::string& sample_number) {
     std::vector<Poco::Int64> ids;
     tx.session() << "SELECT id FROM samples WHERE number = $1", bind(sample_number), into(ids), now;
@@ -25,7 +35,7 @@ domain::Result<TestChoice> find_test(store::Transaction& tx, std::int64_t sample
         return domain::make_error("ingest.no_such_test", "sample " + sample_number + " has no test " + test_code);
     std::size_t chosen = 0;
     for (std::size_t i = 0; i < ids.size(); ++i)
-        if (states[i] == "pending") {
+        if (takes_a_result(states[i])) {
             chosen = i;
             break;
         }

@@ -1,5 +1,6 @@
 // Finding the sample and the test a result belongs to: the sample by its number, then the
-// test of that sample with a catalogue test code (its open one if any, else the newest).
+// test of that sample with a catalogue test code (the newest one that takes a result, else
+// the newest, whose state then says why not).
 // Used by matching (ingest_message) and by quarantine resolution.
 #pragma once
 

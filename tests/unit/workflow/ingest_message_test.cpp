@@ -148,7 +148,7 @@ TEST_F(IngestMessageTest, AFinalTestIsNeverOverwritten) {
     auto receipt = ingest_message(*world.db, message({glucose(world.sample_number)}), "system:ingest");
     ASSERT_TRUE(receipt.ok());
     ASSERT_EQ(receipt->quarantine_ids.size(), 1u);
-    EXPECT_EQ(quarantine_reason(receipt->quarantine_ids[0]), "ingest.test_final");
+    EXPECT_EQ(quarantine_reason(receipt->quarantine_ids[0]), "review.test_final");
     EXPECT_EQ(world.count("SELECT count(*) FROM results"), 0);
     EXPECT_EQ(world.test_state(world.sample_number, "glucose"), "final");
 }
@@ -159,7 +159,7 @@ TEST_F(IngestMessageTest, ASecondResultForTheSameTestInOneMessageIsQuarantined) 
     ASSERT_TRUE(receipt.ok());
     EXPECT_EQ(receipt->accepted, 1u);
     ASSERT_EQ(receipt->quarantine_ids.size(), 1u);
-    EXPECT_EQ(quarantine_reason(receipt->quarantine_ids[0]), "ingest.test_not_open");
+    EXPECT_EQ(quarantine_reason(receipt->quarantine_ids[0]), "review.result_awaiting_review");
 }
 
 TEST_F(IngestMessageTest, AbnormallyTerminatedMessageIsQuarantinedWhole) {
@@ -205,7 +205,7 @@ TEST_F(IngestMessageTest, CensoredAndQualitativeValuesKeepTheirText) {
     ASSERT_TRUE(receipt.ok());
     ASSERT_EQ(receipt->result_ids.size(), 2u);
     EXPECT_EQ(world.text("SELECT value_text FROM results WHERE id = " + std::to_string(receipt->result_ids[0])), ">101.5");
-    EXPECT_EQ(world.text("SELECT value_text FROM results WHERE id = " + std::to_string(receipt->result_ids[1])),
+    EXPECT_EQ(world.text("SELECT qualitative FROM results WHERE id = " + std::to_string(receipt->result_ids[1])),
               "No growth");
 }
 

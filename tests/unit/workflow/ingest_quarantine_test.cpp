@@ -1,11 +1,9 @@
 // Resolving quarantine entries: assign (the result is recorded like ingest records it),
-// discard with a reason, once only, within the laboratory's jurisdiction; and readings.
+// discard with a reason, once only, within the laboratory's jurisdiction.
 #include "ingest_fixture.hpp"
 
 #include "lims/store/audit.hpp"
-#include "lims/store/reading_repository.hpp"
 #include "lims/workflow/ingest/ingest_message.hpp"
-#include "lims/workflow/ingest/ingest_readings.hpp"
 #include "lims/workflow/ingest/quarantine_resolution.hpp"
 
 #include <gtest/gtest.h>
@@ -110,7 +108,7 @@ TEST_F(QuarantineResolutionTest, StaleVersionAndImpossibleAssignmentsLeaveTheEnt
     world.exec("UPDATE tests SET state = 'final' WHERE test_code = 'glucose'");
     auto final_test = assign_quarantined(*world.db, id, {world.sample_number, "glucose", std::nullopt}, technician);
     ASSERT_FALSE(final_test.ok());
-    EXPECT_EQ(final_test.error().code, "ingest.test_final");
+    EXPECT_EQ(final_test.error().code, "review.test_final");
     EXPECT_EQ(world.text("SELECT state FROM quarantine WHERE id = " + std::to_string(id)), "open");
     EXPECT_EQ(world.count("SELECT count(*) FROM results"), 0);
 }
@@ -122,39 +120,6 @@ TEST_F(QuarantineResolutionTest, UnmappedCodeAssignedIsTakenInTheUnitSent) {
     EXPECT_EQ(world.text("SELECT value_text || ' ' || unit FROM results WHERE id = " +
                          std::to_string(*resolved->result_id)),
               "99.2 %");
-}
-
-TEST(IngestReadings, StoresBatchesCountsDuplicatesAndMarksSensorFaults) {
-    IngestWorld world;
-    ASSERT_TRUE(world.db->write([&](store::Transaction& tx) -> store::StoreResult<store::Done> {
-        store::ReadingRepository readings(tx);
-        auto logger = readings.create_logger("LG-1", "TL-100", world.lab_id, "test");
-        if (!logger) return logger.error();
-        return store::Done{};
-    }).ok());
-    std::vector<IncomingReading> batch{{"LG-1", 1000, 512}, {"LG-1", 1060, std::nullopt}, {"LG-1", 1120, -1800}};
-    auto first = ingest_readings(*world.db, batch, "system:ingest");
-    ASSERT_TRUE(first.ok()) << first.error().message;
-    EXPECT_EQ(first->accepted, 3u);
-    EXPECT_EQ(first->duplicates, 0u);
-    auto again = ingest_readings(*world.db, batch, "system:ingest");
-    ASSERT_TRUE(again.ok());
-    EXPECT_EQ(again->accepted, 0u);
-    EXPECT_EQ(again->duplicates, 3u);
-    EXPECT_EQ(world.count("SELECT flags FROM readings WHERE at_utc = 1060"), kSensorFaultFlag);
-    EXPECT_EQ(world.count("SELECT centi_celsius FROM readings WHERE at_utc = 1120"), -1800);
-
-    auto unknown = ingest_readings(*world.db, {{"LG-1", 2000, 1}, {"LG-404", 2000, 1}}, "system:ingest");
-    ASSERT_FALSE(unknown.ok());
-    EXPECT_EQ(unknown.error().code, "ingest.unknown_logger");
-    EXPECT_NE(unknown.error().message.find("LG-404"), std::string::npos);
-    EXPECT_EQ(world.count("SELECT count(*) FROM readings WHERE at_utc = 2000"), 0);
-    auto bad = ingest_readings(*world.db, {{"", 1, 1}}, "system:ingest");
-    ASSERT_FALSE(bad.ok());
-    EXPECT_EQ(bad.error().code, "ingest.bad_reading");
-    auto negative = ingest_readings(*world.db, {{"LG-1", -5, 1}}, "system:ingest");
-    ASSERT_FALSE(negative.ok());
-    EXPECT_EQ(negative.error().code, "ingest.bad_reading");
 }
 
 }  // namespace
