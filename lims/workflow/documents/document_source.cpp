@@ -79,18 +79,20 @@ std::string org_name(store::Transaction& tx, const std::optional<std::string>& o
 }
 
 struct ReportRow {
-    std::string id, number, state, sample_id, sample_org_id, supersedes_id, created_at;
+    std::string id, number, state, sample_id, sample_org_id, supersedes_id, created_at, round, issued_at;
 };
 
 std::optional<ReportRow> find_report(store::Transaction& tx, std::string_view number) {
     auto rows = select_rows(tx,
-                            "SELECT r.id, r.number, r.state, r.sample_id, s.org_id, r.supersedes_report_id, r.created_at "
+                            "SELECT r.id, r.number, r.state, r.sample_id, s.org_id, r.supersedes_report_id, r.created_at, r.round, "
+                            "r.issued_at "
                             "FROM reports r JOIN samples s ON s.id = r.sample_id WHERE r.number = $1",
                             std::string(number));
     if (rows.empty()) return std::nullopt;
     const auto& r = rows[0];
     return ReportRow{text_or_empty(r[0]), text_or_empty(r[1]), text_or_empty(r[2]), text_or_empty(r[3]),
-                     text_or_empty(r[4]), text_or_empty(r[5]), text_or_empty(r[6])};
+                     text_or_empty(r[4]), text_or_empty(r[5]), text_or_empty(r[6]),
+                     r[7] ? *r[7] : "1",  text_or_empty(r[8])};
 }
 
 struct SignatureRow {
@@ -229,12 +231,14 @@ Result<ReportDocument> load_report_document(store::Transaction& tx, std::string_
                              "SELECT t.id, t.test_code, l.test_name, l.standard_ref, l.limit_kind, l.lower_limit, "
                              "l.upper_limit, l.lower_inclusive, l.upper_inclusive, l.expected_text, l.unit "
                              "FROM tests t LEFT JOIN specification_lines l ON l.id = t.spec_line_id "
-                             "WHERE t.sample_id = $1 AND t.state NOT IN ('cancelled', 'retracted') ORDER BY t.id",
-                             sample_id);
+                             "WHERE t.sample_id = $1 AND t.round = $2 AND t.state NOT IN ('cancelled', 'retracted') "
+                             "ORDER BY t.id",
+                             sample_id, Poco::Int64(std::stoll(report->round)));
     std::vector<std::string> standards;
+    std::vector<ReportSignature> result_signatures;  // 检验人 and 复核人 of the reported results
     for (const auto& t : tests) {
         auto results = select_rows(tx,
-                                   "SELECT r.value_text, r.qualitative, r.unit, r.conformity FROM results r "
+                                   "SELECT r.value_text, r.qualitative, r.unit, r.conformity, r.id FROM results r "
                                    "WHERE r.test_id = $1 AND NOT EXISTS (SELECT 1 FROM results n "
                                    "WHERE n.replaces_result_id = r.id) ORDER BY r.id DESC",
                                    Poco::Int64(std::stoll(*t[0])));
@@ -246,6 +250,20 @@ Result<ReportDocument> load_report_document(store::Transaction& tx, std::string_
             item.result = r[0] ? *r[0] : text_or_empty(r[1]);
             item.unit = r[0] ? (r[2] && !r[2]->empty() ? *r[2] : text_or_empty(t[10])) : "";
             item.verdict = verdict_of(r[3]);
+            for (const auto& g : select_rows(tx,
+                                             "SELECT g.meaning, u.display_name, g.signed_at FROM signatures g "
+                                             "JOIN users u ON u.id = g.signer_user_id WHERE g.entity_type = 'result' "
+                                             "AND g.entity_id = $1 AND g.meaning IN ('performed', 'verified') "
+                                             "ORDER BY g.signed_at, g.id",
+                                             text_or_empty(r[4]))) {
+                ReportSignature sig{text_or_empty(g[0]), text_or_empty(g[1]), text_or_empty(g[2])};
+                // One line per person and meaning: the latest time they signed.
+                auto same = std::find_if(result_signatures.begin(), result_signatures.end(), [&](const auto& x) {
+                    return x.meaning == sig.meaning && x.name == sig.name;
+                });
+                if (same == result_signatures.end()) result_signatures.push_back(sig);
+                else if (same->signed_at < sig.signed_at) same->signed_at = sig.signed_at;
+            }
         }
         if (item.result.empty())
             return make_error("documents.report_incomplete", "test " + item.item + " of report " + doc.report_number +
@@ -259,11 +277,17 @@ Result<ReportDocument> load_report_document(store::Transaction& tx, std::string_
                                    [](const ReportItem& i) { return i.verdict == ItemVerdict::does_not_conform; });
     doc.conclusion = fails ? ReportConclusion::does_not_conform : ReportConclusion::conforms;
 
+    // Performed (检验), then verified (复核), then the report's own (批准).
+    std::stable_sort(result_signatures.begin(), result_signatures.end(),
+                     [](const auto& a, const auto& b) { return a.meaning == "performed" && b.meaning != "performed"; });
+    doc.signatures = result_signatures;
     const auto signatures = report_signatures(tx, *report);
     for (const auto& g : signatures) doc.signatures.push_back({g.meaning, g.name, g.signed_at});
     if (const auto* approval = last_approval(signatures)) {
         doc.issuer = org_name(tx, approval->org_id);
-        auto issued = local_date_or_error("approval time", approval->signed_at);
+        // 签发日期: when it was issued; before that (printing a draft for approval) the approval.
+        auto issued = local_date_or_error("issue time", report->issued_at.empty() ? approval->signed_at
+                                                                                   : report->issued_at);
         if (!issued) return issued.error();
         doc.issue_date = *issued;
     } else {
@@ -300,7 +324,11 @@ Result<bool> verify_report(store::Transaction& tx, std::string_view report_numbe
     auto doc = load_report_document(tx, report_number);
     // A report whose data no longer makes a whole document has been altered: not verified.
     if (!doc) return false;
-    return same_prefix(hash_prefix, report_content_hash(*doc));
+    const std::string hash = report_content_hash(*doc);
+    // The hash the issuing transaction stored must still be what the data gives.
+    auto stored = select_rows(tx, "SELECT content_sha256 FROM reports WHERE number = $1", std::string(report_number));
+    if (stored.empty() || !stored[0][0] || *stored[0][0] != hash) return false;
+    return same_prefix(hash_prefix, hash);
 }
 
 Result<DocumentOwners> sample_owners(store::Transaction& tx, std::string_view sample_number) {

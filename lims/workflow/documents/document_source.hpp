@@ -26,13 +26,15 @@ struct DocumentOwners {
 };
 
 // The report's content as it stands in the store:
-//  - items: the sample's tests in creation order (cancelled ones left out), each with its
+//  - items: the sample's tests of the report's round (1, or 2 for a re-inspection) in
+//    creation order (cancelled and retracted left out), each with its
 //    latest result (the one no other result replaces), the requirement written from its
 //    specification line, the verdict from the result's conformity (warning conforms,
 //    none: not judged); the conclusion follows the items;
 //  - basis: the specification lines' standards, in order, without repeats;
-//  - signatures: those on the report (entity_type "report", entity_id its number or id);
-//    issuer and issue date from the (last) approval; receipt from the sample's shipment
+//  - signatures: performed/verified on the items' results (one per person and meaning),
+//    then those on the report (entity_type "report", entity_id its number or id); issuer
+//    from the (last) approval; issue date from issued_at, else the approval; receipt from the sample's shipment
 //    (else the first test's creation).
 // Errors: documents.report_not_found, documents.report_incomplete (naming what is
 // missing), and validate()'s.
@@ -43,8 +45,10 @@ domain::Result<DocumentOwners> report_owners(store::Transaction& tx, std::string
 domain::Result<SamplingRecordDocument> load_sampling_record(store::Transaction& tx, std::string_view sample_number);
 domain::Result<DocumentOwners> sample_owners(store::Transaction& tx, std::string_view sample_number);
 
-// The public check. Only issued (or since superseded) reports exist for it; a draft, an
-// unknown number and a wrong prefix all give `false` alike. Errors (bad input, said
+// The public check. Only issued (or since superseded) reports exist for it; true when the
+// document the store gives now hashes to the content_sha256 stored at issue and that hash
+// begins with the prefix. A draft, an unknown number, altered data and a wrong prefix all
+// give `false` alike. Errors (bad input, said
 // before anything is looked up): verify.prefix_too_short, verify.prefix_not_hex,
 // verify.prefix_too_long, verify.number.
 domain::Result<bool> verify_report(store::Transaction& tx, std::string_view report_number,

@@ -37,8 +37,8 @@ std::string_view to_string(ReportConclusion conclusion) {
 }
 
 std::string_view signature_meaning_in_chinese(std::string_view meaning) {
-    if (meaning == "authored") return "检验人";
-    if (meaning == "reviewed") return "复核人";
+    if (meaning == "performed" || meaning == "authored") return "检验人";
+    if (meaning == "verified" || meaning == "reviewed") return "复核人";
     if (meaning == "approved") return "批准人";
     if (meaning == "released") return "签发人";
     return "";

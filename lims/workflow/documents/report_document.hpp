@@ -42,7 +42,7 @@ struct ReportItem {
 };
 
 // A signature printed on the report. `meaning` is the signatures table's meaning
-// ("authored" 检验, "reviewed" 复核, "approved" 批准/授权签字人).
+// ("performed" 检验 and "verified" 复核 on the results, "approved" 批准/授权签字人 on the report).
 struct ReportSignature {
     std::string meaning;
     std::string name;       // the signer's display name

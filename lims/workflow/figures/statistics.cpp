@@ -122,7 +122,7 @@ Result<std::vector<SampleOutcome>> sample_outcomes(store::Transaction& tx, const
         o.office = text_or_empty(r[5]);
         const Poco::Int64 id = std::stoll(*r[0]);
         auto reports = select_rows(tx,
-                                   "SELECT r.id, r.number, r.state, r.supersedes_report_id, "
+                                   "SELECT r.id, r.number, r.state, r.conclusion, "
                                    "(SELECT MIN(g.signed_at) FROM signatures g WHERE g.entity_type = 'report' "
                                    " AND (g.entity_id = r.number OR g.entity_id = CAST(r.id AS TEXT)) "
                                    " AND g.meaning = 'approved') "
@@ -144,9 +144,8 @@ Result<std::vector<SampleOutcome>> sample_outcomes(store::Transaction& tx, const
             }
             // The current report: the issued one (a re-inspection report supersedes the first).
             for (auto it = reports.rbegin(); it != reports.rend(); ++it) {
-                if (text_or_empty((*it)[2]) != "issued") continue;
-                auto doc = documents::load_report_document(tx, text_or_empty((*it)[1]));
-                if (doc) o.conforming = doc->conclusion == documents::ReportConclusion::conforms;
+                if (text_or_empty((*it)[2]) != "issued" || !(*it)[3]) continue;
+                o.conforming = *(*it)[3] == "conforms";
                 break;
             }
         }
