@@ -1,10 +1,309 @@
+// Documents and figures over HTTP: the report and sampling-record PDFs, the public report
+// check behind the QR code, the overdue lists and the statistics, each list also as CSV
+// (?format=csv or Accept: text/csv). Handlers read through lims/workflow/documents and
+// lims/workflow/figures and map their errors to problem responses.
+#include "lims/api/conventions.hpp"
 #include "lims/api/route_modules.hpp"
+#include "lims/workflow/documents/document_source.hpp"
+#include "lims/workflow/documents/report_pdf.hpp"
+#include "lims/workflow/documents/verification_limiter.hpp"
+#include "lims/workflow/figures/csv.hpp"
+#include "lims/workflow/figures/overdue.hpp"
+#include "lims/workflow/figures/statistics.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <chrono>
+#include <memory>
 
 namespace lims::api {
 
+namespace {
+
+namespace docs = lims::workflow::documents;
+namespace figs = lims::workflow::figures;
+
+constexpr const char* kPdfContentType = "application/pdf";
+
+Problem rate_limited(long retry_after) {
+    Problem p;
+    p.type = "urn:lims:problem:rate-limited";
+    p.title = "Too many requests";
+    p.status = 429;
+    p.detail = "Too many report checks from this address; try again in " + std::to_string(retry_after) + " s.";
+    p.headers.push_back({"Retry-After", std::to_string(retry_after)});
+    return p;
+}
+
+Response problem_for(const domain::Error& e) {
+    if (e.code == "documents.report_not_found" || e.code == "documents.sample_not_found")
+        return Response::problem(problems::notFound(e.message));
+    if (e.code == "statistics.parameter" || e.code.rfind("verify.", 0) == 0)
+        return Response::problem(problems::badRequest(e.message));
+    // The data is not yet a whole document (no approval, a test without result, ...).
+    if (e.code == "documents.report_incomplete" || e.code.rfind("report_document.", 0) == 0 ||
+        e.code.rfind("sampling_record.", 0) == 0 || e.code.rfind("code128.", 0) == 0)
+        return Response::problem(problems::conflict("The document cannot be printed: " + e.message));
+    // A missing font is the installation's fault: say which package.
+    if (e.code == "documents.font_missing" || e.code == "documents.font_unusable")
+        return Response::problem(problems::serviceUnavailable(e.message));
+    if (e.code == "calendar.year_not_loaded") return Response::problem(problems::serviceUnavailable(e.message));
+    if (e.code == "store.busy" || e.code == "store.unavailable")
+        return Response::problem(problems::serviceUnavailable(e.message));
+    return Response::problem(problems::internal());
+}
+
+bool wants_csv(const Request& r) {
+    auto f = r.query.find("format");
+    if (f != r.query.end()) return f->second == "csv";
+    return r.header("accept").find("text/csv") != std::string::npos;
+}
+
+// ?format= must be json or csv when given.
+std::optional<Problem> check_format(const Request& r) {
+    auto f = r.query.find("format");
+    if (f != r.query.end() && f->second != "csv" && f->second != "json")
+        return problems::badRequest("query parameter format: \"" + f->second + "\" is not json or csv");
+    return std::nullopt;
+}
+
+// Only ASCII letters, digits and - _ . in a file name offered for download.
+std::string file_name(const std::string& stem, const std::string& extension) {
+    std::string out;
+    for (char c : stem)
+        out += ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
+                   ? c
+                   : '_';
+    return out + "." + extension;
+}
+
+Response csv_response(const figs::Table& table, const std::string& stem) {
+    return Response::text(200, std::string(figs::kCsvContentType), figs::to_csv(table))
+        .withHeader("Content-Disposition", "attachment; filename=\"" + file_name(stem, "csv") + "\"");
+}
+
+Poco::JSON::Array::Ptr table_json(const figs::Table& table) {
+    Poco::JSON::Array::Ptr rows = new Poco::JSON::Array;
+    for (const auto& row : table.rows) {
+        Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+        for (std::size_t i = 0; i < table.columns.size() && i < row.size(); ++i) o->set(table.columns[i], row[i]);
+        rows->add(o);
+    }
+    return rows;
+}
+
+Poco::Dynamic::Var rate_json(const figs::Rate& rate) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+    o->set("numerator", rate.numerator);
+    o->set("denominator", rate.denominator);
+    if (auto v = rate.value()) o->set("value", *v);
+    else o->set("value", Poco::Dynamic::Var());
+    return o;
+}
+
+domain::Instant now_instant() {
+    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+bool visible(const Principal& p, const docs::DocumentOwners& owners) {
+    return withinJurisdiction(p.organisationPath, owners.sample_org_path) ||
+           (!owners.issuer_org_path.empty() && withinJurisdiction(p.organisationPath, owners.issuer_org_path));
+}
+
+}  // namespace
+
 void add_document_routes(Router& router, const RouteContext& context) {
-    (void)router;  // this area has no routes yet
-    (void)context;
+    auto db = context.database;
+    const domain::WorkingCalendar* calendar = context.calendar;
+    auto limiter = std::make_shared<docs::VerificationLimiter>();
+
+    router.add({"GET", "/verify/{number}", "verifyReport",
+                "Public check of a printed report: whether a report with this number exists unaltered "
+                "(h = the hash prefix printed under its QR code), and nothing more",
+                AuthRequirement::Public, std::nullopt, [db, limiter](const Request& r) {
+                    long retry_after = 0;
+                    if (!limiter->allow(r.clientAddress, docs::VerificationLimiter::Clock::now(), &retry_after))
+                        return Response::problem(rate_limited(retry_after));
+                    const std::string number = r.params.at("number");
+                    auto h = r.query.find("h");
+                    const std::string prefix = h == r.query.end() ? "" : h->second;
+                    if (auto ok = docs::check_verification_input(number, prefix); !ok) return problem_for(ok.error());
+                    auto verified = db->read([&](store::Transaction& tx) { return docs::verify_report(tx, number, prefix); });
+                    if (!verified) return problem_for(verified.error());
+                    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+                    body->set("verified", *verified);
+                    // The same words for an unknown number and an altered report: nothing to learn.
+                    body->set("message", *verified ? "该编号的检验报告存在且内容未被改动。"
+                                                   : "未能核验：请核对报告编号与二维码，或联系出具报告的检验机构。");
+                    return Response::json(200, body).withHeader("Cache-Control", "no-store");
+                }});
+
+    router.add({"GET", "/api/v1/reports/{number}/pdf", "getReportPdf",
+                "The test report (检验报告书) as PDF, with the QR code of its verification address",
+                AuthRequirement::User, std::nullopt, [db](const Request& r) {
+                    const std::string number = r.params.at("number");
+                    auto pdf = db->read([&](store::Transaction& tx) -> domain::Result<std::string> {
+                        auto owners = docs::report_owners(tx, number);
+                        if (!owners) return owners.error();
+                        if (!visible(*r.principal, *owners))
+                            return domain::make_error("documents.report_not_found", "There is no report " + number + ".");
+                        auto doc = docs::load_report_document(tx, number);
+                        if (!doc) return doc.error();
+                        return docs::render_report_pdf(*doc);
+                    });
+                    if (!pdf) return problem_for(pdf.error());
+                    return Response::text(200, kPdfContentType, std::move(*pdf))
+                        .withHeader("Content-Disposition", "inline; filename=\"" + file_name("report-" + number, "pdf") + "\"");
+                }});
+
+    router.add({"GET", "/api/v1/samples/{number}/sampling-record.pdf", "getSamplingRecordPdf",
+                "The sampling record (抽样记录及凭证) as PDF, with a Code 128 barcode of the sample number",
+                AuthRequirement::User, std::nullopt, [db](const Request& r) {
+                    const std::string number = r.params.at("number");
+                    auto pdf = db->read([&](store::Transaction& tx) -> domain::Result<std::string> {
+                        auto owners = docs::sample_owners(tx, number);
+                        if (!owners) return owners.error();
+                        if (!visible(*r.principal, *owners))
+                            return domain::make_error("documents.sample_not_found", "There is no sample " + number + ".");
+                        auto doc = docs::load_sampling_record(tx, number);
+                        if (!doc) return doc.error();
+                        return docs::render_sampling_record_pdf(*doc);
+                    });
+                    if (!pdf) return problem_for(pdf.error());
+                    return Response::text(200, kPdfContentType, std::move(*pdf))
+                        .withHeader("Content-Disposition",
+                                    "inline; filename=\"" + file_name("sampling-record-" + number, "pdf") + "\"");
+                }});
+
+    router.add({"GET", "/api/v1/overdue", "listOverdue",
+                "Tests past the 25-working-day reporting deadline, notices and case leads past theirs, "
+                "within the caller's jurisdiction (?kind=test|notice|case_lead, ?format=csv)",
+                AuthRequirement::User, std::nullopt, [db, calendar](const Request& r) {
+                    if (auto bad = check_format(r)) return Response::problem(*bad);
+                    if (!calendar) return Response::problem(problems::serviceUnavailable("no working-day calendar loaded"));
+                    for (const auto& [name, value] : r.query)
+                        if (name != "format" && name != "kind")
+                            return Response::problem(problems::badRequest("query parameter " + name + ": unknown (known: kind, format)"));
+                    std::string kind;
+                    if (auto k = r.query.find("kind"); k != r.query.end()) {
+                        kind = k->second;
+                        if (kind != "test" && kind != "notice" && kind != "case_lead")
+                            return Response::problem(problems::badRequest("query parameter kind: \"" + kind +
+                                                                          "\" is not test, notice or case_lead"));
+                    }
+                    figs::OverdueQuery query;
+                    query.now = now_instant();
+                    query.within_org_path = r.principal->organisationPath;
+                    auto scan = db->read([&](store::Transaction& tx) { return figs::scan_overdue(tx, *calendar, query); });
+                    if (!scan) return problem_for(scan.error());
+                    if (kind == "test") { scan->notices.clear(); scan->case_leads.clear(); }
+                    if (kind == "notice") { scan->tests.clear(); scan->case_leads.clear(); }
+                    if (kind == "case_lead") { scan->tests.clear(); scan->notices.clear(); }
+                    const auto table = figs::overdue_table(*scan);
+                    if (wants_csv(r)) return csv_response(table, "overdue");
+                    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+                    body->set("as_of", scan->as_of);
+                    body->set("tests", scan->tests.size());
+                    body->set("notices", scan->notices.size());
+                    body->set("case_leads", scan->case_leads.size());
+                    body->set("items", table_json(table));
+                    return Response::json(200, body);
+                }});
+
+    router.add({"GET", "/api/v1/statistics", "getStatistics",
+                "Samples and pass rate, on-time report and notice rates, case conversion, leads by state "
+                "and age; filters: from, to or period, category, variety, manufacturer, office (?format=csv)",
+                AuthRequirement::User, std::nullopt, [db, calendar](const Request& r) {
+                    if (auto bad = check_format(r)) return Response::problem(*bad);
+                    if (!calendar) return Response::problem(problems::serviceUnavailable("no working-day calendar loaded"));
+                    auto filter = figs::parse_statistics_filter(r.query, {"format"});
+                    if (!filter) return problem_for(filter.error());
+                    filter->within_org_path = r.principal->organisationPath;
+                    const auto now = now_instant();
+                    auto stats = db->read([&](store::Transaction& tx) {
+                        return figs::compute_statistics(tx, *calendar, *filter, now);
+                    });
+                    if (!stats) return problem_for(stats.error());
+                    const auto& s = *stats;
+                    if (wants_csv(r)) {
+                        figs::Table t;
+                        t.columns = {"figure", "numerator", "denominator", "value"};
+                        auto add = [&](const std::string& name, const figs::Rate& rate) {
+                            t.rows.push_back({name, std::to_string(rate.numerator), std::to_string(rate.denominator),
+                                              figs::format_rate(rate)});
+                        };
+                        t.rows.push_back({"samples", std::to_string(s.samples.samples), "", ""});
+                        add("pass_rate", s.samples.pass);
+                        add("on_time_report_rate", s.samples.on_time_reports);
+                        add("on_time_notice_rate", s.notices.on_time);
+                        add("case_conversion_rate", s.leads.conversion);
+                        return csv_response(t, "statistics");
+                    }
+                    Poco::JSON::Object::Ptr samples = new Poco::JSON::Object;
+                    samples->set("samples", s.samples.samples);
+                    samples->set("reported", s.samples.reported);
+                    samples->set("conforming", s.samples.conforming);
+                    samples->set("nonconforming", s.samples.nonconforming);
+                    samples->set("pass_rate", rate_json(s.samples.pass));
+                    samples->set("on_time_report_rate", rate_json(s.samples.on_time_reports));
+                    Poco::JSON::Object::Ptr notices = new Poco::JSON::Object;
+                    notices->set("notices", s.notices.notices);
+                    notices->set("pending", s.notices.pending);
+                    notices->set("on_time_rate", rate_json(s.notices.on_time));
+                    Poco::JSON::Object::Ptr leads = new Poco::JSON::Object;
+                    leads->set("leads", s.leads.leads);
+                    leads->set("conversion_rate", rate_json(s.leads.conversion));
+                    leads->set("by_state_and_age", table_json(figs::lead_age_table(s.leads)));
+                    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+                    body->set("samples", samples);
+                    body->set("notices", notices);
+                    body->set("case_leads", leads);
+                    return Response::json(200, body);
+                }});
+
+    router.add({"GET", "/api/v1/statistics/samples", "getSampleStatistics",
+                "Sample figures grouped by category, variety, manufacturer or office (?group_by=), with "
+                "the statistics filters (?format=csv)",
+                AuthRequirement::User, std::nullopt, [db, calendar](const Request& r) {
+                    if (auto bad = check_format(r)) return Response::problem(*bad);
+                    if (!calendar) return Response::problem(problems::serviceUnavailable("no working-day calendar loaded"));
+                    auto filter = figs::parse_statistics_filter(r.query, {"format", "group_by"});
+                    if (!filter) return problem_for(filter.error());
+                    filter->within_org_path = r.principal->organisationPath;
+                    auto g = r.query.find("group_by");
+                    const std::string group_by = g == r.query.end() ? "category" : g->second;
+                    auto table = db->read([&](store::Transaction& tx) {
+                        return figs::sample_figures_by(tx, *calendar, *filter, group_by, now_instant());
+                    });
+                    if (!table) return problem_for(table.error());
+                    if (wants_csv(r)) return csv_response(*table, "samples-by-" + group_by);
+                    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+                    body->set("group_by", group_by);
+                    body->set("items", table_json(*table));
+                    return Response::json(200, body);
+                }});
+
+    router.add({"GET", "/api/v1/statistics/case-leads", "getCaseLeadStatistics",
+                "Case leads by state and age in working days, with the statistics filters (?format=csv)",
+                AuthRequirement::User, std::nullopt, [db, calendar](const Request& r) {
+                    if (auto bad = check_format(r)) return Response::problem(*bad);
+                    if (!calendar) return Response::problem(problems::serviceUnavailable("no working-day calendar loaded"));
+                    auto filter = figs::parse_statistics_filter(r.query, {"format"});
+                    if (!filter) return problem_for(filter.error());
+                    filter->within_org_path = r.principal->organisationPath;
+                    const auto now = now_instant();
+                    auto stats = db->read([&](store::Transaction& tx) {
+                        return figs::compute_statistics(tx, *calendar, *filter, now);
+                    });
+                    if (!stats) return problem_for(stats.error());
+                    const auto table = figs::lead_age_table(stats->leads);
+                    if (wants_csv(r)) return csv_response(table, "case-leads-by-state-and-age");
+                    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+                    body->set("conversion_rate", rate_json(stats->leads.conversion));
+                    body->set("items", table_json(table));
+                    return Response::json(200, body);
+                }});
 }
 
 }  // namespace lims::api
