@@ -1,10 +1,489 @@
+// The review chain over HTTP: worklists, results (manual entry), two-person review with
+// signatures, reports (draft, approve, issue), nonconformity notices and their
+// acknowledgement, case leads and their steps, re-inspection. Handlers translate JSON to
+// the use cases of lims/workflow/review and lims/workflow/case_leads, one transaction
+// each, and their errors to problem responses that say why.
+#include "lims/api/conventions.hpp"
+#include "lims/api/json_text.hpp"
+#include "lims/api/password_hash.hpp"
 #include "lims/api/route_modules.hpp"
+#include "lims/store/sample_repository.hpp"
+#include "lims/store/utc_time.hpp"
+#include "lims/workflow/case_leads/case_lead_transitions.hpp"
+#include "lims/workflow/case_leads/open_case_lead.hpp"
+#include "lims/workflow/review/notices.hpp"
+#include "lims/workflow/review/receipt_hook.hpp"
+#include "lims/workflow/review/record_result.hpp"
+#include "lims/workflow/review/reinspection.hpp"
+#include "lims/workflow/review/report.hpp"
+#include "lims/workflow/review/review_result.hpp"
+#include "lims/workflow/review/store_time.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/NumberParser.h>
+
+#include <limits>
+#include <mutex>
 
 namespace lims::api {
 
+namespace {
+
+namespace wf = lims::workflow;
+namespace rv = lims::workflow::review;
+using Json = Poco::JSON::Object::Ptr;
+using enum domain::Role;
+
+wf::Actor actor_of(const Request& r) {
+    const Principal& p = *r.principal;
+    wf::Actor a{p.userId, p.username, roleSetOf(p), p.organisationId};
+    return a;
+}
+
+bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+// Refusals say why: unknown records 404; another person's right (roles, the two-person
+// rule, another bureau's notice, a wrong password) 403; the record's state or version
+// 409; a field the use case refused 422 naming it.
+Response problem_for(const domain::Error& e) {
+    const auto& c = e.code;
+    if (c == "review.test_not_found" || c == "review.sample_not_found" || c == "review.report_not_found" ||
+        c == "notice.not_found" || c == "case_lead.not_found" || c == "store.not_found" ||
+        c == "case_lead.subject_unknown")
+        return Response::problem(problems::notFound(e.message));
+    if (c == "transition.role_not_allowed" || c == "review.verifier_is_producer" || c == "review.already_verified" ||
+        c == "notice.not_recipient" || c == "case_lead.not_responsible" || starts_with(c, "signature."))
+        return Response::problem(problems::forbidden(e.message));
+    if (c == "review.value") return Response::problem(problems::validation({{"value", e.message}}));
+    if (c == "review.unit") return Response::problem(problems::validation({{"unit", e.message}}));
+    if (c == "transition.missing_record" || c == "case_lead.approval_required")
+        return Response::problem(problems::validation({{"reason", e.message}}));
+    if (c == "notice.reference_required") return Response::problem(problems::validation({{"reference", e.message}}));
+    if (c == "review.reinspection_applicant") return Response::problem(problems::validation({{"applicant", e.message}}));
+    if (c == "review.reinspection_received_at" || c == "time.format")
+        return Response::problem(problems::validation({{"report_received_at", e.message}}));
+    if (starts_with(c, "case_lead.finding") || starts_with(c, "case_lead.evidence") || c == "case_lead.subject_required")
+        return Response::problem(problems::validation({{"case_lead", e.message}}));
+    if (c == "store.busy" || c == "store.unavailable") return Response::problem(problems::serviceUnavailable(e.message));
+    if (starts_with(c, "review.") || starts_with(c, "transition.") || starts_with(c, "case_lead.") ||
+        starts_with(c, "notice.") || c == "store.conflict" || starts_with(c, "calendar."))
+        return Response::problem(problems::conflict(e.message));
+    return Response::problem(problems::internal());
+}
+
+Response with_etag(Response r, std::int64_t version) { return std::move(r).withHeader("ETag", etagFor(version)); }
+
+std::string text(const Json& o, const std::string& key, const std::string& fallback = "") {
+    return o && o->has(key) && !o->isNull(key) ? o->getValue<std::string>(key) : fallback;
+}
+
+Outcome<std::int64_t> id_param(const Request& r, const std::string& name) {
+    Poco::Int64 id = 0;
+    if (!Poco::NumberParser::tryParse64(r.params.at(name), id) || id <= 0)
+        return problems::notFound(name + " " + r.params.at(name) + " does not exist");
+    return static_cast<std::int64_t>(id);
+}
+
+Poco::Dynamic::Var parsed(const std::string& json) {
+    Poco::JSON::Parser parser;
+    return parser.parse(json);
+}
+
+Json test_json(const store::TestRecord& t) { return parsed(store::to_json(t)).extract<Json>(); }
+Json report_json(const store::ReportRecord& r) {
+    auto o = parsed(store::to_json(r)).extract<Json>();
+    if (!r.content_json.empty()) o->set("content", parsed(r.content_json));
+    return o;
+}
+Json notice_json(const store::NoticeRecord& n) { return parsed(store::to_json(n)).extract<Json>(); }
+Json lead_json(const store::CaseLeadRecord& l) { return parsed(store::to_json(l)).extract<Json>(); }
+
+FieldSchema password() { return field::string("password").withFormat("password").length(1, kMaxPasswordLength); }
+
+rv::SigningIntent signing_of(const Request& r) { return {text(r.json, "password"), r.clientAddress}; }
+
+std::optional<std::int64_t> optional_id(const Request& r, const std::string& key) {
+    auto it = r.query.find(key);
+    if (it == r.query.end()) return std::nullopt;
+    Poco::Int64 v = 0;
+    if (!Poco::NumberParser::tryParse64(it->second, v)) return std::nullopt;
+    return v;
+}
+
+domain::Result<std::int64_t> sample_id_of(store::Database& db, const std::string& number) {
+    return db.read([&](store::Transaction& tx) -> domain::Result<std::int64_t> {
+        auto s = store::SampleRepository(tx).get_by_number(number);
+        if (!s) return domain::make_error("review.sample_not_found", "sample " + number + " does not exist");
+        return s->id;
+    });
+}
+
+domain::Result<std::int64_t> report_id_of(store::Database& db, const std::string& number) {
+    return db.read([&](store::Transaction& tx) -> domain::Result<std::int64_t> {
+        auto r = store::ReportRepository(tx).get_by_number(number);
+        if (!r) return domain::make_error("review.report_not_found", "report " + number + " does not exist");
+        return r->id;
+    });
+}
+
+domain::Result<std::int64_t> lead_id_of(store::Database& db, const std::string& number) {
+    return db.read([&](store::Transaction& tx) -> domain::Result<std::int64_t> {
+        auto l = store::CaseLeadRepository(tx).get_by_number(number);
+        if (!l) return domain::make_error("case_lead.not_found", "case lead " + number + " does not exist");
+        return l->id;
+    });
+}
+
+const rv::PasswordCheck password_check = [](std::string_view pw, const std::string& hash) {
+    return verifyPassword(pw, hash);
+};
+
+}  // namespace
+
 void add_review_routes(Router& router, const RouteContext& context) {
-    (void)router;  // this area has no routes yet
-    (void)context;
+    static std::once_flag hook_installed;
+    std::call_once(hook_installed, [] { rv::install_receipt_hook(); });
+    auto db = context.database;
+    const domain::WorkingCalendar* calendar = context.calendar;
+
+    // ---- worklists and tests ------------------------------------------------------------
+    router.add({"GET", "/api/v1/worklists/tests", "listTestWorklist",
+                "Open tests by instrument (?instrument_id=), analyst (?assigned_to=) or test (?test_code=), keyset pages",
+                AuthRequirement::User, std::nullopt,
+                [db](const Request& r) {
+                    auto page = readPage(r);
+                    if (!page) return Response::problem(page.problem());
+                    store::WorklistQuery q;
+                    q.instrument_id = optional_id(r, "instrument_id");
+                    q.assigned_to = optional_id(r, "assigned_to");
+                    if (auto it = r.query.find("test_code"); it != r.query.end()) q.test_code = it->second;
+                    q.limit = static_cast<int>(page->limit);
+                    if (page->after && !page->after->empty()) q.after_id = std::stoll(page->after->front());
+                    auto tests = db->read([&](store::Transaction& tx) { return store::TestRepository(tx).worklist(q); });
+                    if (!tests) return problem_for(tests.error());
+                    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+                    for (const auto& t : tests->items) items->add(test_json(t));
+                    std::optional<std::vector<std::string>> next;
+                    if (tests->next_after_id) next = std::vector<std::string>{std::to_string(*tests->next_after_id)};
+                    return Response::json(200, pageJson(items, next));
+                },
+                200, {analyst, reviewer, signatory}});
+
+    router.add({"GET", "/api/v1/tests/{id}", "getTest", "A test with its state and version", AuthRequirement::User,
+                std::nullopt,
+                [db](const Request& r) {
+                    auto id = id_param(r, "id");
+                    if (!id) return Response::problem(id.problem());
+                    auto t = db->read([&](store::Transaction& tx) { return store::TestRepository(tx).get(*id); });
+                    if (!t) return problem_for(t.error());
+                    return with_etag(Response::json(200, test_json(*t)), t->version);
+                },
+                200, {analyst, reviewer, signatory}});
+
+    router.add({"POST", "/api/v1/tests/{id}/results", "enterResult",
+                "Enter a result by hand (If-Match): the same validation and audit as instrument ingest",
+                AuthRequirement::User,
+                ObjectSchema{{field::string("value").length(1, 200), field::string("unit").length(0, 32).optional()}},
+                [db](const Request& r) {
+                    auto id = id_param(r, "id");
+                    if (!id) return Response::problem(id.problem());
+                    auto version = requireIfMatch(r);
+                    if (!version) return Response::problem(version.problem());
+                    auto recorded = db->write([&](store::Transaction& tx) {
+                        return rv::record_result(tx, {*id, text(r.json, "value"), text(r.json, "unit"),
+                                                      rv::ResultSource::manual, std::nullopt, "", *version},
+                                                 actor_of(r));
+                    });
+                    if (!recorded) return problem_for(recorded.error());
+                    auto o = newObject();
+                    o->set("result_id", recorded->result_id);
+                    o->set("test_id", recorded->test_id);
+                    o->set("test_state", recorded->test_state);
+                    return with_etag(Response::json(201, o), recorded->test_version);
+                },
+                201, {analyst}});
+
+    router.add({"POST", "/api/v1/tests/{id}/review", "reviewResult",
+                "Accept (signing as performed, password), reject or order a retest (reason) of the current result (If-Match)",
+                AuthRequirement::User,
+                ObjectSchema{{field::string("decision").oneOf({"accept", "reject", "order_retest"}),
+                              field::string("reason").length(1, 500).optional(), password().optional()}},
+                [db](const Request& r) {
+                    auto id = id_param(r, "id");
+                    if (!id) return Response::problem(id.problem());
+                    auto version = requireIfMatch(r);
+                    if (!version) return Response::problem(version.problem());
+                    const auto d = text(r.json, "decision");
+                    const auto decision = d == "accept"   ? rv::ReviewDecision::accept
+                                          : d == "reject" ? rv::ReviewDecision::reject
+                                                          : rv::ReviewDecision::order_retest;
+                    auto t = db->write([&](store::Transaction& tx) {
+                        return rv::review_result(tx, {*id, *version, decision, text(r.json, "reason"), signing_of(r)},
+                                                 actor_of(r), password_check);
+                    });
+                    if (!t) return problem_for(t.error());
+                    return with_etag(Response::json(200, test_json(*t)), t->version);
+                },
+                200, {analyst, reviewer}});
+
+    router.add({"POST", "/api/v1/tests/{id}/verify", "verifyResult",
+                "Verify (复核) the accepted result as a second person, signing with the password (If-Match)",
+                AuthRequirement::User, ObjectSchema{{password()}},
+                [db](const Request& r) {
+                    auto id = id_param(r, "id");
+                    if (!id) return Response::problem(id.problem());
+                    auto version = requireIfMatch(r);
+                    if (!version) return Response::problem(version.problem());
+                    auto t = db->write([&](store::Transaction& tx) {
+                        return rv::verify_result(tx, {*id, *version, signing_of(r)}, actor_of(r), password_check);
+                    });
+                    if (!t) return problem_for(t.error());
+                    return with_etag(Response::json(200, test_json(*t)), t->version);
+                },
+                200, {reviewer}});
+
+    // ---- reports ------------------------------------------------------------------------
+    router.add({"POST", "/api/v1/samples/{number}/reports", "draftReport",
+                "Draft the report of the sample's latest round from its judged final results", AuthRequirement::User,
+                std::nullopt,
+                [db](const Request& r) {
+                    auto sample = sample_id_of(*db, r.params.at("number"));
+                    if (!sample) return problem_for(sample.error());
+                    auto report = db->write([&](store::Transaction& tx) { return rv::draft_report(tx, *sample, actor_of(r)); });
+                    if (!report) return problem_for(report.error());
+                    return with_etag(Response::json(201, report_json(*report)), report->version)
+                        .withHeader("Location", "/api/v1/reports/" + report->number);
+                },
+                201, {analyst, reviewer, signatory}});
+
+    router.add({"GET", "/api/v1/reports/{number}", "getReport", "A report with its judged content", AuthRequirement::User,
+                std::nullopt,
+                [db](const Request& r) {
+                    auto report = db->read([&](store::Transaction& tx) {
+                        return store::ReportRepository(tx).get_by_number(r.params.at("number"));
+                    });
+                    if (!report) return problem_for(report.error());
+                    return with_etag(Response::json(200, report_json(*report)), report->version);
+                },
+                200, {analyst, reviewer, signatory, bureau_viewer, enforcement_officer, planner}});
+
+    router.add({"POST", "/api/v1/reports/{number}/approve", "approveReport",
+                "Approve the report as authorised signatory, signing with the password (If-Match)",
+                AuthRequirement::User, ObjectSchema{{password()}},
+                [db](const Request& r) {
+                    auto version = requireIfMatch(r);
+                    if (!version) return Response::problem(version.problem());
+                    auto id = report_id_of(*db, r.params.at("number"));
+                    if (!id) return problem_for(id.error());
+                    auto report = db->write([&](store::Transaction& tx) {
+                        return rv::approve_report(tx, {*id, *version, signing_of(r)}, actor_of(r), password_check);
+                    });
+                    if (!report) return problem_for(report.error());
+                    return with_etag(Response::json(200, report_json(*report)), report->version);
+                },
+                200, {signatory}});
+
+    router.add({"POST", "/api/v1/reports/{number}/issue", "issueReport",
+                "Issue the approved report (If-Match); a nonconforming one sends the notices and opens the case lead",
+                AuthRequirement::User, ObjectSchema{{field::boolean("serious_risk").optional()}},
+                [db, calendar](const Request& r) {
+                    auto version = requireIfMatch(r);
+                    if (!version) return Response::problem(version.problem());
+                    auto id = report_id_of(*db, r.params.at("number"));
+                    if (!id) return problem_for(id.error());
+                    const bool serious = r.json && r.json->has("serious_risk") && r.json->getValue<bool>("serious_risk");
+                    auto issued = db->write([&](store::Transaction& tx) {
+                        return rv::issue_report(tx, *calendar, {*id, *version, serious}, actor_of(r));
+                    });
+                    if (!issued) return problem_for(issued.error());
+                    auto o = report_json(issued->report);
+                    Poco::JSON::Array::Ptr notices = new Poco::JSON::Array;
+                    for (const auto& n : issued->notices) notices->add(notice_json(n));
+                    o->set("notices", notices);
+                    if (issued->case_lead) o->set("case_lead", lead_json(*issued->case_lead));
+                    return with_etag(Response::json(200, o), issued->report.version);
+                },
+                200, {signatory}});
+
+    // ---- notices ------------------------------------------------------------------------
+    router.add({"GET", "/api/v1/notices", "listNotices",
+                "Notices to the caller's bureau (?overdue=true: unacknowledged past their deadline)",
+                AuthRequirement::User, std::nullopt,
+                [db](const Request& r) {
+                    store::NoticeQuery q;
+                    if (!r.principal->hasRole("administrator")) q.to_org_id = r.principal->organisationId;
+                    if (auto it = r.query.find("overdue"); it != r.query.end() && it->second == "true")
+                        q.overdue_at = store::utc_now();
+                    q.limit = 500;
+                    auto listed = db->read([&](store::Transaction& tx) -> domain::Result<std::pair<std::vector<store::NoticeRecord>, std::int64_t>> {
+                        store::NoticeRepository n(tx);
+                        return std::pair{n.list(q), n.count(q)};
+                    });
+                    if (!listed) return problem_for(listed.error());
+                    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+                    for (const auto& n : listed->first) items->add(notice_json(n));
+                    auto o = newObject();
+                    o->set("items", items);
+                    o->set("count", listed->second);
+                    return Response::json(200, o);
+                },
+                200, {bureau_viewer, enforcement_officer, planner, administrator, signatory}});
+
+    router.add({"POST", "/api/v1/notices/{id}/acknowledge", "acknowledgeNotice",
+                "Acknowledge a notice to the caller's bureau (If-Match); external ones by an administrator with a reference",
+                AuthRequirement::User, ObjectSchema{{field::string("reference").length(1, 500).optional()}},
+                [db](const Request& r) {
+                    auto id = id_param(r, "id");
+                    if (!id) return Response::problem(id.problem());
+                    auto version = requireIfMatch(r);
+                    if (!version) return Response::problem(version.problem());
+                    auto n = db->write([&](store::Transaction& tx) {
+                        return rv::acknowledge_notice(tx, {*id, *version, text(r.json, "reference")}, actor_of(r));
+                    });
+                    if (!n) return problem_for(n.error());
+                    return with_etag(Response::json(200, notice_json(*n)), n->version);
+                },
+                200, {bureau_viewer, enforcement_officer, planner, administrator}});
+
+    // ---- case leads ---------------------------------------------------------------------
+    router.add({"GET", "/api/v1/case-leads", "listCaseLeads",
+                "Case leads of the caller's unit (?state=, ?overdue=true), keyset pages", AuthRequirement::User,
+                std::nullopt,
+                [db](const Request& r) {
+                    auto page = readPage(r);
+                    if (!page) return Response::problem(page.problem());
+                    store::CaseLeadQuery q;
+                    if (!r.principal->hasRole("administrator")) q.assigned_org_id = r.principal->organisationId;
+                    if (auto it = r.query.find("state"); it != r.query.end()) q.state = it->second;
+                    if (auto it = r.query.find("overdue"); it != r.query.end() && it->second == "true")
+                        q.due_before = store::utc_now();
+                    q.limit = static_cast<int>(page->limit);
+                    if (page->after && !page->after->empty()) q.after_id = std::stoll(page->after->front());
+                    auto leads = db->read([&](store::Transaction& tx) { return store::CaseLeadRepository(tx).list(q); });
+                    if (!leads) return problem_for(leads.error());
+                    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+                    for (const auto& l : leads->items) items->add(lead_json(l));
+                    std::optional<std::vector<std::string>> next;
+                    if (leads->next_after_id) next = std::vector<std::string>{std::to_string(*leads->next_after_id)};
+                    return Response::json(200, pageJson(items, next));
+                },
+                200, {enforcement_officer, administrator}});
+
+    router.add({"GET", "/api/v1/case-leads/{number}", "getCaseLead", "A case lead with its findings and evidence",
+                AuthRequirement::User, std::nullopt,
+                [db](const Request& r) {
+                    auto lead = db->read([&](store::Transaction& tx) {
+                        return store::CaseLeadRepository(tx).get_by_number(r.params.at("number"));
+                    });
+                    if (!lead) return problem_for(lead.error());
+                    if (!r.principal->hasRole("administrator") && lead->assigned_org_id != r.principal->organisationId)
+                        return Response::problem(notVisible("case lead", r.params.at("number")));
+                    return with_etag(Response::json(200, lead_json(*lead)), lead->version);
+                },
+                200, {enforcement_officer, administrator}});
+
+    router.add({"POST", "/api/v1/case-leads", "openCaseLead",
+                "Open a case lead by hand (complaint, inspection) against a regulated entity", AuthRequirement::User,
+                ObjectSchema{{field::integer("subject_entity_id").range(1, std::numeric_limits<std::int64_t>::max()),
+                              field::string("summary").length(1, 2000),
+                              field::string("product_name").length(0, 200).optional(),
+                              field::string("batch_number").length(0, 64).optional(),
+                              field::string("complaint_reference").length(1, 200).optional()}},
+                [db, calendar](const Request& r) {
+                    wf::case_leads::NewCaseLead lead;
+                    lead.source = store::CaseLeadSource::manual;
+                    lead.subject_entity_id = r.json->getValue<Poco::Int64>("subject_entity_id");
+                    lead.summary = text(r.json, "summary");
+                    lead.product_name = text(r.json, "product_name");
+                    lead.batch_number = text(r.json, "batch_number");
+                    if (auto ref = text(r.json, "complaint_reference"); !ref.empty())
+                        lead.evidence.push_back({"complaint", ref, "complaint or inspection record"});
+                    auto opened = db->write([&](store::Transaction& tx) {
+                        return wf::case_leads::open_case_lead(tx, *calendar, lead, actor_of(r));
+                    });
+                    if (!opened) return problem_for(opened.error());
+                    return with_etag(Response::json(201, lead_json(*opened)), opened->version)
+                        .withHeader("Location", "/api/v1/case-leads/" + opened->number);
+                },
+                201, {enforcement_officer}});
+
+    router.add({"POST", "/api/v1/case-leads/{number}/steps", "stepCaseLead",
+                "Take a step (accept, investigate, file, decline with reason, transfer with receiving body, close) "
+                "with the head's approval where required (If-Match)",
+                AuthRequirement::User,
+                ObjectSchema{{field::string("action").oneOf({"accept", "investigate", "file", "decline", "transfer", "close"}),
+                              field::string("reason").length(1, 2000).optional(),
+                              field::string("receiving_body").length(1, 200).optional(),
+                              field::string("approval").length(1, 500).optional()}},
+                [db](const Request& r) {
+                    auto version = requireIfMatch(r);
+                    if (!version) return Response::problem(version.problem());
+                    auto id = lead_id_of(*db, r.params.at("number"));
+                    if (!id) return problem_for(id.error());
+                    auto lead = db->write([&](store::Transaction& tx) {
+                        return wf::case_leads::take_step(
+                            tx, {*id, *version, text(r.json, "action"), text(r.json, "reason"),
+                                 text(r.json, "receiving_body"), text(r.json, "approval")},
+                            actor_of(r));
+                    });
+                    if (!lead) return problem_for(lead.error());
+                    return with_etag(Response::json(200, lead_json(*lead)), lead->version);
+                },
+                200, {enforcement_officer}});
+
+    router.add({"POST", "/api/v1/case-leads/{number}/extension", "extendCaseLead",
+                "Extend the decision deadline once by 15 working days with the recorded approval (If-Match)",
+                AuthRequirement::User, ObjectSchema{{field::string("approval").length(1, 500)}},
+                [db, calendar](const Request& r) {
+                    auto version = requireIfMatch(r);
+                    if (!version) return Response::problem(version.problem());
+                    auto id = lead_id_of(*db, r.params.at("number"));
+                    if (!id) return problem_for(id.error());
+                    auto lead = db->write([&](store::Transaction& tx) {
+                        return wf::case_leads::extend_deadline(tx, *calendar, {*id, *version, text(r.json, "approval")},
+                                                               actor_of(r));
+                    });
+                    if (!lead) return problem_for(lead.error());
+                    return with_etag(Response::json(200, lead_json(*lead)), lead->version);
+                },
+                200, {enforcement_officer}});
+
+    // ---- re-inspection ------------------------------------------------------------------
+    router.add({"POST", "/api/v1/samples/{number}/reinspection", "applyReinspection",
+                "Register a re-inspection (复验) application of the sampled unit or the labelled manufacturer; "
+                "refused with the deadline when late",
+                AuthRequirement::User,
+                ObjectSchema{{field::string("applicant").oneOf({"sampled_unit", "manufacturer"}),
+                              field::integer("applicant_entity_id").range(1, std::numeric_limits<std::int64_t>::max()).optional(),
+                              field::string("applicant_name").length(1, 200),
+                              field::string("report_received_at").withFormat("date-time")}},
+                [db, calendar](const Request& r) {
+                    auto sample = sample_id_of(*db, r.params.at("number"));
+                    if (!sample) return problem_for(sample.error());
+                    auto received = wf::parse_store_time(text(r.json, "report_received_at"));
+                    if (!received) return problem_for(received.error());
+                    rv::ReinspectionApplication app;
+                    app.sample_id = *sample;
+                    app.applicant = text(r.json, "applicant") == "manufacturer" ? rv::Applicant::manufacturer
+                                                                                : rv::Applicant::sampled_unit;
+                    if (r.json->has("applicant_entity_id"))
+                        app.applicant_entity_id = r.json->getValue<Poco::Int64>("applicant_entity_id");
+                    app.applicant_name = text(r.json, "applicant_name");
+                    app.report_received_at = *received;
+                    auto re = db->write([&](store::Transaction& tx) {
+                        return rv::apply_reinspection(tx, *calendar, app, actor_of(r));
+                    });
+                    if (!re) return problem_for(re.error());
+                    auto o = newObject();
+                    o->set("id", re->id);
+                    o->set("deadline_at", re->deadline_at);
+                    Poco::JSON::Array::Ptr tests = new Poco::JSON::Array;
+                    for (const auto& t : re->tests) tests->add(test_json(t));
+                    o->set("tests", tests);
+                    return Response::json(201, o);
+                },
+                201, {receiver}});
 }
 
 }  // namespace lims::api
