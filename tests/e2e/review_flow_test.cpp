@@ -1,0 +1,216 @@
+// End to end through the review chain on a real store: a sample accepted at receipt (the
+// sampling hook creates its tests), results entered by hand and from an instrument
+// message, two-person review with signatures, a nonconforming report approved and issued,
+// the notices with their deadlines, the case lead with its evidence, the public check of
+// the report's hash; then a re-inspection that overturns the result and withdraws the lead.
+#include "tests/unit/workflow/review_fixture.hpp"
+
+#include "lims/domain/calendar/deadline.hpp"
+#include "lims/store/case_lead_repository.hpp"
+#include "lims/store/report_repository.hpp"
+#include "lims/store/sample_repository.hpp"
+#include "lims/store/test_repository.hpp"
+#include "lims/workflow/documents/document_source.hpp"
+#include "lims/workflow/review/notices.hpp"
+#include "lims/workflow/review/receipt_hook.hpp"
+#include "lims/workflow/review/record_result.hpp"
+#include "lims/workflow/review/reinspection.hpp"
+#include "lims/workflow/review/report.hpp"
+#include "lims/workflow/review/review_result.hpp"
+#include "lims/workflow/review/store_time.hpp"
+#include "lims/workflow/sampling/on_receipt.hpp"
+
+#include <set>
+
+namespace lims::workflow::review::testing {
+namespace {
+
+class ReviewFlow : public ReviewTest {
+protected:
+    void SetUp() override {
+        ReviewTest::SetUp();
+        sampling::clear_sample_accepted_handlers();
+        install_receipt_hook();
+    }
+    void TearDown() override {
+        sampling::clear_sample_accepted_handlers();
+        ReviewTest::TearDown();
+    }
+
+    // The receipt's transaction, as sampling::receive_sample runs it: the sample moves to
+    // "received" and the accepted-sample handlers run in the same transaction.
+    std::vector<store::TestRecord> receive(const domain::Sample& registered) {
+        const sampling::Actor receiver{*actor.at("receiver").user_id, "receiver", org.at("SH-LAB").id,
+                                       org.at("SH-LAB").path, domain::RoleSet{domain::Role::receiver}};
+        must(db->write([&](store::Transaction& tx) -> domain::Result<int> {
+            store::SampleRepository samples(tx);
+            auto moved = samples.move_state(registered, registered.version, "received");
+            if (!moved) return moved.error();
+            store::SampleReceipt receipt;
+            receipt.sample_id = moved->id;
+            auto handled = sampling::on_sample_accepted({tx, receiver, *moved, receipt, std::nullopt});
+            if (!handled) return handled.error();
+            return 0;
+        }));
+        return must(db->read([&](store::Transaction& tx) -> domain::Result<std::vector<store::TestRecord>> {
+            return store::TestRepository(tx).for_sample(registered.id, 1);
+        }));
+    }
+
+    store::TestRecord get_test(std::int64_t id) {
+        return must(db->read([&](store::Transaction& tx) { return store::TestRepository(tx).get(id); }));
+    }
+
+    void review_and_verify(std::int64_t test_id) {
+        auto t = get_test(test_id);
+        must(db->write([&](store::Transaction& tx) {
+            return review_result(tx, {t.id, t.version, ReviewDecision::accept, "", signing()}, actor.at("analyst.a"), check);
+        }));
+        t = get_test(test_id);
+        auto final_ = must(db->write([&](store::Transaction& tx) {
+            return verify_result(tx, {t.id, t.version, signing()}, actor.at("reviewer"), check);
+        }));
+        ASSERT_EQ(final_.state, "final");
+    }
+
+    void manual(const store::TestRecord& t, const std::string& value, const std::string& unit) {
+        must(db->write([&](store::Transaction& tx) {
+            return record_result(tx, {t.id, value, unit, ResultSource::manual, std::nullopt, "", t.version},
+                                 actor.at("analyst.a"));
+        }));
+    }
+
+    IssuedReport report(std::int64_t sample_id) {
+        auto draft = must(db->write([&](store::Transaction& tx) { return draft_report(tx, sample_id, actor.at("signatory")); }));
+        auto approved = must(db->write([&](store::Transaction& tx) {
+            return approve_report(tx, {draft.id, draft.version, signing()}, actor.at("signatory"), check);
+        }));
+        return must(db->write([&](store::Transaction& tx) {
+            return issue_report(tx, calendar, {approved.id, approved.version, false}, actor.at("signatory"));
+        }));
+    }
+
+    domain::Sample registered_sample() {
+        auto s = received_sample();
+        // Back to "registered" so that the receipt below is the one that accepts it.
+        return must(db->write([&](store::Transaction& tx) {
+            return store::SampleRepository(tx).move_state(s, s.version, "registered");
+        }));
+    }
+};
+
+TEST_F(ReviewFlow, FromReceiptToANonconformingReportWithNoticesAndACaseLead) {
+    auto sample = registered_sample();
+    auto tests = receive(sample);
+    ASSERT_EQ(tests.size(), 3u);
+
+    // Assay by hand; related substances from the HPLC's HL7 message; appearance by hand.
+    manual(tests[0], "98.7", "%");
+    const std::string hl7 = "MSH|^~\\&|HPLC-2|LAB|LIMS|SH|20261123||ORU^R01|77|P|2.5\r"
+                            "OBX|1|NM|RS^Related substances||0.62|%|≤0.5|H|||F\r";
+    const auto raw = add_raw_message(hl7);
+    must(db->write([&](store::Transaction& tx) {
+        return record_result(tx, {tests[1].id, "0.62", "%", ResultSource::instrument, raw, "H", std::nullopt}, ingest);
+    }));
+    manual(tests[2], "符合规定", "");
+    for (const auto& t : tests) review_and_verify(t.id);
+
+    auto issued = report(sample.id);
+    EXPECT_EQ(issued.report.conclusion, "does_not_conform");
+    EXPECT_EQ(issued.report.state, "issued");
+    EXPECT_NE(issued.report.content_json.find("不符合规定"), std::string::npos);
+
+    // Notices: organiser, the sampled unit's bureau, the manufacturer's bureau; 2 working days.
+    ASSERT_EQ(issued.notices.size(), 3u);
+    const auto due = must(domain::deadline_for(calendar, {2, domain::DeadlineUnit::working_days},
+                                               must(parse_store_time(*issued.report.issued_at))));
+    std::set<std::int64_t> bureaus;
+    for (const auto& n : issued.notices) {
+        EXPECT_EQ(n.due_at, store_time(due));
+        bureaus.insert(n.to_org_id.value_or(0));
+    }
+    EXPECT_EQ(bureaus, (std::set<std::int64_t>{org.at("SH").id, org.at("SH-PD").id, org.at("JS").id}));
+
+    // The case lead for the enforcement unit over the pharmacy, with its evidence.
+    ASSERT_TRUE(issued.case_lead);
+    const auto& lead = *issued.case_lead;
+    EXPECT_EQ(lead.assigned_org_id, org.at("SH-PD-ZF").id);
+    EXPECT_EQ(lead.source, store::CaseLeadSource::nonconforming_result);
+    ASSERT_EQ(lead.findings.size(), 1u);
+    EXPECT_EQ(lead.findings[0].item, "有关物质");
+    EXPECT_NE(lead.findings[0].detail.find("0.62"), std::string::npos);
+    std::map<std::string, std::string> evidence;
+    for (const auto& e : lead.evidence) evidence[e.kind] = e.ref;
+    EXPECT_EQ(evidence.at("sample"), sample.number);
+    EXPECT_EQ(evidence.at("custody"), sample.number);
+    EXPECT_EQ(evidence.at("raw_message"), std::to_string(raw));
+    EXPECT_EQ(evidence.at("report"), issued.report.number);
+
+    // The district bureau acknowledges its notice; the organiser cannot acknowledge it for them.
+    for (const auto& n : issued.notices) {
+        if (n.to_org_id != org.at("SH-PD").id) continue;
+        auto refused = db->write([&](store::Transaction& tx) {
+            return acknowledge_notice(tx, {n.id, n.version, ""}, actor.at("sh.viewer"));
+        });
+        ASSERT_FALSE(refused);
+        EXPECT_EQ(refused.error().code, "notice.not_recipient");
+        auto ok = must(db->write([&](store::Transaction& tx) {
+            return acknowledge_notice(tx, {n.id, n.version, ""}, actor.at("pd.viewer"));
+        }));
+        EXPECT_EQ(ok.state, "acknowledged");
+    }
+
+    // The public check answers for the real hash and refuses an altered one.
+    ASSERT_TRUE(issued.report.content_sha256);
+    const std::string prefix = issued.report.content_sha256->substr(0, 16);
+    std::string altered = prefix;
+    altered[0] = altered[0] == '0' ? '1' : '0';
+    auto [real, wrong] = must(db->read([&](store::Transaction& tx) -> domain::Result<std::pair<bool, bool>> {
+        auto a = documents::verify_report(tx, issued.report.number, prefix);
+        auto b = documents::verify_report(tx, issued.report.number, altered);
+        if (!a) return a.error();
+        if (!b) return b.error();
+        return std::pair{*a, *b};
+    }));
+    EXPECT_TRUE(real);
+    EXPECT_FALSE(wrong);
+}
+
+TEST_F(ReviewFlow, AReinspectionThatConformsSupersedesTheReportAndWithdrawsTheLead) {
+    auto sample = registered_sample();
+    auto tests = receive(sample);
+    manual(tests[0], "93.0", "%");  // below 95.0–105.0
+    manual(tests[1], "0.2", "%");
+    manual(tests[2], "符合规定", "");
+    for (const auto& t : tests) review_and_verify(t.id);
+    auto first = report(sample.id);
+    ASSERT_TRUE(first.case_lead);
+
+    // The manufacturer applies the day it receives the report.
+    auto re = must(db->write([&](store::Transaction& tx) {
+        return apply_reinspection(tx, calendar,
+                                  {sample.id, Applicant::manufacturer, manufacturer, "苏州制药有限公司",
+                                   must(parse_store_time(*first.report.issued_at))},
+                                  actor.at("receiver"));
+    }));
+    ASSERT_EQ(re.tests.size(), 3u);
+    manual(re.tests[0], "99.4", "%");
+    manual(re.tests[1], "0.2", "%");
+    manual(re.tests[2], "符合规定", "");
+    for (const auto& t : re.tests) review_and_verify(t.id);
+    auto second = report(sample.id);
+
+    EXPECT_EQ(second.report.conclusion, "conforms");
+    EXPECT_EQ(second.report.supersedes_report_id, first.report.id);
+    ASSERT_TRUE(second.case_lead);
+    EXPECT_EQ(second.case_lead->id, first.case_lead->id);
+    EXPECT_EQ(second.case_lead->state, "withdrawn");
+    EXPECT_EQ(second.case_lead->decision, "withdrawn");
+    EXPECT_EQ(second.case_lead->reference, second.report.number);
+    auto old = must(db->read([&](store::Transaction& tx) { return store::ReportRepository(tx).get(first.report.id); }));
+    EXPECT_EQ(old.state, "superseded");
+    EXPECT_EQ(count("SELECT count(*) FROM notices"), 3);  // the re-inspection sends none
+}
+
+}  // namespace
+}  // namespace lims::workflow::review::testing
