@@ -1,0 +1,213 @@
+// A fresh SQLite database per test for the cold-chain use cases: a Shanghai bureau with a
+// supervision office, an enforcement unit and the laboratory; a CDC (regulated entity)
+// with a refrigerator and three designated contacts; logger TL-1 placed in it; the
+// working calendar for case-lead clocks; helpers that build simulator-like profiles as
+// ingest readings and count what the database holds. Used by the coldchain_* tests.
+#pragma once
+
+#include "lims/domain/calendar/working_calendar.hpp"
+#include "lims/store/audit.hpp"
+#include "lims/store/database.hpp"
+#include "lims/store/migrations.hpp"
+#include "lims/store/organisation_repository.hpp"
+#include "lims/store/reading_repository.hpp"
+#include "lims/store/storage_unit_repository.hpp"
+#include "lims/workflow/coldchain/alarms.hpp"
+#include "lims/workflow/coldchain/ingest.hpp"
+#include "lims/workflow/coldchain/placements.hpp"
+
+#include <gtest/gtest.h>
+
+#include <Poco/Data/Session.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace lims::workflow::coldchain::testing {
+
+template <typename T>
+T must(domain::Result<T> r) {
+    if (!r) throw std::runtime_error(r.error().code + ": " + r.error().message);
+    return std::move(r).value();
+}
+
+inline void must(domain::Result<void> r) {
+    if (!r) throw std::runtime_error(r.error().code + ": " + r.error().message);
+}
+
+// 2026-03-02T00:00:00Z: inside the loaded calendars, a Monday.
+inline constexpr std::int64_t kT0 = 1772409600;
+inline constexpr std::int64_t kMin = 60;
+inline constexpr std::int64_t kHour = 3600;
+
+// Readings like the Modbus logger simulator's profiles, as the ingest receives them.
+class Profile {
+public:
+    Profile(std::string logger, std::int64_t start, std::int64_t step) : logger_(std::move(logger)), t_(start), step_(step) {}
+    Profile& hold(std::int32_t centi, std::int64_t duration) {
+        for (std::int64_t s = 0; s < duration; s += step_) add(centi);
+        return *this;
+    }
+    Profile& fault(std::int64_t duration) {
+        for (std::int64_t s = 0; s < duration; s += step_) add(std::nullopt);
+        return *this;
+    }
+    Profile& silence(std::int64_t duration) {
+        t_ += duration;
+        return *this;
+    }
+    std::int64_t now() const { return t_; }
+    const std::vector<IncomingReading>& readings() const { return readings_; }
+
+private:
+    void add(std::optional<std::int32_t> v) {
+        readings_.push_back({logger_, t_, v, std::nullopt});
+        t_ += step_;
+    }
+    std::string logger_;
+    std::int64_t t_;
+    std::int64_t step_;
+    std::vector<IncomingReading> readings_;
+};
+
+class ColdChainTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        char pattern[] = "/tmp/lims-coldchain-XXXXXX";
+        ASSERT_NE(mkdtemp(pattern), nullptr);
+        dir_ = pattern;
+        open();
+        ASSERT_TRUE(store::migrate(*db, store::builtin_migrations()));
+        calendar_ = load_calendar();
+        options.calendar = &calendar_;
+
+        using K = domain::OrganisationKind;
+        must(db->write([&](store::Transaction& tx) -> store::StoreResult<store::Done> {
+            store::OrganisationRepository orgs(tx);
+            bureau = must(orgs.create({"SH", "Shanghai bureau", K::bureau, {}, "310000"}, "test")).id;
+            office = must(orgs.create({"SH-HP", "Huangpu office", K::supervision_office, bureau, "310101"}, "test")).id;
+            enforcement = must(orgs.create({"SH-ENF", "Shanghai enforcement", K::enforcement_unit, bureau, "310000"}, "test")).id;
+            lab = must(orgs.create({"SH-LAB", "Shanghai centre", K::inspection_centre, bureau, "310000"}, "test")).id;
+            const std::string at = tx.now_utc();
+            Poco::Int64 id = 0;
+            tx.session() << "INSERT INTO regulated_entities (name, kind, jurisdiction_org_id, region_code, created_at, "
+                            "updated_at) VALUES ('Huangpu CDC', 'cdc', $1, '310101', $2, $2) RETURNING id",
+                Poco::Data::Keywords::bind(office), Poco::Data::Keywords::bind(at), Poco::Data::Keywords::into(id),
+                Poco::Data::Keywords::now;
+            cdc = id;
+            logger_id = must(store::ReadingRepository(tx).create_logger("TL-1", "sim", office, "test")).id;
+            return store::Done{};
+        }));
+        store::StorageUnitRow fridge;
+        fridge.code = "CDC-F1";
+        fridge.org_id = office;
+        fridge.entity_id = cdc;
+        fridge.name = "vaccine refrigerator";
+        fridge.kind = "refrigerator";
+        fridge.storage_class = "refrigerated";
+        fridge.min_centi_celsius = 200;
+        fridge.max_centi_celsius = 800;
+        fridge_id = must(register_storage_unit(*db, fridge, "test")).id;
+        add_contacts(office, cdc, 3);
+        must(place_logger(*db, {logger_id, fridge_id, std::nullopt, kT0}, kT0, options));
+    }
+
+    void TearDown() override {
+        if (db && !::testing::Test::HasFailure()) {
+            auto verified = store::verify_audit_chain(*db);
+            ASSERT_TRUE(verified);
+            EXPECT_TRUE(verified->intact) << verified->problem;
+        }
+        db.reset();
+        std::filesystem::remove_all(dir_);
+    }
+
+    // A restart: the database is opened again and nothing survives in memory.
+    void open() {
+        db.reset();
+        auto opened = store::Database::open("sqlite:" + dir_ + "/lims.db");
+        ASSERT_TRUE(opened) << opened.error().message;
+        db = *opened;
+    }
+
+    void add_contacts(std::int64_t org, std::optional<std::int64_t> entity, int n, int level = 0) {
+        for (int i = 0; i < n; ++i) {
+            store::ContactRow c;
+            c.org_id = org;
+            c.entity_id = entity;
+            c.name = "contact " + std::to_string(level) + "." + std::to_string(i);
+            c.email = "c" + std::to_string(level) + std::to_string(i) + "@cdc.example";
+            c.phone = "+86138000000" + std::to_string(level) + std::to_string(i);
+            c.escalation_level = level;
+            must(add_site_contact(*db, c, "test"));
+        }
+    }
+
+    IngestReport ingest(const std::vector<IncomingReading>& readings, std::int64_t now) {
+        return must(ingest_readings(*db, readings, now, options));
+    }
+
+    // Feeds the profile in batches of `batch` readings, each received at its last reading's time.
+    IngestReport ingest_in_batches(const std::vector<IncomingReading>& readings, std::size_t batch, bool restart) {
+        IngestReport total;
+        for (std::size_t i = 0; i < readings.size(); i += batch) {
+            std::vector<IncomingReading> part(readings.begin() + static_cast<std::ptrdiff_t>(i),
+                                              readings.begin() + static_cast<std::ptrdiff_t>(std::min(readings.size(), i + batch)));
+            auto r = ingest(part, part.back().at_utc);
+            total.stored += r.stored;
+            total.duplicates += r.duplicates;
+            total.rejected += r.rejected;
+            total.flagged += r.flagged;
+            total.alarms_raised += r.alarms_raised;
+            total.excursions_opened += r.excursions_opened;
+            total.excursions_closed += r.excursions_closed;
+            total.case_leads_opened += r.case_leads_opened;
+            if (restart) open();
+        }
+        return total;
+    }
+
+    std::int64_t count(const std::string& sql) {
+        return must(db->read([&](store::Transaction& tx) -> store::StoreResult<std::int64_t> {
+            Poco::Int64 n = 0;
+            tx.session() << sql, Poco::Data::Keywords::into(n), Poco::Data::Keywords::now;
+            return static_cast<std::int64_t>(n);
+        }));
+    }
+    // "kind:side" of every alarm, in order.
+    std::vector<std::string> alarms() {
+        return must(db->read([&](store::Transaction& tx) -> store::StoreResult<std::vector<std::string>> {
+            std::vector<std::string> kind;
+            std::vector<Poco::Nullable<std::string>> side;
+            tx.session() << "SELECT kind, side FROM coldchain_alarms ORDER BY id", Poco::Data::Keywords::into(kind),
+                Poco::Data::Keywords::into(side), Poco::Data::Keywords::now;
+            std::vector<std::string> out;
+            for (std::size_t i = 0; i < kind.size(); ++i)
+                out.push_back(kind[i] + (side[i].isNull() ? "" : ":" + side[i].value()));
+            return out;
+        }));
+    }
+
+    static domain::WorkingCalendar load_calendar() {
+        std::vector<domain::CalendarYear> years;
+        for (const char* name : {"cn-mainland-2025.txt", "cn-mainland-2026.txt"}) {
+            std::ifstream in(std::string(LIMS_SOURCE_DIR) + "/fixtures/calendars/" + name);
+            std::stringstream text;
+            text << in.rdbuf();
+            years.push_back(must(domain::parse_calendar_year(name, text.str())));
+        }
+        return must(domain::WorkingCalendar::from_years(std::move(years)));
+    }
+
+    std::shared_ptr<store::Database> db;
+    ColdChainOptions options;
+    std::int64_t bureau = 0, office = 0, enforcement = 0, lab = 0, cdc = 0, logger_id = 0, fridge_id = 0;
+
+private:
+    std::string dir_;
+    domain::WorkingCalendar calendar_ = domain::WorkingCalendar::from_years({}).value();
+};
+
+}  // namespace lims::workflow::coldchain::testing
