@@ -468,5 +468,58 @@ TEST_F(ReviewChain, OverdueNoticesAreListedAndCounted) {
     EXPECT_EQ(none, 0);
 }
 
+TEST_F(ReviewChain, WorklistsByInstrumentAndByTest) {
+    auto s = received_sample();
+    auto tests = tests_of(s);
+    const auto instrument = must(db->write([&](store::Transaction& tx) -> domain::Result<std::int64_t> {
+        Poco::Int64 id = 0;
+        const std::string at = tx.now_utc();
+        tx.session() << "INSERT INTO instruments (code, org_id, name, protocol, created_at, updated_at) "
+                        "VALUES ('HPLC-2', $1, 'HPLC', 'hl7', $2, $3) RETURNING id",
+            bind(org.at("SH-LAB").id), bind(at), bind(at), into(id), now;
+        return static_cast<std::int64_t>(id);
+    }));
+    must(db->write([&](store::Transaction& tx) {
+        return store::TestRepository(tx).assign(tests[1].id, tests[1].version, actor.at("analyst.a").user_id, instrument,
+                                                "receiver");
+    }));
+    auto [by_instrument, by_test, all, finished] =
+        must(db->read([&](store::Transaction& tx) -> domain::Result<std::tuple<store::TestPage, store::TestPage, store::TestPage, store::TestPage>> {
+            store::TestRepository repo(tx);
+            store::WorklistQuery q1;
+            q1.instrument_id = instrument;
+            store::WorklistQuery q2;
+            q2.test_code = "ASSAY";
+            store::WorklistQuery q3;
+            q3.limit = 2;
+            store::WorklistQuery q4;
+            q4.states = {"final"};
+            return std::tuple{*repo.worklist(q1), *repo.worklist(q2), *repo.worklist(q3), *repo.worklist(q4)};
+        }));
+    ASSERT_EQ(by_instrument.items.size(), 1u);
+    EXPECT_EQ(by_instrument.items[0].test_code, "RS");
+    ASSERT_EQ(by_test.items.size(), 1u);
+    EXPECT_EQ(by_test.items[0].id, tests[0].id);
+    EXPECT_EQ(all.items.size(), 2u);
+    EXPECT_EQ(all.next_after_id, tests[1].id);
+    EXPECT_TRUE(finished.items.empty());
+}
+
+TEST_F(ReviewChain, TwoSignatoriesApprovingOneReportAtOnceOneGets409) {
+    add_user("signatory.2", "SH-LAB", {"signatory"});
+    auto s = sample_with_results("98.7", "0.3");
+    auto draft = must(db->write([&](store::Transaction& tx) { return draft_report(tx, s.id, actor.at("signatory")); }));
+    auto first = db->write([&](store::Transaction& tx) {
+        return approve_report(tx, {draft.id, draft.version, signing()}, actor.at("signatory"), check);
+    });
+    ASSERT_TRUE(first);
+    auto second = db->write([&](store::Transaction& tx) {
+        return approve_report(tx, {draft.id, draft.version, signing()}, actor.at("signatory.2"), check);
+    });
+    ASSERT_FALSE(second);
+    EXPECT_EQ(second.error().code, "store.conflict");
+    EXPECT_EQ(count("SELECT count(*) FROM signatures WHERE entity_type = 'report'"), 1);
+}
+
 }  // namespace
 }  // namespace lims::workflow::review::testing
