@@ -30,11 +30,11 @@ ApiService::ApiService(ApiParts parts) : parts_(std::move(parts)) {
     router_.add({"GET", "/metrics", "getMetrics", "Request counters, latency histogram and pool figures (Prometheus)",
                  AuthRequirement::AnyToken, std::nullopt, [this](const Request&) {
                      return Response::text(200, kPrometheusContentType, metrics_->render());
-                 }});
+                 }, 200, kEveryRole});
     router_.add({"GET", "/api/v1/openapi.json", "getOpenApi", "This API's OpenAPI 3 document",
                  AuthRequirement::AnyToken, std::nullopt, [this](const Request&) {
                      return Response::text(200, kJsonContentType, openApiText_);
-                 }});
+                 }, 200, kEveryRole});
     addAuthRoutes(router_, *parts_.auth);
     for (const auto& module : parts_.routeModules) module(router_);
 

@@ -1,5 +1,6 @@
 #include "lims/api/auth_routes.hpp"
 
+#include "lims/api/conventions.hpp"
 #include "lims/api/json_text.hpp"
 #include "lims/store/utc_time.hpp"
 
@@ -65,38 +66,48 @@ void addAuthRoutes(Router& router, AuthService& auth) {
                     auto done = auth.logout(*r.principal);
                     if (!done) return Response::problem(done.problem());
                     return Response::noContent();
-                }, 204});
+                }, 204, kPeopleRoles});
 
     router.add({"GET", "/api/v1/me", "getMe", "The authenticated user", AuthRequirement::User, std::nullopt,
                 [&auth](const Request& r) {
                     auto me = auth.user(r.principal->userId);
                     if (!me) return Response::problem(me.problem());
                     return Response::json(200, userJson(*me));
-                }});
+                }, 200, kPeopleRoles});
 
     router.add({"POST", "/api/v1/auth/users/{id}/revoke", "revokeUserTokens",
                 "Revoke every token of a user (administrators)", AuthRequirement::User, std::nullopt,
                 [&auth](const Request& r) {
-                    if (auto denied = requireRole(r, kAdministratorRole)) return Response::problem(*denied);
                     const auto id = idParam(r, "id");
                     if (!id) return Response::problem(problems::notFound("There is no user with id " + r.params.at("id") + "."));
+                    // Another jurisdiction's user is answered like a missing one.
+                    auto target = auth.user(*id);
+                    if (!target) return Response::problem(target.problem());
+                    if (!withinJurisdiction(r.principal->organisationPath, target->organisationPath)) {
+                        return Response::problem(notVisible("user", r.params.at("id")));
+                    }
                     auto revoked = auth.revokeUserTokens(*id);
                     if (!revoked) return Response::problem(revoked.problem());
                     auto o = newObject();
                     o->set("revoked", *revoked);
                     return Response::json(200, o);
-                }});
+                }, 200, {domain::Role::administrator}});
 
     router.add({"POST", "/api/v1/auth/service-tokens", "issueServiceToken",
                 "Issue an ingest-only token for a gateway or instrument account (administrators)",
                 AuthRequirement::User, ObjectSchema{{field::integer("user_id").range(1, INT64_MAX)}},
                 [&auth](const Request& r) {
-                    if (auto denied = requireRole(r, kAdministratorRole)) return Response::problem(*denied);
-                    auto issued = auth.issueServiceToken(r.json->getValue<Poco::Int64>("user_id"));
+                    const auto userId = r.json->getValue<Poco::Int64>("user_id");
+                    auto target = auth.user(userId);
+                    if (!target) return Response::problem(target.problem());
+                    if (!withinJurisdiction(r.principal->organisationPath, target->organisationPath)) {
+                        return Response::problem(notVisible("user", std::to_string(userId)));
+                    }
+                    auto issued = auth.issueServiceToken(userId);
                     if (!issued) return Response::problem(issued.problem());
                     return Response::json(201, tokenJson(*issued, TokenScope::Ingest))
                         .withHeader("Cache-Control", "no-store");
-                }, 201});
+                }, 201, {domain::Role::administrator}});
 }
 
 }  // namespace lims::api

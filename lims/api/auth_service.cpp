@@ -1,8 +1,11 @@
 #include "lims/api/auth_service.hpp"
 
 #include "lims/api/bearer_token.hpp"
+#include "lims/domain/state_machine/role.hpp"
 
 #include <Poco/Logger.h>
+
+#include <algorithm>
 
 namespace lims::api {
 
@@ -105,15 +108,30 @@ Outcome<IssuedToken> AuthService::issueServiceToken(std::int64_t userId) {
     auto user = store_.findUserById(userId);
     if (!user) return storeProblem(user.error());
     if (!*user || !(*user)->active) return problems::notFound("There is no active user with id " + std::to_string(userId) + ".");
+    const std::string ingestRole(domain::to_string(domain::Role::ingest_service));
+    const auto& roles = (*user)->roles;
+    if (std::find(roles.begin(), roles.end(), ingestRole) == roles.end()) {
+        return problems::conflict("User " + (*user)->username + " does not hold the " + ingestRole +
+                                  " role; service tokens are for gateway and instrument accounts only.");
+    }
     return issue(**user, TokenScope::Ingest, settings_.serviceTokenLifetime);
 }
 
 domain::Result<std::int64_t> AuthService::createUser(NewUserAccount user, const std::string& password) {
     if (auto policy = checkPasswordPolicy(password); !policy) return policy.error();
+    if (user.roles.empty()) return domain::make_error("role.missing", "user " + user.username + " needs at least one role");
+    for (const auto& role : user.roles) {
+        if (auto known = domain::parse_role(role); !known) return known.error();
+    }
     auto hash = hashPassword(password, settings_.argon2);
     if (!hash) return hash.error();
     user.passwordHash = std::move(*hash);
     return store_.createUser(user);
+}
+
+domain::Result<std::string> AuthService::hashNewPassword(const std::string& password) const {
+    if (auto policy = checkPasswordPolicy(password); !policy) return policy.error();
+    return hashPassword(password, settings_.argon2);
 }
 
 Outcome<UserAccount> AuthService::user(std::int64_t id) {

@@ -54,6 +54,10 @@ public:
 
     Outcome<UserAccount> user(std::int64_t id);
 
+    // The password policy and this service's Argon2 parameters, for callers that store
+    // the account themselves (the administrators' POST /api/v1/users, audited as them).
+    domain::Result<std::string> hashNewPassword(const std::string& password) const;
+
 private:
     Outcome<IssuedToken> issue(const UserAccount& user, TokenScope scope, std::chrono::seconds lifetime);
 

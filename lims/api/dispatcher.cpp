@@ -83,6 +83,10 @@ Response Dispatcher::route(Request& request, std::size_t& routeIndex) {
                 needed == TokenScope::Ingest ? "This resource accepts only service tokens with the ingest scope."
                                              : "A service token with the ingest scope cannot call this resource."));
         }
+        if (!route.roles.empty() && !roleSetOf(*auth.principal).intersects(route.roles)) {
+            return Response::problem(problems::forbidden(route.method + " " + route.pattern + " needs one of the roles: " +
+                                                         route.roles.describe() + "."));
+        }
         request.principal = std::move(auth.principal);
     }
 

@@ -138,6 +138,14 @@ Object::Ptr openApiDocument(const Router& router, const OpenApiInfo& info) {
         auto op = newObject();
         op->set("operationId", route.operationId);
         op->set("summary", route.summary);
+        if (route.auth != AuthRequirement::Public) {
+            // Who may call it, machine-readable (x-roles) and in words.
+            const domain::RoleSet roles = route.roles.empty() ? kEveryRole : route.roles;
+            Array::Ptr names = new Array;
+            for (auto role : roles.roles()) names->add(std::string(domain::to_string(role)));
+            op->set("x-roles", names);
+            op->set("description", "Roles: " + roles.describe() + ".");
+        }
         const auto params = pathParameters(route.pattern);
         if (!params.empty()) {
             Array::Ptr list = new Array;
@@ -175,7 +183,10 @@ Object::Ptr openApiDocument(const Router& router, const OpenApiInfo& info) {
         auto ok = newObject();
         ok->set("description", route.successStatus == 204 ? "Done; no content." : "Success.");
         responses->set(std::to_string(route.successStatus), ok);
-        if (route.auth != AuthRequirement::Public) responses->set("401", problemResponse("Missing, unknown, expired or revoked token."));
+        if (route.auth != AuthRequirement::Public) {
+            responses->set("401", problemResponse("Missing, unknown, expired or revoked token."));
+            responses->set("403", problemResponse("The token's scope or the caller's roles do not allow this."));
+        }
         responses->set("default", problemResponse("A problem (RFC 9457)."));
         op->set("responses", responses);
         item->set(lower(route.method), op);

@@ -14,6 +14,14 @@ bool Principal::hasRole(std::string_view role) const {
     return std::find(roles.begin(), roles.end(), role) != roles.end();
 }
 
+domain::RoleSet roleSetOf(const Principal& principal) {
+    domain::RoleSet set;
+    for (const auto& name : principal.roles) {
+        if (auto role = domain::parse_role(name)) set.add(*role);
+    }
+    return set;
+}
+
 std::string Request::header(const std::string& lowerCaseName) const {
     auto it = headers.find(lowerCaseName);
     return it == headers.end() ? std::string() : it->second;

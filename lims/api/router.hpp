@@ -5,6 +5,8 @@
 
 #include "lims/api/body_schema.hpp"
 #include "lims/api/response.hpp"
+#include "lims/domain/state_machine/machines.hpp"  // route roles come from the transition tables
+#include "lims/domain/state_machine/role.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -62,7 +64,30 @@ struct Route {
     std::optional<ObjectSchema> body;  // none: the route takes no body
     Handler handler;
     int successStatus = 200;  // documented in OpenAPI
+    // The domain roles that may call the route; the dispatcher answers 403 to a caller
+    // holding none of them, before the body is even read. Empty means every role, and the
+    // matrix test (tests/e2e/matrix_test.cpp) refuses an authenticated route left empty
+    // unless it is on its short list of deliberately open ones: say who may, e.g.
+    //   router.add({"POST", "/api/v1/samples", ..., handler, 201, {domain::Role::sampler}});
+    domain::RoleSet roles{};
 };
+
+// Every role there is: for routes any authenticated caller may use (their own account,
+// logout, the OpenAPI document).
+inline constexpr domain::RoleSet kEveryRole{
+    domain::Role::planner,   domain::Role::sampler,   domain::Role::receiver,
+    domain::Role::analyst,   domain::Role::reviewer,  domain::Role::signatory,
+    domain::Role::enforcement_officer, domain::Role::bureau_viewer,
+    domain::Role::administrator, domain::Role::ingest_service};
+// Every role a person holds (all but ingest_service).
+inline constexpr domain::RoleSet kPeopleRoles{
+    domain::Role::planner,   domain::Role::sampler,   domain::Role::receiver,
+    domain::Role::analyst,   domain::Role::reviewer,  domain::Role::signatory,
+    domain::Role::enforcement_officer, domain::Role::bureau_viewer,
+    domain::Role::administrator};
+
+// The caller's roles as a set (role names the domain does not know are ignored).
+domain::RoleSet roleSetOf(const Principal& principal);
 
 // What matching a method and a path gives: a route with its parameters; or no route for
 // the path (404); or routes for the path but not this method (405 with `allowed`).

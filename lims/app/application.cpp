@@ -174,7 +174,7 @@ int LimsApplication::main(const std::vector<std::string>& args) {
     }
     std::vector<std::string> words = args;  // positional leftovers Poco did not consume
     words.insert(words.end(), command_words_.begin(), command_words_.end());
-    CommandContext context{config(), logger(), {}, std::cout, std::cerr, [this] { waitForTerminationRequest(); }};
+    CommandContext context{config(), logger(), {}, std::cout, std::cerr, std::cin, [this] { waitForTerminationRequest(); }};
     try {
         return dispatch(context, words);
     } catch (const Poco::Exception& e) {

@@ -33,12 +33,15 @@ struct CommandContext {
     std::vector<std::string> args;  // what follows the command name on the command line
     std::ostream& out;              // results
     std::ostream& err;              // problems, each naming what is wrong
+    std::istream& in;               // secrets (a new user's password), never taken from args
     // Blocks until SIGINT/SIGTERM (ServerApplication); for long-running commands like serve.
     std::function<void()> wait_for_termination;
 
     // "--name=value" or "--name value" among args; nullopt when absent.
     std::optional<std::string> option(const std::string& name) const;
-    // Args that are not options (do not start with "--").
+    // Every value of a repeatable option ("--role a --role b"), comma lists split.
+    std::vector<std::string> options(const std::string& name) const;
+    // Args that are not options (do not start with "--") nor an option's value.
     std::vector<std::string> positional() const;
 
     // Opens the configured database (lims.database), or reports why not on `err` and

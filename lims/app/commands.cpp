@@ -11,11 +11,19 @@ int run_migrate(CommandContext&);
 int run_audit_verify(CommandContext&);
 int run_version(CommandContext&);
 int run_help(CommandContext&);
+int run_serve(CommandContext&);
+int run_user_add(CommandContext&);
+int run_token_issue(CommandContext&);
+int run_org_add(CommandContext&);
 
 const std::vector<Command>& commands() {
     static const std::vector<Command> table{
         {"migrate", "apply the schema migrations the database does not have yet", run_migrate},
         {"audit verify", "walk the audit chain; name the first entry that does not match", run_audit_verify},
+        {"serve", "serve the HTTP(S) API until SIGINT/SIGTERM (lims.http.*, lims.tls.*, lims.calendar.dir)", run_serve},
+        {"org add", "add an organisation: --code --name --kind --region [--parent CODE]", run_org_add},
+        {"user add", "add a user: <username> --org CODE --role ROLE [--name NAME]; password on stdin", run_user_add},
+        {"token issue", "issue an ingest-scoped service token: --user NAME --scope ingest", run_token_issue},
         {"version", "print the version of lims, its schema and its libraries", run_version},
         {"help", "print this text", run_help},
     };
@@ -73,7 +81,8 @@ std::string help_text() {
          "    --log-level=LEVEL   fatal, error, warning, notice, information, debug, trace\n"
          "    --log-file=PATH     also log to this file\n"
          "    --daemon, --pidfile=PATH   run in the background (long-running commands)\n"
-         "\nconfiguration keys: lims.database, lims.log.level, lims.log.file; the environment\n"
+         "\nconfiguration keys: lims.database, lims.log.level, lims.log.file, lims.http.host,\n"
+         "lims.http.port, lims.http.threads, lims.tls.certificate, lims.tls.key, lims.calendar.dir; the environment\n"
          "overrides the file (LIMS_DATABASE, LIMS_LOG_LEVEL, ...: LIMS_A_B sets lims.a.b),\n"
          "and the command line overrides both.\n"
          "\nexit codes: 0 ok, 1 audit chain broken, 2 usage, 3 database error\n";

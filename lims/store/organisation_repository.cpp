@@ -104,6 +104,31 @@ StoreResult<domain::Organisation> OrganisationRepository::get_by_code(const std:
     return load("WHERE code = $1", code);
 }
 
+StoreResult<domain::Organisation> OrganisationRepository::update(std::int64_t id, std::int64_t expected_version,
+                                                                const std::string& name, bool active,
+                                                                const std::string& actor) {
+    if (name.empty()) return store_error(StoreErrorKind::invalid_argument, "an organisation needs a name");
+    auto before = get(id);
+    if (!before) return before;
+    const std::string at = tx_.now_utc();
+    const Poco::Int64 next = expected_version + 1;
+    const int active_flag = active ? 1 : 0;
+    Poco::Data::Statement update(tx_.session());
+    update << "UPDATE organisations SET name = $1, active = $2, version = $3, updated_at = $4 WHERE id = $5 AND "
+              "version = $6",
+        bind(name), bind(active_flag), bind(next), bind(at), bind(id), bind(expected_version);
+    if (update.execute() == 0)
+        return store_error(StoreErrorKind::conflict, "organisation " + before->code + " is at version " +
+                                                         std::to_string(before->version) + ", not " +
+                                                         std::to_string(expected_version));
+    auto after = get(id);
+    if (!after) return after;
+    const std::string json = to_json(*after);
+    record_revision(tx_, {"organisation", id, next, json, "updated", actor, at});
+    tx_.record({actor, "organisation.update", "organisation", after->code, to_json(*before), json, ""});
+    return after;
+}
+
 StoreResult<std::vector<domain::Organisation>> OrganisationRepository::subtree(std::int64_t root_id) {
     auto root = get(root_id);
     if (!root) return root.error();

@@ -30,6 +30,12 @@ public:
     StoreResult<domain::Organisation> get(std::int64_t id);
     StoreResult<domain::Organisation> get_by_code(const std::string& code);
 
+    // Renames or (de)activates an organisation: a new version, audited as
+    // "organisation.update" with before and after. Errors: not_found, conflict (the
+    // version is not `expected_version`), invalid_argument (empty name).
+    StoreResult<domain::Organisation> update(std::int64_t id, std::int64_t expected_version, const std::string& name,
+                                             bool active, const std::string& actor);
+
     // The organisation and everything below it, parents before children.
     StoreResult<std::vector<domain::Organisation>> subtree(std::int64_t root_id);
 

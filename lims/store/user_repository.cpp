@@ -18,14 +18,22 @@ using Row = Poco::Tuple<Poco::Int64, Poco::Int64, std::string, std::string, std:
 constexpr const char* select_user =
     "SELECT id, org_id, username, display_name, password_hash, active, version FROM users ";
 
-using TokenRow = Poco::Tuple<Poco::Int64, Poco::Int64, std::string, std::string, std::string, Poco::Nullable<std::string>>;
+using TokenRow = Poco::Tuple<Poco::Int64, Poco::Int64, std::string, std::string, std::string, Poco::Nullable<std::string>,
+                             std::string>;
 constexpr const char* select_token =
-    "SELECT id, user_id, token_hash, issued_at, expires_at, revoked_at FROM auth_tokens ";
+    "SELECT id, user_id, token_hash, issued_at, expires_at, revoked_at, scope FROM auth_tokens ";
 
 domain::AuthToken token_from(const TokenRow& r) {
     domain::AuthToken t{r.get<0>(), r.get<1>(), r.get<2>(), r.get<3>(), r.get<4>(), std::nullopt};
     if (!r.get<5>().isNull()) t.revoked_at = r.get<5>().value();
     return t;
+}
+
+bool is_hex64(const std::string& s) {
+    if (s.size() != 64) return false;
+    for (char c : s)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    return true;
 }
 
 }  // namespace
@@ -127,11 +135,15 @@ StoreResult<domain::User> UserRepository::set_password_hash(std::int64_t user_id
 }
 
 StoreResult<domain::AuthToken> UserRepository::add_token(std::int64_t user_id, const std::string& token_hash,
-                                                         const std::string& expires_at) {
-    if (token_hash.size() != 64) return store_error(StoreErrorKind::invalid_argument, "a token hash is 64 hex digits");
+                                                         const std::string& expires_at, const std::string& scope) {
+    if (!is_hex64(token_hash))
+        return store_error(StoreErrorKind::invalid_argument, "a token hash is 64 lower-case hex digits");
+    if (scope != kUserTokenScope && scope != kIngestTokenScope)
+        return store_error(StoreErrorKind::invalid_argument, "a token scope is user or ingest, not " + scope);
     const std::string at = tx_.now_utc();
-    tx_.session() << "INSERT INTO auth_tokens (user_id, token_hash, issued_at, expires_at) VALUES ($1, $2, $3, $4)",
-        bind(user_id), bind(token_hash), bind(at), bind(expires_at), now;
+    tx_.session() << "INSERT INTO auth_tokens (user_id, token_hash, issued_at, expires_at, scope) "
+                     "VALUES ($1, $2, $3, $4, $5)",
+        bind(user_id), bind(token_hash), bind(at), bind(expires_at), bind(scope), now;
     std::vector<TokenRow> rows;
     tx_.session() << std::string(select_token) + "WHERE token_hash = $1", bind(token_hash), into(rows), now;
     return token_from(rows.front());
@@ -144,6 +156,44 @@ StoreResult<domain::AuthToken> UserRepository::find_valid_token(const std::strin
         bind(token_hash), bind(at_utc), into(rows), now;
     if (rows.empty()) return store_error(StoreErrorKind::not_found, "no valid token with that hash");
     return token_from(rows.front());
+}
+
+StoreResult<TokenRecord> UserRepository::find_token(const std::string& token_hash) {
+    std::vector<TokenRow> rows;
+    tx_.session() << std::string(select_token) + "WHERE token_hash = $1", bind(token_hash), into(rows), now;
+    if (rows.empty()) return store_error(StoreErrorKind::not_found, "no token with that hash");
+    return TokenRecord{token_from(rows.front()), rows.front().get<6>()};
+}
+
+StoreResult<int> UserRepository::revoke_user_tokens(std::int64_t user_id, const std::string& actor) {
+    auto user = get(user_id);
+    if (!user) return user.error();
+    const std::string at = tx_.now_utc();
+    Poco::Data::Statement update(tx_.session());
+    update << "UPDATE auth_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL", bind(at),
+        bind(user_id);
+    const int revoked = static_cast<int>(update.execute());
+    tx_.record({actor, "user.revoke_tokens", "user", user->username, "", "", std::to_string(revoked) + " tokens revoked"});
+    return revoked;
+}
+
+StoreResult<std::vector<domain::User>> UserRepository::list_in_subtree(const std::string& org_path_prefix,
+                                                                       std::int64_t after_id, std::size_t limit) {
+    std::vector<Poco::Int64> ids;
+    const std::string pattern = org_path_prefix + "%";
+    const Poco::Int64 after = after_id;
+    const Poco::Int64 max_rows = static_cast<Poco::Int64>(limit);
+    tx_.session() << "SELECT u.id FROM users u JOIN organisations o ON o.id = u.org_id "
+                     "WHERE o.path LIKE $1 AND u.id > $2 ORDER BY u.id LIMIT $3",
+        bind(pattern), bind(after), bind(max_rows), into(ids), now;
+    std::vector<domain::User> out;
+    out.reserve(ids.size());
+    for (auto id : ids) {
+        auto u = get(id);
+        if (!u) return u.error();
+        out.push_back(std::move(*u));
+    }
+    return out;
 }
 
 StoreResult<Done> UserRepository::revoke_token(const std::string& token_hash, const std::string& actor) {

@@ -11,6 +11,15 @@
 
 namespace lims::store {
 
+// A token row as stored, whatever its state, with its scope ("user" or "ingest").
+struct TokenRecord {
+    domain::AuthToken token;
+    std::string scope = "user";
+};
+
+inline constexpr const char* kUserTokenScope = "user";
+inline constexpr const char* kIngestTokenScope = "ingest";
+
 struct NewUser {
     std::int64_t org_id = 0;
     std::string username;
@@ -34,11 +43,23 @@ public:
     StoreResult<domain::User> set_password_hash(std::int64_t user_id, std::int64_t expected_version,
                                                 const std::string& password_hash, const std::string& actor);
 
+    // Errors: invalid_argument (hash not 64 hex digits, scope not user/ingest).
     StoreResult<domain::AuthToken> add_token(std::int64_t user_id, const std::string& token_hash,
-                                             const std::string& expires_at);
+                                             const std::string& expires_at,
+                                             const std::string& scope = kUserTokenScope);
+    // The token in whatever state (revoked, expired); not_found when unknown.
+    StoreResult<TokenRecord> find_token(const std::string& token_hash);
     // The token if it exists, is not revoked and has not expired at `at_utc`; not_found otherwise.
     StoreResult<domain::AuthToken> find_valid_token(const std::string& token_hash, const std::string& at_utc);
     StoreResult<Done> revoke_token(const std::string& token_hash, const std::string& actor);
+    // Revokes every live token of the user; returns how many. Audited as "user.revoke_tokens"
+    // (also when there was none to revoke: the administrator's act is what is recorded).
+    StoreResult<int> revoke_user_tokens(std::int64_t user_id, const std::string& actor);
+
+    // Users whose organisation path starts with `org_path_prefix` ("/1/4/"), id order,
+    // ids above `after_id`, at most `limit`.
+    StoreResult<std::vector<domain::User>> list_in_subtree(const std::string& org_path_prefix,
+                                                           std::int64_t after_id, std::size_t limit);
 
 private:
     StoreResult<domain::User> load(const std::string& where, const std::string& key);

@@ -1,0 +1,49 @@
+#include "lims/api/service_host.hpp"
+
+#include "lims/api/route_modules.hpp"
+
+#include <stdexcept>
+
+using namespace Poco::Data::Keywords;
+
+namespace lims::api {
+
+HealthProbe databaseProbe(std::shared_ptr<store::Database> database) {
+    return [database]() -> domain::Result<void> {
+        auto probed = database->read([](store::Transaction& tx) -> domain::Result<int> {
+            int one = 0;
+            tx.session() << "SELECT 1", into(one), now;
+            return one;
+        });
+        if (!probed) return probed.error();
+        return {};
+    };
+}
+
+ServiceHost::ServiceHost(std::shared_ptr<store::Database> database, domain::WorkingCalendar calendar,
+                         ServiceSettings settings)
+    : database_(std::move(database)), calendar_(std::move(calendar)) {
+    if (!database_) throw std::invalid_argument("ServiceHost needs a database");
+    credentials_ = std::make_unique<StoreCredentials>(database_);
+    auth_ = std::make_unique<AuthService>(*credentials_, settings.auth);
+    idempotency_ = std::make_unique<StoreIdempotencyStore>(database_);
+    replay_ = std::make_unique<IdempotentReplay>(*idempotency_);
+    ApiParts parts;
+    parts.auth = auth_.get();
+    parts.health = databaseProbe(database_);
+    parts.replay = replay_.get();
+    parts.routeModules = all_route_modules(RouteContext{database_, auth_.get(), &calendar_});
+    parts.info = settings.info;
+    api_ = std::make_unique<ApiService>(std::move(parts));
+    server_ = std::make_unique<Server>(settings.server, api_->dispatcher());
+}
+
+ServiceHost::~ServiceHost() { stop(); }
+
+void ServiceHost::start() { server_->start(); }
+
+void ServiceHost::stop() {
+    if (server_) server_->stop();
+}
+
+}  // namespace lims::api

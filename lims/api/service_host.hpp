@@ -1,0 +1,61 @@
+// The running service as one object: the store-backed credentials and idempotency keys,
+// the AuthService, the ApiService with every area's routes (all_route_modules) and the
+// HTTP(S) Server. `lims serve` makes one from its configuration; the test harness
+// (tests/support) makes one on an ephemeral loopback port, so tests run the real thing.
+#pragma once
+
+#include "lims/api/api_service.hpp"
+#include "lims/api/auth_service.hpp"
+#include "lims/api/idempotency.hpp"
+#include "lims/api/server.hpp"
+#include "lims/api/store_credentials.hpp"
+#include "lims/api/store_idempotency.hpp"
+#include "lims/domain/calendar/working_calendar.hpp"
+#include "lims/store/database.hpp"
+
+#include <memory>
+
+namespace lims::api {
+
+struct ServiceSettings {
+    ServerConfig server;
+    AuthSettings auth;
+    OpenApiInfo info;
+};
+
+class ServiceHost {
+public:
+    // The database must be at the current schema (the caller checks with
+    // store::require_current_schema). Throws only for broken invariants (no database) and
+    // for a socket that cannot be bound (Poco::Net exceptions, named by the caller).
+    ServiceHost(std::shared_ptr<store::Database> database, domain::WorkingCalendar calendar,
+                ServiceSettings settings);
+    ~ServiceHost();
+    ServiceHost(const ServiceHost&) = delete;
+    ServiceHost& operator=(const ServiceHost&) = delete;
+
+    void start();
+    void stop();
+    std::uint16_t port() const { return server_->port(); }
+
+    store::Database& database() { return *database_; }
+    const std::shared_ptr<store::Database>& sharedDatabase() const { return database_; }
+    AuthService& auth() { return *auth_; }
+    ApiService& api() { return *api_; }
+    const domain::WorkingCalendar& calendar() const { return calendar_; }
+
+private:
+    std::shared_ptr<store::Database> database_;
+    domain::WorkingCalendar calendar_;
+    std::unique_ptr<StoreCredentials> credentials_;
+    std::unique_ptr<AuthService> auth_;
+    std::unique_ptr<StoreIdempotencyStore> idempotency_;
+    std::unique_ptr<IdempotentReplay> replay_;
+    std::unique_ptr<ApiService> api_;
+    std::unique_ptr<Server> server_;
+};
+
+// /healthz's database probe: one trivial read through the pool.
+HealthProbe databaseProbe(std::shared_ptr<store::Database> database);
+
+}  // namespace lims::api

@@ -1,0 +1,138 @@
+#include "lims/api/store_credentials.hpp"
+
+#include "lims/store/organisation_repository.hpp"
+#include "lims/store/user_repository.hpp"
+#include "lims/store/utc_time.hpp"
+
+#include <cstdio>
+
+namespace lims::api {
+
+namespace {
+
+using store::StoreErrorKind;
+using store::Transaction;
+
+domain::Result<std::optional<UserAccount>> account(Transaction& tx, store::StoreResult<domain::User> user) {
+    if (!user) {
+        if (store::kind_of(user.error()) == StoreErrorKind::not_found) return std::optional<UserAccount>();
+        return user.error();
+    }
+    auto org = store::OrganisationRepository(tx).get(user->org_id);
+    if (!org) return org.error();
+    UserAccount a;
+    a.id = user->id;
+    a.username = user->username;
+    a.displayName = user->display_name;
+    a.organisationId = org->id;
+    a.organisationCode = org->code;
+    a.organisationPath = org->path;
+    a.roles = user->roles;
+    a.passwordHash = user->password_hash;
+    a.active = user->active && org->active;
+    return std::optional<UserAccount>(std::move(a));
+}
+
+}  // namespace
+
+std::optional<std::chrono::system_clock::time_point> parseStoreUtc(const std::string& text) {
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0;
+    char z = 0;
+    // Fixed width: "2026-11-23T11:08:04.123Z" is 24 characters.
+    if (text.size() != 24 ||
+        std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &y, &mo, &d, &h, &mi, &s, &ms, &z) != 8 || z != 'Z') {
+        return std::nullopt;
+    }
+    using namespace std::chrono;
+    const year_month_day date{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+    if (!date.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
+    return system_clock::time_point(sys_days(date).time_since_epoch() + hours(h) + minutes(mi) + seconds(s) +
+                                    milliseconds(ms));
+}
+
+StoreCredentials::StoreCredentials(std::shared_ptr<store::Database> database, std::string actor)
+    : database_(std::move(database)), actor_(std::move(actor)) {}
+
+domain::Result<std::optional<UserAccount>> StoreCredentials::findUserByUsername(const std::string& username) {
+    return database_->read([&](Transaction& tx) {
+        return account(tx, store::UserRepository(tx).find_by_username(username));
+    });
+}
+
+domain::Result<std::optional<UserAccount>> StoreCredentials::findUserById(std::int64_t id) {
+    return database_->read([&](Transaction& tx) { return account(tx, store::UserRepository(tx).get(id)); });
+}
+
+domain::Result<std::int64_t> StoreCredentials::createUser(const NewUserAccount& user) {
+    return database_->write([&](Transaction& tx) -> domain::Result<std::int64_t> {
+        auto org = store::OrganisationRepository(tx).get_by_code(user.organisationCode);
+        if (!org) {
+            if (store::kind_of(org.error()) == StoreErrorKind::not_found) {
+                return domain::make_error("user.organisation_unknown",
+                                          "there is no organisation with code " + user.organisationCode);
+            }
+            return org.error();
+        }
+        auto created = store::UserRepository(tx).create(
+            {org->id, user.username, user.displayName, user.passwordHash, user.roles}, actor_);
+        if (!created) {
+            if (store::kind_of(created.error()) == StoreErrorKind::conflict) {
+                return domain::make_error("user.username_taken", "username " + user.username + " is already taken");
+            }
+            return created.error();
+        }
+        return created->id;
+    });
+}
+
+domain::Result<void> StoreCredentials::saveToken(const StoredToken& token) {
+    auto saved = database_->write([&](Transaction& tx) {
+        return store::UserRepository(tx).add_token(token.userId, token.tokenHash, store::format_utc(token.expiresAt),
+                                                   token.scope == TokenScope::Ingest ? store::kIngestTokenScope
+                                                                                     : store::kUserTokenScope);
+    });
+    if (!saved) return saved.error();
+    return {};
+}
+
+domain::Result<std::optional<StoredToken>> StoreCredentials::findToken(const std::string& tokenHash) {
+    auto found = database_->read([&](Transaction& tx) { return store::UserRepository(tx).find_token(tokenHash); });
+    if (!found) {
+        if (store::kind_of(found.error()) == StoreErrorKind::not_found) return std::optional<StoredToken>();
+        return found.error();
+    }
+    StoredToken t;
+    t.tokenHash = found->token.token_hash;
+    t.userId = found->token.user_id;
+    t.scope = found->scope == store::kIngestTokenScope ? TokenScope::Ingest : TokenScope::User;
+    const auto issued = parseStoreUtc(found->token.issued_at);
+    const auto expires = parseStoreUtc(found->token.expires_at);
+    if (!issued || !expires) {
+        return domain::make_error("store.database", "token row has unreadable times: issued " +
+                                                        found->token.issued_at + ", expires " + found->token.expires_at);
+    }
+    t.issuedAt = *issued;
+    t.expiresAt = *expires;
+    if (found->token.revoked_at) {
+        // An unreadable revocation time still means revoked.
+        t.revokedAt = parseStoreUtc(*found->token.revoked_at).value_or(std::chrono::system_clock::time_point{});
+    }
+    return std::optional<StoredToken>(std::move(t));
+}
+
+domain::Result<bool> StoreCredentials::revokeToken(const std::string& tokenHash, std::chrono::system_clock::time_point) {
+    auto revoked = database_->write([&](Transaction& tx) {
+        return store::UserRepository(tx).revoke_token(tokenHash, actor_);
+    });
+    if (!revoked) {
+        if (store::kind_of(revoked.error()) == StoreErrorKind::not_found) return false;
+        return revoked.error();
+    }
+    return true;
+}
+
+domain::Result<int> StoreCredentials::revokeUserTokens(std::int64_t userId, std::chrono::system_clock::time_point) {
+    return database_->write([&](Transaction& tx) { return store::UserRepository(tx).revoke_user_tokens(userId, actor_); });
+}
+
+}  // namespace lims::api

@@ -1,0 +1,37 @@
+// The CredentialStore over the database: accounts from users, user_roles and
+// organisations, bearer tokens (hashes, with their scope) from auth_tokens. `lims serve`,
+// `lims user add` and the test service (tests/support) give it to the AuthService.
+#pragma once
+
+#include "lims/api/credential_store.hpp"
+#include "lims/store/database.hpp"
+
+#include <memory>
+#include <string>
+
+namespace lims::api {
+
+class StoreCredentials : public CredentialStore {
+public:
+    // `actor` is who the audit trail names for changes made through this seam that carry
+    // no caller (user creation from the command line, token revocation at logout).
+    explicit StoreCredentials(std::shared_ptr<store::Database> database, std::string actor = "system:auth");
+
+    domain::Result<std::optional<UserAccount>> findUserByUsername(const std::string& username) override;
+    domain::Result<std::optional<UserAccount>> findUserById(std::int64_t id) override;
+    domain::Result<std::int64_t> createUser(const NewUserAccount& user) override;
+    domain::Result<void> saveToken(const StoredToken& token) override;
+    domain::Result<std::optional<StoredToken>> findToken(const std::string& tokenHash) override;
+    domain::Result<bool> revokeToken(const std::string& tokenHash, std::chrono::system_clock::time_point at) override;
+    domain::Result<int> revokeUserTokens(std::int64_t userId, std::chrono::system_clock::time_point at) override;
+
+private:
+    std::shared_ptr<store::Database> database_;
+    std::string actor_;
+};
+
+// "YYYY-MM-DDTHH:MM:SS.mmmZ" (store::format_utc) back to a time point; nullopt when the
+// text is not in that form.
+std::optional<std::chrono::system_clock::time_point> parseStoreUtc(const std::string& text);
+
+}  // namespace lims::api

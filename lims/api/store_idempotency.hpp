@@ -1,0 +1,35 @@
+// The Idempotency-Key store over the database's idempotency_keys table: keys survive a
+// restart and are shared by every node on the same database. `lims serve` and the test
+// service plug it into IdempotentReplay; MemoryIdempotencyStore stays for unit tests.
+#pragma once
+
+#include "lims/api/idempotency.hpp"
+#include "lims/store/database.hpp"
+
+#include <chrono>
+#include <memory>
+
+namespace lims::api {
+
+class StoreIdempotencyStore : public IdempotencyStore {
+public:
+    // Keys are kept a day, as MemoryIdempotencyStore does (see its note on the period).
+    explicit StoreIdempotencyStore(std::shared_ptr<store::Database> database,
+                                   std::chrono::seconds keep = std::chrono::hours(24));
+
+    // A database failure while claiming answers InProgress-like refusal: the caller gets a
+    // problem rather than the work done twice. Completion and release failures are logged.
+    ClaimResult claim(std::int64_t userId, const std::string& key, const std::string& requestHash) override;
+    void complete(std::int64_t userId, const std::string& key, const Response& response) override;
+    void release(std::int64_t userId, const std::string& key) override;
+
+    // Removes keys older than the keep period; returns how many. Claims also replace
+    // expired rows, so this only bounds the table's size.
+    domain::Result<int> purgeExpired();
+
+private:
+    std::shared_ptr<store::Database> database_;
+    std::chrono::seconds keep_;
+};
+
+}  // namespace lims::api

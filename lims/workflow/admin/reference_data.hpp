@@ -1,0 +1,116 @@
+// Administration of reference data, one transaction per change with its audit entry and
+// revision: regulated entities (under an organisation's jurisdiction), the product
+// catalogue, and the specification lines products are judged against. The admin routes
+// (lims/api/routes/admin_routes.cpp) call it after checking role and jurisdiction.
+#pragma once
+
+#include "lims/domain/model/product.hpp"
+#include "lims/domain/model/regulated_entity.hpp"
+#include "lims/domain/result.hpp"
+#include "lims/store/database.hpp"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lims::workflow::admin {
+
+// Error codes the routes map to HTTP: admin.not_found (404), admin.stale_version (409;
+// the message carries the current version), admin.conflict (409), admin.invalid.<field>
+// (422 naming the field). Store failures pass through with their store.* codes.
+inline constexpr std::string_view kNotFound = "admin.not_found";
+inline constexpr std::string_view kStaleVersion = "admin.stale_version";
+inline constexpr std::string_view kConflict = "admin.conflict";
+inline constexpr std::string_view kInvalidPrefix = "admin.invalid.";
+
+// The kinds the regulated_entities table accepts (migrations.cpp CHECK constraint).
+inline constexpr std::array<std::string_view, 9> kEntityKinds{
+    "pharmacy", "hospital", "clinic", "distributor", "manufacturer", "cdc", "vaccination_site",
+    "cosmetics_business", "device_business"};
+inline constexpr std::array<std::string_view, 6> kProductCategories{
+    "drug", "vaccine", "biological", "tcm_decoction_piece", "cosmetic", "device"};
+inline constexpr std::array<std::string_view, 4> kStorageClasses{"ambient", "cool", "refrigerated", "frozen"};
+
+// Categories whose products carry a 国药准字 approval number (Drug Administration Law
+// art. 24: a drug marketed in China needs one); cosmetics and devices are registered
+// under other schemes, and decoction pieces mostly have none.
+bool needsApprovalNumber(std::string_view category);
+
+// ---- regulated entities ------------------------------------------------------------------
+struct EntityInput {
+    std::string name;
+    std::string kind;
+    std::optional<std::string> creditCode;
+    std::int64_t jurisdictionOrgId = 0;
+    std::string regionCode;
+    std::string address;
+    std::string licenceNumber;
+};
+
+struct EntityRecord {
+    domain::RegulatedEntity entity;
+    std::string jurisdictionPath;  // the supervising organisation's path, for visibility
+};
+
+domain::Result<EntityRecord> createEntity(store::Database& db, const EntityInput& in, const std::string& actor);
+domain::Result<EntityRecord> getEntity(store::Database& db, std::int64_t id);
+domain::Result<EntityRecord> updateEntity(store::Database& db, std::int64_t id, std::int64_t expectedVersion,
+                                          const EntityInput& in, const std::string& actor);
+// Entities a user of the organisation at `viewerPath` may see: those supervised inside
+// the viewer's subtree, and those supervised by an organisation above the viewer (a
+// sampler's office sees its bureau's entities). Id order, ids above `afterId`.
+domain::Result<std::vector<EntityRecord>> listEntities(store::Database& db, const std::string& viewerPath,
+                                                       std::int64_t afterId, std::size_t limit);
+bool entityVisible(const std::string& viewerPath, const std::string& jurisdictionPath);
+
+// ---- products -------------------------------------------------------------------------------
+struct ProductInput {
+    std::string name;
+    std::string category;
+    std::string dosageForm;
+    std::string specification;
+    std::string approvalNumber;  // canonicalised (国药准字H20044063) when the category needs one
+    std::optional<std::int64_t> manufacturerEntityId;
+    std::string manufacturerName;
+    std::string storageClass;
+};
+
+domain::Result<domain::Product> createProduct(store::Database& db, const ProductInput& in, const std::string& actor);
+domain::Result<domain::Product> getProduct(store::Database& db, std::int64_t id);
+domain::Result<domain::Product> updateProduct(store::Database& db, std::int64_t id, std::int64_t expectedVersion,
+                                              const ProductInput& in, const std::string& actor);
+domain::Result<std::vector<domain::Product>> listProducts(store::Database& db, std::int64_t afterId, std::size_t limit);
+
+// ---- specification catalogue ----------------------------------------------------------------
+struct SpecificationInput {
+    std::string testCode;
+    std::string testName;     // the item: 含量测定, 有关物质, 无菌 ...
+    std::string requirement;  // as the standard writes it: "95.0–105.0", "≤ 0.5", "符合规定"
+    std::string unit;
+    std::optional<int> precision;  // decimal places results are rounded to; default: as written
+    std::string basis;             // the standard: "ChP 2025 Vol. II"
+};
+
+// Parses the requirement with the domain's limit parser (domain::Limit::parse); a text
+// without digits is a qualitative requirement whose accepted outcome is the text itself.
+domain::Result<domain::SpecificationLine> createSpecificationLine(store::Database& db, std::int64_t productId,
+                                                                  const SpecificationInput& in,
+                                                                  const std::string& actor);
+domain::Result<domain::SpecificationLine> getSpecificationLine(store::Database& db, std::int64_t id);
+domain::Result<domain::SpecificationLine> updateSpecificationLine(store::Database& db, std::int64_t id,
+                                                                  std::int64_t expectedVersion,
+                                                                  const SpecificationInput& in,
+                                                                  const std::string& actor);
+domain::Result<std::vector<domain::SpecificationLine>> listSpecificationLines(store::Database& db,
+                                                                              std::int64_t productId);
+// The requirement as the report prints it ("95.0–105.0", "≤ 0.5", "符合规定").
+std::string requirementText(const domain::SpecificationLine& line);
+
+std::string toJson(const domain::RegulatedEntity& e);
+std::string toJson(const domain::Product& p);
+std::string toJson(const domain::SpecificationLine& s);
+
+}  // namespace lims::workflow::admin
