@@ -29,9 +29,9 @@ protected:
     AuthTest()
         : auth(store, fastSettings(), [this] { return now.load(); }) {}
     void SetUp() override {
-        ASSERT_TRUE(auth.createUser({"admin", "系统管理员", "SH-LAB", {"administrator"}, ""}, "admin-password-1"));
+        ASSERT_TRUE(auth.createUser({"admin", "系统管理员", "SH-ROOT", {"administrator"}, ""}, "admin-password-1"));
         ASSERT_TRUE(auth.createUser({"zhang.san", "张三", "SH-PD-01", {"sampler"}, ""}, "sampler-password-1"));
-        ASSERT_TRUE(auth.createUser({"gateway-1", "Gateway 1", "SH-LAB", {"instrument_gateway"}, ""}, "gateway-password-1"));
+        ASSERT_TRUE(auth.createUser({"gateway-1", "Gateway 1", "SH-LAB", {"ingest_service"}, ""}, "gateway-password-1"));
     }
     MemoryCredentials store;
     std::atomic<AuthService::Clock::time_point> now{AuthService::Clock::time_point{} + 480000h};
@@ -124,6 +124,19 @@ TEST_F(AuthTest, ServiceTokensCarryTheIngestScope) {
     ASSERT_TRUE(t);
     EXPECT_EQ(t->expiresAt, now.load() + 365 * 24h);
     EXPECT_EQ(auth.authenticate(t->token).principal->scope, TokenScope::Ingest);
+}
+
+TEST_F(AuthTest, ServiceTokensOnlyForIngestServiceAccounts) {
+    auto t = auth.issueServiceToken(2);  // zhang.san is a sampler
+    ASSERT_FALSE(t);
+    EXPECT_EQ(t.problem().status, 409);
+    EXPECT_NE(t.problem().detail.find("ingest_service"), std::string::npos) << t.problem().detail;
+}
+
+TEST_F(AuthTest, CreateUserRefusesUnknownOrMissingRoles) {
+    EXPECT_EQ(auth.createUser({"wang.wu", "王五", "SH-PD-01", {"superuser"}, ""}, "long-enough-1").error().code,
+              "role.unknown");
+    EXPECT_EQ(auth.createUser({"wang.wu", "王五", "SH-PD-01", {}, ""}, "long-enough-1").error().code, "role.missing");
 }
 
 TEST_F(AuthTest, StoreOutageIsA503NotALoginFailure) {

@@ -32,7 +32,7 @@ domain::Result<std::int64_t> MemoryCredentials::createUser(const NewUserAccount&
     auto org = organisations.find(user.organisationCode);
     if (org == organisations.end()) return domain::make_error("user.organisation_unknown", "no such organisation");
     const std::int64_t id = static_cast<std::int64_t>(users.size()) + 1;
-    users[id] = UserAccount{id, user.username, user.displayName, org->second, org->first, "/1/" + std::to_string(org->second) + "/", user.roles, user.passwordHash, true};
+    users[id] = UserAccount{id, user.username, user.displayName, org->second, org->first, org->second == 1 ? std::string("/1/") : "/1/" + std::to_string(org->second) + "/", user.roles, user.passwordHash, true};
     return id;
 }
 

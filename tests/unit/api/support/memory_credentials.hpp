@@ -20,7 +20,8 @@ public:
     domain::Result<int> revokeUserTokens(std::int64_t userId, std::chrono::system_clock::time_point at) override;
 
     bool down = false;
-    std::map<std::string, std::int64_t> organisations{{"SH-PD-01", 11}, {"SH-LAB", 20}};
+    // Organisation 1 is the root ("/1/"); the others sit directly below it ("/1/<id>/").
+    std::map<std::string, std::int64_t> organisations{{"SH-ROOT", 1}, {"SH-PD-01", 11}, {"SH-LAB", 20}};
     std::map<std::int64_t, UserAccount> users;
     std::map<std::string, StoredToken> tokens;
 

@@ -1,0 +1,178 @@
+// The account and service commands of the `lims` executable, run as processes the way an
+// operator does: org add, user add (password on stdin), token issue, and serve answering
+// on the port it printed until SIGTERM.
+#include "lims/store/audit.hpp"
+#include "lims/store/database.hpp"
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+#include <Poco/StreamCopier.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    std::string out;
+    std::string err;
+};
+
+Run runLims(const std::vector<std::string>& args, const std::string& url, const std::string& input = "") {
+    Poco::Pipe inPipe, outPipe, errPipe;
+    Poco::Process::Env env;
+    env["LIMS_DATABASE"] = url;
+    auto handle = Poco::Process::launch(LIMS_BINARY_DIR "/lims/lims", args, ".", &inPipe, &outPipe, &errPipe, env);
+    {
+        Poco::PipeOutputStream in(inPipe);
+        in << input;
+    }
+    inPipe.close();
+    Poco::PipeInputStream outStream(outPipe), errStream(errPipe);
+    Run r;
+    std::thread errReader([&] { Poco::StreamCopier::copyToString(errStream, r.err); });
+    Poco::StreamCopier::copyToString(outStream, r.out);
+    errReader.join();
+    r.exitCode = handle.wait();
+    return r;
+}
+
+class LimsServeCliTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        std::string pattern = (std::filesystem::temp_directory_path() / "lims-cli-XXXXXX").string();
+        ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+        dir = pattern;
+        url = "sqlite:" + dir + "/lims.db";
+        auto m = runLims({"migrate"}, url);
+        ASSERT_EQ(m.exitCode, 0) << m.err;
+        auto org = runLims({"org", "add", "--code", "PROV", "--name", "Provincial administration", "--kind", "bureau",
+                            "--region", "310000"},
+                           url);
+        ASSERT_EQ(org.exitCode, 0) << org.err;
+        auto lab = runLims({"org", "add", "--code", "LAB", "--name", "Laboratory", "--kind", "inspection_centre",
+                            "--region", "310100", "--parent", "PROV"},
+                           url);
+        ASSERT_EQ(lab.exitCode, 0) << lab.err;
+    }
+    void TearDown() override {
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+    }
+    std::string dir;
+    std::string url;
+};
+
+TEST_F(LimsServeCliTest, OrgAddRefusesBadInputByName) {
+    auto region = runLims({"org", "add", "--code", "X", "--name", "X", "--kind", "bureau", "--region", "99999"}, url);
+    EXPECT_EQ(region.exitCode, 2);
+    EXPECT_NE(region.err.find("X"), std::string::npos) << region.err;
+    auto kind = runLims({"org", "add", "--code", "X", "--name", "X", "--kind", "ministry", "--region", "310000"}, url);
+    EXPECT_EQ(kind.exitCode, 2);
+    EXPECT_NE(kind.err.find("ministry"), std::string::npos) << kind.err;
+    auto taken = runLims({"org", "add", "--code", "PROV", "--name", "Again", "--kind", "bureau", "--region", "310000"}, url);
+    EXPECT_EQ(taken.exitCode, 2) << taken.err;
+    auto parent = runLims({"org", "add", "--code", "Y", "--name", "Y", "--kind", "bureau", "--region", "310000",
+                           "--parent", "NOPE"},
+                          url);
+    EXPECT_EQ(parent.exitCode, 2);
+    EXPECT_NE(parent.err.find("NOPE"), std::string::npos) << parent.err;
+}
+
+TEST_F(LimsServeCliTest, UserAddReadsThePasswordFromStandardInput) {
+    auto added = runLims({"user", "add", "root", "--org", "PROV", "--role", "administrator", "--name", "Root"}, url,
+                         "first-admin-password\n");
+    ASSERT_EQ(added.exitCode, 0) << added.err;
+    EXPECT_NE(added.out.find("user root"), std::string::npos) << added.out;
+
+    auto again = runLims({"user", "add", "root", "--org", "PROV", "--role", "administrator"}, url, "another-password\n");
+    EXPECT_EQ(again.exitCode, 2);
+    EXPECT_NE(again.err.find("taken"), std::string::npos) << again.err;
+    auto shortPassword = runLims({"user", "add", "li", "--org", "PROV", "--role", "planner"}, url, "short\n");
+    EXPECT_EQ(shortPassword.exitCode, 2);
+    auto role = runLims({"user", "add", "li", "--org", "PROV", "--role", "superuser"}, url, "long-enough-pw\n");
+    EXPECT_EQ(role.exitCode, 2);
+    EXPECT_NE(role.err.find("superuser"), std::string::npos) << role.err;
+    auto org = runLims({"user", "add", "li", "--org", "NOWHERE", "--role", "planner"}, url, "long-enough-pw\n");
+    EXPECT_EQ(org.exitCode, 2);
+    EXPECT_NE(org.err.find("NOWHERE"), std::string::npos) << org.err;
+    auto missing = runLims({"user", "add", "li", "--org", "PROV"}, url, "long-enough-pw\n");
+    EXPECT_EQ(missing.exitCode, 2);
+
+    auto db = lims::store::Database::open(url);
+    ASSERT_TRUE(db);
+    auto chain = lims::store::verify_audit_chain(**db);
+    ASSERT_TRUE(chain);
+    EXPECT_TRUE(chain->intact) << chain->problem;
+}
+
+TEST_F(LimsServeCliTest, TokenIssueIsForIngestServiceAccountsOnly) {
+    ASSERT_EQ(runLims({"user", "add", "gw1", "--org", "LAB", "--role", "ingest_service"}, url, "gateway-password\n").exitCode, 0);
+    ASSERT_EQ(runLims({"user", "add", "ana", "--org", "LAB", "--role", "analyst"}, url, "analyst-password\n").exitCode, 0);
+    auto token = runLims({"token", "issue", "--user", "gw1", "--scope", "ingest"}, url);
+    ASSERT_EQ(token.exitCode, 0) << token.err;
+    EXPECT_EQ(token.out.rfind("lims_", 0), 0u) << token.out;
+    auto person = runLims({"token", "issue", "--user", "ana", "--scope", "ingest"}, url);
+    EXPECT_EQ(person.exitCode, 2);
+    EXPECT_NE(person.err.find("ingest_service"), std::string::npos) << person.err;
+    auto userScope = runLims({"token", "issue", "--user", "gw1", "--scope", "user"}, url);
+    EXPECT_EQ(userScope.exitCode, 2);
+    auto nobody = runLims({"token", "issue", "--user", "ghost"}, url);
+    EXPECT_EQ(nobody.exitCode, 2);
+}
+
+TEST_F(LimsServeCliTest, ServeAnswersOnThePrintedPortUntilTerminated) {
+    ASSERT_EQ(runLims({"user", "add", "root", "--org", "PROV", "--role", "administrator"}, url, "first-admin-password\n").exitCode, 0);
+    Poco::Pipe outPipe, errPipe;
+    Poco::Process::Env env;
+    env["LIMS_DATABASE"] = url;
+    auto handle = Poco::Process::launch(LIMS_BINARY_DIR "/lims/lims",
+                                        {"serve", "--port", "0", "--calendar-dir", LIMS_SOURCE_DIR "/fixtures/calendars"},
+                                        ".", nullptr, &outPipe, &errPipe, env);
+    Poco::PipeInputStream outStream(outPipe), errStream(errPipe);
+    std::string err;
+    std::thread errReader([&] { Poco::StreamCopier::copyToString(errStream, err); });
+    std::string line;
+    std::getline(outStream, line);  // "lims: serving http://127.0.0.1:PORT over ..."
+    const auto colon = line.find("127.0.0.1:");
+    if (colon == std::string::npos) {
+        Poco::Process::kill(handle);
+        handle.wait();
+        errReader.join();
+        FAIL() << "no serving line: " << line << " / " << err;
+    }
+    const int port = std::stoi(line.substr(colon + 10));
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
+    Poco::Net::HTTPRequest request("POST", "/api/v1/auth/login", Poco::Net::HTTPMessage::HTTP_1_1);
+    const std::string body = R"({"username":"root","password":"first-admin-password"})";
+    request.setContentType("application/json");
+    request.setContentLength64(static_cast<Poco::Int64>(body.size()));
+    session.sendRequest(request) << body;
+    Poco::Net::HTTPResponse response;
+    std::string answer;
+    Poco::StreamCopier::copyToString(session.receiveResponse(response), answer);
+    EXPECT_EQ(response.getStatus(), Poco::Net::HTTPResponse::HTTP_OK) << answer;
+    EXPECT_NE(answer.find("\"token\""), std::string::npos) << answer;
+
+    Poco::Process::requestTermination(handle.id());
+    EXPECT_EQ(handle.wait(), 0);
+    errReader.join();
+}
+
+TEST_F(LimsServeCliTest, ServeRefusesAMissingCalendarOrABadPort) {
+    auto calendar = runLims({"serve", "--port", "0", "--calendar-dir", "/nonexistent/calendars"}, url);
+    EXPECT_EQ(calendar.exitCode, 2);
+    EXPECT_NE(calendar.err.find("/nonexistent/calendars"), std::string::npos) << calendar.err;
+    auto port = runLims({"serve", "--port", "70000"}, url);
+    EXPECT_EQ(port.exitCode, 2);
+    EXPECT_NE(port.err.find("70000"), std::string::npos) << port.err;
+}
+
+}  // namespace

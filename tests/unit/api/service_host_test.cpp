@@ -1,0 +1,141 @@
+// The assembled service over a real store (tests/support TestService): store-backed
+// logins and tokens with scopes and revocation, persistent Idempotency-Keys, /healthz
+// probing the database, and the seeded organisation tree other suites rely on.
+#include "test_service.hpp"
+
+#include "lims/api/bearer_token.hpp"
+#include "lims/api/store_credentials.hpp"
+#include "lims/store/utc_time.hpp"
+#include "lims/store/transaction.hpp"
+#include "lims/store/user_repository.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace Poco::Data::Keywords;
+using lims::domain::Role;
+using lims::test::Jurisdiction;
+using lims::test::TestService;
+
+namespace {
+
+std::string loginBody(const std::string& user, const std::string& password) {
+    return R"({"username":")" + user + R"(","password":")" + password + R"("})";
+}
+
+}  // namespace
+
+TEST(ServiceHostTest, SeedsTwoJurisdictionsWithOneUserPerRole) {
+    TestService service;
+    const auto a = service.organisation(TestService::kBureauA);
+    const auto b = service.organisation(TestService::kBureauB);
+    EXPECT_EQ(a.region_code, "310100");
+    EXPECT_EQ(b.region_code, "320100");
+    const auto officeA = service.organisation(TestService::kOfficeA1);
+    EXPECT_EQ(officeA.path.rfind(a.path, 0), 0u) << officeA.path << " is not below " << a.path;
+    EXPECT_NE(service.organisation(TestService::kOfficeB1).path.rfind(a.path, 0), 0u);
+    for (Role role : lims::domain::kAllRoles) {
+        for (Jurisdiction side : {Jurisdiction::A, Jurisdiction::B}) {
+            EXPECT_GT(service.userId(TestService::username(role, side)), 0);
+        }
+    }
+    auto me = service.as("sampler_b").get("/api/v1/me");
+    ASSERT_EQ(me.status, 200) << me.describe();
+    EXPECT_EQ(me.json()->getValue<std::string>("organisation_code"), TestService::kOfficeB1);
+    EXPECT_TRUE(service.auditChainIntact());
+}
+
+TEST(ServiceHostTest, LoginsAndTokensLiveInTheDatabase) {
+    TestService service;
+    auto bad = service.anonymous().post("/api/v1/auth/login", loginBody("planner_a", "wrong-password-1"));
+    EXPECT_EQ(bad.status, 401) << bad.describe();
+    auto good = service.anonymous().post("/api/v1/auth/login", loginBody("planner_a", TestService::kPassword));
+    ASSERT_EQ(good.status, 200) << good.describe();
+    const std::string token = good.json()->getValue<std::string>("token");
+    EXPECT_EQ(good.json()->getValue<std::string>("scope"), "user");
+
+    // Stored only as a hash, with its scope.
+    auto stored = service.database()->read([&](lims::store::Transaction& tx) {
+        return lims::store::UserRepository(tx).find_token(lims::api::hashBearerToken(token));
+    });
+    ASSERT_TRUE(stored) << stored.error().message;
+    EXPECT_EQ(stored->scope, "user");
+    int plain = 0;
+    ASSERT_TRUE(service.database()->read([&](lims::store::Transaction& tx) -> lims::store::StoreResult<int> {
+        tx.session() << "SELECT count(*) FROM auth_tokens WHERE token_hash = $1", bind(token), into(plain), now;
+        return plain;
+    }));
+    EXPECT_EQ(plain, 0);
+
+    EXPECT_EQ(service.get("/api/v1/me", token).status, 200);
+    EXPECT_EQ(service.post("/api/v1/auth/logout", token, "").status, 204);
+    auto after = service.get("/api/v1/me", token);
+    EXPECT_EQ(after.status, 401);
+    EXPECT_NE(after.body.find("revoked"), std::string::npos) << after.describe();
+    EXPECT_TRUE(service.auditChainIntact());
+}
+
+TEST(ServiceHostTest, AdministratorRevokesAUsersTokens) {
+    TestService service;
+    const std::string sampler = service.login("sampler_a");
+    const auto id = service.userId("sampler_a");
+    auto denied = service.post("/api/v1/auth/users/" + std::to_string(id) + "/revoke", service.login("planner_a"), "");
+    EXPECT_EQ(denied.status, 403) << denied.describe();
+    auto revoked = service.post("/api/v1/auth/users/" + std::to_string(id) + "/revoke",
+                                service.login(TestService::kRootAdministrator), "");
+    ASSERT_EQ(revoked.status, 200) << revoked.describe();
+    EXPECT_EQ(revoked.json()->getValue<int>("revoked"), 1);
+    EXPECT_EQ(service.get("/api/v1/me", sampler).status, 401);
+    EXPECT_TRUE(service.auditChainIntact());
+}
+
+TEST(ServiceHostTest, IngestTokensReachNoUserRoute) {
+    TestService service;
+    const std::string ingest = service.serviceToken("ingest_service_a");
+    auto me = service.get("/api/v1/me", ingest);
+    EXPECT_EQ(me.status, 403) << me.describe();
+    auto stored = service.database()->read([&](lims::store::Transaction& tx) {
+        return lims::store::UserRepository(tx).find_token(lims::api::hashBearerToken(ingest));
+    });
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->scope, "ingest");
+    // A person's account cannot get one.
+    EXPECT_THROW(service.serviceToken("sampler_a"), std::runtime_error);
+}
+
+TEST(ServiceHostTest, IdempotencyKeysAreKeptInTheDatabase) {
+    TestService service;
+    const std::string admin = service.login(TestService::kRootAdministrator);
+    const std::string body = R"({"user_id":)" + std::to_string(service.userId("ingest_service_b")) + "}";
+    const lims::test::Headers key{{"Idempotency-Key", "4a1f7c1e-issue-token"}};
+    auto first = service.post("/api/v1/auth/service-tokens", admin, body, key);
+    ASSERT_EQ(first.status, 201) << first.describe();
+    auto again = service.post("/api/v1/auth/service-tokens", admin, body, key);
+    EXPECT_EQ(again.status, 201);
+    EXPECT_EQ(again.body, first.body);
+    EXPECT_EQ(again.header("idempotent-replayed"), "true");
+    auto other = service.post("/api/v1/auth/service-tokens", admin, R"({"user_id":1})", key);
+    EXPECT_EQ(other.status, 422) << other.describe();
+
+    int rows = 0;
+    ASSERT_TRUE(service.database()->read([&](lims::store::Transaction& tx) -> lims::store::StoreResult<int> {
+        tx.session() << "SELECT count(*) FROM idempotency_keys WHERE response_status = 201", into(rows), now;
+        return rows;
+    }));
+    EXPECT_EQ(rows, 1);
+}
+
+TEST(ServiceHostTest, HealthzProbesTheDatabase) {
+    TestService service;
+    auto health = service.anonymous().get("/healthz");
+    ASSERT_EQ(health.status, 200) << health.describe();
+    EXPECT_EQ(health.json()->getValue<std::string>("database"), "ok");
+}
+
+TEST(ServiceHostTest, StoreTimesRoundTrip) {
+    const auto t = lims::api::parseStoreUtc("2026-11-23T11:08:04.123Z");
+    ASSERT_TRUE(t);
+    EXPECT_EQ(lims::store::format_utc(*t), "2026-11-23T11:08:04.123Z");
+    EXPECT_FALSE(lims::api::parseStoreUtc("2026-13-23T11:08:04.123Z"));
+    EXPECT_FALSE(lims::api::parseStoreUtc("2026-11-23 11:08:04"));
+    EXPECT_FALSE(lims::api::parseStoreUtc(""));
+}
