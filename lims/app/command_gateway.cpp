@@ -1,0 +1,109 @@
+// `lims gateway`: runs the drivers of a laboratory or region on their own, with a durable
+// SQLite outbox as their sink (a device is ACKed once its data is fsync'd there), and a
+// forwarder that posts the outbox to the service's ingest API. The service may be away
+// for as long as the disk lasts; everything is delivered exactly once when it returns.
+#include "lims/app/command.hpp"
+
+#include "drivers/driver_host.hpp"
+#include "drivers/registry.hpp"
+#include "lims/workflow/ingest/gateway_forwarder.hpp"
+#include "lims/workflow/ingest/gateway_http.hpp"
+#include "lims/workflow/ingest/gateway_outbox.hpp"
+#include "lims/workflow/modbus_map_json.hpp"
+
+#include <fstream>
+#include <ostream>
+#include <sstream>
+
+namespace lims::app {
+
+namespace {
+
+std::optional<std::string> read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string trimmed(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) s.pop_back();
+    const auto first = s.find_first_not_of(" \t\r\n");
+    return first == std::string::npos ? "" : s.substr(first);
+}
+
+}  // namespace
+
+int run_gateway(CommandContext& context) {
+    const auto service = context.option("service");
+    const auto token_file = context.option("token-file");
+    const auto config = context.option("config");
+    const auto outbox_path = context.option("outbox");
+    if (!service || !token_file || !config || !outbox_path) {
+        context.err << "lims: gateway needs --service URL --token-file FILE --config instruments.json --outbox PATH.db\n";
+        return exit_usage;
+    }
+    const auto token = read_file(*token_file);
+    if (!token) {
+        context.err << "lims: cannot read the token file " << *token_file << "\n";
+        return exit_usage;
+    }
+    const auto registry_text = read_file(*config);
+    if (!registry_text) {
+        context.err << "lims: cannot read the instrument configuration " << *config << "\n";
+        return exit_usage;
+    }
+    auto registry = drivers::parse_registry_json(*registry_text);
+    if (auto* problem = std::get_if<std::string>(&registry)) {
+        context.err << "lims: " << *config << ": " << *problem << "\n";
+        return exit_usage;
+    }
+    auto transport = workflow::ingest::HttpIngestTransport::create(*service, trimmed(*token));
+    if (!transport) {
+        context.err << "lims: " << transport.error().message << "\n";
+        return exit_usage;
+    }
+    auto outbox = workflow::ingest::GatewayOutbox::open(*outbox_path);
+    if (!outbox) {
+        context.err << "lims: " << outbox.error().message << "\n";
+        return exit_database;
+    }
+
+    Poco::Logger& log = context.logger;
+    workflow::ingest::ForwarderOptions forwarding;
+    forwarding.log = [&log](const std::string& line) { log.warning("gateway: " + line); };
+    workflow::ingest::OutboxForwarder forwarder(**outbox, **transport, forwarding);
+    workflow::ingest::OutboxSink sink(**outbox, [&forwarder] { forwarder.nudge(); });
+
+    drivers::HostOptions options;
+    options.log = [&log](std::string_view device, std::string_view line) {
+        log.information(std::string(device) + ": " + std::string(line));
+    };
+    options.load_map = [](const std::string& path) -> std::variant<protocols::modbus::RegisterMap, std::string> {
+        auto text = read_file(path);
+        if (!text) return "cannot read register map " + path;
+        auto map = workflow::load_modbus_map(*text);
+        if (auto* errors = std::get_if<std::vector<protocols::modbus::MapError>>(&map)) {
+            std::string why = "register map " + path + ":";
+            for (const auto& e : *errors) why += " " + e.point + "." + e.field + ": " + e.message + ";";
+            return why;
+        }
+        return std::get<protocols::modbus::RegisterMap>(std::move(map));
+    };
+    drivers::DriverHost host(options);
+    forwarder.start();
+    const auto problems = host.start(std::get<drivers::Registry>(registry), sink);
+    for (const auto& p : problems) context.err << "lims: gateway: " << p << "\n";
+    context.out << "gateway " << (*outbox)->gateway_id() << ": forwarding " << *outbox_path << " to " << *service
+                << "\n";
+    context.wait_for_termination();
+    host.stop();      // devices first: nothing new is committed after this
+    forwarder.stop();
+    if (auto counts = (*outbox)->counts())
+        context.out << "gateway stopped: " << counts->pending << " pending, " << counts->delivered << " delivered, "
+                    << counts->rejected << " rejected\n";
+    return exit_ok;
+}
+
+}  // namespace lims::app
