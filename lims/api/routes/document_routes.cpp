@@ -106,6 +106,18 @@ domain::Instant now_instant() {
     return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
+// The client's host without the port ("127.0.0.1:53211" → "127.0.0.1", "[::1]:53211" →
+// "::1"): every connection has a new port, the allowance belongs to the address.
+std::string client_host(const std::string& address) {
+    if (!address.empty() && address.front() == '[') {
+        const auto close = address.find(']');
+        return close == std::string::npos ? address : address.substr(1, close - 1);
+    }
+    const auto colon = address.find(':');
+    if (colon != std::string::npos && address.find(':', colon + 1) == std::string::npos) return address.substr(0, colon);
+    return address;
+}
+
 bool visible(const Principal& p, const docs::DocumentOwners& owners) {
     return withinJurisdiction(p.organisationPath, owners.sample_org_path) ||
            (!owners.issuer_org_path.empty() && withinJurisdiction(p.organisationPath, owners.issuer_org_path));
@@ -123,7 +135,7 @@ void add_document_routes(Router& router, const RouteContext& context) {
                 "(h = the hash prefix printed under its QR code), and nothing more",
                 AuthRequirement::Public, std::nullopt, [db, limiter](const Request& r) {
                     long retry_after = 0;
-                    if (!limiter->allow(r.clientAddress, docs::VerificationLimiter::Clock::now(), &retry_after))
+                    if (!limiter->allow(client_host(r.clientAddress), docs::VerificationLimiter::Clock::now(), &retry_after))
                         return Response::problem(rate_limited(retry_after));
                     const std::string number = r.params.at("number");
                     auto h = r.query.find("h");

@@ -50,8 +50,10 @@ struct Orgs {
     std::int64_t bureau = 0;       // gets the notices
 };
 
-// A small tree of our own: /root/{office, lab, enforcement, bureau}, and one outside it.
-inline Orgs seed_organisations(store::Database& db, const std::string& prefix = "DOC") {
+// A small tree of our own: root/{office, lab, enforcement, bureau}, the root at the top
+// or under `parent` (whose path is `parent_path`).
+inline Orgs seed_organisations(store::Database& db, const std::string& prefix = "DOC", std::int64_t parent = 0,
+                               const std::string& parent_path = "/") {
     auto org = [&](const std::string& code, const std::string& name, const std::string& kind, std::int64_t parent,
                    const std::string& parent_path) {
         const std::int64_t id = insert(db, "INSERT INTO organisations (code, name, kind, parent_id, region_code, path, "
@@ -62,7 +64,7 @@ inline Orgs seed_organisations(store::Database& db, const std::string& prefix = 
         exec(db, "UPDATE organisations SET path = " + q(path) + " WHERE id = " + n(id));
         return std::pair{id, path};
     };
-    auto [root, root_path] = org("-ROOT", "某省药品监督管理局", "bureau", 0, "/");
+    auto [root, root_path] = org("-ROOT", "某省药品监督管理局", "bureau", parent, parent_path);
     Orgs o;
     o.office = org("-OFFICE", "某市药品监督管理局第一分局", "supervision_office", root, root_path).first;
     o.lab = org("-LAB", "某省药品检验研究院", "inspection_centre", root, root_path).first;

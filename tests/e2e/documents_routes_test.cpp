@@ -1,0 +1,193 @@
+// The document and figure routes over HTTP on the real service (tests/support): the public
+// report check, the PDFs (text checked with pdftotext), jurisdiction, the overdue list and
+// the statistics with their CSV forms, and bad input of each kind.
+#include "test_service.hpp"
+
+#include "tests/unit/workflow/documents_seed.hpp"
+
+#include "lims/workflow/documents/document_source.hpp"
+#include "lims/workflow/documents/report_document.hpp"
+#include "lims/workflow/documents/verification_limiter.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+namespace seed = lims::test::documents_seed;
+namespace docs = lims::workflow::documents;
+using lims::test::Jurisdiction;
+using lims::test::TestService;
+
+namespace {
+
+std::string pdf_text(const std::string& pdf) {
+    std::random_device rd;
+    const auto path = std::filesystem::temp_directory_path() / ("lims-e2e-doc-" + std::to_string(rd()) + ".pdf");
+    std::ofstream(path, std::ios::binary) << pdf;
+    std::string out;
+    if (FILE* pipe = popen(("pdftotext -enc UTF-8 " + path.string() + " - 2>/dev/null").c_str(), "r")) {
+        std::array<char, 4096> buf{};
+        std::size_t n = 0;
+        while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+        pclose(pipe);
+    }
+    std::filesystem::remove(path);
+    return out;
+}
+
+class DocumentRoutes : public ::testing::Test {
+protected:
+    void SetUp() override {
+        service = std::make_unique<TestService>();
+        const auto bureau = service->organisation(TestService::kBureauA);
+        orgs = seed::seed_organisations(*service->database(), "E2E", bureau.id, bureau.path);
+        seeded = seed::seed_documents(*service->database(), orgs, "E2E");
+        auto doc = service->database()->read([&](lims::store::Transaction& tx) {
+            return docs::load_report_document(tx, seeded.report_number);
+        });
+        ASSERT_TRUE(doc.ok()) << doc.error().message;
+        printed_prefix = docs::report_content_hash(*doc).substr(0, docs::kPrintedHashPrefixLength);
+    }
+
+    std::unique_ptr<TestService> service;
+    seed::Orgs orgs;
+    seed::Seeded seeded;
+    std::string printed_prefix;
+};
+
+}  // namespace
+
+TEST_F(DocumentRoutes, PublicCheckAnswersForARealReportWithoutLogin) {
+    auto reply = service->anonymous().get("/verify/" + seeded.report_number + "?h=" + printed_prefix);
+    ASSERT_EQ(reply.status, 200) << reply.describe();
+    EXPECT_TRUE(reply.json()->getValue<bool>("verified"));
+    EXPECT_EQ(reply.header("cache-control"), "no-store");
+    // Nothing more than the answer: no particulars of the report.
+    EXPECT_EQ(reply.body.find("阿莫西林"), std::string::npos);
+    EXPECT_EQ(reply.body.find(seeded.sample_number), std::string::npos);
+}
+
+TEST_F(DocumentRoutes, AlteredHashAndUnknownNumberGetTheSameNeutralAnswer) {
+    std::string altered = printed_prefix;
+    altered[0] = altered[0] == 'a' ? 'b' : 'a';
+    auto wrong = service->anonymous().get("/verify/" + seeded.report_number + "?h=" + altered);
+    auto unknown = service->anonymous().get("/verify/BG2026-NONE-9999?h=" + printed_prefix);
+    ASSERT_EQ(wrong.status, 200) << wrong.describe();
+    ASSERT_EQ(unknown.status, 200) << unknown.describe();
+    EXPECT_FALSE(wrong.json()->getValue<bool>("verified"));
+    EXPECT_EQ(wrong.body, unknown.body);
+}
+
+TEST_F(DocumentRoutes, PublicCheckRefusesShortOrMalformedCheckValues) {
+    auto shortish = service->anonymous().get("/verify/" + seeded.report_number + "?h=" + printed_prefix.substr(0, 8));
+    EXPECT_EQ(shortish.status, 400) << shortish.describe();
+    EXPECT_NE(shortish.body.find("at least 12"), std::string::npos);
+    auto none = service->anonymous().get("/verify/" + seeded.report_number);
+    EXPECT_EQ(none.status, 400);
+    auto not_hex = service->anonymous().get("/verify/" + seeded.report_number + "?h=xyzxyzxyzxyzxyz");
+    EXPECT_EQ(not_hex.status, 400);
+}
+
+TEST_F(DocumentRoutes, PublicCheckIsRateLimitedPerAddress) {
+    int limited = 0;
+    for (int i = 0; i < docs::VerificationLimiter::kDefaultPerMinute + 5; ++i) {
+        auto reply = service->anonymous().get("/verify/BG-X?h=" + printed_prefix);
+        if (reply.status == 429) {
+            ++limited;
+            EXPECT_FALSE(reply.header("retry-after").empty());
+        }
+    }
+    EXPECT_EQ(limited, 5);
+}
+
+TEST_F(DocumentRoutes, ReportPdfCarriesTheNumberAndTheConclusion) {
+    auto reply = service->as(TestService::kRootAdministrator).get("/api/v1/reports/" + seeded.report_number + "/pdf");
+    ASSERT_EQ(reply.status, 200) << reply.describe();
+    EXPECT_EQ(reply.contentType, "application/pdf");
+    EXPECT_EQ(reply.body.substr(0, 5), "%PDF-");
+    const auto text = pdf_text(reply.body);
+    EXPECT_NE(text.find(seeded.report_number), std::string::npos) << text;
+    EXPECT_NE(text.find("结果不符合规定"), std::string::npos) << text;
+}
+
+TEST_F(DocumentRoutes, ReportPdfKeepsToTheJurisdiction) {
+    auto other = service->as(TestService::username(lims::domain::Role::bureau_viewer, Jurisdiction::B))
+                     .get("/api/v1/reports/" + seeded.report_number + "/pdf");
+    EXPECT_EQ(other.status, 404) << other.describe();
+    auto unknown = service->as(TestService::kRootAdministrator).get("/api/v1/reports/BG-NONE/pdf");
+    EXPECT_EQ(unknown.status, 404);
+    EXPECT_EQ(other.json()->getValue<std::string>("type"), unknown.json()->getValue<std::string>("type"));
+    auto anonymous = service->anonymous().get("/api/v1/reports/" + seeded.report_number + "/pdf");
+    EXPECT_EQ(anonymous.status, 401);
+}
+
+TEST_F(DocumentRoutes, SamplingRecordPdf) {
+    auto reply = service->as(TestService::kRootAdministrator)
+                     .get("/api/v1/samples/" + seeded.sample_number + "/sampling-record.pdf");
+    ASSERT_EQ(reply.status, 200) << reply.describe();
+    const auto text = pdf_text(reply.body);
+    EXPECT_NE(text.find("抽样记录及凭证"), std::string::npos);
+    EXPECT_NE(text.find(seeded.sample_number), std::string::npos);
+    auto unknown = service->as(TestService::kRootAdministrator).get("/api/v1/samples/D-NONE/sampling-record.pdf");
+    EXPECT_EQ(unknown.status, 404);
+}
+
+TEST_F(DocumentRoutes, OverdueListAndItsCsv) {
+    auto admin = service->as(TestService::kRootAdministrator);
+    auto reply = admin.get("/api/v1/overdue");
+    ASSERT_EQ(reply.status, 200) << reply.describe();
+    // The seeded deadlines are all in spring 2026, so by the clock of any run after that
+    // each list has its one overdue record.
+    EXPECT_EQ(reply.json()->getValue<int>("tests"), 1);
+    EXPECT_EQ(reply.json()->getValue<int>("notices"), 1);
+    EXPECT_EQ(reply.json()->getValue<int>("case_leads"), 1);
+    auto csv = admin.get("/api/v1/overdue?format=csv");
+    ASSERT_EQ(csv.status, 200);
+    EXPECT_EQ(csv.contentType.rfind("text/csv", 0), 0U);
+    EXPECT_EQ(csv.body.rfind("\xEF\xBB\xBFkind,reference,", 0), 0U) << csv.body;
+    EXPECT_NE(csv.body.find("notice,TZ-E2E-2,"), std::string::npos);
+    auto only_leads = admin.get("/api/v1/overdue?kind=case_lead");
+    EXPECT_EQ(only_leads.json()->getValue<int>("tests"), 0);
+    EXPECT_EQ(only_leads.json()->getValue<int>("case_leads"), 1);
+    EXPECT_EQ(admin.get("/api/v1/overdue?kind=samples").status, 400);
+    EXPECT_EQ(admin.get("/api/v1/overdue?format=xml").status, 400);
+    EXPECT_EQ(admin.get("/api/v1/overdue?colour=red").status, 400);
+    auto other = service->as(TestService::username(lims::domain::Role::bureau_viewer, Jurisdiction::B)).get("/api/v1/overdue");
+    ASSERT_EQ(other.status, 200);
+    EXPECT_EQ(other.json()->getValue<int>("tests"), 0);
+}
+
+TEST_F(DocumentRoutes, StatisticsWithFiltersAndCsv) {
+    auto admin = service->as(TestService::kRootAdministrator);
+    auto reply = admin.get("/api/v1/statistics?period=2026&category=drug");
+    ASSERT_EQ(reply.status, 200) << reply.describe();
+    auto samples = reply.json()->getObject("samples");
+    EXPECT_EQ(samples->getValue<int>("samples"), 2);
+    EXPECT_EQ(samples->getValue<int>("nonconforming"), 1);
+    auto leads = reply.json()->getObject("case_leads");
+    EXPECT_EQ(leads->getObject("conversion_rate")->getValue<int>("numerator"), 2);
+    EXPECT_EQ(leads->getObject("conversion_rate")->getValue<int>("denominator"), 3);
+
+    auto csv = admin.get("/api/v1/statistics?format=csv");
+    ASSERT_EQ(csv.status, 200);
+    EXPECT_NE(csv.body.find("case_conversion_rate,2,3,0.6667\r\n"), std::string::npos) << csv.body;
+
+    auto grouped = admin.get("/api/v1/statistics/samples?group_by=manufacturer&format=csv");
+    ASSERT_EQ(grouped.status, 200) << grouped.describe();
+    EXPECT_NE(grouped.body.find("某某制药有限公司,2,1,0,1,0.0000,1.0000"), std::string::npos) << grouped.body;
+    auto by_age = admin.get("/api/v1/statistics/case-leads");
+    ASSERT_EQ(by_age.status, 200);
+    EXPECT_EQ(by_age.json()->getArray("items")->size(), 4U);
+
+    EXPECT_EQ(admin.get("/api/v1/statistics?category=food").status, 400);
+    EXPECT_EQ(admin.get("/api/v1/statistics?from=2026-02-30").status, 400);
+    EXPECT_EQ(admin.get("/api/v1/statistics?period=2026&from=2026-01-01").status, 400);
+    EXPECT_EQ(admin.get("/api/v1/statistics/samples?group_by=colour").status, 400);
+    EXPECT_EQ(admin.get("/api/v1/statistics?office=abc").status, 400);
+    EXPECT_EQ(service->anonymous().get("/api/v1/statistics").status, 401);
+    EXPECT_TRUE(service->auditChainIntact());
+}
