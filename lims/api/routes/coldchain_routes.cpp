@@ -8,6 +8,9 @@
 #include "lims/api/route_modules.hpp"
 #include "lims/store/alarm_repository.hpp"
 #include "lims/store/excursion_repository.hpp"
+#include "lims/store/reading_repository.hpp"
+#include "lims/coldchain/recording_interval.hpp"
+#include "lims/workflow/coldchain/site_rules.hpp"
 #include "lims/store/storage_unit_repository.hpp"
 #include "lims/workflow/coldchain/alarms.hpp"
 #include "lims/workflow/coldchain/placements.hpp"
@@ -284,6 +287,58 @@ void add_coldchain_routes(Router& router, const RouteContext& context) {
                     Json body = newObject();
                     body->set("logger_id", std::get<std::int64_t>(logger));
                     body->set("buckets", items);
+                    return Response::json(200, body);
+                },
+                200, kPeopleRoles});
+
+    router.add({"GET", "/api/v1/coldchain/loggers/{id}/recording-gaps", "loggerRecordingGaps",
+                "Recording-interval compliance over [from, to]: every gap longer than the GSP annex allows "
+                "(30 min in storage, 5 in transport, 2 while out of range)",
+                AuthRequirement::User, std::nullopt,
+                [db, visible_logger](const Request& r) {
+                    auto logger = visible_logger(r);
+                    if (auto* resp = std::get_if<Response>(&logger)) return *resp;
+                    std::optional<std::int64_t> from, to;
+                    for (auto [name, slot] : {std::pair{"from", &from}, std::pair{"to", &to}})
+                        if (auto p = query_int(r, name, *slot)) return Response::problem(*p);
+                    if (!from || !to) return Response::problem(problems::validation({{"from", "from and to (UTC seconds) are required"}}));
+                    const std::int64_t id = std::get<std::int64_t>(logger);
+                    auto gaps = db->read([&](store::Transaction& tx) -> domain::Result<std::vector<lims::coldchain::RecordingGap>> {
+                        store::StorageUnitRepository units(tx);
+                        auto watch = units.watch_by_id(id);
+                        if (!watch) return watch.error();
+                        auto rules = (*watch && (*watch)->placement) ? cc::rules_for(**watch)
+                                                                     : domain::Result<std::shared_ptr<const lims::coldchain::RuleSet>>(
+                                                                           std::make_shared<const lims::coldchain::RuleSet>(
+                                                                               lims::coldchain::default_rules(lims::coldchain::StorageClass::refrigerated)));
+                        if (!rules) return rules.error();
+                        const bool trip = *watch && (*watch)->placement && (*watch)->placement->shipment_id;
+                        auto raw = store::ReadingRepository(tx).range(id, *from, *to + 1);
+                        if (!raw) return raw.error();
+                        const lims::coldchain::LoggerId lid = std::to_string(id);
+                        std::vector<lims::coldchain::Reading> readings;
+                        for (const auto& x : *raw)
+                            readings.push_back((x.flags & cc::kFlagSensorFault) ? lims::coldchain::Reading::fault_at(lid, x.at_utc)
+                                                                                : lims::coldchain::Reading::temperature_at(lid, x.at_utc, x.centi_celsius));
+                        return lims::coldchain::recording_gaps(lid, readings,
+                                                               trip ? lims::coldchain::RecordingContext::transport
+                                                                    : lims::coldchain::RecordingContext::storage,
+                                                               (*rules)->range, *from, *to);
+                    });
+                    if (!gaps) return problem_for(gaps.error());
+                    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+                    for (const auto& g : *gaps) {
+                        Json j = newObject();
+                        j->set("from_utc", g.from);
+                        j->set("to_utc", g.to);
+                        j->set("allowed_s", g.allowed);
+                        j->set("requirement", std::string(lims::coldchain::to_string(g.requirement)));
+                        items->add(j);
+                    }
+                    Json body = newObject();
+                    body->set("logger_id", id);
+                    body->set("compliant", gaps->empty());
+                    body->set("gaps", items);
                     return Response::json(200, body);
                 },
                 200, kPeopleRoles});
