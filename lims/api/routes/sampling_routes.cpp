@@ -10,9 +10,12 @@
 #include "lims/workflow/sampling/receipt.hpp"
 #include "lims/workflow/sampling/registration.hpp"
 #include "lims/workflow/sampling/shipments.hpp"
+#include "lims/workflow/sampling/state_tables.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/NumberParser.h>
+
+#include <stdexcept>
 
 namespace lims::api {
 
@@ -53,7 +56,10 @@ Response problem_for(const domain::Error& e) {
     if (e.code == "transition.missing_record") return Response::problem(problems::validation({{"reason", e.message}}));
     if (e.code == "store.busy" || e.code == "store.unavailable")
         return Response::problem(problems::serviceUnavailable(e.message));
-    return Response::problem(problems::internal());
+    if (e.code.rfind("store.", 0) == 0) return Response::problem(problems::internal());
+    // Any other error value is an ordinary refusal, e.g. by a receipt hook of another area
+    // ("review.no_specification"): the request cannot be done in the record's present state.
+    return Response::problem(problems::conflict(e.message));
 }
 
 std::string text(const Json& o, const std::string& key, const std::string& fallback = "") {
@@ -104,7 +110,8 @@ ObjectSchema registration_schema() {
                                                                     "manufacturer", "cdc", "vaccination_site",
                                                                     "cosmetics_business", "device_business"}),
                                        field::string("address").length(0, kMaxText).optional()}}),
-             field::object("product", {{name("name"), field::string("category").oneOf(kCategories),
+             field::object("product", {{field::integer("id").range(1, INT64_MAX).optional(),
+                                        name("name"), field::string("category").oneOf(kCategories),
                                         field::string("dosage_form").length(0, 64).optional(),
                                         field::string("specification").length(0, 128).optional(),
                                         field::string("approval_number").length(0, 64).optional(),
@@ -276,6 +283,28 @@ Json shipment_json(const store::Shipment& s) {
     return o;
 }
 
+// ---- who may call each route: the state tables' rows, so the two cannot disagree ---------
+
+using domain::Role;
+domain::RoleSet row(const domain::StateMachine& machine, std::string_view from, std::string_view action) {
+    const auto* t = machine.find(from, action);
+    if (!t) throw std::logic_error("sampling routes: no row (" + std::string(from) + ", " + std::string(action) + ")");
+    return t->roles;
+}
+domain::RoleSet either(domain::RoleSet a, domain::RoleSet b) {
+    for (Role r : b.roles()) a.add(r);
+    return a;
+}
+// Reading plans and tasks: who plans, who samples, who oversees.
+constexpr domain::RoleSet kPlanReaders{Role::planner, Role::sampler, Role::bureau_viewer, Role::administrator};
+// Reading shipments: both ends and the bureau.
+constexpr domain::RoleSet kShipmentReaders{Role::sampler, Role::receiver, Role::planner, Role::bureau_viewer};
+
+Route with_roles(Route route, domain::RoleSet roles) {
+    route.roles = roles;
+    return route;
+}
+
 Response with_etag(Response r, std::int64_t version) { return std::move(r).withHeader("ETag", etagFor(version)); }
 
 // ?cursor= of an id-keyed listing: the id after which the page starts.
@@ -303,7 +332,7 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
     auto db = context.database;
 
     // ---- plans and tasks -------------------------------------------------------------
-    router.add({"POST", "/api/v1/sampling-plans", "createSamplingPlan",
+    router.add(with_roles({"POST", "/api/v1/sampling-plans", "createSamplingPlan",
                 "Create a sampling plan with quotas per office (planners)", AuthRequirement::User, plan_schema(),
                 [db](const Request& r) {
                     wf::PlanRequest p;
@@ -323,18 +352,18 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                     return with_etag(Response::json(201, plan_json(*plan, nullptr)), plan->version)
                         .withHeader("Location", "/api/v1/sampling-plans/" + plan->code);
                 },
-                201});
+                201}, row(wf::plan_machine(), domain::kNotCreated, "create")));
 
-    router.add({"GET", "/api/v1/sampling-plans/{code}", "getSamplingPlan",
+    router.add(with_roles({"GET", "/api/v1/sampling-plans/{code}", "getSamplingPlan",
                 "A plan with registered-vs-quota progress per office", AuthRequirement::User, std::nullopt,
                 [db](const Request& r) {
                     auto progress = wf::plan_progress(*db, actor_of(r), r.params.at("code"));
                     if (!progress) return problem_for(progress.error());
                     return with_etag(Response::json(200, plan_json(progress->plan, &progress->quotas)),
                                      progress->plan.version);
-                }});
+                }}, kPlanReaders));
 
-    router.add({"POST", "/api/v1/sampling-plans/{code}/publish", "publishSamplingPlan",
+    router.add(with_roles({"POST", "/api/v1/sampling-plans/{code}/publish", "publishSamplingPlan",
                 "Publish a plan (If-Match) and generate one task per quota, assigned to its office (planners)",
                 AuthRequirement::User, std::nullopt,
                 [db](const Request& r) {
@@ -347,9 +376,9 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                     auto o = newObject();
                     o->set("tasks", items);
                     return Response::json(200, o);
-                }});
+                }}, row(wf::plan_machine(), "draft", "publish")));
 
-    router.add({"GET", "/api/v1/tasks", "listTasks", "Tasks of the caller's organisation subtree (keyset pages)",
+    router.add(with_roles({"GET", "/api/v1/tasks", "listTasks", "Tasks of the caller's organisation subtree (keyset pages)",
                 AuthRequirement::User, std::nullopt, [db](const Request& r) {
                     auto page = id_page(r);
                     if (!page) return Response::problem(page.problem());
@@ -358,16 +387,16 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                     for (const auto& t : tasks->items) items->add(task_json(t));
                     return Response::json(200, pageJson(items, next_key(tasks->next_after_id)));
-                }});
+                }}, kPlanReaders));
 
-    router.add({"GET", "/api/v1/tasks/{number}", "getTask", "A task", AuthRequirement::User, std::nullopt,
+    router.add(with_roles({"GET", "/api/v1/tasks/{number}", "getTask", "A task", AuthRequirement::User, std::nullopt,
                 [db](const Request& r) {
                     auto task = wf::get_task(*db, actor_of(r), r.params.at("number"));
                     if (!task) return problem_for(task.error());
                     return with_etag(Response::json(200, task_json(*task)), task->version);
-                }});
+                }}, kPlanReaders));
 
-    router.add({"POST", "/api/v1/tasks/{number}/start", "startTask",
+    router.add(with_roles({"POST", "/api/v1/tasks/{number}/start", "startTask",
                 "Start an assigned task of the caller's office (samplers, If-Match)", AuthRequirement::User,
                 std::nullopt, [db](const Request& r) {
                     auto version = requireIfMatch(r);
@@ -375,10 +404,10 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                     auto task = wf::start_task(*db, actor_of(r), r.params.at("number"), *version);
                     if (!task) return problem_for(task.error());
                     return with_etag(Response::json(200, task_json(*task)), task->version);
-                }});
+                }}, row(domain::machines::task(), "assigned", "start")));
 
     // ---- samples ---------------------------------------------------------------------
-    router.add({"POST", "/api/v1/samples", "registerSample",
+    router.add(with_roles({"POST", "/api/v1/samples", "registerSample",
                 "Register a sample taken on site against a task of the caller's office (samplers)",
                 AuthRequirement::User, registration_schema(),
                 [db](const Request& r) {
@@ -388,7 +417,8 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                     auto e = b->getObject("entity");
                     q.entity = {text(e, "name"), text(e, "credit_code"), text(e, "kind"), text(e, "address")};
                     auto p = b->getObject("product");
-                    q.product = {text(p, "name"),          text(p, "category"),          text(p, "dosage_form"),
+                    q.product = {p->has("id") ? std::optional<std::int64_t>(p->getValue<Poco::Int64>("id")) : std::nullopt,
+                                 text(p, "name"),          text(p, "category"),          text(p, "dosage_form"),
                                  text(p, "specification"), text(p, "approval_number"),   text(p, "manufacturer_name"),
                                  text(p, "manufacturer_credit_code")};
                     q.batch_number = text(b, "batch_number");
@@ -414,9 +444,9 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                     return with_etag(Response::json(201, o), sample->version)
                         .withHeader("Location", "/api/v1/samples/" + sample->number);
                 },
-                201});
+                201}, row(domain::machines::sample(), domain::kNotCreated, "register")));
 
-    router.add({"GET", "/api/v1/samples", "listSamples",
+    router.add(with_roles({"GET", "/api/v1/samples", "listSamples",
                 "Samples in the caller's jurisdiction (?state=&task=&limit=&cursor=), keyset pages",
                 AuthRequirement::User, std::nullopt, [db](const Request& r) {
                     auto page = id_page(r);
@@ -435,16 +465,16 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                     for (const auto& s : samples->items) items->add(sample_summary(s));
                     return Response::json(200, pageJson(items, next_key(samples->next_after_id)));
-                }});
+                }}, kPeopleRoles));
 
-    router.add({"GET", "/api/v1/samples/{number}", "getSample", "A sample with its label, portions and receipts",
+    router.add(with_roles({"GET", "/api/v1/samples/{number}", "getSample", "A sample with its label, portions and receipts",
                 AuthRequirement::User, std::nullopt, [db](const Request& r) {
                     auto sample = wf::get_sample(*db, actor_of(r), r.params.at("number"));
                     if (!sample) return problem_for(sample.error());
                     return with_etag(Response::json(200, sample_json(*sample)), sample->sample.version);
-                }});
+                }}, kPeopleRoles));
 
-    router.add({"GET", "/api/v1/samples/{number}/custody", "getSampleCustody",
+    router.add(with_roles({"GET", "/api/v1/samples/{number}/custody", "getSampleCustody",
                 "The chain of custody of a sample: who had it, when, where", AuthRequirement::User, std::nullopt,
                 [db](const Request& r) {
                     auto custody = wf::custody_of(*db, actor_of(r), r.params.at("number"));
@@ -469,9 +499,9 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                     o->set("state", custody->sample.state);
                     o->set("events", events);
                     return Response::json(200, o);
-                }});
+                }}, kPeopleRoles));
 
-    router.add({"POST", "/api/v1/samples/{number}/receipt", "receiveSample",
+    router.add(with_roles({"POST", "/api/v1/samples/{number}/receipt", "receiveSample",
                 "Receipt checklist and decision at the laboratory: accept, or reject with a reason (receivers, If-Match)",
                 AuthRequirement::User, receipt_schema(), [db](const Request& r) {
                     auto version = requireIfMatch(r);
@@ -491,10 +521,10 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                     auto o = sample_summary(done->sample);
                     o->set("decision", done->receipt.decision);
                     return with_etag(Response::json(200, o), done->sample.version);
-                }});
+                }}, either(row(domain::machines::sample(), "shipped", "receive"), row(domain::machines::sample(), "shipped", "reject"))));
 
     // ---- shipments -------------------------------------------------------------------
-    router.add({"POST", "/api/v1/shipments", "createShipment",
+    router.add(with_roles({"POST", "/api/v1/shipments", "createShipment",
                 "A shipment of registered samples to a laboratory, with carrier and optional trip logger (samplers)",
                 AuthRequirement::User, shipment_schema(), [db](const Request& r) {
                     wf::ShipmentRequest q;
@@ -508,16 +538,16 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                     return with_etag(Response::json(201, shipment_json(*shipment)), shipment->version)
                         .withHeader("Location", "/api/v1/shipments/" + shipment->number);
                 },
-                201});
+                201}, row(wf::shipment_machine(), domain::kNotCreated, "create")));
 
-    router.add({"GET", "/api/v1/shipments/{number}", "getShipment", "A shipment and its samples",
+    router.add(with_roles({"GET", "/api/v1/shipments/{number}", "getShipment", "A shipment and its samples",
                 AuthRequirement::User, std::nullopt, [db](const Request& r) {
                     auto shipment = wf::get_shipment(*db, actor_of(r), r.params.at("number"));
                     if (!shipment) return problem_for(shipment.error());
                     return with_etag(Response::json(200, shipment_json(*shipment)), shipment->version);
-                }});
+                }}, kShipmentReaders));
 
-    router.add({"POST", "/api/v1/shipments/{number}/dispatch", "dispatchShipment",
+    router.add(with_roles({"POST", "/api/v1/shipments/{number}/dispatch", "dispatchShipment",
                 "Record the departure (samplers, If-Match); its samples move to shipped", AuthRequirement::User,
                 ObjectSchema{{utc("departed_at").optional()}}, [db](const Request& r) {
                     auto version = requireIfMatch(r);
@@ -526,9 +556,9 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                                                           optional_text(r.json, "departed_at"));
                     if (!shipment) return problem_for(shipment.error());
                     return with_etag(Response::json(200, shipment_json(*shipment)), shipment->version);
-                }});
+                }}, row(wf::shipment_machine(), "ready", "dispatch")));
 
-    router.add({"POST", "/api/v1/shipments/{number}/arrive", "arriveShipment",
+    router.add(with_roles({"POST", "/api/v1/shipments/{number}/arrive", "arriveShipment",
                 "Record the arrival at the laboratory (receivers, If-Match)", AuthRequirement::User,
                 ObjectSchema{{utc("arrived_at").optional()}}, [db](const Request& r) {
                     auto version = requireIfMatch(r);
@@ -537,10 +567,10 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                                                         optional_text(r.json, "arrived_at"));
                     if (!shipment) return problem_for(shipment.error());
                     return with_etag(Response::json(200, shipment_json(*shipment)), shipment->version);
-                }});
+                }}, row(wf::shipment_machine(), "in_transit", "arrive")));
 
     // ---- the office's notifications --------------------------------------------------
-    router.add({"GET", "/api/v1/notifications", "listNotifications",
+    router.add(with_roles({"GET", "/api/v1/notifications", "listNotifications",
                 "Messages to the caller's organisation (rejected samples and why), keyset pages",
                 AuthRequirement::User, std::nullopt, [db](const Request& r) {
                     auto page = id_page(r);
@@ -557,7 +587,7 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                         items->add(j);
                     }
                     return Response::json(200, pageJson(items, next_key(found->next_after_id)));
-                }});
+                }}, kPeopleRoles));
 }
 
 }  // namespace lims::api

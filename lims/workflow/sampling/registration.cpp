@@ -190,6 +190,13 @@ Result<domain::Sample> register_sample(store::Database& db, const Actor& actor, 
                                            "seal " + r.seal_numbers[i] + " is already on another sample");
         }
 
+        if (r.product.catalogue_id) {
+            Poco::Int64 found = 0;
+            tx.session() << "SELECT count(*) FROM products WHERE id = $1", bind(static_cast<Poco::Int64>(*r.product.catalogue_id)),
+                into(found), now;
+            if (!found) return invalid_field("product.id", "there is no catalogue product " + std::to_string(*r.product.catalogue_id));
+        }
+
         auto to = take(domain::machines::sample(), domain::kNotCreated, "register", actor, [&](std::string_view g) {
             if (g == "two_samplers") return r.sampler_user_ids.size() >= kMinSamplers;
             if (g == "task_in_progress") return task->state == "in_progress";
@@ -208,6 +215,7 @@ Result<domain::Sample> register_sample(store::Database& db, const Actor& actor, 
         s.category = *category_of(r.product.category);
         s.task_id = task->id;
         s.entity_id = *entity_id;
+        s.product_id = r.product.catalogue_id;
         s.product_name = r.product.name;
         s.batch_number = r.batch_number;
         s.production_date = r.production_date;

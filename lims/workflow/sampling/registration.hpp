@@ -25,6 +25,10 @@ struct SampledEntity {
 };
 
 struct LabelledProduct {
+    // The catalogue product (products.id) when the sampler picked one: the laboratory's
+    // tests are set up from its specification lines at receipt. Optional: a product not in
+    // the catalogue is registered by its label alone.
+    std::optional<std::int64_t> catalogue_id;
     std::string name;
     std::string category;  // drug, vaccine, biological, tcm_decoction_piece, cosmetic, device
     std::string dosage_form;

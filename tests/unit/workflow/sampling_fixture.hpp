@@ -126,7 +126,7 @@ protected:
         RegistrationRequest r;
         r.task_number = task_number;
         r.entity = {"Huangpu Renmin Pharmacy", credit_code("MA1FL0001"), "pharmacy", "1 Nanjing Rd"};
-        r.product = {"Amoxicillin capsules", "drug", "capsule", "0.25 g x 24", "国药准字H20003263", "Maker Co.",
+        r.product = {std::nullopt, "Amoxicillin capsules", "drug", "capsule", "0.25 g x 24", "国药准字H20003263", "Maker Co.",
                      credit_code("MA1FL0002")};
         r.batch_number = "B2401";
         r.production_date = "2025-01-15";
