@@ -4,6 +4,7 @@
 // lims/workflow/figures and map their errors to problem responses.
 #include "lims/api/conventions.hpp"
 #include "lims/api/route_modules.hpp"
+#include "lims/domain/state_machine/role.hpp"
 #include "lims/workflow/documents/document_source.hpp"
 #include "lims/workflow/documents/report_pdf.hpp"
 #include "lims/workflow/documents/verification_limiter.hpp"
@@ -118,6 +119,20 @@ std::string client_host(const std::string& address) {
     return address;
 }
 
+using domain::Role;
+
+// Who reads what. Reports: the laboratory that issues them and the authorities that act
+// on them. Sampling records: those who take, receive and supervise sampling. The
+// overdue lists: everyone with a clock to watch. Figures: supervisors and signatories.
+const domain::RoleSet kReportReaders{Role::planner, Role::receiver, Role::analyst, Role::reviewer, Role::signatory,
+                                     Role::enforcement_officer, Role::bureau_viewer, Role::administrator};
+const domain::RoleSet kSamplingRecordReaders{Role::planner, Role::sampler, Role::receiver, Role::analyst,
+                                             Role::enforcement_officer, Role::bureau_viewer, Role::administrator};
+const domain::RoleSet kOverdueReaders{Role::planner, Role::receiver, Role::analyst, Role::reviewer, Role::signatory,
+                                      Role::enforcement_officer, Role::bureau_viewer, Role::administrator};
+const domain::RoleSet kFigureReaders{Role::planner, Role::signatory, Role::enforcement_officer, Role::bureau_viewer,
+                                     Role::administrator};
+
 bool visible(const Principal& p, const docs::DocumentOwners& owners) {
     return withinJurisdiction(p.organisationPath, owners.sample_org_path) ||
            (!owners.issuer_org_path.empty() && withinJurisdiction(p.organisationPath, owners.issuer_org_path));
@@ -167,7 +182,7 @@ void add_document_routes(Router& router, const RouteContext& context) {
                     if (!pdf) return problem_for(pdf.error());
                     return Response::text(200, kPdfContentType, std::move(*pdf))
                         .withHeader("Content-Disposition", "inline; filename=\"" + file_name("report-" + number, "pdf") + "\"");
-                }});
+                }, 200, kReportReaders});
 
     router.add({"GET", "/api/v1/samples/{number}/sampling-record.pdf", "getSamplingRecordPdf",
                 "The sampling record (抽样记录及凭证) as PDF, with a Code 128 barcode of the sample number",
@@ -186,7 +201,7 @@ void add_document_routes(Router& router, const RouteContext& context) {
                     return Response::text(200, kPdfContentType, std::move(*pdf))
                         .withHeader("Content-Disposition",
                                     "inline; filename=\"" + file_name("sampling-record-" + number, "pdf") + "\"");
-                }});
+                }, 200, kSamplingRecordReaders});
 
     router.add({"GET", "/api/v1/overdue", "listOverdue",
                 "Tests past the 25-working-day reporting deadline, notices and case leads past theirs, "
@@ -221,7 +236,7 @@ void add_document_routes(Router& router, const RouteContext& context) {
                     body->set("case_leads", scan->case_leads.size());
                     body->set("items", table_json(table));
                     return Response::json(200, body);
-                }});
+                }, 200, kOverdueReaders});
 
     router.add({"GET", "/api/v1/statistics", "getStatistics",
                 "Samples and pass rate, on-time report and notice rates, case conversion, leads by state "
@@ -272,7 +287,7 @@ void add_document_routes(Router& router, const RouteContext& context) {
                     body->set("notices", notices);
                     body->set("case_leads", leads);
                     return Response::json(200, body);
-                }});
+                }, 200, kFigureReaders});
 
     router.add({"GET", "/api/v1/statistics/samples", "getSampleStatistics",
                 "Sample figures grouped by category, variety, manufacturer or office (?group_by=), with "
@@ -294,7 +309,7 @@ void add_document_routes(Router& router, const RouteContext& context) {
                     body->set("group_by", group_by);
                     body->set("items", table_json(*table));
                     return Response::json(200, body);
-                }});
+                }, 200, kFigureReaders});
 
     router.add({"GET", "/api/v1/statistics/case-leads", "getCaseLeadStatistics",
                 "Case leads by state and age in working days, with the statistics filters (?format=csv)",
@@ -315,7 +330,7 @@ void add_document_routes(Router& router, const RouteContext& context) {
                     body->set("conversion_rate", rate_json(stats->leads.conversion));
                     body->set("items", table_json(table));
                     return Response::json(200, body);
-                }});
+                }, 200, kFigureReaders});
 }
 
 }  // namespace lims::api
