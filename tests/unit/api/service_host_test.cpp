@@ -139,3 +139,30 @@ TEST(ServiceHostTest, StoreTimesRoundTrip) {
     EXPECT_FALSE(lims::api::parseStoreUtc("2026-11-23 11:08:04"));
     EXPECT_FALSE(lims::api::parseStoreUtc(""));
 }
+
+TEST(ServiceHostTest, OpenApiDocumentsEveryAssembledRouteWithItsRoles) {
+    TestService service;
+    auto doc = service.as("planner_a").get("/api/v1/openapi.json");
+    ASSERT_EQ(doc.status, 200) << doc.describe();
+    auto paths = doc.json()->getObject("paths");
+    ASSERT_TRUE(paths);
+    for (const auto& route : service.router().routes()) {
+        std::string method = route.method;
+        for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        auto item = paths->getObject(route.pattern);
+        ASSERT_TRUE(item) << route.pattern << " is missing from the document";
+        auto op = item->getObject(method);
+        ASSERT_TRUE(op) << route.method << " " << route.pattern << " is missing from the document";
+        EXPECT_EQ(op->getValue<std::string>("operationId"), route.operationId);
+        if (route.auth == lims::api::AuthRequirement::Public) continue;
+        auto roles = op->getArray("x-roles");
+        ASSERT_TRUE(roles) << route.operationId;
+        const auto expected = route.roles.empty() ? lims::api::kEveryRole : route.roles;
+        EXPECT_EQ(roles->size(), expected.roles().size()) << route.operationId;
+        for (std::size_t i = 0; i < roles->size(); ++i) {
+            auto role = lims::domain::parse_role(roles->getElement<std::string>(static_cast<unsigned>(i)));
+            ASSERT_TRUE(role) << route.operationId;
+            EXPECT_TRUE(expected.contains(*role)) << route.operationId;
+        }
+    }
+}
