@@ -95,6 +95,7 @@ TEST_F(ColdChainApiTest, UnitPlacementReadingsAlarmsAndAcknowledgement) {
         highest = std::max(highest, buckets->getObject(static_cast<unsigned>(i))->getValue<int>("max_centi_celsius"));
     EXPECT_EQ(highest, 1200);
     EXPECT_EQ(admin.get(base + "/readings?from=" + std::to_string(kT0) + "&to=x").status, 422);
+    EXPECT_EQ(admin.get(base + "/readings").status, 200);
     EXPECT_EQ(admin.get(base + "/readings?from=1&to=2&points=0").status, 422);
 
     auto gaps = admin.get(base + "/recording-gaps?from=" + std::to_string(kT0 + 60) + "&to=" + std::to_string(t - 120));

@@ -1,9 +1,20 @@
 #include "route_recipes.hpp"
 
 #include "lims/api/json_text.hpp"
+#include "lims/domain/identifiers/credit_code.hpp"
+#include "lims/store/reading_repository.hpp"
+#include "lims/store/storage_unit_repository.hpp"
 #include "lims/workflow/admin/reference_data.hpp"
+#include "lims/workflow/coldchain/ingest.hpp"
+#include "lims/workflow/coldchain/placements.hpp"
+#include "lims/workflow/sampling/dates.hpp"
+#include "lims/workflow/sampling/plans.hpp"
+#include "lims/workflow/sampling/registration.hpp"
+#include "lims/workflow/sampling/shipments.hpp"
 #include "tests/unit/workflow/documents_seed.hpp"
 
+#include <atomic>
+#include <chrono>
 #include <stdexcept>
 
 namespace lims::test {
@@ -62,6 +73,165 @@ documents_seed::Seeded documentRecord(TestService& s, Jurisdiction side) {
     return documents_seed::seed_documents(*s.database(), orgs, prefix);
 }
 
+
+// ---- sampling (sampling_routes.cpp): a started task, a registered sample and a ready
+// shipment of it in `side`, made with the sampling use cases as the seeded users.
+struct SamplingRecord {
+    std::string plan_code, task_number, sample_number, shipment_number;
+};
+
+workflow::sampling::Actor samplingActor(TestService& s, Role role, Jurisdiction side) {
+    const auto name = TestService::username(role, side);
+    const auto org = s.organisation(TestService::organisationCodeFor(role, side));
+    return {s.userId(name), name, org.id, org.path, {role}};
+}
+
+SamplingRecord samplingRecord(TestService& s, Jurisdiction side) {
+    namespace wf = workflow::sampling;
+    static int serial = 0;
+    const std::string n = std::to_string(++serial);
+    auto must = [](auto r, const char* what) {
+        if (!r) throw std::runtime_error(std::string("sampling recipe: ") + what + ": " + r.error().message);
+        return std::move(r).value();
+    };
+    const auto planner = samplingActor(s, Role::planner, side);
+    const auto sampler = samplingActor(s, Role::sampler, side);
+    const auto office = s.organisation(TestService::office(side));
+    const int y = static_cast<int>(std::chrono::year_month_day{wf::beijing_day(
+        std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()))}.year());
+    const std::string ys = std::to_string(y);
+    auto plan = must(wf::create_plan(*s.database(), planner,
+                                     {"MATRIX-" + n, "matrix", y, ys + "-01-01", ys + "-12-31",
+                                      {{office.id, "drug", "", 5, ys + "-12-31"}}}), "plan");
+    auto tasks = must(wf::publish_plan(*s.database(), planner, plan.code, plan.version), "publish");
+    auto task = must(wf::start_task(*s.database(), sampler, tasks.at(0).number, tasks.at(0).version), "start");
+    auto code = [](const std::string& stem) {
+        const std::string first17 = "91310101" + stem;
+        return first17 + *domain::CreditCode::check_character_for(first17);
+    };
+    wf::RegistrationRequest r;
+    r.task_number = task.number;
+    r.entity = {"Pharmacy", code("MA1FL0001"), "pharmacy", ""};
+    r.product = {std::nullopt, "Amoxicillin capsules", "drug", "", "", "", "Maker Co.", code("MA1FL0002")};
+    r.batch_number = "B1";
+    r.production_date = "2025-01-15";
+    r.quantity = "6";
+    r.unit = "box";
+    r.test_quantity = "4";
+    r.retained_quantity = "2";
+    r.storage_condition = "ambient";
+    r.seal_numbers = {"MATRIX-" + n + "-1"};
+    r.sampler_user_ids = {sampler.user_id, s.userId(std::string("sampler2") + (side == Jurisdiction::A ? "_a" : "_b"))};
+    r.sampled_at = wf::format_utc_seconds(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) -
+                                          std::chrono::hours(1));
+    r.sampling_place = "shelf";
+    auto sample = must(wf::register_sample(*s.database(), sampler, r), "register");
+    auto shipment = must(wf::create_shipment(*s.database(), sampler,
+                                             {{sample.number}, s.organisationId(TestService::laboratory(side)), "SF", std::nullopt}),
+                         "shipment");
+    return {plan.code, task.number, sample.number, shipment.number};
+}
+
+Poco::JSON::Object::Ptr receiptBody() {
+    Poco::JSON::Object::Ptr checklist = new Poco::JSON::Object;
+    for (const char* k : {"seals_intact", "seal_numbers_match", "labels_match", "quantity_matches"}) checklist->set(k, true);
+    checklist->set("package_condition", "good");
+    Poco::JSON::Object::Ptr b = new Poco::JSON::Object;
+    b->set("checklist", checklist);
+    b->set("decision", "accept");
+    return b;
+}
+
+Poco::JSON::Object::Ptr emptyBody() { return new Poco::JSON::Object; }
+
+// Cold chain: a logger registered at the side's office (placement body: a storage unit of
+// that office), an out-of-range alarm at a refrigerator of that office, a shipment it sends.
+RouteRecord coldChainLoggerRecord(TestService& s, Jurisdiction side) {
+    static std::atomic<int> n{0};
+    const auto office = s.organisationId(TestService::office(side));
+    const std::string serial = "TL-RECIPE-" + std::to_string(++n);
+    auto logger = s.database()->write([&](store::Transaction& tx) {
+        return store::ReadingRepository(tx).create_logger(serial, "sim", office, "recipe");
+    });
+    if (!logger) throw std::runtime_error(logger.error().message);
+    auto body = api::newObject();
+    body->set("storage_unit_id", 1);
+    body->set("from_utc", 1772409600);
+    return RouteRecord{{{"id", std::to_string(logger->id)}}, body};
+}
+
+RouteRecord coldChainAlarmRecord(TestService& s, Jurisdiction side) {
+    namespace cc = lims::workflow::coldchain;
+    static std::atomic<int> n{0};
+    const int k = ++n;
+    const auto office = s.organisationId(TestService::office(side));
+    auto logger = coldChainLoggerRecord(s, side);
+    const std::int64_t logger_id = std::stoll(logger.params.at("id"));
+    std::string serial;
+    (void)s.database()->read([&](store::Transaction& tx) -> store::StoreResult<store::Done> {
+        tx.session() << "SELECT serial FROM loggers WHERE id = $1", Poco::Data::Keywords::bind(logger_id),
+            Poco::Data::Keywords::into(serial), Poco::Data::Keywords::now;
+        return store::Done{};
+    });
+    store::StorageUnitRow unit;
+    unit.code = "RECIPE-F" + std::to_string(k);
+    unit.org_id = office;
+    unit.name = "refrigerator";
+    unit.kind = "refrigerator";
+    unit.storage_class = "refrigerated";
+    unit.min_centi_celsius = 200;
+    unit.max_centi_celsius = 800;
+    auto created = cc::register_storage_unit(*s.database(), unit, "recipe");
+    if (!created) throw std::runtime_error(created.error().message);
+    for (int i = 0; i < 3; ++i) {
+        store::ContactRow c;
+        c.org_id = office;
+        c.name = "recipe contact";
+        c.email = "duty@example.org";
+        if (!cc::add_site_contact(*s.database(), c, "recipe")) throw std::runtime_error("contact refused");
+    }
+    const std::int64_t t0 = 1772409600;
+    if (!cc::place_logger(*s.database(), {logger_id, created->id, std::nullopt, t0}, t0))
+        throw std::runtime_error("placement refused");
+    std::vector<cc::IncomingReading> spike;
+    for (int i = 1; i <= 6; ++i) spike.push_back({serial, t0 + i * 120, 1200, std::nullopt});
+    if (!cc::ingest_readings(*s.database(), spike, t0 + 720)) throw std::runtime_error("ingest refused");
+    std::int64_t alarm = 0;
+    (void)s.database()->read([&](store::Transaction& tx) -> store::StoreResult<store::Done> {
+        Poco::Int64 id = 0;
+        tx.session() << "SELECT max(id) FROM coldchain_alarms WHERE logger_id = $1", Poco::Data::Keywords::bind(logger_id),
+            Poco::Data::Keywords::into(id), Poco::Data::Keywords::now;
+        alarm = id;
+        return store::Done{};
+    });
+    auto body = api::newObject();
+    body->set("note", "door closed, stock checked");
+    return RouteRecord{{{"id", std::to_string(alarm)}}, body};
+}
+
+RouteRecord coldChainShipmentRecord(TestService& s, Jurisdiction side) {
+    static std::atomic<int> n{0};
+    const auto office = s.organisationId(TestService::office(side));
+    const auto lab = s.organisationId(TestService::laboratory(side));
+    const std::string number = "S-RECIPE-" + std::to_string(++n);
+    std::int64_t shipment = 0;
+    auto done = s.database()->write([&](store::Transaction& tx) -> store::StoreResult<store::Done> {
+        const std::string at = tx.now_utc();
+        Poco::Int64 id = 0;
+        tx.session() << "INSERT INTO shipments (number, from_org_id, to_org_id, state, created_at, updated_at) VALUES "
+                        "($1, $2, $3, 'in_transit', $4, $4) RETURNING id",
+            Poco::Data::Keywords::bind(number), Poco::Data::Keywords::bind(office), Poco::Data::Keywords::bind(lab),
+            Poco::Data::Keywords::bind(at), Poco::Data::Keywords::into(id), Poco::Data::Keywords::now;
+        shipment = id;
+        return store::Done{};
+    });
+    if (!done) throw std::runtime_error(done.error().message);
+    auto body = api::newObject();
+    body->set("storage_unit_id", 1);
+    body->set("at_utc", 1772409600);
+    return RouteRecord{{{"id", std::to_string(shipment)}}, body};
+}
+
 }  // namespace
 
 const std::map<std::string, RouteRecipe>& routeRecipes() {
@@ -83,6 +253,13 @@ const std::map<std::string, RouteRecipe>& routeRecipes() {
               return RouteRecord{{{"id", std::to_string(s.userId(TestService::username(Role::bureau_viewer, side)))}},
                                  nullptr};
           }}},
+        // ---- cold chain (coldchain_routes.cpp) -------------------------------------------------
+        {"/api/v1/coldchain/loggers/{id}/placements", {coldChainLoggerRecord}},
+        {"/api/v1/coldchain/loggers/{id}/readings", {coldChainLoggerRecord}},
+        {"/api/v1/coldchain/loggers/{id}/recording-gaps", {coldChainLoggerRecord}},
+        {"/api/v1/coldchain/alarms/{id}/acknowledgement", {coldChainAlarmRecord}},
+        {"/api/v1/coldchain/shipments/{id}/transport-box", {coldChainShipmentRecord}},
+        {"/api/v1/coldchain/shipments/{id}/verdict", {coldChainShipmentRecord}},
         {"/api/v1/regulated-entities/{id}", {entityRecord}},
         {"/api/v1/products/{id}",
          {[](TestService& s, Jurisdiction) { return RouteRecord{{{"id", std::to_string(makeProduct(s).id)}}, productBody()}; },
@@ -99,6 +276,33 @@ const std::map<std::string, RouteRecipe>& routeRecipes() {
               return RouteRecord{{{"id", std::to_string(line->id)}}, specBody()};
           },
           true}},
+        // ---- sampling (sampling_routes.cpp) ---------------------------------------------------
+        {"/api/v1/sampling-plans/{code}",
+         {[](TestService& s, Jurisdiction side) { return RouteRecord{{{"code", samplingRecord(s, side).plan_code}}, nullptr}; }}},
+        {"/api/v1/sampling-plans/{code}/publish",
+         {[](TestService& s, Jurisdiction side) { return RouteRecord{{{"code", samplingRecord(s, side).plan_code}}, nullptr}; }}},
+        {"/api/v1/tasks/{number}",
+         {[](TestService& s, Jurisdiction side) { return RouteRecord{{{"number", samplingRecord(s, side).task_number}}, nullptr}; }}},
+        {"/api/v1/tasks/{number}/start",
+         {[](TestService& s, Jurisdiction side) { return RouteRecord{{{"number", samplingRecord(s, side).task_number}}, nullptr}; }}},
+        {"/api/v1/samples/{number}",
+         {[](TestService& s, Jurisdiction side) { return RouteRecord{{{"number", samplingRecord(s, side).sample_number}}, nullptr}; }}},
+        {"/api/v1/samples/{number}/custody",
+         {[](TestService& s, Jurisdiction side) { return RouteRecord{{{"number", samplingRecord(s, side).sample_number}}, nullptr}; }}},
+        {"/api/v1/samples/{number}/receipt",
+         {[](TestService& s, Jurisdiction side) {
+              return RouteRecord{{{"number", samplingRecord(s, side).sample_number}}, receiptBody()};
+          }}},
+        {"/api/v1/shipments/{number}",
+         {[](TestService& s, Jurisdiction side) { return RouteRecord{{{"number", samplingRecord(s, side).shipment_number}}, nullptr}; }}},
+        {"/api/v1/shipments/{number}/dispatch",
+         {[](TestService& s, Jurisdiction side) {
+              return RouteRecord{{{"number", samplingRecord(s, side).shipment_number}}, emptyBody()};
+          }}},
+        {"/api/v1/shipments/{number}/arrive",
+         {[](TestService& s, Jurisdiction side) {
+              return RouteRecord{{{"number", samplingRecord(s, side).shipment_number}}, emptyBody()};
+          }}},
         // ---- documents (document_routes.cpp) ---------------------------------------------------
         {"/api/v1/reports/{number}/pdf",
          {[](TestService& s, Jurisdiction side) {

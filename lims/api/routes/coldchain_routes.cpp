@@ -36,6 +36,7 @@ using domain::Role;
 
 constexpr std::size_t kDefaultChartPoints = 1000;
 constexpr std::size_t kMaxChartPoints = 10'000;
+constexpr std::int64_t kDefaultPeriod = 24 * 3600;  // readings and gaps of the last day unless asked
 
 std::int64_t now_utc() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -268,7 +269,7 @@ void add_coldchain_routes(Router& router, const RouteContext& context) {
                 200, kPeopleRoles});
 
     router.add({"GET", "/api/v1/coldchain/loggers/{id}/readings", "loggerReadings",
-                "A logger's readings over [from, to) as at most `points` buckets (min, max, mean per bucket)",
+                "A logger's readings over [from, to) (UTC seconds; default the last day) as at most `points` buckets (min, max, mean per bucket)",
                 AuthRequirement::User, std::nullopt,
                 [db, visible_logger](const Request& r) {
                     auto logger = visible_logger(r);
@@ -276,7 +277,9 @@ void add_coldchain_routes(Router& router, const RouteContext& context) {
                     std::optional<std::int64_t> from, to, points;
                     for (auto [name, slot] : {std::pair{"from", &from}, std::pair{"to", &to}, std::pair{"points", &points}})
                         if (auto p = query_int(r, name, *slot)) return Response::problem(*p);
-                    if (!from || !to) return Response::problem(problems::validation({{"from", "from and to (UTC seconds) are required"}}));
+                    // Default: the last day.
+                    if (!to) to = now_utc();
+                    if (!from) from = *to - kDefaultPeriod;
                     if (points && (*points < 1 || *points > static_cast<std::int64_t>(kMaxChartPoints)))
                         return Response::problem(problems::validation({{"points", "points must be 1..10000"}}));
                     auto chart = cc::chart_series(*db, std::get<std::int64_t>(logger), *from, *to,
@@ -301,7 +304,9 @@ void add_coldchain_routes(Router& router, const RouteContext& context) {
                     std::optional<std::int64_t> from, to;
                     for (auto [name, slot] : {std::pair{"from", &from}, std::pair{"to", &to}})
                         if (auto p = query_int(r, name, *slot)) return Response::problem(*p);
-                    if (!from || !to) return Response::problem(problems::validation({{"from", "from and to (UTC seconds) are required"}}));
+                    // Default: the last day.
+                    if (!to) to = now_utc();
+                    if (!from) from = *to - kDefaultPeriod;
                     const std::int64_t id = std::get<std::int64_t>(logger);
                     auto gaps = db->read([&](store::Transaction& tx) -> domain::Result<std::vector<lims::coldchain::RecordingGap>> {
                         store::StorageUnitRepository units(tx);
