@@ -265,9 +265,17 @@ void DriverHost::stop() {
     for (auto& d : impl_->sics) d->stop();
     for (auto& w : impl_->folders) w->stop();
     for (auto& [key, line] : impl_->lines) line->stop();
-    impl_->runtime->stop();
-    impl_->runtime.reset();  // destroys suspended coroutines (closing their sockets) first
+    impl_->runtime->stop();  // io threads and workers joined: nothing runs any more
+    // Drop our references first; what coroutine frames still hold (listeners, links) dies
+    // with the io_context below, while its services exist. Nothing may outlive it.
     impl_->ports.clear();
+    impl_->astm.clear();
+    impl_->hl7.clear();
+    impl_->sics.clear();
+    impl_->folders.clear();
+    impl_->lines.clear();
+    impl_->batcher.reset();
+    impl_->runtime.reset();
 }
 
 std::vector<DeviceStatus> DriverHost::states() const { return impl_->states.snapshot(); }

@@ -66,7 +66,11 @@ awaitable<void> FileDropWatcher::run() {
     auto self = shared_from_this();
     asio::steady_timer timer(co_await asio::this_coro::executor);
     while (!stop_->stopping) {
-        co_await ctx_.runtime->run_blocking([self] { return self->scan_blocking(std::chrono::steady_clock::now()); });
+        // Named lambda and kept result: GCC 12 frees the frame early around a discarded
+        // co_await of a temporary.
+        auto scan = [self] { return self->scan_blocking(std::chrono::steady_clock::now()); };
+        const std::size_t taken = co_await ctx_.runtime->run_blocking(std::move(scan));
+        if (taken > 0) ctx_.note(options_.instrument_id, std::to_string(taken) + " file(s) taken");
         timer.expires_after(options_.scan_interval);
         boost::system::error_code ec;
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));

@@ -139,7 +139,7 @@ std::optional<std::pair<std::string, std::string>> split_host_port(std::string_v
     const auto port = address.substr(colon + 1);
     unsigned value = 0;
     auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (ec != std::errc{} || p != port.data() + port.size() || value == 0 || value > 65535) return std::nullopt;
+    if (ec != std::errc{} || p != port.data() + port.size() || value > 65535) return std::nullopt;  // port 0: listen on any free port
     return std::pair{std::move(host), std::string(port)};
 }
 

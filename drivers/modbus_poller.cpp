@@ -305,7 +305,9 @@ awaitable<void> ModbusLine::run() {
             next += late * options.interval;
         }
         ctx_.states->set(id, DeviceState::receiving);
-        auto result = co_await ctx_.runtime->run_blocking([self, index] { return self->poll_blocking(index); });
+        // Named lambda: GCC 12 mishandles a temporary lambda inside co_await.
+        auto poll = [self, index] { return self->poll_blocking(index); };
+        auto result = co_await ctx_.runtime->run_blocking(std::move(poll));
         ++polls_;
         if (auto* reading = std::get_if<LoggerReading>(&result)) {
             if (!reading->centi_celsius) ctx_.states->count_failure(id, "sensor fault value read");

@@ -48,21 +48,18 @@ public:
 
     // Runs `fn` on the worker pool and resumes the calling coroutine on its own executor
     // with the result; an exception thrown by `fn` is rethrown in the coroutine.
+    // Not a coroutine itself (GCC 12 mishandles lambdas passed by value into coroutine
+    // frames): it returns the awaitable of the initiation directly.
     template <class Fn>
     auto run_blocking(Fn fn) -> boost::asio::awaitable<std::invoke_result_t<Fn&>> {
         using Result = std::invoke_result_t<Fn&>;
         static_assert(!std::is_void_v<Result>, "return a value from blocking work");
         static_assert(std::is_default_constructible_v<Result>);
-        ++blocking_in_flight_;
-        struct Release {
-            std::atomic<std::size_t>& counter;
-            ~Release() { --counter; }
-        } release{blocking_in_flight_};
-        co_return co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
-                                                       void(std::exception_ptr, Result)>(
-            [this, fn = std::move(fn)](auto handler) mutable {
+        return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(std::exception_ptr, Result)>(
+            [this](auto handler, Fn work_fn) {
                 auto work = boost::asio::make_work_guard(handler);
-                boost::asio::post(workers_, [fn = std::move(fn), handler = std::move(handler),
+                ++blocking_in_flight_;
+                boost::asio::post(workers_, [this, fn = std::move(work_fn), handler = std::move(handler),
                                              work = std::move(work)]() mutable {
                     std::exception_ptr error;
                     Result result{};
@@ -71,6 +68,7 @@ public:
                     } catch (...) {
                         error = std::current_exception();
                     }
+                    --blocking_in_flight_;
                     auto executor = work.get_executor();
                     boost::asio::post(executor, [handler = std::move(handler), error,
                                                  result = std::move(result)]() mutable {
@@ -78,7 +76,7 @@ public:
                     });
                 });
             },
-            boost::asio::use_awaitable);
+            boost::asio::use_awaitable, std::move(fn));
     }
 
     std::size_t blocking_in_flight() const noexcept { return blocking_in_flight_.load(); }

@@ -20,7 +20,7 @@ using boost::system::error_code;
 
 awaitable<CommitOutcome> commit_message(const DriverContext& ctx, InstrumentMessage message) {
     IngestSink* sink = ctx.sink;
-    co_return co_await ctx.runtime->run_blocking([sink, message = std::move(message)]() -> CommitOutcome {
+    return ctx.runtime->run_blocking([sink, message = std::move(message)]() -> CommitOutcome {
         try {
             return sink->commit_message(message);
         } catch (const std::exception& e) {
@@ -31,7 +31,7 @@ awaitable<CommitOutcome> commit_message(const DriverContext& ctx, InstrumentMess
 
 awaitable<CommitOutcome> commit_readings(const DriverContext& ctx, std::vector<LoggerReading> readings) {
     IngestSink* sink = ctx.sink;
-    co_return co_await ctx.runtime->run_blocking([sink, readings = std::move(readings)]() -> CommitOutcome {
+    return ctx.runtime->run_blocking([sink, readings = std::move(readings)]() -> CommitOutcome {
         try {
             return sink->commit_readings(readings);
         } catch (const std::exception& e) {
@@ -176,7 +176,7 @@ awaitable<void> keep_connected(DriverContext ctx, std::string id, Endpoint endpo
             }
             link->close();
             if (stop->stopping) co_return;
-            ctx.states->set_error(id, DeviceState::backing_off, "link closed");
+            ctx.states->set(id, DeviceState::backing_off);  // last_error keeps why the session ended
         } else {
             ctx.states->set_error(id, DeviceState::backing_off, error);
             ctx.note(id, error);

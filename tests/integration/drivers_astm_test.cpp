@@ -55,7 +55,7 @@ void expect_panel(const drivers::InstrumentMessage& m, const std::string& specim
 TEST(DriversAstm, SimulatorResultsAreCommittedOnce) {
     MemorySink sink;
     drivers::DriverHost host;
-    ASSERT_TRUE(host.start(astm_listener(), sink).empty());
+    { auto p = host.start(astm_listener(), sink); ASSERT_TRUE(p.empty()) << p.front(); }
     auto report = send(host.listening_port("AU-1"), messages(3));
     EXPECT_EQ(report.error, "");
     EXPECT_EQ(report.delivered, 3u);
@@ -71,7 +71,7 @@ TEST(DriversAstm, SimulatorResultsAreCommittedOnce) {
 TEST(DriversAstm, BadChecksumIsNakedAndTheRetransmittedFrameTakenOnce) {
     MemorySink sink;
     drivers::DriverHost host;
-    ASSERT_TRUE(host.start(astm_listener(), sink).empty());
+    { auto p = host.start(astm_listener(), sink); ASSERT_TRUE(p.empty()) << p.front(); }
     auto report = send(host.listening_port("AU-1"), messages(1),
                        [](auto& o) { o.corrupt_checksum_of_frame = 3; });  // the first R record
     EXPECT_EQ(report.error, "");
@@ -86,7 +86,7 @@ TEST(DriversAstm, BadChecksumIsNakedAndTheRetransmittedFrameTakenOnce) {
 TEST(DriversAstm, LineDroppedMidFrameLeavesNothingAndTheNextConnectionWorks) {
     MemorySink sink;
     drivers::DriverHost host;
-    ASSERT_TRUE(host.start(astm_listener(), sink).empty());
+    { auto p = host.start(astm_listener(), sink); ASSERT_TRUE(p.empty()) << p.front(); }
     // Frame 1 of message 0 is the P record: the line drops inside it; the simulator
     // reconnects and sends both messages from the start.
     auto report = send(host.listening_port("AU-1"), messages(2), [](auto& o) { o.drop_line_in_frame = 1; });
@@ -107,7 +107,7 @@ TEST(DriversAstm, CommitFailureWithholdsTheAckAndTheMessageIsRedelivered) {
     MemorySink sink;
     sink.fail_next(2);
     drivers::DriverHost host;
-    ASSERT_TRUE(host.start(astm_listener(), sink).empty());
+    { auto p = host.start(astm_listener(), sink); ASSERT_TRUE(p.empty()) << p.front(); }
     auto report = send(host.listening_port("AU-1"), messages(1));
     EXPECT_EQ(report.error, "");
     EXPECT_EQ(report.delivered, 1u);
@@ -121,7 +121,7 @@ TEST(DriversAstm, RefusedCommitIsNeverAcknowledged) {
     MemorySink sink;
     sink.refuse(true);
     drivers::DriverHost host;
-    ASSERT_TRUE(host.start(astm_listener(), sink).empty());
+    { auto p = host.start(astm_listener(), sink); ASSERT_TRUE(p.empty()) << p.front(); }
     auto report = send(host.listening_port("AU-1"), messages(1));
     EXPECT_EQ(report.delivered, 0u);
     EXPECT_EQ(report.not_delivered, 1u);  // the analyzer gave up after its attempts
@@ -149,7 +149,7 @@ TEST(DriversAstm, MessageLargerThanTheLimitIsRefused) {
 TEST(DriversAstm, SlowAnalyzerIsServed) {
     MemorySink sink;
     drivers::DriverHost host;
-    ASSERT_TRUE(host.start(astm_listener(), sink).empty());
+    { auto p = host.start(astm_listener(), sink); ASSERT_TRUE(p.empty()) << p.front(); }
     auto report = send(host.listening_port("AU-1"), messages(1),
                        [](auto& o) { o.pause_before_frame = std::chrono::milliseconds(200); });
     EXPECT_EQ(report.delivered, 1u);

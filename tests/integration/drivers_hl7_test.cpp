@@ -49,7 +49,7 @@ simulators::Hl7AnalyzerReport send(std::uint16_t port, std::vector<std::string> 
 }
 
 // Sends raw bytes on a fresh connection and reads one MLLP frame back (empty on close).
-std::string exchange(std::uint16_t port, const std::string& bytes) {
+std::string round_trip(std::uint16_t port, const std::string& bytes) {
     asio::io_context io;
     asio::ip::tcp::socket s(io);
     s.connect({asio::ip::make_address("127.0.0.1"), port});
@@ -72,7 +72,7 @@ std::string framed(const std::string& message) { return std::get<std::string>(pr
 TEST(DriversHl7, SimulatorResultsAreCommittedAndAcknowledgedAA) {
     MemorySink sink;
     drivers::DriverHost host;
-    ASSERT_TRUE(host.start(hl7_listener(), sink).empty());
+    { auto p = host.start(hl7_listener(), sink); ASSERT_TRUE(p.empty()) << p.front(); }
     const auto port = host.listening_port("HL7-1");
     ASSERT_NE(port, 0);
     auto report = send(port, orus(5));
@@ -95,7 +95,7 @@ TEST(DriversHl7, RetryableCommitFailureAnswersAEAndTheResendIsTakenOnce) {
     MemorySink sink;
     sink.fail_next(2);
     drivers::DriverHost host;
-    ASSERT_TRUE(host.start(hl7_listener(), sink).empty());
+    { auto p = host.start(hl7_listener(), sink); ASSERT_TRUE(p.empty()) << p.front(); }
     auto report = send(host.listening_port("HL7-1"), orus(1));
     EXPECT_EQ(report.errors, 2u);
     EXPECT_EQ(report.accepted, 1u);
@@ -109,7 +109,7 @@ TEST(DriversHl7, RefusedCommitAnswersARWithTheReason) {
     MemorySink sink;
     sink.refuse(true);
     drivers::DriverHost host;
-    ASSERT_TRUE(host.start(hl7_listener(), sink).empty());
+    { auto p = host.start(hl7_listener(), sink); ASSERT_TRUE(p.empty()) << p.front(); }
     auto report = send(host.listening_port("HL7-1"), orus(1));
     EXPECT_EQ(report.rejected, 1u);
     ASSERT_EQ(report.acks.size(), 1u);
@@ -121,11 +121,11 @@ TEST(DriversHl7, RefusedCommitAnswersARWithTheReason) {
 TEST(DriversHl7, UnparseableAndNonResultMessagesAreRejected) {
     MemorySink sink;
     drivers::DriverHost host;
-    ASSERT_TRUE(host.start(hl7_listener(), sink).empty());
+    { auto p = host.start(hl7_listener(), sink); ASSERT_TRUE(p.empty()) << p.front(); }
     const auto port = host.listening_port("HL7-1");
-    auto garbage = exchange(port, framed("this is not HL7\r"));
+    auto garbage = round_trip(port, framed("this is not HL7\r"));
     EXPECT_EQ(simulators::ack_code(garbage), "AR");
-    auto adt = exchange(port, framed("MSH|^~\\&|ADT|H|LIS|L|20240611||ADT^A01^ADT_A01|ADT1|P|2.5.1\rPID|1||X\r"));
+    auto adt = round_trip(port, framed("MSH|^~\\&|ADT|H|LIS|L|20240611||ADT^A01^ADT_A01|ADT1|P|2.5.1\rPID|1||X\r"));
     EXPECT_EQ(simulators::ack_code(adt), "AR");
     EXPECT_NE(adt.find("MSA|AR|ADT1"), std::string::npos);
     EXPECT_TRUE(sink.messages().empty());
@@ -138,7 +138,7 @@ TEST(DriversHl7, MessageLargerThanTheLimitIsRefusedAndNothingCommitted) {
     ASSERT_TRUE(host.start(hl7_listener({{"max_message_bytes", "2048"}}), sink).empty());
     const auto port = host.listening_port("HL7-1");
     auto big = orus(1)[0] + "NTE|1|L|" + std::string(5000, 'x') + "\r";
-    auto answer = exchange(port, framed(big));
+    auto answer = round_trip(port, framed(big));
     EXPECT_EQ(simulators::ack_code(answer), "AR");
     EXPECT_NE(answer.find("larger than 2048"), std::string::npos);
     EXPECT_TRUE(sink.messages().empty());
@@ -150,7 +150,7 @@ TEST(DriversHl7, MessageLargerThanTheLimitIsRefusedAndNothingCommitted) {
 TEST(DriversHl7, ConnectionDroppedMidMessageLeavesNothingAndTheNextConnectionWorks) {
     MemorySink sink;
     drivers::DriverHost host;
-    ASSERT_TRUE(host.start(hl7_listener(), sink).empty());
+    { auto p = host.start(hl7_listener(), sink); ASSERT_TRUE(p.empty()) << p.front(); }
     const auto port = host.listening_port("HL7-1");
     {
         asio::io_context io;
@@ -207,7 +207,7 @@ TEST(DriversHl7, ClientModeDialsTheAnalyzer) {
 TEST(DriversHl7, ThirdPartyMllpSendGetsAcknowledgements) {
     MemorySink sink;
     drivers::DriverHost host;
-    ASSERT_TRUE(host.start(hl7_listener(), sink).empty());
+    { auto p = host.start(hl7_listener(), sink); ASSERT_TRUE(p.empty()) << p.front(); }
     const auto port = host.listening_port("HL7-1");
     const auto file = std::filesystem::temp_directory_path() / ("drivers_mllp_send_" + std::to_string(port) + ".hl7");
     {
