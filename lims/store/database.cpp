@@ -10,6 +10,9 @@
 #include <Poco/Data/PostgreSQL/PostgreSQLException.h>
 #endif
 
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <mutex>
 #include <regex>
@@ -162,6 +165,155 @@ private:
     std::counting_semaphore<> slots_;
 };
 
+// The queue of write() calls waiting for group commit. No thread of its own: the first
+// caller that finds no group running leads one (leader/follower), so an idle database
+// costs nothing and a lone writer pays no hand-off.
+class Database::WriteGroups {
+public:
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::deque<GroupedWrite*> queued;
+    std::vector<GroupedWrite*> finished;  // done since the followers last looked
+    bool leading = false;
+    std::uint64_t calls = 0;
+    std::uint64_t groups = 0;
+};
+
+Database::WriteStats Database::write_stats() const {
+    if (!groups_) return {};
+    std::lock_guard lock(groups_->mutex);
+    return {groups_->calls, groups_->groups, groups_->queued.size()};
+}
+
+namespace {
+// The Database whose group this thread is running, to refuse a write() from inside a
+// write() (it would wait for its own group and never return).
+thread_local const Database* running_group_of = nullptr;
+
+constexpr const char* kSavepoint = "lims_write";
+}  // namespace
+
+void Database::write_grouped(GroupedWrite& job) {
+    if (running_group_of == this) {
+        job.fail(store_error(StoreErrorKind::invalid_argument,
+                             "Database::write called inside a write on " + display_name() +
+                                 "; compose the work in one transaction instead"));
+        return;
+    }
+    auto& g = *groups_;
+    std::unique_lock lock(g.mutex);
+    g.queued.push_back(&job);
+    bool done = false;
+    while (!done) {
+        if (!g.leading) {
+            // Lead: take everything queued (ours included, unless the group is full) and
+            // run it as one transaction; repeat until our own call is done.
+            g.leading = true;
+            std::vector<GroupedWrite*> group;
+            while (!g.queued.empty() && group.size() < std::max<std::size_t>(1, options_.max_group_size)) {
+                group.push_back(g.queued.front());
+                g.queued.pop_front();
+            }
+            lock.unlock();
+            running_group_of = this;
+            run_group(group);
+            running_group_of = nullptr;
+            lock.lock();
+            g.leading = false;
+            g.calls += group.size();
+            ++g.groups;
+            for (auto* w : group) {
+                if (w == &job) done = true;
+                else g.finished.push_back(w);
+            }
+            g.changed.notify_all();
+            continue;
+        }
+        g.changed.wait(lock);
+        auto it = std::find(g.finished.begin(), g.finished.end(), &job);
+        if (it != g.finished.end()) {
+            g.finished.erase(it);
+            done = true;
+        }
+    }
+}
+
+void Database::run_group(const std::vector<GroupedWrite*>& group) {
+    std::vector<GroupedWrite*> kept;  // calls whose changes wait for the COMMIT
+    auto fail_all = [&](const std::vector<GroupedWrite*>& calls, const StoreError& error) {
+        for (auto* w : calls) w->fail(error);
+    };
+    std::optional<Connection> connection;
+    try {
+        connection.emplace(connect());
+        connection->session() << "BEGIN IMMEDIATE", now;
+    } catch (const Poco::Exception& e) {
+        fail_all(group, translate(e));
+        return;
+    } catch (const std::exception& e) {
+        fail_all(group, translate(e));
+        return;
+    }
+    auto& session = connection->session();
+    auto abandon = [&](std::size_t from, const StoreError& error) {
+        // The transaction is gone (SQLite rolls back by itself on some errors, e.g. a full
+        // disk): nothing of the group was committed, so every call of it gets the error.
+        fail_all(kept, error);
+        for (std::size_t i = from; i < group.size(); ++i) group[i]->fail(error);
+        try {
+            session << "ROLLBACK", now;
+        } catch (...) {
+            try {
+                session.close();
+            } catch (...) {
+            }
+        }
+    };
+    for (std::size_t i = 0; i < group.size(); ++i) {
+        GroupedWrite& w = *group[i];
+        try {
+            session << std::string("SAVEPOINT ") + kSavepoint, now;
+        } catch (const Poco::Exception& e) {
+            abandon(i, translate(e));
+            return;
+        }
+        std::optional<StoreError> thrown;
+        bool keep = false;
+        try {
+            Transaction tx(*this, session, Transaction::InGroup{});
+            keep = w.run(tx);
+            if (keep) tx.commit();  // appends its audit entries inside its savepoint
+        } catch (const Poco::Exception& e) {
+            thrown = translate(e);
+        } catch (const std::exception& e) {
+            thrown = translate(e);
+        }
+        try {
+            if (keep && !thrown) {
+                session << std::string("RELEASE ") + kSavepoint, now;
+                kept.push_back(&w);
+                continue;
+            }
+            session << std::string("ROLLBACK TO ") + kSavepoint, now;
+            session << std::string("RELEASE ") + kSavepoint, now;
+        } catch (const Poco::Exception& e) {
+            const StoreError error = translate(e);
+            if (thrown) w.fail(*thrown);
+            else if (keep) w.fail(error);  // its success would not be committed
+            abandon(i + 1, error);
+            return;
+        }
+        if (thrown) w.fail(*thrown);  // else the call's own error result stands
+    }
+    try {
+        session << "COMMIT", now;
+    } catch (const Poco::Exception& e) {
+        abandon(group.size(), translate(e));
+    } catch (const std::exception& e) {
+        abandon(group.size(), translate(e));
+    }
+}
+
 Connection::Connection(Database& db, Poco::Data::Session session) : db_(&db), session_(std::move(session)) {}
 
 Connection::Connection(Connection&& other) noexcept : db_(other.db_), session_(std::move(other.session_)) {
@@ -216,6 +368,7 @@ StoreResult<std::shared_ptr<Database>> Database::open(std::string_view url, Data
     }
     register_connectors();
     std::shared_ptr<Database> db(new Database(std::move(location).value(), options));
+    if (db->dialect() == Dialect::sqlite && options.group_commit) db->groups_ = std::make_unique<WriteGroups>();
     try {
         db->pool_ = std::make_unique<Pool>(db->location_, options);
         Connection probe = db->connect();

@@ -12,11 +12,14 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 namespace lims::store {
 
@@ -41,6 +44,12 @@ struct DatabaseOptions {
     // libpq connect_timeout when the conninfo does not set one, so an unreachable server
     // gives an error instead of a long hang.
     std::chrono::seconds connect_timeout{5};
+    // SQLite: concurrent write() calls share one transaction and so one fsync (group
+    // commit), each inside its own savepoint; see Database::write. Off: one transaction
+    // (and one fsync) per call.
+    bool group_commit = true;
+    // At most this many write() calls share one commit.
+    std::size_t max_group_size = 64;
 };
 
 class Database;
@@ -88,6 +97,14 @@ public:
     // error or `work` throws. Audit records the work made are appended to the chain
     // inside the same transaction, just before the commit. SQLite writes start with
     // BEGIN IMMEDIATE so writers queue on the busy timeout instead of failing at commit.
+    //
+    // Group commit (SQLite, DatabaseOptions::group_commit): SQLite has one writer and
+    // every durable commit costs an fsync, so concurrent calls are queued and one of the
+    // callers runs a group of them in one transaction, each in its own SAVEPOINT (an
+    // error or exception rolls back that call's changes alone), then commits once. Each
+    // call returns only after the group's COMMIT, so what it acknowledges is on disk; if
+    // that COMMIT fails, every call of the group gets the error. `work` may therefore run
+    // on another caller's thread, and it must not call write() itself (refused).
     template <typename Work>
     auto write(Work&& work) -> std::invoke_result_t<Work, Transaction&>;
 
@@ -95,13 +112,34 @@ public:
     template <typename Work>
     auto read(Work&& work) -> std::invoke_result_t<Work, Transaction&>;
 
+    // Group-commit figures for /metrics and tests: write() calls run so far, the groups
+    // (commits) they ran in, and calls waiting now. Zero groups when group commit is off.
+    struct WriteStats {
+        std::uint64_t calls = 0;
+        std::uint64_t groups = 0;
+        std::size_t queued = 0;
+    };
+    WriteStats write_stats() const;
+
     // Maps a database exception to a StoreError naming this database.
     StoreError translate(const Poco::Exception& e) const;
     StoreError translate(const std::exception& e) const;
 
 private:
     class Pool;
+    class WriteGroups;
     friend class Connection;
+    friend class Transaction;
+
+    // One write() call queued for group commit: `run` does the work on the group's
+    // Transaction and says whether to keep it; `fail` replaces the call's result with an
+    // error (the work threw, its audit entries could not be appended, or the commit failed).
+    struct GroupedWrite {
+        std::function<bool(Transaction&)> run;
+        std::function<void(StoreError)> fail;
+    };
+    void write_grouped(GroupedWrite& job);
+    void run_group(const std::vector<GroupedWrite*>& group);
     Database(DatabaseLocation location, DatabaseOptions options);
     void release_slot();
 
@@ -111,6 +149,7 @@ private:
     DatabaseLocation location_;
     DatabaseOptions options_;
     std::unique_ptr<Pool> pool_;
+    std::unique_ptr<WriteGroups> groups_;
 };
 
 }  // namespace lims::store

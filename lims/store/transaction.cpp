@@ -7,7 +7,7 @@ using namespace Poco::Data::Keywords;
 namespace lims::store {
 
 Transaction::Transaction(Database& db, TransactionMode mode)
-    : db_(db), mode_(mode), connection_(db.connect()), now_utc_(utc_now()) {
+    : db_(db), mode_(mode), connection_(db.connect()), session_(&connection_->session()), now_utc_(utc_now()) {
     // SQLite: IMMEDIATE takes the write lock now, so two writers queue on the busy
     // timeout rather than both reading and then one failing at commit ("database is
     // locked" cannot be retried inside the transaction). The audit chain relies on it.
@@ -19,8 +19,11 @@ Transaction::Transaction(Database& db, TransactionMode mode)
     open_ = true;
 }
 
+Transaction::Transaction(Database& db, Poco::Data::Session& group_session, InGroup)
+    : db_(db), mode_(TransactionMode::write), session_(&group_session), now_utc_(utc_now()), in_group_(true) {}
+
 Transaction::~Transaction() {
-    if (!open_) return;
+    if (!open_ || in_group_) return;
     try {
         session() << "ROLLBACK", now;
     } catch (...) {
@@ -39,6 +42,7 @@ void Transaction::commit() {
         append_audit_entries(session(), dialect(), now_utc_, pending_audit_);
         pending_audit_.clear();
     }
+    if (in_group_) return;  // the group commits once for all its calls
     session() << "COMMIT", now;
     open_ = false;
 }

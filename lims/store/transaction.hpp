@@ -9,6 +9,7 @@
 
 #include <Poco/Data/Session.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,7 @@ public:
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
 
-    Poco::Data::Session& session() { return connection_.session(); }
+    Poco::Data::Session& session() { return *session_; }
     Dialect dialect() const { return db_.dialect(); }
     TransactionMode mode() const { return mode_; }
 
@@ -35,12 +36,21 @@ public:
     const std::string& now_utc() const { return now_utc_; }
 
 private:
+    friend class Database;
+    // One call's share of a group-commit transaction (Database::write): runs on the
+    // group's session, which the group begins, commits or rolls back; commit() only
+    // appends the queued audit entries.
+    struct InGroup {};
+    Transaction(Database& db, Poco::Data::Session& group_session, InGroup);
+
     Database& db_;
     TransactionMode mode_;
-    Connection connection_;
+    std::optional<Connection> connection_;  // absent in a group: the group owns the session
+    Poco::Data::Session* session_ = nullptr;
     std::vector<AuditRecord> pending_audit_;
     std::string now_utc_;
     bool open_ = false;
+    bool in_group_ = false;
 };
 
 }  // namespace lims::store
@@ -66,7 +76,16 @@ auto Database::run(TransactionMode mode, Work&& work) -> std::invoke_result_t<Wo
 
 template <typename Work>
 auto Database::write(Work&& work) -> std::invoke_result_t<Work, Transaction&> {
-    return run(TransactionMode::write, std::forward<Work>(work));
+    if (!groups_) return run(TransactionMode::write, std::forward<Work>(work));
+    using Result = std::invoke_result_t<Work, Transaction&>;
+    std::optional<Result> result;
+    GroupedWrite job{[&](Transaction& tx) {
+                         result.emplace(work(tx));
+                         return result->ok();
+                     },
+                     [&](StoreError error) { result.emplace(std::move(error)); }};
+    write_grouped(job);
+    return std::move(*result);
 }
 
 template <typename Work>

@@ -1,11 +1,16 @@
 #include "support/store_fixture.hpp"
 
+#include "lims/store/audit.hpp"
 #include "lims/store/transaction.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 using namespace lims::store;
 using namespace lims::store::testing;
@@ -166,3 +171,131 @@ TEST_P(TransactionTest, ASessionIsReusableAfterARolledBackTransaction) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, TransactionTest, ::testing::Values(Backend::sqlite, Backend::postgresql),
                          backend_name);
+
+// Group commit (SQLite): many threads writing at once share commits, yet each call keeps
+// exactly its own outcome: a value commits its rows and audit entries, an error result or
+// an exception rolls back that call's changes alone, and the audit chain stays intact.
+// Runs on PostgreSQL too, where every call is its own transaction: same outcomes.
+TEST_P(TransactionTest, ConcurrentWritersKeepTheirOwnOutcomes) {
+    open_migrated();
+    auto made = db->write([](Transaction& tx) -> StoreResult<Done> {
+        tx.session() << "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)", now;
+        return Done{};
+    });
+    ASSERT_TRUE(made.ok()) << made.error().message;
+
+    constexpr int threads = 8;
+    constexpr int calls_per_thread = 60;
+    std::atomic<int> committed{0}, refused{0}, thrown{0};
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+        pool.emplace_back([&, t] {
+            for (int i = 0; i < calls_per_thread; ++i) {
+                const int k = t * 1000 + i;
+                const int kind = i % 3;  // 0 keeps, 1 returns an error, 2 throws after writing
+                auto r = db->write([&](Transaction& tx) -> StoreResult<int> {
+                    std::string v = "v" + std::to_string(k);
+                    tx.session() << "INSERT INTO t (k, v) VALUES ($1, $2)", bind(k), use(v), now;
+                    tx.record({"tester", "t.insert", "t", std::to_string(k), "", "{}", ""});
+                    if (kind == 1) return store_error(StoreErrorKind::invalid_argument, "no " + std::to_string(k));
+                    if (kind == 2) tx.session() << "INSERT INTO t (k, v) VALUES ($1, 'again')", bind(k), now;
+                    return k;
+                });
+                if (r.ok()) {
+                    EXPECT_EQ(*r, k);
+                    EXPECT_EQ(kind, 0);
+                    ++committed;
+                } else if (kind == 1) {
+                    EXPECT_EQ(r.error().message, "no " + std::to_string(k));
+                    ++refused;
+                } else {
+                    EXPECT_EQ(kind_of(r.error()), StoreErrorKind::conflict) << r.error().message;
+                    ++thrown;
+                }
+            }
+        });
+    }
+    for (auto& th : pool) th.join();
+    EXPECT_EQ(committed.load(), threads * calls_per_thread / 3);
+    EXPECT_EQ(refused.load(), threads * calls_per_thread / 3);
+    EXPECT_EQ(thrown.load(), threads * calls_per_thread / 3);
+
+    auto counts = db->read([](Transaction& tx) -> StoreResult<std::pair<int, int>> {
+        int rows = 0, wrong = 0, audits = 0;
+        tx.session() << "SELECT count(*) FROM t", into(rows), now;
+        tx.session() << "SELECT count(*) FROM t WHERE (k % 1000) % 3 <> 0", into(wrong), now;
+        tx.session() << "SELECT count(*) FROM audit_log WHERE action = 't.insert'", into(audits), now;
+        EXPECT_EQ(wrong, 0);
+        return std::make_pair(rows, audits);
+    });
+    ASSERT_TRUE(counts.ok()) << counts.error().message;
+    EXPECT_EQ(counts->first, threads * calls_per_thread / 3);
+    EXPECT_EQ(counts->second, threads * calls_per_thread / 3);
+    auto verified = verify_audit_chain(*db);
+    ASSERT_TRUE(verified.ok()) << verified.error().message;
+    EXPECT_TRUE(verified->intact) << verified->problem;
+}
+
+TEST(GroupCommit, AWriteInsideAWriteIsRefusedNotDeadlocked) {
+    TempDir dir;
+    auto db = Database::open("sqlite:" + dir.path + "/lims.db");
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    auto outer = (*db)->write([&](Transaction&) -> StoreResult<int> {
+        auto inner = (*db)->write([](Transaction&) -> StoreResult<int> { return 1; });
+        EXPECT_FALSE(inner.ok());
+        if (!inner.ok()) {
+            EXPECT_NE(inner.error().message.find("inside a write"), std::string::npos);
+        }
+        return 2;
+    });
+    ASSERT_TRUE(outer.ok()) << outer.error().message;
+    EXPECT_EQ(*outer, 2);
+}
+
+TEST(GroupCommit, CallsQueuedWhileAGroupRunsShareTheNextCommit) {
+    TempDir dir;
+    auto opened = Database::open("sqlite:" + dir.path + "/lims.db");
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    auto db = *opened;
+    auto made = db->write([](Transaction& tx) -> StoreResult<Done> {
+        tx.session() << "CREATE TABLE t (k INTEGER PRIMARY KEY)", now;
+        return Done{};
+    });
+    ASSERT_TRUE(made.ok());
+    const auto before = db->write_stats();
+    // The first call holds its group open until seven more calls are queued behind it;
+    // those seven then run as one group: two commits for eight calls, and each of the
+    // seven sees the rows of the calls before it in its group, none committed yet.
+    constexpr int followers = 7;
+    std::atomic<bool> first_started{false};
+    std::vector<std::thread> pool;
+    std::vector<int> seen(followers + 1, -1);
+    pool.emplace_back([&] {
+        auto r = db->write([&](Transaction& tx) -> StoreResult<int> {
+            first_started = true;
+            while (db->write_stats().queued < followers) std::this_thread::yield();
+            tx.session() << "INSERT INTO t (k) VALUES (0)", now;
+            return 0;
+        });
+        ASSERT_TRUE(r.ok()) << r.error().message;
+    });
+    while (!first_started) std::this_thread::yield();
+    for (int t = 1; t <= followers; ++t)
+        pool.emplace_back([&, t] {
+            auto r = db->write([&](Transaction& tx) -> StoreResult<int> {
+                int n = 0;
+                tx.session() << "INSERT INTO t (k) VALUES ($1)", bind(t), now;
+                tx.session() << "SELECT count(*) FROM t", into(n), now;
+                return n;
+            });
+            ASSERT_TRUE(r.ok()) << r.error().message;
+            seen[t] = *r;
+        });
+    for (auto& th : pool) th.join();
+    const auto after = db->write_stats();
+    EXPECT_EQ(after.calls - before.calls, 8u);
+    EXPECT_EQ(after.groups - before.groups, 2u);
+    std::vector<int> counts(seen.begin() + 1, seen.end());
+    std::sort(counts.begin(), counts.end());
+    for (int i = 0; i < followers; ++i) EXPECT_EQ(counts[i], i + 2);  // 1 committed + the group's earlier calls
+}
