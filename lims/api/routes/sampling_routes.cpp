@@ -305,6 +305,24 @@ Route with_roles(Route route, domain::RoleSet roles) {
     return route;
 }
 
+// If-Match on a transition: its version, or 0 with the 428 problem kept aside when absent,
+// so that the use case still answers 404 for a record the caller may not see (never
+// revealing that it exists) before the missing precondition is reported.
+struct IfMatch {
+    std::int64_t version = 0;
+    std::optional<Problem> missing;
+};
+Outcome<IfMatch> if_match(const Request& r) {
+    auto v = requireIfMatch(r);
+    if (v) return IfMatch{*v, std::nullopt};
+    if (v.problem().status == 428) return IfMatch{0, v.problem()};
+    return v.problem();
+}
+Response transition_problem(const domain::Error& e, const IfMatch& m) {
+    if (m.missing && e.code == wf::kStaleVersion) return Response::problem(*m.missing);
+    return problem_for(e);
+}
+
 Response with_etag(Response r, std::int64_t version) { return std::move(r).withHeader("ETag", etagFor(version)); }
 
 // ?cursor= of an id-keyed listing: the id after which the page starts.
@@ -367,10 +385,10 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                 "Publish a plan (If-Match) and generate one task per quota, assigned to its office (planners)",
                 AuthRequirement::User, std::nullopt,
                 [db](const Request& r) {
-                    auto version = requireIfMatch(r);
+                    auto version = if_match(r);
                     if (!version) return Response::problem(version.problem());
-                    auto tasks = wf::publish_plan(*db, actor_of(r), r.params.at("code"), *version);
-                    if (!tasks) return problem_for(tasks.error());
+                    auto tasks = wf::publish_plan(*db, actor_of(r), r.params.at("code"), version->version);
+                    if (!tasks) return transition_problem(tasks.error(), *version);
                     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                     for (const auto& t : *tasks) items->add(task_json(t));
                     auto o = newObject();
@@ -399,10 +417,10 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
     router.add(with_roles({"POST", "/api/v1/tasks/{number}/start", "startTask",
                 "Start an assigned task of the caller's office (samplers, If-Match)", AuthRequirement::User,
                 std::nullopt, [db](const Request& r) {
-                    auto version = requireIfMatch(r);
+                    auto version = if_match(r);
                     if (!version) return Response::problem(version.problem());
-                    auto task = wf::start_task(*db, actor_of(r), r.params.at("number"), *version);
-                    if (!task) return problem_for(task.error());
+                    auto task = wf::start_task(*db, actor_of(r), r.params.at("number"), version->version);
+                    if (!task) return transition_problem(task.error(), *version);
                     return with_etag(Response::json(200, task_json(*task)), task->version);
                 }}, row(domain::machines::task(), "assigned", "start")));
 
@@ -504,7 +522,7 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
     router.add(with_roles({"POST", "/api/v1/samples/{number}/receipt", "receiveSample",
                 "Receipt checklist and decision at the laboratory: accept, or reject with a reason (receivers, If-Match)",
                 AuthRequirement::User, receipt_schema(), [db](const Request& r) {
-                    auto version = requireIfMatch(r);
+                    auto version = if_match(r);
                     if (!version) return Response::problem(version.problem());
                     auto c = r.json->getObject("checklist");
                     wf::ReceiptRequest q;
@@ -516,8 +534,8 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                     if (c->has("temperature_record_ok")) q.checklist.temperature_record_ok = c->getValue<bool>("temperature_record_ok");
                     q.decision = text(r.json, "decision");
                     q.reason = text(r.json, "reason");
-                    auto done = wf::receive_sample(*db, actor_of(r), r.params.at("number"), *version, q);
-                    if (!done) return problem_for(done.error());
+                    auto done = wf::receive_sample(*db, actor_of(r), r.params.at("number"), version->version, q);
+                    if (!done) return transition_problem(done.error(), *version);
                     auto o = sample_summary(done->sample);
                     o->set("decision", done->receipt.decision);
                     return with_etag(Response::json(200, o), done->sample.version);
@@ -550,22 +568,22 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
     router.add(with_roles({"POST", "/api/v1/shipments/{number}/dispatch", "dispatchShipment",
                 "Record the departure (samplers, If-Match); its samples move to shipped", AuthRequirement::User,
                 ObjectSchema{{utc("departed_at").optional()}}, [db](const Request& r) {
-                    auto version = requireIfMatch(r);
+                    auto version = if_match(r);
                     if (!version) return Response::problem(version.problem());
-                    auto shipment = wf::dispatch_shipment(*db, actor_of(r), r.params.at("number"), *version,
+                    auto shipment = wf::dispatch_shipment(*db, actor_of(r), r.params.at("number"), version->version,
                                                           optional_text(r.json, "departed_at"));
-                    if (!shipment) return problem_for(shipment.error());
+                    if (!shipment) return transition_problem(shipment.error(), *version);
                     return with_etag(Response::json(200, shipment_json(*shipment)), shipment->version);
                 }}, row(wf::shipment_machine(), "ready", "dispatch")));
 
     router.add(with_roles({"POST", "/api/v1/shipments/{number}/arrive", "arriveShipment",
                 "Record the arrival at the laboratory (receivers, If-Match)", AuthRequirement::User,
                 ObjectSchema{{utc("arrived_at").optional()}}, [db](const Request& r) {
-                    auto version = requireIfMatch(r);
+                    auto version = if_match(r);
                     if (!version) return Response::problem(version.problem());
-                    auto shipment = wf::arrive_shipment(*db, actor_of(r), r.params.at("number"), *version,
+                    auto shipment = wf::arrive_shipment(*db, actor_of(r), r.params.at("number"), version->version,
                                                         optional_text(r.json, "arrived_at"));
-                    if (!shipment) return problem_for(shipment.error());
+                    if (!shipment) return transition_problem(shipment.error(), *version);
                     return with_etag(Response::json(200, shipment_json(*shipment)), shipment->version);
                 }}, row(wf::shipment_machine(), "in_transit", "arrive")));
 
