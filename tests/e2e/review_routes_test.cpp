@@ -1,6 +1,7 @@
 // The review routes over HTTP on the test harness: refusals come back as problems that
 // say why (unknown record 404, missing If-Match 428, another role 403, a bad body 422),
 // and a manual case lead opened by an enforcement officer lands in their unit.
+#include "tests/support/route_recipes.hpp"
 #include "tests/support/test_service.hpp"
 
 #include <Poco/Data/Session.h>
@@ -18,7 +19,15 @@ TEST(ReviewRoutes, RefusalsAreProblemsThatSayWhy) {
     EXPECT_EQ(missing.status, 404) << missing.describe();
     EXPECT_EQ(missing.contentType.rfind("application/problem+json", 0), 0u) << missing.describe();
 
-    auto no_if_match = analyst.post("/api/v1/tests/999999/results", std::string(R"({"value":"98.7","unit":"%"})"));
+    // Existence and jurisdiction come before the precondition: an unknown test is a 404
+    // with or without If-Match, as another jurisdiction's is (matrix_test.cpp).
+    auto missing_post = analyst.post("/api/v1/tests/999999/results", std::string(R"({"value":"98.7","unit":"%"})"));
+    EXPECT_EQ(missing_post.status, 404) << missing_post.describe();
+
+    // The analyst's own laboratory's test (the matrix recipe) without If-Match: 428.
+    const auto own = routeRecipes().at("/api/v1/tests/{id}/results").make(service, Jurisdiction::A);
+    auto no_if_match = analyst.post(fillPattern("/api/v1/tests/{id}/results", own.params),
+                                    std::string(R"({"value":"98.7","unit":"%"})"));
     EXPECT_EQ(no_if_match.status, 428) << no_if_match.describe();
 
     auto bad_body = analyst.post("/api/v1/tests/1/review", std::string(R"({"decision":"maybe"})"), {{"If-Match", "\"1\""}});

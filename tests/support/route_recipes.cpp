@@ -74,6 +74,64 @@ documents_seed::Seeded documentRecord(TestService& s, Jurisdiction side) {
 }
 
 
+// ---- review (review_routes.cpp): documents_seed's reported sample under the side's
+// bureau, shipped to the side's laboratory (whose analysts, reviewers and signatories
+// see it), its case leads assigned to the side's enforcement unit.
+struct ReviewRecord {
+    documents_seed::Seeded seeded;
+    std::string notice_id, lead_number;
+};
+
+ReviewRecord reviewRecord(TestService& s, Jurisdiction side) {
+    using documents_seed::n;
+    using documents_seed::q;
+    ReviewRecord r{documentRecord(s, side), "", ""};
+    const std::string prefix = r.seeded.report_number.substr(7, r.seeded.report_number.size() - 12);  // BG2026-<prefix>-0001
+    const auto lab = s.organisationId(TestService::laboratory(side));
+    const auto enforcement = s.organisationId(TestService::enforcementUnit(side));
+    const auto shipment = documents_seed::insert(
+        *s.database(), "INSERT INTO shipments (number, from_org_id, to_org_id, state, created_at, updated_at) VALUES (" +
+                           q("S-REVIEW-" + prefix) + ", " + n(r.seeded.orgs.office) + ", " + n(lab) + ", 'arrived', " +
+                           documents_seed::kStamp + ", " + documents_seed::kStamp + ")");
+    for (const auto& number : {r.seeded.sample_number, r.seeded.unreported_sample_number})
+        documents_seed::exec(*s.database(), "INSERT INTO shipment_items (shipment_id, sample_id) SELECT " + n(shipment) +
+                                                ", id FROM samples WHERE number = " + q(number));
+    documents_seed::exec(*s.database(), "UPDATE case_leads SET assigned_org_id = " + n(enforcement) +
+                                            " WHERE number LIKE " + q("XS-" + prefix + "-%"));
+    std::int64_t notice = 0;
+    const std::string notice_number = "TZ-" + prefix + "-2";
+    (void)s.database()->read([&](store::Transaction& tx) -> store::StoreResult<store::Done> {
+        Poco::Int64 id = 0;
+        tx.session() << "SELECT id FROM notices WHERE number = $1", Poco::Data::Keywords::bind(notice_number),
+            Poco::Data::Keywords::into(id), Poco::Data::Keywords::now;
+        notice = id;
+        return store::Done{};
+    });
+    r.notice_id = std::to_string(notice);
+    r.lead_number = "XS-" + prefix + "-1";
+    return r;
+}
+
+Poco::JSON::Object::Ptr bodyOf(std::initializer_list<std::pair<const char*, const char*>> fields) {
+    auto body = api::newObject();
+    for (const auto& [k, v] : fields) body->set(k, std::string(v));
+    return body;
+}
+
+RouteRecord reviewTest(TestService& s, Jurisdiction side, Poco::JSON::Object::Ptr body) {
+    return {{{"id", std::to_string(reviewRecord(s, side).seeded.assay_test_id)}}, body};
+}
+RouteRecord reviewReport(TestService& s, Jurisdiction side, Poco::JSON::Object::Ptr body) {
+    return {{{"number", reviewRecord(s, side).seeded.report_number}}, body};
+}
+RouteRecord reviewSample(TestService& s, Jurisdiction side, Poco::JSON::Object::Ptr body) {
+    return {{{"number", reviewRecord(s, side).seeded.sample_number}}, body};
+}
+RouteRecord reviewLead(TestService& s, Jurisdiction side, Poco::JSON::Object::Ptr body) {
+    return {{{"number", reviewRecord(s, side).lead_number}}, body};
+}
+
+
 // ---- sampling (sampling_routes.cpp): a started task, a registered sample and a ready
 // shipment of it in `side`, made with the sampling use cases as the seeded users.
 struct SamplingRecord {
@@ -303,6 +361,38 @@ const std::map<std::string, RouteRecipe>& routeRecipes() {
          {[](TestService& s, Jurisdiction side) {
               return RouteRecord{{{"number", samplingRecord(s, side).shipment_number}}, emptyBody()};
           }}},
+        // ---- review (review_routes.cpp) ------------------------------------------------------------
+        {"/api/v1/tests/{id}", {[](TestService& s, Jurisdiction side) { return reviewTest(s, side, nullptr); }}},
+        {"/api/v1/tests/{id}/results",
+         {[](TestService& s, Jurisdiction side) { return reviewTest(s, side, bodyOf({{"value", "99.1"}, {"unit", "%"}})); }}},
+        {"/api/v1/tests/{id}/review",
+         {[](TestService& s, Jurisdiction side) {
+              return reviewTest(s, side, bodyOf({{"decision", "reject"}, {"reason", "recipe"}}));
+          }}},
+        {"/api/v1/tests/{id}/verify",
+         {[](TestService& s, Jurisdiction side) { return reviewTest(s, side, bodyOf({{"password", "recipe"}})); }}},
+        {"/api/v1/samples/{number}/reports", {[](TestService& s, Jurisdiction side) { return reviewSample(s, side, nullptr); }}},
+        {"/api/v1/samples/{number}/reinspection",
+         {[](TestService& s, Jurisdiction side) {
+              return reviewSample(s, side,
+                                  bodyOf({{"applicant", "sampled_unit"},
+                                          {"applicant_name", "Pharmacy"},
+                                          {"report_received_at", "2026-03-14T02:00:00Z"}}));
+          }}},
+        {"/api/v1/reports/{number}", {[](TestService& s, Jurisdiction side) { return reviewReport(s, side, nullptr); }}},
+        {"/api/v1/reports/{number}/approve",
+         {[](TestService& s, Jurisdiction side) { return reviewReport(s, side, bodyOf({{"password", "recipe"}})); }}},
+        {"/api/v1/reports/{number}/issue",
+         {[](TestService& s, Jurisdiction side) { return reviewReport(s, side, api::newObject()); }}},
+        {"/api/v1/notices/{id}/acknowledge",
+         {[](TestService& s, Jurisdiction side) {
+              return RouteRecord{{{"id", reviewRecord(s, side).notice_id}}, bodyOf({{"reference", "recipe"}})};
+          }}},
+        {"/api/v1/case-leads/{number}", {[](TestService& s, Jurisdiction side) { return reviewLead(s, side, nullptr); }}},
+        {"/api/v1/case-leads/{number}/steps",
+         {[](TestService& s, Jurisdiction side) { return reviewLead(s, side, bodyOf({{"action", "accept"}})); }}},
+        {"/api/v1/case-leads/{number}/extension",
+         {[](TestService& s, Jurisdiction side) { return reviewLead(s, side, bodyOf({{"approval", "recipe"}})); }}},
         // ---- documents (document_routes.cpp) ---------------------------------------------------
         {"/api/v1/reports/{number}/pdf",
          {[](TestService& s, Jurisdiction side) {

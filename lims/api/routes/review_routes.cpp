@@ -24,6 +24,7 @@
 #include <Poco/NumberParser.h>
 
 #include <limits>
+#include <optional>
 #include <mutex>
 
 namespace lims::api {
@@ -139,6 +140,70 @@ const rv::PasswordCheck password_check = [](std::string_view pw, const std::stri
     return verifyPassword(pw, hash);
 };
 
+// ---- jurisdiction ---------------------------------------------------------------------
+// What a path parameter names, and the organisations it belongs to: tests, reports and
+// samples belong to the office that took the sample and to each laboratory it was
+// shipped to (the one that receives and tests it); a notice to the organisation it is
+// sent to; a case lead to the unit it is assigned to.
+enum class Record { test, sample, report, notice, case_lead };
+
+const char* record_word(Record k) {
+    switch (k) {
+        case Record::test: return "test";
+        case Record::sample: return "sample";
+        case Record::report: return "report";
+        case Record::notice: return "notice";
+        case Record::case_lead: return "case lead";
+    }
+    return "record";
+}
+
+std::string owner_paths_sql(Record k) {
+    // The sample's office and every laboratory a shipment of it went to.
+    auto of_sample = [](const std::string& target) {
+        return "WITH target(id) AS (" + target +
+               ") SELECT o.path FROM organisations o WHERE o.id IN (SELECT s.org_id FROM samples s JOIN target t ON "
+               "s.id = t.id UNION SELECT h.to_org_id FROM shipment_items i JOIN shipments h ON h.id = i.shipment_id "
+               "JOIN target t ON i.sample_id = t.id)";
+    };
+    switch (k) {
+        case Record::test: return of_sample("SELECT sample_id FROM tests WHERE id = $1");
+        case Record::sample: return of_sample("SELECT id FROM samples WHERE number = $1");
+        case Record::report: return of_sample("SELECT sample_id FROM reports WHERE number = $1");
+        case Record::notice:
+            return "SELECT o.path FROM notices n JOIN organisations o ON o.id = n.to_org_id WHERE n.id = $1";
+        case Record::case_lead:
+            return "SELECT o.path FROM case_leads l JOIN organisations o ON o.id = l.assigned_org_id WHERE l.number = $1";
+    }
+    return {};
+}
+
+// The 404 (conventions.hpp notVisible, the same as for a missing record) unless the
+// record named by `param` lies in the caller's organisation subtree. Checked before the
+// If-Match precondition and the use case, so another jurisdiction's record is never
+// admitted to exist, not even as a 403, 409 or 428.
+std::optional<Response> hidden_from_caller(store::Database& db, const Request& r, Record kind, const std::string& param) {
+    const std::string key = r.params.at(param);
+    const bool numeric_key = kind == Record::test || kind == Record::notice;
+    Poco::Int64 id = 0;
+    if (numeric_key && (!Poco::NumberParser::tryParse64(key, id) || id <= 0))
+        return Response::problem(notVisible(record_word(kind), key));
+    auto paths = db.read([&](store::Transaction& tx) -> store::StoreResult<std::vector<std::string>> {
+        std::vector<std::string> out;
+        if (numeric_key)
+            tx.session() << owner_paths_sql(kind), Poco::Data::Keywords::bind(id), Poco::Data::Keywords::into(out),
+                Poco::Data::Keywords::now;
+        else
+            tx.session() << owner_paths_sql(kind), Poco::Data::Keywords::bind(key), Poco::Data::Keywords::into(out),
+                Poco::Data::Keywords::now;
+        return out;
+    });
+    if (!paths) return problem_for(paths.error());
+    for (const auto& path : *paths)
+        if (withinJurisdiction(r.principal->organisationPath, path)) return std::nullopt;
+    return Response::problem(notVisible(record_word(kind), key));
+}
+
 }  // namespace
 
 void add_review_routes(Router& router, const RouteContext& context) {
@@ -173,6 +238,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
     router.add({"GET", "/api/v1/tests/{id}", "getTest", "A test with its state and version", AuthRequirement::User,
                 std::nullopt,
                 [db](const Request& r) {
+                    if (auto hidden = hidden_from_caller(*db, r, Record::test, "id")) return std::move(*hidden);
                     auto id = id_param(r, "id");
                     if (!id) return Response::problem(id.problem());
                     auto t = db->read([&](store::Transaction& tx) { return store::TestRepository(tx).get(*id); });
@@ -186,6 +252,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                 AuthRequirement::User,
                 ObjectSchema{{field::string("value").length(1, 200), field::string("unit").length(0, 32).optional()}},
                 [db](const Request& r) {
+                    if (auto hidden = hidden_from_caller(*db, r, Record::test, "id")) return std::move(*hidden);
                     auto id = id_param(r, "id");
                     if (!id) return Response::problem(id.problem());
                     auto version = requireIfMatch(r);
@@ -210,6 +277,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                 ObjectSchema{{field::string("decision").oneOf({"accept", "reject", "order_retest"}),
                               field::string("reason").length(1, 500).optional(), password().optional()}},
                 [db](const Request& r) {
+                    if (auto hidden = hidden_from_caller(*db, r, Record::test, "id")) return std::move(*hidden);
                     auto id = id_param(r, "id");
                     if (!id) return Response::problem(id.problem());
                     auto version = requireIfMatch(r);
@@ -231,6 +299,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                 "Verify (复核) the accepted result as a second person, signing with the password (If-Match)",
                 AuthRequirement::User, ObjectSchema{{password()}},
                 [db](const Request& r) {
+                    if (auto hidden = hidden_from_caller(*db, r, Record::test, "id")) return std::move(*hidden);
                     auto id = id_param(r, "id");
                     if (!id) return Response::problem(id.problem());
                     auto version = requireIfMatch(r);
@@ -248,6 +317,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                 "Draft the report of the sample's latest round from its judged final results", AuthRequirement::User,
                 std::nullopt,
                 [db](const Request& r) {
+                    if (auto hidden = hidden_from_caller(*db, r, Record::sample, "number")) return std::move(*hidden);
                     auto sample = sample_id_of(*db, r.params.at("number"));
                     if (!sample) return problem_for(sample.error());
                     auto report = db->write([&](store::Transaction& tx) { return rv::draft_report(tx, *sample, actor_of(r)); });
@@ -260,6 +330,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
     router.add({"GET", "/api/v1/reports/{number}", "getReport", "A report with its judged content", AuthRequirement::User,
                 std::nullopt,
                 [db](const Request& r) {
+                    if (auto hidden = hidden_from_caller(*db, r, Record::report, "number")) return std::move(*hidden);
                     auto report = db->read([&](store::Transaction& tx) {
                         return store::ReportRepository(tx).get_by_number(r.params.at("number"));
                     });
@@ -272,6 +343,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                 "Approve the report as authorised signatory, signing with the password (If-Match)",
                 AuthRequirement::User, ObjectSchema{{password()}},
                 [db](const Request& r) {
+                    if (auto hidden = hidden_from_caller(*db, r, Record::report, "number")) return std::move(*hidden);
                     auto version = requireIfMatch(r);
                     if (!version) return Response::problem(version.problem());
                     auto id = report_id_of(*db, r.params.at("number"));
@@ -288,6 +360,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                 "Issue the approved report (If-Match); a nonconforming one sends the notices and opens the case lead",
                 AuthRequirement::User, ObjectSchema{{field::boolean("serious_risk").optional()}},
                 [db, calendar](const Request& r) {
+                    if (auto hidden = hidden_from_caller(*db, r, Record::report, "number")) return std::move(*hidden);
                     auto version = requireIfMatch(r);
                     if (!version) return Response::problem(version.problem());
                     auto id = report_id_of(*db, r.params.at("number"));
@@ -334,6 +407,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                 "Acknowledge a notice to the caller's bureau (If-Match); external ones by an administrator with a reference",
                 AuthRequirement::User, ObjectSchema{{field::string("reference").length(1, 500).optional()}},
                 [db](const Request& r) {
+                    if (auto hidden = hidden_from_caller(*db, r, Record::notice, "id")) return std::move(*hidden);
                     auto id = id_param(r, "id");
                     if (!id) return Response::problem(id.problem());
                     auto version = requireIfMatch(r);
@@ -373,12 +447,11 @@ void add_review_routes(Router& router, const RouteContext& context) {
     router.add({"GET", "/api/v1/case-leads/{number}", "getCaseLead", "A case lead with its findings and evidence",
                 AuthRequirement::User, std::nullopt,
                 [db](const Request& r) {
+                    if (auto hidden = hidden_from_caller(*db, r, Record::case_lead, "number")) return std::move(*hidden);
                     auto lead = db->read([&](store::Transaction& tx) {
                         return store::CaseLeadRepository(tx).get_by_number(r.params.at("number"));
                     });
                     if (!lead) return problem_for(lead.error());
-                    if (!r.principal->hasRole("administrator") && lead->assigned_org_id != r.principal->organisationId)
-                        return Response::problem(notVisible("case lead", r.params.at("number")));
                     return with_etag(Response::json(200, lead_json(*lead)), lead->version);
                 },
                 200, {enforcement_officer, administrator}});
@@ -417,6 +490,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                               field::string("receiving_body").length(1, 200).optional(),
                               field::string("approval").length(1, 500).optional()}},
                 [db](const Request& r) {
+                    if (auto hidden = hidden_from_caller(*db, r, Record::case_lead, "number")) return std::move(*hidden);
                     auto version = requireIfMatch(r);
                     if (!version) return Response::problem(version.problem());
                     auto id = lead_id_of(*db, r.params.at("number"));
@@ -436,6 +510,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                 "Extend the decision deadline once by 15 working days with the recorded approval (If-Match)",
                 AuthRequirement::User, ObjectSchema{{field::string("approval").length(1, 500)}},
                 [db, calendar](const Request& r) {
+                    if (auto hidden = hidden_from_caller(*db, r, Record::case_lead, "number")) return std::move(*hidden);
                     auto version = requireIfMatch(r);
                     if (!version) return Response::problem(version.problem());
                     auto id = lead_id_of(*db, r.params.at("number"));
@@ -459,6 +534,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                               field::string("applicant_name").length(1, 200),
                               field::string("report_received_at").withFormat("date-time")}},
                 [db, calendar](const Request& r) {
+                    if (auto hidden = hidden_from_caller(*db, r, Record::sample, "number")) return std::move(*hidden);
                     auto sample = sample_id_of(*db, r.params.at("number"));
                     if (!sample) return problem_for(sample.error());
                     auto received = wf::parse_store_time(text(r.json, "report_received_at"));
