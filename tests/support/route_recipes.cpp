@@ -2,11 +2,13 @@
 
 #include "lims/api/json_text.hpp"
 #include "lims/domain/identifiers/credit_code.hpp"
+#include "lims/store/instrument_repository.hpp"
 #include "lims/store/reading_repository.hpp"
 #include "lims/store/storage_unit_repository.hpp"
 #include "lims/workflow/admin/reference_data.hpp"
 #include "lims/workflow/coldchain/ingest.hpp"
 #include "lims/workflow/coldchain/placements.hpp"
+#include "lims/workflow/ingest/ingest_message.hpp"
 #include "lims/workflow/sampling/dates.hpp"
 #include "lims/workflow/sampling/plans.hpp"
 #include "lims/workflow/sampling/registration.hpp"
@@ -290,6 +292,68 @@ RouteRecord coldChainShipmentRecord(TestService& s, Jurisdiction side) {
     return RouteRecord{{{"id", std::to_string(shipment)}}, body};
 }
 
+// ---- ingest (ingest_routes.cpp): an instrument of the side's laboratory with one mapping;
+// one message from it whose observation names no known specimen, so the ingest use case
+// stores the raw message and quarantines the observation (org: the instrument's lab).
+struct IngestRecord {
+    std::string instrument_code;
+    std::int64_t mapping_id = 0, raw_message_id = 0, quarantine_id = 0;
+};
+
+IngestRecord ingestRecord(TestService& s, Jurisdiction side) {
+    static std::atomic<int> serial{0};
+    const std::string n = std::to_string(++serial);
+    IngestRecord r;
+    r.instrument_code = std::string("RECIPE-HPLC-") + (side == Jurisdiction::A ? "A" : "B") + n;
+    auto made = s.database()->write([&](store::Transaction& tx) -> store::StoreResult<store::Done> {
+        store::InstrumentRepository instruments(tx);
+        auto i = instruments.create({r.instrument_code, s.organisationId(TestService::laboratory(side)), "HPLC", "hl7",
+                                     "tcp_listen", "", true},
+                                    "recipe");
+        if (!i) return i.error();
+        auto m = instruments.create_mapping(i->id, {"ASSAY-" + n, "ASSAY", "", "", "1", "0", true}, "recipe");
+        if (!m) return m.error();
+        r.mapping_id = m->id;
+        return store::Done{};
+    });
+    if (!made) throw std::runtime_error("ingest recipe: instrument: " + made.error().message);
+    workflow::ingest::IncomingMessage message;
+    message.instrument_code = r.instrument_code;
+    message.protocol = "hl7";
+    message.raw = "MSH|^~\\&|RECIPE|" + r.instrument_code + "\r";  // unique bytes: not a duplicate
+    message.received_at = std::chrono::system_clock::now();
+    protocols::Observation o;
+    o.specimen_id = "NO-SUCH-SPECIMEN-" + n;
+    o.test_code = "ASSAY-" + n;
+    o.value = "99.1";
+    o.number = "99.1";
+    o.status = "F";
+    message.observations.push_back(o);
+    auto receipt = workflow::ingest::ingest_message(*s.database(), message, "system:recipe");
+    if (!receipt) throw std::runtime_error("ingest recipe: message: " + receipt.error().message);
+    if (receipt->quarantine_ids.empty()) throw std::runtime_error("ingest recipe: the observation was not quarantined");
+    r.raw_message_id = receipt->raw_message_id;
+    r.quarantine_id = receipt->quarantine_ids.front();
+    return r;
+}
+
+Poco::JSON::Object::Ptr instrumentBody(const std::string& code, Jurisdiction side) {
+    auto body = api::newObject();
+    body->set("code", code);
+    body->set("organisation_code", TestService::laboratory(side));
+    body->set("name", "HPLC (renamed)");
+    body->set("family", "hl7");
+    body->set("transport", "tcp_listen");
+    return body;
+}
+
+Poco::JSON::Object::Ptr mappingBody(const std::string& instrument_test_code) {
+    auto body = api::newObject();
+    body->set("instrument_test_code", instrument_test_code);
+    body->set("test_code", "ASSAY");
+    return body;
+}
+
 }  // namespace
 
 const std::map<std::string, RouteRecipe>& routeRecipes() {
@@ -401,6 +465,40 @@ const std::map<std::string, RouteRecipe>& routeRecipes() {
         {"/api/v1/samples/{number}/sampling-record.pdf",
          {[](TestService& s, Jurisdiction side) {
               return RouteRecord{{{"number", documentRecord(s, side).sample_number}}, nullptr};
+          }}},
+        // ---- ingest (ingest_routes.cpp) -----------------------------------------------------------
+        {"/api/v1/instruments/{code}",
+         {[](TestService& s, Jurisdiction side) {
+              const auto r = ingestRecord(s, side);
+              return RouteRecord{{{"code", r.instrument_code}}, instrumentBody(r.instrument_code, side)};
+          }}},
+        {"/api/v1/instruments/{code}/mappings",
+         {[](TestService& s, Jurisdiction side) {
+              return RouteRecord{{{"code", ingestRecord(s, side).instrument_code}}, mappingBody("RECIPE-NEW")};
+          }}},
+        {"/api/v1/instruments/{code}/mappings/{id}",
+         {[](TestService& s, Jurisdiction side) {
+              const auto r = ingestRecord(s, side);
+              return RouteRecord{{{"code", r.instrument_code}, {"id", std::to_string(r.mapping_id)}},
+                                 mappingBody("RECIPE-RENAMED")};
+          }}},
+        {"/api/v1/quarantine/{id}",
+         {[](TestService& s, Jurisdiction side) {
+              return RouteRecord{{{"id", std::to_string(ingestRecord(s, side).quarantine_id)}}, nullptr};
+          }}},
+        {"/api/v1/quarantine/{id}/assign",
+         {[](TestService& s, Jurisdiction side) {
+              return RouteRecord{{{"id", std::to_string(ingestRecord(s, side).quarantine_id)}},
+                                 bodyOf({{"sample_number", "NO-SUCH-SAMPLE"}, {"test_code", "ASSAY"}})};
+          }}},
+        {"/api/v1/quarantine/{id}/discard",
+         {[](TestService& s, Jurisdiction side) {
+              return RouteRecord{{{"id", std::to_string(ingestRecord(s, side).quarantine_id)}},
+                                 bodyOf({{"reason", "recipe: instrument test run"}})};
+          }}},
+        {"/api/v1/raw-messages/{id}",
+         {[](TestService& s, Jurisdiction side) {
+              return RouteRecord{{{"id", std::to_string(ingestRecord(s, side).raw_message_id)}}, nullptr};
           }}},
     };
     return recipes;

@@ -270,11 +270,12 @@ void addInstrumentRoutes(Router& router, const std::shared_ptr<store::Database>&
                 "Change an instrument (administrators; If-Match with its version)", AuthRequirement::User,
                 instrumentSchema(),
                 [db](const Request& r) {
-                    auto version = requireIfMatch(r);
-                    if (!version) return Response::problem(version.problem());
                     return inWrite(*db, [&](store::Transaction& tx) {
+                        // Another jurisdiction's instrument is a 404 like a missing one, before If-Match.
                         auto current = visibleInstrument(tx, r);
                         if (!current) return Response::problem(current.problem());
+                        auto version = requireIfMatch(r);
+                        if (!version) return Response::problem(version.problem());
                         if (auto stale = checkVersion(current->version, *version)) return Response::problem(*stale);
                         auto fields = instrumentFields(tx, r);
                         if (!fields) return Response::problem(fields.problem());
@@ -326,8 +327,6 @@ void addInstrumentRoutes(Router& router, const std::shared_ptr<store::Database>&
                 "Change or retire a mapping (administrators; If-Match with its version)", AuthRequirement::User,
                 mappingSchema(),
                 [db](const Request& r) {
-                    auto version = requireIfMatch(r);
-                    if (!version) return Response::problem(version.problem());
                     const auto id = idParam(r, "id");
                     if (!id) return Response::problem(notVisible("mapping", r.params.at("id")));
                     return inWrite(*db, [&](store::Transaction& tx) {
@@ -337,6 +336,9 @@ void addInstrumentRoutes(Router& router, const std::shared_ptr<store::Database>&
                         auto current = instruments.get_mapping(*id);
                         if (!current || current->instrument_id != i->id)
                             return Response::problem(notVisible("mapping", r.params.at("id")));
+                        // Only a visible mapping is told about its precondition.
+                        auto version = requireIfMatch(r);
+                        if (!version) return Response::problem(version.problem());
                         if (auto stale = checkVersion(current->version, *version)) return Response::problem(*stale);
                         auto updated = instruments.update_mapping(
                             *id, *version, mappingFields(r, r.json->getValue<std::string>("instrument_test_code")),
@@ -352,6 +354,23 @@ void addInstrumentRoutes(Router& router, const std::shared_ptr<store::Database>&
 // ---- quarantine and raw messages ------------------------------------------------------------
 
 Poco::JSON::Object::Ptr quarantineJson(const store::QuarantineEntry& e) { return parseObject(store::to_json(e)); }
+
+// The optional If-Match of a resolution. A malformed one is reported only for an entry the
+// caller may see: another jurisdiction's entry stays the missing record's 404.
+Outcome<std::optional<std::int64_t>> optionalIfMatch(store::Database& db, const Request& r, std::int64_t id) {
+    if (r.header("if-match").empty()) return std::optional<std::int64_t>{};
+    auto v = requireIfMatch(r);
+    if (v) return std::optional<std::int64_t>{*v};
+    std::optional<Problem> hidden;
+    auto done = db.read([&](store::Transaction& tx) -> domain::Result<store::Done> {
+        auto e = workflow::ingest::visible_quarantine_entry(tx, id, r.principal->organisationPath);
+        if (!e) hidden = problemFor(e.error());
+        return store::Done{};
+    });
+    if (!done) return problemFor(done.error());
+    if (hidden) return *hidden;
+    return v.problem();
+}
 
 void addQuarantineRoutes(Router& router, const std::shared_ptr<store::Database>& db) {
     router.add({"GET", "/api/v1/quarantine", "listQuarantine",
@@ -409,16 +428,12 @@ void addQuarantineRoutes(Router& router, const std::shared_ptr<store::Database>&
                 [db](const Request& r) {
                     const auto id = idParam(r, "id");
                     if (!id) return Response::problem(notVisible("quarantine entry", r.params.at("id")));
-                    std::optional<std::int64_t> expected;
-                    if (!r.header("if-match").empty()) {
-                        auto v = requireIfMatch(r);
-                        if (!v) return Response::problem(v.problem());
-                        expected = *v;
-                    }
+                    auto expected = optionalIfMatch(*db, r, *id);
+                    if (!expected) return Response::problem(expected.problem());
                     auto done = workflow::ingest::assign_quarantined(
                         *db, *id,
                         {r.json->getValue<std::string>("sample_number"), r.json->getValue<std::string>("test_code"),
-                         expected},
+                         *expected},
                         {r.principal->username, r.principal->organisationPath});
                     if (!done) return Response::problem(problemFor(done.error()));
                     auto o = quarantineJson(done->entry);
@@ -432,14 +447,10 @@ void addQuarantineRoutes(Router& router, const std::shared_ptr<store::Database>&
                 [db](const Request& r) {
                     const auto id = idParam(r, "id");
                     if (!id) return Response::problem(notVisible("quarantine entry", r.params.at("id")));
-                    std::optional<std::int64_t> expected;
-                    if (!r.header("if-match").empty()) {
-                        auto v = requireIfMatch(r);
-                        if (!v) return Response::problem(v.problem());
-                        expected = *v;
-                    }
+                    auto expected = optionalIfMatch(*db, r, *id);
+                    if (!expected) return Response::problem(expected.problem());
                     auto done = workflow::ingest::discard_quarantined(*db, *id, r.json->getValue<std::string>("reason"),
-                                                                      expected,
+                                                                      *expected,
                                                                       {r.principal->username, r.principal->organisationPath});
                     if (!done) return Response::problem(problemFor(done.error()));
                     return Response::json(200, quarantineJson(done->entry))
