@@ -2,16 +2,29 @@
 // Configuration (file, LIMS_* environment, -D or the options below):
 //   lims.http.host (127.0.0.1), lims.http.port (8080), lims.http.threads (16),
 //   lims.http.body.limit (1 MiB), lims.tls.certificate + lims.tls.key (both: HTTPS),
-//   lims.calendar.dir (fixtures/calendars), lims.auth.token.hours (8).
+//   lims.calendar.dir (fixtures/calendars), lims.auth.token.hours (8),
+//   lims.jobs.enabled (true): the periodic jobs (service_jobs.hpp),
+//   lims.smtp.host, lims.smtp.port (25), lims.smtp.sender: alarm e-mail (none: e-mails wait),
+//   lims.webhook.url: the SMS gateway's webhook for alarms (none: webhook messages wait).
 #include "lims/api/service_host.hpp"
 #include "lims/app/command.hpp"
+#include "lims/api/service_jobs.hpp"
+#include "lims/workflow/coldchain/alarms.hpp"
+#include "lims/workflow/coldchain/ingest.hpp"
+#include "lims/workflow/coldchain/placements.hpp"
+#include "lims/workflow/coldchain/retention.hpp"
+#include "lims/workflow/figures/overdue.hpp"
 #include "lims/store/migrations.hpp"
 #include "lims/workflow/admin/calendar_files.hpp"
 
 #include <Poco/Exception.h>
 #include <Poco/NumberParser.h>
 
+#include <chrono>
+#include <memory>
 #include <ostream>
+#include <string>
+#include <vector>
 
 namespace lims::app {
 
@@ -31,6 +44,67 @@ std::optional<long long> number(const std::string& text, long long min, long lon
     Poco::Int64 v = 0;
     if (!Poco::NumberParser::tryParse64(text, v) || v < min || v > max) return std::nullopt;
     return v;
+}
+
+// How often each job runs. Offline detection needs a look at least every minute (the
+// shortest recording interval in transit is 2 minutes, DOMAIN.md); the overdue scan and
+// retention move in working days and days.
+constexpr auto kColdChainPeriod = std::chrono::minutes(1);
+constexpr auto kOverduePeriod = std::chrono::minutes(15);
+constexpr auto kRetentionPeriod = std::chrono::hours(24);
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The periodic jobs over the service's database and calendar, with the alarm channels
+// the configuration names. `channels` must outlive the jobs.
+struct AlarmChannels {
+    std::unique_ptr<workflow::coldchain::SmtpChannel> email;
+    std::unique_ptr<workflow::coldchain::WebhookChannel> webhook;
+    workflow::coldchain::NotificationChannels view() const { return {email.get(), webhook.get()}; }
+};
+
+std::vector<api::PeriodicJob> service_jobs(api::ServiceHost& host, const AlarmChannels& channels) {
+    namespace cc = workflow::coldchain;
+    store::Database& db = host.database();
+    const domain::WorkingCalendar& calendar = host.calendar();
+    auto counted = [](const char* what, std::size_t n) { return n ? std::to_string(n) + " " + what : std::string(); };
+    return {
+        {"coldchain.offline", kColdChainPeriod,
+         [&db, counted]() -> domain::Result<std::string> {
+             auto n = cc::tick_loggers(db, unix_now());
+             if (!n) return n.error();
+             return counted("logger(s) newly offline", *n);
+         }},
+        {"coldchain.alarms", kColdChainPeriod,
+         [&db, &channels, counted]() -> domain::Result<std::string> {
+             auto escalated = cc::escalate_alarms(db, unix_now());
+             if (!escalated) return escalated.error();
+             auto delivered = cc::deliver_notifications(db, channels.view(), unix_now());
+             if (!delivered) return delivered.error();
+             std::string summary = counted("alarm(s) escalated", *escalated);
+             if (delivered->sent || delivered->retried || delivered->given_up)
+                 summary += (summary.empty() ? "" : "; ") + std::to_string(delivered->sent) + " sent, " +
+                            std::to_string(delivered->retried) + " to retry, " + std::to_string(delivered->given_up) +
+                            " given up";
+             return summary;
+         }},
+        {"overdue.scan", kOverduePeriod,
+         [&db, &calendar]() -> domain::Result<std::string> {
+             auto counts = workflow::figures::run_scheduled_overdue_scan(
+                 db, calendar, std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+             if (!counts) return counts.error();
+             return std::to_string(counts->tests) + " test(s), " + std::to_string(counts->notices) + " notice(s), " +
+                    std::to_string(counts->case_leads) + " case lead(s) overdue";
+         }},
+        {"coldchain.retention", kRetentionPeriod,
+         [&db, counted]() -> domain::Result<std::string> {
+             auto report = cc::thin_old_readings(db, unix_now(), cc::RetentionPolicy{}, "system:retention");
+             if (!report) return report.error();
+             return counted("reading(s) thinned into 5-minute aggregates", report->readings_thinned);
+         }},
+    };
 }
 
 }  // namespace
@@ -103,6 +177,26 @@ int run_serve(CommandContext& context) {
                     << e.displayText() << "\n";
         return exit_usage;
     }
+    AlarmChannels channels;
+    if (auto smtp = context.config.getString("lims.smtp.host", ""); !smtp.empty()) {
+        const std::string smtpPortText = context.config.getString("lims.smtp.port", "25");
+        const auto smtpPort = number(smtpPortText, 1, kMaxPort);
+        if (!smtpPort) {
+            context.err << "lims: lims.smtp.port must be 1 to " << kMaxPort << ", got \"" << smtpPortText << "\"\n";
+            host->stop();
+            return exit_usage;
+        }
+        channels.email = std::make_unique<workflow::coldchain::SmtpChannel>(
+            smtp, static_cast<std::uint16_t>(*smtpPort), context.config.getString("lims.smtp.sender", "lims@localhost"));
+    }
+    if (auto url = context.config.getString("lims.webhook.url", ""); !url.empty())
+        channels.webhook = std::make_unique<workflow::coldchain::WebhookChannel>(url);
+    std::unique_ptr<api::ServiceJobs> jobs;
+    if (context.config.getBool("lims.jobs.enabled", true)) {
+        jobs = std::make_unique<api::ServiceJobs>(service_jobs(*host, channels), context.logger);
+        jobs->start();
+    }
+
     const bool tls = !settings.server.tlsCertificateFile.empty();
     context.out << "lims: serving " << (tls ? "https" : "http") << "://" << settings.server.host << ":" << host->port()
                 << " over " << db->display_name() << " (" << host->api().router().routes().size() << " routes)"
@@ -110,6 +204,7 @@ int run_serve(CommandContext& context) {
     context.logger.information("serving on %s:%hu", settings.server.host, host->port());
     context.wait_for_termination();
     context.logger.information("stopping: finishing requests in progress");
+    if (jobs) jobs->stop();
     host->stop();
     return exit_ok;
 }
