@@ -10,6 +10,7 @@
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 
 using namespace lims;
@@ -76,6 +77,43 @@ void BM_RegisterSample(benchmark::State& state) {
     state.counters["registrations_per_s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_RegisterSample)->Unit(benchmark::kMicrosecond)->UseRealTime()->MinTime(3.0);
+
+// The same registrations from several threads at once, as the HTTP server's pool makes
+// them: with group commit (DatabaseOptions::group_commit) concurrent transactions share
+// one fsync, each still acknowledged only after its commit is durable.
+std::unique_ptr<BenchDatabase> shared_bench;
+
+void BM_RegisterSampleConcurrently(benchmark::State& state) {
+    if (state.thread_index() == 0) shared_bench = std::make_unique<BenchDatabase>();
+    std::int64_t n = 0;
+    const std::string prefix = "T" + std::to_string(state.thread_index()) + "-";
+    for (auto _ : state) {
+        auto& bench = *shared_bench;
+        NewSample s;
+        s.org_id = bench.office;
+        s.product_name = "Amoxicillin capsules 0.25 g";
+        s.batch_number = prefix + std::to_string(n);
+        s.quantity = "6";
+        s.unit = "box";
+        s.sampled_at = "2026-03-04T02:30:00.000Z";
+        s.seal_numbers = {prefix + std::to_string(n) + "-1", prefix + std::to_string(n) + "-2"};
+        s.sampler_user_ids = {bench.user_a, bench.user_b};
+        s.portions = {{domain::PortionKind::test, "4", "box", {}}, {domain::PortionKind::retained, "2", "box", {}}};
+        ++n;
+        auto r = bench.db->write([&](Transaction& tx) { return SampleRepository(tx).register_sample(s, "a"); });
+        if (!r) {
+            state.SkipWithError(r.error().message.c_str());
+            break;
+        }
+    }
+    state.counters["registrations_per_s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
+    if (state.thread_index() == 0) {
+        const auto stats = shared_bench->db->write_stats();
+        state.counters["calls_per_commit"] =
+            stats.groups ? static_cast<double>(stats.calls) / static_cast<double>(stats.groups) : 0.0;
+    }
+}
+BENCHMARK(BM_RegisterSampleConcurrently)->Threads(8)->Threads(16)->Unit(benchmark::kMicrosecond)->UseRealTime()->MinTime(3.0);
 
 void BM_InsertReadings(benchmark::State& state) {
     BenchDatabase bench;
