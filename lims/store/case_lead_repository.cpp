@@ -1,4 +1,5 @@
 #include "lims/store/case_lead_repository.hpp"
+#include "lims/store/row_values.hpp"
 
 #include "lims/store/number_counter.hpp"
 #include "lims/store/revisions.hpp"
@@ -28,25 +29,6 @@ constexpr const char* lead_columns =
 
 // States in which the decision is still owed (the overdue scan looks at these only).
 constexpr const char* undecided_states = "('open', 'accepted', 'investigating')";
-
-std::optional<std::int64_t> optional_int(Poco::Data::RecordSet& rs, const char* col) {
-    const auto& v = rs[col];
-    if (v.isEmpty()) return std::nullopt;
-    return v.convert<Poco::Int64>();
-}
-
-std::optional<std::string> optional_text(Poco::Data::RecordSet& rs, const char* col) {
-    const auto& v = rs[col];
-    if (v.isEmpty()) return std::nullopt;
-    return v.convert<std::string>();
-}
-
-Poco::Nullable<Poco::Int64> nullable(const std::optional<std::int64_t>& v) {
-    return v ? Poco::Nullable<Poco::Int64>(*v) : Poco::Nullable<Poco::Int64>();
-}
-Poco::Nullable<std::string> nullable(const std::optional<std::string>& v) {
-    return v ? Poco::Nullable<std::string>(*v) : Poco::Nullable<std::string>();
-}
 
 std::string stringify(const Poco::JSON::Array& a) {
     std::ostringstream out;

@@ -1,4 +1,5 @@
 #include "lims/store/notice_repository.hpp"
+#include "lims/store/row_values.hpp"
 
 #include "lims/store/number_counter.hpp"
 #include "lims/store/sample_repository.hpp"
@@ -21,23 +22,6 @@ constexpr const char* notice_select =
     "SELECT id, number, sample_id, report_id, recipient, to_org_id, external, external_region_code, "
     "external_recipient, serious_risk, state, due_at, acknowledged_at, acknowledged_by, acknowledgement_reference, "
     "version, created_at FROM notices ";
-
-std::optional<std::int64_t> optional_int(Poco::Data::RecordSet& rs, const char* col) {
-    const auto& v = rs[col];
-    if (v.isEmpty()) return std::nullopt;
-    return v.convert<Poco::Int64>();
-}
-std::optional<std::string> optional_text(Poco::Data::RecordSet& rs, const char* col) {
-    const auto& v = rs[col];
-    if (v.isEmpty()) return std::nullopt;
-    return v.convert<std::string>();
-}
-Poco::Nullable<Poco::Int64> nullable(const std::optional<std::int64_t>& v) {
-    return v ? Poco::Nullable<Poco::Int64>(*v) : Poco::Nullable<Poco::Int64>();
-}
-Poco::Nullable<std::string> nullable(const std::optional<std::string>& v) {
-    return v ? Poco::Nullable<std::string>(*v) : Poco::Nullable<std::string>();
-}
 
 std::vector<NoticeRecord> select_notices(Poco::Data::Statement& st) {
     st.execute();

@@ -1,4 +1,5 @@
 #include "lims/store/report_repository.hpp"
+#include "lims/store/row_values.hpp"
 
 #include "lims/store/number_counter.hpp"
 #include "lims/store/revisions.hpp"
@@ -21,23 +22,6 @@ constexpr const char* report_select =
     "SELECT id, number, sample_id, state, round, supersedes_report_id, conclusion, serious_risk, content_json, "
     "content_sha256, pdf_sha256, approved_by, approved_at, issued_by, issued_at, version, created_at, updated_at "
     "FROM reports ";
-
-std::optional<std::int64_t> optional_int(Poco::Data::RecordSet& rs, const char* col) {
-    const auto& v = rs[col];
-    if (v.isEmpty()) return std::nullopt;
-    return v.convert<Poco::Int64>();
-}
-std::optional<std::string> optional_text(Poco::Data::RecordSet& rs, const char* col) {
-    const auto& v = rs[col];
-    if (v.isEmpty()) return std::nullopt;
-    return v.convert<std::string>();
-}
-Poco::Nullable<Poco::Int64> nullable(const std::optional<std::int64_t>& v) {
-    return v ? Poco::Nullable<Poco::Int64>(*v) : Poco::Nullable<Poco::Int64>();
-}
-Poco::Nullable<std::string> nullable(const std::optional<std::string>& v) {
-    return v ? Poco::Nullable<std::string>(*v) : Poco::Nullable<std::string>();
-}
 
 std::vector<ReportRecord> select_reports(Poco::Data::Statement& st) {
     st.execute();

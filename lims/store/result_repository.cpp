@@ -1,4 +1,5 @@
 #include "lims/store/result_repository.hpp"
+#include "lims/store/row_values.hpp"
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
@@ -15,18 +16,6 @@ namespace {
 constexpr const char* result_select =
     "SELECT id, test_id, replaces_result_id, value_text, qualitative, unit, flags, source, raw_message_id, "
     "conformity, entered_by, entered_at FROM results ";
-
-std::optional<std::int64_t> optional_int(Poco::Data::RecordSet& rs, const char* col) {
-    const auto& v = rs[col];
-    if (v.isEmpty()) return std::nullopt;
-    return v.convert<Poco::Int64>();
-}
-
-std::optional<std::string> optional_text(Poco::Data::RecordSet& rs, const char* col) {
-    const auto& v = rs[col];
-    if (v.isEmpty()) return std::nullopt;
-    return v.convert<std::string>();
-}
 
 std::vector<ResultRecord> select_results(Poco::Data::Statement& st) {
     st.execute();
@@ -49,13 +38,6 @@ std::vector<ResultRecord> select_results(Poco::Data::Statement& st) {
         out.push_back(std::move(r));
     }
     return out;
-}
-
-Poco::Nullable<Poco::Int64> nullable(const std::optional<std::int64_t>& v) {
-    return v ? Poco::Nullable<Poco::Int64>(*v) : Poco::Nullable<Poco::Int64>();
-}
-Poco::Nullable<std::string> nullable(const std::optional<std::string>& v) {
-    return v ? Poco::Nullable<std::string>(*v) : Poco::Nullable<std::string>();
 }
 
 void field(std::string& out, const std::string& value) {

@@ -1,4 +1,5 @@
 #include "lims/store/sample_repository.hpp"
+#include "lims/store/row_values.hpp"
 
 #include "lims/domain/identifiers/region_code.hpp"
 #include "lims/store/number_counter.hpp"
@@ -28,18 +29,6 @@ constexpr const char* sample_columns =
     "id, number, org_id, task_id, product_id, entity_id, product_name, batch_number, production_date, "
     "expiry_date, quantity, unit, storage_condition, sampled_at, sampling_place, state, registered_by, version, "
     "created_at, updated_at";
-
-std::optional<std::int64_t> optional_int(Poco::Data::RecordSet& rs, const char* col) {
-    const auto& v = rs[col];
-    if (v.isEmpty()) return std::nullopt;
-    return v.convert<Poco::Int64>();
-}
-
-std::optional<std::string> optional_text(Poco::Data::RecordSet& rs, const char* col) {
-    const auto& v = rs[col];
-    if (v.isEmpty()) return std::nullopt;
-    return v.convert<std::string>();
-}
 
 domain::Sample sample_from(Poco::Data::RecordSet& rs) {
     domain::Sample s;
@@ -92,13 +81,6 @@ void load_children(Transaction& tx, domain::Sample& s) {
         if (!unit_id[i].isNull()) p.storage_unit_id = unit_id[i].value();
         s.portions.push_back(p);
     }
-}
-
-Poco::Nullable<Poco::Int64> nullable(const std::optional<std::int64_t>& v) {
-    return v ? Poco::Nullable<Poco::Int64>(*v) : Poco::Nullable<Poco::Int64>();
-}
-Poco::Nullable<std::string> nullable(const std::optional<std::string>& v) {
-    return v ? Poco::Nullable<std::string>(*v) : Poco::Nullable<std::string>();
 }
 
 StoreError invalid(const std::string& what) { return store_error(StoreErrorKind::invalid_argument, what); }

@@ -1,4 +1,5 @@
 #include "lims/store/test_repository.hpp"
+#include "lims/store/row_values.hpp"
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
@@ -21,12 +22,6 @@ constexpr const char* test_select =
 // States in which a test still needs someone's work (the default worklist).
 const std::vector<std::string> open_states = {"pending", "pending_review", "accepted", "verified",
                                               "rejected", "retest_ordered", "retracted"};
-
-std::optional<std::int64_t> optional_int(Poco::Data::RecordSet& rs, const char* col) {
-    const auto& v = rs[col];
-    if (v.isEmpty()) return std::nullopt;
-    return v.convert<Poco::Int64>();
-}
 
 TestRecord test_from(Poco::Data::RecordSet& rs) {
     TestRecord t;
@@ -51,10 +46,6 @@ std::vector<TestRecord> select_tests(Poco::Data::Statement& st) {
     std::vector<TestRecord> out;
     for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(test_from(rs));
     return out;
-}
-
-Poco::Nullable<Poco::Int64> nullable(const std::optional<std::int64_t>& v) {
-    return v ? Poco::Nullable<Poco::Int64>(*v) : Poco::Nullable<Poco::Int64>();
 }
 
 }  // namespace
