@@ -1,34 +1,10 @@
 #include "protocols/astm/observations.hpp"
+#include "protocols/text_values.hpp"
 
 namespace protocols::astm {
 
-namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-    return s;
-}
-
-bool is_decimal(std::string_view s) {
-    if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
-    std::size_t digits = 0;
-    bool point = false;
-    for (char c : s) {
-        if (c >= '0' && c <= '9')
-            ++digits;
-        else if (c == '.' && !point)
-            point = true;
-        else
-            return false;
-    }
-    return digits > 0;
-}
-
-}  // namespace
-
 CensoredValue split_censored(std::string_view value) {
-    std::string_view v = trim(value);
+    std::string_view v = trim_spaces(value);
     std::string_view comparator;
     for (std::string_view op : {"<=", ">=", "<", ">", "="}) {
         if (v.substr(0, op.size()) == op) {
@@ -36,7 +12,7 @@ CensoredValue split_censored(std::string_view value) {
             break;
         }
     }
-    std::string_view rest = trim(v.substr(comparator.size()));
+    std::string_view rest = trim_spaces(v.substr(comparator.size()));
     if (!is_decimal(rest)) return {};
     return CensoredValue{std::string(comparator), std::string(rest)};
 }

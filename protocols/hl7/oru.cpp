@@ -1,4 +1,5 @@
 #include "protocols/hl7/oru.hpp"
+#include "protocols/text_values.hpp"
 
 namespace protocols::hl7 {
 namespace {
@@ -21,24 +22,6 @@ constexpr std::size_t kObxEquipmentInstance = 18;
 constexpr std::size_t kObxAnalysisTime = 19;  // v2.5+
 constexpr std::size_t kNteComment = 3;
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-    return s;
-}
-
-bool is_decimal(std::string_view s) {
-    std::size_t i = 0;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-    std::size_t digits = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
-    if (i < s.size() && s[i] == '.') {
-        ++i;
-        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
-    }
-    return digits > 0 && i == s.size();
-}
-
 bool is_comparator(std::string_view s) {
     return s == "<" || s == ">" || s == "<=" || s == ">=" || s == "=" || s == "<>";
 }
@@ -50,10 +33,10 @@ void read_structured_numeric(const Message& m, std::size_t seg, Observation& o) 
     const std::string separator = m.text_of(seg, kObxValue, 0, 3);
     const std::string num2 = m.text_of(seg, kObxValue, 0, 4);
     o.value = comparator + num1 + separator + num2;
-    if (separator.empty() && num2.empty() && is_decimal(trim(num1)) &&
+    if (separator.empty() && num2.empty() && is_decimal(trim_spaces(num1)) &&
         (comparator.empty() || is_comparator(comparator))) {
         o.comparator = comparator;
-        o.number = std::string(trim(num1));
+        o.number = std::string(trim_spaces(num1));
     }
 }
 
@@ -62,11 +45,11 @@ void read_structured_numeric(const Message& m, std::size_t seg, Observation& o) 
 bool split_censored(std::string_view text, std::string& comparator, std::string& number) {
     comparator.clear();
     number.clear();
-    std::string_view s = trim(text);
+    std::string_view s = trim_spaces(text);
     std::size_t op = 0;
     if (s.size() >= 2 && (s.substr(0, 2) == "<=" || s.substr(0, 2) == ">=")) op = 2;
     else if (!s.empty() && (s[0] == '<' || s[0] == '>' || s[0] == '=')) op = 1;
-    const std::string_view rest = trim(s.substr(op));
+    const std::string_view rest = trim_spaces(s.substr(op));
     if (!is_decimal(rest)) return false;
     comparator = std::string(s.substr(0, op));
     number = std::string(rest);

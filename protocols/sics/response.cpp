@@ -1,19 +1,8 @@
 #include "protocols/sics/response.hpp"
+#include "protocols/text_values.hpp"
 
 namespace protocols::sics {
 namespace {
-
-bool is_decimal(std::string_view s) {
-    std::size_t i = 0;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-    std::size_t digits = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
-    if (i < s.size() && s[i] == '.') {
-        ++i;
-        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
-    }
-    return digits > 0 && i == s.size();
-}
 
 bool is_command_id(std::string_view s) {
     if (s.empty() || s.size() > 8) return false;

@@ -1,11 +1,10 @@
 // ACK builder: the PROTOCOLS.md example exactly, AE/AR with ERR per version, and the
 // best-effort reject of a message that did not parse.
 #include "protocols/hl7/ack.hpp"
+#include "message_fixture.hpp"
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 
 namespace {
 
@@ -15,13 +14,7 @@ using protocols::hl7::AckCondition;
 using protocols::hl7::AckParams;
 using protocols::hl7::Message;
 
-std::string fixture(const std::string& name) {
-    std::ifstream in(std::string(LIMS_SOURCE_DIR) + "/fixtures/messages/hl7/" + name, std::ios::binary);
-    EXPECT_TRUE(in) << name;
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+std::string fixture(const std::string& name) { return lims::test::message_fixture("hl7", name); }
 
 Message parsed(const std::string& name) {
     auto r = protocols::hl7::parse(fixture(name));

@@ -1,11 +1,10 @@
 // HL7 v2 parsing: encoding characters, segment terminators, field numbering, escapes,
 // and the golden vectors that must not parse.
 #include "protocols/hl7/message.hpp"
+#include "message_fixture.hpp"
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 
 namespace {
 
@@ -14,13 +13,7 @@ using protocols::hl7::Delimiters;
 using protocols::hl7::Message;
 using protocols::hl7::ParseOptions;
 
-std::string fixture(const std::string& name) {
-    std::ifstream in(std::string(LIMS_SOURCE_DIR) + "/fixtures/messages/hl7/" + name, std::ios::binary);
-    EXPECT_TRUE(in) << name;
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+std::string fixture(const std::string& name) { return lims::test::message_fixture("hl7", name); }
 
 Message parsed(std::string text, ParseOptions options = {}) {
     auto r = protocols::hl7::parse(std::move(text), options);

@@ -1,11 +1,10 @@
 // ORU^R01 to observations over the golden vectors, fed through MLLP at every split.
 #include "protocols/hl7/mllp.hpp"
+#include "message_fixture.hpp"
 #include "protocols/hl7/oru.hpp"
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 
 namespace {
 
@@ -14,13 +13,7 @@ using protocols::Observation;
 using protocols::hl7::Message;
 using protocols::hl7::ParseOptions;
 
-std::string fixture(const std::string& name) {
-    std::ifstream in(std::string(LIMS_SOURCE_DIR) + "/fixtures/messages/hl7/" + name, std::ios::binary);
-    EXPECT_TRUE(in) << name;
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+std::string fixture(const std::string& name) { return lims::test::message_fixture("hl7", name); }
 
 std::vector<Observation> observations(const std::string& text, ParseOptions options = {}) {
     auto parsed = protocols::hl7::parse(text, options);

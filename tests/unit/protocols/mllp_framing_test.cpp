@@ -1,10 +1,9 @@
 // MLLP framing: split and coalesced reads, bytes outside frames, size limit, encoder.
 #include "protocols/hl7/mllp.hpp"
+#include "message_fixture.hpp"
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 
 namespace {
 
@@ -13,13 +12,7 @@ using protocols::hl7::MllpDecoder;
 using protocols::hl7::MllpEvent;
 using protocols::hl7::MllpFrame;
 
-std::string fixture(const std::string& name) {
-    std::ifstream in(std::string(LIMS_SOURCE_DIR) + "/fixtures/messages/hl7/" + name, std::ios::binary);
-    EXPECT_TRUE(in) << name;
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+std::string fixture(const std::string& name) { return lims::test::message_fixture("hl7", name); }
 
 std::vector<MllpEvent> decode_in_pieces(std::string_view stream, const std::vector<std::size_t>& cuts,
                                         std::size_t max = protocols::hl7::kDefaultMaxMessageSize) {

@@ -1,12 +1,11 @@
 // MT-SICS answers and commands: every answer kind, malformed lines with offsets, and the
 // captured sessions fed at every split.
 #include "protocols/sics/command.hpp"
+#include "message_fixture.hpp"
 #include "protocols/sics/response.hpp"
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 
 namespace {
 
@@ -17,13 +16,7 @@ using protocols::sics::ResponseEvent;
 using protocols::sics::Status;
 using protocols::sics::Weight;
 
-std::string fixture(const std::string& name) {
-    std::ifstream in(std::string(LIMS_SOURCE_DIR) + "/fixtures/messages/sics/" + name, std::ios::binary);
-    EXPECT_TRUE(in) << name;
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+std::string fixture(const std::string& name) { return lims::test::message_fixture("sics", name); }
 
 std::vector<ResponseEvent> decode_in_pieces(std::string_view stream, const std::vector<std::size_t>& cuts,
                                             std::size_t max = protocols::sics::kDefaultMaxLineLength) {
