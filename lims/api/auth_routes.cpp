@@ -86,7 +86,7 @@ void addAuthRoutes(Router& router, AuthService& auth) {
                     if (!withinJurisdiction(r.principal->organisationPath, target->organisationPath)) {
                         return Response::problem(notVisible("user", r.params.at("id")));
                     }
-                    auto revoked = auth.revokeUserTokens(*id);
+                    auto revoked = auth.revokeUserTokens(*id, *r.principal);
                     if (!revoked) return Response::problem(revoked.problem());
                     auto o = newObject();
                     o->set("revoked", *revoked);

@@ -61,22 +61,18 @@ Outcome<IssuedToken> AuthService::issue(const UserAccount& user, TokenScope scop
 
 Authentication AuthService::authenticate(const std::string& bearerToken) {
     const std::string hash = hashBearerToken(bearerToken);
-    auto found = store_.findToken(hash);
+    auto found = store_.findTokenWithUser(hash);
     if (!found) {
         storeProblem(found.error());
         return {std::nullopt, "The token cannot be checked right now; try again shortly."};
     }
     if (!*found) return {std::nullopt, "The token is not recognised; log in again."};
-    const StoredToken& token = **found;
+    const StoredToken& token = (*found)->token;
     if (token.revokedAt) return {std::nullopt, "The token was revoked; log in again."};
     if (clock_() >= token.expiresAt) return {std::nullopt, "The token has expired; log in again."};
-    auto user = store_.findUserById(token.userId);
-    if (!user) {
-        storeProblem(user.error());
-        return {std::nullopt, "The token cannot be checked right now; try again shortly."};
-    }
-    if (!*user || !(*user)->active) return {std::nullopt, "The account of this token is disabled."};
-    const UserAccount& u = **user;
+    const std::optional<UserAccount>& user = (*found)->user;
+    if (!user || !user->active) return {std::nullopt, "The account of this token is disabled."};
+    const UserAccount& u = *user;
     Principal p;
     p.userId = u.id;
     p.username = u.username;
@@ -95,11 +91,11 @@ Outcome<bool> AuthService::logout(const Principal& caller) {
     return *revoked;
 }
 
-Outcome<int> AuthService::revokeUserTokens(std::int64_t userId) {
+Outcome<int> AuthService::revokeUserTokens(std::int64_t userId, const Principal& by) {
     auto user = store_.findUserById(userId);
     if (!user) return storeProblem(user.error());
     if (!*user) return problems::notFound("There is no user with id " + std::to_string(userId) + ".");
-    auto revoked = store_.revokeUserTokens(userId, clock_());
+    auto revoked = store_.revokeUserTokens(userId, clock_(), by.username);
     if (!revoked) return storeProblem(revoked.error());
     return *revoked;
 }

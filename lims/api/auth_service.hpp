@@ -45,7 +45,8 @@ public:
     Authentication authenticate(const std::string& bearerToken) override;
 
     Outcome<bool> logout(const Principal& caller);
-    Outcome<int> revokeUserTokens(std::int64_t userId);
+    // The audit entry names `by` (the administrator) as the actor.
+    Outcome<int> revokeUserTokens(std::int64_t userId, const Principal& by);
     // An ingest-scoped token for a service account (a gateway, an instrument PC).
     Outcome<IssuedToken> issueServiceToken(std::int64_t userId);
 

@@ -44,6 +44,12 @@ struct StoredToken {
     std::optional<std::chrono::system_clock::time_point> revokedAt;
 };
 
+// A bearer token with the account it belongs to (empty when the account is gone).
+struct TokenHolder {
+    StoredToken token;
+    std::optional<UserAccount> user;
+};
+
 class CredentialStore {
 public:
     virtual ~CredentialStore() = default;
@@ -56,9 +62,21 @@ public:
 
     virtual domain::Result<void> saveToken(const StoredToken& token) = 0;
     virtual domain::Result<std::optional<StoredToken>> findToken(const std::string& tokenHash) = 0;
+    // The token and its user, for authenticating a request. This default asks findToken
+    // then findUserById; a store that can answer in one look-up overrides it.
+    virtual domain::Result<std::optional<TokenHolder>> findTokenWithUser(const std::string& tokenHash) {
+        auto token = findToken(tokenHash);
+        if (!token) return token.error();
+        if (!*token) return std::optional<TokenHolder>();
+        auto user = findUserById((*token)->userId);
+        if (!user) return user.error();
+        return std::optional<TokenHolder>(TokenHolder{std::move(**token), std::move(*user)});
+    }
     // Revoking a token that is already revoked or unknown is not an error (returns false).
     virtual domain::Result<bool> revokeToken(const std::string& tokenHash, std::chrono::system_clock::time_point at) = 0;
-    virtual domain::Result<int> revokeUserTokens(std::int64_t userId, std::chrono::system_clock::time_point at) = 0;
+    // `actor` is who the audit trail names (the administrator who revoked them).
+    virtual domain::Result<int> revokeUserTokens(std::int64_t userId, std::chrono::system_clock::time_point at,
+                                                 const std::string& actor) = 0;
 };
 
 }  // namespace lims::api

@@ -13,14 +13,20 @@
 #include <string>
 #include <vector>
 
+namespace lims::store {
+class Database;
+}
+
 namespace lims::api {
 
-// A point-in-time figure another component reports (database pool size, queue depth).
+// A figure another component reports: a point-in-time value (pool size, queue depth), or
+// a running total it keeps itself (type "counter", name ending in _total).
 struct Gauge {
     std::string name;    // "lims_db_pool_in_use"
     std::string help;
     std::string labels;  // already formatted: backend="sqlite"
     double value = 0;
+    std::string type = "gauge";  // the Prometheus TYPE: "gauge" or "counter"
 };
 using GaugeSource = std::function<std::vector<Gauge>()>;
 
@@ -57,5 +63,10 @@ private:
     mutable std::mutex gaugesMutex_;
     std::vector<GaugeSource> gauges_;
 };
+
+// The database's group-commit figures (store::Database::write_stats): write() calls and
+// the commits they shared (counters; calls per commit is their ratio), and calls queued
+// now. `lims serve` adds it to its Metrics.
+GaugeSource databaseWriteGauges(std::shared_ptr<store::Database> database);
 
 }  // namespace lims::api

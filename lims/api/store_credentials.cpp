@@ -1,6 +1,7 @@
 #include "lims/api/store_credentials.hpp"
 
 #include "lims/store/organisation_repository.hpp"
+#include "lims/store/sql.hpp"
 #include "lims/store/user_repository.hpp"
 #include "lims/store/utc_time.hpp"
 
@@ -131,8 +132,53 @@ domain::Result<bool> StoreCredentials::revokeToken(const std::string& tokenHash,
     return true;
 }
 
-domain::Result<int> StoreCredentials::revokeUserTokens(std::int64_t userId, std::chrono::system_clock::time_point) {
-    return database_->write([&](Transaction& tx) { return store::UserRepository(tx).revoke_user_tokens(userId, actor_); });
+domain::Result<int> StoreCredentials::revokeUserTokens(std::int64_t userId, std::chrono::system_clock::time_point,
+                                                       const std::string& actor) {
+    return database_->write([&](Transaction& tx) { return store::UserRepository(tx).revoke_user_tokens(userId, actor); });
+}
+
+domain::Result<std::optional<TokenHolder>> StoreCredentials::findTokenWithUser(const std::string& tokenHash) {
+    return database_->read([&](Transaction& tx) -> domain::Result<std::optional<TokenHolder>> {
+        // One row per role of the token's user (one row with a NULL role when it has none;
+        // NULL user columns when the account is gone).
+        auto rows = store::sql(tx,
+                               "SELECT t.user_id, t.issued_at, t.expires_at, t.revoked_at, t.scope, u.id, u.username, "
+                               "u.display_name, u.active, o.id, o.code, o.path, o.active, r.role "
+                               "FROM auth_tokens t LEFT JOIN users u ON u.id = t.user_id "
+                               "LEFT JOIN organisations o ON o.id = u.org_id "
+                               "LEFT JOIN user_roles r ON r.user_id = u.id WHERE t.token_hash = $1 ORDER BY r.role",
+                               {tokenHash});
+        if (rows.rows.empty()) return std::optional<TokenHolder>();
+        auto& first = rows.rows.front();
+        TokenHolder h;
+        h.token.tokenHash = tokenHash;
+        h.token.userId = first.integer(0);
+        h.token.scope = first.text(4) == store::kIngestTokenScope ? TokenScope::Ingest : TokenScope::User;
+        const auto issued = parseStoreUtc(first.text(1));
+        const auto expires = parseStoreUtc(first.text(2));
+        if (!issued || !expires)
+            return domain::make_error("store.database", "token row has unreadable times: issued " + first.text(1) +
+                                                            ", expires " + first.text(2));
+        h.token.issuedAt = *issued;
+        h.token.expiresAt = *expires;
+        if (auto revoked = first.optional_text(3))
+            // An unreadable revocation time still means revoked.
+            h.token.revokedAt = parseStoreUtc(*revoked).value_or(std::chrono::system_clock::time_point{});
+        if (!first.is_null(5) && !first.is_null(9)) {
+            UserAccount a;
+            a.id = first.integer(5);
+            a.username = first.text(6);
+            a.displayName = first.text(7);
+            a.organisationId = first.integer(9);
+            a.organisationCode = first.text(10);
+            a.organisationPath = first.text(11);
+            a.active = first.integer(8) != 0 && first.integer(12) != 0;
+            for (auto& row : rows.rows)
+                if (!row.is_null(13)) a.roles.push_back(row.take_text(13));
+            h.user = std::move(a);
+        }
+        return std::optional<TokenHolder>(std::move(h));
+    });
 }
 
 }  // namespace lims::api

@@ -14,7 +14,8 @@ namespace lims::api {
 class StoreCredentials : public CredentialStore {
 public:
     // `actor` is who the audit trail names for changes made through this seam that carry
-    // no caller (user creation from the command line, token revocation at logout).
+    // no caller (user creation from the command line, token revocation at logout);
+    // revokeUserTokens names its caller instead.
     explicit StoreCredentials(std::shared_ptr<store::Database> database, std::string actor = "system:auth");
 
     domain::Result<std::optional<UserAccount>> findUserByUsername(const std::string& username) override;
@@ -23,7 +24,10 @@ public:
     domain::Result<void> saveToken(const StoredToken& token) override;
     domain::Result<std::optional<StoredToken>> findToken(const std::string& tokenHash) override;
     domain::Result<bool> revokeToken(const std::string& tokenHash, std::chrono::system_clock::time_point at) override;
-    domain::Result<int> revokeUserTokens(std::int64_t userId, std::chrono::system_clock::time_point at) override;
+    // One read transaction and one joined query (every request is authenticated).
+    domain::Result<std::optional<TokenHolder>> findTokenWithUser(const std::string& tokenHash) override;
+    domain::Result<int> revokeUserTokens(std::int64_t userId, std::chrono::system_clock::time_point at,
+                                         const std::string& actor) override;
 
 private:
     std::shared_ptr<store::Database> database_;

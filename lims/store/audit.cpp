@@ -48,36 +48,35 @@ std::string audit_hash(const AuditEntry& e) {
     return Poco::DigestEngine::digestToHex(sha.digest());
 }
 
-void append_audit_entries(Poco::Data::Session& session, Dialect dialect, const std::string& at_utc,
-                          const std::vector<AuditRecord>& records) {
-    std::int64_t last_seq = 0;
-    std::string last_hash;
+void append_audit_entries(Transaction& tx, const std::vector<AuditRecord>& records) {
     // The head row is the chain's lock: on PostgreSQL FOR UPDATE makes concurrent
     // appenders wait here until this transaction commits; taken only now, at commit,
     // so it is held for the last few statements alone.
-    const char* head_query = dialect == Dialect::postgresql
+    const char* head_query = tx.dialect() == Dialect::postgresql
                                  ? "SELECT last_seq, last_hash FROM audit_head WHERE id = 1 FOR UPDATE"
                                  : "SELECT last_seq, last_hash FROM audit_head WHERE id = 1";
-    session << head_query, into(last_seq), into(last_hash), now;
-    if (last_hash.empty()) throw Poco::IllegalStateException("audit_head row is missing; run `lims migrate`");
+    auto head = sql(tx, head_query);
+    if (head.rows.empty() || head.rows.front().is_null(1) || head.rows.front().text(1).empty())
+        throw Poco::IllegalStateException("audit_head row is missing; run `lims migrate`");
+    std::int64_t last_seq = head.rows.front().integer(0);
+    std::string last_hash = head.rows.front().take_text(1);
 
     for (const auto& r : records) {
         AuditEntry e;
         e.seq = last_seq + 1;
-        e.at_utc = at_utc;
+        e.at_utc = tx.now_utc();
         e.record = r;
-        e.prev_hash = last_hash;
+        e.prev_hash = std::move(last_hash);
         e.hash = audit_hash(e);
-        session << "INSERT INTO audit_log (seq, at_utc, actor, action, entity_type, entity_id, before_json, "
-                   "after_json, reason, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            use(e.seq), use(e.at_utc), use(e.record.actor), use(e.record.action), use(e.record.entity_type),
-            use(e.record.entity_id), use(e.record.before_json), use(e.record.after_json), use(e.record.reason),
-            use(e.prev_hash), use(e.hash), now;
+        sql(tx,
+            "INSERT INTO audit_log (seq, at_utc, actor, action, entity_type, entity_id, before_json, after_json, "
+            "reason, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            {e.seq, e.at_utc, e.record.actor, e.record.action, e.record.entity_type, e.record.entity_id,
+             e.record.before_json, e.record.after_json, e.record.reason, e.prev_hash, e.hash});
         last_seq = e.seq;
-        last_hash = e.hash;
+        last_hash = std::move(e.hash);
     }
-    session << "UPDATE audit_head SET last_seq = $1, last_hash = $2 WHERE id = 1", use(last_seq), use(last_hash),
-        now;
+    sql(tx, "UPDATE audit_head SET last_seq = $1, last_hash = $2 WHERE id = 1", {last_seq, last_hash});
 }
 
 namespace {

@@ -18,6 +18,7 @@ class Session;
 namespace lims::store {
 
 class Database;
+class Transaction;
 enum class Dialect;
 
 // What a caller says about a change.
@@ -54,8 +55,8 @@ std::string audit_hash(const AuditEntry& entry);
 // PostgreSQL it first locks the chain-head row (FOR UPDATE), which serialises appenders
 // for the rest of the transaction only — called at commit time, so the lock is short. On
 // SQLite, BEGIN IMMEDIATE has already serialised writers. Throws on database errors.
-void append_audit_entries(Poco::Data::Session& session, Dialect dialect, const std::string& at_utc,
-                          const std::vector<AuditRecord>& records);
+// The entries are stamped with the transaction's time (Transaction::now_utc).
+void append_audit_entries(Transaction& tx, const std::vector<AuditRecord>& records);
 
 struct AuditVerification {
     bool intact = false;

@@ -4,7 +4,9 @@
 
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SQLite/SQLiteException.h>
+#include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/SessionPool.h>
+#include <sqlite3.h>
 #ifdef LIMS_WITH_POSTGRESQL
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/PostgreSQL/PostgreSQLException.h>
@@ -17,6 +19,7 @@
 #include <mutex>
 #include <regex>
 #include <semaphore>
+#include <unordered_map>
 
 using namespace Poco::Data::Keywords;
 
@@ -88,6 +91,12 @@ void register_connectors() {
     });
 }
 
+// How long an idle pooled session stays open. An SQLite connection is a file handle and
+// carries its cache of compiled statements, so it is kept (a week: the pool's janitor
+// period is idle*1000/4 ms in an int); a server connection is given back after 10 minutes.
+constexpr int sqlite_idle_seconds = 7 * 24 * 3600;
+constexpr int server_idle_seconds = 600;
+
 const char* connector_name(Dialect d) { return d == Dialect::sqlite ? "SQLite" : "PostgreSQL"; }
 
 bool contains(const std::string& haystack, std::string_view needle) {
@@ -132,7 +141,8 @@ class Database::Pool : public Poco::Data::SessionPool {
 public:
     Pool(const DatabaseLocation& location, const DatabaseOptions& options)
         : Poco::Data::SessionPool(connector_name(location.dialect), location.connection, 1,
-                                  static_cast<int>(options.max_sessions), 600),
+                                  static_cast<int>(options.max_sessions),
+                                  location.dialect == Dialect::sqlite ? sqlite_idle_seconds : server_idle_seconds),
           dialect_(location.dialect),
           options_(options),
           slots_(static_cast<std::ptrdiff_t>(options.max_sessions)) {}
@@ -179,6 +189,177 @@ public:
     std::uint64_t groups = 0;
 };
 
+// The compiled statements of each SQLite connection, by statement text. A connection is
+// used by one thread at a time (borrowed from the pool), so only finding its cache needs
+// the lock. A cached statement keeps its connection's memory alive, so a handle address
+// in this map cannot be reused by another connection while the entry holds statements.
+class Database::StatementCaches {
+public:
+    struct Compiled {
+        sqlite3_stmt* stmt = nullptr;
+        std::vector<std::size_t> parameter_of;  // bind slot (from 1) -> index into params ($n - 1)
+        std::size_t parameters = 0;             // the highest $n
+    };
+    struct TextHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    struct ConnectionStatements {
+        std::unordered_map<std::string, Compiled, TextHash, std::equal_to<>> compiled;
+        ~ConnectionStatements() {
+            for (auto& entry : compiled) sqlite3_finalize(entry.second.stmt);
+        }
+    };
+
+    ConnectionStatements& of(sqlite3* handle) {
+        std::lock_guard lock(mutex);
+        auto& slot = by_handle[handle];
+        if (!slot) slot = std::make_unique<ConnectionStatements>();
+        return *slot;
+    }
+    void forget(sqlite3* handle) {
+        std::lock_guard lock(mutex);
+        by_handle.erase(handle);
+    }
+    std::size_t count() const {
+        std::lock_guard lock(mutex);
+        std::size_t n = 0;
+        for (const auto& entry : by_handle) n += entry.second->compiled.size();
+        return n;
+    }
+    void clear() {
+        std::lock_guard lock(mutex);
+        by_handle.clear();
+    }
+
+private:
+    mutable std::mutex mutex;
+    std::unordered_map<sqlite3*, std::unique_ptr<ConnectionStatements>> by_handle;
+};
+
+namespace {
+
+// Poco's exception for an SQLite result code (its switch knows the primary codes only;
+// the connector turns extended codes on).
+[[noreturn]] void throw_sqlite(sqlite3* handle, int rc, std::string_view statement) {
+    Poco::Data::SQLite::Utility::throwException(handle, rc & 0xff, std::string(statement));
+    throw Poco::Data::DataException("SQLite error " + std::to_string(rc));  // not reached
+}
+
+// Statement texts are written with $1, $2, ... as for PostgreSQL; SQLite numbers named
+// parameters in order of first appearance, so map each bind slot to the $n it names.
+std::size_t dollar_number(const char* name, std::string_view statement) {
+    std::size_t n = 0;
+    if (name && name[0] == '$' && name[1] != '\0') {
+        for (const char* c = name + 1; *c; ++c) {
+            if (*c < '0' || *c > '9') {
+                n = 0;
+                break;
+            }
+            n = n * 10 + static_cast<std::size_t>(*c - '0');
+        }
+    }
+    if (n == 0)
+        throw Poco::InvalidArgumentException("SQL parameter " + std::string(name ? name : "?") +
+                                             " is not of the form $n in: " + std::string(statement));
+    return n;
+}
+
+}  // namespace
+
+SqlResult Database::run_cached(Poco::Data::Session& session, std::string_view statement,
+                               std::span<const SqlParam> params) {
+    sqlite3* handle = Poco::Data::SQLite::Utility::dbHandle(session);
+    auto& cache = statements_->of(handle);
+    auto found = cache.compiled.find(statement);
+    if (found == cache.compiled.end()) {
+        StatementCaches::Compiled c;
+        const char* tail = nullptr;
+        const int rc = sqlite3_prepare_v3(handle, statement.data(), static_cast<int>(statement.size()),
+                                          SQLITE_PREPARE_PERSISTENT, &c.stmt, &tail);
+        if (rc != SQLITE_OK) {
+            sqlite3_finalize(c.stmt);
+            throw_sqlite(handle, rc, statement);
+        }
+        if (!c.stmt || std::string_view(tail).find_first_not_of(" \t\r\n;") != std::string_view::npos) {
+            sqlite3_finalize(c.stmt);
+            throw Poco::InvalidArgumentException("sql() runs exactly one statement: " + std::string(statement));
+        }
+        const int slots = sqlite3_bind_parameter_count(c.stmt);
+        try {
+            for (int i = 1; i <= slots; ++i) {
+                const std::size_t n = dollar_number(sqlite3_bind_parameter_name(c.stmt, i), statement);
+                c.parameter_of.push_back(n - 1);
+                c.parameters = std::max(c.parameters, n);
+            }
+        } catch (...) {
+            sqlite3_finalize(c.stmt);
+            throw;
+        }
+        found = cache.compiled.emplace(std::string(statement), std::move(c)).first;
+    }
+    const StatementCaches::Compiled& c = found->second;
+    if (params.size() != c.parameters)
+        throw Poco::InvalidArgumentException("SQL statement takes " + std::to_string(c.parameters) +
+                                             " parameters, given " + std::to_string(params.size()) + ": " +
+                                             std::string(statement));
+    sqlite3_stmt* stmt = c.stmt;
+    // Reset on every way out, so no statement keeps a read snapshot (or the bound texts,
+    // which are the caller's) past this call.
+    struct Reset {
+        sqlite3_stmt* stmt;
+        ~Reset() {
+            sqlite3_reset(stmt);
+            sqlite3_clear_bindings(stmt);
+        }
+    } reset{stmt};
+    for (std::size_t slot = 0; slot < c.parameter_of.size(); ++slot) {
+        const SqlParam& p = params[c.parameter_of[slot]];
+        const int at = static_cast<int>(slot + 1);
+        int rc = SQLITE_OK;
+        if (p.is_null()) rc = sqlite3_bind_null(stmt, at);
+        else if (p.type() == SqlParam::Type::integer) rc = sqlite3_bind_int64(stmt, at, p.integer());
+        else rc = sqlite3_bind_text(stmt, at, p.text().data(), static_cast<int>(p.text().size()), SQLITE_STATIC);
+        if (rc != SQLITE_OK) throw_sqlite(handle, rc, statement);
+    }
+    SqlResult result;
+    const int columns = sqlite3_column_count(stmt);
+    for (;;) {
+        const int rc = sqlite3_step(stmt);
+        if (rc == SQLITE_DONE) break;
+        if (rc != SQLITE_ROW) throw_sqlite(handle, rc, statement);
+        SqlRow row;
+        auto& values = row.values();
+        values.reserve(static_cast<std::size_t>(columns));
+        for (int i = 0; i < columns; ++i) {
+            switch (sqlite3_column_type(stmt, i)) {
+                case SQLITE_NULL: values.emplace_back(std::monostate{}); break;
+                case SQLITE_INTEGER: values.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(stmt, i))); break;
+                case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(stmt, i)); break;
+                default: {
+                    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+                    values.emplace_back(std::string(text ? text : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt, i))));
+                }
+            }
+        }
+        result.rows.push_back(std::move(row));
+    }
+    result.changed = sqlite3_stmt_readonly(stmt) ? static_cast<std::int64_t>(result.rows.size())
+                                                 : static_cast<std::int64_t>(sqlite3_changes(handle));
+    return result;
+}
+
+std::size_t Database::cached_statements() const { return statements_ ? statements_->count() : 0; }
+
+void Database::forget_statements(Poco::Data::Session& session) {
+    if (!statements_) return;
+    try {
+        statements_->forget(Poco::Data::SQLite::Utility::dbHandle(session));
+    } catch (...) {
+        // No handle (already closed): nothing of it is cached under a live address.
+    }
+}
+
 Database::WriteStats Database::write_stats() const {
     if (!groups_) return {};
     std::lock_guard lock(groups_->mutex);
@@ -190,7 +371,9 @@ namespace {
 // write() (it would wait for its own group and never return).
 thread_local const Database* running_group_of = nullptr;
 
-constexpr const char* kSavepoint = "lims_write";
+constexpr const char* kSavepoint = "SAVEPOINT lims_write";
+constexpr const char* kRelease = "RELEASE lims_write";
+constexpr const char* kRollbackTo = "ROLLBACK TO lims_write";
 }  // namespace
 
 void Database::write_grouped(GroupedWrite& job) {
@@ -246,7 +429,7 @@ void Database::run_group(const std::vector<GroupedWrite*>& group) {
     std::optional<Connection> connection;
     try {
         connection.emplace(connect());
-        connection->session() << "BEGIN IMMEDIATE", now;
+        run_cached(connection->session(), "BEGIN IMMEDIATE", {});
     } catch (const Poco::Exception& e) {
         fail_all(group, translate(e));
         return;
@@ -261,9 +444,10 @@ void Database::run_group(const std::vector<GroupedWrite*>& group) {
         fail_all(kept, error);
         for (std::size_t i = from; i < group.size(); ++i) group[i]->fail(error);
         try {
-            session << "ROLLBACK", now;
+            run_cached(session, "ROLLBACK", {});
         } catch (...) {
             try {
+                forget_statements(session);
                 session.close();
             } catch (...) {
             }
@@ -272,7 +456,7 @@ void Database::run_group(const std::vector<GroupedWrite*>& group) {
     for (std::size_t i = 0; i < group.size(); ++i) {
         GroupedWrite& w = *group[i];
         try {
-            session << std::string("SAVEPOINT ") + kSavepoint, now;
+            run_cached(session, kSavepoint, {});
         } catch (const Poco::Exception& e) {
             abandon(i, translate(e));
             return;
@@ -290,12 +474,12 @@ void Database::run_group(const std::vector<GroupedWrite*>& group) {
         }
         try {
             if (keep && !thrown) {
-                session << std::string("RELEASE ") + kSavepoint, now;
+                run_cached(session, kRelease, {});
                 kept.push_back(&w);
                 continue;
             }
-            session << std::string("ROLLBACK TO ") + kSavepoint, now;
-            session << std::string("RELEASE ") + kSavepoint, now;
+            run_cached(session, kRollbackTo, {});
+            run_cached(session, kRelease, {});
         } catch (const Poco::Exception& e) {
             const StoreError error = translate(e);
             if (thrown) w.fail(*thrown);
@@ -306,7 +490,7 @@ void Database::run_group(const std::vector<GroupedWrite*>& group) {
         if (thrown) w.fail(*thrown);  // else the call's own error result stands
     }
     try {
-        session << "COMMIT", now;
+        run_cached(session, "COMMIT", {});
     } catch (const Poco::Exception& e) {
         abandon(group.size(), translate(e));
     } catch (const std::exception& e) {
@@ -331,6 +515,7 @@ Database::Database(DatabaseLocation location, DatabaseOptions options)
     : location_(std::move(location)), options_(options) {}
 
 Database::~Database() {
+    if (statements_) statements_->clear();  // finalized before their connections close
     if (pool_) pool_->shutdown();
 }
 
@@ -369,6 +554,7 @@ StoreResult<std::shared_ptr<Database>> Database::open(std::string_view url, Data
     register_connectors();
     std::shared_ptr<Database> db(new Database(std::move(location).value(), options));
     if (db->dialect() == Dialect::sqlite && options.group_commit) db->groups_ = std::make_unique<WriteGroups>();
+    if (db->dialect() == Dialect::sqlite) db->statements_ = std::make_unique<StatementCaches>();
     try {
         db->pool_ = std::make_unique<Pool>(db->location_, options);
         Connection probe = db->connect();

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "lims/store/error.hpp"
+#include "lims/store/sql.hpp"
 
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
@@ -121,6 +122,13 @@ public:
     };
     WriteStats write_stats() const;
 
+    // SQLite: runs one statement through the cache of compiled statements of `session`'s
+    // connection (see sql.hpp; call sql() instead). Throws like Poco::Data.
+    SqlResult run_cached(Poco::Data::Session& session, std::string_view statement,
+                         std::span<const SqlParam> params);
+    // Statements compiled and kept so far, over all connections (for tests and /metrics).
+    std::size_t cached_statements() const;
+
     // Maps a database exception to a StoreError naming this database.
     StoreError translate(const Poco::Exception& e) const;
     StoreError translate(const std::exception& e) const;
@@ -128,6 +136,7 @@ public:
 private:
     class Pool;
     class WriteGroups;
+    class StatementCaches;
     friend class Connection;
     friend class Transaction;
 
@@ -142,6 +151,8 @@ private:
     void run_group(const std::vector<GroupedWrite*>& group);
     Database(DatabaseLocation location, DatabaseOptions options);
     void release_slot();
+    // Finalizes the cached statements of a connection about to be closed.
+    void forget_statements(Poco::Data::Session& session);
 
     template <typename Work>
     auto run(TransactionMode mode, Work&& work) -> std::invoke_result_t<Work, Transaction&>;
@@ -150,6 +161,7 @@ private:
     DatabaseOptions options_;
     std::unique_ptr<Pool> pool_;
     std::unique_ptr<WriteGroups> groups_;
+    std::unique_ptr<StatementCaches> statements_;
 };
 
 }  // namespace lims::store

@@ -1,14 +1,16 @@
 #include "lims/store/revisions.hpp"
 
+#include "lims/store/sql.hpp"
+
 using namespace Poco::Data::Keywords;
 
 namespace lims::store {
 
 void record_revision(Transaction& tx, const Revision& r) {
-    tx.session() << "INSERT INTO revisions (entity_type, entity_id, version, data_json, reason, actor, at_utc) "
-                    "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        bind(r.entity_type), bind(r.entity_id), bind(r.version), bind(r.data_json), bind(r.reason), bind(r.actor),
-        bind(r.at_utc), now;
+    sql(tx,
+        "INSERT INTO revisions (entity_type, entity_id, version, data_json, reason, actor, at_utc) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        {r.entity_type, r.entity_id, r.version, r.data_json, r.reason, r.actor, r.at_utc});
 }
 
 std::vector<Revision> revisions_of(Transaction& tx, const std::string& entity_type, std::int64_t entity_id) {

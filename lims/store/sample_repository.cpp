@@ -4,6 +4,7 @@
 #include "lims/domain/identifiers/region_code.hpp"
 #include "lims/store/number_counter.hpp"
 #include "lims/store/revisions.hpp"
+#include "lims/store/sql.hpp"
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
@@ -56,6 +57,32 @@ domain::Sample sample_from(Poco::Data::RecordSet& rs) {
     return s;
 }
 
+// The same from a row of sql() over sample_columns.
+domain::Sample sample_from(SqlRow& r) {
+    domain::Sample s;
+    s.id = r.integer(0);
+    s.number = r.take_text(1);
+    s.org_id = r.integer(2);
+    s.task_id = r.optional_integer(3);
+    s.product_id = r.optional_integer(4);
+    s.entity_id = r.optional_integer(5);
+    s.product_name = r.take_text(6);
+    s.batch_number = r.take_text(7);
+    s.production_date = r.optional_text(8);
+    s.expiry_date = r.optional_text(9);
+    s.quantity = r.take_text(10);
+    s.unit = r.take_text(11);
+    s.storage_condition = domain::storage_condition_from(r.text(12)).value_or(domain::StorageCondition::ambient);
+    s.sampled_at = r.take_text(13);
+    s.sampling_place = r.take_text(14);
+    s.state = r.take_text(15);
+    s.registered_by = r.optional_integer(16);
+    s.version = r.integer(17);
+    s.created_at = r.take_text(18);
+    s.updated_at = r.take_text(19);
+    return s;
+}
+
 std::vector<domain::Sample> select_samples(Poco::Data::Statement& st) {
     st.execute();
     Poco::Data::RecordSet rs(st);
@@ -64,22 +91,29 @@ std::vector<domain::Sample> select_samples(Poco::Data::Statement& st) {
     return out;
 }
 
+// A sample's seals, samplers, trace codes and portions in one query: a tag column says
+// which child a row is, the ordering is each child's own (seal, user, code, portion id).
 void load_children(Transaction& tx, domain::Sample& s) {
-    tx.session() << "SELECT seal_number FROM sample_seals WHERE sample_id = $1 ORDER BY seal_number", bind(s.id),
-        into(s.seal_numbers), now;
-    tx.session() << "SELECT user_id FROM sample_samplers WHERE sample_id = $1 ORDER BY user_id", bind(s.id),
-        into(s.sampler_user_ids), now;
-    tx.session() << "SELECT code FROM sample_trace_codes WHERE sample_id = $1 ORDER BY code", bind(s.id),
-        into(s.trace_codes), now;
-    std::vector<std::string> kind, quantity, unit;
-    std::vector<Poco::Nullable<Poco::Int64>> unit_id;
-    tx.session() << "SELECT kind, quantity, unit, storage_unit_id FROM sample_portions WHERE sample_id = $1 ORDER BY id",
-        bind(s.id), into(kind), into(quantity), into(unit), into(unit_id), now;
-    for (std::size_t i = 0; i < kind.size(); ++i) {
-        domain::SamplePortion p{kind[i] == "test" ? domain::PortionKind::test : domain::PortionKind::retained,
-                                quantity[i], unit[i], std::nullopt};
-        if (!unit_id[i].isNull()) p.storage_unit_id = unit_id[i].value();
-        s.portions.push_back(p);
+    auto children = sql(tx,
+                        "SELECT 0 AS tag, CAST(NULL AS BIGINT) AS n, seal_number AS t1, CAST(NULL AS BIGINT) AS pid, "
+                        "CAST(NULL AS TEXT) AS t2, CAST(NULL AS TEXT) AS t3, CAST(NULL AS TEXT) AS t4 "
+                        "FROM sample_seals WHERE sample_id = $1 "
+                        "UNION ALL SELECT 1, user_id, NULL, NULL, NULL, NULL, NULL FROM sample_samplers WHERE sample_id = $1 "
+                        "UNION ALL SELECT 2, NULL, code, NULL, NULL, NULL, NULL FROM sample_trace_codes WHERE sample_id = $1 "
+                        "UNION ALL SELECT 3, storage_unit_id, NULL, id, kind, quantity, unit FROM sample_portions "
+                        "WHERE sample_id = $1 ORDER BY tag, t1, pid, n",
+                        {s.id});
+    for (auto& row : children.rows) {
+        switch (row.integer(0)) {
+            case 0: s.seal_numbers.push_back(row.take_text(2)); break;
+            case 1: s.sampler_user_ids.push_back(row.integer(1)); break;
+            case 2: s.trace_codes.push_back(row.take_text(2)); break;
+            default: {
+                domain::SamplePortion p{row.text(4) == "test" ? domain::PortionKind::test : domain::PortionKind::retained,
+                                        row.take_text(5), row.take_text(6), row.optional_integer(1)};
+                s.portions.push_back(std::move(p));
+            }
+        }
     }
 }
 
@@ -93,10 +127,9 @@ bool looks_like_date(const std::string& d) {
 }  // namespace
 
 std::optional<std::string> organisation_path(Transaction& tx, std::int64_t org_id) {
-    std::vector<std::string> path;
-    tx.session() << "SELECT path FROM organisations WHERE id = $1", bind(org_id), into(path), now;
-    if (path.empty()) return std::nullopt;
-    return path.front();
+    auto path = sql(tx, "SELECT path FROM organisations WHERE id = $1", {org_id});
+    if (path.rows.empty()) return std::nullopt;
+    return path.rows.front().take_text(0);
 }
 
 std::optional<int> sample_number_year(const std::string& t) {
@@ -172,13 +205,15 @@ StoreResult<domain::Sample> SampleRepository::register_sample(const NewSample& i
     for (const auto& seal : in.seal_numbers)
         if (seal.empty()) return invalid("sample: an empty seal number");
 
-    std::vector<std::string> region_text;
-    tx_.session() << "SELECT region_code FROM organisations WHERE id = $1", bind(in.org_id), into(region_text), now;
-    if (region_text.empty()) return invalid("sample: organisation " + std::to_string(in.org_id) + " does not exist");
-    auto region = domain::RegionCode::parse(region_text.front());
+    auto region_row = sql(tx_, "SELECT region_code FROM organisations WHERE id = $1", {in.org_id});
+    if (region_row.rows.empty()) return invalid("sample: organisation " + std::to_string(in.org_id) + " does not exist");
+    const std::string region_text = region_row.rows.front().text(0);
+    auto region = domain::RegionCode::parse(region_text);
     if (!region) return invalid("sample: the organisation's " + region.error().message);
+    for (const auto& p : in.portions)
+        if (p.quantity.empty() || p.unit.empty()) return invalid("sample: a portion needs a quantity and a unit");
 
-    const std::string counter = "sample:" + region_text.front() + ":" + std::to_string(*year);
+    const std::string counter = "sample:" + region_text + ":" + std::to_string(*year);
     const auto serial = next_counter_value(tx_, counter);
     auto number = domain::SampleNumber::from_parts(
         {in.category, *year, *region, static_cast<std::uint32_t>(std::min<std::int64_t>(serial, UINT32_MAX))});
@@ -186,39 +221,85 @@ StoreResult<domain::Sample> SampleRepository::register_sample(const NewSample& i
 
     const std::string at = tx_.now_utc();
     const std::string storage(domain::to_string(in.storage_condition));
-    Poco::Int64 id = 0;
-    tx_.session() << "INSERT INTO samples (number, org_id, task_id, product_id, entity_id, product_name, batch_number, "
-                     "production_date, expiry_date, quantity, unit, storage_condition, sampled_at, sampling_place, "
-                     "state, registered_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-                     "$11, $12, $13, $14, $15, $16, $17, $17) RETURNING id",
-        bind(number->text()), bind(in.org_id), bind(nullable(in.task_id)), bind(nullable(in.product_id)),
-        bind(nullable(in.entity_id)), bind(in.product_name), bind(in.batch_number), bind(nullable(in.production_date)),
-        bind(nullable(in.expiry_date)), bind(in.quantity), bind(in.unit), bind(storage), bind(in.sampled_at),
-        bind(in.sampling_place), bind(in.state), bind(nullable(in.registered_by)), bind(at), into(id), now;
-    for (const auto& seal : in.seal_numbers) {
+    const std::string number_text = number->text();
+    const std::int64_t id =
+        sql(tx_,
+            "INSERT INTO samples (number, org_id, task_id, product_id, entity_id, product_name, batch_number, "
+            "production_date, expiry_date, quantity, unit, storage_condition, sampled_at, sampling_place, state, "
+            "registered_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+            "$14, $15, $16, $17, $17) RETURNING id",
+            {number_text, in.org_id, in.task_id, in.product_id, in.entity_id, in.product_name, in.batch_number,
+             in.production_date, in.expiry_date, in.quantity, in.unit, storage, in.sampled_at, in.sampling_place,
+             in.state, in.registered_by, at})
+            .rows.at(0)
+            .integer(0);
+
+    // Each kind of child in one multi-row INSERT (the statement text, and so its cached
+    // compilation, depends on the number of rows only).
+    std::vector<SqlParam> params;
+    if (!in.seal_numbers.empty()) {
+        params.clear();
+        for (const auto& seal : in.seal_numbers) {
+            params.emplace_back(id);
+            params.emplace_back(seal);
+        }
         // The unique key is the check: one statement instead of a look-up and an insert.
-        Poco::Data::Statement insert(tx_.session());
-        insert << "INSERT INTO sample_seals (sample_id, seal_number) VALUES ($1, $2) ON CONFLICT (seal_number) DO NOTHING",
-            bind(id), bind(seal);
-        if (insert.execute() == 0)
-            return store_error(StoreErrorKind::conflict, "seal " + seal + " is already on another sample");
+        const auto inserted = sql(tx_,
+                                  "INSERT INTO sample_seals (sample_id, seal_number) VALUES " +
+                                      sql_value_rows(in.seal_numbers.size(), 2) +
+                                      " ON CONFLICT (seal_number) DO NOTHING",
+                                  params);
+        if (inserted.changed != static_cast<std::int64_t>(in.seal_numbers.size())) {
+            for (const auto& seal : in.seal_numbers) {
+                auto owner = sql(tx_, "SELECT sample_id FROM sample_seals WHERE seal_number = $1", {seal});
+                if (!owner.rows.empty() && owner.rows.front().integer(0) != id)
+                    return store_error(StoreErrorKind::conflict, "seal " + seal + " is already on another sample");
+            }
+            return store_error(StoreErrorKind::conflict, "a seal of this sample is already on another sample");
+        }
     }
-    for (auto user : in.sampler_user_ids)
-        tx_.session() << "INSERT INTO sample_samplers (sample_id, user_id) VALUES ($1, $2)", bind(id), bind(user), now;
-    for (const auto& p : in.portions) {
-        if (p.quantity.empty() || p.unit.empty()) return invalid("sample: a portion needs a quantity and a unit");
-        const std::string kind(domain::to_string(p.kind));
-        tx_.session() << "INSERT INTO sample_portions (sample_id, kind, quantity, unit, storage_unit_id, state) VALUES "
-                         "($1, $2, $3, $4, $5, 'held')",
-            bind(id), bind(kind), bind(p.quantity), bind(p.unit), bind(nullable(p.storage_unit_id)), now;
+    if (!in.sampler_user_ids.empty()) {
+        params.clear();
+        for (auto user : in.sampler_user_ids) {
+            params.emplace_back(id);
+            params.emplace_back(user);
+        }
+        sql(tx_, "INSERT INTO sample_samplers (sample_id, user_id) VALUES " + sql_value_rows(in.sampler_user_ids.size(), 2),
+            params);
     }
-    for (const auto& code : std::set<std::string>(in.trace_codes.begin(), in.trace_codes.end()))
-        tx_.session() << "INSERT INTO sample_trace_codes (sample_id, code) VALUES ($1, $2)", bind(id), bind(code), now;
+    std::vector<std::string> kinds;
+    kinds.reserve(in.portions.size());
+    if (!in.portions.empty()) {
+        params.clear();
+        for (const auto& p : in.portions) {
+            kinds.emplace_back(domain::to_string(p.kind));
+            params.emplace_back(id);
+            params.emplace_back(kinds.back());
+            params.emplace_back(p.quantity);
+            params.emplace_back(p.unit);
+            params.emplace_back(p.storage_unit_id);
+            params.emplace_back("held");
+        }
+        // Ids in insertion order keep the portions in the order given (load_children).
+        sql(tx_,
+            "INSERT INTO sample_portions (sample_id, kind, quantity, unit, storage_unit_id, state) VALUES " +
+                sql_value_rows(in.portions.size(), 6),
+            params);
+    }
+    const std::set<std::string> codes(in.trace_codes.begin(), in.trace_codes.end());
+    if (!codes.empty()) {
+        params.clear();
+        for (const auto& code : codes) {
+            params.emplace_back(id);
+            params.emplace_back(code);
+        }
+        sql(tx_, "INSERT INTO sample_trace_codes (sample_id, code) VALUES " + sql_value_rows(codes.size(), 2), params);
+    }
 
     // What was written, without reading it back (registration is the hot path).
     domain::Sample sample;
     sample.id = id;
-    sample.number = number->text();
+    sample.number = number_text;
     sample.org_id = in.org_id;
     sample.task_id = in.task_id;
     sample.product_id = in.product_id;
@@ -239,7 +320,6 @@ StoreResult<domain::Sample> SampleRepository::register_sample(const NewSample& i
     sample.sampler_user_ids = in.sampler_user_ids;
     std::sort(sample.sampler_user_ids.begin(), sample.sampler_user_ids.end());
     sample.portions = in.portions;
-    const std::set<std::string> codes(in.trace_codes.begin(), in.trace_codes.end());
     sample.trace_codes.assign(codes.begin(), codes.end());
     sample.version = 1;
     sample.created_at = sample.updated_at = at;
@@ -252,12 +332,12 @@ StoreResult<domain::Sample> SampleRepository::register_sample(const NewSample& i
 StoreResult<domain::Sample> SampleRepository::get_by_number(const std::string& text) {
     auto number = domain::SampleNumber::parse(text);
     if (!number) return invalid(number.error().message);
-    Poco::Data::Statement st(tx_.session());
-    st << "SELECT " + std::string(sample_columns) + " FROM samples WHERE number = $1", bind(number->text());
-    auto rows = select_samples(st);
-    if (rows.empty()) return store_error(StoreErrorKind::not_found, "sample " + number->text() + " does not exist");
-    load_children(tx_, rows.front());
-    return std::move(rows.front());
+    const std::string number_text = number->text();
+    auto rows = sql(tx_, std::string("SELECT ") + sample_columns + " FROM samples WHERE number = $1", {number_text});
+    if (rows.rows.empty()) return store_error(StoreErrorKind::not_found, "sample " + number_text + " does not exist");
+    auto sample = sample_from(rows.rows.front());
+    load_children(tx_, sample);
+    return sample;
 }
 
 StoreResult<SamplePage> SampleRepository::list(const SampleQuery& q) {
@@ -342,12 +422,11 @@ StoreResult<domain::Sample> SampleRepository::correct(const std::string& number,
 }
 
 StoreResult<domain::Sample> SampleRepository::get_by_id(std::int64_t id) {
-    Poco::Data::Statement st(tx_.session());
-    st << "SELECT " + std::string(sample_columns) + " FROM samples WHERE id = $1", bind(static_cast<Poco::Int64>(id));
-    auto rows = select_samples(st);
-    if (rows.empty()) return store_error(StoreErrorKind::not_found, "sample " + std::to_string(id) + " does not exist");
-    load_children(tx_, rows.front());
-    return std::move(rows.front());
+    auto rows = sql(tx_, std::string("SELECT ") + sample_columns + " FROM samples WHERE id = $1", {id});
+    if (rows.rows.empty()) return store_error(StoreErrorKind::not_found, "sample " + std::to_string(id) + " does not exist");
+    auto sample = sample_from(rows.rows.front());
+    load_children(tx_, sample);
+    return sample;
 }
 
 StoreResult<domain::Sample> SampleRepository::move_state(const domain::Sample& current, std::int64_t expected_version,
@@ -367,33 +446,30 @@ StoreResult<domain::Sample> SampleRepository::move_state(const domain::Sample& c
 }
 
 void SampleRepository::set_label(std::int64_t sample_id, const SampleLabel& l) {
-    tx_.session() << "INSERT INTO sample_labels (sample_id, category, dosage_form, specification, approval_number, "
-                     "manufacturer_name, manufacturer_credit_code) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        bind(static_cast<Poco::Int64>(sample_id)), bind(l.category), bind(l.dosage_form), bind(l.specification),
-        bind(l.approval_number), bind(l.manufacturer_name), bind(l.manufacturer_credit_code), now;
+    sql(tx_,
+        "INSERT INTO sample_labels (sample_id, category, dosage_form, specification, approval_number, "
+        "manufacturer_name, manufacturer_credit_code) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        {sample_id, l.category, l.dosage_form, l.specification, l.approval_number, l.manufacturer_name,
+         l.manufacturer_credit_code});
 }
 
 std::optional<SampleLabel> SampleRepository::label(std::int64_t sample_id) {
-    Poco::Data::Statement st(tx_.session());
-    st << "SELECT category, dosage_form, specification, approval_number, manufacturer_name, manufacturer_credit_code "
-          "FROM sample_labels WHERE sample_id = $1",
-        bind(static_cast<Poco::Int64>(sample_id));
-    st.execute();
-    Poco::Data::RecordSet rs(st);
-    if (!rs.moveFirst()) return std::nullopt;
-    return SampleLabel{rs["category"].convert<std::string>(), rs["dosage_form"].convert<std::string>(),
-                       rs["specification"].convert<std::string>(), rs["approval_number"].convert<std::string>(),
-                       rs["manufacturer_name"].convert<std::string>(),
-                       rs["manufacturer_credit_code"].convert<std::string>()};
+    auto rows = sql(tx_,
+                    "SELECT category, dosage_form, specification, approval_number, manufacturer_name, "
+                    "manufacturer_credit_code FROM sample_labels WHERE sample_id = $1",
+                    {sample_id});
+    if (rows.rows.empty()) return std::nullopt;
+    auto& r = rows.rows.front();
+    return SampleLabel{r.take_text(0), r.take_text(1), r.take_text(2), r.take_text(3), r.take_text(4), r.take_text(5)};
 }
 
 void SampleRepository::add_custody_event(const CustodyEvent& e) {
-    tx_.session() << "INSERT INTO custody_events (sample_id, action, from_state, to_state, actor_user_id, actor, "
-                     "holder_org_id, place, shipment_id, note, at_utc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-                     "$10, $11)",
-        bind(static_cast<Poco::Int64>(e.sample_id)), bind(e.action), bind(e.from_state), bind(e.to_state),
-        bind(nullable(e.actor_user_id)), bind(e.actor), bind(static_cast<Poco::Int64>(e.holder_org_id)), bind(e.place),
-        bind(nullable(e.shipment_id)), bind(e.note), bind(e.at_utc.empty() ? tx_.now_utc() : e.at_utc), now;
+    const std::string at = e.at_utc.empty() ? tx_.now_utc() : e.at_utc;
+    sql(tx_,
+        "INSERT INTO custody_events (sample_id, action, from_state, to_state, actor_user_id, actor, holder_org_id, "
+        "place, shipment_id, note, at_utc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        {e.sample_id, e.action, e.from_state, e.to_state, e.actor_user_id, e.actor, e.holder_org_id, e.place,
+         e.shipment_id, e.note, at});
 }
 
 std::vector<CustodyEvent> SampleRepository::custody(std::int64_t sample_id) {
@@ -446,31 +522,30 @@ std::int64_t SampleRepository::record_receipt(const SampleReceipt& r) {
 }
 
 std::vector<SampleReceipt> SampleRepository::receipts(std::int64_t sample_id) {
-    Poco::Data::Statement st(tx_.session());
-    st << "SELECT id, sample_id, shipment_id, lab_org_id, receiver_user_id, seals_intact, seal_numbers_match, "
-          "labels_match, quantity_matches, package_condition, temperature_record_ok, cold_chain_verdict, decision, "
-          "reason, received_at FROM sample_receipts WHERE sample_id = $1 ORDER BY id",
-        bind(static_cast<Poco::Int64>(sample_id));
-    st.execute();
-    Poco::Data::RecordSet rs(st);
+    auto rows = sql(tx_,
+                    "SELECT id, sample_id, shipment_id, lab_org_id, receiver_user_id, seals_intact, seal_numbers_match, "
+                    "labels_match, quantity_matches, package_condition, temperature_record_ok, cold_chain_verdict, "
+                    "decision, reason, received_at FROM sample_receipts WHERE sample_id = $1 ORDER BY id",
+                    {sample_id});
     std::vector<SampleReceipt> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+    out.reserve(rows.rows.size());
+    for (auto& row : rows.rows) {
         SampleReceipt r;
-        r.id = rs["id"].convert<Poco::Int64>();
-        r.sample_id = rs["sample_id"].convert<Poco::Int64>();
-        r.shipment_id = optional_int(rs, "shipment_id");
-        r.lab_org_id = rs["lab_org_id"].convert<Poco::Int64>();
-        r.receiver_user_id = rs["receiver_user_id"].convert<Poco::Int64>();
-        r.seals_intact = rs["seals_intact"].convert<int>() != 0;
-        r.seal_numbers_match = rs["seal_numbers_match"].convert<int>() != 0;
-        r.labels_match = rs["labels_match"].convert<int>() != 0;
-        r.quantity_matches = rs["quantity_matches"].convert<int>() != 0;
-        r.package_condition = rs["package_condition"].convert<std::string>();
-        if (auto t = optional_int(rs, "temperature_record_ok")) r.temperature_record_ok = *t != 0;
-        r.cold_chain_verdict = optional_text(rs, "cold_chain_verdict");
-        r.decision = rs["decision"].convert<std::string>();
-        r.reason = rs["reason"].convert<std::string>();
-        r.received_at = rs["received_at"].convert<std::string>();
+        r.id = row.integer(0);
+        r.sample_id = row.integer(1);
+        r.shipment_id = row.optional_integer(2);
+        r.lab_org_id = row.integer(3);
+        r.receiver_user_id = row.integer(4);
+        r.seals_intact = row.integer(5) != 0;
+        r.seal_numbers_match = row.integer(6) != 0;
+        r.labels_match = row.integer(7) != 0;
+        r.quantity_matches = row.integer(8) != 0;
+        r.package_condition = row.take_text(9);
+        if (auto t = row.optional_integer(10)) r.temperature_record_ok = *t != 0;
+        r.cold_chain_verdict = row.optional_text(11);
+        r.decision = row.take_text(12);
+        r.reason = row.take_text(13);
+        r.received_at = row.take_text(14);
         out.push_back(std::move(r));
     }
     return out;

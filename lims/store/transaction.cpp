@@ -6,6 +6,14 @@ using namespace Poco::Data::Keywords;
 
 namespace lims::store {
 
+namespace {
+// BEGIN/COMMIT/ROLLBACK: from the statement cache on SQLite (two of them per read).
+void run_plain(Transaction& tx, const char* statement) {
+    if (tx.dialect() == Dialect::sqlite) sql(tx, statement);
+    else tx.session() << statement, now;
+}
+}  // namespace
+
 Transaction::Transaction(Database& db, TransactionMode mode)
     : db_(db), mode_(mode), connection_(db.connect()), session_(&connection_->session()), now_utc_(utc_now()) {
     // SQLite: IMMEDIATE takes the write lock now, so two writers queue on the busy
@@ -15,7 +23,7 @@ Transaction::Transaction(Database& db, TransactionMode mode)
     if (db.dialect() == Dialect::sqlite && mode == TransactionMode::write) begin = "BEGIN IMMEDIATE";
     if (db.dialect() == Dialect::postgresql && mode == TransactionMode::read)
         begin = "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY";
-    session() << begin, now;
+    run_plain(*this, begin);
     open_ = true;
 }
 
@@ -25,10 +33,11 @@ Transaction::Transaction(Database& db, Poco::Data::Session& group_session, InGro
 Transaction::~Transaction() {
     if (!open_ || in_group_) return;
     try {
-        session() << "ROLLBACK", now;
+        run_plain(*this, "ROLLBACK");
     } catch (...) {
         // The session is broken; closing it discards the transaction on both backends.
         try {
+            db_.forget_statements(session());
             session().close();
         } catch (...) {
         }
@@ -39,11 +48,11 @@ void Transaction::record(AuditRecord record) { pending_audit_.push_back(std::mov
 
 void Transaction::commit() {
     if (!pending_audit_.empty()) {
-        append_audit_entries(session(), dialect(), now_utc_, pending_audit_);
+        append_audit_entries(*this, pending_audit_);
         pending_audit_.clear();
     }
     if (in_group_) return;  // the group commits once for all its calls
-    session() << "COMMIT", now;
+    run_plain(*this, "COMMIT");
     open_ = false;
 }
 

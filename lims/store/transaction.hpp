@@ -24,6 +24,7 @@ public:
 
     Poco::Data::Session& session() { return *session_; }
     Dialect dialect() const { return db_.dialect(); }
+    Database& database() { return db_; }
     TransactionMode mode() const { return mode_; }
 
     // Queues an audit entry; it gets its sequence number and hash at commit.

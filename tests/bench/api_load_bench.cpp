@@ -217,11 +217,13 @@ int main(int argc, char** argv) {
             const auto& n = numbers[static_cast<std::size_t>((i * 7919 + t * 104729) % static_cast<std::int64_t>(numbers.size()))];
             return c.send("GET", "/api/v1/samples/" + n).status == 200;
         });
+        const auto stats_before_writes = db->write_stats();
         auto writes = run(port, token, connections, seconds, [&](Client& c, int t, std::int64_t i) {
             const std::string seal = "L" + std::to_string(t) + "-" + std::to_string(i);
             return c.send("POST", "/api/v1/samples",
                           registration_body(task.number, seeded.sampler1, seeded.sampler2, seal, sampled_at)).status == 201;
         });
+        const auto stats_after_writes = db->write_stats();
         host.stop();
 
         std::printf("api_load_bench: %d s per phase, %d keep-alive connections, SQLite %s\n", seconds, connections, dir.c_str());
@@ -231,6 +233,11 @@ int main(int argc, char** argv) {
         std::printf("POST /api/v1/samples:          %8.0f req/s  p50 %.2f ms  p99 %.2f ms  (%lld requests, %lld failed)\n",
                     writes.requests / writes.seconds, writes.percentile(0.50), writes.percentile(0.99),
                     static_cast<long long>(writes.requests), static_cast<long long>(writes.failures));
+        const auto calls = stats_after_writes.calls - stats_before_writes.calls;
+        const auto commits = stats_after_writes.groups - stats_before_writes.groups;
+        std::printf("group commit during POST phase: %llu writes in %llu commits (%.2f per commit)\n",
+                    static_cast<unsigned long long>(calls), static_cast<unsigned long long>(commits),
+                    commits ? static_cast<double>(calls) / static_cast<double>(commits) : 0.0);
         db.reset();
         std::error_code ec;
         std::filesystem::remove_all(dir, ec);

@@ -3,6 +3,7 @@
 #include "lims/domain/decimal.hpp"
 #include "lims/domain/identifiers/approval_number.hpp"
 #include "lims/domain/identifiers/credit_code.hpp"
+#include "lims/store/sql.hpp"
 #include "lims/store/task_repository.hpp"
 #include "lims/store/user_repository.hpp"
 #include "lims/workflow/sampling/dates.hpp"
@@ -124,17 +125,17 @@ std::optional<Error> validate(const RegistrationRequest& r, std::chrono::sys_sec
 Result<std::int64_t> find_or_record_entity(store::Transaction& tx, const Actor& actor, const SampledEntity& e,
                                            std::int64_t office_id, const std::string& region) {
     const std::string code = domain::CreditCode::parse(e.credit_code)->text();
-    std::vector<Poco::Int64> ids;
-    tx.session() << "SELECT id FROM regulated_entities WHERE credit_code = $1 ORDER BY id LIMIT 1", bind(code), into(ids),
-        now;
-    if (!ids.empty()) return static_cast<std::int64_t>(ids.front());
+    auto known = store::sql(tx, "SELECT id FROM regulated_entities WHERE credit_code = $1 ORDER BY id LIMIT 1", {code});
+    if (!known.rows.empty()) return known.rows.front().integer(0);
     // First visit: the office records the entity under its own jurisdiction.
     const std::string at = tx.now_utc();
-    Poco::Int64 id = 0;
-    tx.session() << "INSERT INTO regulated_entities (name, kind, credit_code, jurisdiction_org_id, region_code, address, "
-                    "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
-        bind(e.name), bind(e.kind), bind(code), bind(static_cast<Poco::Int64>(office_id)), bind(region),
-        bind(e.address), bind(at), into(id), now;
+    const std::int64_t id =
+        store::sql(tx,
+                   "INSERT INTO regulated_entities (name, kind, credit_code, jurisdiction_org_id, region_code, address, "
+                   "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+                   {e.name, e.kind, code, office_id, region, e.address, at})
+            .rows.at(0)
+            .integer(0);
     Poco::JSON::Object after;
     after.set("name", e.name);
     after.set("kind", e.kind);
@@ -152,11 +153,12 @@ Result<std::int64_t> find_or_record_entity(store::Transaction& tx, const Actor& 
 bool sample_visible(store::Transaction& tx, const Actor& actor, const domain::Sample& sample) {
     if (auto path = store::organisation_path(tx, sample.org_id); path && within(actor, *path)) return true;
     // A laboratory sees what was shipped to it.
-    std::vector<std::string> paths;
-    tx.session() << "SELECT o.path FROM shipment_items i JOIN shipments h ON h.id = i.shipment_id JOIN organisations o "
-                    "ON o.id = h.to_org_id WHERE i.sample_id = $1",
-        bind(static_cast<Poco::Int64>(sample.id)), into(paths), now;
-    return std::any_of(paths.begin(), paths.end(), [&](const std::string& p) { return within(actor, p); });
+    auto paths = store::sql(tx,
+                            "SELECT o.path FROM shipment_items i JOIN shipments h ON h.id = i.shipment_id "
+                            "JOIN organisations o ON o.id = h.to_org_id WHERE i.sample_id = $1",
+                            {sample.id});
+    return std::any_of(paths.rows.begin(), paths.rows.end(),
+                       [&](const store::SqlRow& p) { return within(actor, p.text(0)); });
 }
 
 Result<domain::Sample> register_sample(store::Database& db, const Actor& actor, const RegistrationRequest& r) {
@@ -173,28 +175,37 @@ Result<domain::Sample> register_sample(store::Database& db, const Actor& actor, 
         if (!task || task->office_org_id != actor.org_id)
             return invalid_field("task_number", "there is no task " + r.task_number + " of your office");
 
-        // Samplers: users of the task's office who hold the sampler role.
-        store::UserRepository users(tx);
-        for (std::size_t i = 0; i < r.sampler_user_ids.size(); ++i) {
-            auto u = users.get(r.sampler_user_ids[i]);
-            const bool ok = u && u->org_id == task->office_org_id && u->active &&
-                            std::find(u->roles.begin(), u->roles.end(), "sampler") != u->roles.end();
-            if (!ok)
+        // Samplers: active users of the task's office who hold the sampler role, in one query.
+        std::vector<store::SqlParam> params{task->office_org_id};
+        for (auto id : r.sampler_user_ids) params.emplace_back(id);
+        auto samplers = store::sql(tx,
+                                   "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'sampler' "
+                                   "WHERE u.org_id = $1 AND u.active = 1 AND u.id IN (" +
+                                       store::sql_param_list(r.sampler_user_ids.size(), 2) + ")",
+                                   params);
+        std::set<std::int64_t> good;
+        for (const auto& row : samplers.rows) good.insert(row.integer(0));
+        for (std::size_t i = 0; i < r.sampler_user_ids.size(); ++i)
+            if (!good.count(r.sampler_user_ids[i]))
                 return invalid_field("sampler_user_ids[" + std::to_string(i) + "]",
                                      "user " + std::to_string(r.sampler_user_ids[i]) + " is not a sampler of your office");
-        }
-        for (std::size_t i = 0; i < r.seal_numbers.size(); ++i) {
-            Poco::Int64 used = 0;
-            tx.session() << "SELECT count(*) FROM sample_seals WHERE seal_number = $1", bind(r.seal_numbers[i]), into(used), now;
-            if (used) return invalid_field("seal_numbers[" + std::to_string(i) + "]",
-                                           "seal " + r.seal_numbers[i] + " is already on another sample");
+        // Seals already used, in one query (the unique key still decides under a race).
+        params.assign(r.seal_numbers.begin(), r.seal_numbers.end());
+        auto used = store::sql(tx, "SELECT seal_number FROM sample_seals WHERE seal_number IN (" +
+                                       store::sql_param_list(r.seal_numbers.size()) + ")",
+                               params);
+        if (!used.rows.empty()) {
+            std::set<std::string> taken;
+            for (const auto& row : used.rows) taken.insert(row.text(0));
+            for (std::size_t i = 0; i < r.seal_numbers.size(); ++i)
+                if (taken.count(r.seal_numbers[i]))
+                    return invalid_field("seal_numbers[" + std::to_string(i) + "]",
+                                         "seal " + r.seal_numbers[i] + " is already on another sample");
         }
 
         if (r.product.catalogue_id) {
-            Poco::Int64 found = 0;
-            tx.session() << "SELECT count(*) FROM products WHERE id = $1", bind(static_cast<Poco::Int64>(*r.product.catalogue_id)),
-                into(found), now;
-            if (!found) return invalid_field("product.id", "there is no catalogue product " + std::to_string(*r.product.catalogue_id));
+            auto found = store::sql(tx, "SELECT id FROM products WHERE id = $1", {*r.product.catalogue_id});
+            if (found.rows.empty()) return invalid_field("product.id", "there is no catalogue product " + std::to_string(*r.product.catalogue_id));
         }
 
         auto to = take(domain::machines::sample(), domain::kNotCreated, "register", actor, [&](std::string_view g) {
@@ -204,10 +215,9 @@ Result<domain::Sample> register_sample(store::Database& db, const Actor& actor, 
         });
         if (!to) return to.error();
 
-        std::vector<std::string> region;
-        tx.session() << "SELECT region_code FROM organisations WHERE id = $1", bind(static_cast<Poco::Int64>(actor.org_id)),
-            into(region), now;
-        auto entity_id = find_or_record_entity(tx, actor, r.entity, actor.org_id, region.empty() ? "" : region.front());
+        auto region = store::sql(tx, "SELECT region_code FROM organisations WHERE id = $1", {actor.org_id});
+        auto entity_id = find_or_record_entity(tx, actor, r.entity, actor.org_id,
+                                               region.rows.empty() ? "" : region.rows.front().text(0));
         if (!entity_id) return entity_id.error();
 
         store::NewSample s;
@@ -254,8 +264,10 @@ Result<SampleDetail> get_sample(store::Database& db, const Actor& actor, const s
         auto sample = samples.get_by_number(number);
         if (!sample || !sample_visible(tx, actor, *sample)) return not_found("There is no sample " + number + ".");
         SampleDetail d{*sample, samples.label(sample->id), "", samples.receipts(sample->id)};
-        if (sample->task_id)
-            if (auto t = store::TaskRepository(tx).get(*sample->task_id)) d.task_number = t->number;
+        if (sample->task_id) {
+            auto task = store::sql(tx, "SELECT number FROM tasks WHERE id = $1", {*sample->task_id});
+            if (!task.rows.empty()) d.task_number = task.rows.front().take_text(0);
+        }
         return d;
     });
 }

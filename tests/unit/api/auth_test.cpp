@@ -104,11 +104,16 @@ TEST_F(AuthTest, LogoutRevokesOnlyThisTokenAndAdminRevokesAll) {
     ASSERT_TRUE(auth.logout(*who.principal));
     EXPECT_NE(auth.authenticate(a->token).failure.find("revoked"), std::string::npos);
     EXPECT_TRUE(auth.authenticate(b->token).principal);
-    auto n = auth.revokeUserTokens(2);
+    Principal admin;
+    admin.userId = 1;
+    admin.username = "admin.li";
+    auto n = auth.revokeUserTokens(2, admin);
     ASSERT_TRUE(n);
     EXPECT_EQ(*n, 1);
+    ASSERT_EQ(store.revokedBy.size(), 1u);
+    EXPECT_EQ(store.revokedBy.front(), "admin.li");  // the administrator, not a system actor
     EXPECT_FALSE(auth.authenticate(b->token).principal);
-    EXPECT_EQ(auth.revokeUserTokens(999).problem().status, 404);
+    EXPECT_EQ(auth.revokeUserTokens(999, admin).problem().status, 404);
 }
 
 TEST_F(AuthTest, DisabledAccountsCannotUseTheirTokens) {

@@ -9,7 +9,11 @@
 #include "lims/store/transaction.hpp"
 #include "lims/store/user_repository.hpp"
 
+#include "lims/store/audit.hpp"
+
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 using namespace Poco::Data::Keywords;
 using lims::domain::Role;
@@ -85,7 +89,29 @@ TEST(ServiceHostTest, AdministratorRevokesAUsersTokens) {
     ASSERT_EQ(revoked.status, 200) << revoked.describe();
     EXPECT_EQ(revoked.json()->getValue<int>("revoked"), 1);
     EXPECT_EQ(service.get("/api/v1/me", sampler).status, 401);
+    // The audit entry names the administrator who did it.
+    auto entries = lims::store::read_audit_entries(*service.database(), 1, 100000);
+    ASSERT_TRUE(entries) << entries.error().message;
+    auto entry = std::find_if(entries->rbegin(), entries->rend(),
+                              [](const auto& e) { return e.record.action == "user.revoke_tokens"; });
+    ASSERT_NE(entry, entries->rend());
+    EXPECT_EQ(entry->record.actor, TestService::kRootAdministrator);
+    EXPECT_EQ(entry->record.entity_id, "sampler_a");
     EXPECT_TRUE(service.auditChainIntact());
+}
+
+TEST(ServiceHostTest, MetricsShowTheDatabaseWriteFigures) {
+    TestService service;
+    const std::string admin = service.login(TestService::kRootAdministrator);  // a write: the token
+    auto metrics = service.get("/metrics", admin);
+    ASSERT_EQ(metrics.status, 200) << metrics.describe();
+    for (const char* name : {"lims_db_write_calls_total{backend=", "lims_db_write_commits_total{backend=",
+                             "lims_db_write_queued{backend="})
+        EXPECT_NE(metrics.body.find(name), std::string::npos) << name << "\n" << metrics.body;
+    // Group commit (and so its counting) is SQLite's.
+    const std::string sqlite_calls = "lims_db_write_calls_total{backend=\"sqlite\"} ";
+    if (const auto at = metrics.body.find(sqlite_calls); at != std::string::npos)
+        EXPECT_GT(std::stod(metrics.body.substr(at + sqlite_calls.size())), 0.0) << metrics.body;
 }
 
 TEST(ServiceHostTest, IngestTokensReachNoUserRoute) {

@@ -299,3 +299,122 @@ TEST(GroupCommit, CallsQueuedWhileAGroupRunsShareTheNextCommit) {
     std::sort(counts.begin(), counts.end());
     for (int i = 0; i < followers; ++i) EXPECT_EQ(counts[i], i + 2);  // 1 committed + the group's earlier calls
 }
+
+// sql(): statements with $n parameters, compiled once per connection on SQLite.
+class SqlTest : public StoreTest {};
+
+TEST_P(SqlTest, ParametersBindByNumberWhateverTheirOrderOrRepetition) {
+    open();
+    auto made = db->write([](Transaction& tx) -> StoreResult<Done> {
+        sql(tx, "CREATE TABLE t (k BIGINT PRIMARY KEY, a TEXT NOT NULL, b TEXT, c BIGINT)");
+        // $2 before $1, $3 twice, a NULL of each type.
+        sql(tx, "INSERT INTO t (a, k, b, c) VALUES ($2, $1, $3, $4)",
+            {std::int64_t{7}, "seven", std::optional<std::string>(), std::optional<std::int64_t>()});
+        sql(tx, "INSERT INTO t (k, a, b, c) VALUES ($1, $3, $3, $2)", {std::int64_t{8}, std::int64_t{80}, "eight"});
+        return Done{};
+    });
+    ASSERT_TRUE(made.ok()) << made.error().message;
+    auto rows = db->read([](Transaction& tx) -> StoreResult<SqlResult> {
+        return sql(tx, "SELECT k, a, b, c FROM t WHERE k >= $1 ORDER BY k", {std::int64_t{0}});
+    });
+    ASSERT_TRUE(rows.ok()) << rows.error().message;
+    ASSERT_EQ(rows->rows.size(), 2u);
+    const auto& seven = rows->rows[0];
+    EXPECT_EQ(seven.integer(0), 7);
+    EXPECT_EQ(seven.text(1), "seven");
+    EXPECT_TRUE(seven.is_null(2));
+    EXPECT_EQ(seven.optional_integer(3), std::nullopt);
+    EXPECT_THROW(seven.text(2), Poco::Exception);  // a NULL where a value was expected
+    const auto& eight = rows->rows[1];
+    EXPECT_EQ(eight.text(1), "eight");
+    EXPECT_EQ(eight.optional_text(2), std::optional<std::string>("eight"));
+    EXPECT_EQ(eight.integer(3), 80);
+}
+
+TEST_P(SqlTest, ChangedCountsRowsAndMultiRowInsertsWork) {
+    open();
+    auto counted = db->write([](Transaction& tx) -> StoreResult<std::vector<std::int64_t>> {
+        sql(tx, "CREATE TABLE t (k BIGINT PRIMARY KEY, v TEXT NOT NULL)");
+        std::vector<SqlParam> params{std::int64_t{1}, "a", std::int64_t{2}, "b", std::int64_t{3}, "c"};
+        const auto inserted = sql(tx, "INSERT INTO t (k, v) VALUES " + sql_value_rows(3, 2), params);
+        const auto again = sql(tx, "INSERT INTO t (k, v) VALUES " + sql_value_rows(2, 2) + " ON CONFLICT (k) DO NOTHING",
+                               std::span<const SqlParam>(params.data(), 4));
+        const auto updated = sql(tx, "UPDATE t SET v = $1 WHERE k IN (" + sql_param_list(2, 2) + ")",
+                                 {"z", std::int64_t{1}, std::int64_t{3}});
+        return std::vector<std::int64_t>{inserted.changed, again.changed, updated.changed};
+    });
+    ASSERT_TRUE(counted.ok()) << counted.error().message;
+    EXPECT_EQ(*counted, (std::vector<std::int64_t>{3, 0, 2}));
+    EXPECT_EQ(sql_value_rows(2, 2, 3), "($3, $4), ($5, $6)");
+    EXPECT_EQ(sql_param_list(3, 2), "$2, $3, $4");
+}
+
+TEST_P(SqlTest, ErrorsAreStoreErrorsAndTheConnectionStaysUsable) {
+    open(DatabaseOptions{.max_sessions = 1});
+    ASSERT_TRUE(db->write([](Transaction& tx) -> StoreResult<Done> {
+        sql(tx, "CREATE TABLE t (k BIGINT PRIMARY KEY)");
+        sql(tx, "INSERT INTO t (k) VALUES ($1)", {std::int64_t{1}});
+        return Done{};
+    }));
+    auto duplicate = db->write([](Transaction& tx) -> StoreResult<Done> {
+        sql(tx, "INSERT INTO t (k) VALUES ($1)", {std::int64_t{1}});
+        return Done{};
+    });
+    ASSERT_FALSE(duplicate.ok());
+    EXPECT_EQ(kind_of(duplicate.error()), StoreErrorKind::conflict) << duplicate.error().message;
+    auto bad = db->read([](Transaction& tx) -> StoreResult<Done> {
+        sql(tx, "SELECT no_such_column FROM t");
+        return Done{};
+    });
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(kind_of(bad.error()), StoreErrorKind::database);
+    auto miscounted = db->read([](Transaction& tx) -> StoreResult<Done> {
+        sql(tx, "SELECT k FROM t WHERE k = $1", {std::int64_t{1}, std::int64_t{2}});
+        return Done{};
+    });
+    ASSERT_FALSE(miscounted.ok());
+    // A read stopped half-way (an exception while rows are pending) leaves nothing open.
+    auto stopped = db->read([](Transaction& tx) -> StoreResult<Done> {
+        for (const auto& row : sql(tx, "SELECT k FROM t").rows)
+            if (row.integer(0) == 1) throw std::runtime_error("stop");
+        return Done{};
+    });
+    ASSERT_FALSE(stopped.ok());
+    for (int i = 0; i < 3; ++i) {
+        auto written = db->write([&](Transaction& tx) -> StoreResult<std::int64_t> {
+            return sql(tx, "INSERT INTO t (k) VALUES ($1) RETURNING k", {std::int64_t{10 + i}}).rows.at(0).integer(0);
+        });
+        ASSERT_TRUE(written.ok()) << written.error().message;
+        EXPECT_EQ(*written, 10 + i);
+    }
+}
+
+TEST_P(SqlTest, SqliteCompilesEachStatementOncePerConnection) {
+    open(DatabaseOptions{.max_sessions = 1});
+    ASSERT_TRUE(db->write([](Transaction& tx) -> StoreResult<Done> {
+        sql(tx, "CREATE TABLE t (k BIGINT PRIMARY KEY)");
+        return Done{};
+    }));
+    auto insert = [&](std::int64_t k) {
+        return db->write([&](Transaction& tx) -> StoreResult<Done> {
+            sql(tx, "INSERT INTO t (k) VALUES ($1)", {k});
+            return Done{};
+        });
+    };
+    ASSERT_TRUE(insert(1));
+    const auto after_first = db->cached_statements();
+    for (std::int64_t k = 2; k < 20; ++k) ASSERT_TRUE(insert(k));
+    if (GetParam() == Backend::sqlite) {
+        EXPECT_GT(after_first, 0u);
+        EXPECT_EQ(db->cached_statements(), after_first);  // reused, not compiled again
+    } else {
+        EXPECT_EQ(db->cached_statements(), 0u);  // PostgreSQL runs through Poco::Data
+    }
+    auto count = db->read([](Transaction& tx) -> StoreResult<std::int64_t> {
+        return sql(tx, "SELECT count(*) FROM t").rows.at(0).integer(0);
+    });
+    ASSERT_TRUE(count.ok());
+    EXPECT_EQ(*count, 19);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SqlTest, ::testing::Values(Backend::sqlite, Backend::postgresql), backend_name);

@@ -60,9 +60,11 @@ domain::Result<bool> MemoryCredentials::revokeToken(const std::string& tokenHash
     return true;
 }
 
-domain::Result<int> MemoryCredentials::revokeUserTokens(std::int64_t userId, std::chrono::system_clock::time_point at) {
+domain::Result<int> MemoryCredentials::revokeUserTokens(std::int64_t userId, std::chrono::system_clock::time_point at,
+                                                        const std::string& actor) {
     std::lock_guard lock(mutex_);
     if (down) return unavailable();
+    revokedBy.push_back(actor);
     int n = 0;
     for (auto& [hash, t] : tokens) {
         if (t.userId == userId && !t.revokedAt) {

@@ -5,6 +5,7 @@
 #include "lims/api/credential_store.hpp"
 
 #include <map>
+#include <vector>
 #include <mutex>
 
 namespace lims::api::testing {
@@ -17,13 +18,15 @@ public:
     domain::Result<void> saveToken(const StoredToken& token) override;
     domain::Result<std::optional<StoredToken>> findToken(const std::string& tokenHash) override;
     domain::Result<bool> revokeToken(const std::string& tokenHash, std::chrono::system_clock::time_point at) override;
-    domain::Result<int> revokeUserTokens(std::int64_t userId, std::chrono::system_clock::time_point at) override;
+    domain::Result<int> revokeUserTokens(std::int64_t userId, std::chrono::system_clock::time_point at,
+                                         const std::string& actor) override;
 
     bool down = false;
     // Organisation 1 is the root ("/1/"); the others sit directly below it ("/1/<id>/").
     std::map<std::string, std::int64_t> organisations{{"SH-ROOT", 1}, {"SH-PD-01", 11}, {"SH-LAB", 20}};
     std::map<std::int64_t, UserAccount> users;
     std::map<std::string, StoredToken> tokens;
+    std::vector<std::string> revokedBy;  // the actor of each revokeUserTokens call
 
 private:
     std::mutex mutex_;
