@@ -105,7 +105,7 @@ std::vector<std::string> DriverHost::start(const Registry& registry, IngestSink&
     std::vector<std::string> problems;
     if (impl_->started || !impl_->runtime) return {"driver host already started"};
     impl_->started = true;
-    DriverContext ctx{impl_->runtime.get(), &sink, &impl_->states, impl_->options.log};
+    DriverContext ctx{impl_->runtime.get(), &sink, &impl_->states, impl_->options.log, impl_->options.clock};
 
     for (const auto& c : registry.instruments) {
         Options o(c);

@@ -32,6 +32,8 @@ struct HostOptions {
     ReadingBatcherOptions readings{};
     DriverLog log{};
     MapLoader load_map{};
+    // Stamps poll-time readings (DriverContext::clock); empty: the system clock.
+    std::function<std::chrono::system_clock::time_point()> clock{};
 };
 
 class DriverHost {

@@ -209,7 +209,7 @@ std::variant<LoggerReading, std::string> ModbusLine::poll_blocking(std::size_t i
     std::lock_guard lock(modbus_mutex_);
     const auto& logger = loggers_.at(index);
     const auto& options = logger.options;
-    const auto polled_at = std::chrono::system_clock::now();
+    const auto polled_at = ctx_.now();
     std::vector<mb::RegisterBlock> blocks;
     std::string error;
     for (const auto& request : logger.plan) {

@@ -28,9 +28,14 @@ struct DriverContext {
     IngestSink* sink = nullptr;
     StateBoard* states = nullptr;
     DriverLog log{};
+    // When a poll happened, for readings stamped with the poll time (Modbus loggers
+    // without a clock of their own). Empty: the system clock. Tests set it to a logger
+    // simulator's simulated time.
+    std::function<std::chrono::system_clock::time_point()> clock{};
     void note(std::string_view device, std::string_view line) const {
         if (log) log(device, line);
     }
+    std::chrono::system_clock::time_point now() const { return clock ? clock() : std::chrono::system_clock::now(); }
 };
 
 // Commits on the worker pool. A sink that throws is reported as a retryable failure
