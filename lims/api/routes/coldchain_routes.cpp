@@ -14,6 +14,7 @@
 #include "lims/store/storage_unit_repository.hpp"
 #include "lims/workflow/coldchain/alarms.hpp"
 #include "lims/workflow/coldchain/placements.hpp"
+#include "lims/workflow/coldchain/recording_compliance.hpp"
 #include "lims/workflow/coldchain/series_query.hpp"
 #include "lims/workflow/coldchain/shipment_verdict.hpp"
 
@@ -344,6 +345,76 @@ void add_coldchain_routes(Router& router, const RouteContext& context) {
                     body->set("logger_id", id);
                     body->set("compliant", gaps->empty());
                     body->set("gaps", items);
+                    return Response::json(200, body);
+                },
+                200, kPeopleRoles});
+
+    router.add({"GET", "/api/v1/coldchain/recording-compliance", "recordingComplianceBySite",
+                "Recording-interval compliance per site over [from, to] (UTC seconds; default the last day, at most "
+                "92 days): each storage unit's logger placements with their gaps beyond the GSP annex's limits "
+                "(30 min in storage, 2 while out of range) and the units no logger watched",
+                AuthRequirement::User, std::nullopt,
+                [db](const Request& r) {
+                    std::optional<std::int64_t> from, to;
+                    for (auto [name, slot] : {std::pair{"from", &from}, std::pair{"to", &to}})
+                        if (auto p = query_int(r, name, *slot)) return Response::problem(*p);
+                    // Default: the last day.
+                    if (!to) to = now_utc();
+                    if (!from) from = *to - kDefaultPeriod;
+                    auto report = db->read([&](store::Transaction& tx) -> domain::Result<cc::ComplianceReport> {
+                        auto ids = jurisdiction(tx, *r.principal);
+                        if (!ids) return ids.error();
+                        return cc::recording_compliance(tx, *ids, *from, *to);
+                    });
+                    if (!report) {
+                        if (report.error().code == "coldchain.compliance.period")
+                            return Response::problem(problems::validation({{"from", report.error().message}}));
+                        return problem_for(report.error());
+                    }
+                    Poco::JSON::Array::Ptr sites = new Poco::JSON::Array;
+                    for (const auto& site : report->sites) {
+                        Json s = newObject();
+                        if (site.entity_id) s->set("entity_id", *site.entity_id);
+                        s->set("org_id", site.org_id);
+                        s->set("name", site.name);
+                        s->set("compliant", site.compliant());
+                        s->set("storage_units", static_cast<Poco::UInt64>(site.storage_units));
+                        s->set("gaps", static_cast<Poco::UInt64>(site.gap_count()));
+                        s->set("longest_gap_s", site.longest_gap());
+                        Poco::JSON::Array::Ptr unwatched = new Poco::JSON::Array;
+                        for (auto id : site.unwatched_units) unwatched->add(id);
+                        s->set("unwatched_units", unwatched);
+                        Poco::JSON::Array::Ptr placements = new Poco::JSON::Array;
+                        for (const auto& p : site.placements) {
+                            Json j = newObject();
+                            j->set("logger_id", p.logger_id);
+                            j->set("logger_serial", p.logger_serial);
+                            j->set("storage_unit_id", p.storage_unit_id);
+                            j->set("storage_unit_code", p.storage_unit_code);
+                            j->set("from_utc", p.from_utc);
+                            j->set("to_utc", p.to_utc);
+                            j->set("records", static_cast<Poco::UInt64>(p.records));
+                            j->set("compliant", p.gaps.empty());
+                            Poco::JSON::Array::Ptr gaps = new Poco::JSON::Array;
+                            for (const auto& g : p.gaps) {
+                                Json gj = newObject();
+                                gj->set("from_utc", g.from);
+                                gj->set("to_utc", g.to);
+                                gj->set("allowed_s", g.allowed);
+                                gj->set("requirement", std::string(lims::coldchain::to_string(g.requirement)));
+                                gaps->add(gj);
+                            }
+                            j->set("gaps", gaps);
+                            placements->add(j);
+                        }
+                        s->set("placements", placements);
+                        sites->add(s);
+                    }
+                    Json body = newObject();
+                    body->set("from_utc", report->from_utc);
+                    body->set("to_utc", report->to_utc);
+                    body->set("compliant", report->compliant());
+                    body->set("sites", sites);
                     return Response::json(200, body);
                 },
                 200, kPeopleRoles});
