@@ -5,6 +5,7 @@
 
 #include "lims/api/auth_service.hpp"
 #include "lims/api/idempotency.hpp"
+#include "lims/api/instrument_status.hpp"
 #include "lims/api/router.hpp"
 #include "lims/domain/calendar/working_calendar.hpp"
 #include "lims/store/database.hpp"
@@ -20,6 +21,8 @@ struct RouteContext {
     std::shared_ptr<store::Database> database;             // required
     AuthService* auth = nullptr;                           // required (password re-entry for signatures)
     const domain::WorkingCalendar* calendar = nullptr;  // required: every clock uses it
+    // The drivers' link states (`lims serve` with lims.drivers.enabled); null: no drivers run here.
+    std::shared_ptr<const InstrumentStatusSource> instrumentStatus;
 };
 
 // Administration and reference data: organisations, users, regulated entities, products,

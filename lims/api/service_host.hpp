@@ -7,6 +7,7 @@
 #include "lims/api/api_service.hpp"
 #include "lims/api/auth_service.hpp"
 #include "lims/api/idempotency.hpp"
+#include "lims/api/instrument_status.hpp"
 #include "lims/api/server.hpp"
 #include "lims/api/store_credentials.hpp"
 #include "lims/api/store_idempotency.hpp"
@@ -21,6 +22,8 @@ struct ServiceSettings {
     ServerConfig server;
     AuthSettings auth;
     OpenApiInfo info;
+    // The drivers' link states shown on the instrument routes; null when no drivers run.
+    std::shared_ptr<const InstrumentStatusSource> instrumentStatus;
 };
 
 class ServiceHost {

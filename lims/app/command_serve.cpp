@@ -5,9 +5,12 @@
 //   lims.calendar.dir (fixtures/calendars), lims.auth.token.hours (8),
 //   lims.jobs.enabled (true): the periodic jobs (service_jobs.hpp),
 //   lims.smtp.host, lims.smtp.port (25), lims.smtp.sender: alarm e-mail (none: e-mails wait),
-//   lims.webhook.url: the SMS gateway's webhook for alarms (none: webhook messages wait).
+//   lims.webhook.url: the SMS gateway's webhook for alarms (none: webhook messages wait),
+//   lims.drivers.enabled (false): run the instruments' and loggers' drivers in-process
+//   (serve_drivers.hpp), lims.drivers.registry: a registry file adding devices (gateway JSON).
 #include "lims/api/service_host.hpp"
 #include "lims/app/command.hpp"
+#include "lims/app/serve_drivers.hpp"
 #include "lims/api/service_jobs.hpp"
 #include "lims/workflow/coldchain/alarms.hpp"
 #include "lims/workflow/coldchain/ingest.hpp"
@@ -168,6 +171,31 @@ int run_serve(CommandContext& context) {
         return exit_database;
     }
 
+    // The drivers exist before the routes so that the instrument routes can show their
+    // links; they start once the API is up. They keep their own copy of the calendar.
+    const domain::WorkingCalendar driversCalendar = *calendar;
+    std::shared_ptr<ServeDrivers> drivers;
+    bool driversEnabled = false;
+    try {
+        driversEnabled = context.config.getBool("lims.drivers.enabled", false);
+    } catch (const Poco::Exception&) {
+        context.err << "lims: lims.drivers.enabled must be true or false, got \""
+                    << context.config.getString("lims.drivers.enabled", "") << "\"\n";
+        return exit_usage;
+    }
+    if (driversEnabled) {
+        ServeDriversOptions driverOptions;
+        driverOptions.registry_file = context.config.getString("lims.drivers.registry", "");
+        driverOptions.calendar = &driversCalendar;
+        auto created = ServeDrivers::create(db, driverOptions, context.logger);
+        if (!created) {
+            context.err << "lims: lims.drivers.registry: " << created.error().message << "\n";
+            return exit_usage;
+        }
+        drivers = *created;
+        settings.instrumentStatus = drivers;
+    }
+
     std::unique_ptr<api::ServiceHost> host;
     try {
         host = std::make_unique<api::ServiceHost>(db, std::move(*calendar), settings);
@@ -197,6 +225,12 @@ int run_serve(CommandContext& context) {
         jobs->start();
     }
 
+    if (drivers) {
+        // A device that cannot start is reported (and shown failed on its instrument) but
+        // does not stop the service: the others and the API carry on.
+        for (const auto& problem : drivers->start()) context.err << "lims: drivers: " << problem << "\n";
+    }
+
     const bool tls = !settings.server.tlsCertificateFile.empty();
     context.out << "lims: serving " << (tls ? "https" : "http") << "://" << settings.server.host << ":" << host->port()
                 << " over " << db->display_name() << " (" << host->api().router().routes().size() << " routes)"
@@ -204,6 +238,7 @@ int run_serve(CommandContext& context) {
     context.logger.information("serving on %s:%hu", settings.server.host, host->port());
     context.wait_for_termination();
     context.logger.information("stopping: finishing requests in progress");
+    if (drivers) drivers->stop();  // devices first: nothing new is committed after this
     if (jobs) jobs->stop();
     host->stop();
     return exit_ok;

@@ -2,11 +2,14 @@
 
 #include "lims/domain/decimal.hpp"
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 
 #include <algorithm>
 #include <iterator>
 #include <sstream>
+#include <variant>
 
 using namespace Poco::Data::Keywords;
 
@@ -15,11 +18,11 @@ namespace lims::store {
 namespace {
 
 constexpr const char* instrument_columns =
-    "SELECT id, code, org_id, name, protocol, transport, address, active, version, created_at, updated_at "
-    "FROM instruments ";
+    "SELECT id, code, org_id, name, protocol, transport, address, active, version, created_at, updated_at, "
+    "options_json FROM instruments ";
 
 using InstrumentRow = Poco::Tuple<Poco::Int64, std::string, Poco::Int64, std::string, std::string, std::string,
-                                  std::string, int, Poco::Int64, std::string, std::string>;
+                                  std::string, int, Poco::Int64, std::string, std::string, std::string>;
 
 Instrument from_row(const InstrumentRow& r) {
     Instrument i;
@@ -34,6 +37,7 @@ Instrument from_row(const InstrumentRow& r) {
     i.version = r.get<8>();
     i.created_at = r.get<9>();
     i.updated_at = r.get<10>();
+    i.options_json = r.get<11>();
     return i;
 }
 
@@ -85,6 +89,7 @@ StoreResult<Done> check_fields(Transaction& tx, const InstrumentFields& f) {
     Poco::Int64 org = f.org_id;
     tx.session() << "SELECT count(*) FROM organisations WHERE id = $1", bind(org), into(orgs), now;
     if (orgs == 0) return bad("instrument " + f.code + ": organisation " + std::to_string(f.org_id) + " does not exist");
+    if (auto problem = instrument_options_problem(f.options_json)) return bad("instrument " + f.code + ": " + *problem);
     return Done{};
 }
 
@@ -109,7 +114,46 @@ std::string stringify(const Poco::JSON::Object& j) {
     return s.str();
 }
 
+// Options are a handful of short settings; anything longer is not a driver configuration.
+constexpr std::size_t kMaxOptionsBytes = 4096;
+
+// The flat object, or what is wrong with it.
+std::variant<Poco::JSON::Object::Ptr, std::string> parse_options(const std::string& text) {
+    if (text.size() > kMaxOptionsBytes)
+        return "options are " + std::to_string(text.size()) + " bytes, more than " + std::to_string(kMaxOptionsBytes);
+    Poco::Dynamic::Var parsed;
+    try {
+        Poco::JSON::Parser parser;
+        parsed = parser.parse(text);
+    } catch (const Poco::Exception& e) {
+        return "options are not JSON (" + e.message() + ")";
+    }
+    if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) return "options must be a JSON object of settings";
+    auto object = parsed.extract<Poco::JSON::Object::Ptr>();
+    for (const auto& [name, value] : *object) {
+        if (name.empty()) return "options: a setting has an empty name";
+        if (value.isEmpty() || value.type() == typeid(Poco::JSON::Object::Ptr) ||
+            value.type() == typeid(Poco::JSON::Array::Ptr))
+            return "options: \"" + name + "\" must be a string, number or boolean";
+    }
+    return object;
+}
+
 }  // namespace
+
+std::optional<std::string> instrument_options_problem(const std::string& options_json) {
+    auto parsed = parse_options(options_json);
+    if (auto* problem = std::get_if<std::string>(&parsed)) return *problem;
+    return std::nullopt;
+}
+
+std::vector<std::pair<std::string, std::string>> instrument_options(const std::string& options_json) {
+    auto parsed = parse_options(options_json);
+    std::vector<std::pair<std::string, std::string>> out;
+    if (auto* object = std::get_if<Poco::JSON::Object::Ptr>(&parsed))
+        for (const auto& [name, value] : **object) out.emplace_back(name, value.toString());
+    return out;
+}
 
 std::string to_json(const Instrument& i) {
     Poco::JSON::Object j;
@@ -120,6 +164,7 @@ std::string to_json(const Instrument& i) {
     j.set("family", i.family);
     j.set("transport", i.transport);
     j.set("address", i.address);
+    j.set("options", i.options_json);
     j.set("active", i.active);
     j.set("version", i.version);
     return stringify(j);
@@ -150,9 +195,9 @@ StoreResult<Instrument> InstrumentRepository::create(const InstrumentFields& f, 
     Poco::Int64 org = f.org_id;
     int active = f.active ? 1 : 0;
     tx_.session() << "INSERT INTO instruments (code, org_id, name, protocol, transport, address, active, created_at, "
-                     "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+                     "updated_at, options_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING id",
         bind(f.code), bind(org), bind(f.name), bind(f.family), bind(f.transport), bind(f.address), bind(active),
-        bind(at), into(id), now;
+        bind(at), bind(f.options_json), into(id), now;
     auto created = get(id);
     if (created) tx_.record({actor, "instrument.create", "instrument", f.code, "", to_json(*created), ""});
     return created;
@@ -185,9 +230,19 @@ StoreResult<std::vector<Instrument>> InstrumentRepository::list(const std::strin
     const std::string pattern = org_path_prefix + "%";
     Poco::Int64 after = after_id;
     tx_.session() << "SELECT i.id, i.code, i.org_id, i.name, i.protocol, i.transport, i.address, i.active, i.version, "
-                     "i.created_at, i.updated_at FROM instruments i JOIN organisations o ON o.id = i.org_id "
+                     "i.created_at, i.updated_at, i.options_json FROM instruments i "
+                     "JOIN organisations o ON o.id = i.org_id "
                      "WHERE o.path LIKE $1 AND i.id > $2 ORDER BY i.id LIMIT $3",
         bind(pattern), bind(after), bind(limit), into(rows), now;
+    std::vector<Instrument> out;
+    out.reserve(rows.size());
+    for (const auto& r : rows) out.push_back(from_row(r));
+    return out;
+}
+
+StoreResult<std::vector<Instrument>> InstrumentRepository::active() {
+    std::vector<InstrumentRow> rows;
+    tx_.session() << std::string(instrument_columns) + "WHERE active = 1 ORDER BY id", into(rows), now;
     std::vector<Instrument> out;
     out.reserve(rows.size());
     for (const auto& r : rows) out.push_back(from_row(r));
@@ -213,9 +268,9 @@ StoreResult<Instrument> InstrumentRepository::update(const std::string& code, st
     const std::string at = tx_.now_utc();
     Poco::Data::Statement st(tx_.session());
     st << "UPDATE instruments SET org_id = $1, name = $2, protocol = $3, transport = $4, address = $5, active = $6, "
-          "version = version + 1, updated_at = $7 WHERE id = $8 AND version = $9",
-        bind(org), bind(f.name), bind(f.family), bind(f.transport), bind(f.address), bind(active), bind(at), bind(id),
-        bind(version);
+          "version = version + 1, updated_at = $7, options_json = $8 WHERE id = $9 AND version = $10",
+        bind(org), bind(f.name), bind(f.family), bind(f.transport), bind(f.address), bind(active), bind(at),
+        bind(f.options_json), bind(id), bind(version);
     if (st.execute() != 1)
         return store_error(StoreErrorKind::conflict, "instrument " + code + " was changed meanwhile");
     auto after = get(before->id);

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lims::store {
@@ -21,6 +22,7 @@ struct Instrument {
     std::string family;     // astm, hl7, sics, modbus, csv
     std::string transport;  // tcp_listen, tcp_connect, serial, file_drop, modbus_tcp, modbus_rtu
     std::string address;    // "0.0.0.0:5100", "10.0.0.7:4001", "/dev/ttyUSB0", "/srv/drop/hplc1"
+    std::string options_json = "{}";  // the driver's settings: a JSON object of strings, numbers, booleans
     bool active = true;
     std::int64_t version = 1;
     std::string created_at;
@@ -36,6 +38,7 @@ struct InstrumentFields {
     std::string transport;
     std::string address;
     bool active = true;
+    std::string options_json = "{}";  // checked by instrument_options_problem
 };
 
 struct TestMapping {
@@ -65,6 +68,16 @@ inline constexpr const char* kInstrumentFamilies[] = {"astm", "hl7", "sics", "mo
 inline constexpr const char* kInstrumentTransports[] = {"tcp_listen", "tcp_connect", "serial",
                                                         "file_drop",  "modbus_tcp",  "modbus_rtu"};
 
+// What is wrong with an instrument's options text (not JSON, not an object, a value that is
+// an object, array or null), or nullopt when it is a flat JSON object. The API checks the
+// body with it and the repository refuses the same (invalid_argument); whether each option
+// suits the family is the driver's check, reported as the instrument's link state.
+std::optional<std::string> instrument_options_problem(const std::string& options_json);
+
+// The options as name -> text (numbers and booleans as written), for the driver registry.
+// Empty when the text is not a flat object (the repository never stores one).
+std::vector<std::pair<std::string, std::string>> instrument_options(const std::string& options_json);
+
 class InstrumentRepository {
 public:
     static constexpr int max_page_size = 500;
@@ -78,6 +91,8 @@ public:
     StoreResult<Instrument> get_by_code(const std::string& code);
     // Instruments of organisations whose path starts with `org_path_prefix` ("" all), by id.
     StoreResult<std::vector<Instrument>> list(const std::string& org_path_prefix, std::int64_t after_id, int limit);
+    // Every active instrument (the drivers' registry in `lims serve`), by id.
+    StoreResult<std::vector<Instrument>> active();
     // Optimistic on expected_version (conflict names the current one). The code cannot
     // change (invalid_argument). Audited "instrument.update" with before and after.
     StoreResult<Instrument> update(const std::string& code, std::int64_t expected_version,

@@ -309,6 +309,8 @@ Migration core_schema() {
   PRIMARY KEY (logger_id, at_utc)){WITHOUT_ROWID})");
 
     // --- instruments, tests, results --------------------------------------------------------
+    // options_json: the driver's per-family settings as a JSON object of strings, numbers or
+    // booleans (drivers/registry.hpp "options"); `lims serve` runs the active ones.
     add(R"(CREATE TABLE instruments (
   id {ID},
   code TEXT NOT NULL UNIQUE,
@@ -317,6 +319,7 @@ Migration core_schema() {
   protocol TEXT NOT NULL CHECK (protocol IN ('astm', 'hl7', 'sics', 'modbus', 'csv', 'manual')),
   transport TEXT NOT NULL DEFAULT '',
   address TEXT NOT NULL DEFAULT '',
+  options_json TEXT NOT NULL DEFAULT '{}',
   active INTEGER NOT NULL DEFAULT 1,
   version BIGINT NOT NULL DEFAULT 1,
   created_at TEXT NOT NULL,

@@ -68,14 +68,21 @@ void add_ingest_tables(Migration& m) {
     add("CREATE INDEX quarantine_raw_message ON quarantine (raw_message_id)");
 
     // How a logger is polled (the drivers' configuration, kept with the logger): transport
-    // and address, Modbus unit id, the register-map file, and the polling interval.
+    // and address (serial line settings for RTU), Modbus unit id, the register-map file and
+    // its temperature point, the polling interval, reply timeout and retries. `lims serve`
+    // with in-process drivers polls the active ones (logger_polling_repository.hpp).
     add(R"(CREATE TABLE logger_settings (
   logger_id BIGINT PRIMARY KEY REFERENCES loggers (id),
   transport TEXT NOT NULL CHECK (transport IN ('modbus_tcp', 'modbus_rtu')),
   address TEXT NOT NULL,
+  serial_settings TEXT NOT NULL DEFAULT '9600,8N1',
   unit_id INTEGER NOT NULL DEFAULT 1 CHECK (unit_id BETWEEN 0 AND 247),
   map_file TEXT NOT NULL,
+  point TEXT NOT NULL DEFAULT '',
   interval_seconds INTEGER NOT NULL CHECK (interval_seconds >= 1),
+  timeout_ms INTEGER NOT NULL DEFAULT 1000,
+  retries INTEGER NOT NULL DEFAULT 2,
+  active INTEGER NOT NULL DEFAULT 1,
   version BIGINT NOT NULL DEFAULT 1,
   updated_at TEXT NOT NULL))");
 }

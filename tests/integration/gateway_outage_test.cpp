@@ -53,7 +53,7 @@ class IngestService {
 public:
     IngestService(const std::shared_ptr<lims::store::Database>& db, const std::string& lab_path, std::uint16_t port)
         : account_(lab_path) {
-        lims::api::RouteContext context{db, nullptr, nullptr};
+        lims::api::RouteContext context{db, nullptr, nullptr, nullptr};
         lims::api::add_ingest_routes(router_, context);
         std::vector<std::string> labels;
         for (const auto& r : router_.routes()) labels.push_back(r.operationId);

@@ -3,6 +3,7 @@
 #include "lims/api/json_text.hpp"
 #include "lims/domain/identifiers/credit_code.hpp"
 #include "lims/store/instrument_repository.hpp"
+#include "lims/store/logger_polling_repository.hpp"
 #include "lims/store/reading_repository.hpp"
 #include "lims/store/storage_unit_repository.hpp"
 #include "lims/workflow/admin/reference_data.hpp"
@@ -499,6 +500,21 @@ const std::map<std::string, RouteRecipe>& routeRecipes() {
         {"/api/v1/raw-messages/{id}",
          {[](TestService& s, Jurisdiction side) {
               return RouteRecord{{{"id", std::to_string(ingestRecord(s, side).raw_message_id)}}, nullptr};
+          }}},
+        {"/api/v1/coldchain/loggers/{id}/polling",
+         {[](TestService& s, Jurisdiction side) {
+              auto r = coldChainLoggerRecord(s, side);
+              store::LoggerPollingFields polling;
+              polling.transport = "modbus_tcp";
+              polling.address = "127.0.0.1:1502";
+              polling.map_file = "maps/fl20.json";
+              auto set = s.database()->write([&](store::Transaction& tx) {
+                  return store::LoggerPollingRepository(tx).put(std::stoll(r.params.at("id")), std::nullopt, polling,
+                                                                "recipe");
+              });
+              if (!set) throw std::runtime_error(set.error().message);
+              r.body = bodyOf({{"transport", "modbus_tcp"}, {"address", "127.0.0.1:1502"}, {"map_file", "maps/fl20.json"}});
+              return r;
           }}},
     };
     return recipes;

@@ -6,6 +6,7 @@
 #include "lims/api/conventions.hpp"
 #include "lims/api/json_text.hpp"
 #include "lims/store/instrument_repository.hpp"
+#include "lims/store/logger_polling_repository.hpp"
 #include "lims/store/organisation_repository.hpp"
 #include "lims/store/quarantine_repository.hpp"
 #include "lims/store/raw_message_repository.hpp"
@@ -119,6 +120,11 @@ ObjectSchema instrumentSchema() {
         field::string("family").oneOf({"astm", "hl7", "sics", "modbus", "csv"}),
         field::string("transport").oneOf({"tcp_listen", "tcp_connect", "serial", "file_drop", "modbus_tcp", "modbus_rtu"}),
         field::string("address").length(0, 500).optional(),
+        field::string("options")
+            .length(2, 4096)
+            .checkedBy([](std::string_view text) { return store::instrument_options_problem(std::string(text)); })
+            .describedAs("the driver's settings as JSON object text, e.g. {\"max_connections\": 4} (PUT replaces them)")
+            .optional(),
         field::boolean("active").optional(),
     }};
 }
@@ -136,14 +142,30 @@ ObjectSchema mappingSchema() {
     }};
 }
 
-Poco::JSON::Object::Ptr instrumentJson(const store::Instrument& i, const std::string& org_code) {
+using StatusSource = std::shared_ptr<const InstrumentStatusSource>;
+
+// With the driver's link when this service runs the drivers and one runs for it.
+Poco::JSON::Object::Ptr instrumentJson(const store::Instrument& i, const std::string& org_code,
+                                       const StatusSource& status) {
     auto o = parseObject(store::to_json(i));
     o->set("organisation_code", org_code);
+    if (!status) return o;
+    if (auto link = status->link(i.code)) {
+        auto l = newObject();
+        l->set("state", link->state);
+        l->set("since", link->since);
+        l->set("last_error", link->last_error);
+        l->set("messages", static_cast<Poco::UInt64>(link->messages));
+        l->set("failures", static_cast<Poco::UInt64>(link->failures));
+        l->set("connections", static_cast<Poco::UInt64>(link->connections));
+        o->set("link", l);
+    }
     return o;
 }
 
-Response instrumentResponse(int status, const store::Instrument& i, const std::string& org_code) {
-    return Response::json(status, instrumentJson(i, org_code)).withHeader("ETag", etagFor(i.version));
+Response instrumentResponse(int status, const store::Instrument& i, const std::string& org_code,
+                            const StatusSource& links) {
+    return Response::json(status, instrumentJson(i, org_code, links)).withHeader("ETag", etagFor(i.version));
 }
 
 // Reads the body into fields; the organisation by code, which must lie in the caller's jurisdiction.
@@ -154,6 +176,7 @@ Outcome<store::InstrumentFields> instrumentFields(store::Transaction& tx, const 
     f.family = r.json->getValue<std::string>("family");
     f.transport = r.json->getValue<std::string>("transport");
     f.address = r.json->optValue<std::string>("address", "");
+    f.options_json = r.json->optValue<std::string>("options", "{}");
     f.active = r.json->optValue<bool>("active", true);
     store::OrganisationRepository orgs(tx);
     const auto code = r.json->getValue<std::string>("organisation_code");
@@ -209,10 +232,12 @@ Response inRead(store::Database& db, Work work) {
     return *answer;
 }
 
-void addInstrumentRoutes(Router& router, const std::shared_ptr<store::Database>& db) {
+void addInstrumentRoutes(Router& router, const std::shared_ptr<store::Database>& db, const StatusSource& links) {
     router.add({"GET", "/api/v1/instruments", "listInstruments",
-                "Instruments of the caller's jurisdiction (keyset pages by id)", AuthRequirement::User, std::nullopt,
-                [db](const Request& r) {
+                "Instruments of the caller's jurisdiction (keyset pages by id), each with its driver's link when "
+                "this service runs the drivers",
+                AuthRequirement::User, std::nullopt,
+                [db, links](const Request& r) {
                     auto page = readPage(r);
                     if (!page) return Response::problem(page.problem());
                     std::int64_t after = 0;
@@ -231,7 +256,7 @@ void addInstrumentRoutes(Router& router, const std::shared_ptr<store::Database>&
                                 break;
                             }
                             auto org = orgs.get((*rows)[k].org_id);
-                            items->add(instrumentJson((*rows)[k], org ? org->code : ""));
+                            items->add(instrumentJson((*rows)[k], org ? org->code : "", links));
                         }
                         return Response::json(200, pageJson(items, next));
                     });
@@ -240,28 +265,31 @@ void addInstrumentRoutes(Router& router, const std::shared_ptr<store::Database>&
 
     router.add({"POST", "/api/v1/instruments", "createInstrument", "Register an instrument (administrators)",
                 AuthRequirement::User, instrumentSchema(),
-                [db](const Request& r) {
+                [db, links](const Request& r) {
                     return inWrite(*db, [&](store::Transaction& tx) {
                         auto fields = instrumentFields(tx, r);
                         if (!fields) return Response::problem(fields.problem());
                         store::InstrumentRepository instruments(tx);
                         auto created = instruments.create(*fields, r.principal->username);
                         if (!created) return Response::problem(problemFor(created.error()));
-                        return instrumentResponse(201, *created, r.json->getValue<std::string>("organisation_code"))
+                        return instrumentResponse(201, *created, r.json->getValue<std::string>("organisation_code"),
+                                                  links)
                             .withHeader("Location", "/api/v1/instruments/" + created->code);
                     });
                 },
                 201, kAdministrators});
 
-    router.add({"GET", "/api/v1/instruments/{code}", "getInstrument", "One instrument with its ETag",
+    router.add({"GET", "/api/v1/instruments/{code}", "getInstrument",
+                "One instrument with its ETag and, when this service runs the drivers, its link (state, since, "
+                "last_error)",
                 AuthRequirement::User, std::nullopt,
-                [db](const Request& r) {
+                [db, links](const Request& r) {
                     return inRead(*db, [&](store::Transaction& tx) {
                         auto i = visibleInstrument(tx, r);
                         if (!i) return Response::problem(i.problem());
                         store::OrganisationRepository orgs(tx);
                         auto org = orgs.get(i->org_id);
-                        return instrumentResponse(200, *i, org ? org->code : "");
+                        return instrumentResponse(200, *i, org ? org->code : "", links);
                     });
                 },
                 200, kLabStaff});
@@ -269,7 +297,7 @@ void addInstrumentRoutes(Router& router, const std::shared_ptr<store::Database>&
     router.add({"PUT", "/api/v1/instruments/{code}", "updateInstrument",
                 "Change an instrument (administrators; If-Match with its version)", AuthRequirement::User,
                 instrumentSchema(),
-                [db](const Request& r) {
+                [db, links](const Request& r) {
                     return inWrite(*db, [&](store::Transaction& tx) {
                         // Another jurisdiction's instrument is a 404 like a missing one, before If-Match.
                         auto current = visibleInstrument(tx, r);
@@ -282,7 +310,8 @@ void addInstrumentRoutes(Router& router, const std::shared_ptr<store::Database>&
                         store::InstrumentRepository instruments(tx);
                         auto updated = instruments.update(current->code, *version, *fields, r.principal->username);
                         if (!updated) return Response::problem(problemFor(updated.error()));
-                        return instrumentResponse(200, *updated, r.json->getValue<std::string>("organisation_code"));
+                        return instrumentResponse(200, *updated, r.json->getValue<std::string>("organisation_code"),
+                                                  links);
                     });
                 },
                 200, kAdministrators});
@@ -485,6 +514,100 @@ void addQuarantineRoutes(Router& router, const std::shared_ptr<store::Database>&
                 200, kLabStaff});
 }
 
+// ---- logger polling ----------------------------------------------------------------------------
+
+ObjectSchema loggerPollingSchema() {
+    return ObjectSchema{{
+        field::string("transport").oneOf({"modbus_tcp", "modbus_rtu"}),
+        field::string("address").length(1, 500).describedAs("host:port, or the serial device for modbus_rtu"),
+        field::string("serial").length(1, 16).describedAs("modbus_rtu line settings, e.g. 9600,8N1").optional(),
+        field::integer("unit_id").range(store::kMinModbusUnitId, store::kMaxModbusUnitId).optional(),
+        field::string("map_file").length(1, 500).describedAs("the register map (JSON) on the service's machine"),
+        field::string("point").length(0, 64).describedAs("the map's temperature point; empty: the first in Cel").optional(),
+        field::integer("interval_seconds").range(1, 86'400).optional(),
+        field::integer("timeout_ms").range(100, 60'000).optional(),
+        field::integer("retries").range(0, 10).optional(),
+        field::boolean("active").optional(),
+    }};
+}
+
+// The logger named in the path, if it exists and lies in the caller's jurisdiction.
+std::optional<std::int64_t> visibleLogger(store::Transaction& tx, const Request& r) {
+    const auto id = idParam(r, "id");
+    if (!id) return std::nullopt;
+    std::vector<Poco::Int64> orgs;
+    Poco::Int64 logger = *id;
+    tx.session() << "SELECT org_id FROM loggers WHERE id = $1", Poco::Data::Keywords::bind(logger),
+        Poco::Data::Keywords::into(orgs), Poco::Data::Keywords::now;
+    if (orgs.empty() || !withinJurisdiction(r.principal->organisationPath, orgPathOf(tx, orgs.front())))
+        return std::nullopt;
+    return *id;
+}
+
+Response pollingResponse(int status, const store::LoggerPolling& p, const StatusSource& links) {
+    auto o = parseObject(store::to_json(p));
+    if (links)
+        if (auto link = links->link(p.serial_number)) {
+            auto l = newObject();
+            l->set("state", link->state);
+            l->set("since", link->since);
+            l->set("last_error", link->last_error);
+            l->set("polls", static_cast<Poco::UInt64>(link->messages));
+            l->set("failures", static_cast<Poco::UInt64>(link->failures));
+            o->set("link", l);
+        }
+    return Response::json(status, o).withHeader("ETag", etagFor(p.version));
+}
+
+void addLoggerPollingRoutes(Router& router, const std::shared_ptr<store::Database>& db, const StatusSource& links) {
+    router.add({"GET", "/api/v1/coldchain/loggers/{id}/polling", "getLoggerPolling",
+                "How the logger is polled, and its poller's link when this service runs the drivers",
+                AuthRequirement::User, std::nullopt,
+                [db, links](const Request& r) {
+                    return inRead(*db, [&](store::Transaction& tx) {
+                        auto id = visibleLogger(tx, r);
+                        if (!id) return Response::problem(notVisible("logger", r.params.at("id")));
+                        auto p = store::LoggerPollingRepository(tx).get(*id);
+                        if (!p) return Response::problem(problemFor(p.error()));
+                        return pollingResponse(200, *p, links);
+                    });
+                },
+                200, kAdministrators});
+
+    router.add({"PUT", "/api/v1/coldchain/loggers/{id}/polling", "setLoggerPolling",
+                "Set how the logger is polled (administrators; If-Match with the version to replace existing "
+                "settings); `lims serve` with drivers picks it up within seconds",
+                AuthRequirement::User, loggerPollingSchema(),
+                [db, links](const Request& r) {
+                    return inWrite(*db, [&](store::Transaction& tx) {
+                        auto id = visibleLogger(tx, r);
+                        if (!id) return Response::problem(notVisible("logger", r.params.at("id")));
+                        std::optional<std::int64_t> expected;
+                        if (!r.header("if-match").empty()) {
+                            auto version = requireIfMatch(r);
+                            if (!version) return Response::problem(version.problem());
+                            expected = *version;
+                        }
+                        store::LoggerPollingFields f;
+                        f.transport = r.json->getValue<std::string>("transport");
+                        f.address = r.json->getValue<std::string>("address");
+                        f.serial = r.json->optValue<std::string>("serial", f.serial);
+                        f.unit_id = static_cast<int>(r.json->optValue<Poco::Int64>("unit_id", f.unit_id));
+                        f.map_file = r.json->getValue<std::string>("map_file");
+                        f.point = r.json->optValue<std::string>("point", "");
+                        f.interval_seconds =
+                            static_cast<int>(r.json->optValue<Poco::Int64>("interval_seconds", f.interval_seconds));
+                        f.timeout_ms = static_cast<int>(r.json->optValue<Poco::Int64>("timeout_ms", f.timeout_ms));
+                        f.retries = static_cast<int>(r.json->optValue<Poco::Int64>("retries", f.retries));
+                        f.active = r.json->optValue<bool>("active", true);
+                        auto p = store::LoggerPollingRepository(tx).put(*id, expected, f, r.principal->username);
+                        if (!p) return Response::problem(problemFor(p.error()));
+                        return pollingResponse(200, *p, links);
+                    });
+                },
+                200, kAdministrators});
+}
+
 // ---- ingest ------------------------------------------------------------------------------------
 
 FieldSchema observationSchema() {
@@ -657,7 +780,8 @@ Response ingestReadings(store::Database& db, const RouteContext& context, const 
 
 void add_ingest_routes(Router& router, const RouteContext& context) {
     const auto db = context.database;
-    addInstrumentRoutes(router, db);
+    addInstrumentRoutes(router, db, context.instrumentStatus);
+    addLoggerPollingRoutes(router, db, context.instrumentStatus);
     addQuarantineRoutes(router, db);
     router.add({"POST", "/api/v1/ingest/observations", "ingestObservations",
                 "A gateway's batch of instrument messages (raw bytes and decoded observations); Idempotency-Key "

@@ -1,0 +1,274 @@
+// `lims serve`'s in-process drivers against the real service: an administrator registers an
+// HL7 analyzer and its mapping through the API, the periodic registry check starts its
+// listener, the analyzer simulator's result becomes pending review, the link state reads
+// through the API, changes through the API restart or stop the driver, and instruments
+// that cannot run are reported failed with the reason while the service carries on.
+#include "lims/app/serve_drivers.hpp"
+
+#include "fixtures/simulators/hl7_analyzer.hpp"
+#include "fixtures/simulators/specimens.hpp"
+#include "lims/store/sample_repository.hpp"
+#include "lims/workflow/admin/calendar_files.hpp"
+#include "test_service.hpp"
+
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/StreamSocket.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+#include <thread>
+
+namespace {
+
+using lims::test::HttpClient;
+using lims::test::HttpReply;
+using lims::test::TestService;
+
+// Long enough for any registry check on a loaded CI machine; the waits end as soon as
+// the condition holds, so this only bounds a failing test.
+constexpr auto kPatience = std::chrono::seconds(30);
+// The registry check period of these tests: short so that API changes show quickly.
+constexpr std::chrono::milliseconds kCheckPeriod{100};
+
+// A loopback port free right now.
+std::uint16_t free_port() {
+    Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
+    return probe.address().port();
+}
+
+bool connect_refused(std::uint16_t port) {
+    try {
+        Poco::Net::StreamSocket s;
+        s.connect(Poco::Net::SocketAddress("127.0.0.1", port), Poco::Timespan(5, 0));
+        return false;
+    } catch (const Poco::Net::ConnectionRefusedException&) {
+        return true;
+    }
+}
+
+// Polls `condition` until it holds or kPatience passes; false then.
+bool eventually(const std::function<bool()>& condition) {
+    const auto deadline = std::chrono::steady_clock::now() + kPatience;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (condition()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return condition();
+}
+
+class ServeDrivers : public ::testing::Test {
+protected:
+    void SetUp() override {
+        auto calendar = lims::workflow::load_working_calendar(std::string(LIMS_SOURCE_DIR) + "/fixtures/calendars");
+        ASSERT_TRUE(calendar.ok()) << calendar.error().message;
+        lims::app::ServeDriversOptions options;
+        options.check_period = kCheckPeriod;
+        auto created = lims::app::ServeDrivers::create(service.database(), options, Poco::Logger::get("serve-drivers-test"));
+        ASSERT_TRUE(created.ok()) << created.error().message;
+        drivers = *created;
+        // The service as `lims serve` assembles it with lims.drivers.enabled: the routes
+        // read the drivers' links. It shares the harness's database, users and tokens.
+        lims::api::ServiceSettings settings;
+        settings.server.host = "127.0.0.1";
+        settings.server.port = 0;
+        settings.server.maxThreads = 4;
+        settings.instrumentStatus = drivers;
+        host = std::make_unique<lims::api::ServiceHost>(service.database(), std::move(*calendar), settings);
+        host->start();
+        EXPECT_EQ(drivers->start(), std::vector<std::string>{});  // nothing configured yet
+        admin = HttpClient(host->port(), service.login("administrator_a"));
+        analyst = HttpClient(host->port(), service.login("analyst_a"));
+    }
+
+    void TearDown() override {
+        if (drivers) drivers->stop();
+        if (host) host->stop();
+    }
+
+    Poco::JSON::Object::Ptr instrument(const std::string& code, const std::string& family, const std::string& transport,
+                                       const std::string& address) {
+        Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+        o->set("code", code);
+        o->set("organisation_code", TestService::kLabA);
+        o->set("name", code + " analyzer");
+        o->set("family", family);
+        o->set("transport", transport);
+        o->set("address", address);
+        return o;
+    }
+
+    // The instrument's link as the API reports it; empty state when there is none.
+    std::string link_state(const std::string& code, std::string* last_error = nullptr) {
+        auto reply = admin.get("/api/v1/instruments/" + code);
+        if (reply.status != 200 || !reply.json() || !reply.json()->has("link")) return "";
+        auto link = reply.json()->getObject("link");
+        if (last_error) *last_error = link->getValue<std::string>("last_error");
+        return link->getValue<std::string>("state");
+    }
+
+    // A registered sample of LAB-A with a pending glucose test; returns the test's id.
+    std::int64_t sample_with_glucose_test(std::string& number) {
+        std::int64_t test_id = 0;
+        const auto lab = service.organisationId(TestService::kLabA);
+        auto ok = service.database()->write([&](lims::store::Transaction& tx) -> lims::store::StoreResult<lims::store::Done> {
+            lims::store::SampleRepository samples(tx);
+            lims::store::NewSample s;
+            s.org_id = lab;
+            s.product_name = "Glucose injection";
+            s.batch_number = "B2026";
+            s.quantity = "6";
+            s.unit = "vial";
+            s.sampled_at = "2026-11-20T02:00:00.000Z";
+            s.portions = {{lims::domain::PortionKind::test, "2", "vial", std::nullopt},
+                          {lims::domain::PortionKind::retained, "2", "vial", std::nullopt}};
+            auto sample = samples.register_sample(s, "test");
+            if (!sample) return sample.error();
+            number = sample->number;
+            using namespace Poco::Data::Keywords;
+            Poco::Int64 sid = sample->id;
+            std::string at = tx.now_utc();
+            Poco::Int64 id = 0;
+            tx.session() << "INSERT INTO tests (sample_id, test_code, state, created_at, updated_at) "
+                            "VALUES ($1, 'glucose', 'pending', $2, $2) RETURNING id",
+                bind(sid), bind(at), into(id), now;
+            test_id = id;
+            return lims::store::Done{};
+        });
+        EXPECT_TRUE(ok.ok()) << (ok.ok() ? "" : ok.error().message);
+        return test_id;
+    }
+
+    TestService service;
+    std::shared_ptr<lims::app::ServeDrivers> drivers;
+    std::unique_ptr<lims::api::ServiceHost> host;
+    HttpClient admin{0};
+    HttpClient analyst{0};
+};
+
+TEST_F(ServeDrivers, AnInstrumentCreatedThroughTheApiReceivesResultsAndFollowsItsChanges) {
+    std::string number;
+    const auto test_id = sample_with_glucose_test(number);
+    ASSERT_GT(test_id, 0);
+    const auto port = free_port();
+    auto created = admin.post("/api/v1/instruments",
+                              instrument("AU-SERVE", "hl7", "tcp_listen", "127.0.0.1:" + std::to_string(port)));
+    ASSERT_EQ(created.status, 201) << created.describe();
+    Poco::JSON::Object::Ptr mapping = new Poco::JSON::Object;
+    mapping->set("instrument_test_code", "GLU");
+    mapping->set("test_code", "glucose");
+    mapping->set("result_unit", "mmol/L");
+    auto mapped = admin.post("/api/v1/instruments/AU-SERVE/mappings", mapping);
+    ASSERT_EQ(mapped.status, 201) << mapped.describe();
+
+    // No restart: the periodic registry check starts the listener.
+    ASSERT_TRUE(eventually([&] { return drivers->listening_port("AU-SERVE") == port; }));
+    EXPECT_EQ(link_state("AU-SERVE"), "idle");
+
+    simulators::Hl7AnalyzerOptions send;
+    send.port = port;
+    send.messages = {simulators::hl7_oru("AU-SERVE", simulators::chemistry_panel(number, 3), "SERVE1")};
+    auto report = simulators::run_hl7_analyzer(send);
+    EXPECT_EQ(report.error, "");
+    EXPECT_EQ(report.accepted, 1u);  // AA only after the commit
+    EXPECT_EQ(report.rejected, 0u);
+
+    auto test = analyst.get("/api/v1/tests/" + std::to_string(test_id));
+    ASSERT_EQ(test.status, 200) << test.describe();
+    EXPECT_EQ(test.json()->getValue<std::string>("state"), "pending_review");
+    // The analyzer hung up: the listener waits again, and the link counts what it took.
+    ASSERT_TRUE(eventually([&] { return link_state("AU-SERVE") == "idle"; }));
+    auto got = admin.get("/api/v1/instruments/AU-SERVE");
+    ASSERT_EQ(got.status, 200) << got.describe();
+    auto link = got.json()->getObject("link");
+    EXPECT_EQ(link->getValue<Poco::UInt64>("messages"), 1u);
+    EXPECT_EQ(link->getValue<Poco::UInt64>("connections"), 1u);
+    EXPECT_EQ(link->getValue<std::string>("last_error"), "");
+    EXPECT_FALSE(link->getValue<std::string>("since").empty());
+    // The list shows the link too.
+    auto listed = admin.get("/api/v1/instruments");
+    ASSERT_EQ(listed.status, 200) << listed.describe();
+    ASSERT_EQ(listed.json()->getArray("items")->size(), 1u);
+    EXPECT_TRUE(listed.json()->getArray("items")->getObject(0)->has("link"));
+
+    // Moving it to another port restarts its driver there, and only there.
+    const auto moved_to = free_port();
+    auto body = instrument("AU-SERVE", "hl7", "tcp_listen", "127.0.0.1:" + std::to_string(moved_to));
+    auto moved = admin.put("/api/v1/instruments/AU-SERVE", body, {{"If-Match", got.header("etag")}});
+    ASSERT_EQ(moved.status, 200) << moved.describe();
+    ASSERT_TRUE(eventually([&] { return drivers->listening_port("AU-SERVE") == moved_to; }));
+    EXPECT_TRUE(connect_refused(port));
+    EXPECT_FALSE(connect_refused(moved_to));
+
+    // Deactivated: its listener closes and the link says stopped.
+    body->set("active", false);
+    auto deactivated = admin.put("/api/v1/instruments/AU-SERVE", body, {{"If-Match", moved.header("etag")}});
+    ASSERT_EQ(deactivated.status, 200) << deactivated.describe();
+    ASSERT_TRUE(eventually([&] { return link_state("AU-SERVE") == "stopped"; }));
+    EXPECT_EQ(drivers->listening_port("AU-SERVE"), 0);
+    EXPECT_TRUE(connect_refused(moved_to));
+    EXPECT_TRUE(service.auditChainIntact());
+}
+
+TEST_F(ServeDrivers, InstrumentsThatCannotRunAreReportedFailedWithTheReasonAndTheServiceCarriesOn) {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine, so binding fails.
+    ASSERT_EQ(admin.post("/api/v1/instruments", instrument("AU-NOWHERE", "hl7", "tcp_listen", "192.0.2.1:5100")).status,
+              201);
+    // Options are checked as JSON by the API; their names by the family's driver.
+    auto typo = instrument("AU-TYPO", "hl7", "tcp_listen", "127.0.0.1:" + std::to_string(free_port()));
+    typo->set("options", R"({"max_conections": 4})");
+    ASSERT_EQ(admin.post("/api/v1/instruments", typo).status, 201);
+    ASSERT_EQ(admin.post("/api/v1/instruments", instrument("LOGGER-AS-INSTRUMENT", "modbus", "modbus_tcp",
+                                                           "127.0.0.1:502"))
+                  .status,
+              201);
+    const auto healthy_port = free_port();
+    ASSERT_EQ(admin.post("/api/v1/instruments",
+                         instrument("AU-FINE", "hl7", "tcp_listen", "127.0.0.1:" + std::to_string(healthy_port)))
+                  .status,
+              201);
+
+    std::string why;
+    ASSERT_TRUE(eventually([&] { return link_state("AU-NOWHERE", &why) == "failed"; }));
+    EXPECT_NE(why.find("192.0.2.1"), std::string::npos) << why;
+    ASSERT_TRUE(eventually([&] { return link_state("AU-TYPO", &why) == "failed"; }));
+    EXPECT_NE(why.find("max_conections"), std::string::npos) << why;
+    ASSERT_TRUE(eventually([&] { return link_state("LOGGER-AS-INSTRUMENT", &why) == "failed"; }));
+    EXPECT_NE(why.find("logger"), std::string::npos) << why;
+
+    // The others run, and the service answers.
+    ASSERT_TRUE(eventually([&] { return drivers->listening_port("AU-FINE") == healthy_port; }));
+    EXPECT_EQ(link_state("AU-FINE"), "idle");
+    EXPECT_EQ(admin.get("/healthz").status, 200);
+    EXPECT_TRUE(service.auditChainIntact());
+}
+
+TEST_F(ServeDrivers, OptionsThatAreNotAFlatJsonObjectAreRefusedWithTheReason) {
+    const std::string address = "127.0.0.1:" + std::to_string(free_port());
+    for (const auto& [options, expected] : std::vector<std::pair<std::string, std::string>>{
+             {"{not json", "not JSON"},
+             {"[1, 2]", "JSON object"},
+             // The problem+json body escapes the quotes around the setting's name.
+             {R"({"serial": {"baud": 9600}})", R"(\"serial\" must be a string, number or boolean)"},
+             {R"({"framing": null})", R"(\"framing\" must be a string, number or boolean)"}}) {
+        auto body = instrument("AU-BAD", "astm", "tcp_listen", address);
+        body->set("options", options);
+        auto reply = admin.post("/api/v1/instruments", body);
+        EXPECT_EQ(reply.status, 422) << options << ": " << reply.describe();
+        EXPECT_NE(reply.body.find("options"), std::string::npos) << reply.body;
+        EXPECT_NE(reply.body.find(expected), std::string::npos) << options << ": " << reply.body;
+    }
+    EXPECT_EQ(admin.get("/api/v1/instruments/AU-BAD").status, 404);  // nothing written
+
+    // Good options are kept as given and reach the driver.
+    auto body = instrument("AU-GOOD", "astm", "tcp_listen", address);
+    body->set("options", R"({"framing": "bare_records", "max_connections": 2})");
+    auto created = admin.post("/api/v1/instruments", body);
+    ASSERT_EQ(created.status, 201) << created.describe();
+    EXPECT_EQ(created.json()->getValue<std::string>("options"), R"({"framing": "bare_records", "max_connections": 2})");
+    ASSERT_TRUE(eventually([&] { return link_state("AU-GOOD") == "idle"; }));
+}
+
+}  // namespace
