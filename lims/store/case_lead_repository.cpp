@@ -260,6 +260,10 @@ StoreResult<CaseLeadPage> CaseLeadRepository::list(const CaseLeadQuery& q) {
     std::string sql = std::string(lead_columns) + "WHERE id > $1";
     int n = 2;
     if (q.assigned_org_id) sql += " AND assigned_org_id = $" + std::to_string(n++);
+    // Paths hold only digits and '/', so LIKE's wildcards cannot occur in the prefix.
+    const std::string subtree = q.within_org_path.value_or("") + "%";
+    if (q.within_org_path)
+        sql += " AND assigned_org_id IN (SELECT id FROM organisations WHERE path LIKE $" + std::to_string(n++) + ")";
     if (q.state) sql += " AND state = $" + std::to_string(n++);
     if (q.sample_id) sql += " AND sample_id = $" + std::to_string(n++);
     if (q.due_before) sql += " AND deadline_at <= $" + std::to_string(n++) + " AND state IN " + undecided_states;
@@ -267,6 +271,7 @@ StoreResult<CaseLeadPage> CaseLeadRepository::list(const CaseLeadQuery& q) {
     Poco::Data::Statement st(tx_.session());
     st << sql, use(after);
     if (q.assigned_org_id) st, use(org);
+    if (q.within_org_path) st, bind(subtree);
     if (q.state) st, use(state);
     if (q.sample_id) st, use(sample);
     if (q.due_before) st, use(due);

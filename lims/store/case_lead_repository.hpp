@@ -63,6 +63,8 @@ struct CaseLeadRecord {
 
 struct CaseLeadQuery {
     std::optional<std::int64_t> assigned_org_id;
+    // Jurisdiction: leads assigned to an organisation of this subtree (an organisation path, "/1/4/").
+    std::optional<std::string> within_org_path;
     std::optional<std::string> state;
     std::optional<std::int64_t> sample_id;
     std::optional<std::string> due_before;  // overdue scan: deadline_at <= this, still undecided

@@ -133,12 +133,14 @@ std::vector<NoticeRecord> NoticeRepository::list(const NoticeQuery& q) {
     const int limit = std::clamp(q.limit, 1, max_page_size);
     Poco::Int64 after = q.after_id, org = q.to_org_id.value_or(0), report = q.report_id.value_or(0);
     std::string state = q.state.value_or(""), overdue = q.overdue_at.value_or("");
+    const std::string subtree = q.within_org_path.value_or("") + "%";
     int n = 2;
     std::string sql = std::string(notice_select) + "WHERE id > $1" + where(q, n) + " ORDER BY id LIMIT " +
                       std::to_string(limit);
     Poco::Data::Statement st(tx_.session());
     st << sql, use(after);
     if (q.to_org_id) st, use(org);
+    if (q.within_org_path) st, bind(subtree);
     if (q.report_id) st, use(report);
     if (q.state) st, use(state);
     if (q.overdue_at) st, use(overdue);
@@ -148,11 +150,13 @@ std::vector<NoticeRecord> NoticeRepository::list(const NoticeQuery& q) {
 std::int64_t NoticeRepository::count(const NoticeQuery& q) {
     Poco::Int64 after = q.after_id, org = q.to_org_id.value_or(0), report = q.report_id.value_or(0);
     std::string state = q.state.value_or(""), overdue = q.overdue_at.value_or("");
+    const std::string subtree = q.within_org_path.value_or("") + "%";
     int n = 2;
     Poco::Int64 total = 0;
     Poco::Data::Statement st(tx_.session());
     st << "SELECT count(*) FROM notices WHERE id > $1" + where(q, n), use(after);
     if (q.to_org_id) st, use(org);
+    if (q.within_org_path) st, bind(subtree);
     if (q.report_id) st, use(report);
     if (q.state) st, use(state);
     if (q.overdue_at) st, use(overdue);
@@ -164,6 +168,13 @@ std::int64_t NoticeRepository::count(const NoticeQuery& q) {
 std::string NoticeRepository::where(const NoticeQuery& q, int& n) const {
     std::string sql;
     if (q.to_org_id) sql += " AND to_org_id = $" + std::to_string(n++);
+    // Paths hold only digits and '/', so LIKE's wildcards cannot occur in the prefix.
+    if (q.within_org_path) {
+        const std::string p = "$" + std::to_string(n++);
+        sql += " AND (to_org_id IN (SELECT id FROM organisations WHERE path LIKE " + p +
+               ") OR (to_org_id IS NULL AND sample_id IN (SELECT s.id FROM samples s JOIN organisations o ON o.id = "
+               "s.org_id WHERE o.path LIKE " + p + ")))";
+    }
     if (q.report_id) sql += " AND report_id = $" + std::to_string(n++);
     if (q.state) sql += " AND state = $" + std::to_string(n++);
     if (q.overdue_at) sql += " AND state = 'sent' AND due_at <= $" + std::to_string(n++);

@@ -34,6 +34,10 @@ struct NoticeRecord {
 
 struct NoticeQuery {
     std::optional<std::int64_t> to_org_id;
+    // Jurisdiction (an organisation path, "/1/4/"): notices sent to an organisation of this
+    // subtree, and external notices (to another province, no to_org_id) about a sample
+    // taken in it, which its administrators deliver and acknowledge.
+    std::optional<std::string> within_org_path;
     std::optional<std::int64_t> report_id;
     std::optional<std::string> state;
     std::optional<std::string> overdue_at;  // unacknowledged with due_at <= this

@@ -163,6 +163,14 @@ StoreResult<TestPage> TestRepository::worklist(const WorklistQuery& q) {
     if (q.instrument_id) sql += " AND t.instrument_id = $" + std::to_string(n++);
     if (q.assigned_to) sql += " AND t.assigned_to = $" + std::to_string(n++);
     if (q.test_code) sql += " AND t.test_code = $" + std::to_string(n++);
+    // Paths hold only digits and '/', so LIKE's wildcards cannot occur in the prefix.
+    const std::string subtree = q.within_org_path.value_or("") + "%";
+    if (q.within_org_path) {
+        const std::string p = "$" + std::to_string(n++);
+        sql += " AND (t.sample_id IN (SELECT s.id FROM samples s JOIN organisations o ON o.id = s.org_id WHERE o.path "
+               "LIKE " + p + ") OR t.sample_id IN (SELECT i.sample_id FROM shipment_items i JOIN shipments h ON h.id = "
+               "i.shipment_id JOIN organisations o ON o.id = h.to_org_id WHERE o.path LIKE " + p + "))";
+    }
     sql += " ORDER BY t.id LIMIT " + std::to_string(limit + 1);
 
     Poco::Data::Statement st(tx_.session());
@@ -171,6 +179,7 @@ StoreResult<TestPage> TestRepository::worklist(const WorklistQuery& q) {
     if (q.instrument_id) st, use(instrument);
     if (q.assigned_to) st, use(assignee);
     if (q.test_code) st, use(code);
+    if (q.within_org_path) st, bind(subtree);
     TestPage page;
     page.items = select_tests(st);
     if (static_cast<int>(page.items.size()) > limit) {

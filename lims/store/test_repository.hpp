@@ -41,6 +41,10 @@ struct WorklistQuery {
     std::optional<std::int64_t> instrument_id;
     std::optional<std::int64_t> assigned_to;
     std::optional<std::string> test_code;
+    // Jurisdiction: only tests whose sample was taken by an organisation of this subtree or
+    // shipped to a laboratory of it (an organisation path, "/1/4/"; the same owners as the
+    // single-test routes check).
+    std::optional<std::string> within_org_path;
     std::vector<std::string> states;  // empty: every state that still needs work
     std::int64_t after_id = 0;        // keyset cursor
     int limit = 50;                   // clamped to 1..max_page_size

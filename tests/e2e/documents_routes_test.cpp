@@ -21,6 +21,7 @@ namespace seed = lims::test::documents_seed;
 namespace docs = lims::workflow::documents;
 using lims::test::Jurisdiction;
 using lims::test::TestService;
+using lims::test::Backend;
 
 namespace {
 
@@ -39,10 +40,13 @@ std::string pdf_text(const std::string& pdf) {
     return out;
 }
 
-class DocumentRoutes : public ::testing::Test {
+// Runs on SQLite and on PostgreSQL (LIMS_TEST_PG; see tests/support/test_database.hpp).
+class DocumentRoutes : public ::testing::TestWithParam<Backend> {
 protected:
     void SetUp() override {
-        service = std::make_unique<TestService>();
+        requireBackend(GetParam());
+        if (IsSkipped() || HasFatalFailure()) return;
+        service = std::make_unique<TestService>(TestService::Options{.backend = GetParam()});
         const auto bureau = service->organisation(TestService::kBureauA);
         orgs = seed::seed_organisations(*service->database(), "E2E", bureau.id, bureau.path);
         seeded = seed::seed_documents(*service->database(), orgs, "E2E");
@@ -61,7 +65,7 @@ protected:
 
 }  // namespace
 
-TEST_F(DocumentRoutes, PublicCheckAnswersForARealReportWithoutLogin) {
+TEST_P(DocumentRoutes, PublicCheckAnswersForARealReportWithoutLogin) {
     auto reply = service->anonymous().get("/verify/" + seeded.report_number + "?h=" + printed_prefix);
     ASSERT_EQ(reply.status, 200) << reply.describe();
     EXPECT_TRUE(reply.json()->getValue<bool>("verified"));
@@ -71,7 +75,7 @@ TEST_F(DocumentRoutes, PublicCheckAnswersForARealReportWithoutLogin) {
     EXPECT_EQ(reply.body.find(seeded.sample_number), std::string::npos);
 }
 
-TEST_F(DocumentRoutes, AlteredHashAndUnknownNumberGetTheSameNeutralAnswer) {
+TEST_P(DocumentRoutes, AlteredHashAndUnknownNumberGetTheSameNeutralAnswer) {
     std::string altered = printed_prefix;
     altered[0] = altered[0] == 'a' ? 'b' : 'a';
     auto wrong = service->anonymous().get("/verify/" + seeded.report_number + "?h=" + altered);
@@ -82,7 +86,7 @@ TEST_F(DocumentRoutes, AlteredHashAndUnknownNumberGetTheSameNeutralAnswer) {
     EXPECT_EQ(wrong.body, unknown.body);
 }
 
-TEST_F(DocumentRoutes, PublicCheckRefusesShortOrMalformedCheckValues) {
+TEST_P(DocumentRoutes, PublicCheckRefusesShortOrMalformedCheckValues) {
     auto shortish = service->anonymous().get("/verify/" + seeded.report_number + "?h=" + printed_prefix.substr(0, 8));
     EXPECT_EQ(shortish.status, 400) << shortish.describe();
     EXPECT_NE(shortish.body.find("at least 12"), std::string::npos);
@@ -92,7 +96,7 @@ TEST_F(DocumentRoutes, PublicCheckRefusesShortOrMalformedCheckValues) {
     EXPECT_EQ(not_hex.status, 400);
 }
 
-TEST_F(DocumentRoutes, PublicCheckIsRateLimitedPerAddress) {
+TEST_P(DocumentRoutes, PublicCheckIsRateLimitedPerAddress) {
     int limited = 0;
     for (int i = 0; i < docs::VerificationLimiter::kDefaultPerMinute + 5; ++i) {
         auto reply = service->anonymous().get("/verify/BG-X?h=" + printed_prefix);
@@ -104,7 +108,7 @@ TEST_F(DocumentRoutes, PublicCheckIsRateLimitedPerAddress) {
     EXPECT_EQ(limited, 5);
 }
 
-TEST_F(DocumentRoutes, ReportPdfCarriesTheNumberAndTheConclusion) {
+TEST_P(DocumentRoutes, ReportPdfCarriesTheNumberAndTheConclusion) {
     auto reply = service->as(TestService::kRootAdministrator).get("/api/v1/reports/" + seeded.report_number + "/pdf");
     ASSERT_EQ(reply.status, 200) << reply.describe();
     EXPECT_EQ(reply.contentType, "application/pdf");
@@ -114,7 +118,7 @@ TEST_F(DocumentRoutes, ReportPdfCarriesTheNumberAndTheConclusion) {
     EXPECT_NE(text.find("结果不符合规定"), std::string::npos) << text;
 }
 
-TEST_F(DocumentRoutes, ReportPdfKeepsToTheJurisdiction) {
+TEST_P(DocumentRoutes, ReportPdfKeepsToTheJurisdiction) {
     auto other = service->as(TestService::username(lims::domain::Role::bureau_viewer, Jurisdiction::B))
                      .get("/api/v1/reports/" + seeded.report_number + "/pdf");
     EXPECT_EQ(other.status, 404) << other.describe();
@@ -125,7 +129,7 @@ TEST_F(DocumentRoutes, ReportPdfKeepsToTheJurisdiction) {
     EXPECT_EQ(anonymous.status, 401);
 }
 
-TEST_F(DocumentRoutes, SamplingRecordPdf) {
+TEST_P(DocumentRoutes, SamplingRecordPdf) {
     auto reply = service->as(TestService::kRootAdministrator)
                      .get("/api/v1/samples/" + seeded.sample_number + "/sampling-record.pdf");
     ASSERT_EQ(reply.status, 200) << reply.describe();
@@ -136,7 +140,7 @@ TEST_F(DocumentRoutes, SamplingRecordPdf) {
     EXPECT_EQ(unknown.status, 404);
 }
 
-TEST_F(DocumentRoutes, OverdueListAndItsCsv) {
+TEST_P(DocumentRoutes, OverdueListAndItsCsv) {
     auto admin = service->as(TestService::kRootAdministrator);
     auto reply = admin.get("/api/v1/overdue");
     ASSERT_EQ(reply.status, 200) << reply.describe();
@@ -161,7 +165,7 @@ TEST_F(DocumentRoutes, OverdueListAndItsCsv) {
     EXPECT_EQ(other.json()->getValue<int>("tests"), 0);
 }
 
-TEST_F(DocumentRoutes, StatisticsWithFiltersAndCsv) {
+TEST_P(DocumentRoutes, StatisticsWithFiltersAndCsv) {
     auto admin = service->as(TestService::kRootAdministrator);
     auto reply = admin.get("/api/v1/statistics?period=2026&category=drug");
     ASSERT_EQ(reply.status, 200) << reply.describe();
@@ -191,3 +195,5 @@ TEST_F(DocumentRoutes, StatisticsWithFiltersAndCsv) {
     EXPECT_EQ(service->anonymous().get("/api/v1/statistics").status, 401);
     EXPECT_TRUE(service->auditChainIntact());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, DocumentRoutes, lims::test::kBothBackends, lims::test::backendName);

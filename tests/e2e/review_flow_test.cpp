@@ -3,6 +3,7 @@
 // message, two-person review with signatures, a nonconforming report approved and issued,
 // the notices with their deadlines, the case lead with its evidence, the public check of
 // the report's hash; then a re-inspection that overturns the result and withdraws the lead.
+#include "tests/support/test_database.hpp"
 #include "tests/unit/workflow/review_fixture.hpp"
 
 #include "lims/domain/calendar/deadline.hpp"
@@ -25,17 +26,25 @@
 namespace lims::workflow::review::testing {
 namespace {
 
-class ReviewFlow : public ReviewTest {
+// Runs on SQLite and on PostgreSQL (LIMS_TEST_PG; see tests/support/test_database.hpp).
+class ReviewFlow : public ReviewTest, public ::testing::WithParamInterface<lims::test::Backend> {
 protected:
     void SetUp() override {
+        lims::test::requireBackend(GetParam());
+        if (IsSkipped() || HasFatalFailure()) return;
+        scratch_ = std::make_unique<lims::test::ScratchDatabase>(GetParam());
         ReviewTest::SetUp();
         sampling::clear_sample_accepted_handlers();
         install_receipt_hook();
     }
     void TearDown() override {
         sampling::clear_sample_accepted_handlers();
-        ReviewTest::TearDown();
+        ReviewTest::TearDown();  // releases the store's connections before the database is dropped
+        scratch_.reset();
     }
+
+    std::string database_url() override { return scratch_->url(); }
+    std::unique_ptr<lims::test::ScratchDatabase> scratch_;
 
     // The receipt's transaction, as sampling::receive_sample runs it: the sample moves to
     // "received" and the accepted-sample handlers run in the same transaction.
@@ -99,7 +108,7 @@ protected:
     }
 };
 
-TEST_F(ReviewFlow, FromReceiptToANonconformingReportWithNoticesAndACaseLead) {
+TEST_P(ReviewFlow, FromReceiptToANonconformingReportWithNoticesAndACaseLead) {
     auto sample = registered_sample();
     auto tests = receive(sample);
     ASSERT_EQ(tests.size(), 3u);
@@ -176,7 +185,7 @@ TEST_F(ReviewFlow, FromReceiptToANonconformingReportWithNoticesAndACaseLead) {
     EXPECT_FALSE(wrong);
 }
 
-TEST_F(ReviewFlow, AReinspectionThatConformsSupersedesTheReportAndWithdrawsTheLead) {
+TEST_P(ReviewFlow, AReinspectionThatConformsSupersedesTheReportAndWithdrawsTheLead) {
     auto sample = registered_sample();
     auto tests = receive(sample);
     manual(tests[0], "93.0", "%");  // below 95.0–105.0
@@ -211,6 +220,8 @@ TEST_F(ReviewFlow, AReinspectionThatConformsSupersedesTheReportAndWithdrawsTheLe
     EXPECT_EQ(old.state, "superseded");
     EXPECT_EQ(count("SELECT count(*) FROM notices"), 3);  // the re-inspection sends none
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, ReviewFlow, lims::test::kBothBackends, lims::test::backendName);
 
 }  // namespace
 }  // namespace lims::workflow::review::testing

@@ -1,10 +1,15 @@
 // The review routes over HTTP on the test harness: refusals come back as problems that
 // say why (unknown record 404, missing If-Match 428, another role 403, a bad body 422),
-// and a manual case lead opened by an enforcement officer lands in their unit.
+// and a manual case lead opened by an enforcement officer lands in their unit; the list
+// routes (worklist, notices, case leads) show the caller's whole subtree and nothing of
+// another jurisdiction, on SQLite and PostgreSQL.
 #include "tests/support/route_recipes.hpp"
 #include "tests/support/test_service.hpp"
 
 #include <Poco/Data/Session.h>
+
+#include <algorithm>
+#include <set>
 
 namespace lims::test {
 namespace {
@@ -80,6 +85,119 @@ TEST(ReviewRoutes, AnOfficerOpensAManualLeadForTheirUnitAndDeclineNeedsAReason) 
                               {{"If-Match", accepted.header("etag")}});
     EXPECT_EQ(stale.status, 409) << stale.describe();
 }
+
+// The records of one jurisdiction's reported sample (the review recipes: documents_seed's
+// sample under the side's bureau, shipped to its laboratory, leads assigned to its
+// enforcement unit, notices to a bureau and an office of its own below the city bureau).
+struct SideRecords {
+    std::string notice_id;            // to an office two levels below the city bureau
+    std::set<std::string> lead_numbers;
+    std::string open_test_id;         // set back to "pending" so that it is on the worklist
+};
+
+SideRecords recordsOf(TestService& service, Jurisdiction side) {
+    SideRecords r;
+    r.notice_id = routeRecipes().at("/api/v1/notices/{id}/acknowledge").make(service, side).params.at("id");
+    auto session = service.rawSession();
+    Poco::Int64 sample = 0;
+    session << "SELECT sample_id FROM notices WHERE id = " + r.notice_id, into(sample), now;
+    std::vector<std::string> leads;
+    session << "SELECT number FROM case_leads WHERE sample_id = $1", use(sample), into(leads), now;
+    r.lead_numbers.insert(leads.begin(), leads.end());
+    Poco::Int64 test = 0;
+    session << "SELECT min(id) FROM tests WHERE sample_id = $1", use(sample), into(test), now;
+    session << "UPDATE tests SET state = 'pending' WHERE id = $1", use(test), now;
+    r.open_test_id = std::to_string(test);
+    return r;
+}
+
+// The string form of `key` in each item of a list answer ({"items": [...]}).
+std::set<std::string> listed(const HttpReply& reply, const std::string& key) {
+    std::set<std::string> out;
+    auto body = reply.json();
+    if (!body || !body->has("items")) return out;
+    auto items = body->getArray("items");
+    for (std::size_t i = 0; i < items->size(); ++i) out.insert(items->getObject(i)->get(key).toString());
+    return out;
+}
+
+bool includesAll(const std::set<std::string>& have, const std::set<std::string>& want) {
+    return std::includes(have.begin(), have.end(), want.begin(), want.end());
+}
+bool includesNone(const std::set<std::string>& have, const std::set<std::string>& unwanted) {
+    return std::none_of(unwanted.begin(), unwanted.end(), [&](const auto& x) { return have.count(x) > 0; });
+}
+
+class ReviewLists : public ::testing::TestWithParam<Backend> {
+protected:
+    void SetUp() override {
+        requireBackend(GetParam());
+        if (IsSkipped() || HasFatalFailure()) return;
+        service = std::make_unique<TestService>(TestService::Options{.backend = GetParam()});
+        a = recordsOf(*service, Jurisdiction::A);
+        b = recordsOf(*service, Jurisdiction::B);
+    }
+
+    HttpReply list(Role role, Jurisdiction side, const std::string& target) {
+        auto reply = service->as(TestService::username(role, side)).get(target);
+        EXPECT_EQ(reply.status, 200) << target << " as " << TestService::username(role, side) << ": " << reply.describe();
+        return reply;
+    }
+
+    std::unique_ptr<TestService> service;
+    SideRecords a, b;
+};
+
+TEST_P(ReviewLists, NoticesOfTheWholeSubtreeAndNoneOfAnotherJurisdiction) {
+    // The notice goes to an office below BUREAU-A: the city bureau's viewer sees it (it
+    // used to see only notices addressed to BUREAU-A itself).
+    for (Role role : {Role::bureau_viewer, Role::administrator, Role::planner}) {
+        const auto seen_by_a = listed(list(role, Jurisdiction::A, "/api/v1/notices"), "id");
+        EXPECT_TRUE(seen_by_a.count(a.notice_id)) << domain::to_string(role) << " of A misses A's notice";
+        EXPECT_FALSE(seen_by_a.count(b.notice_id)) << domain::to_string(role) << " of A sees B's notice";
+        const auto seen_by_b = listed(list(role, Jurisdiction::B, "/api/v1/notices"), "id");
+        EXPECT_TRUE(seen_by_b.count(b.notice_id)) << domain::to_string(role) << " of B misses B's notice";
+        EXPECT_FALSE(seen_by_b.count(a.notice_id)) << domain::to_string(role) << " of B sees A's notice";
+    }
+    // An organisation outside the subtree (LAB-A's signatory is a sibling of the office): none.
+    const auto lab = listed(list(Role::signatory, Jurisdiction::A, "/api/v1/notices"), "id");
+    EXPECT_FALSE(lab.count(a.notice_id));
+    EXPECT_FALSE(lab.count(b.notice_id));
+    // The province sees both.
+    auto province = service->as(TestService::kRootAdministrator).get("/api/v1/notices");
+    EXPECT_TRUE(includesAll(listed(province, "id"), {a.notice_id, b.notice_id})) << province.describe();
+}
+
+TEST_P(ReviewLists, CaseLeadsOfTheWholeSubtreeAndNoneOfAnotherJurisdiction) {
+    ASSERT_FALSE(a.lead_numbers.empty());
+    ASSERT_FALSE(b.lead_numbers.empty());
+    for (Role role : {Role::administrator, Role::enforcement_officer}) {
+        // Administrators of a city bureau used to see every lead of the province.
+        const auto seen_by_a = listed(list(role, Jurisdiction::A, "/api/v1/case-leads?limit=200"), "number");
+        EXPECT_TRUE(includesAll(seen_by_a, a.lead_numbers)) << domain::to_string(role) << " of A misses A's leads";
+        EXPECT_TRUE(includesNone(seen_by_a, b.lead_numbers)) << domain::to_string(role) << " of A sees B's leads";
+        const auto seen_by_b = listed(list(role, Jurisdiction::B, "/api/v1/case-leads?limit=200"), "number");
+        EXPECT_TRUE(includesAll(seen_by_b, b.lead_numbers)) << domain::to_string(role) << " of B misses B's leads";
+        EXPECT_TRUE(includesNone(seen_by_b, a.lead_numbers)) << domain::to_string(role) << " of B sees A's leads";
+    }
+    auto province = service->as(TestService::kRootAdministrator).get("/api/v1/case-leads?limit=200");
+    EXPECT_TRUE(includesAll(listed(province, "number"), a.lead_numbers)) << province.describe();
+    EXPECT_TRUE(includesAll(listed(province, "number"), b.lead_numbers)) << province.describe();
+}
+
+TEST_P(ReviewLists, TheWorklistHoldsTheLaboratorysOwnTestsOnly) {
+    for (Role role : {Role::analyst, Role::reviewer, Role::signatory}) {
+        // The worklist used to list every laboratory's open tests.
+        const auto seen_by_a = listed(list(role, Jurisdiction::A, "/api/v1/worklists/tests?limit=200"), "id");
+        EXPECT_TRUE(seen_by_a.count(a.open_test_id)) << domain::to_string(role) << " of A misses A's test";
+        EXPECT_FALSE(seen_by_a.count(b.open_test_id)) << domain::to_string(role) << " of A sees B's test";
+        const auto seen_by_b = listed(list(role, Jurisdiction::B, "/api/v1/worklists/tests?limit=200"), "id");
+        EXPECT_TRUE(seen_by_b.count(b.open_test_id)) << domain::to_string(role) << " of B misses B's test";
+        EXPECT_FALSE(seen_by_b.count(a.open_test_id)) << domain::to_string(role) << " of B sees A's test";
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ReviewLists, kBothBackends, backendName);
 
 }  // namespace
 }  // namespace lims::test

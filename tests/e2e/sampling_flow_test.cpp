@@ -61,9 +61,16 @@ std::string first_error_field(const HttpReply& r) {
     return errors->getObject(0)->getValue<std::string>("field");
 }
 
-class SamplingFlowTest : public ::testing::Test {
+// Runs on SQLite and on PostgreSQL (LIMS_TEST_PG; see tests/support/test_database.hpp).
+class SamplingFlowTest : public ::testing::TestWithParam<Backend> {
 protected:
-    TestService service;
+    void SetUp() override {
+        requireBackend(GetParam());
+        if (IsSkipped() || HasFatalFailure()) return;
+        service = std::make_unique<TestService>(TestService::Options{.backend = GetParam()});
+    }
+
+    std::unique_ptr<TestService> service;
     int seal_ = 0;
 
     std::string planner() { return TestService::username(domain::Role::planner, Jurisdiction::A); }
@@ -71,7 +78,7 @@ protected:
     std::string receiver() { return TestService::username(domain::Role::receiver, Jurisdiction::A); }
 
     std::int64_t count(const std::string& table) {
-        Poco::Data::Session s("SQLite", service.databasePath());
+        Poco::Data::Session s = service->rawSession();
         Poco::Int64 n = 0;
         s << "SELECT count(*) FROM " + table, Poco::Data::Keywords::into(n), Poco::Data::Keywords::now;
         return n;
@@ -82,7 +89,7 @@ protected:
     // straight into the store as an administrator's import would.
     std::int64_t product_id() {
         if (product_id_) return product_id_;
-        Poco::Data::Session s("SQLite", service.databasePath());
+        Poco::Data::Session s = service->rawSession();
         using namespace Poco::Data::Keywords;
         s << "INSERT INTO products (name, category, storage_class, created_at, updated_at) VALUES "
              "('Amoxicillin capsules', 'drug', 'ambient', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')", now;
@@ -103,18 +110,18 @@ protected:
         auto plan = parse(R"({"code":"P-)" + std::to_string(y) + R"(-A","title":"Antibiotics","year":)" + std::to_string(y) +
                           R"(,"starts_on":")" + std::to_string(y) + R"(-01-01","ends_on":")" + std::to_string(y) +
                           R"(-12-31","quotas":[{"office_id":)" +
-                          std::to_string(service.organisationId(TestService::kOfficeA1)) +
+                          std::to_string(service->organisationId(TestService::kOfficeA1)) +
                           R"(,"category":"drug","focus":"antibiotics","quantity":5,"due_on":")" + std::to_string(y) +
                           R"(-12-01"}]})");
-        auto created = service.as(planner()).post("/api/v1/sampling-plans", plan);
+        auto created = service->as(planner()).post("/api/v1/sampling-plans", plan);
         EXPECT_EQ(created.status, 201) << created.describe();
-        auto published = service.as(planner()).post("/api/v1/sampling-plans/" + plan->getValue<std::string>("code") + "/publish",
+        auto published = service->as(planner()).post("/api/v1/sampling-plans/" + plan->getValue<std::string>("code") + "/publish",
                                                      "", if_match(created));
         EXPECT_EQ(published.status, 200) << published.describe();
         auto task = published.json()->getArray("tasks")->getObject(0);
         EXPECT_EQ(task->getValue<std::string>("state"), "assigned");
         const std::string number = task->getValue<std::string>("number");
-        auto started = service.as(sampler()).post("/api/v1/tasks/" + number + "/start", "",
+        auto started = service->as(sampler()).post("/api/v1/tasks/" + number + "/start", "",
                                                   if_match(task->getValue<std::int64_t>("version")));
         EXPECT_EQ(started.status, 200) << started.describe();
         return number;
@@ -131,8 +138,8 @@ protected:
           "quantity": "6", "unit": "box", "test_quantity": "4", "retained_quantity": "2",
           "storage_condition": ")" + storage + R"(",
           "seal_numbers": ["E2E-)" + std::to_string(seal_) + R"(-1", "E2E-)" + std::to_string(seal_) + R"(-2"],
-          "sampler_user_ids": [)" + std::to_string(service.userId(sampler())) + "," +
-                        std::to_string(service.userId("sampler2_a")) + R"(],
+          "sampler_user_ids": [)" + std::to_string(service->userId(sampler())) + "," +
+                        std::to_string(service->userId("sampler2_a")) + R"(],
           "sampled_at": ")" + utc_minutes_ago(60) + R"(",
           "sampling_place": "dispensary shelf 3",
           "trace_codes": ["81234567890123456789"]})");
@@ -144,22 +151,22 @@ protected:
         std::vector<std::string> numbers;
         Array::Ptr list = new Array;
         for (int i = 0; i < n; ++i) {
-            auto r = service.as(sampler()).post("/api/v1/samples", registration(task));
+            auto r = service->as(sampler()).post("/api/v1/samples", registration(task));
             EXPECT_EQ(r.status, 201) << r.describe();
             numbers.push_back(r.json()->getValue<std::string>("number"));
             list->add(numbers.back());
         }
         Object::Ptr shipment = new Object;
         shipment->set("samples", list);
-        shipment->set("laboratory_id", service.organisationId(TestService::kLabA));
+        shipment->set("laboratory_id", service->organisationId(TestService::kLabA));
         shipment->set("carrier", "SF Express");
-        auto created = service.as(sampler()).post("/api/v1/shipments", shipment);
+        auto created = service->as(sampler()).post("/api/v1/shipments", shipment);
         EXPECT_EQ(created.status, 201) << created.describe();
         const std::string number = created.json()->getValue<std::string>("number");
-        auto sent = service.as(sampler()).post("/api/v1/shipments/" + number + "/dispatch", "{}",
+        auto sent = service->as(sampler()).post("/api/v1/shipments/" + number + "/dispatch", "{}",
                                                {{"If-Match", created.header("etag")}, {"Content-Type", "application/json"}});
         EXPECT_EQ(sent.status, 200) << sent.describe();
-        auto came = service.as(receiver()).post("/api/v1/shipments/" + number + "/arrive", "{}",
+        auto came = service->as(receiver()).post("/api/v1/shipments/" + number + "/arrive", "{}",
                                                 {{"If-Match", sent.header("etag")}, {"Content-Type", "application/json"}});
         EXPECT_EQ(came.status, 200) << came.describe();
         return numbers;
@@ -176,14 +183,14 @@ protected:
 
 }  // namespace
 
-TEST_F(SamplingFlowTest, PlanTaskRegisterShipReceiveAcceptAndRejectWithCustodyAndAudit) {
+TEST_P(SamplingFlowTest, PlanTaskRegisterShipReceiveAcceptAndRejectWithCustodyAndAudit) {
     const auto task = started_task();
     const auto numbers = arrived(task, 2);
     const auto& kept = numbers[0];
     const auto& refused = numbers[1];
 
     // Accept: the receiver reads the version and decides with If-Match.
-    auto lab = service.as(receiver());
+    auto lab = service->as(receiver());
     auto before = lab.get("/api/v1/samples/" + kept);
     ASSERT_EQ(before.status, 200) << before.describe();
     EXPECT_EQ(before.json()->getValue<std::string>("state"), "shipped");
@@ -199,14 +206,14 @@ TEST_F(SamplingFlowTest, PlanTaskRegisterShipReceiveAcceptAndRejectWithCustodyAn
     auto rejected = lab.post("/api/v1/samples/" + refused + "/receipt", decision("reject", "seal broken", false), if_match(other));
     ASSERT_EQ(rejected.status, 200) << rejected.describe();
     EXPECT_EQ(rejected.json()->getValue<std::string>("state"), "rejected");
-    auto notes = service.as(sampler()).get("/api/v1/notifications");
+    auto notes = service->as(sampler()).get("/api/v1/notifications");
     ASSERT_EQ(notes.status, 200) << notes.describe();
     ASSERT_EQ(notes.json()->getArray("items")->size(), 1u);
     EXPECT_NE(notes.json()->getArray("items")->getObject(0)->getValue<std::string>("message").find("seal broken"),
               std::string::npos);
 
     // Custody in one call: registered at the office, in transit, at the laboratory, received.
-    auto custody = service.as(sampler()).get("/api/v1/samples/" + kept + "/custody");
+    auto custody = service->as(sampler()).get("/api/v1/samples/" + kept + "/custody");
     ASSERT_EQ(custody.status, 200) << custody.describe();
     auto events = custody.json()->getArray("events");
     ASSERT_EQ(events->size(), 4u) << custody.body;
@@ -218,7 +225,7 @@ TEST_F(SamplingFlowTest, PlanTaskRegisterShipReceiveAcceptAndRejectWithCustodyAn
     EXPECT_EQ(events->getObject(3)->getValue<std::string>("actor"), receiver());
 
     // The audit entries of the sample, read back from the chain.
-    auto entries = store::read_audit_entries(*service.database(), 1, 100000);
+    auto entries = store::read_audit_entries(*service->database(), 1, 100000);
     ASSERT_TRUE(entries) << entries.error().message;
     std::set<std::string> kept_actions;
     for (const auto& e : *entries)
@@ -230,7 +237,7 @@ TEST_F(SamplingFlowTest, PlanTaskRegisterShipReceiveAcceptAndRejectWithCustodyAn
     EXPECT_TRUE(saw_reject);
 
     // The plan's progress: one registered (the rejected one does not count).
-    auto progress = service.as(planner()).get("/api/v1/sampling-plans/P-" + std::to_string(this_year()) + "-A");
+    auto progress = service->as(planner()).get("/api/v1/sampling-plans/P-" + std::to_string(this_year()) + "-A");
     ASSERT_EQ(progress.status, 200) << progress.describe();
     EXPECT_EQ(progress.json()->getArray("quotas")->getObject(0)->getValue<int>("registered"), 1);
 
@@ -244,17 +251,17 @@ TEST_F(SamplingFlowTest, PlanTaskRegisterShipReceiveAcceptAndRejectWithCustodyAn
     EXPECT_EQ(page2.json()->getArray("items")->size(), 1u);
     EXPECT_NE(page2.json()->getArray("items")->getObject(0)->getValue<std::string>("number"),
               listed.json()->getArray("items")->getObject(0)->getValue<std::string>("number"));
-    auto other_side = service.as(TestService::username(domain::Role::receiver, Jurisdiction::B));
+    auto other_side = service->as(TestService::username(domain::Role::receiver, Jurisdiction::B));
     EXPECT_EQ(other_side.get("/api/v1/samples/" + kept).status, 404);
     EXPECT_EQ(other_side.get("/api/v1/samples/" + kept + "/custody").status, 404);
     EXPECT_EQ(other_side.get("/api/v1/samples").json()->getArray("items")->size(), 0u);
-    EXPECT_TRUE(service.auditChainIntact());
+    EXPECT_TRUE(service->auditChainIntact());
 }
 
-TEST_F(SamplingFlowTest, IdempotencyKeyReplaysTheFirstRegistration) {
+TEST_P(SamplingFlowTest, IdempotencyKeyReplaysTheFirstRegistration) {
     const auto task = started_task();
     auto body = registration(task);
-    auto office = service.as(sampler());
+    auto office = service->as(sampler());
     auto first = office.post("/api/v1/samples", body, {{"Idempotency-Key", "reg-0001"}});
     ASSERT_EQ(first.status, 201) << first.describe();
     auto again = office.post("/api/v1/samples", body, {{"Idempotency-Key", "reg-0001"}});
@@ -268,12 +275,12 @@ TEST_F(SamplingFlowTest, IdempotencyKeyReplaysTheFirstRegistration) {
     EXPECT_EQ(count("samples"), 1);
 }
 
-TEST_F(SamplingFlowTest, TwoReceiversAtOnceOneWinsTheOtherGets409) {
+TEST_P(SamplingFlowTest, TwoReceiversAtOnceOneWinsTheOtherGets409) {
     const auto task = started_task();
     const auto numbers = arrived(task, 1);
-    service.addUser("receiver2_a", TestService::kLabA, {"receiver"});
-    auto one = service.as(receiver());
-    auto two = service.as("receiver2_a");
+    service->addUser("receiver2_a", TestService::kLabA, {"receiver"});
+    auto one = service->as(receiver());
+    auto two = service->as("receiver2_a");
     auto read = one.get("/api/v1/samples/" + numbers[0]);
     HttpReply a, b;
     std::thread ta([&] { a = one.post("/api/v1/samples/" + numbers[0] + "/receipt", decision("accept"), if_match(read)); });
@@ -286,12 +293,12 @@ TEST_F(SamplingFlowTest, TwoReceiversAtOnceOneWinsTheOtherGets409) {
     // A stale If-Match afterwards is 409 too, and a missing one 428.
     EXPECT_EQ(one.post("/api/v1/samples/" + numbers[0] + "/receipt", decision("accept"), if_match(read)).status, 409);
     EXPECT_EQ(one.post("/api/v1/samples/" + numbers[0] + "/receipt", decision("accept")).status, 428);
-    EXPECT_TRUE(service.auditChainIntact());
+    EXPECT_TRUE(service->auditChainIntact());
 }
 
-TEST_F(SamplingFlowTest, BadInputToEachRouteNamesTheFieldAndWritesNothing) {
+TEST_P(SamplingFlowTest, BadInputToEachRouteNamesTheFieldAndWritesNothing) {
     const auto task = started_task();
-    auto office = service.as(sampler());
+    auto office = service->as(sampler());
     const auto audit_before = count("audit_log");
 
     struct Case {
@@ -323,19 +330,19 @@ TEST_F(SamplingFlowTest, BadInputToEachRouteNamesTheFieldAndWritesNothing) {
     }
     EXPECT_EQ(office.post("/api/v1/samples", "{\"task_number\": ").status, 400);
     // Another jurisdiction's sampler against this task: named, nothing revealed.
-    auto b_sampler = service.as(TestService::username(domain::Role::sampler, Jurisdiction::B));
+    auto b_sampler = service->as(TestService::username(domain::Role::sampler, Jurisdiction::B));
     auto foreign = b_sampler.post("/api/v1/samples", registration(task));
     EXPECT_EQ(foreign.status, 422) << foreign.describe();
     EXPECT_EQ(first_error_field(foreign), "task_number");
 
     // Plans, shipments, receipts.
-    auto plan = service.as(planner()).post("/api/v1/sampling-plans", parse(R"({"code":"X","title":"t","year":2026,"starts_on":"2026-01-01","ends_on":"2026-12-31","quotas":[]})"));
+    auto plan = service->as(planner()).post("/api/v1/sampling-plans", parse(R"({"code":"X","title":"t","year":2026,"starts_on":"2026-01-01","ends_on":"2026-12-31","quotas":[]})"));
     EXPECT_EQ(plan.status, 422) << plan.describe();
     EXPECT_EQ(first_error_field(plan), "quotas");
     auto ship = office.post("/api/v1/shipments", parse(R"({"samples":["D2026-310101-000001-K"],"laboratory_id":)" +
-                                                      std::to_string(service.organisationId(TestService::kOfficeA1)) + R"(,"carrier":"x"})"));
+                                                      std::to_string(service->organisationId(TestService::kOfficeA1)) + R"(,"carrier":"x"})"));
     EXPECT_EQ(ship.status, 422) << ship.describe();
-    auto receipt = service.as(receiver()).post("/api/v1/samples/D2026-310101-000001-K/receipt",
+    auto receipt = service->as(receiver()).post("/api/v1/samples/D2026-310101-000001-K/receipt",
                                                parse(R"({"checklist":{"seals_intact":"yes"},"decision":"accept"})"), if_match(1));
     EXPECT_EQ(receipt.status, 422) << receipt.describe();
     EXPECT_EQ(first_error_field(receipt).rfind("checklist.", 0), 0u) << receipt.describe();
@@ -343,5 +350,7 @@ TEST_F(SamplingFlowTest, BadInputToEachRouteNamesTheFieldAndWritesNothing) {
     EXPECT_EQ(count("samples"), 0);
     EXPECT_EQ(count("shipments"), 0);
     EXPECT_EQ(count("audit_log"), audit_before);
-    EXPECT_TRUE(service.auditChainIntact());
+    EXPECT_TRUE(service->auditChainIntact());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, SamplingFlowTest, kBothBackends, backendName);

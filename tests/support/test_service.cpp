@@ -118,11 +118,8 @@ HttpReply HttpClient::put(const std::string& target, const Poco::JSON::Object::P
 TestService::TestService() : TestService(Options{}) {}
 
 TestService::TestService(Options options) : options_(options) {
-    std::string pattern = (std::filesystem::temp_directory_path() / "lims-test-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("test service: cannot make a temporary directory");
-    directory_ = pattern;
-    databasePath_ = directory_ + "/lims.db";
-    database_ = must(store::Database::open("sqlite:" + databasePath_), "open " + databasePath_);
+    scratch_ = std::make_unique<ScratchDatabase>(options_.backend);
+    database_ = must(store::Database::open(scratch_->url()), "open " + scratch_->url());
     must(store::migrate(*database_), "migrate");
 
     auto calendar = workflow::load_working_calendar(std::string(LIMS_SOURCE_DIR) + "/fixtures/calendars");
@@ -142,8 +139,7 @@ TestService::~TestService() {
     host_->stop();
     host_.reset();
     database_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(directory_, ec);
+    scratch_.reset();  // removes the SQLite file or drops the PostgreSQL database
 }
 
 std::string TestService::organisationCodeFor(Role role, Jurisdiction side) {

@@ -1,6 +1,7 @@
 // The HTTP test harness: the real `lims` service (ServiceHost: store-backed auth,
 // idempotency, every area's routes) started in-process on an ephemeral loopback port over
-// a fresh, migrated SQLite file, with a seeded organisation tree of two jurisdictions and
+// a fresh, migrated database (a SQLite file, or a PostgreSQL database of its own when
+// Options::backend says so; see test_database.hpp), with a seeded organisation tree of two jurisdictions and
 // one user per role where that role works. API, integration and end-to-end tests make one
 // per test (or per suite) and talk to it with get/post/put as a named user.
 //
@@ -14,6 +15,8 @@
 // Each jurisdiction has its own laboratory so that laboratory roles have another side too.
 // Every seeded user's password is TestService::kPassword.
 #pragma once
+
+#include "test_database.hpp"
 
 #include "lims/api/service_host.hpp"
 #include "lims/domain/model/organisation.hpp"
@@ -98,6 +101,8 @@ public:
 
     struct Options {
         bool seed = true;  // false: an empty migrated database, no organisations or users
+        // PostgreSQL needs LIMS_TEST_PG (call requireBackend in SetUp first; the constructor throws without it).
+        Backend backend = Backend::sqlite;
     };
 
     TestService();
@@ -111,7 +116,11 @@ public:
     api::ServiceHost& host() { return *host_; }
     const api::Router& router() const { return host_->api().router(); }
     const std::shared_ptr<store::Database>& database() const { return database_; }
-    const std::string& databasePath() const { return databasePath_; }
+    Backend backend() const { return scratch_->backend(); }
+    // The SQLite file ("" on PostgreSQL; use rawSession() for SQL behind the service's back).
+    const std::string& databasePath() const { return scratch_->sqlitePath(); }
+    // A session of its own on the service's database, outside the store (either backend).
+    Poco::Data::Session rawSession() const { return scratch_->rawSession(); }
 
     // ---- who is there -----------------------------------------------------------------
     // "sampler_a", "receiver_b", ...: the seeded user holding `role` in that jurisdiction
@@ -160,8 +169,7 @@ private:
     void seed();
 
     Options options_;
-    std::string directory_;
-    std::string databasePath_;
+    std::unique_ptr<ScratchDatabase> scratch_;
     std::shared_ptr<store::Database> database_;
     std::unique_ptr<api::ServiceHost> host_;
     mutable std::mutex mutex_;

@@ -144,7 +144,8 @@ const rv::PasswordCheck password_check = [](std::string_view pw, const std::stri
 // What a path parameter names, and the organisations it belongs to: tests, reports and
 // samples belong to the office that took the sample and to each laboratory it was
 // shipped to (the one that receives and tests it); a notice to the organisation it is
-// sent to; a case lead to the unit it is assigned to.
+// sent to (an external one to the sample's office); a case lead to the unit it is
+// assigned to. The list routes filter on the same owners over the caller's subtree.
 enum class Record { test, sample, report, notice, case_lead };
 
 const char* record_word(Record k) {
@@ -171,7 +172,10 @@ std::string owner_paths_sql(Record k) {
         case Record::sample: return of_sample("SELECT id FROM samples WHERE number = $1");
         case Record::report: return of_sample("SELECT sample_id FROM reports WHERE number = $1");
         case Record::notice:
-            return "SELECT o.path FROM notices n JOIN organisations o ON o.id = n.to_org_id WHERE n.id = $1";
+            // An external notice (to another province) has no recipient here: it belongs to
+            // the office that took the sample, whose administrators deliver it.
+            return "SELECT o.path FROM notices n JOIN organisations o ON o.id = COALESCE(n.to_org_id, (SELECT s.org_id "
+                   "FROM samples s WHERE s.id = n.sample_id)) WHERE n.id = $1";
         case Record::case_lead:
             return "SELECT o.path FROM case_leads l JOIN organisations o ON o.id = l.assigned_org_id WHERE l.number = $1";
     }
@@ -214,7 +218,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
 
     // ---- worklists and tests ------------------------------------------------------------
     router.add({"GET", "/api/v1/worklists/tests", "listTestWorklist",
-                "Open tests by instrument (?instrument_id=), analyst (?assigned_to=) or test (?test_code=), keyset pages",
+                "Open tests of the caller's jurisdiction by instrument (?instrument_id=), analyst (?assigned_to=) or test (?test_code=), keyset pages",
                 AuthRequirement::User, std::nullopt,
                 [db](const Request& r) {
                     auto page = readPage(r);
@@ -223,6 +227,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                     q.instrument_id = optional_id(r, "instrument_id");
                     q.assigned_to = optional_id(r, "assigned_to");
                     if (auto it = r.query.find("test_code"); it != r.query.end()) q.test_code = it->second;
+                    q.within_org_path = r.principal->organisationPath;
                     q.limit = static_cast<int>(page->limit);
                     if (page->after && !page->after->empty()) q.after_id = std::stoll(page->after->front());
                     auto tests = db->read([&](store::Transaction& tx) { return store::TestRepository(tx).worklist(q); });
@@ -381,11 +386,12 @@ void add_review_routes(Router& router, const RouteContext& context) {
 
     // ---- notices ------------------------------------------------------------------------
     router.add({"GET", "/api/v1/notices", "listNotices",
-                "Notices to the caller's bureau (?overdue=true: unacknowledged past their deadline)",
+                "Notices to organisations of the caller's subtree (?overdue=true: unacknowledged past their deadline)",
                 AuthRequirement::User, std::nullopt,
                 [db](const Request& r) {
                     store::NoticeQuery q;
-                    if (!r.principal->hasRole("administrator")) q.to_org_id = r.principal->organisationId;
+                    // The caller's subtree, as for a single notice: a city bureau sees its districts' notices.
+                    q.within_org_path = r.principal->organisationPath;
                     if (auto it = r.query.find("overdue"); it != r.query.end() && it->second == "true")
                         q.overdue_at = store::utc_now();
                     q.limit = 500;
@@ -422,13 +428,14 @@ void add_review_routes(Router& router, const RouteContext& context) {
 
     // ---- case leads ---------------------------------------------------------------------
     router.add({"GET", "/api/v1/case-leads", "listCaseLeads",
-                "Case leads of the caller's unit (?state=, ?overdue=true), keyset pages", AuthRequirement::User,
+                "Case leads of the units in the caller's subtree (?state=, ?overdue=true), keyset pages", AuthRequirement::User,
                 std::nullopt,
                 [db](const Request& r) {
                     auto page = readPage(r);
                     if (!page) return Response::problem(page.problem());
                     store::CaseLeadQuery q;
-                    if (!r.principal->hasRole("administrator")) q.assigned_org_id = r.principal->organisationId;
+                    // The caller's subtree, as for a single lead: a bureau sees its enforcement units' leads.
+                    q.within_org_path = r.principal->organisationPath;
                     if (auto it = r.query.find("state"); it != r.query.end()) q.state = it->second;
                     if (auto it = r.query.find("overdue"); it != r.query.end() && it->second == "true")
                         q.due_before = store::utc_now();

@@ -50,7 +50,7 @@ protected:
         char pattern[] = "/tmp/lims-review-XXXXXX";
         ASSERT_NE(mkdtemp(pattern), nullptr);
         dir_ = pattern;
-        db = must(store::Database::open("sqlite:" + dir_ + "/lims.db"));
+        db = must(store::Database::open(database_url()));
         ASSERT_TRUE(store::migrate(*db, store::builtin_migrations()));
         calendar = must(load_working_calendar(std::string(LIMS_SOURCE_DIR) + "/fixtures/calendars"));
         check = test_password_check;
@@ -195,6 +195,10 @@ protected:
     }
 
     SigningIntent signing(const std::string& password = kPassword) { return {password, "127.0.0.1"}; }
+
+    // Where the test's database lives: a SQLite file in the test's directory by default;
+    // tests/e2e/review_flow_test overrides it to run the chain on PostgreSQL as well.
+    virtual std::string database_url() { return "sqlite:" + dir_ + "/lims.db"; }
 
     std::shared_ptr<store::Database> db;
     domain::WorkingCalendar calendar;
