@@ -8,10 +8,22 @@
 //       every 30 s, then the totals.
 //
 //   drivers_bench hl7 [--connections=32] [--messages=20000] [--db=...] [--sync=full|normal]
+//                     [--sink=ingest|raw]
 //       `connections` HL7 analyzer simulators send ORU^R01 messages to one MLLP listener;
-//       each message is committed to SQLite (group commit: concurrent commits share one
-//       transaction) before its AA. Prints messages per second end to end.
+//       each message is committed before its AA. Prints messages per second end to end.
+//       --sink=ingest (default): the service's in-process sink (lims/app) on a migrated
+//       SQLite database (WAL, synchronous=FULL, the store's group commit): raw message
+//       stored with its hash and audit entry, every observation matched to a registered
+//       sample's test and recorded as a pending-review result. The samples (one per
+//       message, tests glucose/potassium/alt) are registered before the clock starts.
+//       --sink=raw: a bare SQLite sink (raw bytes and observation rows only) for comparison.
 #include "drivers/driver_host.hpp"
+#include "lims/app/ingest_sink_adapter.hpp"
+#include "lims/store/instrument_repository.hpp"
+#include "lims/store/migrations.hpp"
+#include "lims/store/organisation_repository.hpp"
+#include "lims/store/sample_repository.hpp"
+#include "lims/store/sql.hpp"
 #include "fixtures/simulators/hl7_analyzer.hpp"
 #include "fixtures/simulators/modbus_loggers.hpp"
 #include "fixtures/simulators/specimens.hpp"
@@ -249,16 +261,117 @@ int loggers(const std::map<std::string, std::string>& a) {
     return 0;
 }
 
+// A migrated database with a laboratory, the instrument HL7-1 mapping the simulator's
+// panel (GLU, K, ALT) and `samples` registered samples with pending tests glucose,
+// potassium and alt. Returns the sample numbers.
+std::vector<std::string> seed_ingest_database(lims::store::Database& db, long samples) {
+    namespace store = lims::store;
+    auto must = [](auto result, const char* what) {
+        if (!result) throw std::runtime_error(std::string(what) + ": " + result.error().message);
+        return *result;
+    };
+    must(store::migrate(db, store::builtin_migrations()), "migrate");
+    std::int64_t lab_id = 0;
+    must(db.write([&](store::Transaction& tx) -> store::StoreResult<store::Done> {
+             store::OrganisationRepository orgs(tx);
+             auto root = orgs.create({"BUREAU", "Municipal bureau", lims::domain::OrganisationKind::bureau,
+                                      std::nullopt, "310000"},
+                                     "bench");
+             if (!root) return root.error();
+             auto lab = orgs.create({"LAB", "Inspection centre", lims::domain::OrganisationKind::inspection_centre,
+                                     root->id, "310101"},
+                                    "bench");
+             if (!lab) return lab.error();
+             lab_id = lab->id;
+             store::InstrumentRepository instruments(tx);
+             auto analyzer =
+                 instruments.create({"HL7-1", lab_id, "Chemistry analyzer", "hl7", "tcp_listen", "127.0.0.1:0", true},
+                                    "bench");
+             if (!analyzer) return analyzer.error();
+             for (const auto& m : {store::TestMappingFields{"GLU", "glucose", "mmol/L", "mmol/L", "1", "0", true},
+                                   store::TestMappingFields{"K", "potassium", "", "mmol/L", "1", "0", true},
+                                   store::TestMappingFields{"ALT", "alt", "", "U/L", "1", "0", true}}) {
+                 auto created = instruments.create_mapping(analyzer->id, m, "bench");
+                 if (!created) return created.error();
+             }
+             return store::Done{};
+         }),
+         "seed");
+    std::vector<std::string> numbers;
+    constexpr long kPerTransaction = 500;
+    for (long done = 0; done < samples; done += kPerTransaction) {
+        must(db.write([&](store::Transaction& tx) -> store::StoreResult<store::Done> {
+                 store::SampleRepository repo(tx);
+                 for (long i = done; i < std::min(samples, done + kPerTransaction); ++i) {
+                     store::NewSample s;
+                     s.org_id = lab_id;
+                     s.product_name = "Glucose injection";
+                     s.batch_number = "B" + std::to_string(i);
+                     s.quantity = "6";
+                     s.unit = "vial";
+                     s.sampled_at = "2026-11-20T02:00:00.000Z";
+                     s.portions = {{lims::domain::PortionKind::test, "2", "vial", std::nullopt},
+                                   {lims::domain::PortionKind::retained, "2", "vial", std::nullopt}};
+                     auto sample = repo.register_sample(s, "bench");
+                     if (!sample) return sample.error();
+                     numbers.push_back(sample->number);
+                     const std::string at = tx.now_utc();
+                     for (const char* code : {"glucose", "potassium", "alt"})
+                         store::sql(tx,
+                                    "INSERT INTO tests (sample_id, test_code, state, created_at, updated_at) "
+                                    "VALUES ($1, $2, 'pending', $3, $3)",
+                                    {sample->id, code, at});
+                 }
+                 return store::Done{};
+             }),
+             "register samples");
+    }
+    return numbers;
+}
+
+std::int64_t count_rows(lims::store::Database& db, const std::string& query) {
+    std::int64_t n = -1;
+    auto ok = db.read([&](lims::store::Transaction& tx) -> lims::store::StoreResult<lims::store::Done> {
+        n = lims::store::sql(tx, query).rows.at(0).integer(0);
+        return lims::store::Done{};
+    });
+    return ok ? n : -1;
+}
+
 int hl7(const std::map<std::string, std::string>& a) {
     const long connections = arg(a, "connections", 32), messages = arg(a, "messages", 20000);
-    SqliteSink sink(a.count("db") ? a.at("db") : "/tmp/drivers_bench_hl7.sqlite",
-                    !a.count("sync") || a.at("sync") == "full");
+    const bool full_sync = !a.count("sync") || a.at("sync") == "full";
+    const bool in_process = !a.count("sink") || a.at("sink") == "ingest";
+    const std::string path = a.count("db") ? a.at("db") : "/tmp/drivers_bench_hl7.sqlite";
+    std::unique_ptr<drivers::IngestSink> sink;
+    std::shared_ptr<lims::store::Database> database;
+    std::vector<std::string> numbers;
+    if (in_process) {
+        for (const auto& suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+        lims::store::DatabaseOptions options;
+        // Every connection's commit waits in the same group; sessions for the leader and readers.
+        options.max_sessions = 8;
+        auto opened = lims::store::Database::open("sqlite:" + path, options);
+        if (!opened) {
+            std::cerr << opened.error().message << "\n";
+            return 1;
+        }
+        database = *opened;
+        if (!full_sync) std::cerr << "--sync=normal is ignored with --sink=ingest (the store runs FULL)\n";
+        const auto seeding = std::chrono::steady_clock::now();
+        numbers = seed_ingest_database(*database, messages);
+        std::printf("seeded %ld samples in %.1f s\n", messages,
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - seeding).count());
+        sink = std::make_unique<lims::app::InProcessIngestSink>(database);
+    } else {
+        sink = std::make_unique<SqliteSink>(path, full_sync);
+    }
     drivers::Registry r;
     r.instruments.push_back({"HL7-1", drivers::Family::hl7, "tcp_listen", "127.0.0.1:0",
                              {{"max_connections", std::to_string(connections + 8)}}, {}});
     // Workers wait in the sink's group commit: one per connection keeps every sender busy.
     drivers::DriverHost host({.runtime = {2, static_cast<std::size_t>(connections) + 4}});
-    if (auto p = host.start(r, sink); !p.empty()) {
+    if (auto p = host.start(r, *sink); !p.empty()) {
         std::cerr << p.front() << "\n";
         return 1;
     }
@@ -266,7 +379,9 @@ int hl7(const std::map<std::string, std::string>& a) {
     std::vector<std::vector<std::string>> work(static_cast<std::size_t>(connections));
     for (long i = 0; i < messages; ++i)
         work[static_cast<std::size_t>(i % connections)].push_back(simulators::hl7_oru(
-            "AU-SIM", simulators::chemistry_panel("S" + std::to_string(i), static_cast<unsigned>(i)),
+            "HL7-1",
+            simulators::chemistry_panel(in_process ? numbers[static_cast<std::size_t>(i)] : "S" + std::to_string(i),
+                                        static_cast<unsigned>(i)),
             "M" + std::to_string(i)));
     const auto start = std::chrono::steady_clock::now();
     std::vector<std::future<simulators::Hl7AnalyzerReport>> senders;
@@ -286,10 +401,27 @@ int hl7(const std::map<std::string, std::string>& a) {
     }
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     host.stop();
-    std::printf("hl7: %zu AA (%zu other) over %ld connections in %.2f s = %.0f messages/s, %llu sink transactions, "
-                "rss %ld KiB\n",
-                accepted, other, connections, elapsed, static_cast<double>(accepted) / elapsed,
-                static_cast<unsigned long long>(sink.transactions()), rss_kib());
+    std::uint64_t transactions = 0;
+    if (auto* raw = dynamic_cast<SqliteSink*>(sink.get())) transactions = raw->transactions();
+    if (database) transactions = database->write_stats().groups;
+    std::printf("hl7 (%s sink): %zu AA (%zu other) over %ld connections in %.2f s = %.0f messages/s, "
+                "%llu commits (fsync groups), rss %ld KiB\n",
+                in_process ? "in-process ingest" : "raw sqlite", accepted, other, connections, elapsed,
+                static_cast<double>(accepted) / elapsed, static_cast<unsigned long long>(transactions), rss_kib());
+    if (database) {
+        // What the AAs promised is in the database: three pending-review results per message.
+        const auto results = count_rows(*database, "SELECT count(*) FROM results");
+        const auto pending = count_rows(*database, "SELECT count(*) FROM tests WHERE state = 'pending_review'");
+        const auto raw = count_rows(*database, "SELECT count(*) FROM raw_messages");
+        const auto quarantined = count_rows(*database, "SELECT count(*) FROM quarantine");
+        std::printf("database: %lld raw messages, %lld results, %lld tests pending review, %lld quarantined\n",
+                    static_cast<long long>(raw), static_cast<long long>(results), static_cast<long long>(pending),
+                    static_cast<long long>(quarantined));
+        if (results != 3 * static_cast<std::int64_t>(accepted) || quarantined != 0) {
+            std::fprintf(stderr, "MISMATCH: expected %zu results and no quarantine\n", 3 * accepted);
+            return 1;
+        }
+    }
     return 0;
 }
 

@@ -3,6 +3,7 @@
 #include "lims/store/instrument_repository.hpp"
 #include "lims/store/quarantine_repository.hpp"
 #include "lims/store/raw_message_repository.hpp"
+#include "lims/store/sql.hpp"
 #include "lims/store/utc_time.hpp"
 #include "lims/workflow/ingest/observation_json.hpp"
 #include "lims/workflow/ingest/result_step.hpp"
@@ -64,9 +65,11 @@ domain::Result<Match> match(store::Transaction& tx, const store::Instrument& ins
         return domain::make_error("ingest.unknown_specimen", "specimen \"" + o.specimen_id + "\": " + sample.error().message);
     const Poco::Int64 sample_id = *sample;
     if (specimen->test_portion) {
-        int portions = 0;
-        tx.session() << "SELECT count(*) FROM sample_portions WHERE sample_id = $1 AND kind = 'test'", bind(sample_id),
-            into(portions), now;
+        const auto portions =
+            store::sql(tx, "SELECT count(*) FROM sample_portions WHERE sample_id = $1 AND kind = 'test'",
+                       {std::int64_t{sample_id}})
+                .rows.at(0)
+                .integer(0);
         if (*specimen->test_portion > portions)
             return domain::make_error("ingest.unknown_specimen",
                                       "specimen \"" + o.specimen_id + "\": sample " + specimen->sample_number +
@@ -96,16 +99,15 @@ domain::Result<Match> match(store::Transaction& tx, const store::Instrument& ins
 
 void record_observation(store::Transaction& tx, std::int64_t raw_message_id, int position,
                         const protocols::Observation& o, const std::string& json, bool result, std::int64_t target_id) {
-    Poco::Int64 raw = raw_message_id;
-    Poco::Nullable<Poco::Int64> result_id, quarantine_id;
+    std::optional<std::int64_t> result_id, quarantine_id;
     if (result) result_id = target_id;
     else quarantine_id = target_id;
-    const std::string outcome = result ? "result" : "quarantined";
-    tx.session() << "INSERT INTO instrument_observations (raw_message_id, position, specimen_id, instrument_test_code, "
-                    "value_text, units, status, observation_json, outcome, result_id, quarantine_id) "
-                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        bind(raw), bind(position), bind(o.specimen_id), bind(o.test_code), bind(o.value), bind(o.units),
-        bind(o.status), bind(json), bind(outcome), bind(result_id), bind(quarantine_id), now;
+    store::sql(tx,
+               "INSERT INTO instrument_observations (raw_message_id, position, specimen_id, instrument_test_code, "
+               "value_text, units, status, observation_json, outcome, result_id, quarantine_id) "
+               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+               {raw_message_id, position, o.specimen_id, o.test_code, o.value, o.units, o.status, json,
+                result ? "result" : "quarantined", result_id, quarantine_id});
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include <stdexcept>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace lims::ingest_testing {
 
@@ -113,6 +114,32 @@ public:
         });
         if (!ok) throw std::runtime_error(ok.error().message);
         return number;
+    }
+
+    // Another instrument of the laboratory with its mappings; returns its id.
+    std::int64_t add_instrument(const std::string& code, const std::string& family, const std::string& transport,
+                                const std::vector<store::TestMappingFields>& mappings) {
+        std::int64_t id = 0;
+        auto ok = db->write([&](store::Transaction& tx) -> store::StoreResult<store::Done> {
+            store::InstrumentRepository instruments(tx);
+            auto created = instruments.create({code, lab_id, code + " (test)", family, transport, "127.0.0.1:0", true},
+                                              "test");
+            if (!created) return created.error();
+            id = created->id;
+            for (const auto& m : mappings) {
+                auto mapped = instruments.create_mapping(id, m, "test");
+                if (!mapped) return mapped.error();
+            }
+            return store::Done{};
+        });
+        if (!ok) throw std::runtime_error(ok.error().message);
+        return id;
+    }
+
+    // A pending test `test_code` on every sample registered so far.
+    void add_test_to_samples(const std::string& test_code) {
+        exec("INSERT INTO tests (sample_id, test_code, state, created_at, updated_at) SELECT id, '" + test_code +
+             "', 'pending', created_at, created_at FROM samples");
     }
 
     std::int64_t count(const std::string& sql) {
