@@ -12,6 +12,10 @@
 #include <Poco/Data/PostgreSQL/PostgreSQLException.h>
 #endif
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
@@ -81,9 +85,28 @@ std::string without_password(const std::string& conninfo) {
     return std::regex_replace(std::regex_replace(conninfo, keyword, "password=***"), in_uri, "$1:***@");
 }
 
+// glibc gives freed heap back to the kernel as soon as a thread arena's free top passes a
+// threshold that adapts to the largest recent allocation. SQLite's page caches and a busy
+// service's per-request buffers cross it on nearly every transaction; the madvise and the
+// TLB shoot-down across cores that follow were a third of a registration's CPU (perf over
+// store_bench, 16 writers). Keep up to this much free per arena instead (process-wide:
+// whoever opens a database is a long-running service or a tool that soon exits).
+constexpr int kKeptFreeHeapBytes = 64 << 20;
+// Fixed, since setting the trim threshold stops glibc adapting this one; 32 MB is the
+// largest glibc would adapt it to on 64-bit.
+constexpr int kMmapThresholdBytes = 32 << 20;
+
+void tune_allocator() {
+#ifdef __GLIBC__
+    mallopt(M_TRIM_THRESHOLD, kKeptFreeHeapBytes);
+    mallopt(M_MMAP_THRESHOLD, kMmapThresholdBytes);
+#endif
+}
+
 void register_connectors() {
     static std::once_flag once;
     std::call_once(once, [] {
+        tune_allocator();
         Poco::Data::SQLite::Connector::registerConnector();
 #ifdef LIMS_WITH_POSTGRESQL
         Poco::Data::PostgreSQL::Connector::registerConnector();
