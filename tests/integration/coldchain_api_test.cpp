@@ -18,12 +18,16 @@ namespace cc = lims::workflow::coldchain;
 
 constexpr std::int64_t kT0 = 1772409600;  // 2026-03-02T00:00:00Z
 
-class ColdChainApiTest : public ::testing::Test {
+// Runs on SQLite and on PostgreSQL (LIMS_TEST_PG; see tests/support/test_database.hpp).
+class ColdChainApiTest : public ::testing::TestWithParam<Backend> {
 protected:
     void SetUp() override {
-        admin = service.as(TestService::username(Role::administrator, Jurisdiction::A));
-        office = service.organisationId(TestService::kOfficeA1);
-        auto logger = service.database()->write([&](store::Transaction& tx) {
+        requireBackend(GetParam());
+        if (IsSkipped() || HasFatalFailure()) return;
+        service = std::make_unique<TestService>(TestService::Options{.backend = GetParam()});
+        admin = service->as(TestService::username(Role::administrator, Jurisdiction::A));
+        office = service->organisationId(TestService::kOfficeA1);
+        auto logger = service->database()->write([&](store::Transaction& tx) {
             return store::ReadingRepository(tx).create_logger("TL-API", "sim", office, "test");
         });
         ASSERT_TRUE(logger) << logger.error().message;
@@ -60,13 +64,13 @@ protected:
         return admin.post("/api/v1/coldchain/loggers/" + std::to_string(logger_id) + "/placements", p);
     }
 
-    TestService service;
+    std::unique_ptr<TestService> service;
     HttpClient admin{0};
     std::int64_t office = 0;
     std::int64_t logger_id = 0;
 };
 
-TEST_F(ColdChainApiTest, UnitPlacementReadingsAlarmsAndAcknowledgement) {
+TEST_P(ColdChainApiTest, UnitPlacementReadingsAlarmsAndAcknowledgement) {
     const auto unit = create_unit();
     add_contacts(2);
     auto refused = place(unit);
@@ -81,7 +85,7 @@ TEST_F(ColdChainApiTest, UnitPlacementReadingsAlarmsAndAcknowledgement) {
     for (int i = 0; i < 30; ++i, t += 120) readings.push_back({"TL-API", t, 500, std::nullopt});
     for (int i = 0; i < 10; ++i, t += 120) readings.push_back({"TL-API", t, 1200, std::nullopt});
     for (int i = 0; i < 30; ++i, t += 120) readings.push_back({"TL-API", t, 500, std::nullopt});
-    auto ingested = cc::ingest_readings(*service.database(), readings, t);
+    auto ingested = cc::ingest_readings(*service->database(), readings, t);
     ASSERT_TRUE(ingested) << ingested.error().message;
     EXPECT_EQ(ingested->alarms_raised, 1u);
 
@@ -125,7 +129,7 @@ TEST_F(ColdChainApiTest, UnitPlacementReadingsAlarmsAndAcknowledgement) {
     EXPECT_EQ(admin.post(ack, std::string(R"({"note":"again"})")).status, 409);
 
     // The other jurisdiction sees none of it.
-    auto other = service.as(TestService::username(Role::administrator, Jurisdiction::B));
+    auto other = service->as(TestService::username(Role::administrator, Jurisdiction::B));
     EXPECT_EQ(other.get(base + "/readings?from=0&to=10").status, 404);
     EXPECT_EQ(other.get("/api/v1/coldchain/alarms").json()->getArray("items")->size(), 0u);
     EXPECT_EQ(other.get("/api/v1/coldchain/storage-units").json()->getArray("items")->size(), 0u);
@@ -133,10 +137,10 @@ TEST_F(ColdChainApiTest, UnitPlacementReadingsAlarmsAndAcknowledgement) {
                          std::string(R"({"note":"x"})"))
                   .status,
               404);
-    EXPECT_TRUE(service.auditChainIntact());
+    EXPECT_TRUE(service->auditChainIntact());
 }
 
-TEST_F(ColdChainApiTest, BadBodiesAreRefusedNamingTheField) {
+TEST_P(ColdChainApiTest, BadBodiesAreRefusedNamingTheField) {
     const auto unit = create_unit();
     Poco::JSON::Object::Ptr both = new Poco::JSON::Object;
     both->set("storage_unit_id", unit);
@@ -151,9 +155,11 @@ TEST_F(ColdChainApiTest, BadBodiesAreRefusedNamingTheField) {
     EXPECT_EQ(admin.get("/api/v1/coldchain/loggers/999999/placements").status, 404);
     EXPECT_EQ(admin.get("/api/v1/coldchain/shipments/999999/verdict").status, 404);
     // Only administrators register units.
-    auto sampler = service.as(TestService::username(Role::sampler, Jurisdiction::A));
+    auto sampler = service->as(TestService::username(Role::sampler, Jurisdiction::A));
     EXPECT_EQ(sampler.post("/api/v1/coldchain/storage-units", std::string("{}")).status, 403);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, ColdChainApiTest, kBothBackends, backendName);
 
 }  // namespace
 }  // namespace lims::test
