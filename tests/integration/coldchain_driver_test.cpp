@@ -34,9 +34,12 @@ namespace {
 using simulators::Profile;
 using Strings = std::vector<std::string>;
 
-// One step of simulated time: the GSP annex's recording interval while out of range, so
-// every series here is compliant and every profile's edges fall on a step.
-constexpr std::int64_t kStep = 2 * kMin;
+// Steps of simulated time (one reading per logger per step). Every profile's edges, the
+// rules' durations and the restart points are whole multiples of both, so the figures
+// below are exact. Five minutes is the GSP transport recording interval (the trip logger
+// stays within its offline threshold); the restart case, storage only, steps ten.
+constexpr std::int64_t kStep = 5 * kMin;
+constexpr std::int64_t kRestartStep = 10 * kMin;
 // Each profile's event begins after half an hour of steady readings.
 constexpr std::int64_t kEventStart = 30 * kMin;
 // A short spike long enough to pass the 5-minute alarm confirmation, far from 10 hours.
@@ -268,7 +271,7 @@ protected:
 
     // Steps simulated time from `from` to `to`, each step fully polled and committed.
     void run(std::int64_t from, std::int64_t to) {
-        for (std::int64_t t = from; t <= to; t += kStep) {
+        for (std::int64_t t = from; t <= to; t += step) {
             clock.set(t);
             Strings answering;
             for (const auto& l : loggers)
@@ -319,7 +322,7 @@ protected:
         auto xs = excursions_of(l);
         ASSERT_EQ(xs.size(), 1u);
         const auto& x = xs.front();
-        const std::int64_t last_hot = kEventStart + 11 * kHour - kStep;
+        const std::int64_t last_hot = kEventStart + 11 * kHour - step;
         EXPECT_EQ(x.kind, "heat");
         EXPECT_EQ(x.rule, "who_30dtr.heat");
         EXPECT_EQ(x.state, "closed");
@@ -331,7 +334,7 @@ protected:
         EXPECT_EQ(x.time_out_of_range_s, last_hot - kEventStart);
         ASSERT_TRUE(x.mkt_celsius);
         EXPECT_NEAR(*x.mkt_celsius, 9.5, 1e-6);
-        EXPECT_EQ(x.readings, (last_hot - kEventStart) / kStep + 1);
+        EXPECT_EQ(x.readings, (last_hot - kEventStart) / step + 1);
         EXPECT_EQ(x.ended_by, "returned_to_range");
         ASSERT_TRUE(x.case_lead_id);
         const auto evidence = evidence_of_lead(*x.case_lead_id);
@@ -352,7 +355,7 @@ protected:
         auto xs = excursions_of(l);
         ASSERT_EQ(xs.size(), 1u);
         const auto& x = xs.front();
-        const std::int64_t last_cold = kEventStart + 2 * kHour - kStep;
+        const std::int64_t last_cold = kEventStart + 2 * kHour - step;
         EXPECT_EQ(x.kind, "freeze");
         EXPECT_EQ(x.rule, "who_30dtr.freeze");
         EXPECT_EQ(x.state, "closed");
@@ -371,6 +374,7 @@ protected:
         EXPECT_EQ(count("SELECT count(*) FROM case_leads WHERE logger_id = " + std::to_string(l.id)), 1);
     }
 
+    std::int64_t step = kStep;
     SimulatedClock clock{recent_epoch()};
     std::vector<SimulatedLogger> loggers;
     std::unique_ptr<simulators::LoggerFarm> farm;
@@ -395,9 +399,9 @@ TEST_F(ColdChainDriverTest, EveryProfileThroughTheDriverGivesExactlyItsAlarmsExc
     stop_driver();
 
     // Every answering step stored exactly once, in simulated time.
-    const std::int64_t steps = kWindow / kStep + 1;
+    const std::int64_t steps = kWindow / step + 1;
     for (const auto* l : {&steady, &spike, &heat, &freeze, &fault, &trip}) EXPECT_EQ(readings_of(*l), steps) << l->serial;
-    EXPECT_EQ(readings_of(silent), kEventStart / kStep);
+    EXPECT_EQ(readings_of(silent), kEventStart / step);
     EXPECT_EQ(count("SELECT min(at_utc) FROM readings WHERE logger_id = " + std::to_string(steady.id)), at(0));
     EXPECT_EQ(count("SELECT max(at_utc) FROM readings WHERE logger_id = " + std::to_string(steady.id)), at(kWindow));
 
@@ -408,7 +412,7 @@ TEST_F(ColdChainDriverTest, EveryProfileThroughTheDriverGivesExactlyItsAlarmsExc
     // Short spike: 20 minutes at 12 °C pass the 5-minute confirmation (one alarm, raised
     // after the confirmation and cleared on return) and are far from any excursion rule.
     EXPECT_EQ(alarms_of(spike), Strings({"out_of_range:above"}));
-    const std::int64_t confirmed = (5 * kMin + kStep - 1) / kStep * kStep;  // the first step 5 minutes in
+    const std::int64_t confirmed = (5 * kMin + step - 1) / step * step;  // the first step 5 minutes in
     EXPECT_EQ(count("SELECT count(*) FROM coldchain_alarms WHERE logger_id = " + std::to_string(spike.id) +
                     " AND since_utc = " + std::to_string(at(kEventStart)) + " AND raised_at_utc = " +
                     std::to_string(at(kEventStart + confirmed)) +
@@ -425,11 +429,11 @@ TEST_F(ColdChainDriverTest, EveryProfileThroughTheDriverGivesExactlyItsAlarmsExc
                     " AND raised_at_utc = " + std::to_string(at(kEventStart)) + " AND cleared_at_utc IS NULL"),
               1);
     EXPECT_EQ(count("SELECT count(*) FROM readings WHERE flags = 1 AND logger_id = " + std::to_string(fault.id)),
-              (kWindow - kEventStart) / kStep + 1);
+              (kWindow - kEventStart) / step + 1);
     EXPECT_TRUE(excursions_of(fault).empty());
 
     // Silent: the service's offline tick raises offline after three intervals, once.
-    const std::int64_t last_heard = at(kEventStart - kStep);
+    const std::int64_t last_heard = at(kEventStart - step);
     const std::int64_t threshold = 3 * 30 * kMin;  // three GSP storage recording intervals
     EXPECT_EQ(alarms_of(silent), Strings{});
     EXPECT_EQ(must(tick_loggers(*db, last_heard + threshold, options)), 0u);
@@ -468,6 +472,7 @@ TEST_F(ColdChainDriverTest, EveryProfileThroughTheDriverGivesExactlyItsAlarmsExc
 // the heat run is five hours in, one while the heat excursion is open. Exactly one of each
 // excursion and one lead each: nothing missed, nothing doubled.
 TEST_F(ColdChainDriverTest, RestartMidExcursionNeitherMissesNorDoubles) {
+    step = kRestartStep;
     loggers = {{"CC-HEAT", Profile::long_heat}, {"CC-FREEZE", Profile::freeze}};
     for (auto& l : loggers) place_in_new_fridge(l);
     start_farm();
@@ -486,7 +491,7 @@ TEST_F(ColdChainDriverTest, RestartMidExcursionNeitherMissesNorDoubles) {
     ASSERT_FALSE(HasFatalFailure());
     stop_driver();
 
-    for (const auto& l : loggers) EXPECT_EQ(readings_of(l), kWindow / kStep + 1) << l.serial;
+    for (const auto& l : loggers) EXPECT_EQ(readings_of(l), kWindow / step + 1) << l.serial;
     expect_long_heat(loggers[0]);
     expect_freeze(loggers[1]);
     EXPECT_EQ(count("SELECT count(*) FROM excursions"), 2);

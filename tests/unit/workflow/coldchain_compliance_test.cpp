@@ -6,6 +6,7 @@
 #include "coldchain_fixture.hpp"
 
 #include "lims/workflow/coldchain/recording_compliance.hpp"
+#include "lims/workflow/coldchain/retention.hpp"
 
 namespace lims::workflow::coldchain::testing {
 namespace {
@@ -135,6 +136,26 @@ TEST_F(ColdChainComplianceTest, NoReadingAtAllIsOneGapOverThePeriod) {
     ASSERT_EQ(gaps.size(), 1u);
     EXPECT_EQ(gaps[0].length(), 2 * kHour);
     EXPECT_EQ(r.sites[0].placements[0].records, 0u);
+}
+
+TEST_F(ColdChainComplianceTest, ThinnedReadingsStillCountAtTheirBuckets) {
+    Profile p("TL-1", kT0, 10 * kMin);
+    p.hold(500, 6 * kHour + 10 * kMin);  // 37 readings, one per 5-minute bucket
+    ingest(p.readings(), p.now());
+    const auto before = report(kT0, kT0 + 6 * kHour);
+    ASSERT_TRUE(before.compliant());
+    RetentionPolicy policy;
+    policy.keep_raw = 91 * 24 * kHour;
+    auto thinned = must(thin_old_readings(*db, kT0 + 7 * kHour + policy.keep_raw + kHour, policy, "system:retention"));
+    ASSERT_EQ(thinned.readings_thinned, 37u);
+    ASSERT_EQ(count("SELECT count(*) FROM readings"), 0);
+    const auto after = report(kT0, kT0 + 6 * kHour);
+    EXPECT_TRUE(after.compliant());
+    EXPECT_EQ(after.sites.at(0).placements.at(0).records, before.sites.at(0).placements.at(0).records);
+    // Thinned or not, an hour without a record is still a gap.
+    auto wider = report(kT0, kT0 + 8 * kHour);
+    ASSERT_EQ(wider.sites.at(0).placements.at(0).gaps.size(), 1u);
+    EXPECT_EQ(wider.sites[0].placements[0].gaps[0].from, kT0 + 6 * kHour);
 }
 
 TEST_F(ColdChainComplianceTest, BadPeriodsAreRefusedByName) {
