@@ -38,6 +38,8 @@ void adminExec(const std::string& conninfo, const std::string& sql) {
 
 }  // namespace
 
+void PrintTo(Backend backend, std::ostream* out) { *out << (backend == Backend::sqlite ? "SQLite" : "PostgreSQL"); }
+
 std::string backendName(const ::testing::TestParamInfo<Backend>& info) {
     return info.param == Backend::sqlite ? "SQLite" : "PostgreSQL";
 }

@@ -8,11 +8,15 @@
 
 #include <Poco/Data/Session.h>
 
+#include <ostream>
 #include <string>
 
 namespace lims::test {
 
 enum class Backend { sqlite, postgresql };
+
+// "SQLite" / "PostgreSQL" in GoogleTest's messages.
+void PrintTo(Backend backend, std::ostream* out);
 
 // "SQLite" / "PostgreSQL", for INSTANTIATE_TEST_SUITE_P's name generator.
 std::string backendName(const ::testing::TestParamInfo<Backend>& info);

@@ -43,6 +43,13 @@ T must(store::StoreResult<T> r, const std::string& what) {
     return std::move(*r);
 }
 
+// SQLite unless the developer asks for every harness on PostgreSQL (Options::backend).
+Backend defaultBackend() {
+    const char* all_on_pg = std::getenv("LIMS_TEST_SERVICE_PG");
+    return all_on_pg && std::string(all_on_pg) == "1" && backendAvailable(Backend::postgresql) ? Backend::postgresql
+                                                                                              : Backend::sqlite;
+}
+
 }  // namespace
 
 // ---- HttpReply ----------------------------------------------------------------------------
@@ -118,7 +125,7 @@ HttpReply HttpClient::put(const std::string& target, const Poco::JSON::Object::P
 TestService::TestService() : TestService(Options{}) {}
 
 TestService::TestService(Options options) : options_(options) {
-    scratch_ = std::make_unique<ScratchDatabase>(options_.backend);
+    scratch_ = std::make_unique<ScratchDatabase>(options_.backend ? *options_.backend : defaultBackend());
     database_ = must(store::Database::open(scratch_->url()), "open " + scratch_->url());
     must(store::migrate(*database_), "migrate");
 

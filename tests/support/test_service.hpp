@@ -32,6 +32,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -102,7 +103,9 @@ public:
     struct Options {
         bool seed = true;  // false: an empty migrated database, no organisations or users
         // PostgreSQL needs LIMS_TEST_PG (call requireBackend in SetUp first; the constructor throws without it).
-        Backend backend = Backend::sqlite;
+        // Unset: SQLite, or PostgreSQL when LIMS_TEST_SERVICE_PG=1 and LIMS_TEST_PG is set, which
+        // runs every HTTP suite on PostgreSQL by hand (`LIMS_TEST_SERVICE_PG=1 tests/e2e`).
+        std::optional<Backend> backend;
     };
 
     TestService();
