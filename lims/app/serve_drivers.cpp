@@ -211,20 +211,23 @@ std::vector<std::string> ServeDrivers::check_loggers() {
 
 std::optional<ServeDrivers::Wanted> ServeDrivers::wanted_instruments(std::vector<std::string>& problems) {
     Wanted wanted;
-    auto active = database_->read([](store::Transaction& tx) { return store::InstrumentRepository(tx).active(); });
-    if (!active) {
-        problems.push_back("reading the instrument registry: " + active.error().message);
+    auto instruments = database_->read([](store::Transaction& tx) { return store::InstrumentRepository(tx).all(); });
+    if (!instruments) {
+        problems.push_back("reading the instrument registry: " + instruments.error().message);
         return std::nullopt;
     }
-    for (const auto& i : *active) {
+    std::set<std::string, std::less<>> in_database;
+    for (const auto& i : *instruments) {
+        in_database.insert(i.code);
+        if (!i.active) continue;
         auto config = driver_config(i);
         if (auto* why = std::get_if<std::string>(&config)) wanted.unrunnable[i.code] = *why;
         else wanted.run[i.code] = std::get<drivers::InstrumentConfig>(std::move(config));
     }
-    // The file adds instruments the database does not configure; for one it does, the
-    // database (what administrators change through the API) wins.
+    // The file adds instruments the database does not know; for one it does, the database
+    // (what administrators change through the API, deactivation included) wins.
     for (const auto& c : file_.instruments)
-        if (!wanted.run.contains(c.id) && !wanted.unrunnable.contains(c.id)) wanted.run[c.id] = c;
+        if (!in_database.contains(c.id)) wanted.run[c.id] = c;
     return wanted;
 }
 
@@ -264,6 +267,12 @@ std::vector<std::string> ServeDrivers::check_registry() {
         }
     }
 
+    {
+        // One that could not run and is now deactivated (or runs after all) has no failure to show.
+        std::lock_guard lock(mutex_);
+        for (auto& [code, link] : idle_links_)
+            if (link.state == "failed" && !wanted.unrunnable.contains(code)) link = link_now("stopped", "");
+    }
     for (const auto& [code, why] : wanted.unrunnable) {
         std::lock_guard lock(mutex_);
         auto it = idle_links_.find(code);

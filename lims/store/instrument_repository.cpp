@@ -240,9 +240,9 @@ StoreResult<std::vector<Instrument>> InstrumentRepository::list(const std::strin
     return out;
 }
 
-StoreResult<std::vector<Instrument>> InstrumentRepository::active() {
+StoreResult<std::vector<Instrument>> InstrumentRepository::all() {
     std::vector<InstrumentRow> rows;
-    tx_.session() << std::string(instrument_columns) + "WHERE active = 1 ORDER BY id", into(rows), now;
+    tx_.session() << std::string(instrument_columns) + "ORDER BY id", into(rows), now;
     std::vector<Instrument> out;
     out.reserve(rows.size());
     for (const auto& r : rows) out.push_back(from_row(r));

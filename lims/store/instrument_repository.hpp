@@ -91,8 +91,8 @@ public:
     StoreResult<Instrument> get_by_code(const std::string& code);
     // Instruments of organisations whose path starts with `org_path_prefix` ("" all), by id.
     StoreResult<std::vector<Instrument>> list(const std::string& org_path_prefix, std::int64_t after_id, int limit);
-    // Every active instrument (the drivers' registry in `lims serve`), by id.
-    StoreResult<std::vector<Instrument>> active();
+    // Every instrument, active or not, by id: the drivers' registry in `lims serve`.
+    StoreResult<std::vector<Instrument>> all();
     // Optimistic on expected_version (conflict names the current one). The code cannot
     // change (invalid_argument). Audited "instrument.update" with before and after.
     StoreResult<Instrument> update(const std::string& code, std::int64_t expected_version,

@@ -6,7 +6,9 @@
 #include "lims/app/serve_drivers.hpp"
 
 #include "fixtures/simulators/hl7_analyzer.hpp"
+#include "fixtures/simulators/modbus_loggers.hpp"
 #include "fixtures/simulators/specimens.hpp"
+#include "lims/store/reading_repository.hpp"
 #include "lims/store/sample_repository.hpp"
 #include "lims/workflow/admin/calendar_files.hpp"
 #include "test_service.hpp"
@@ -17,7 +19,13 @@
 
 #include <gtest/gtest.h>
 
+#include <Poco/Path.h>
+
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <functional>
 #include <thread>
 
@@ -110,6 +118,16 @@ protected:
     }
 
     // A registered sample of LAB-A with a pending glucose test; returns the test's id.
+    std::int64_t count(const std::string& sql) {
+        Poco::Int64 n = -1;
+        auto ok = service.database()->read([&](lims::store::Transaction& tx) -> lims::store::StoreResult<lims::store::Done> {
+            tx.session() << sql, Poco::Data::Keywords::into(n), Poco::Data::Keywords::now;
+            return lims::store::Done{};
+        });
+        EXPECT_TRUE(ok.ok());
+        return n;
+    }
+
     std::int64_t sample_with_glucose_test(std::string& number) {
         std::int64_t test_id = 0;
         const auto lab = service.organisationId(TestService::kLabA);
@@ -269,6 +287,98 @@ TEST_F(ServeDrivers, OptionsThatAreNotAFlatJsonObjectAreRefusedWithTheReason) {
     ASSERT_EQ(created.status, 201) << created.describe();
     EXPECT_EQ(created.json()->getValue<std::string>("options"), R"({"framing": "bare_records", "max_connections": 2})");
     ASSERT_TRUE(eventually([&] { return link_state("AU-GOOD") == "idle"; }));
+}
+
+TEST_F(ServeDrivers, ALoggerWhosePollingIsSetThroughTheApiIsPolledInProcess) {
+    simulators::LoggerFarm farm(simulators::LoggerFarmOptions{});
+    const auto office = service.organisationId(TestService::kOfficeA1);
+    auto logger = service.database()->write([&](lims::store::Transaction& tx) {
+        return lims::store::ReadingRepository(tx).create_logger("FRZ-SERVE", "sim", office, "test");
+    });
+    ASSERT_TRUE(logger.ok()) << logger.error().message;
+    const std::string polling = "/api/v1/coldchain/loggers/" + std::to_string(logger->id) + "/polling";
+    EXPECT_EQ(admin.get(polling).status, 404);  // not polled yet
+
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+    body->set("transport", "modbus_tcp");
+    body->set("address", "127.0.0.1:" + std::to_string(farm.ports()[0]));
+    body->set("map_file", std::string(LIMS_SOURCE_DIR) + "/fixtures/messages/modbus/freezer_logger.json");
+    body->set("point", "chamber_temperature");
+    body->set("interval_seconds", 1);
+    body->set("timeout_ms", 500);
+    body->set("retries", 1);
+    auto set = admin.put(polling, body);
+    ASSERT_EQ(set.status, 200) << set.describe();
+
+    // The next registry check starts the poller; its readings are committed in-process.
+    const auto readings = "SELECT count(*) FROM readings WHERE logger_id = " + std::to_string(logger->id);
+    ASSERT_TRUE(eventually([&] { return count(readings) >= 2; }));
+    auto got = admin.get(polling);
+    ASSERT_EQ(got.status, 200) << got.describe();
+    ASSERT_TRUE(got.json()->has("link")) << got.body;
+    EXPECT_NE(got.json()->getObject("link")->getValue<std::string>("state"), "failed") << got.body;
+    EXPECT_GE(got.json()->getObject("link")->getValue<Poco::UInt64>("polls"), 1u);
+
+    // Settings exist: replacing them needs their version.
+    EXPECT_EQ(admin.put(polling, body).status, 409);
+    // Bad settings are refused naming the field, and nothing changes.
+    Poco::JSON::Object::Ptr bad = new Poco::JSON::Object(*body);
+    bad->set("address", "no-port-here");
+    auto refused = admin.put(polling, bad, {{"If-Match", got.header("etag")}});
+    EXPECT_EQ(refused.status, 422) << refused.describe();
+    EXPECT_NE(refused.body.find("no-port-here"), std::string::npos) << refused.body;
+    Poco::JSON::Object::Ptr unit = new Poco::JSON::Object(*body);
+    unit->set("unit_id", 0);
+    EXPECT_EQ(admin.put(polling, unit, {{"If-Match", got.header("etag")}}).status, 422);
+
+    // Deactivated: the poller stops polling it, and its link is gone.
+    unit->set("unit_id", 1);
+    unit->set("active", false);
+    auto off = admin.put(polling, unit, {{"If-Match", got.header("etag")}});
+    ASSERT_EQ(off.status, 200) << off.describe();
+    ASSERT_TRUE(eventually([&] {
+        auto r = admin.get(polling);
+        return r.status == 200 && !r.json()->has("link");
+    }));
+    EXPECT_TRUE(service.auditChainIntact());
+}
+
+TEST_F(ServeDrivers, ARegistryFileAddsInstrumentsTheDatabaseDoesNotKnowAndABadOneIsRefused) {
+    const std::string dir = Poco::Path::temp();
+    const std::string bad = dir + "lims-serve-drivers-bad-" + std::to_string(::getpid()) + ".json";
+    std::ofstream(bad) << R"({"instruments": [{"id": "X", "family": "telex", "transport": "tcp_listen", "address": "a"}]})";
+    lims::app::ServeDriversOptions options;
+    options.registry_file = bad;
+    auto refused = lims::app::ServeDrivers::create(service.database(), options, Poco::Logger::get("serve-drivers-test"));
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find(bad), std::string::npos) << refused.error().message;
+    EXPECT_NE(refused.error().message.find("telex"), std::string::npos) << refused.error().message;
+    options.registry_file = dir + "lims-serve-drivers-missing.json";
+    EXPECT_FALSE(lims::app::ServeDrivers::create(service.database(), options, Poco::Logger::get("serve-drivers-test")).ok());
+    std::remove(bad.c_str());
+
+    // AU-DB is in the database, deactivated: the file's entry of the same code does not run.
+    auto db_entry = instrument("AU-DB", "hl7", "tcp_listen", "127.0.0.1:" + std::to_string(free_port()));
+    db_entry->set("active", false);
+    ASSERT_EQ(admin.post("/api/v1/instruments", db_entry).status, 201);
+    const std::string good = dir + "lims-serve-drivers-good-" + std::to_string(::getpid()) + ".json";
+    const auto file_port = free_port();
+    std::ofstream(good) << R"({"instruments": [{"id": "AU-FILE", "family": "hl7", "transport": "tcp_listen", "address": "127.0.0.1:)"
+                        << file_port << R"("}, {"id": "AU-DB", "family": "hl7", "transport": "tcp_listen", "address": "127.0.0.1:)"
+                        << free_port() << R"("}]})";
+    options.registry_file = good;
+    options.check_period = kCheckPeriod;
+    auto created = lims::app::ServeDrivers::create(service.database(), options, Poco::Logger::get("serve-drivers-test"));
+    std::remove(good.c_str());
+    ASSERT_TRUE(created.ok()) << created.error().message;
+    auto& from_file = **created;
+    EXPECT_EQ(from_file.start(), std::vector<std::string>{});
+    EXPECT_EQ(from_file.listening_port("AU-FILE"), file_port);
+    EXPECT_EQ(from_file.listening_port("AU-DB"), 0);
+    ASSERT_TRUE(from_file.link("AU-FILE").has_value());
+    EXPECT_EQ(from_file.link("AU-FILE")->state, "idle");
+    from_file.stop();
+    EXPECT_TRUE(connect_refused(file_port));
 }
 
 }  // namespace
