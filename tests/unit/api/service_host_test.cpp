@@ -10,6 +10,7 @@
 #include "lims/store/user_repository.hpp"
 
 #include "lims/store/audit.hpp"
+#include "lims/store/sql.hpp"
 
 #include <gtest/gtest.h>
 
@@ -100,18 +101,58 @@ TEST(ServiceHostTest, AdministratorRevokesAUsersTokens) {
     EXPECT_TRUE(service.auditChainIntact());
 }
 
+TEST(ServiceHostTest, TokenAndUserInOneLookUpMatchTheSeparateLookUps) {
+    TestService service;
+    const std::string hash = lims::api::hashBearerToken(service.login("sampler_a"));
+    lims::api::StoreCredentials credentials(service.database());
+    auto joined = credentials.findTokenWithUser(hash);
+    ASSERT_TRUE(joined) << joined.error().message;
+    ASSERT_TRUE(*joined);
+    ASSERT_TRUE((*joined)->user);
+    auto token = credentials.findToken(hash);
+    ASSERT_TRUE(token && *token);
+    auto user = credentials.findUserById((*token)->userId);
+    ASSERT_TRUE(user && *user);
+    const auto& j = **joined;
+    EXPECT_EQ(j.token.userId, (*token)->userId);
+    EXPECT_EQ(j.token.scope, (*token)->scope);
+    EXPECT_EQ(j.token.expiresAt, (*token)->expiresAt);
+    EXPECT_FALSE(j.token.revokedAt);
+    EXPECT_EQ(j.user->username, "sampler_a");
+    EXPECT_EQ(j.user->roles, (*user)->roles);
+    EXPECT_FALSE(j.user->roles.empty());
+    EXPECT_EQ(j.user->organisationPath, (*user)->organisationPath);
+    EXPECT_EQ(j.user->organisationCode, (*user)->organisationCode);
+    EXPECT_TRUE(j.user->active);
+
+    auto unknown = credentials.findTokenWithUser(std::string(64, '0'));
+    ASSERT_TRUE(unknown);
+    EXPECT_FALSE(*unknown);
+
+    // A user of a disabled organisation is not active.
+    ASSERT_TRUE(service.database()->write([&](lims::store::Transaction& tx) -> lims::store::StoreResult<int> {
+        lims::store::sql(tx, "UPDATE organisations SET active = 0 WHERE id = $1", {j.user->organisationId});
+        return 0;
+    }));
+    auto disabled = credentials.findTokenWithUser(hash);
+    ASSERT_TRUE(disabled && *disabled && (*disabled)->user);
+    EXPECT_FALSE((*disabled)->user->active);
+}
+
 TEST(ServiceHostTest, MetricsShowTheDatabaseWriteFigures) {
     TestService service;
     const std::string admin = service.login(TestService::kRootAdministrator);  // a write: the token
     auto metrics = service.get("/metrics", admin);
     ASSERT_EQ(metrics.status, 200) << metrics.describe();
     for (const char* name : {"lims_db_write_calls_total{backend=", "lims_db_write_commits_total{backend=",
-                             "lims_db_write_queued{backend="})
+                             "lims_db_write_queued{backend="}) {
         EXPECT_NE(metrics.body.find(name), std::string::npos) << name << "\n" << metrics.body;
+    }
     // Group commit (and so its counting) is SQLite's.
     const std::string sqlite_calls = "lims_db_write_calls_total{backend=\"sqlite\"} ";
-    if (const auto at = metrics.body.find(sqlite_calls); at != std::string::npos)
+    if (const auto at = metrics.body.find(sqlite_calls); at != std::string::npos) {
         EXPECT_GT(std::stod(metrics.body.substr(at + sqlite_calls.size())), 0.0) << metrics.body;
+    }
 }
 
 TEST(ServiceHostTest, IngestTokensReachNoUserRoute) {
