@@ -1,6 +1,7 @@
 #include "lims/store/instrument_repository.hpp"
 
 #include "lims/domain/decimal.hpp"
+#include "lims/store/sql.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -41,6 +42,25 @@ Instrument from_row(const InstrumentRow& r) {
     return i;
 }
 
+// The same from a row of sql() over instrument_columns (the ingest path reads
+// instruments by code for every message).
+Instrument instrument_from(SqlRow& r) {
+    Instrument i;
+    i.id = r.integer(0);
+    i.code = r.take_text(1);
+    i.org_id = r.integer(2);
+    i.name = r.take_text(3);
+    i.family = r.take_text(4);
+    i.transport = r.take_text(5);
+    i.address = r.take_text(6);
+    i.active = r.integer(7) != 0;
+    i.version = r.integer(8);
+    i.created_at = r.take_text(9);
+    i.updated_at = r.take_text(10);
+    i.options_json = r.take_text(11);
+    return i;
+}
+
 constexpr const char* mapping_columns =
     "SELECT id, instrument_id, instrument_test_code, test_code, instrument_unit, result_unit, factor, "
     "conversion_offset, active, version FROM instrument_test_mappings ";
@@ -60,6 +80,22 @@ TestMapping from_row(const MappingRow& r) {
     m.offset = r.get<7>();
     m.active = r.get<8>() != 0;
     m.version = r.get<9>();
+    return m;
+}
+
+// The same from a row of sql() over mapping_columns (every observation looks one up).
+TestMapping mapping_from(SqlRow& r) {
+    TestMapping m;
+    m.id = r.integer(0);
+    m.instrument_id = r.integer(1);
+    m.instrument_test_code = r.take_text(2);
+    m.test_code = r.take_text(3);
+    m.instrument_unit = r.take_text(4);
+    m.result_unit = r.take_text(5);
+    m.factor = r.take_text(6);
+    m.offset = r.take_text(7);
+    m.active = r.integer(8) != 0;
+    m.version = r.integer(9);
     return m;
 }
 
@@ -212,15 +248,18 @@ StoreResult<Instrument> InstrumentRepository::load(const std::string& where, con
 }
 
 StoreResult<Instrument> InstrumentRepository::get(std::int64_t id) {
-    std::vector<InstrumentRow> rows;
-    Poco::Int64 i = id;
-    tx_.session() << std::string(instrument_columns) + "WHERE id = $1", bind(i), into(rows), now;
-    if (rows.empty()) return store_error(StoreErrorKind::not_found, "instrument " + std::to_string(id) + " does not exist");
-    return from_row(rows.front());
+    static const std::string statement = std::string(instrument_columns) + "WHERE id = $1";
+    auto rows = sql(tx_, statement, {id});
+    if (rows.rows.empty())
+        return store_error(StoreErrorKind::not_found, "instrument " + std::to_string(id) + " does not exist");
+    return instrument_from(rows.rows.front());
 }
 
 StoreResult<Instrument> InstrumentRepository::get_by_code(const std::string& code) {
-    return load("WHERE code = $1", code);
+    static const std::string statement = std::string(instrument_columns) + "WHERE code = $1";
+    auto rows = sql(tx_, statement, {code});
+    if (rows.rows.empty()) return store_error(StoreErrorKind::not_found, "instrument " + code + " does not exist");
+    return instrument_from(rows.rows.front());
 }
 
 StoreResult<std::vector<Instrument>> InstrumentRepository::list(const std::string& org_path_prefix,
@@ -326,15 +365,12 @@ StoreResult<TestMapping> InstrumentRepository::get_mapping(std::int64_t mapping_
 
 StoreResult<TestMapping> InstrumentRepository::find_mapping(std::int64_t instrument_id,
                                                             const std::string& instrument_test_code) {
-    std::vector<MappingRow> rows;
-    Poco::Int64 iid = instrument_id;
-    std::string code = instrument_test_code;
-    tx_.session() << std::string(mapping_columns) +
-                         "WHERE instrument_id = $1 AND instrument_test_code = $2 AND active = 1",
-        bind(iid), bind(code), into(rows), now;
-    if (rows.empty())
+    static const std::string statement =
+        std::string(mapping_columns) + "WHERE instrument_id = $1 AND instrument_test_code = $2 AND active = 1";
+    auto rows = sql(tx_, statement, {instrument_id, instrument_test_code});
+    if (rows.rows.empty())
         return store_error(StoreErrorKind::not_found, "no active mapping for instrument code " + instrument_test_code);
-    return from_row(rows.front());
+    return mapping_from(rows.rows.front());
 }
 
 StoreResult<TestMapping> InstrumentRepository::update_mapping(std::int64_t mapping_id, std::int64_t expected_version,

@@ -1,4 +1,5 @@
 #include "lims/store/raw_message_repository.hpp"
+#include "lims/store/sql.hpp"
 
 #include <Poco/Data/LOB.h>
 #include <Poco/Data/Statement.h>
@@ -20,11 +21,12 @@ StoreResult<StoredRawMessage> RawMessageRepository::store(std::int64_t instrumen
                                                           const std::string& bytes) {
     if (protocol.empty()) return store_error(StoreErrorKind::invalid_argument, "raw message: protocol is empty");
     const std::string hash = sha256_hex(bytes);
+    auto existing = sql(tx_, "SELECT id FROM raw_messages WHERE instrument_id = $1 AND sha256 = $2",
+                        {instrument_id, hash});
+    if (!existing.rows.empty()) return StoredRawMessage{existing.rows.front().integer(0), true};
+    // The insert stays on Poco::Data: sql() binds integers and texts only, and the bytes
+    // are a BLOB (an HL7 or ASTM frame may hold any byte).
     Poco::Int64 iid = instrument_id;
-    std::vector<Poco::Int64> existing;
-    tx_.session() << "SELECT id FROM raw_messages WHERE instrument_id = $1 AND sha256 = $2", bind(iid), bind(hash),
-        into(existing), now;
-    if (!existing.empty()) return StoredRawMessage{existing.front(), true};
     Poco::Data::BLOB blob(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
     Poco::Int64 id = 0;
     std::string proto = protocol;

@@ -1,5 +1,6 @@
 #include "lims/store/result_repository.hpp"
 #include "lims/store/row_values.hpp"
+#include "lims/store/sql.hpp"
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
@@ -17,26 +18,29 @@ constexpr const char* result_select =
     "SELECT id, test_id, replaces_result_id, value_text, qualitative, unit, flags, source, raw_message_id, "
     "conformity, entered_by, entered_at FROM results ";
 
-std::vector<ResultRecord> select_results(Poco::Data::Statement& st) {
-    st.execute();
-    Poco::Data::RecordSet rs(st);
+// The same from a row of sql() over result_select.
+ResultRecord result_from(SqlRow& r) {
+    ResultRecord out;
+    out.id = r.integer(0);
+    out.test_id = r.integer(1);
+    out.replaces_result_id = r.optional_integer(2);
+    out.value_text = r.optional_text(3);
+    out.qualitative = r.optional_text(4);
+    out.unit = r.take_text(5);
+    out.flags = r.take_text(6);
+    out.source = r.take_text(7);
+    out.raw_message_id = r.optional_integer(8);
+    out.conformity = r.optional_text(9);
+    out.entered_by = r.optional_integer(10);
+    out.entered_at = r.take_text(11);
+    return out;
+}
+
+std::vector<ResultRecord> select_results(Transaction& tx, const std::string& statement, std::int64_t key) {
+    auto rows = sql(tx, statement, {key});
     std::vector<ResultRecord> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-        ResultRecord r;
-        r.id = rs["id"].convert<Poco::Int64>();
-        r.test_id = rs["test_id"].convert<Poco::Int64>();
-        r.replaces_result_id = optional_int(rs, "replaces_result_id");
-        r.value_text = optional_text(rs, "value_text");
-        r.qualitative = optional_text(rs, "qualitative");
-        r.unit = rs["unit"].convert<std::string>();
-        r.flags = rs["flags"].convert<std::string>();
-        r.source = rs["source"].convert<std::string>();
-        r.raw_message_id = optional_int(rs, "raw_message_id");
-        r.conformity = optional_text(rs, "conformity");
-        r.entered_by = optional_int(rs, "entered_by");
-        r.entered_at = rs["entered_at"].convert<std::string>();
-        out.push_back(std::move(r));
-    }
+    out.reserve(rows.rows.size());
+    for (auto& r : rows.rows) out.push_back(result_from(r));
     return out;
 }
 
@@ -103,38 +107,37 @@ std::string to_json(const SignatureRecord& s) {
 StoreResult<ResultRecord> ResultRepository::insert(const ResultRecord& in) {
     if (!in.value_text && !in.qualitative)
         return store_error(StoreErrorKind::invalid_argument, "result: neither a value nor a qualitative outcome");
-    const std::string at = tx_.now_utc();
-    Poco::Int64 id = 0;
-    tx_.session() << "INSERT INTO results (test_id, replaces_result_id, value_text, qualitative, unit, flags, source, "
-                     "raw_message_id, conformity, entered_by, entered_at) "
-                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-        bind(in.test_id), bind(nullable(in.replaces_result_id)), bind(nullable(in.value_text)),
-        bind(nullable(in.qualitative)), bind(in.unit), bind(in.flags), bind(in.source),
-        bind(nullable(in.raw_message_id)), bind(nullable(in.conformity)), bind(nullable(in.entered_by)), bind(at),
-        into(id), now;
-    return get(id);
+    ResultRecord row = in;
+    row.entered_at = tx_.now_utc();
+    auto inserted = sql(tx_,
+                        "INSERT INTO results (test_id, replaces_result_id, value_text, qualitative, unit, flags, "
+                        "source, raw_message_id, conformity, entered_by, entered_at) "
+                        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                        {row.test_id, row.replaces_result_id, row.value_text, row.qualitative, row.unit, row.flags,
+                         row.source, row.raw_message_id, row.conformity, row.entered_by, row.entered_at});
+    // Every column is bound from `row` (no defaults apply), so the stored row is `row`
+    // with its new id; reading it back would return exactly this.
+    row.id = inserted.rows.at(0).integer(0);
+    return row;
 }
 
 StoreResult<ResultRecord> ResultRepository::get(std::int64_t id) {
-    Poco::Data::Statement st(tx_.session());
-    st << std::string(result_select) + "WHERE id = $1", bind(id);
-    auto rows = select_results(st);
+    static const std::string statement = std::string(result_select) + "WHERE id = $1";
+    auto rows = select_results(tx_, statement, id);
     if (rows.empty()) return store_error(StoreErrorKind::not_found, "result " + std::to_string(id) + " does not exist");
     return rows.front();
 }
 
 std::optional<ResultRecord> ResultRepository::latest_for_test(std::int64_t test_id) {
-    Poco::Data::Statement st(tx_.session());
-    st << std::string(result_select) + "WHERE test_id = $1 ORDER BY id DESC LIMIT 1", bind(test_id);
-    auto rows = select_results(st);
+    static const std::string statement = std::string(result_select) + "WHERE test_id = $1 ORDER BY id DESC LIMIT 1";
+    auto rows = select_results(tx_, statement, test_id);
     if (rows.empty()) return std::nullopt;
     return rows.front();
 }
 
 std::vector<ResultRecord> ResultRepository::history(std::int64_t test_id) {
-    Poco::Data::Statement st(tx_.session());
-    st << std::string(result_select) + "WHERE test_id = $1 ORDER BY id", bind(test_id);
-    return select_results(st);
+    static const std::string statement = std::string(result_select) + "WHERE test_id = $1 ORDER BY id";
+    return select_results(tx_, statement, test_id);
 }
 
 StoreResult<ReviewRecord> ResultRepository::add_review(const ReviewRecord& in) {
@@ -188,9 +191,7 @@ std::vector<SignatureRecord> ResultRepository::signatures_of(const std::string& 
 }
 
 bool ResultRepository::raw_message_exists(std::int64_t id) {
-    int n = 0;
-    tx_.session() << "SELECT count(*) FROM raw_messages WHERE id = $1", bind(id), into(n), now;
-    return n > 0;
+    return !sql(tx_, "SELECT 1 FROM raw_messages WHERE id = $1", {id}).rows.empty();
 }
 
 }  // namespace lims::store

@@ -1,5 +1,6 @@
 #include "lims/store/test_repository.hpp"
 #include "lims/store/row_values.hpp"
+#include "lims/store/sql.hpp"
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
@@ -38,6 +39,39 @@ TestRecord test_from(Poco::Data::RecordSet& rs) {
     t.created_at = rs["created_at"].convert<std::string>();
     t.updated_at = rs["updated_at"].convert<std::string>();
     return t;
+}
+
+// The same from a row of sql() over test_select.
+TestRecord test_from(SqlRow& r) {
+    TestRecord t;
+    t.id = r.integer(0);
+    t.sample_id = r.integer(1);
+    t.spec_line_id = r.optional_integer(2);
+    t.test_code = r.take_text(3);
+    t.test_name = r.take_text(4);
+    t.state = r.take_text(5);
+    t.round = static_cast<int>(r.integer(6));
+    t.assigned_to = r.optional_integer(7);
+    t.instrument_id = r.optional_integer(8);
+    t.version = r.integer(9);
+    t.created_at = r.take_text(10);
+    t.updated_at = r.take_text(11);
+    return t;
+}
+
+StoreResult<TestRecord> not_found(std::int64_t id) {
+    return store_error(StoreErrorKind::not_found, "test " + std::to_string(id) + " does not exist");
+}
+
+StoreResult<TestRecord> version_conflict(std::int64_t id, std::int64_t at, std::int64_t expected) {
+    return store_error(StoreErrorKind::conflict, "test " + std::to_string(id) + " is at version " +
+                                                     std::to_string(at) + ", not " + std::to_string(expected) +
+                                                     ": changed meanwhile");
+}
+
+StoreResult<TestRecord> no_longer_at(std::int64_t id, std::int64_t expected) {
+    return store_error(StoreErrorKind::conflict, "test " + std::to_string(id) + " is no longer at version " +
+                                                     std::to_string(expected) + ": changed meanwhile");
 }
 
 std::vector<TestRecord> select_tests(Poco::Data::Statement& st) {
@@ -87,11 +121,10 @@ StoreResult<TestRecord> TestRepository::create(const NewTest& in, const std::str
 }
 
 StoreResult<TestRecord> TestRepository::get(std::int64_t id) {
-    Poco::Data::Statement st(tx_.session());
-    st << std::string(test_select) + "WHERE t.id = $1", bind(id);
-    auto rows = select_tests(st);
-    if (rows.empty()) return store_error(StoreErrorKind::not_found, "test " + std::to_string(id) + " does not exist");
-    return rows.front();
+    static const std::string statement = std::string(test_select) + "WHERE t.id = $1";
+    auto rows = sql(tx_, statement, {id});
+    if (rows.rows.empty()) return not_found(id);
+    return test_from(rows.rows.front());
 }
 
 std::vector<TestRecord> TestRepository::for_sample(std::int64_t sample_id, std::optional<int> round) {
@@ -109,20 +142,25 @@ StoreResult<TestRecord> TestRepository::set_state(std::int64_t id, std::int64_t 
                                                   const std::string& reason, const std::string& actor) {
     auto before = get(id);
     if (!before) return before;
-    if (before->version != expected_version)
-        return store_error(StoreErrorKind::conflict, "test " + std::to_string(id) + " is at version " +
-                                                         std::to_string(before->version) + ", not " +
-                                                         std::to_string(expected_version) + ": changed meanwhile");
+    if (before->version != expected_version) return version_conflict(id, before->version, expected_version);
+    return set_state(*before, state, action, reason, actor);
+}
+
+StoreResult<TestRecord> TestRepository::set_state(const TestRecord& current, const std::string& state,
+                                                  const std::string& action, const std::string& reason,
+                                                  const std::string& actor) {
     const std::string at = tx_.now_utc();
-    Poco::Data::Statement update(tx_.session());
-    update << "UPDATE tests SET state = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4",
-        bind(state), bind(at), bind(id), bind(expected_version);
-    if (update.execute() == 0)
-        return store_error(StoreErrorKind::conflict, "test " + std::to_string(id) + " is no longer at version " +
-                                                         std::to_string(expected_version) + ": changed meanwhile");
-    auto after = get(id);
-    if (!after) return after;
-    tx_.record({actor, action, "test", std::to_string(id), to_json(*before), to_json(*after), reason});
+    auto update = sql(tx_, "UPDATE tests SET state = $1, version = version + 1, updated_at = $2 "
+                           "WHERE id = $3 AND version = $4",
+                      {state, at, current.id, current.version});
+    if (update.changed == 0) return no_longer_at(current.id, current.version);
+    // The update matched the version read, so the row is `current` with these three
+    // columns changed; reading it back would return exactly this.
+    TestRecord after = current;
+    after.state = state;
+    after.version = current.version + 1;
+    after.updated_at = at;
+    tx_.record({actor, action, "test", std::to_string(current.id), to_json(current), to_json(after), reason});
     return after;
 }
 
@@ -131,21 +169,18 @@ StoreResult<TestRecord> TestRepository::assign(std::int64_t id, std::int64_t exp
                                                std::optional<std::int64_t> instrument_id, const std::string& actor) {
     auto before = get(id);
     if (!before) return before;
-    if (before->version != expected_version)
-        return store_error(StoreErrorKind::conflict, "test " + std::to_string(id) + " is at version " +
-                                                         std::to_string(before->version) + ", not " +
-                                                         std::to_string(expected_version) + ": changed meanwhile");
+    if (before->version != expected_version) return version_conflict(id, before->version, expected_version);
     const std::string at = tx_.now_utc();
-    Poco::Data::Statement update(tx_.session());
-    update << "UPDATE tests SET assigned_to = $1, instrument_id = $2, version = version + 1, updated_at = $3 "
-              "WHERE id = $4 AND version = $5",
-        bind(nullable(assigned_to)), bind(nullable(instrument_id)), bind(at), bind(id), bind(expected_version);
-    if (update.execute() == 0)
-        return store_error(StoreErrorKind::conflict, "test " + std::to_string(id) + " is no longer at version " +
-                                                         std::to_string(expected_version) + ": changed meanwhile");
-    auto after = get(id);
-    if (!after) return after;
-    tx_.record({actor, "test.assign", "test", std::to_string(id), to_json(*before), to_json(*after), ""});
+    auto update = sql(tx_, "UPDATE tests SET assigned_to = $1, instrument_id = $2, version = version + 1, "
+                           "updated_at = $3 WHERE id = $4 AND version = $5",
+                      {assigned_to, instrument_id, at, id, expected_version});
+    if (update.changed == 0) return no_longer_at(id, expected_version);
+    TestRecord after = *before;  // the matched row with the four columns changed, as set_state
+    after.assigned_to = assigned_to;
+    after.instrument_id = instrument_id;
+    after.version = expected_version + 1;
+    after.updated_at = at;
+    tx_.record({actor, "test.assign", "test", std::to_string(id), to_json(*before), to_json(after), ""});
     return after;
 }
 

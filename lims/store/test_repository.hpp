@@ -73,6 +73,10 @@ public:
     // `action`, before and after state, and `reason`.
     StoreResult<TestRecord> set_state(std::int64_t id, std::int64_t expected_version, const std::string& state,
                                       const std::string& action, const std::string& reason, const std::string& actor);
+    // The same for a test the caller has just read in this transaction (no second read);
+    // conflict when the row is no longer at `current.version`.
+    StoreResult<TestRecord> set_state(const TestRecord& current, const std::string& state, const std::string& action,
+                                      const std::string& reason, const std::string& actor);
 
     // Assigns an analyst and/or instrument (a new version, audited as "test.assign").
     StoreResult<TestRecord> assign(std::int64_t id, std::int64_t expected_version,

@@ -4,6 +4,7 @@
 #include "lims/domain/judgement/reported_value.hpp"
 #include "lims/domain/state_machine/machines.hpp"
 #include "lims/store/result_repository.hpp"
+#include "lims/store/sql.hpp"
 #include "lims/store/test_repository.hpp"
 #include "lims/workflow/review/create_tests.hpp"
 #include "lims/workflow/review/sample_progress.hpp"
@@ -17,6 +18,15 @@ namespace {
 // takes a new result as if it were pending again.
 bool result_row_ended(std::string_view state) {
     return state == "rejected" || state == "retest_ordered" || state == "retracted";
+}
+
+// False when the sample is in a state the sample machine has no "start_testing" step
+// from (advance_sample would leave it as it is); true otherwise, and when the sample is
+// missing, so that advance_sample reports that.
+bool sample_may_start_testing(store::Transaction& tx, std::int64_t sample_id) {
+    auto state = store::sql(tx, "SELECT state FROM samples WHERE id = $1", {sample_id});
+    if (state.rows.empty()) return true;
+    return domain::machines::sample().find(state.rows.front().text(0), "start_testing") != nullptr;
 }
 
 }  // namespace
@@ -102,10 +112,13 @@ domain::Result<RecordedResult> record_result(store::Transaction& tx, const Resul
     if (!inserted) return inserted.error();
     tx.record({actor.name, "result.record", "result", std::to_string(inserted->id), "", store::to_json(*inserted), ""});
 
-    auto moved = tests.set_state(test->id, test->version, std::string(*to), "test.enter_result", "", actor.name);
+    // `test` was read in this transaction above; set_state re-checks its version.
+    auto moved = tests.set_state(*test, std::string(*to), "test.enter_result", "", actor.name);
     if (!moved) return moved.error();
-    // The first result of the first examination starts the sample's testing.
-    if (test->round == kFirstExamination) {
+    // The first result of the first examination starts the sample's testing. Only the
+    // first such result moves the sample; for the others its state alone (not the whole
+    // sample with seals and portions) shows there is nothing to do.
+    if (test->round == kFirstExamination && sample_may_start_testing(tx, test->sample_id)) {
         auto sample = advance_sample(tx, test->sample_id, "start_testing", actor);
         if (!sample) return sample.error();
     }
