@@ -3,13 +3,13 @@
 // forwarder that posts the outbox to the service's ingest API. The service may be away
 // for as long as the disk lasts; everything is delivered exactly once when it returns.
 #include "lims/app/command.hpp"
+#include "lims/app/serve_drivers.hpp"
 
 #include "drivers/driver_host.hpp"
 #include "drivers/registry.hpp"
 #include "lims/workflow/ingest/gateway_forwarder.hpp"
 #include "lims/workflow/ingest/gateway_http.hpp"
 #include "lims/workflow/ingest/gateway_outbox.hpp"
-#include "lims/workflow/modbus_map_json.hpp"
 
 #include <fstream>
 #include <ostream>
@@ -38,10 +38,14 @@ std::string trimmed(std::string s) {
 int run_gateway(CommandContext& context) {
     const auto service = context.option("service");
     const auto token_file = context.option("token-file");
-    const auto config = context.option("config");
+    // The registry file: --registry, or the same key `lims serve` reads. (Not --config: that
+    // is the global option naming the configuration file, taken before the command runs.)
+    auto config = context.option("registry");
+    if (!config && context.config.has("lims.drivers.registry"))
+        config = context.config.getString("lims.drivers.registry");
     const auto outbox_path = context.option("outbox");
     if (!service || !token_file || !config || !outbox_path) {
-        context.err << "lims: gateway needs --service URL --token-file FILE --config instruments.json --outbox PATH.db\n";
+        context.err << "lims: gateway needs --service URL --token-file FILE --registry instruments.json --outbox PATH.db\n";
         return exit_usage;
     }
     const auto token = read_file(*token_file);
@@ -80,17 +84,7 @@ int run_gateway(CommandContext& context) {
     options.log = [&log](std::string_view device, std::string_view line) {
         log.information(std::string(device) + ": " + std::string(line));
     };
-    options.load_map = [](const std::string& path) -> std::variant<protocols::modbus::RegisterMap, std::string> {
-        auto text = read_file(path);
-        if (!text) return "cannot read register map " + path;
-        auto map = workflow::load_modbus_map(*text);
-        if (auto* errors = std::get_if<std::vector<protocols::modbus::MapError>>(&map)) {
-            std::string why = "register map " + path + ":";
-            for (const auto& e : *errors) why += " " + e.point + "." + e.field + ": " + e.message + ";";
-            return why;
-        }
-        return std::get<protocols::modbus::RegisterMap>(std::move(map));
-    };
+    options.load_map = modbus_map_file_loader();
     drivers::DriverHost host(options);
     forwarder.start();
     const auto problems = host.start(std::get<drivers::Registry>(registry), sink);

@@ -25,7 +25,7 @@ const std::vector<Command>& commands() {
         {"org add", "add an organisation: --code --name --kind --region [--parent CODE]", run_org_add},
         {"user add", "add a user: <username> --org CODE --role ROLE [--name NAME]; password on stdin", run_user_add},
         {"token issue", "issue an ingest-scoped service token: --user NAME --scope ingest", run_token_issue},
-        {"gateway", "run the drivers with a durable outbox forwarded to --service URL (--token-file --config --outbox)", run_gateway},
+        {"gateway", "run the drivers with a durable outbox forwarded to --service URL (--token-file --registry --outbox)", run_gateway},
         {"version", "print the version of lims, its schema and its libraries", run_version},
         {"help", "print this text", run_help},
     };

@@ -93,3 +93,30 @@ TEST(LimsCli, UsageAndDatabaseErrorsHaveTheirExitCodes) {
     EXPECT_EQ(help.exit_code, 0);
     EXPECT_NE(help.out.find("\n  audit verify"), std::string::npos) << help.out;
 }
+
+TEST(LimsCli, GatewayTakesItsRegistryFromTheOptionOrTheConfiguration) {
+    TempDir dir;
+    const std::string token = dir.path + "/ingest.token";
+    std::ofstream(token) << "a-token\n";
+    const std::string registry = dir.path + "/instruments.json";
+    std::ofstream(registry) << "{\"instruments\": [";  // cut short
+    const std::string outbox = dir.path + "/outbox.db";
+
+    auto missing = run_lims({"gateway", "--service", "http://127.0.0.1:9", "--token-file", token}, "");
+    EXPECT_EQ(missing.exit_code, 2);
+    EXPECT_NE(missing.err.find("--registry instruments.json"), std::string::npos) << missing.err;
+
+    // The option reaches the command (the file is read and its fault named) ...
+    auto by_option = run_lims({"gateway", "--service", "http://127.0.0.1:9", "--token-file", token, "--registry",
+                               registry, "--outbox", outbox},
+                              "");
+    EXPECT_EQ(by_option.exit_code, 2);
+    EXPECT_NE(by_option.err.find(registry + ":"), std::string::npos) << by_option.err;
+
+    // ... and so does the configuration key `lims serve` reads.
+    auto by_key = run_lims({"--define=lims.drivers.registry=" + registry, "gateway", "--service", "http://127.0.0.1:9",
+                            "--token-file", token, "--outbox", outbox},
+                           "");
+    EXPECT_EQ(by_key.exit_code, 2);
+    EXPECT_NE(by_key.err.find(registry + ":"), std::string::npos) << by_key.err;
+}
