@@ -181,36 +181,7 @@ protected:
     // sample, a 2–8 °C transport box bound to it and the logger travelling with it.
     void place_on_new_shipment(SimulatedLogger& l) {
         l.id = create_logger(l.serial);
-        must(db->write([&](store::Transaction& tx) -> store::StoreResult<store::Done> {
-            using namespace Poco::Data::Keywords;
-            const std::string at = tx.now_utc();
-            Poco::Int64 id = 0;
-            tx.session() << "INSERT INTO shipments (number, from_org_id, to_org_id, state, created_at, updated_at) VALUES "
-                            "('S2026-000077', $1, $2, 'in_transit', $3, $3) RETURNING id",
-                bind(office), bind(lab), bind(at), into(id), now;
-            shipment = id;
-            for (auto [number, condition] : {std::pair{"N-77-1", "refrigerated"}, std::pair{"N-77-2", "ambient"}}) {
-                std::string n = number, c = condition;
-                Poco::Int64 sample = 0;
-                tx.session() << "INSERT INTO samples (number, org_id, product_name, quantity, unit, storage_condition, "
-                                "sampled_at, state, created_at, updated_at) VALUES ($1, $2, 'vaccine', '10', 'vial', $3, $4, "
-                                "'in_transit', $4, $4) RETURNING id",
-                    bind(n), bind(office), bind(c), bind(at), into(sample), now;
-                tx.session() << "INSERT INTO shipment_items (shipment_id, sample_id) VALUES ($1, $2)", bind(shipment),
-                    bind(sample), now;
-            }
-            return store::Done{};
-        }));
-        store::StorageUnitRow box;
-        box.code = "BOX-77";
-        box.org_id = office;
-        box.name = "insulated box";
-        box.kind = "transport_box";
-        box.storage_class = "refrigerated";
-        box.min_centi_celsius = 200;
-        box.max_centi_celsius = 800;
-        const auto box_id = must(register_storage_unit(*db, box, "test")).id;
-        must(bind_transport_box(*db, shipment, box_id, clock.epoch(), "test"));
+        shipment = add_shipment_with_box("S2026-000077", "N-77", "BOX-77", clock.epoch()).first;
         must(place_logger(*db, {l.id, std::nullopt, shipment, clock.epoch()}, clock.epoch(), options));
     }
 

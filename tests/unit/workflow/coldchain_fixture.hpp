@@ -24,6 +24,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <tuple>
+#include <utility>
 
 namespace lims::workflow::coldchain::testing {
 
@@ -167,6 +169,46 @@ protected:
             if (restart) open();
         }
         return total;
+    }
+
+    // A shipment from the office to the laboratory, in transit, with a refrigerated and an
+    // ambient sample ("<prefix>-1", "<prefix>-2"), and a 2–8 °C transport box `box_code`
+    // bound to it from `bound_at`. Returns the shipment's and the box's ids.
+    std::pair<std::int64_t, std::int64_t> add_shipment_with_box(const std::string& number, const std::string& prefix,
+                                                                const std::string& box_code, std::int64_t bound_at) {
+        std::int64_t shipment = 0;
+        must(db->write([&](store::Transaction& tx) -> store::StoreResult<store::Done> {
+            using namespace Poco::Data::Keywords;
+            const std::string at = tx.now_utc();
+            std::string shipment_number = number;
+            Poco::Int64 id = 0;
+            tx.session() << "INSERT INTO shipments (number, from_org_id, to_org_id, state, created_at, updated_at) VALUES "
+                            "($1, $2, $3, 'in_transit', $4, $4) RETURNING id",
+                bind(shipment_number), bind(office), bind(lab), bind(at), into(id), now;
+            shipment = id;
+            for (auto [suffix, condition] : {std::pair{"-1", "refrigerated"}, std::pair{"-2", "ambient"}}) {
+                std::string n = prefix + suffix, c = condition;
+                Poco::Int64 sample = 0;
+                tx.session() << "INSERT INTO samples (number, org_id, product_name, quantity, unit, storage_condition, "
+                                "sampled_at, state, created_at, updated_at) VALUES ($1, $2, 'vaccine', '10', 'vial', $3, $4, "
+                                "'in_transit', $4, $4) RETURNING id",
+                    bind(n), bind(office), bind(c), bind(at), into(sample), now;
+                tx.session() << "INSERT INTO shipment_items (shipment_id, sample_id) VALUES ($1, $2)", bind(id),
+                    bind(sample), now;
+            }
+            return store::Done{};
+        }));
+        store::StorageUnitRow box;
+        box.code = box_code;
+        box.org_id = office;
+        box.name = "insulated box";
+        box.kind = "transport_box";
+        box.storage_class = "refrigerated";
+        box.min_centi_celsius = 200;
+        box.max_centi_celsius = 800;
+        const auto box_id = must(register_storage_unit(*db, box, "test")).id;
+        must(bind_transport_box(*db, shipment, box_id, bound_at, "test"));
+        return {shipment, box_id};
     }
 
     std::int64_t count(const std::string& sql) {

@@ -107,36 +107,7 @@ protected:
     void SetUp() override {
         ColdChainTest::SetUp();
         add_contacts(office, std::nullopt, 3);
-        must(db->write([&](store::Transaction& tx) -> store::StoreResult<store::Done> {
-            using namespace Poco::Data::Keywords;
-            const std::string at = tx.now_utc();
-            Poco::Int64 id = 0;
-            tx.session() << "INSERT INTO shipments (number, from_org_id, to_org_id, state, created_at, updated_at) VALUES "
-                            "('S2026-000001', $1, $2, 'in_transit', $3, $3) RETURNING id",
-                bind(office), bind(lab), bind(at), into(id), now;
-            shipment = id;
-            for (auto [number, condition] : {std::pair{"N-1", "refrigerated"}, std::pair{"N-2", "ambient"}}) {
-                std::string n = number, c = condition;
-                Poco::Int64 sample = 0;
-                tx.session() << "INSERT INTO samples (number, org_id, product_name, quantity, unit, storage_condition, "
-                                "sampled_at, state, created_at, updated_at) VALUES ($1, $2, 'vaccine', '10', 'vial', $3, $4, "
-                                "'in_transit', $4, $4) RETURNING id",
-                    bind(n), bind(office), bind(c), bind(at), into(sample), now;
-                tx.session() << "INSERT INTO shipment_items (shipment_id, sample_id) VALUES ($1, $2)", bind(shipment),
-                    bind(sample), now;
-            }
-            return store::Done{};
-        }));
-        store::StorageUnitRow box;
-        box.code = "BOX-7";
-        box.org_id = office;
-        box.name = "insulated box";
-        box.kind = "transport_box";
-        box.storage_class = "refrigerated";
-        box.min_centi_celsius = 200;
-        box.max_centi_celsius = 800;
-        box_id = must(register_storage_unit(*db, box, "test")).id;
-        must(bind_transport_box(*db, shipment, box_id, kT0 + kHour, "test"));
+        std::tie(shipment, box_id) = add_shipment_with_box("S2026-000001", "N", "BOX-7", kT0 + kHour);
         must(place_logger(*db, {logger_id, std::nullopt, shipment, kT0 + kHour}, kT0 + kHour, options));
     }
     std::int64_t shipment = 0;
