@@ -342,6 +342,8 @@ SqlResult Database::run_cached(Poco::Data::Session& session, std::string_view st
         int rc = SQLITE_OK;
         if (p.is_null()) rc = sqlite3_bind_null(stmt, at);
         else if (p.type() == SqlParam::Type::integer) rc = sqlite3_bind_int64(stmt, at, p.integer());
+        else if (p.type() == SqlParam::Type::blob)
+            rc = sqlite3_bind_blob(stmt, at, p.text().data(), static_cast<int>(p.text().size()), SQLITE_STATIC);
         else rc = sqlite3_bind_text(stmt, at, p.text().data(), static_cast<int>(p.text().size()), SQLITE_STATIC);
         if (rc != SQLITE_OK) throw_sqlite(handle, rc, statement);
     }

@@ -24,17 +24,11 @@ StoreResult<StoredRawMessage> RawMessageRepository::store(std::int64_t instrumen
     auto existing = sql(tx_, "SELECT id FROM raw_messages WHERE instrument_id = $1 AND sha256 = $2",
                         {instrument_id, hash});
     if (!existing.rows.empty()) return StoredRawMessage{existing.rows.front().integer(0), true};
-    // The insert stays on Poco::Data: sql() binds integers and texts only, and the bytes
-    // are a BLOB (an HL7 or ASTM frame may hold any byte).
-    Poco::Int64 iid = instrument_id;
-    Poco::Data::BLOB blob(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-    Poco::Int64 id = 0;
-    std::string proto = protocol;
-    std::string at = received_at_utc;
-    std::string h = hash;
-    tx_.session() << "INSERT INTO raw_messages (instrument_id, protocol, received_at, sha256, bytes) "
-                     "VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        use(iid), use(proto), use(at), use(h), use(blob), into(id), now;
+    auto inserted = sql(tx_,
+                        "INSERT INTO raw_messages (instrument_id, protocol, received_at, sha256, bytes) "
+                        "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                        {instrument_id, protocol, received_at_utc, hash, SqlParam::blob(bytes)});
+    const std::int64_t id = inserted.rows.at(0).integer(0);
     return StoredRawMessage{id, false};
 }
 

@@ -2,6 +2,7 @@
 
 #include "lims/store/transaction.hpp"
 
+#include <Poco/Data/LOB.h>
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/Nullable.h>
@@ -25,6 +26,10 @@ SqlResult run_poco(Poco::Data::Session& session, std::string_view statement, std
     for (const auto& p : params) {
         if (p.type() == SqlParam::Type::integer)
             st, bind(p.is_null() ? Poco::Nullable<Poco::Int64>() : Poco::Nullable<Poco::Int64>(p.integer()));
+        else if (p.type() == SqlParam::Type::blob)
+            st, bind(p.is_null() ? Poco::Nullable<Poco::Data::BLOB>()
+                                 : Poco::Nullable<Poco::Data::BLOB>(Poco::Data::BLOB(
+                                       reinterpret_cast<const unsigned char*>(p.text().data()), p.text().size())));
         else
             st, bind(p.is_null() ? Poco::Nullable<std::string>() : Poco::Nullable<std::string>(std::string(p.text())));
     }

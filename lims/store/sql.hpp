@@ -18,11 +18,11 @@ namespace lims::store {
 
 class Transaction;
 
-// One bound parameter: an integer, a text, or a NULL of either type (PostgreSQL needs to
-// know which). Texts are viewed, not copied: the caller's string outlives the call.
+// One bound parameter: an integer, a text, a blob, or a NULL of either type (PostgreSQL
+// needs to know which). Texts are viewed, not copied: the caller's string outlives the call.
 class SqlParam {
 public:
-    enum class Type { integer, text };
+    enum class Type { integer, text, blob };
     SqlParam(std::int64_t v) : type_(Type::integer), value_(v) {}
     SqlParam(int v) : type_(Type::integer), value_(static_cast<std::int64_t>(v)) {}
     SqlParam(bool v) : type_(Type::integer), value_(static_cast<std::int64_t>(v ? 1 : 0)) {}
@@ -34,6 +34,13 @@ public:
     }
     SqlParam(const std::optional<std::string>& v) : type_(Type::text) {
         if (v) value_ = std::string_view(*v);
+    }
+
+    // Bytes that may hold any value (NUL included), bound as a BLOB (PostgreSQL: bytea).
+    static SqlParam blob(std::string_view bytes) {
+        SqlParam p(bytes);
+        p.type_ = Type::blob;
+        return p;
     }
 
     Type type() const { return type_; }
