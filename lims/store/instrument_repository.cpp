@@ -22,27 +22,7 @@ constexpr const char* instrument_columns =
     "SELECT id, code, org_id, name, protocol, transport, address, active, version, created_at, updated_at, "
     "options_json FROM instruments ";
 
-using InstrumentRow = Poco::Tuple<Poco::Int64, std::string, Poco::Int64, std::string, std::string, std::string,
-                                  std::string, int, Poco::Int64, std::string, std::string, std::string>;
-
-Instrument from_row(const InstrumentRow& r) {
-    Instrument i;
-    i.id = r.get<0>();
-    i.code = r.get<1>();
-    i.org_id = r.get<2>();
-    i.name = r.get<3>();
-    i.family = r.get<4>();
-    i.transport = r.get<5>();
-    i.address = r.get<6>();
-    i.active = r.get<7>() != 0;
-    i.version = r.get<8>();
-    i.created_at = r.get<9>();
-    i.updated_at = r.get<10>();
-    i.options_json = r.get<11>();
-    return i;
-}
-
-// The same from a row of sql() over instrument_columns (the ingest path reads
+// An instrument from a row of sql() over instrument_columns (the ingest path reads
 // instruments by code for every message).
 Instrument instrument_from(SqlRow& r) {
     Instrument i;
@@ -65,25 +45,7 @@ constexpr const char* mapping_columns =
     "SELECT id, instrument_id, instrument_test_code, test_code, instrument_unit, result_unit, factor, "
     "conversion_offset, active, version FROM instrument_test_mappings ";
 
-using MappingRow = Poco::Tuple<Poco::Int64, Poco::Int64, std::string, std::string, std::string, std::string,
-                               std::string, std::string, int, Poco::Int64>;
-
-TestMapping from_row(const MappingRow& r) {
-    TestMapping m;
-    m.id = r.get<0>();
-    m.instrument_id = r.get<1>();
-    m.instrument_test_code = r.get<2>();
-    m.test_code = r.get<3>();
-    m.instrument_unit = r.get<4>();
-    m.result_unit = r.get<5>();
-    m.factor = r.get<6>();
-    m.offset = r.get<7>();
-    m.active = r.get<8>() != 0;
-    m.version = r.get<9>();
-    return m;
-}
-
-// The same from a row of sql() over mapping_columns (every observation looks one up).
+// A mapping from a row of sql() over mapping_columns (every observation looks one up).
 TestMapping mapping_from(SqlRow& r) {
     TestMapping m;
     m.id = r.integer(0);
@@ -239,14 +201,6 @@ StoreResult<Instrument> InstrumentRepository::create(const InstrumentFields& f, 
     return created;
 }
 
-StoreResult<Instrument> InstrumentRepository::load(const std::string& where, const std::string& key) {
-    std::vector<InstrumentRow> rows;
-    std::string k = key;
-    tx_.session() << std::string(instrument_columns) + where, bind(k), into(rows), now;
-    if (rows.empty()) return store_error(StoreErrorKind::not_found, "instrument " + key + " does not exist");
-    return from_row(rows.front());
-}
-
 StoreResult<Instrument> InstrumentRepository::get(std::int64_t id) {
     static const std::string statement = std::string(instrument_columns) + "WHERE id = $1";
     auto rows = sql(tx_, statement, {id});
@@ -265,26 +219,24 @@ StoreResult<Instrument> InstrumentRepository::get_by_code(const std::string& cod
 StoreResult<std::vector<Instrument>> InstrumentRepository::list(const std::string& org_path_prefix,
                                                                 std::int64_t after_id, int limit) {
     limit = std::clamp(limit, 1, max_page_size);
-    std::vector<InstrumentRow> rows;
     const std::string pattern = org_path_prefix + "%";
-    Poco::Int64 after = after_id;
-    tx_.session() << "SELECT i.id, i.code, i.org_id, i.name, i.protocol, i.transport, i.address, i.active, i.version, "
-                     "i.created_at, i.updated_at, i.options_json FROM instruments i "
-                     "JOIN organisations o ON o.id = i.org_id "
-                     "WHERE o.path LIKE $1 AND i.id > $2 ORDER BY i.id LIMIT $3",
-        bind(pattern), bind(after), bind(limit), into(rows), now;
+    auto rows = sql(tx_,
+                    "SELECT i.id, i.code, i.org_id, i.name, i.protocol, i.transport, i.address, i.active, i.version, "
+                    "i.created_at, i.updated_at, i.options_json FROM instruments i "
+                    "JOIN organisations o ON o.id = i.org_id "
+                    "WHERE o.path LIKE $1 AND i.id > $2 ORDER BY i.id LIMIT $3",
+                    {pattern, after_id, limit});
     std::vector<Instrument> out;
-    out.reserve(rows.size());
-    for (const auto& r : rows) out.push_back(from_row(r));
+    out.reserve(rows.rows.size());
+    for (auto& r : rows.rows) out.push_back(instrument_from(r));
     return out;
 }
 
 StoreResult<std::vector<Instrument>> InstrumentRepository::all() {
-    std::vector<InstrumentRow> rows;
-    tx_.session() << std::string(instrument_columns) + "ORDER BY id", into(rows), now;
+    auto rows = sql(tx_, std::string(instrument_columns) + "ORDER BY id");
     std::vector<Instrument> out;
-    out.reserve(rows.size());
-    for (const auto& r : rows) out.push_back(from_row(r));
+    out.reserve(rows.rows.size());
+    for (auto& r : rows.rows) out.push_back(instrument_from(r));
     return out;
 }
 
@@ -346,21 +298,18 @@ StoreResult<TestMapping> InstrumentRepository::create_mapping(std::int64_t instr
 }
 
 StoreResult<std::vector<TestMapping>> InstrumentRepository::mappings(std::int64_t instrument_id) {
-    std::vector<MappingRow> rows;
-    Poco::Int64 iid = instrument_id;
-    tx_.session() << std::string(mapping_columns) + "WHERE instrument_id = $1 ORDER BY id", bind(iid), into(rows), now;
+    auto rows = sql(tx_, std::string(mapping_columns) + "WHERE instrument_id = $1 ORDER BY id", {instrument_id});
     std::vector<TestMapping> out;
-    for (const auto& r : rows) out.push_back(from_row(r));
+    out.reserve(rows.rows.size());
+    for (auto& r : rows.rows) out.push_back(mapping_from(r));
     return out;
 }
 
 StoreResult<TestMapping> InstrumentRepository::get_mapping(std::int64_t mapping_id) {
-    std::vector<MappingRow> rows;
-    Poco::Int64 id = mapping_id;
-    tx_.session() << std::string(mapping_columns) + "WHERE id = $1", bind(id), into(rows), now;
-    if (rows.empty())
+    auto rows = sql(tx_, std::string(mapping_columns) + "WHERE id = $1", {mapping_id});
+    if (rows.rows.empty())
         return store_error(StoreErrorKind::not_found, "test mapping " + std::to_string(mapping_id) + " does not exist");
-    return from_row(rows.front());
+    return mapping_from(rows.rows.front());
 }
 
 StoreResult<TestMapping> InstrumentRepository::find_mapping(std::int64_t instrument_id,

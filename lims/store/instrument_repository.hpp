@@ -110,7 +110,6 @@ public:
                                             const TestMappingFields& fields, const std::string& actor);
 
 private:
-    StoreResult<Instrument> load(const std::string& where, const std::string& key);
     Transaction& tx_;
 };
 
