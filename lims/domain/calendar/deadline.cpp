@@ -35,23 +35,26 @@ Instant close_of(Date local_day, const ClockSettings& settings) {
 
 Result<Instant> deadline_for(const WorkingCalendar& calendar, const DeadlineRule& rule, Instant start,
                              const ClockSettings& settings) {
+    auto counted = counted_deadline_for(calendar, rule, start, settings);
+    if (!counted) return counted.error();
+    return counted->due;
+}
+
+Result<CountedDeadline> counted_deadline_for(const WorkingCalendar& calendar, const DeadlineRule& rule, Instant start,
+                                             const ClockSettings& settings) {
     if (auto ok = validate(rule); !ok) return ok.error();
     if (auto ok = validate(settings); !ok) return ok.error();
     const Date day = local_date(start, settings);
+    Result<Date> due = Error{"deadline.unit", "unknown deadline unit"};
     switch (rule.unit) {
-        case DeadlineUnit::hours: return start + std::chrono::hours{rule.amount};
-        case DeadlineUnit::working_days: {
-            auto due = calendar.add_working_days(day, rule.amount);
-            if (!due) return due.error();
-            return close_of(due.value(), settings);
-        }
-        case DeadlineUnit::calendar_days: {
-            auto due = calendar.next_working_day_on_or_after(day + std::chrono::days{rule.amount});
-            if (!due) return due.error();
-            return close_of(due.value(), settings);
-        }
+        case DeadlineUnit::hours: return CountedDeadline{start + std::chrono::hours{rule.amount}, false};
+        case DeadlineUnit::working_days: due = calendar.add_working_days(day, rule.amount); break;
+        case DeadlineUnit::calendar_days:
+            due = calendar.next_working_day_on_or_after(day + std::chrono::days{rule.amount});
+            break;
     }
-    return Error{"deadline.unit", "unknown deadline unit"};
+    if (!due) return due.error();
+    return CountedDeadline{close_of(due.value(), settings), calendar.provisional_between(day, due.value())};
 }
 
 std::string to_string(DeadlineUnit unit) {

@@ -47,6 +47,22 @@ Status validate(const ClockSettings& settings);
 Result<Instant> deadline_for(const WorkingCalendar& calendar, const DeadlineRule& rule, Instant start,
                              const ClockSettings& settings = {});
 
+// A deadline together with what it rests on: `provisional` when the count ran through a
+// year loaded from a provisional calendar file (WorkingCalendar::is_provisional), so the
+// date may move once the State Council's notice fixes that year's make-up days. Workflow
+// shows it (`deadline_provisional`) and keeps it with the stored deadline for recomputing.
+struct CountedDeadline {
+    Instant due;
+    bool provisional = false;
+
+    friend bool operator==(const CountedDeadline&, const CountedDeadline&) = default;
+};
+
+// deadline_for, telling whether the count ran through a provisional year. Hours never do:
+// they do not look at the calendar. Errors: as deadline_for.
+Result<CountedDeadline> counted_deadline_for(const WorkingCalendar& calendar, const DeadlineRule& rule, Instant start,
+                                             const ClockSettings& settings = {});
+
 inline bool is_overdue(Instant due, Instant now) { return now >= due; }
 
 Date local_date(Instant instant, const ClockSettings& settings = {});

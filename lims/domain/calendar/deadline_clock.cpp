@@ -53,6 +53,12 @@ DeadlineRule DeadlineClock::effective_rule() const noexcept {
 }
 
 Result<Instant> DeadlineClock::due(const WorkingCalendar& calendar, const ClockSettings& settings) const {
+    auto counted = counted_due(calendar, settings);
+    if (!counted) return counted.error();
+    return counted->due;
+}
+
+Result<CountedDeadline> DeadlineClock::counted_due(const WorkingCalendar& calendar, const ClockSettings& settings) const {
     if (paused()) {
         return Error{"deadline_clock.paused", "the clock stands since " + format_instant(pauses_.back().paused_at) +
                                                   "; the deadline is set again when it resumes"};
@@ -62,7 +68,7 @@ Result<Instant> DeadlineClock::due(const WorkingCalendar& calendar, const ClockS
     if (rule.unit == DeadlineUnit::hours) {
         Instant due = started_at_ + std::chrono::hours{rule.amount};
         for (const auto& p : pauses_) due += *p.resumed_at - p.paused_at;
-        return due;
+        return CountedDeadline{due, false};
     }
     auto is_paused_day = [&](Date d) {
         for (const auto& p : pauses_) {
@@ -70,7 +76,8 @@ Result<Instant> DeadlineClock::due(const WorkingCalendar& calendar, const ClockS
         }
         return false;
     };
-    Date d = local_date(started_at_, settings);
+    const Date first = local_date(started_at_, settings);
+    Date d = first;
     for (int counted = 0; counted < rule.amount;) {
         d += std::chrono::days{1};
         auto working = calendar.is_working_day(d);
@@ -84,7 +91,7 @@ Result<Instant> DeadlineClock::due(const WorkingCalendar& calendar, const ClockS
         if (!moved) return moved.error();
         d = moved.value();
     }
-    return close_of(d, settings);
+    return CountedDeadline{close_of(d, settings), calendar.provisional_between(first, d)};
 }
 
 }  // namespace lims::domain

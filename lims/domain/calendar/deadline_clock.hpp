@@ -46,6 +46,8 @@ public:
     //    rest is as deadline_for (close of day, calendar days ending on a day off move on).
     // Errors: deadline_clock.paused (no date while the clock stands), calendar errors.
     Result<Instant> due(const WorkingCalendar& calendar, const ClockSettings& settings = {}) const;
+    // due(), telling whether the count ran through a provisional calendar year.
+    Result<CountedDeadline> counted_due(const WorkingCalendar& calendar, const ClockSettings& settings = {}) const;
 
 private:
     DeadlineClock(Instant started_at, DeadlineRule rule, std::optional<DeadlineRule> extension)

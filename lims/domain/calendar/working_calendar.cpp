@@ -2,6 +2,7 @@
 
 #include "lims/domain/text/ascii.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace lims::domain {
@@ -61,9 +62,26 @@ Result<CalendarYear> parse_calendar_year(std::string_view source, std::string_vi
             out.year = std::atoi(std::string(word).c_str());
             continue;
         }
+        if (keyword == "provisional") {
+            if (out.provisional) return at.make("calendar.syntax", "the file is declared provisional twice");
+            if (rest.empty()) {
+                return at.make("calendar.syntax", "expected 'provisional <why>' (say what the file is waiting for)");
+            }
+            if (!out.workdays.empty()) {
+                return at.make("calendar.provisional_workday",
+                               "a provisional year lists no make-up working day (调休 is what the notice decides)");
+            }
+            out.provisional = true;
+            out.provisional_reason = std::string(rest);
+            continue;
+        }
         if (keyword != "holiday" && keyword != "workday") {
             return at.make("calendar.syntax", "unknown entry " + text::quoted(keyword) +
-                                                  "; expected 'year', 'holiday' or 'workday'");
+                                                  "; expected 'year', 'provisional', 'holiday' or 'workday'");
+        }
+        if (keyword == "workday" && out.provisional) {
+            return at.make("calendar.provisional_workday",
+                           "a provisional year lists no make-up working day (调休 is what the notice decides)");
         }
         if (out.year == 0) return at.make("calendar.year", "'year YYYY' must come before the first entry");
         const std::string_view when = next_word(rest);
@@ -125,6 +143,7 @@ Result<WorkingCalendar> WorkingCalendar::from_years(std::vector<CalendarYear> ye
         if (!c.years_.insert(y.year).second) {
             return Error{"calendar.duplicate_year", "the calendar for " + std::to_string(y.year) + " is loaded twice"};
         }
+        if (y.provisional) c.provisional_years_.insert(y.year);
         for (auto& [d, name] : y.holidays) {
             if (c.workdays_.contains(d)) {
                 return Error{"calendar.conflict", format_date(d) + " is a holiday in one year's file and a working day in another"};
@@ -190,6 +209,14 @@ Result<Date> WorkingCalendar::next_working_day_on_or_after(Date date) const {
         if (!working) return working.error();
         if (working.value()) return d;
     }
+}
+
+bool WorkingCalendar::provisional_between(Date a, Date b) const {
+    if (provisional_years_.empty()) return false;
+    const int low = year_of(std::min(a, b));
+    const int high = year_of(std::max(a, b));
+    const auto first = provisional_years_.lower_bound(low);
+    return first != provisional_years_.end() && *first <= high;
 }
 
 std::string WorkingCalendar::name_of(Date date) const {
