@@ -46,6 +46,9 @@ private:
     std::vector<std::string> fields_;
 };
 
+// LIS2-A2 6.6.1: the universal test id's 4th component is the manufacturer's local code.
+constexpr std::size_t kLocalCodeComponent = 4;
+
 // `^^^code`: the universal test id with only the manufacturer's local code (LIS2-A2 6.6.1).
 std::string test_id(const std::string& code, const Delimiters& d) {
     return std::string(3, d.component) + escape(code, d);
@@ -64,17 +67,17 @@ Components components_of(const Record& r, std::size_t n) {
     std::string_view raw = r.raw_field(n);
     std::string_view first = raw.substr(0, raw.find(d.repeat));
     if (first.empty()) return out;
-    std::size_t begin = 0;
-    while (true) {
-        std::size_t end = first.find(d.component, begin);
-        out.push_back(unescape(first.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin), d));
-        if (end == std::string_view::npos) break;
-        begin = end + 1;
-    }
+    for (std::string_view part : split_on(first, d.component)) out.push_back(unescape(part, d));
     return out;
 }
 
 }  // namespace
+
+std::string local_test_code(std::string_view universal_test_id, const Delimiters& d) {
+    const auto parts = split_on(universal_test_id, d.component);
+    if (parts.size() == 1) return unescape(parts.front(), d);
+    return parts.size() >= kLocalCodeComponent ? unescape(parts[kLocalCodeComponent - 1], d) : std::string();
+}
 
 std::string encode(const HeaderRecord& h, const Delimiters& d) {
     RecordWriter w('H', d);
@@ -162,24 +165,8 @@ OrderRecord decode_order(const Record& r) {
     o.sequence = sequence_of(r);
     o.specimen_id = r.component(3, 1);
     o.instrument_specimen_id = r.field(4);
-    // Each repeat is a universal test id; the 4th component is the local code.
-    const Delimiters& d = r.delimiters();
-    std::string_view raw = r.raw_field(5);
-    std::size_t begin = 0;
-    while (!raw.empty()) {
-        std::size_t end = raw.find(d.repeat, begin);
-        std::string_view one = raw.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
-        std::size_t pos = 0;
-        for (int skip = 0; skip < 3 && pos != std::string_view::npos; ++skip) {
-            pos = one.find(d.component, pos);
-            if (pos != std::string_view::npos) ++pos;
-        }
-        std::string_view code = pos == std::string_view::npos ? std::string_view() : one.substr(pos);
-        code = code.substr(0, code.find(d.component));
-        o.test_codes.push_back(unescape(code, d));
-        if (end == std::string_view::npos) break;
-        begin = end + 1;
-    }
+    // Each repeat is a universal test id ^^^code; the 4th component is the local code.
+    o.test_codes = r.repeat_components(5, kLocalCodeComponent);
     o.priority = r.field(6);
     o.requested_at = r.field(7);
     o.collected_at = r.field(8);
@@ -194,7 +181,7 @@ QueryRecord decode_query(const Record& r) {
     q.sequence = sequence_of(r);
     q.patient_id = r.component(3, 1);
     q.specimen_id = r.component(3, 2);
-    q.test_code = r.component(5, 4);
+    q.test_code = local_test_code(split_on(r.raw_field(5), r.delimiters().repeat).front(), r.delimiters());
     q.status_code = r.field(13);
     return q;
 }

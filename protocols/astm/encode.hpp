@@ -67,6 +67,10 @@ std::string encode(const OrderRecord& o, const Delimiters& d = {});
 std::string encode(const QueryRecord& q, const Delimiters& d = {});
 std::string encode(const TerminatorRecord& l, const Delimiters& d = {});
 
+// The local code of one (escaped) universal test id: its 4th component (`^^^GLU^Glucose`
+// -> GLU, LIS2-A2 6.6.1), or the whole text when it has no components (a bare `ALL`).
+std::string local_test_code(std::string_view universal_test_id, const Delimiters& d);
+
 // Decoders read what the encoders write (and what instruments send in those fields).
 HeaderRecord decode_header(const Record& r);
 PatientRecord decode_patient(const Record& r);

@@ -4,6 +4,20 @@
 
 namespace protocols::astm {
 
+std::vector<std::string_view> split_on(std::string_view text, char separator) {
+    std::vector<std::string_view> parts;
+    std::size_t begin = 0;
+    while (true) {
+        std::size_t end = text.find(separator, begin);
+        if (end == std::string_view::npos) {
+            parts.push_back(text.substr(begin));
+            return parts;
+        }
+        parts.push_back(text.substr(begin, end - begin));
+        begin = end + 1;
+    }
+}
+
 namespace {
 
 int hex_value(char c) noexcept {
@@ -30,15 +44,8 @@ bool decode_hex(std::string_view seq, std::string& out) {
 
 std::string_view nth_part(std::string_view text, char separator, std::size_t n) {
     // n is 1-based; returns empty when absent.
-    std::size_t index = 1;
-    std::size_t begin = 0;
-    while (true) {
-        std::size_t end = text.find(separator, begin);
-        if (index == n) return text.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
-        if (end == std::string_view::npos) return {};
-        begin = end + 1;
-        ++index;
-    }
+    const auto parts = split_on(text, separator);
+    return n >= 1 && n <= parts.size() ? parts[n - 1] : std::string_view();
 }
 
 bool usable_delimiter(char c) {
@@ -155,14 +162,16 @@ std::vector<std::string> Record::repeats(std::size_t n) const {
     std::vector<std::string> out;
     std::string_view raw = raw_field(n);
     if (raw.empty()) return out;
-    std::size_t begin = 0;
-    while (true) {
-        std::size_t end = raw.find(delimiters_.repeat, begin);
-        out.push_back(unescape(raw.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin),
-                               delimiters_));
-        if (end == std::string_view::npos) break;
-        begin = end + 1;
-    }
+    for (std::string_view one : split_on(raw, delimiters_.repeat)) out.push_back(unescape(one, delimiters_));
+    return out;
+}
+
+std::vector<std::string> Record::repeat_components(std::size_t n, std::size_t c) const {
+    std::vector<std::string> out;
+    std::string_view raw = raw_field(n);
+    if (raw.empty()) return out;
+    for (std::string_view one : split_on(raw, delimiters_.repeat))
+        out.push_back(unescape(nth_part(one, delimiters_.component, c), delimiters_));
     return out;
 }
 

@@ -30,6 +30,10 @@ std::string unescape(std::string_view text, const Delimiters& d);
 // The inverse for one value: delimiter and escape characters become escape sequences.
 std::string escape(std::string_view text, const Delimiters& d);
 
+// The parts of `text` between `separator`s, in order ("a^^b" -> "a", "", "b"; "" -> one
+// empty part). Views into `text`. Records, repeats and components all split this way.
+std::vector<std::string_view> split_on(std::string_view text, char separator);
+
 // One record. Fields are kept as sent (still escaped); numbering follows LIS2-A2, where
 // field 1 is the record type: R.3 is field(3).
 class Record {
@@ -50,6 +54,9 @@ public:
     std::string component(std::size_t n, std::size_t c) const;
     // The repeats of field n, unescaped.
     std::vector<std::string> repeats(std::size_t n) const;
+    // Component c (1-based) of every repeat of field n, unescaped (empty where a repeat
+    // has fewer components); none when the field is empty. O.5 and Q.5 test ids, Q.3 ranges.
+    std::vector<std::string> repeat_components(std::size_t n, std::size_t c) const;
 
     const Delimiters& delimiters() const noexcept { return delimiters_; }
 

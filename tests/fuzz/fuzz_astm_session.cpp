@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "protocols/astm/encode.hpp"
+#include "protocols/astm/host_query.hpp"
 #include "protocols/astm/observations.hpp"
 #include "protocols/astm/receiver.hpp"
 #include "protocols/astm/records.hpp"
@@ -100,6 +101,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
         for (const auto& record : message->records) {
             if (record.type() == 'O') (void)encode(decode_order(record), message->delimiters);
             if (record.type() == 'Q') (void)encode(decode_query(record), message->delimiters);
+        }
+        // 4. A host query: the answer in the analyzer's delimiters must parse and give back
+        // the specimen and test codes it was built from, whatever bytes they hold.
+        auto query = decode_host_query(*message);
+        if (const auto* q = std::get_if<HostQuery>(&query); q && !q->cancel && !q->specimen_ids.empty()) {
+            std::vector<std::string> codes = q->test_codes.empty() ? std::vector<std::string>{"ALL-TESTS"} : q->test_codes;
+            SpecimenOrder order{q->specimen_ids.front(), codes, "R"};
+            HeaderRecord header;
+            header.receiver = q->sender;
+            auto answer = parse_message(answer_records(*q, header, {order}));
+            const auto* a = std::get_if<Message>(&answer);
+            if (!a) std::abort();
+            const HostAnswer decoded = decode_answer(*a);
+            if (decoded.orders.size() != 1 || decoded.orders[0] != order || decoded.termination != "N") std::abort();
         }
     }
     Sender s;

@@ -60,6 +60,7 @@ const std::vector<Expected>& expectations() {
         {"26_eot_in_frame.astm", Framing::e1381, "AAA", {false}, {"astm.eot_in_frame", "astm.missing_terminator"}, 0,
          "astm.missing_terminator"},
         {"27_utf8_text.astm", Framing::e1381, "AAAAAA", {true}, {}, 1, ""},
+        {"28_query_two_records.astm", Framing::e1381, "AAAAA", {true}, {}, 0, ""},
     };
     return table;
 }
