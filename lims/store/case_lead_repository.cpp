@@ -24,8 +24,14 @@ namespace {
 constexpr const char* lead_columns =
     "SELECT id, number, source, sample_id, report_id, entity_id, logger_id, manufacturer_entity_id, "
     "manufacturer_name, product_id, product_name, batch_number, summary, findings_json, evidence_json, "
-    "assigned_org_id, state, received_at, deadline_at, extended, extension_approval, decision, decision_reason, "
-    "receiving_body, approval, reference, version, created_at, updated_at FROM case_leads ";
+    "assigned_org_id, state, received_at, deadline_at, deadline_provisional, extended, extension_approval, decision, "
+    "decision_reason, receiving_body, approval, reference, version, created_at, updated_at FROM case_leads ";
+
+// deadline_provisional: 1 when counted through a provisional calendar year, NULL otherwise
+// (rows from before the column, and the ordinary case, read the same).
+Poco::Nullable<Poco::Int64> provisional_flag(bool provisional) {
+    return provisional ? Poco::Nullable<Poco::Int64>(1) : Poco::Nullable<Poco::Int64>();
+}
 
 // States in which the decision is still owed (the overdue scan looks at these only).
 constexpr const char* undecided_states = "('open', 'accepted', 'investigating')";
@@ -100,6 +106,7 @@ CaseLeadRecord lead_from(Poco::Data::RecordSet& rs) {
     l.state = rs["state"].convert<std::string>();
     l.received_at = rs["received_at"].convert<std::string>();
     l.deadline_at = rs["deadline_at"].convert<std::string>();
+    l.deadline_provisional = optional_int(rs, "deadline_provisional").value_or(0) != 0;
     l.extended = rs["extended"].convert<int>() != 0;
     l.extension_approval = optional_text(rs, "extension_approval");
     l.decision = optional_text(rs, "decision");
@@ -159,6 +166,7 @@ std::string to_json(const CaseLeadRecord& l) {
     j.set("state", l.state);
     j.set("received_at", l.received_at);
     j.set("deadline_at", l.deadline_at);
+    if (l.deadline_provisional) j.set("deadline_provisional", true);  // absent when official
     j.set("extended", l.extended);
     if (l.extension_approval) j.set("extension_approval", *l.extension_approval);
     if (l.decision) j.set("decision", *l.decision);
@@ -187,13 +195,14 @@ StoreResult<CaseLeadRecord> CaseLeadRepository::create(const CaseLeadRecord& in,
     tx_.session() << "INSERT INTO case_leads (number, source, sample_id, report_id, entity_id, logger_id, "
                      "manufacturer_entity_id, manufacturer_name, product_id, product_name, batch_number, summary, "
                      "findings_json, evidence_json, assigned_org_id, state, received_at, deadline_at, extended, "
-                     "version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-                     "$13, $14, $15, $16, $17, $18, $19, 1, $20, $21) RETURNING id",
+                     "version, created_at, updated_at, deadline_provisional) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+                     "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1, $20, $21, $22) RETURNING id",
         bind(num), bind(source), bind(nullable(in.sample_id)), bind(nullable(in.report_id)),
         bind(nullable(in.entity_id)), bind(nullable(in.logger_id)), bind(nullable(in.manufacturer_entity_id)),
         bind(in.manufacturer_name), bind(nullable(in.product_id)), bind(in.product_name), bind(in.batch_number),
         bind(in.summary), bind(findings), bind(evidence), bind(in.assigned_org_id), bind(in.state),
-        bind(in.received_at), bind(in.deadline_at), bind(extended), bind(at), bind(at), into(id), now;
+        bind(in.received_at), bind(in.deadline_at), bind(extended), bind(at), bind(at),
+        bind(provisional_flag(in.deadline_provisional)), into(id), now;
     auto created = get(id);
     if (!created) return created;
     const std::string json = to_json(*created);
@@ -238,10 +247,11 @@ StoreResult<CaseLeadRecord> CaseLeadRepository::update(const CaseLeadRecord& l, 
     Poco::Data::Statement update(tx_.session());
     update << "UPDATE case_leads SET state = $1, deadline_at = $2, extended = $3, extension_approval = $4, "
               "decision = $5, decision_reason = $6, receiving_body = $7, approval = $8, reference = $9, "
-              "version = version + 1, updated_at = $10 WHERE id = $11 AND version = $12",
+              "version = version + 1, updated_at = $10, deadline_provisional = $11 WHERE id = $12 AND version = $13",
         bind(l.state), bind(l.deadline_at), bind(extended), bind(nullable(l.extension_approval)),
         bind(nullable(l.decision)), bind(nullable(l.decision_reason)), bind(nullable(l.receiving_body)),
-        bind(nullable(l.approval)), bind(nullable(l.reference)), bind(at), bind(l.id), bind(l.version);
+        bind(nullable(l.approval)), bind(nullable(l.reference)), bind(at), bind(provisional_flag(l.deadline_provisional)),
+        bind(l.id), bind(l.version);
     if (update.execute() == 0)
         return store_error(StoreErrorKind::conflict, "case lead " + before->number + " is no longer at version " +
                                                          std::to_string(l.version) + ": changed meanwhile");

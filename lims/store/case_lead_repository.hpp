@@ -49,6 +49,9 @@ struct CaseLeadRecord {
     std::string state;
     std::string received_at;  // the clock starts here
     std::string deadline_at;  // decision due (first instant past due)
+    // Counted through a provisional calendar year (statutory days only): recomputed when
+    // the year's official calendar is loaded (workflow/case_leads/recompute_deadlines).
+    bool deadline_provisional = false;
     bool extended = false;
     std::optional<std::string> extension_approval;
     std::optional<std::string> decision;  // filed, not_filed, transferred, withdrawn

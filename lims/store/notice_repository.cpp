@@ -20,8 +20,13 @@ namespace {
 
 constexpr const char* notice_select =
     "SELECT id, number, sample_id, report_id, recipient, to_org_id, external, external_region_code, "
-    "external_recipient, serious_risk, state, due_at, acknowledged_at, acknowledged_by, acknowledgement_reference, "
-    "version, created_at FROM notices ";
+    "external_recipient, serious_risk, state, due_at, deadline_provisional, acknowledged_at, acknowledged_by, "
+    "acknowledgement_reference, version, created_at FROM notices ";
+
+// deadline_provisional: 1 when counted through a provisional calendar year, else NULL.
+Poco::Nullable<Poco::Int64> provisional_flag(bool provisional) {
+    return provisional ? Poco::Nullable<Poco::Int64>(1) : Poco::Nullable<Poco::Int64>();
+}
 
 std::vector<NoticeRecord> select_notices(Poco::Data::Statement& st) {
     st.execute();
@@ -41,6 +46,7 @@ std::vector<NoticeRecord> select_notices(Poco::Data::Statement& st) {
         n.serious_risk = rs["serious_risk"].convert<int>() != 0;
         n.state = rs["state"].convert<std::string>();
         n.due_at = optional_text(rs, "due_at").value_or("");
+        n.deadline_provisional = optional_int(rs, "deadline_provisional").value_or(0) != 0;
         n.acknowledged_at = optional_text(rs, "acknowledged_at");
         n.acknowledged_by = optional_int(rs, "acknowledged_by");
         n.acknowledgement_reference = optional_text(rs, "acknowledgement_reference");
@@ -67,6 +73,7 @@ std::string to_json(const NoticeRecord& n) {
     j.set("serious_risk", n.serious_risk);
     j.set("state", n.state);
     j.set("due_at", n.due_at);
+    if (n.deadline_provisional) j.set("deadline_provisional", true);  // absent when official
     if (n.acknowledged_at) j.set("acknowledged_at", *n.acknowledged_at);
     if (n.acknowledged_by) j.set("acknowledged_by", *n.acknowledged_by);
     if (n.acknowledgement_reference) j.set("acknowledgement_reference", *n.acknowledgement_reference);
@@ -89,10 +96,12 @@ StoreResult<NoticeRecord> NoticeRepository::create(const NoticeRecord& in, const
     Poco::Int64 id = 0;
     tx_.session() << "INSERT INTO notices (number, sample_id, report_id, recipient, to_org_id, external, "
                      "external_region_code, external_recipient, serious_risk, state, due_at, version, created_at, "
-                     "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13) RETURNING id",
+                     "updated_at, deadline_provisional) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, "
+                     "$13, $14) RETURNING id",
         bind(num), bind(nullable(in.sample_id)), bind(nullable(in.report_id)), bind(in.recipient),
         bind(nullable(in.to_org_id)), bind(external), bind(nullable(in.external_region_code)),
-        bind(in.external_recipient), bind(serious), bind(in.state), bind(in.due_at), bind(at), bind(at), into(id), now;
+        bind(in.external_recipient), bind(serious), bind(in.state), bind(in.due_at), bind(at), bind(at),
+        bind(provisional_flag(in.deadline_provisional)), into(id), now;
     auto created = get(id);
     if (!created) return created;
     tx_.record({actor, "notice.send", "notice", created->number, "", to_json(*created), ""});
@@ -118,9 +127,11 @@ StoreResult<NoticeRecord> NoticeRepository::update(const NoticeRecord& n, const 
     const std::string at = tx_.now_utc();
     Poco::Data::Statement update(tx_.session());
     update << "UPDATE notices SET state = $1, acknowledged_at = $2, acknowledged_by = $3, "
-              "acknowledgement_reference = $4, version = version + 1, updated_at = $5 WHERE id = $6 AND version = $7",
+              "acknowledgement_reference = $4, version = version + 1, updated_at = $5, due_at = $6, "
+              "deadline_provisional = $7 WHERE id = $8 AND version = $9",
         bind(n.state), bind(nullable(n.acknowledged_at)), bind(nullable(n.acknowledged_by)),
-        bind(nullable(n.acknowledgement_reference)), bind(at), bind(n.id), bind(n.version);
+        bind(nullable(n.acknowledgement_reference)), bind(at), bind(n.due_at),
+        bind(provisional_flag(n.deadline_provisional)), bind(n.id), bind(n.version);
     if (update.execute() == 0)
         return store_error(StoreErrorKind::conflict, "notice " + before->number + " changed meanwhile");
     auto after = get(n.id);

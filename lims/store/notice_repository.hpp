@@ -25,6 +25,9 @@ struct NoticeRecord {
     bool serious_risk = false;
     std::string state;
     std::string due_at;
+    // due_at was counted through a provisional calendar year: recounted when the year's
+    // official calendar is loaded (workflow/admin/deadline_recount.hpp).
+    bool deadline_provisional = false;
     std::optional<std::string> acknowledged_at;
     std::optional<std::int64_t> acknowledged_by;
     std::optional<std::string> acknowledgement_reference;

@@ -16,6 +16,7 @@ void add_review_tables(Migration& m) {
   report_received_at TEXT NOT NULL,
   applied_at TEXT NOT NULL,
   deadline_at TEXT NOT NULL,
+  deadline_provisional INTEGER,
   state TEXT NOT NULL CHECK (state IN ('in_testing', 'completed')),
   result_report_id BIGINT REFERENCES reports (id),
   version BIGINT NOT NULL DEFAULT 1,

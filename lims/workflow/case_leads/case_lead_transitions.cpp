@@ -93,13 +93,55 @@ domain::Result<store::CaseLeadRecord> extend_deadline(store::Transaction& tx, co
                                               domain::statutory::kCaseLeadExtension);
     if (!clock) return clock.error();
     if (auto ok = clock->extend(std::max(*now_instant, *received)); !ok) return ok.error();
-    auto due = clock->due(calendar);
+    auto due = clock->counted_due(calendar);
     if (!due) return due.error();
     store::CaseLeadRecord next = *lead;
     next.extended = true;
     next.extension_approval = request.approval;
-    next.deadline_at = store_time(*due);
+    next.deadline_at = store_time(due->due);
+    next.deadline_provisional = due->provisional;
     return store::CaseLeadRepository(tx).update(next, "case_lead.extend", "approved: " + request.approval, actor.name);
+}
+
+domain::Result<DeadlineRecount> recount_provisional_deadlines(store::Transaction& tx,
+                                                              const domain::WorkingCalendar& calendar,
+                                                              const std::string& actor) {
+    std::vector<Poco::Int64> ids;
+    tx.session() << "SELECT id FROM case_leads WHERE deadline_provisional = 1 ORDER BY id", into(ids), now;
+    DeadlineRecount out;
+    store::CaseLeadRepository leads(tx);
+    for (const auto id : ids) {
+        auto lead = leads.get(id);
+        if (!lead) return lead.error();
+        if (!undecided(lead->state)) continue;  // the clock stopped at the decision
+        ++out.examined;
+        auto received = parse_store_time(lead->received_at);
+        if (!received) return received.error();
+        // The same count as open_case_lead and extend_deadline: from receipt, plus the one
+        // extension when it was granted.
+        auto clock = domain::DeadlineClock::start(*received, domain::statutory::kCaseLeadDecision,
+                                                  domain::statutory::kCaseLeadExtension);
+        if (!clock) return clock.error();
+        if (lead->extended) {
+            if (auto ok = clock->extend(*received); !ok) return ok.error();
+        }
+        auto due = clock->counted_due(calendar);
+        if (!due) return due.error();
+        if (due->provisional) ++out.still_provisional;
+        const std::string deadline = store_time(due->due);
+        if (deadline == lead->deadline_at && due->provisional == lead->deadline_provisional) continue;
+        store::CaseLeadRecord next = *lead;
+        next.deadline_at = deadline;
+        next.deadline_provisional = due->provisional;
+        const std::string change = lead->number + ": " + lead->deadline_at + " -> " + deadline +
+                                   (due->provisional ? " (still provisional)" : " (official)");
+        auto updated = leads.update(next, "case_lead.deadline_recount",
+                                    "decision deadline recounted on the working-day calendar now loaded: " + change, actor);
+        if (!updated) return updated.error();
+        ++out.changed;
+        out.changes.push_back(change);
+    }
+    return out;
 }
 
 }  // namespace lims::workflow::case_leads

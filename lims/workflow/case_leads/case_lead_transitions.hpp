@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace lims::workflow::case_leads {
 
@@ -42,5 +43,25 @@ struct ExtensionRequest {
 // case_lead.not_responsible, calendar.year_not_loaded.
 domain::Result<store::CaseLeadRecord> extend_deadline(store::Transaction& tx, const domain::WorkingCalendar& calendar,
                                                       const ExtensionRequest& request, const Actor& actor);
+
+// What a recount of provisional deadlines did: each lead whose deadline or flag changed is
+// listed ("XS2026-000003: 2027-01-13T16:00:00Z -> 2027-01-12T16:00:00Z (official)").
+struct DeadlineRecount {
+    std::size_t examined = 0;           // undecided leads with a provisional deadline
+    std::size_t changed = 0;            // given a new revision
+    std::size_t still_provisional = 0;  // their year is still provisional on `calendar`
+    std::vector<std::string> changes;
+};
+
+// Recounts, on `calendar`, the decision deadline of every undecided case lead whose
+// deadline was counted through a provisional calendar year (deadline_provisional), as
+// extend_deadline and open_case_lead count it. A lead whose deadline or flag changes gets
+// a new version through CaseLeadRepository::update (revision and audit entry
+// "case_lead.deadline_recount" by `actor`); the others are left as they are. Run by `lims
+// calendar recompute` once the official file for the year is in the calendar folder.
+// Errors: calendar.year_not_loaded (a deadline beyond the loaded years), store errors.
+domain::Result<DeadlineRecount> recount_provisional_deadlines(store::Transaction& tx,
+                                                              const domain::WorkingCalendar& calendar,
+                                                              const std::string& actor);
 
 }  // namespace lims::workflow::case_leads

@@ -41,7 +41,7 @@ domain::Result<store::CaseLeadRecord> open_case_lead(store::Transaction& tx, con
         if (!now_instant) return now_instant.error();
         received = *now_instant;
     }
-    auto due = domain::deadline_for(calendar, domain::statutory::kCaseLeadDecision, received);
+    auto due = domain::counted_deadline_for(calendar, domain::statutory::kCaseLeadDecision, received);
     if (!due) return due.error();
 
     store::CaseLeadRecord row;
@@ -61,7 +61,8 @@ domain::Result<store::CaseLeadRecord> open_case_lead(store::Transaction& tx, con
     row.assigned_org_id = *unit;
     row.state = std::string(*to);
     row.received_at = store_time(received);
-    row.deadline_at = store_time(*due);
+    row.deadline_at = store_time(due->due);
+    row.deadline_provisional = due->provisional;
     return leads.create(row, actor.name);
 }
 

@@ -37,6 +37,13 @@ Result<int> days_overdue(const domain::WorkingCalendar& calendar, domain::Instan
     return std::max(*n, 0);
 }
 
+// Whether the count of working days overdue ran through a provisional calendar year.
+bool overdue_count_provisional(const domain::WorkingCalendar& calendar, domain::Instant due, domain::Instant now) {
+    return calendar.provisional_between(domain::local_date(due - std::chrono::seconds(1)), domain::local_date(now));
+}
+
+bool stored_flag(const std::optional<std::string>& cell) { return cell && *cell == "1"; }
+
 }  // namespace
 
 Result<OverdueScan> scan_overdue(store::Transaction& tx, const domain::WorkingCalendar& calendar,
@@ -58,7 +65,7 @@ Result<OverdueScan> scan_overdue(store::Transaction& tx, const domain::WorkingCa
         "AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.sample_id = s.id AND r.state IN ('issued', 'superseded')) "
         "ORDER BY s.number, t.id",
         pattern);
-    std::map<std::string, domain::Instant> due_by_sample;
+    std::map<std::string, domain::CountedDeadline> due_by_sample;
     for (const auto& row : tests) {
         const std::string sample_id = text_or_empty(row[0]);
         auto found = due_by_sample.find(sample_id);
@@ -66,21 +73,23 @@ Result<OverdueScan> scan_overdue(store::Transaction& tx, const domain::WorkingCa
             const std::string receipt = row[5] ? *row[5] : text_or_empty(row[6]);
             auto received = parse_stored_instant(receipt);
             if (!received) return received.error();
-            auto due = domain::deadline_for(calendar, query.report_rule, *received);
+            auto due = domain::counted_deadline_for(calendar, query.report_rule, *received);
             if (!due) return due.error();
             found = due_by_sample.emplace(sample_id, *due).first;
         }
-        const domain::Instant due = found->second;
+        const domain::Instant due = found->second.due;
         if (!domain::is_overdue(due, query.now)) continue;
         auto days = days_overdue(calendar, due, query.now);
         if (!days) return days.error();
         scan.tests.push_back({OverdueKind::test, text_or_empty(row[1]) + "/" + text_or_empty(row[2]),
                               text_or_empty(row[1]), text_or_empty(row[3]), text_or_empty(row[4]),
-                              domain::format_instant(due), *days});
+                              domain::format_instant(due), *days,
+                              found->second.provisional || overdue_count_provisional(calendar, due, query.now)});
     }
 
     auto notices = select_rows(tx,
-                               "SELECT n.number, s.number, n.state, o.name, n.due_at FROM notices n "
+                               "SELECT n.number, s.number, n.state, o.name, n.due_at, "
+                               "CAST(n.deadline_provisional AS TEXT) FROM notices n "
                                "JOIN organisations o ON o.id = n.to_org_id LEFT JOIN samples s ON s.id = n.sample_id "
                                "WHERE n.due_at IS NOT NULL AND n.acknowledged_at IS NULL AND n.state <> 'acknowledged' "
                                "AND o.path LIKE $1 ORDER BY n.due_at, n.number",
@@ -92,12 +101,14 @@ Result<OverdueScan> scan_overdue(store::Transaction& tx, const domain::WorkingCa
         auto days = days_overdue(calendar, *due, query.now);
         if (!days) return days.error();
         scan.notices.push_back({OverdueKind::notice, text_or_empty(row[0]), text_or_empty(row[1]),
-                                text_or_empty(row[2]), text_or_empty(row[3]), domain::format_instant(*due), *days});
+                                text_or_empty(row[2]), text_or_empty(row[3]), domain::format_instant(*due), *days,
+                                stored_flag(row[5]) || overdue_count_provisional(calendar, *due, query.now)});
     }
 
     // Leads are overdue until decided (filed, not filed or transferred) or withdrawn.
     auto leads = select_rows(tx,
-                             "SELECT c.number, s.number, c.state, o.name, c.deadline_at FROM case_leads c "
+                             "SELECT c.number, s.number, c.state, o.name, c.deadline_at, "
+                             "CAST(c.deadline_provisional AS TEXT) FROM case_leads c "
                              "JOIN organisations o ON o.id = c.assigned_org_id LEFT JOIN samples s ON s.id = c.sample_id "
                              "WHERE c.state IN ('open', 'accepted', 'investigating') AND o.path LIKE $1 "
                              "ORDER BY c.deadline_at, c.number",
@@ -109,7 +120,8 @@ Result<OverdueScan> scan_overdue(store::Transaction& tx, const domain::WorkingCa
         auto days = days_overdue(calendar, *due, query.now);
         if (!days) return days.error();
         scan.case_leads.push_back({OverdueKind::case_lead, text_or_empty(row[0]), text_or_empty(row[1]),
-                                   text_or_empty(row[2]), text_or_empty(row[3]), domain::format_instant(*due), *days});
+                                   text_or_empty(row[2]), text_or_empty(row[3]), domain::format_instant(*due), *days,
+                                   stored_flag(row[5]) || overdue_count_provisional(calendar, *due, query.now)});
     }
     return scan;
 }
@@ -117,10 +129,17 @@ Result<OverdueScan> scan_overdue(store::Transaction& tx, const domain::WorkingCa
 Table overdue_table(const OverdueScan& scan) {
     Table t;
     t.columns = {"kind", "reference", "sample_number", "state", "organisation", "due_at", "working_days_overdue"};
+    bool provisional = false;
     for (const auto* list : {&scan.tests, &scan.notices, &scan.case_leads})
-        for (const auto& i : *list)
+        for (const auto& i : *list) provisional = provisional || i.deadline_provisional;
+    // The ordinary table keeps its shape; the column appears while a year is provisional.
+    if (provisional) t.columns.push_back("deadline_provisional");
+    for (const auto* list : {&scan.tests, &scan.notices, &scan.case_leads})
+        for (const auto& i : *list) {
             t.rows.push_back({std::string(to_string(i.kind)), i.reference, i.sample_number, i.state, i.org_name, i.due_at,
                               std::to_string(i.working_days_overdue)});
+            if (provisional) t.rows.back().push_back(i.deadline_provisional ? "true" : "false");
+        }
     return t;
 }
 

@@ -29,6 +29,9 @@ struct OverdueItem {
     std::string org_name;       // registering office (test), recipient (notice), responsible unit (lead)
     std::string due_at;         // UTC instant
     int working_days_overdue = 0;  // working days after the last day allowed (1 on the first one)
+    // The due time or the working days overdue were counted through a provisional
+    // calendar year (statutory holidays only): they may move when the notice is loaded.
+    bool deadline_provisional = false;
 };
 
 struct OverdueScan {
@@ -51,7 +54,8 @@ struct OverdueQuery {
 domain::Result<OverdueScan> scan_overdue(store::Transaction& tx, const domain::WorkingCalendar& calendar,
                                          const OverdueQuery& query);
 
-// All three lists in one table (kind first), for CSV export.
+// All three lists in one table (kind first), for CSV export. A last column
+// "deadline_provisional" ("true"/"false") is there only when some item is provisional.
 Table overdue_table(const OverdueScan& scan);
 
 struct OverdueCounts {

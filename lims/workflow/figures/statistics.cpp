@@ -96,6 +96,7 @@ struct SampleOutcome {
     bool reported = false;
     std::optional<bool> conforming;  // by the current report, when it can be read
     bool on_time = false;
+    bool deadline_provisional = false;  // on_time judged on a deadline through a provisional year
 };
 
 Result<std::vector<SampleOutcome>> sample_outcomes(store::Transaction& tx, const domain::WorkingCalendar& calendar,
@@ -138,9 +139,10 @@ Result<std::vector<SampleOutcome>> sample_outcomes(store::Transaction& tx, const
                 auto approved = parse_stored_instant(*first[4]);
                 if (!received) return received.error();
                 if (!approved) return approved.error();
-                auto due = domain::deadline_for(calendar, rule, *received);
+                auto due = domain::counted_deadline_for(calendar, rule, *received);
                 if (!due) return due.error();
-                o.on_time = !domain::is_overdue(*due, *approved);
+                o.on_time = !domain::is_overdue(due->due, *approved);
+                o.deadline_provisional = due->provisional;
             }
             // The current report: the issued one (a re-inspection report supersedes the first).
             for (auto it = reports.rbegin(); it != reports.rend(); ++it) {
@@ -238,12 +240,16 @@ Result<StatisticsSummary> compute_statistics(store::Transaction& tx, const domai
     StatisticsSummary summary;
     auto outcomes = sample_outcomes(tx, calendar, f, report_rule);
     if (!outcomes) return outcomes.error();
-    for (const auto& o : *outcomes) add_to(summary.samples, o);
+    for (const auto& o : *outcomes) {
+        add_to(summary.samples, o);
+        summary.deadline_provisional = summary.deadline_provisional || o.deadline_provisional;
+    }
 
     auto notice_where = where_clause(tx, f, "o");
     if (!notice_where) return notice_where.error();
     auto notices = select_rows_with(tx,
-                                    "SELECT n.created_at, n.due_at, n.acknowledged_at FROM notices n "
+                                    "SELECT n.created_at, n.due_at, n.acknowledged_at, CAST(n.deadline_provisional AS TEXT) "
+                                    "FROM notices n "
                                     "JOIN organisations o ON o.id = n.to_org_id LEFT JOIN samples s ON s.id = n.sample_id" +
                                         std::string(kSampleJoins) + " WHERE 1 = 1" + notice_where->sql,
                                     notice_where->params);
@@ -253,6 +259,7 @@ Result<StatisticsSummary> compute_statistics(store::Transaction& tx, const domai
         if (!in_period(f, *created)) continue;
         ++summary.notices.notices;
         if (!n[1]) continue;  // no deadline: nothing to be on time for
+        if (n[3] && *n[3] == "1") summary.deadline_provisional = true;
         auto due = parse_stored_instant(*n[1]);
         if (!due) return due.error();
         if (n[2]) {
@@ -288,6 +295,8 @@ Result<StatisticsSummary> compute_statistics(store::Transaction& tx, const domai
         }
         auto age = calendar.working_days_between(domain::local_date(*created), domain::local_date(now));
         if (!age) return age.error();
+        if (calendar.provisional_between(domain::local_date(*created), domain::local_date(now)))
+            summary.deadline_provisional = true;
         ++summary.leads.by_state_and_age[state][age_bucket(std::max(*age, 0))];
     }
     return summary;

@@ -75,6 +75,9 @@ struct StatisticsSummary {
     SampleFigures samples;
     NoticeFigures notices;
     LeadFigures leads;
+    // Some figure (a report or notice deadline, a lead's age) was counted through a
+    // provisional calendar year: the routes show deadline_provisional: true.
+    bool deadline_provisional = false;
 };
 
 // Errors: calendar.year_not_loaded, documents.instant (a malformed stored time).

@@ -73,15 +73,19 @@ domain::Result<Reinspection> apply_reinspection(store::Transaction& tx, const do
                                   "the report cannot have been received (" + store_time(app.report_received_at) +
                                       ") before it was issued (" + *report->issued_at + ")");
     const auto rule = window_for(category);
-    auto deadline = domain::deadline_for(calendar, rule, app.report_received_at);
-    if (!deadline) return deadline.error();
+    auto counted = domain::counted_deadline_for(calendar, rule, app.report_received_at);
+    if (!counted) return counted.error();
+    const domain::Instant deadline = counted->due;
     auto now_instant = parse_store_time(tx.now_utc());
     if (!now_instant) return now_instant.error();
-    if (domain::is_overdue(*deadline, *now_instant))
+    if (domain::is_overdue(deadline, *now_instant))
         return domain::make_error("review.reinspection_late",
                                   "re-inspection of sample " + sample->number + " had to be applied for within " +
                                       domain::describe(rule) + " of receiving report " + report->number + " (" +
-                                      store_time(app.report_received_at) + "), that is before " + store_time(*deadline) +
+                                      store_time(app.report_received_at) + "), that is before " + store_time(deadline) +
+                                      (counted->provisional ? " (counted on a provisional calendar year: statutory "
+                                                              "holidays only, the State Council's notice is not loaded)"
+                                                            : "") +
                                       "; applied " + tx.now_utc());
 
     int retained = 0;
@@ -110,25 +114,29 @@ domain::Result<Reinspection> apply_reinspection(store::Transaction& tx, const do
     if (!started) return started.error();
 
     const std::string kind = app.applicant == Applicant::sampled_unit ? "sampled_unit" : "manufacturer";
-    const std::string at = tx.now_utc(), received = store_time(app.report_received_at), due = store_time(*deadline);
+    const std::string at = tx.now_utc(), received = store_time(app.report_received_at), due = store_time(deadline);
+    Poco::Nullable<Poco::Int64> provisional;  // NULL unless counted through a provisional year
+    if (counted->provisional) provisional = 1;
     Poco::Nullable<Poco::Int64> applicant_entity;
     if (app.applicant_entity_id) applicant_entity = *app.applicant_entity_id;
     Poco::Int64 id = 0;
     tx.session() << "INSERT INTO reinspections (sample_id, original_report_id, applicant_kind, applicant_entity_id, "
-                    "applicant_name, report_received_at, applied_at, deadline_at, state, version, created_at, updated_at) "
-                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'in_testing', 1, $9, $10) RETURNING id",
+                    "applicant_name, report_received_at, applied_at, deadline_at, state, version, created_at, updated_at, "
+                    "deadline_provisional) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'in_testing', 1, $9, $10, $11) "
+                    "RETURNING id",
         bind(sample->id), bind(report->id), bind(kind), bind(applicant_entity), bind(app.applicant_name), bind(received),
-        bind(at), bind(due), bind(at), bind(at), into(id), now;
+        bind(at), bind(due), bind(at), bind(at), bind(provisional), into(id), now;
     tx.record({actor.name, "reinspection.apply", "reinspection", std::to_string(id), "",
                "{\"sample\":\"" + sample->number + "\",\"report\":\"" + report->number + "\",\"applicant_kind\":\"" +
-                   kind + "\",\"deadline_at\":\"" + due + "\"}",
+                   kind + "\",\"deadline_at\":\"" + due + "\"" +
+                   (counted->provisional ? ",\"deadline_provisional\":true" : "") + "}",
                "applicant: " + app.applicant_name});
 
     // The retained portion is tested through the same chain: round 2 tests. The actor is
     // the receiver, who may create tests.
     auto tests = create_tests(tx, sample->id, actor, kReinspection);
     if (!tests) return tests.error();
-    return Reinspection{id, sample->id, report->id, due, std::move(*tests)};
+    return Reinspection{id, sample->id, report->id, due, counted->provisional, std::move(*tests)};
 }
 
 }  // namespace lims::workflow::review

@@ -34,6 +34,7 @@ struct Reinspection {
     std::int64_t sample_id = 0;
     std::int64_t original_report_id = 0;
     std::string deadline_at;
+    bool deadline_provisional = false;  // counted through a provisional calendar year
     std::vector<store::TestRecord> tests;  // round 2, on the retained portion
 };
 

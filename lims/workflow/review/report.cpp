@@ -234,7 +234,7 @@ domain::Result<std::vector<store::NoticeRecord>> send_notices(store::Transaction
     if (!issued_at) return issued_at.error();
     const auto& rule = report.serious_risk ? domain::statutory::kNonconformityNoticeSeriousRisk
                                            : domain::statutory::kNonconformityNotice;
-    auto due = domain::deadline_for(calendar, rule, *issued_at);
+    auto due = domain::counted_deadline_for(calendar, rule, *issued_at);
     if (!due) return due.error();
 
     store::NoticeRecord base;
@@ -242,7 +242,8 @@ domain::Result<std::vector<store::NoticeRecord>> send_notices(store::Transaction
     base.report_id = report.id;
     base.serious_risk = report.serious_risk;
     base.state = std::string(*to);
-    base.due_at = store_time(*due);
+    base.due_at = store_time(due->due);
+    base.deadline_provisional = due->provisional;
 
     std::vector<store::NoticeRecord> planned;
     std::set<std::int64_t> bureaus;
