@@ -2,7 +2,9 @@
 // serial-to-Ethernet terminal server) or a local serial port. Bytes go through the codec's
 // Receiver; a completed message is decoded and committed on the worker pool, and the frame
 // that completed it is ACKed only after the commit (NAK when it failed: the analyzer
-// retransmits and the message is offered again). DriverHost creates these from the registry.
+// retransmits and the message is offered again). A host query (Q records) is committed the
+// same way, then answered once the analyzer hands the line back: the sink's orders go out
+// through the codec's Sender (ENQ, frames, EOT). DriverHost creates these from the registry.
 #pragma once
 
 #include "drivers/transport.hpp"
@@ -23,6 +25,10 @@ struct AstmOptions {
     // up after this and the analyzer (or our dialer) reconnects.
     LinkTimeouts timeouts{std::chrono::minutes(30), std::chrono::seconds(15)};
     BackoffPolicy backoff{};
+    // How long a host query's orders may take to look up (the gateway asks the service over
+    // the network). Past it the analyzer is answered "no information": analyzers wait a
+    // limited time for the host's answer (vendor manuals give 10 to 60 s; unconfirmed).
+    std::chrono::milliseconds query_deadline{10'000};
 };
 
 class AstmDriver {

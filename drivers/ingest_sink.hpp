@@ -50,6 +50,27 @@ struct CommitFailure {
 
 using CommitOutcome = std::variant<CommitReceipt, CommitFailure>;
 
+// An analyzer's host query (ASTM E1394 Q records): which tests should it run on these
+// specimens? The query message itself was committed first (commit_message) like any other.
+struct OrderQuery {
+    std::string instrument_code;
+    std::vector<std::string> specimen_ids;  // as the analyzer sent them
+};
+
+struct SpecimenOrders {
+    std::string specimen_id;
+    std::vector<std::string> test_codes;  // the instrument's own codes (its test-code mappings reversed)
+    friend bool operator==(const SpecimenOrders&, const SpecimenOrders&) = default;
+};
+
+// Specimens with tests to run; a queried specimen not listed gets "no information".
+struct OrdersAnswer {
+    std::vector<SpecimenOrders> orders;
+};
+
+// A failure (service unreachable, unknown instrument, ...) is answered "no information".
+using QueryOutcome = std::variant<OrdersAnswer, CommitFailure>;
+
 class IngestSink {
 public:
     virtual ~IngestSink() = default;
@@ -58,6 +79,12 @@ public:
     virtual CommitOutcome commit_message(const InstrumentMessage& message) = 0;
     // Idempotent per (logger, time).
     virtual CommitOutcome commit_readings(const std::vector<LoggerReading>& readings) = 0;
+    // Read-only. A sink that keeps no worklist (the default) answers every query with a
+    // failure, and the analyzer is told "no information".
+    virtual QueryOutcome query_orders(const OrderQuery& query) {
+        return CommitFailure{"ingest.no_worklist", "this sink answers no host queries (instrument " +
+                                                       query.instrument_code + ")", false};
+    }
 };
 
 }  // namespace drivers

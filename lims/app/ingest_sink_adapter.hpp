@@ -10,6 +10,7 @@
 #include "lims/workflow/ingest/ingest_message.hpp"
 #include "lims/workflow/coldchain/ingest.hpp"
 #include "lims/workflow/ingest/termination.hpp"
+#include "lims/workflow/ingest/worklist.hpp"
 
 #include <chrono>
 #include <memory>
@@ -54,6 +55,17 @@ public:
         auto report = workflow::coldchain::ingest_readings(*database_, incoming, now, options);
         if (!report) return failure(workflow::ingest::ingest_store_error(report.error()));
         return drivers::CommitReceipt{report->stored, report->duplicates, 0};
+    }
+
+    // A host query: the orders from the database (read-only; the query message itself was
+    // committed by commit_message first). Specimens without orders are left out: the
+    // analyzer is told "no information" for them.
+    drivers::QueryOutcome query_orders(const drivers::OrderQuery& query) override {
+        auto worklist = workflow::ingest::find_orders(*database_, query.instrument_code, query.specimen_ids);
+        if (!worklist) return failure(worklist.error());
+        drivers::OrdersAnswer answer;
+        for (auto& o : worklist->orders) answer.orders.push_back({std::move(o.specimen_id), std::move(o.instrument_test_codes)});
+        return answer;
     }
 
     // Nothing was written for any failure. The store's own failures (busy, unreachable,

@@ -20,10 +20,6 @@ bool one_of(const std::string& state, const char* const (&states)[N]) {
     return std::any_of(std::begin(states), std::end(states), [&](const char* s) { return state == s; });
 }
 
-bool within(const std::string& org_path, const std::string& root_path) {
-    return org_path.compare(0, root_path.size(), root_path) == 0;
-}
-
 struct InstrumentScope {
     std::int64_t id = 0;
     std::string code;
@@ -63,13 +59,19 @@ domain::Result<SpecimenWork> orders_for(store::Transaction& tx, const Instrument
     };
     auto specimen = parse_specimen_id(specimen_id);
     if (!specimen) return unknown(specimen.error().message + " (" + specimen.error().code + ")");
+    // The laboratory's jurisdiction over a sample, as its lists have it: registered within
+    // the instrument organisation's subtree, or shipped to an organisation in it.
+    // Paths hold only digits and '/', so LIKE's wildcards cannot occur in the prefix.
+    const std::string subtree = scope.org_path + "%";
     auto sample = store::sql(tx,
-                             "SELECT s.id, s.state, o.path FROM samples s JOIN organisations o ON o.id = s.org_id "
-                             "WHERE s.number = $1",
-                             {specimen->sample_number});
+                             "SELECT s.id, s.state, CASE WHEN o.path LIKE $2 OR EXISTS (SELECT 1 FROM shipment_items i "
+                             "JOIN shipments h ON h.id = i.shipment_id JOIN organisations d ON d.id = h.to_org_id "
+                             "WHERE i.sample_id = s.id AND d.path LIKE $2) THEN 1 ELSE 0 END "
+                             "FROM samples s JOIN organisations o ON o.id = s.org_id WHERE s.number = $1",
+                             {specimen->sample_number, subtree});
     // A sample outside the instrument's jurisdiction is answered as if it did not exist:
     // the analyzer must not run it, and the answer must not tell it the sample exists.
-    if (sample.rows.empty() || !within(sample.rows.front().text(2), scope.org_path))
+    if (sample.rows.empty() || sample.rows.front().integer(2) == 0)
         return unknown("no sample " + specimen->sample_number + " in the jurisdiction of instrument " + scope.code);
     const std::int64_t sample_id = sample.rows.front().integer(0);
     const std::string sample_state = sample.rows.front().text(1);

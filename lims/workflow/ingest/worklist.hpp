@@ -47,8 +47,9 @@ struct Worklist {
 // For each specimen id (sample number or portion barcode, see specimen.hpp): the sample's
 // tests in kStatesToRun (the newest row of each test code), not assigned to another
 // instrument, that this instrument has an active mapping for (the first mapping by id when
-// several of its codes map to one test). Only samples of the instrument's organisation's
-// subtree are answered; others are unknown to it. A specimen asked twice is answered once.
+// several of its codes map to one test). Only samples in the jurisdiction of the
+// instrument's organisation are answered (registered in its subtree, or shipped to an
+// organisation in it, as the laboratory's sample lists have it); others are unknown to it. A specimen asked twice is answered once.
 // Errors (nothing read further): kBadMessage (no instrument code), kUnknownInstrument (not
 // registered or retired), ingest.too_many_specimens, and the store's (kUnavailable,
 // kStoreFailed).
