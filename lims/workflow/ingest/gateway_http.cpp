@@ -36,8 +36,10 @@ HttpIngestTransport::HttpIngestTransport(std::string scheme, std::string host, u
     : scheme_(std::move(scheme)), host_(std::move(host)), port_(port), prefix_(std::move(prefix)),
       token_(std::move(token)), timeout_(timeout) {}
 
-PostReply HttpIngestTransport::post(const std::string& path, const std::string& idempotency_key,
-                                    const std::string& json) {
+// One request on a fresh session with the connect/read deadline; `send` writes the request
+// and returns the stream of the answer. Transport failures become status 0 with the reason.
+template <class Send>
+PostReply HttpIngestTransport::exchange(Send&& send) {
     PostReply reply;
     try {
         std::unique_ptr<Poco::Net::HTTPClientSession> session;
@@ -51,12 +53,7 @@ PostReply HttpIngestTransport::post(const std::string& path, const std::string& 
             session = std::make_unique<Poco::Net::HTTPClientSession>(host_, port_);
         }
         session->setTimeout(Poco::Timespan(static_cast<long>(timeout_.count()), 0));
-        Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, prefix_ + path, Poco::Net::HTTPMessage::HTTP_1_1);
-        request.setContentType("application/json");
-        request.setContentLength(static_cast<std::streamsize>(json.size()));
-        request.set("Authorization", "Bearer " + token_);
-        request.set("Idempotency-Key", idempotency_key);
-        session->sendRequest(request) << json;
+        send(*session);
         Poco::Net::HTTPResponse response;
         std::istream& in = session->receiveResponse(response);
         Poco::StreamCopier::copyToString(in, reply.body);
@@ -69,6 +66,27 @@ PostReply HttpIngestTransport::post(const std::string& path, const std::string& 
         reply.failure = std::string("cannot reach the service: ") + e.what();
     }
     return reply;
+}
+
+PostReply HttpIngestTransport::post(const std::string& path, const std::string& idempotency_key,
+                                    const std::string& json) {
+    return exchange([&](Poco::Net::HTTPClientSession& session) {
+        Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, prefix_ + path, Poco::Net::HTTPMessage::HTTP_1_1);
+        request.setContentType("application/json");
+        request.setContentLength(static_cast<std::streamsize>(json.size()));
+        request.set("Authorization", "Bearer " + token_);
+        request.set("Idempotency-Key", idempotency_key);
+        session.sendRequest(request) << json;
+    });
+}
+
+PostReply HttpIngestTransport::get(const std::string& path_and_query) {
+    return exchange([&](Poco::Net::HTTPClientSession& session) {
+        Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, prefix_ + path_and_query,
+                                       Poco::Net::HTTPMessage::HTTP_1_1);
+        request.set("Authorization", "Bearer " + token_);
+        session.sendRequest(request);
+    });
 }
 
 }  // namespace lims::workflow::ingest

@@ -19,8 +19,14 @@ public:
     static domain::Result<std::unique_ptr<HttpIngestTransport>> create(const std::string& base_url, std::string token,
                                                                        std::chrono::seconds timeout = std::chrono::seconds(30));
     PostReply post(const std::string& path, const std::string& idempotency_key, const std::string& json) override;
+    // GET of `path_and_query` (already percent-encoded), same token and deadlines: the
+    // gateway's host-query look-ups (GET /api/v1/ingest/orders).
+    PostReply get(const std::string& path_and_query);
 
 private:
+    template <class Send>
+    PostReply exchange(Send&& send);
+
     HttpIngestTransport(std::string scheme, std::string host, unsigned short port, std::string prefix, std::string token,
                         std::chrono::seconds timeout);
     std::string scheme_, host_;

@@ -153,6 +153,18 @@ TEST_F(WorklistTest, AnInstrumentOfAnotherJurisdictionLearnsNothing) {
     EXPECT_EQ(codes_for(world.sample_number, "BUREAU-CHEM"), (Codes{"G"}));
 }
 
+TEST_F(WorklistTest, ASampleShippedToTheLaboratoryIsInItsJurisdiction) {
+    // Registered by another organisation (as samples are, by the supervision office) ...
+    world.exec("UPDATE samples SET org_id = " + std::to_string(world.other_lab_id));
+    EXPECT_EQ(no_order_code(world.sample_number), "ingest.unknown_specimen");
+    // ... and shipped to the laboratory that owns the instrument.
+    world.exec("INSERT INTO shipments (number, from_org_id, to_org_id, state, created_at, updated_at) VALUES ('SH-1', " +
+               std::to_string(world.other_lab_id) + ", " + std::to_string(world.lab_id) +
+               ", 'received', '2026-11-20T02:00:00.000Z', '2026-11-20T02:00:00.000Z')");
+    world.exec("INSERT INTO shipment_items (shipment_id, sample_id) SELECT h.id, s.id FROM shipments h, samples s");
+    EXPECT_EQ(codes_for(world.sample_number), (Codes{"GLU", "ASSAY", "STER"}));
+}
+
 TEST_F(WorklistTest, RefusedQueries) {
     auto unknown = find_orders(*world.db, "NOPE", {world.sample_number});
     ASSERT_FALSE(unknown.ok());
