@@ -8,6 +8,8 @@
 #include "lims/api/metrics.hpp"
 #include "lims/api/openapi.hpp"
 #include "lims/api/router.hpp"
+#include "lims/domain/calendar/civil_date.hpp"
+#include "lims/domain/calendar/working_calendar.hpp"
 
 #include <functional>
 #include <memory>
@@ -25,6 +27,11 @@ struct ApiParts {
     // Resource modules add their rows here (samples, plans, ...), after the built-in ones.
     std::vector<std::function<void(Router&)>> routeModules;
     OpenApiInfo info;
+    // The working-day calendar deadlines are counted on: /healthz warns and /metrics shows
+    // when this year, or next year from November, is missing or provisional. Null: neither.
+    const domain::WorkingCalendar* calendar = nullptr;
+    // Today's date in China Standard Time for those checks; empty: the system clock.
+    std::function<domain::Date()> today;
 };
 
 class ApiService {

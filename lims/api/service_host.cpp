@@ -33,6 +33,7 @@ ServiceHost::ServiceHost(std::shared_ptr<store::Database> database, domain::Work
     parts.health = databaseProbe(database_);
     parts.replay = replay_.get();
     parts.routeModules = all_route_modules(RouteContext{database_, auth_.get(), &calendar_, settings.instrumentStatus});
+    parts.calendar = &calendar_;  // /healthz warnings and /metrics for a missing or provisional year
     parts.info = settings.info;
     api_ = std::make_unique<ApiService>(std::move(parts));
     api_->metrics().addGaugeSource(databaseWriteGauges(database_));

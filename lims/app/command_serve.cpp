@@ -18,7 +18,10 @@
 #include "lims/workflow/coldchain/retention.hpp"
 #include "lims/workflow/figures/overdue.hpp"
 #include "lims/store/migrations.hpp"
+#include "lims/domain/calendar/calendar_outlook.hpp"
+#include "lims/domain/calendar/deadline.hpp"
 #include "lims/workflow/admin/calendar_files.hpp"
+#include "lims/workflow/admin/deadline_recount.hpp"
 
 #include <Poco/Exception.h>
 #include <Poco/NumberParser.h>
@@ -156,12 +159,22 @@ int run_serve(CommandContext& context) {
     settings.auth.userTokenLifetime = std::chrono::hours(*hours);
 
     const std::string calendarDir = setting(context, "calendar-dir", "lims.calendar.dir", kDefaultCalendarDir);
-    auto calendar = workflow::load_working_calendar(calendarDir);
-    if (!calendar) {
-        context.err << "lims: working calendar: " << calendar.error().message
+    auto calendarFiles = workflow::load_calendar_files(calendarDir);
+    if (!calendarFiles) {
+        context.err << "lims: working calendar: " << calendarFiles.error().message
                     << " (set lims.calendar.dir to the folder of <region>-<year>.txt files)\n";
         return exit_usage;
     }
+    // A provisional or missing year ahead does not stop the service: it is said here, on
+    // /healthz and on /metrics until the official file is loaded.
+    for (const auto& note : calendarFiles->notes) context.logger.information("calendar: " + note);
+    for (const auto& warning : domain::calendar_warnings(
+             calendarFiles->calendar,
+             domain::local_date(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())))) {
+        context.logger.warning("calendar: " + warning.message);
+        context.err << "lims: warning: " << warning.message << "\n";
+    }
+    domain::Result<domain::WorkingCalendar> calendar = std::move(calendarFiles->calendar);
 
     int code = exit_ok;
     auto db = context.open_database(&code);
@@ -169,6 +182,17 @@ int run_serve(CommandContext& context) {
     if (auto current = store::require_current_schema(*db); !current) {
         context.err << "lims: " << current.error().message << "\n";
         return exit_database;
+    }
+    // Deadlines counted on a provisional year that is now loaded officially are recounted
+    // before anyone reads them (as `lims calendar recompute`; nothing to do is no write).
+    if (auto recount = db->write([&](store::Transaction& tx) {
+            return workflow::recount_provisional_deadlines(tx, *calendar, "system:calendar-recompute");
+        });
+        !recount) {
+        context.logger.warning("calendar: provisional deadlines not recounted: " + recount.error().message);
+    } else {
+        for (const auto& change : recount->case_leads.changes) context.logger.information("calendar: case lead " + change);
+        for (const auto& change : recount->notices.changes) context.logger.information("calendar: notice " + change);
     }
 
     // The drivers exist before the routes so that the instrument routes can show their

@@ -16,6 +16,7 @@ int run_serve(CommandContext&);
 int run_user_add(CommandContext&);
 int run_token_issue(CommandContext&);
 int run_org_add(CommandContext&);
+int run_calendar_recompute(CommandContext&);
 
 const std::vector<Command>& commands() {
     static const std::vector<Command> table{
@@ -26,6 +27,7 @@ const std::vector<Command>& commands() {
         {"user add", "add a user: <username> --org CODE --role ROLE [--name NAME]; password on stdin", run_user_add},
         {"token issue", "issue an ingest-scoped service token: --user NAME --scope ingest", run_token_issue},
         {"gateway", "run the drivers with a durable outbox forwarded to --service URL (--token-file --registry --outbox)", run_gateway},
+        {"calendar recompute", "recount open deadlines counted on a provisional year ([--calendar-dir DIR])", run_calendar_recompute},
         {"version", "print the version of lims, its schema and its libraries", run_version},
         {"help", "print this text", run_help},
     };

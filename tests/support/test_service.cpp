@@ -129,7 +129,8 @@ TestService::TestService(Options options) : options_(options) {
     database_ = must(store::Database::open(scratch_->url()), "open " + scratch_->url());
     must(store::migrate(*database_), "migrate");
 
-    auto calendar = workflow::load_working_calendar(std::string(LIMS_SOURCE_DIR) + "/fixtures/calendars");
+    auto calendar = workflow::load_working_calendar(
+        options_.calendarDir.empty() ? std::string(LIMS_SOURCE_DIR) + "/fixtures/calendars" : options_.calendarDir);
     if (!calendar) throw std::runtime_error("test service: calendar: " + calendar.error().message);
 
     api::ServiceSettings settings;

@@ -106,6 +106,8 @@ public:
         // Unset: SQLite, or PostgreSQL when LIMS_TEST_SERVICE_PG=1 and LIMS_TEST_PG is set, which
         // runs every HTTP suite on PostgreSQL by hand (`LIMS_TEST_SERVICE_PG=1 tests/e2e`).
         std::optional<Backend> backend;
+        // The folder of working-day calendar files; empty: fixtures/calendars.
+        std::string calendarDir;
     };
 
     TestService();

@@ -286,6 +286,8 @@ void add_document_routes(Router& router, const RouteContext& context) {
                     body->set("samples", samples);
                     body->set("notices", notices);
                     body->set("case_leads", leads);
+                    // Figures counted through a provisional calendar year may move with the notice.
+                    if (s.deadline_provisional) body->set("deadline_provisional", true);
                     return Response::json(200, body);
                 }, 200, kFigureReaders});
 

@@ -561,6 +561,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                     auto o = newObject();
                     o->set("id", re->id);
                     o->set("deadline_at", re->deadline_at);
+                    if (re->deadline_provisional) o->set("deadline_provisional", true);
                     Poco::JSON::Array::Ptr tests = new Poco::JSON::Array;
                     for (const auto& t : re->tests) tests->add(test_json(t));
                     o->set("tests", tests);
