@@ -19,8 +19,13 @@ std::string sha256_hex(const std::string& bytes) {
 StoreResult<StoredRawMessage> RawMessageRepository::store(std::int64_t instrument_id, const std::string& protocol,
                                                           const std::string& received_at_utc,
                                                           const std::string& bytes) {
+    return store(instrument_id, protocol, received_at_utc, bytes, sha256_hex(bytes));
+}
+
+StoreResult<StoredRawMessage> RawMessageRepository::store(std::int64_t instrument_id, const std::string& protocol,
+                                                          const std::string& received_at_utc,
+                                                          const std::string& bytes, const std::string& hash) {
     if (protocol.empty()) return store_error(StoreErrorKind::invalid_argument, "raw message: protocol is empty");
-    const std::string hash = sha256_hex(bytes);
     auto existing = sql(tx_, "SELECT id FROM raw_messages WHERE instrument_id = $1 AND sha256 = $2",
                         {instrument_id, hash});
     if (!existing.rows.empty()) return StoredRawMessage{existing.rows.front().integer(0), true};

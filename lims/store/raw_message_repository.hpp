@@ -37,6 +37,11 @@ public:
     // with duplicate = true. Errors: invalid_argument (empty protocol).
     StoreResult<StoredRawMessage> store(std::int64_t instrument_id, const std::string& protocol,
                                         const std::string& received_at_utc, const std::string& bytes);
+    // The same with sha256_hex(bytes) worked out by the caller before its transaction (the
+    // ingest path hashes outside the write lock). A wrong hash is a broken invariant.
+    StoreResult<StoredRawMessage> store(std::int64_t instrument_id, const std::string& protocol,
+                                        const std::string& received_at_utc, const std::string& bytes,
+                                        const std::string& bytes_sha256_hex);
     StoreResult<RawMessage> get(std::int64_t id);
     // How many messages an instrument has stored (tests and the exactly-once checks count them).
     StoreResult<std::int64_t> count(std::optional<std::int64_t> instrument_id = std::nullopt);

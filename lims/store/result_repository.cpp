@@ -1,4 +1,5 @@
 #include "lims/store/result_repository.hpp"
+#include "lims/store/json_text.hpp"
 #include "lims/store/row_values.hpp"
 #include "lims/store/sql.hpp"
 
@@ -71,22 +72,21 @@ std::string canonical_result_text(const ResultRecord& r) {
 }
 
 std::string to_json(const ResultRecord& r) {
-    Poco::JSON::Object j;
-    j.set("id", r.id);
-    j.set("test_id", r.test_id);
-    if (r.replaces_result_id) j.set("replaces_result_id", *r.replaces_result_id);
-    if (r.value_text) j.set("value_text", *r.value_text);
-    if (r.qualitative) j.set("qualitative", *r.qualitative);
-    j.set("unit", r.unit);
-    j.set("flags", r.flags);
-    j.set("source", r.source);
-    if (r.raw_message_id) j.set("raw_message_id", *r.raw_message_id);
-    if (r.conformity) j.set("conformity", *r.conformity);
-    if (r.entered_by) j.set("entered_by", *r.entered_by);
-    j.set("entered_at", r.entered_at);
-    std::ostringstream out;
-    j.stringify(out);
-    return out.str();
+    // One per instrument result: JsonObjectText, not Poco.
+    return JsonObjectText()
+        .integer("id", r.id)
+        .integer("test_id", r.test_id)
+        .integer("replaces_result_id", r.replaces_result_id)
+        .text("value_text", r.value_text)
+        .text("qualitative", r.qualitative)
+        .text("unit", r.unit)
+        .text("flags", r.flags)
+        .text("source", r.source)
+        .integer("raw_message_id", r.raw_message_id)
+        .text("conformity", r.conformity)
+        .integer("entered_by", r.entered_by)
+        .text("entered_at", r.entered_at)
+        .str();
 }
 
 std::string to_json(const SignatureRecord& s) {

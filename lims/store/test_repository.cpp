@@ -1,4 +1,5 @@
 #include "lims/store/test_repository.hpp"
+#include "lims/store/json_text.hpp"
 #include "lims/store/row_values.hpp"
 #include "lims/store/sql.hpp"
 
@@ -85,20 +86,19 @@ std::vector<TestRecord> select_tests(Poco::Data::Statement& st) {
 }  // namespace
 
 std::string to_json(const TestRecord& t) {
-    Poco::JSON::Object j;
-    j.set("id", t.id);
-    j.set("sample_id", t.sample_id);
-    if (t.spec_line_id) j.set("spec_line_id", *t.spec_line_id);
-    j.set("test_code", t.test_code);
-    j.set("test_name", t.test_name);
-    j.set("state", t.state);
-    j.set("round", t.round);
-    if (t.assigned_to) j.set("assigned_to", *t.assigned_to);
-    if (t.instrument_id) j.set("instrument_id", *t.instrument_id);
-    j.set("version", t.version);
-    std::ostringstream out;
-    j.stringify(out);
-    return out.str();
+    // Two per instrument result (before and after its state change): JsonObjectText, not Poco.
+    return JsonObjectText()
+        .integer("id", t.id)
+        .integer("sample_id", t.sample_id)
+        .integer("spec_line_id", t.spec_line_id)
+        .text("test_code", t.test_code)
+        .text("test_name", t.test_name)
+        .text("state", t.state)
+        .integer("round", t.round)
+        .integer("assigned_to", t.assigned_to)
+        .integer("instrument_id", t.instrument_id)
+        .integer("version", t.version)
+        .str();
 }
 
 StoreResult<TestRecord> TestRepository::create(const NewTest& in, const std::string& actor) {
@@ -125,6 +125,16 @@ StoreResult<TestRecord> TestRepository::get(std::int64_t id) {
     auto rows = sql(tx_, statement, {id});
     if (rows.rows.empty()) return not_found(id);
     return test_from(rows.rows.front());
+}
+
+std::vector<TestRecord> TestRepository::for_sample_and_code(std::int64_t sample_id, const std::string& test_code) {
+    static const std::string statement =
+        std::string(test_select) + "WHERE t.sample_id = $1 AND t.test_code = $2 ORDER BY t.id DESC";
+    auto rows = sql(tx_, statement, {sample_id, test_code});
+    std::vector<TestRecord> out;
+    out.reserve(rows.rows.size());
+    for (auto& r : rows.rows) out.push_back(test_from(r));
+    return out;
 }
 
 std::vector<TestRecord> TestRepository::for_sample(std::int64_t sample_id, std::optional<int> round) {

@@ -68,6 +68,9 @@ public:
     StoreResult<TestRecord> get(std::int64_t id);
 
     std::vector<TestRecord> for_sample(std::int64_t sample_id, std::optional<int> round = std::nullopt);
+    // A sample's tests with one code, newest first (a retest's row is newer than the one it
+    // repeats). Instrument ingest asks this for every observation.
+    std::vector<TestRecord> for_sample_and_code(std::int64_t sample_id, const std::string& test_code);
 
     // Optimistic: conflict when the version is no longer `expected_version`. Audited with
     // `action`, before and after state, and `reason`.

@@ -1,6 +1,7 @@
 #include "lims/workflow/ingest/ingest_message.hpp"
 
 #include "lims/store/instrument_repository.hpp"
+#include "lims/store/json_text.hpp"
 #include "lims/store/quarantine_repository.hpp"
 #include "lims/store/raw_message_repository.hpp"
 #include "lims/store/sql.hpp"
@@ -11,12 +12,8 @@
 #include "lims/workflow/ingest/test_lookup.hpp"
 #include "lims/workflow/ingest/unit_conversion.hpp"
 
-#include <Poco/Data/Statement.h>
-#include <Poco/JSON/Object.h>
-
-#include <sstream>
-
-using namespace Poco::Data::Keywords;
+#include <utility>
+#include <vector>
 
 namespace lims::workflow::ingest {
 
@@ -39,42 +36,83 @@ std::string joined_flags(const std::vector<std::string>& flags) {
     return out;
 }
 
-std::string stringify(const Poco::JSON::Object& j) {
-    std::ostringstream s;
-    j.stringify(s);
-    return s.str();
+// What a message's own bytes give, worked out before its transaction: the committing
+// thread runs every queued message's body in turn (store/database.hpp, group commit), so
+// the less each body does besides database work, the more messages a commit takes.
+struct PreparedMessage {
+    std::string sha256;                         // of the raw bytes
+    std::vector<std::string> observation_json;  // one per observation, in order
+};
+
+PreparedMessage prepare(const IncomingMessage& m) {
+    PreparedMessage p;
+    p.sha256 = store::sha256_hex(m.raw);
+    p.observation_json.reserve(m.observations.size());
+    for (const auto& o : m.observations) p.observation_json.push_back(observation_json(o));
+    return p;
 }
+
+// The sample a specimen id names, checked once per message: an instrument message usually
+// carries one specimen for all its results.
+struct SpecimenSample {
+    std::int64_t sample_id = 0;
+    std::string sample_number;
+};
+
+class SpecimenLookup {
+public:
+    explicit SpecimenLookup(store::Transaction& tx) : tx_(tx) {}
+
+    const domain::Result<SpecimenSample>& find(const std::string& specimen_id) {
+        for (const auto& [id, found] : seen_)
+            if (id == specimen_id) return found;
+        seen_.emplace_back(specimen_id, resolve(specimen_id));
+        return seen_.back().second;
+    }
+
+private:
+    domain::Result<SpecimenSample> resolve(const std::string& specimen_id) {
+        auto specimen = parse_specimen_id(specimen_id);
+        if (!specimen)
+            return domain::make_error("ingest.unknown_specimen",
+                                      specimen.error().message + " (" + specimen.error().code + ")");
+        auto sample = find_sample_id(tx_, specimen->sample_number);
+        if (!sample)
+            return domain::make_error("ingest.unknown_specimen",
+                                      "specimen \"" + specimen_id + "\": " + sample.error().message);
+        if (specimen->test_portion) {
+            const auto portions =
+                store::sql(tx_, "SELECT count(*) FROM sample_portions WHERE sample_id = $1 AND kind = 'test'",
+                           {*sample})
+                    .rows.at(0)
+                    .integer(0);
+            if (*specimen->test_portion > portions)
+                return domain::make_error("ingest.unknown_specimen",
+                                          "specimen \"" + specimen_id + "\": sample " + specimen->sample_number +
+                                              " has " + std::to_string(portions) + " test portion(s)");
+        }
+        return SpecimenSample{*sample, specimen->sample_number};
+    }
+
+    store::Transaction& tx_;
+    std::vector<std::pair<std::string, domain::Result<SpecimenSample>>> seen_;
+};
 
 // Where an observation goes: a test of a sample, or quarantine with a reason.
 struct Match {
-    std::int64_t test_id = 0;
+    store::TestRecord test;  // as read in this transaction
     RecordedValue value;
 };
 
 domain::Result<Match> match(store::Transaction& tx, const store::Instrument& instrument,
-                            const protocols::Observation& o) {
+                            const protocols::Observation& o, SpecimenLookup& specimens) {
     if (!reportable_status(o.status))
         return domain::make_error("ingest.status_not_reportable",
                                   "code " + o.test_code + ": result status \"" + o.status +
                                       "\" is not a result to review (F, C, R or none)");
-    auto specimen = parse_specimen_id(o.specimen_id);
-    if (!specimen)
-        return domain::make_error("ingest.unknown_specimen", specimen.error().message + " (" + specimen.error().code + ")");
-    auto sample = find_sample_id(tx, specimen->sample_number);
-    if (!sample)
-        return domain::make_error("ingest.unknown_specimen", "specimen \"" + o.specimen_id + "\": " + sample.error().message);
-    const Poco::Int64 sample_id = *sample;
-    if (specimen->test_portion) {
-        const auto portions =
-            store::sql(tx, "SELECT count(*) FROM sample_portions WHERE sample_id = $1 AND kind = 'test'",
-                       {std::int64_t{sample_id}})
-                .rows.at(0)
-                .integer(0);
-        if (*specimen->test_portion > portions)
-            return domain::make_error("ingest.unknown_specimen",
-                                      "specimen \"" + o.specimen_id + "\": sample " + specimen->sample_number +
-                                          " has " + std::to_string(portions) + " test portion(s)");
-    }
+    const auto& specimen = specimens.find(o.specimen_id);
+    if (!specimen) return specimen.error();
+    const std::int64_t sample_id = specimen->sample_id;
     store::InstrumentRepository instruments(tx);
     auto mapping = instruments.find_mapping(instrument.id, o.test_code);
     if (!mapping) {
@@ -94,7 +132,7 @@ domain::Result<Match> match(store::Transaction& tx, const store::Instrument& ins
         return domain::make_error("ingest.test_other_instrument", "test " + mapping->test_code + " of sample " +
                                                                       specimen->sample_number +
                                                                       " is assigned to another instrument");
-    return Match{test->test_id, *value};
+    return Match{std::move(test->record), *value};
 }
 
 void record_observation(store::Transaction& tx, std::int64_t raw_message_id, int position,
@@ -121,8 +159,8 @@ domain::Error ingest_store_error(const domain::Error& e) {
 
 bool is_retryable(const domain::Error& e) { return e.code == kUnavailable; }
 
-domain::Result<IngestReceipt> ingest_message_in(store::Transaction& tx, const IncomingMessage& m,
-                                                const std::string& actor) {
+domain::Result<IngestReceipt> ingest_prepared(store::Transaction& tx, const IncomingMessage& m,
+                                              const PreparedMessage& prepared, const std::string& actor) {
     if (m.instrument_code.empty()) return domain::make_error(kBadMessage, "the message names no instrument");
     if (m.protocol.empty())
         return domain::make_error(kBadMessage, "message from " + m.instrument_code + " names no protocol");
@@ -138,7 +176,7 @@ domain::Result<IngestReceipt> ingest_message_in(store::Transaction& tx, const In
         return domain::make_error(kUnknownInstrument, "instrument " + m.instrument_code + " is retired; message refused");
 
     store::RawMessageRepository raw_messages(tx);
-    auto stored = raw_messages.store(instrument->id, m.protocol, store::format_utc(m.received_at), m.raw);
+    auto stored = raw_messages.store(instrument->id, m.protocol, store::format_utc(m.received_at), m.raw, prepared.sha256);
     if (!stored) return stored.error();
     IngestReceipt receipt;
     receipt.raw_message_id = stored->id;
@@ -147,13 +185,14 @@ domain::Result<IngestReceipt> ingest_message_in(store::Transaction& tx, const In
         receipt.duplicates = m.observations.size();
         return receipt;
     }
-    Poco::JSON::Object message_audit;
-    message_audit.set("instrument", m.instrument_code);
-    message_audit.set("protocol", m.protocol);
-    message_audit.set("bytes", static_cast<Poco::UInt64>(m.raw.size()));
-    message_audit.set("sha256", store::sha256_hex(m.raw));
-    message_audit.set("observations", static_cast<Poco::UInt64>(m.observations.size()));
-    tx.record({actor, "raw_message.store", "raw_message", std::to_string(stored->id), "", stringify(message_audit), ""});
+    const auto message_audit = store::JsonObjectText()
+                                   .text("instrument", m.instrument_code)
+                                   .text("protocol", m.protocol)
+                                   .integer("bytes", static_cast<std::int64_t>(m.raw.size()))
+                                   .text("sha256", prepared.sha256)
+                                   .integer("observations", static_cast<std::int64_t>(m.observations.size()))
+                                   .str();
+    tx.record({actor, "raw_message.store", "raw_message", std::to_string(stored->id), "", message_audit, ""});
 
     store::QuarantineRepository quarantine(tx);
     auto to_quarantine = [&](int position, const protocols::Observation* o, const std::string& json,
@@ -184,15 +223,19 @@ domain::Result<IngestReceipt> ingest_message_in(store::Transaction& tx, const In
         auto q = to_quarantine(-1, nullptr, "{}", incomplete);
         if (!q) return q.error();
     }
+    SpecimenLookup specimens(tx);
     for (std::size_t i = 0; i < m.observations.size(); ++i) {
         const auto& o = m.observations[i];
         const int position = static_cast<int>(i);
-        const std::string json = observation_json(o);
-        domain::Result<Match> matched = m.terminated_normally ? match(tx, *instrument, o) : domain::Result<Match>(incomplete);
+        const std::string& json = prepared.observation_json.at(i);
+        domain::Result<Match> matched =
+            m.terminated_normally ? match(tx, *instrument, o, specimens) : domain::Result<Match>(incomplete);
         if (!matched && matched.error().code.rfind("store.", 0) == 0) return matched.error();
         if (matched) {
             InstrumentResultEntry entry;
-            entry.test_id = matched->test_id;
+            entry.test_id = matched->test.id;
+            entry.test_as_read = std::move(matched->test);
+            entry.raw_message_stored_by_caller = true;
             entry.value_text = matched->value.value_text.value_or(matched->value.qualitative.value_or(""));
             entry.unit = matched->value.unit;
             entry.raw_message_id = stored->id;
@@ -214,9 +257,16 @@ domain::Result<IngestReceipt> ingest_message_in(store::Transaction& tx, const In
     return receipt;
 }
 
+domain::Result<IngestReceipt> ingest_message_in(store::Transaction& tx, const IncomingMessage& m,
+                                                const std::string& actor) {
+    return ingest_prepared(tx, m, prepare(m), actor);
+}
+
 domain::Result<IngestReceipt> ingest_message(store::Database& db, const IncomingMessage& message,
                                              const std::string& actor) {
-    auto outcome = db.write([&](store::Transaction& tx) { return ingest_message_in(tx, message, actor); });
+    const PreparedMessage prepared = prepare(message);  // outside the write lock
+    auto outcome =
+        db.write([&](store::Transaction& tx) { return ingest_prepared(tx, message, prepared, actor); });
     if (!outcome && outcome.error().code.rfind("store.", 0) == 0) return ingest_store_error(outcome.error());
     return outcome;
 }

@@ -1,5 +1,7 @@
 #include "lims/workflow/ingest/observation_json.hpp"
 
+#include "lims/store/json_text.hpp"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
@@ -51,9 +53,12 @@ Poco::JSON::Object::Ptr observation_to_object(const protocols::Observation& o) {
 }
 
 std::string observation_json(const protocols::Observation& o) {
-    std::ostringstream s;
-    observation_to_object(o)->stringify(s);
-    return s.str();
+    // Once per observation of every instrument message: written directly, the same text
+    // as observation_to_object(o)->stringify() gives (store::JsonObjectText's promise).
+    store::JsonObjectText j;
+    for (const auto& [name, member] : kTextFields) j.text(name, o.*member);
+    for (const auto& [name, member] : kListFields) j.texts(name, o.*member);
+    return j.str();
 }
 
 domain::Result<protocols::Observation> observation_from_object(const Poco::JSON::Object& j) {

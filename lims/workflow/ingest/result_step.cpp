@@ -19,6 +19,8 @@ domain::Result<std::int64_t> put_result_on_test(store::Transaction& tx, const In
     result.source = review::ResultSource::instrument;
     result.raw_message_id = entry.raw_message_id;
     result.flags = entry.flags;
+    result.test_as_read = entry.test_as_read;
+    result.raw_message_stored_by_caller = entry.raw_message_stored_by_caller;
     Actor who;
     who.name = actor;
     who.roles = domain::RoleSet{domain::Role::ingest_service};

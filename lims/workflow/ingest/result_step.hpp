@@ -4,9 +4,11 @@
 #pragma once
 
 #include "lims/domain/result.hpp"
+#include "lims/store/test_repository.hpp"
 #include "lims/store/transaction.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace lims::workflow::ingest {
@@ -17,6 +19,10 @@ struct InstrumentResultEntry {
     std::string unit;
     std::int64_t raw_message_id = 0;
     std::string flags;  // abnormal flags as sent, '~'-joined
+    // The test as matching read it in this transaction, and whether the raw message was
+    // stored in it too: record_result then reads neither again (review::ResultEntry).
+    std::optional<store::TestRecord> test_as_read;
+    bool raw_message_stored_by_caller = false;
 };
 
 // The result's id, through review::record_result. Ordinary refusals come back as

@@ -25,20 +25,17 @@ domain::Result<std::int64_t> find_sample_id(store::Transaction& tx, const std::s
 domain::Result<TestChoice> find_test(store::Transaction& tx, std::int64_t sample_id, const std::string& sample_number,
                                      const std::string& test_code) {
     // Newest first: a retest's test row is newer than the one it repeats.
-    auto found = store::sql(tx,
-                            "SELECT id, state, instrument_id FROM tests WHERE sample_id = $1 AND test_code = $2 "
-                            "ORDER BY id DESC",
-                            {sample_id, test_code});
-    if (found.rows.empty())
+    auto found = store::TestRepository(tx).for_sample_and_code(sample_id, test_code);
+    if (found.empty())
         return domain::make_error("ingest.no_such_test", "sample " + sample_number + " has no test " + test_code);
     std::size_t chosen = 0;
-    for (std::size_t i = 0; i < found.rows.size(); ++i)
-        if (takes_a_result(found.rows[i].text(1))) {
+    for (std::size_t i = 0; i < found.size(); ++i)
+        if (takes_a_result(found[i].state)) {
             chosen = i;
             break;
         }
-    auto& row = found.rows[chosen];
-    return TestChoice{row.integer(0), row.text(1), row.optional_integer(2)};
+    auto& test = found[chosen];
+    return TestChoice{test.id, test.state, test.instrument_id, std::move(test)};
 }
 
 }  // namespace lims::workflow::ingest

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "lims/domain/result.hpp"
+#include "lims/store/test_repository.hpp"
 #include "lims/store/transaction.hpp"
 
 #include <cstdint>
@@ -17,6 +18,7 @@ struct TestChoice {
     std::int64_t test_id = 0;
     std::string state;
     std::optional<std::int64_t> instrument_id;  // the instrument the test is assigned to, if any
+    store::TestRecord record;  // the whole row as read in this transaction (record_result takes it)
 };
 
 // Errors: ingest.unknown_specimen (no such sample).

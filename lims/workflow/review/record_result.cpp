@@ -36,7 +36,9 @@ std::string_view to_string(ResultSource source) { return source == ResultSource:
 domain::Result<RecordedResult> record_result(store::Transaction& tx, const ResultEntry& entry, const Actor& actor) {
     store::TestRepository tests(tx);
     store::ResultRepository results(tx);
-    auto test = tests.get(entry.test_id);
+    auto test = entry.test_as_read && entry.test_as_read->id == entry.test_id
+                    ? store::StoreResult<store::TestRecord>(*entry.test_as_read)
+                    : tests.get(entry.test_id);
     if (!test)
         return domain::make_error("review.test_not_found", "test " + std::to_string(entry.test_id) + " does not exist");
     if (entry.expected_test_version && *entry.expected_test_version != test->version)
@@ -85,7 +87,7 @@ domain::Result<RecordedResult> record_result(store::Transaction& tx, const Resul
         if (!entry.raw_message_id)
             return domain::make_error("review.raw_message_required",
                                       "an instrument result needs the raw message it came in");
-        if (!results.raw_message_exists(*entry.raw_message_id))
+        if (!entry.raw_message_stored_by_caller && !results.raw_message_exists(*entry.raw_message_id))
             return domain::make_error("review.raw_message_unknown",
                                       "raw message " + std::to_string(*entry.raw_message_id) + " does not exist");
     }
@@ -97,7 +99,10 @@ domain::Result<RecordedResult> record_result(store::Transaction& tx, const Resul
 
     store::ResultRecord row;
     row.test_id = test->id;
-    if (auto previous = results.latest_for_test(test->id)) row.replaces_result_id = previous->id;
+    // A test still "pending" has never had a result (the test machine has no way back to
+    // pending; a retest is a new test row), so there is nothing to look up for it.
+    if (test->state != "pending")
+        if (auto previous = results.latest_for_test(test->id)) row.replaces_result_id = previous->id;
     if (value->kind() == domain::ValueKind::qualitative)
         row.qualitative = value->outcome();
     else

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "lims/domain/result.hpp"
+#include "lims/store/test_repository.hpp"
 #include "lims/store/transaction.hpp"
 #include "lims/workflow/review/actor.hpp"
 
@@ -27,6 +28,11 @@ struct ResultEntry {
     // If-Match: the test version the caller saw; a different current version is
     // store.conflict (409). Empty: no check (instrument ingest).
     std::optional<std::int64_t> expected_test_version;
+    // Set by callers that have just read the test (ingest matches it first) or stored the
+    // raw message in this same transaction, so neither is read again: ingest runs this for
+    // every observation, inside the write lock.
+    std::optional<store::TestRecord> test_as_read;  // must be the row of test_id
+    bool raw_message_stored_by_caller = false;
 };
 
 struct RecordedResult {

@@ -1,5 +1,7 @@
 #include "lims/workflow/review/specification.hpp"
 
+#include "lims/store/sql.hpp"
+
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
 
@@ -63,13 +65,31 @@ domain::Result<domain::Decimal> number(const domain::SpecificationLine& line, co
 }  // namespace
 
 domain::Result<domain::SpecificationLine> load_specification_line(store::Transaction& tx, std::int64_t id) {
-    Poco::Data::Statement st(tx.session());
-    st << std::string(line_select) + "WHERE id = $1", bind(id);
-    auto lines = select_lines(st);
-    if (lines.empty())
+    // Every result entered (instrument results included) judges against its line: a cached statement.
+    static const std::string statement = std::string(line_select) + "WHERE id = $1";
+    auto rows = store::sql(tx, statement, {id});
+    if (rows.rows.empty())
         return domain::make_error("review.specification_not_found",
                                   "specification line " + std::to_string(id) + " does not exist");
-    return lines.front();
+    auto& r = rows.rows.front();
+    domain::SpecificationLine l;
+    l.id = r.integer(0);
+    l.product_id = r.optional_integer(1);
+    l.standard_ref = r.take_text(2);
+    l.test_code = r.take_text(3);
+    l.test_name = r.take_text(4);
+    l.limit_kind = r.take_text(5);
+    l.lower_limit = r.optional_text(6);
+    l.upper_limit = r.optional_text(7);
+    l.lower_inclusive = r.integer(8) != 0;
+    l.upper_inclusive = r.integer(9) != 0;
+    l.expected_text = r.optional_text(10);
+    l.unit = r.take_text(11);
+    l.decimal_places = static_cast<int>(r.integer(12));
+    l.warning_lower = r.optional_text(13);
+    l.warning_upper = r.optional_text(14);
+    l.version = r.integer(15);
+    return l;
 }
 
 std::vector<domain::SpecificationLine> specification_lines_of_product(store::Transaction& tx, std::int64_t product_id) {

@@ -1,0 +1,74 @@
+#include "lims/store/json_text.hpp"
+
+#include <algorithm>
+
+namespace lims::store {
+
+void append_json_string(std::string& out, std::string_view value) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    out += '"';
+    for (const char c : value) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    out += "\\u00";
+                    out += hex[(static_cast<unsigned char>(c) >> 4) & 0xF];
+                    out += hex[static_cast<unsigned char>(c) & 0xF];
+                } else {
+                    out += c;
+                }
+        }
+    }
+    out += '"';
+}
+
+JsonObjectText& JsonObjectText::text(std::string_view key, std::string_view value) {
+    std::string v;
+    v.reserve(value.size() + 2);
+    append_json_string(v, value);
+    members_.emplace_back(key, std::move(v));
+    return *this;
+}
+
+JsonObjectText& JsonObjectText::integer(std::string_view key, std::int64_t value) {
+    members_.emplace_back(key, std::to_string(value));
+    return *this;
+}
+
+JsonObjectText& JsonObjectText::texts(std::string_view key, const std::vector<std::string>& values) {
+    std::string v = "[";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i) v += ',';
+        append_json_string(v, values[i]);
+    }
+    v += ']';
+    members_.emplace_back(key, std::move(v));
+    return *this;
+}
+
+std::string JsonObjectText::str() const {
+    std::vector<const std::pair<std::string_view, std::string>*> order;
+    order.reserve(members_.size());
+    for (const auto& m : members_) order.push_back(&m);
+    // Stable, so that of two equal keys the later one ends up last and wins below.
+    std::stable_sort(order.begin(), order.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+    std::string out = "{";
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        if (i + 1 < order.size() && order[i + 1]->first == order[i]->first) continue;
+        if (out.size() > 1) out += ',';
+        append_json_string(out, order[i]->first);
+        out += ':';
+        out += order[i]->second;
+    }
+    out += '}';
+    return out;
+}
+
+}  // namespace lims::store
