@@ -16,62 +16,38 @@ struct OptionError {
     std::string message;
 };
 
-// Typed access to an instrument's text options; every read marks the name as known so
-// that leftovers (typos) can be reported.
-class Options {
-public:
-    Options(const InstrumentConfig& c) : config_(c) {}
-    std::string text(const std::string& name, std::string fallback) {
-        used_.insert(name);
-        auto it = config_.options.find(name);
-        return it == config_.options.end() ? fallback : it->second;
-    }
-    long long integer(const std::string& name, long long fallback, long long min, long long max) {
-        auto raw = text(name, "");
-        if (raw.empty()) return fallback;
-        long long v = 0;
-        auto [p, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), v);
-        if (ec != std::errc{} || p != raw.data() + raw.size() || v < min || v > max)
-            throw OptionError{"option " + name + " must be an integer from " + std::to_string(min) + " to " +
-                              std::to_string(max) + ", got \"" + raw + "\""};
-        return v;
-    }
-    bool flag(const std::string& name, bool fallback) {
-        auto raw = text(name, "");
-        if (raw.empty()) return fallback;
-        if (raw == "true" || raw == "1") return true;
-        if (raw == "false" || raw == "0") return false;
-        throw OptionError{"option " + name + " must be true or false, got \"" + raw + "\""};
-    }
-    void check_all_used() const {
-        for (const auto& [name, value] : config_.options)
-            if (!used_.contains(name)) throw OptionError{"unknown option \"" + name + "\" for family " +
-                                                         std::string(to_string(config_.family))};
-    }
+// Options are read through the registry's table (registry.hpp option_specs), after
+// check_options() refused anything unknown or out of range: here they only get defaults.
+using Options = InstrumentOptions;
 
-private:
-    const InstrumentConfig& config_;
-    std::set<std::string> used_;
-};
+// The first of the options' problems (all of them, if several), as one line.
+void require_valid_options(const InstrumentConfig& c) {
+    auto problems = check_options(c.family, c.transport, c.options);
+    if (problems.empty()) return;
+    std::string why;
+    for (const auto& p : problems)
+        why += (why.empty() ? "" : "; ") + (p.option.empty() ? p.message : "option " + p.option + ": " + p.message);
+    throw OptionError{why};
+}
 
-Endpoint endpoint_of(const InstrumentConfig& c, Options& o) {
+Endpoint endpoint_of(const InstrumentConfig& c, const Options& o) {
     auto parsed = parse_endpoint(c.transport, c.address, o.text("serial", ""));
     if (auto* e = std::get_if<std::string>(&parsed)) throw OptionError{*e};
     return std::get<Endpoint>(parsed);
 }
 
-LinkTimeouts timeouts_of(Options& o, LinkTimeouts defaults) {
-    const auto idle = o.integer("idle_timeout_s", defaults.idle ? defaults.idle->count() / 1000 : 0, 0, 86'400);
+LinkTimeouts timeouts_of(const Options& o, LinkTimeouts defaults) {
+    const auto idle = o.integer("idle_timeout_s", defaults.idle ? defaults.idle->count() / 1000 : 0);
     if (idle > 0) defaults.idle = std::chrono::seconds(idle);
     else defaults.idle.reset();
-    defaults.write = std::chrono::seconds(o.integer("write_timeout_s", defaults.write.count() / 1000, 1, 600));
+    defaults.write = std::chrono::seconds(o.integer("write_timeout_s", defaults.write.count() / 1000));
     return defaults;
 }
 
-BackoffPolicy backoff_of(Options& o) {
+BackoffPolicy backoff_of(const Options& o) {
     BackoffPolicy b;
-    b.initial = std::chrono::milliseconds(o.integer("backoff_initial_ms", b.initial.count(), 10, 600'000));
-    b.cap = std::chrono::milliseconds(o.integer("backoff_cap_ms", b.cap.count(), 10, 3'600'000));
+    b.initial = std::chrono::milliseconds(o.integer("backoff_initial_ms", b.initial.count()));
+    b.cap = std::chrono::milliseconds(o.integer("backoff_cap_ms", b.cap.count()));
     return b;
 }
 
@@ -108,27 +84,24 @@ std::vector<std::string> DriverHost::start(const Registry& registry, IngestSink&
     DriverContext ctx{impl_->runtime.get(), &sink, &impl_->states, impl_->options.log, impl_->options.clock};
 
     for (const auto& c : registry.instruments) {
-        Options o(c);
+        const Options o(c);
         try {
+            require_valid_options(c);
             std::string error;
             switch (c.family) {
                 case Family::astm: {
                     AstmOptions a;
                     a.instrument_id = c.id;
                     a.endpoint = endpoint_of(c, o);
-                    a.max_connections = static_cast<std::size_t>(o.integer("max_connections", 4, 1, 1024));
+                    a.max_connections = static_cast<std::size_t>(o.integer("max_connections", 4));
                     a.timeouts = timeouts_of(o, a.timeouts);
                     a.backoff = backoff_of(o);
                     const auto framing = o.text("framing", "e1381");
                     if (framing == "bare_records") a.receiver.framing = protocols::astm::Framing::bare_records;
-                    else if (framing != "e1381") throw OptionError{"option framing must be e1381 or bare_records"};
                     const auto ack = o.text("ack", "after_commit");
                     if (ack == "immediate") a.receiver.ack_mode = protocols::astm::AckMode::immediate;
-                    else if (ack != "after_commit") throw OptionError{"option ack must be after_commit or immediate"};
                     a.receiver.max_message_bytes = static_cast<std::size_t>(
-                        o.integer("max_message_bytes", static_cast<long long>(a.receiver.max_message_bytes), 1024,
-                                  std::int64_t{256} << 20));
-                    o.check_all_used();
+                        o.integer("max_message_bytes", static_cast<long long>(a.receiver.max_message_bytes)));
                     auto d = std::make_unique<AstmDriver>(ctx, std::move(a));
                     error = d->start();
                     auto* raw = d.get();
@@ -140,16 +113,14 @@ std::vector<std::string> DriverHost::start(const Registry& registry, IngestSink&
                     Hl7Options h;
                     h.instrument_id = c.id;
                     h.endpoint = endpoint_of(c, o);
-                    h.max_connections = static_cast<std::size_t>(o.integer("max_connections", 16, 1, 4096));
+                    h.max_connections = static_cast<std::size_t>(o.integer("max_connections", 16));
                     h.timeouts = timeouts_of(o, h.timeouts);
                     h.backoff = backoff_of(o);
-                    h.max_message_bytes = static_cast<std::size_t>(o.integer(
-                        "max_message_bytes", static_cast<long long>(h.max_message_bytes), 1024,
-                        static_cast<long long>(protocols::hl7::kDefaultMaxMessageSize)));
+                    h.max_message_bytes = static_cast<std::size_t>(
+                        o.integer("max_message_bytes", static_cast<long long>(h.max_message_bytes)));
                     h.tolerate_lf = o.flag("tolerate_lf", false);
                     h.local_application = o.text("local_application", "LIS");
                     h.local_facility = o.text("local_facility", "");
-                    o.check_all_used();
                     auto d = std::make_unique<Hl7Driver>(ctx, std::move(h));
                     error = d->start();
                     auto* raw = d.get();
@@ -163,31 +134,24 @@ std::vector<std::string> DriverHost::start(const Registry& registry, IngestSink&
                     s.endpoint = endpoint_of(c, o);
                     const auto command = o.text("command", "S");
                     if (command == "SI") s.command = protocols::sics::Command::weigh_immediately;
-                    else if (command != "S") throw OptionError{"option command must be S or SI"};
-                    s.interval = std::chrono::milliseconds(o.integer("interval_ms", s.interval.count(), 100, 3'600'000));
-                    s.reply_timeout =
-                        std::chrono::milliseconds(o.integer("reply_timeout_ms", s.reply_timeout.count(), 100, 600'000));
+                    s.interval = std::chrono::milliseconds(o.integer("interval_ms", s.interval.count()));
+                    s.reply_timeout = std::chrono::milliseconds(o.integer("reply_timeout_ms", s.reply_timeout.count()));
                     s.only_new_weights = o.flag("only_new_weights", true);
                     s.timeouts = timeouts_of(o, s.timeouts);
                     s.backoff = backoff_of(o);
-                    o.check_all_used();
                     auto d = std::make_unique<SicsDriver>(ctx, std::move(s));
                     error = d->start();
                     impl_->sics.push_back(std::move(d));
                     break;
                 }
                 case Family::csv: {
-                    if (c.transport != "folder") throw OptionError{"csv instruments need transport folder"};
                     FileDropOptions f;
                     f.instrument_id = c.id;
                     f.folder = c.address;
-                    f.scan_interval = std::chrono::milliseconds(o.integer("scan_ms", f.scan_interval.count(), 50, 3'600'000));
-                    f.settle = std::chrono::milliseconds(o.integer("settle_ms", f.settle.count(), 0, 3'600'000));
+                    f.scan_interval = std::chrono::milliseconds(o.integer("scan_ms", f.scan_interval.count()));
+                    f.settle = std::chrono::milliseconds(o.integer("settle_ms", f.settle.count()));
                     const auto delimiter = o.text("delimiter", ",");
-                    if (delimiter == "tab") f.layout.delimiter = '\t';
-                    else if (delimiter.size() == 1) f.layout.delimiter = delimiter[0];
-                    else throw OptionError{"option delimiter must be one character or \"tab\""};
-                    o.check_all_used();
+                    f.layout.delimiter = delimiter == "tab" ? '\t' : delimiter[0];
                     auto w = FileDropWatcher::create(ctx, std::move(f));
                     error = w->start();
                     impl_->folders.push_back(std::move(w));

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -33,9 +34,8 @@ struct InstrumentConfig {
     Family family = Family::astm;
     std::string transport;  // tcp_listen | tcp_connect | serial | folder (csv)
     std::string address;    // host:port, device path, or folder
-    // Per-family settings as text, validated when the driver is built (names listed in
-    // DriverHost): max_connections, idle_timeout_s, serial, framing, ack, max_message_bytes,
-    // tolerate_lf, command, interval_ms, reply_timeout_ms, settle_ms, delimiter, ...
+    // Per-family settings as text; the names, types and ranges each family takes over each
+    // transport are option_specs() below (check_options() tells what is wrong).
     std::map<std::string, std::string> options;
     std::vector<TestCodeMapping> test_codes;
     friend bool operator==(const InstrumentConfig&, const InstrumentConfig&) = default;
@@ -64,6 +64,72 @@ struct Registry {
 };
 
 std::string_view to_string(Family f);
+std::optional<Family> family_from_string(std::string_view text);
+
+// ---- instrument options: the one table of what each family takes ----------------------
+// The API (POST/PUT /api/v1/instruments), the registry file loader and DriverHost all ask
+// here, so a misspelt or out-of-range option is refused when it is configured, naming it,
+// instead of showing up later as a failed link.
+
+enum class OptionKind {
+    integer,      // decimal integer within [min, max]
+    boolean,      // true/false (1/0)
+    choice,       // one of `choices`
+    character,    // one character, or "tab"
+    serial_line,  // line settings like 9600,8N1
+    text,         // free text up to kMaxOptionTextBytes
+};
+
+struct OptionSpec {
+    std::string_view name;
+    OptionKind kind = OptionKind::text;
+    long long min = 0;  // integer bounds, inclusive
+    long long max = 0;
+    std::vector<std::string_view> choices{};     // choice
+    std::vector<std::string_view> transports{};  // where it applies; empty: every transport of the family
+    std::string_view meaning{};
+};
+
+// A free-text option (an HL7 MSH application name) is a field of a message header, not prose.
+inline constexpr std::size_t kMaxOptionTextBytes = 180;
+
+// The transports a family's driver can run over (the store's "file_drop" is spelled
+// "folder" here; every function below takes either).
+std::vector<std::string_view> transports_of(Family f);
+// Every option the family knows, with the transports each applies to.
+const std::vector<OptionSpec>& option_specs(Family f);
+// The options that apply to the family over this transport, by name.
+std::vector<std::string_view> allowed_options(Family f, std::string_view transport);
+
+// One thing wrong with a configuration's options: the option (empty for the transport
+// itself), what is wrong, and the names that would have been accepted.
+struct OptionProblem {
+    std::string option;
+    std::string message;
+    std::vector<std::string> allowed;
+    friend bool operator==(const OptionProblem&, const OptionProblem&) = default;
+};
+
+// Everything wrong with `options` for the family over the transport: a transport the
+// family cannot use, an unknown name, a name that belongs to another transport, a value
+// of the wrong type or out of range. Empty when all is well.
+std::vector<OptionProblem> check_options(Family f, std::string_view transport,
+                                         const std::map<std::string, std::string>& options);
+
+// Typed reads of an instrument's options for DriverHost, after check_options() found
+// nothing wrong: absent options give the driver's own default. Reading a name that is not
+// in the family's table is a programming error (std::logic_error).
+class InstrumentOptions {
+public:
+    explicit InstrumentOptions(const InstrumentConfig& config) : config_(config) {}
+    long long integer(std::string_view name, long long fallback) const;
+    bool flag(std::string_view name, bool fallback) const;
+    std::string text(std::string_view name, std::string fallback) const;
+
+private:
+    const std::string* raw(std::string_view name, OptionKind kind) const;
+    const InstrumentConfig& config_;
+};
 
 // Parses the registry's JSON form:
 // {"instruments": [{"id": "AU-1", "family": "astm", "transport": "tcp_listen",
@@ -72,8 +138,10 @@ std::string_view to_string(Family f);
 //  "loggers": [{"id": "FRZ-1", "transport": "tcp", "address": "10.0.0.5:502", "unit_id": 1,
 //    "map_file": "maps/fl20.json", "point": "chamber_temperature", "interval_s": 60,
 //    "timeout_ms": 1000, "retries": 2, "retry_failed_after_s": 30, "storage_unit": "CR-1"}]}
-// Errors name the entry (by id or index) and the field; unknown fields are errors (typos
-// would otherwise silently fall back to defaults).
+// Errors name the entry (by id or index) and the field, or the option by its key
+// ("instruments[0] (AU-1): options.framng: unknown option ..."); unknown fields and options
+// are errors (typos would otherwise silently fall back to defaults). Options are checked
+// with check_options(), the same check the API makes.
 std::variant<Registry, std::string> parse_registry_json(std::string_view json);
 
 }  // namespace drivers

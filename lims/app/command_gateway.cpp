@@ -89,14 +89,19 @@ int run_gateway(CommandContext& context) {
     forwarder.start();
     const auto problems = host.start(std::get<drivers::Registry>(registry), sink);
     for (const auto& p : problems) context.err << "lims: gateway: " << p << "\n";
+    // The ports listeners got (an address with port 0 takes a free one), then the ready
+    // line, flushed: a supervisor or test reading a pipe waits for it.
+    for (const auto& i : std::get<drivers::Registry>(registry).instruments)
+        if (auto port = host.listening_port(i.id); port != 0)
+            context.out << "gateway: instrument " << i.id << " listening on port " << port << "\n";
     context.out << "gateway " << (*outbox)->gateway_id() << ": forwarding " << *outbox_path << " to " << *service
-                << "\n";
+                << std::endl;
     context.wait_for_termination();
     host.stop();      // devices first: nothing new is committed after this
     forwarder.stop();
     if (auto counts = (*outbox)->counts())
         context.out << "gateway stopped: " << counts->pending << " pending, " << counts->delivered << " delivered, "
-                    << counts->rejected << " rejected\n";
+                    << counts->rejected << " rejected" << std::endl;
     return exit_ok;
 }
 

@@ -58,6 +58,12 @@ drivers::LoggerConfig logger_config(const store::LoggerPolling& p) {
     c.serial = p.fields.serial;
     c.unit_id = p.fields.unit_id;
     c.map_file = p.fields.map_file;
+    if (!p.fields.map_json.empty()) {
+        // Given in-line through the API and checked there; a map that no longer loads
+        // leaves the map empty, which the poller refuses naming the logger.
+        auto map = workflow::load_modbus_map(p.fields.map_json);
+        if (auto* loaded = std::get_if<protocols::modbus::RegisterMap>(&map)) c.map = std::move(*loaded);
+    }
     c.point = p.fields.point;
     c.interval = std::chrono::seconds(p.fields.interval_seconds);
     c.timeout = std::chrono::milliseconds(p.fields.timeout_ms);
@@ -65,15 +71,19 @@ drivers::LoggerConfig logger_config(const store::LoggerPolling& p) {
     return c;
 }
 
-// Everything of the loggers' configuration that the poller uses, to tell a change. (Maps
-// given in-line come only from the registry file, which is read once, so they are named
-// by their file alone.)
+// Everything of the loggers' configuration that the poller uses, to tell a change (an
+// in-line map set through the API included, point by point).
 std::string fingerprint(const std::vector<drivers::LoggerConfig>& loggers) {
     std::ostringstream s;
-    for (const auto& c : loggers)
+    for (const auto& c : loggers) {
+        for (const auto& p : c.map.points)
+            s << p.name << ',' << protocols::modbus::to_string(p.function) << ',' << p.address << ','
+              << protocols::modbus::to_string(p.type) << ',' << protocols::modbus::to_string(p.order) << ','
+              << p.scale << ',' << p.offset << ',' << p.unit << ';';
         s << c.id << '|' << c.transport << '|' << c.address << '|' << c.serial << '|' << c.unit_id << '|' << c.map_file
           << '|' << c.point << '|' << c.interval.count() << '|' << c.timeout.count() << '|' << c.retries << '|'
           << c.retry_failed_after.count() << '|' << c.storage_unit << '|' << c.shipment << '\n';
+    }
     return s.str();
 }
 

@@ -2,6 +2,7 @@
 
 #include <Poco/Data/Statement.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 
 #include <charconv>
 #include <regex>
@@ -23,11 +24,11 @@ constexpr int kMaxTcpPort = 65535;
 
 constexpr const char* polling_columns =
     "SELECT s.logger_id, l.serial, l.org_id, s.transport, s.address, s.serial_settings, s.unit_id, s.map_file, "
-    "s.point, s.interval_seconds, s.timeout_ms, s.retries, s.active, s.version, s.updated_at "
+    "s.point, s.interval_seconds, s.timeout_ms, s.retries, s.active, s.version, s.updated_at, s.map_json "
     "FROM logger_settings s JOIN loggers l ON l.id = s.logger_id ";
 
 using PollingRow = Poco::Tuple<Poco::Int64, std::string, Poco::Int64, std::string, std::string, std::string, int,
-                               std::string, std::string, int, int, int, int, Poco::Int64, std::string>;
+                               std::string, std::string, int, int, int, int, Poco::Int64, std::string, std::string>;
 
 LoggerPolling from_row(const PollingRow& r) {
     LoggerPolling p;
@@ -46,6 +47,7 @@ LoggerPolling from_row(const PollingRow& r) {
     p.fields.active = r.get<12>() != 0;
     p.version = r.get<13>();
     p.updated_at = r.get<14>();
+    p.fields.map_json = r.get<15>();
     return p;
 }
 
@@ -70,7 +72,7 @@ std::optional<std::string> problem_of(const LoggerPollingFields& f) {
         return "serial \"" + f.serial + "\" is not like 9600,8N1";
     if (f.unit_id < kMinModbusUnitId || f.unit_id > kMaxModbusUnitId)
         return "unit_id must be " + std::to_string(kMinModbusUnitId) + " to " + std::to_string(kMaxModbusUnitId);
-    if (f.map_file.empty()) return "map_file is empty";
+    if (f.map_file.empty() == f.map_json.empty()) return "give exactly one of map_file and an in-line register map";
     if (f.interval_seconds < 1 || f.interval_seconds > kMaxIntervalSeconds)
         return "interval_seconds must be 1 to " + std::to_string(kMaxIntervalSeconds);
     if (f.timeout_ms < kMinTimeoutMs || f.timeout_ms > kMaxTimeoutMs)
@@ -90,6 +92,11 @@ std::string to_json(const LoggerPolling& p) {
     j.set("serial", p.fields.serial);
     j.set("unit_id", p.fields.unit_id);
     j.set("map_file", p.fields.map_file);
+    if (!p.fields.map_json.empty()) {
+        // Stored as checked JSON text; shown as the object it is.
+        Poco::JSON::Parser parser;
+        j.set("register_map", parser.parse(p.fields.map_json));
+    }
     j.set("point", p.fields.point);
     j.set("interval_seconds", p.fields.interval_seconds);
     j.set("timeout_ms", p.fields.timeout_ms);
@@ -138,10 +145,10 @@ StoreResult<LoggerPolling> LoggerPollingRepository::put(std::int64_t logger_id,
         if (expected_version)
             return store_error(StoreErrorKind::conflict, "logger " + serial + " has no polling settings to replace yet");
         tx_.session() << "INSERT INTO logger_settings (logger_id, transport, address, serial_settings, unit_id, "
-                         "map_file, point, interval_seconds, timeout_ms, retries, active, updated_at) "
-                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                         "map_file, point, interval_seconds, timeout_ms, retries, active, updated_at, map_json) "
+                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
             bind(id), bind(f.transport), bind(f.address), bind(f.serial), bind(unit), bind(f.map_file), bind(f.point),
-            bind(interval), bind(timeout), bind(retries), bind(active), bind(at), now;
+            bind(interval), bind(timeout), bind(retries), bind(active), bind(at), bind(f.map_json), now;
     } else {
         if (!expected_version)
             return store_error(StoreErrorKind::conflict, "logger " + serial + " polling settings exist at version " +
@@ -154,9 +161,10 @@ StoreResult<LoggerPolling> LoggerPollingRepository::put(std::int64_t logger_id,
         Poco::Data::Statement st(tx_.session());
         st << "UPDATE logger_settings SET transport = $1, address = $2, serial_settings = $3, unit_id = $4, "
               "map_file = $5, point = $6, interval_seconds = $7, timeout_ms = $8, retries = $9, active = $10, "
-              "updated_at = $11, version = version + 1 WHERE logger_id = $12 AND version = $13",
+              "updated_at = $11, map_json = $12, version = version + 1 WHERE logger_id = $13 AND version = $14",
             bind(f.transport), bind(f.address), bind(f.serial), bind(unit), bind(f.map_file), bind(f.point),
-            bind(interval), bind(timeout), bind(retries), bind(active), bind(at), bind(id), bind(version);
+            bind(interval), bind(timeout), bind(retries), bind(active), bind(at), bind(f.map_json), bind(id),
+            bind(version);
         if (st.execute() != 1)
             return store_error(StoreErrorKind::conflict, "logger " + serial + " polling settings were changed meanwhile");
     }

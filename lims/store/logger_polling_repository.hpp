@@ -22,7 +22,8 @@ struct LoggerPollingFields {
     std::string address;    // host:port, or the serial device for modbus_rtu
     std::string serial = "9600,8N1";  // modbus_rtu line settings
     int unit_id = 1;
-    std::string map_file;   // the register map (JSON) on the service's machine
+    std::string map_file;   // the register map (JSON) on the service's machine, or
+    std::string map_json;   // the map itself (JSON, checked by the caller); exactly one of the two
     std::string point;      // the temperature point of the map; "" the first in Cel
     int interval_seconds = 60;
     int timeout_ms = 1000;

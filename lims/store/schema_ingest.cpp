@@ -68,8 +68,9 @@ void add_ingest_tables(Migration& m) {
     add("CREATE INDEX quarantine_raw_message ON quarantine (raw_message_id)");
 
     // How a logger is polled (the drivers' configuration, kept with the logger): transport
-    // and address (serial line settings for RTU), Modbus unit id, the register-map file and
-    // its temperature point, the polling interval, reply timeout and retries. `lims serve`
+    // and address (serial line settings for RTU), Modbus unit id, the register map (a file
+    // on the service's machine, or map_json given in-line through the API) and its
+    // temperature point, the polling interval, reply timeout and retries. `lims serve`
     // with in-process drivers polls the active ones (logger_polling_repository.hpp).
     add(R"(CREATE TABLE logger_settings (
   logger_id BIGINT PRIMARY KEY REFERENCES loggers (id),
@@ -78,6 +79,7 @@ void add_ingest_tables(Migration& m) {
   serial_settings TEXT NOT NULL DEFAULT '9600,8N1',
   unit_id INTEGER NOT NULL DEFAULT 1 CHECK (unit_id BETWEEN 0 AND 247),
   map_file TEXT NOT NULL,
+  map_json TEXT NOT NULL DEFAULT '',
   point TEXT NOT NULL DEFAULT '',
   interval_seconds INTEGER NOT NULL CHECK (interval_seconds >= 1),
   timeout_ms INTEGER NOT NULL DEFAULT 1000,

@@ -501,6 +501,14 @@ const std::map<std::string, RouteRecipe>& routeRecipes() {
          {[](TestService& s, Jurisdiction side) {
               return RouteRecord{{{"id", std::to_string(ingestRecord(s, side).raw_message_id)}}, nullptr};
           }}},
+        {"/api/v1/coldchain/loggers/{id}",
+         {[](TestService& s, Jurisdiction side) {
+              auto r = coldChainLoggerRecord(s, side);
+              r.body = api::newObject();
+              r.body->set("model", "sim-2");
+              r.body->set("organisation_code", TestService::office(side));
+              return r;
+          }}},
         {"/api/v1/coldchain/loggers/{id}/polling",
          {[](TestService& s, Jurisdiction side) {
               auto r = coldChainLoggerRecord(s, side);

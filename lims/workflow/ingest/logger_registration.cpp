@@ -1,0 +1,156 @@
+#include "lims/workflow/ingest/logger_registration.hpp"
+
+#include "lims/store/organisation_repository.hpp"
+#include "lims/store/logger_repository.hpp"
+#include "lims/store/reading_repository.hpp"
+#include "lims/workflow/modbus_map_json.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace lims::workflow::ingest {
+
+namespace {
+
+// A register map is a few dozen points; a file much larger than this is not one (and
+// must not be read into memory on an administrator's say-so).
+constexpr std::streamsize kMaxMapFileBytes = 1 << 20;
+
+std::optional<std::string> read_small_file(const std::string& path) {
+    // A device or a pipe named by mistake must not block the request.
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::string text(static_cast<std::size_t>(kMaxMapFileBytes) + 1, '\0');
+    in.read(text.data(), kMaxMapFileBytes + 1);
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    return text;
+}
+
+// The names of an in-line map's points in order ("" where a point has none), so that a
+// problem can name the request field "register_map.points[<i>].<field>".
+std::vector<std::string> point_names(const std::string& map_json) {
+    std::vector<std::string> names;
+    try {
+        Poco::JSON::Parser parser;
+        auto root = parser.parse(map_json).extract<Poco::JSON::Object::Ptr>();
+        auto points = root ? root->getArray("points") : nullptr;
+        for (std::size_t i = 0; points && i < points->size(); ++i) {
+            auto point = points->getObject(static_cast<unsigned>(i));
+            names.push_back(point && point->has("name") && point->get("name").isString()
+                                ? point->getValue<std::string>("name")
+                                : "");
+        }
+    } catch (const Poco::Exception&) {
+        // Not the shape load_modbus_map takes: its own errors say so; fields stay unnamed.
+    }
+    return names;
+}
+
+std::string inline_field(const std::vector<std::string>& names, const protocols::modbus::MapError& e) {
+    const std::string field = e.field == "json" ? "" : "." + e.field;
+    if (e.point.empty()) return "register_map" + field;
+    if (e.point[0] == '#') return "register_map.points[" + e.point.substr(1) + "]" + field;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        if (names[i] == e.point) return "register_map.points[" + std::to_string(i) + "]" + field;
+    return "register_map" + field;
+}
+
+}  // namespace
+
+std::vector<MapProblem> register_map_problems(const store::LoggerPollingFields& f) {
+    std::vector<MapProblem> problems;
+    if (f.map_file.empty() == f.map_json.empty()) {
+        problems.push_back({"map_file", "give exactly one of map_file and register_map"});
+        return problems;
+    }
+    std::string text;
+    if (!f.map_file.empty()) {
+        auto read = read_small_file(f.map_file);
+        if (!read) {
+            problems.push_back({"map_file", "cannot read " + f.map_file + " on the service's machine (not a readable file)"});
+            return problems;
+        }
+        if (read->size() > static_cast<std::size_t>(kMaxMapFileBytes)) {
+            problems.push_back({"map_file", f.map_file + " is larger than " + std::to_string(kMaxMapFileBytes) +
+                                                " bytes: not a register map"});
+            return problems;
+        }
+        text = std::move(*read);
+    } else {
+        text = f.map_json;
+    }
+    auto loaded = load_modbus_map(text);
+    if (auto* errors = std::get_if<std::vector<protocols::modbus::MapError>>(&loaded)) {
+        const auto names = f.map_file.empty() ? point_names(f.map_json) : std::vector<std::string>{};
+        for (const auto& e : *errors) {
+            const std::string what = (e.point.empty() ? "" : e.point + ".") + e.field + ": " + e.message;
+            if (!f.map_file.empty()) problems.push_back({"map_file", f.map_file + ": " + what});
+            else problems.push_back({inline_field(names, e), (e.point.empty() ? "" : e.point + ": ") + e.message});
+        }
+        return problems;
+    }
+    const auto& map = std::get<protocols::modbus::RegisterMap>(loaded);
+    if (!f.point.empty()) {
+        bool found = false;
+        for (const auto& p : map.points) found = found || p.name == f.point;
+        if (!found) {
+            std::string names;
+            for (const auto& p : map.points) names += (names.empty() ? "" : ", ") + p.name;
+            problems.push_back({"point", "the register map has no point \"" + f.point + "\" (it has " + names + ")"});
+        }
+    } else {
+        // The poller takes the first point in degrees Celsius (UCUM "Cel") when none is named.
+        bool celsius = false;
+        for (const auto& p : map.points) celsius = celsius || p.unit == "Cel";
+        if (!celsius) problems.push_back({"point", "the register map has no point in Cel: name the temperature point"});
+    }
+    return problems;
+}
+
+store::StoreResult<LoggerDetails> logger_details(store::Transaction& tx, std::int64_t logger_id) {
+    auto logger = store::LoggerRepository(tx).get(logger_id);
+    if (!logger) return logger.error();
+    LoggerDetails d;
+    d.logger = *logger;
+    if (auto org = store::OrganisationRepository(tx).get(logger->org_id)) d.org_code = org->code;
+    auto polling = store::LoggerPollingRepository(tx).get(logger_id);
+    if (polling) d.polling = *polling;
+    else if (polling.error().code != "store.not_found") return polling.error();
+    auto placement = store::StorageUnitRepository(tx).current_placement(logger_id);
+    if (!placement) return placement.error();
+    d.placement = *placement;
+    return d;
+}
+
+domain::Result<LoggerDetails> register_logger(store::Database& db, const LoggerRegistration& r,
+                                              const std::string& actor) {
+    if (r.polling) {
+        auto problems = register_map_problems(*r.polling);
+        if (!problems.empty()) {
+            std::string why = "logger " + r.serial + ": register map unusable:";
+            for (const auto& p : problems) why += " " + p.field + ": " + p.problem + ";";
+            return domain::make_error(kRegisterMapUnusable, why);
+        }
+    }
+    if (r.model.size() > store::kMaxLoggerModel)
+        return domain::make_error("store.invalid_argument", "logger " + r.serial + ": model is longer than " +
+                                                                std::to_string(store::kMaxLoggerModel) + " bytes");
+    return db.write([&](store::Transaction& tx) -> store::StoreResult<LoggerDetails> {
+        auto created = store::ReadingRepository(tx).create_logger(r.serial, r.model, r.org_id, actor);
+        if (!created) return created.error();
+        if (r.polling) {
+            auto polled = store::LoggerPollingRepository(tx).put(created->id, std::nullopt, *r.polling, actor);
+            if (!polled) return polled.error();
+        }
+        return logger_details(tx, created->id);
+    });
+}
+
+}  // namespace lims::workflow::ingest

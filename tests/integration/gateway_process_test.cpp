@@ -1,0 +1,355 @@
+// `lims gateway` and `lims serve` as real processes, the way a laboratory runs them: the
+// gateway's HL7 listener takes an analyzer's ORU messages and ACKs each once it is in the
+// outbox; the service is killed mid-run (the analyzer is still ACKed), restarted on the
+// same database and port, and every message lands exactly once (raw messages, results
+// pending review, quarantined codes) while the gateway's outbox drains.
+#include "fixtures/simulators/hl7_analyzer.hpp"
+#include "fixtures/simulators/specimens.hpp"
+#include "lims/store/audit.hpp"
+#include "lims/store/database.hpp"
+#include "lims/store/instrument_repository.hpp"
+#include "lims/store/organisation_repository.hpp"
+#include "lims/store/sample_repository.hpp"
+#include "lims/workflow/ingest/gateway_outbox.hpp"
+
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+#include <Poco/StreamCopier.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string kLims = LIMS_BINARY_DIR "/lims/lims";
+// Bounds a failing test only: every wait ends as soon as its condition holds. Long
+// enough for the forwarder's backoff (capped at 30 s) after the outage, on a loaded machine.
+constexpr auto kPatience = 90s;
+// Messages per phase: before the outage, during it, after the restart.
+constexpr int kPerPhase = 4;
+constexpr const char* kInstrument = "HL7-GW";
+
+std::uint16_t free_port() {
+    Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
+    return probe.address().port();
+}
+
+bool eventually(const std::function<bool()>& condition) {
+    const auto deadline = std::chrono::steady_clock::now() + kPatience;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (condition()) return true;
+        std::this_thread::sleep_for(50ms);
+    }
+    return condition();
+}
+
+struct Run {
+    int exit_code = -1;
+    std::string out, err;
+};
+
+Run run_lims(const std::vector<std::string>& args, const std::string& url, const std::string& input = "") {
+    Poco::Pipe in_pipe, out_pipe, err_pipe;
+    Poco::Process::Env env;
+    env["LIMS_DATABASE"] = url;
+    auto handle = Poco::Process::launch(kLims, args, ".", &in_pipe, &out_pipe, &err_pipe, env);
+    {
+        Poco::PipeOutputStream in(in_pipe);
+        in << input;
+    }
+    in_pipe.close();
+    Poco::PipeInputStream out(out_pipe), err(err_pipe);
+    Run r;
+    std::thread err_reader([&] { Poco::StreamCopier::copyToString(err, r.err); });
+    Poco::StreamCopier::copyToString(out, r.out);
+    err_reader.join();
+    r.exit_code = handle.wait();
+    return r;
+}
+
+// A `lims` process left running: its output is collected line by line so a test can wait
+// for a line; kill() is SIGKILL (a crash), terminate() the operator's Ctrl-C.
+class LimsProcess {
+public:
+    LimsProcess(const std::vector<std::string>& args, const std::string& url) {
+        Poco::Process::Env env;
+        env["LIMS_DATABASE"] = url;
+        handle_ = std::make_unique<Poco::ProcessHandle>(
+            Poco::Process::launch(kLims, args, ".", nullptr, &out_pipe_, &err_pipe_, env));
+        out_reader_ = std::thread([this] { collect(out_pipe_, out_); });
+        err_reader_ = std::thread([this] { collect(err_pipe_, err_); });
+    }
+    ~LimsProcess() {
+        if (!exited_) kill();
+        out_reader_.join();
+        err_reader_.join();
+    }
+
+    // The first output line containing `text`, once it appears (empty when the process
+    // ends first or the patience runs out).
+    std::string wait_for_line(const std::string& text) {
+        std::unique_lock lock(mutex_);
+        std::string found;
+        changed_.wait_for(lock, kPatience, [&] {
+            for (const auto& line : out_)
+                if (line.find(text) != std::string::npos) {
+                    found = line;
+                    return true;
+                }
+            return closed_ == 2;
+        });
+        return found;
+    }
+
+    void kill() {
+        Poco::Process::kill(*handle_);
+        exit_code_ = handle_->wait();
+        exited_ = true;
+    }
+    int terminate() {
+        Poco::Process::requestTermination(handle_->id());
+        exit_code_ = handle_->wait();
+        exited_ = true;
+        return exit_code_;
+    }
+    std::string output() {
+        std::lock_guard lock(mutex_);
+        std::string all;
+        for (const auto& l : out_) all += l + "\n";
+        for (const auto& l : err_) all += "stderr: " + l + "\n";
+        return all;
+    }
+
+private:
+    void collect(Poco::Pipe& pipe, std::vector<std::string>& lines) {
+        Poco::PipeInputStream in(pipe);
+        std::string line;
+        while (std::getline(in, line)) {
+            std::lock_guard lock(mutex_);
+            lines.push_back(line);
+            changed_.notify_all();
+        }
+        std::lock_guard lock(mutex_);
+        ++closed_;
+        changed_.notify_all();
+    }
+
+    Poco::Pipe out_pipe_, err_pipe_;
+    std::unique_ptr<Poco::ProcessHandle> handle_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::vector<std::string> out_, err_;
+    int closed_ = 0;
+    bool exited_ = false;
+    int exit_code_ = -1;
+    std::thread out_reader_, err_reader_;
+};
+
+class GatewayProcess : public ::testing::Test {
+protected:
+    void SetUp() override {
+        std::string pattern = (std::filesystem::temp_directory_path() / "lims-gateway-XXXXXX").string();
+        ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+        dir = pattern;
+        url = "sqlite:" + dir + "/lims.db";
+        for (const auto& args : std::vector<std::vector<std::string>>{
+                 {"migrate"},
+                 {"org", "add", "--code", "PROV", "--name", "Provincial administration", "--kind", "bureau", "--region",
+                  "310000"},
+                 {"org", "add", "--code", "LAB", "--name", "Laboratory", "--kind", "inspection_centre", "--region",
+                  "310100", "--parent", "PROV"}}) {
+            auto r = run_lims(args, url);
+            ASSERT_EQ(r.exit_code, 0) << r.err;
+        }
+        auto user = run_lims({"user", "add", "gw1", "--org", "LAB", "--role", "ingest_service"}, url,
+                             "gateway-password\n");
+        ASSERT_EQ(user.exit_code, 0) << user.err;
+        auto token = run_lims({"token", "issue", "--user", "gw1", "--scope", "ingest"}, url);
+        ASSERT_EQ(token.exit_code, 0) << token.err;
+        token_file = dir + "/ingest.token";
+        std::ofstream(token_file) << token.out;
+        seed_instrument_and_samples();
+    }
+
+    void TearDown() override {
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+    }
+
+    // The gateway's instrument with its glucose mapping, and one LAB sample with a pending
+    // glucose test per message (so each message's glucose is one result pending review;
+    // its potassium and ALT, unmapped, are quarantined).
+    void seed_instrument_and_samples() {
+        auto db = lims::store::Database::open(url);
+        ASSERT_TRUE(db.ok()) << db.error().message;
+        auto done = (*db)->write([&](lims::store::Transaction& tx) -> lims::store::StoreResult<lims::store::Done> {
+            auto lab = lims::store::OrganisationRepository(tx).get_by_code("LAB");
+            if (!lab) return lab.error();
+            lims::store::InstrumentRepository instruments(tx);
+            lims::store::InstrumentFields f;
+            f.code = kInstrument;
+            f.org_id = lab->id;
+            f.name = "Chemistry analyzer behind the gateway";
+            f.family = "hl7";
+            f.transport = "tcp_listen";
+            f.address = "127.0.0.1:0";
+            // Active (a retired instrument's messages are refused); `lims serve` runs no
+            // drivers here (lims.drivers.enabled is off), the gateway runs it.
+            f.active = true;
+            auto instrument = instruments.create(f, "test");
+            if (!instrument) return instrument.error();
+            lims::store::TestMappingFields m;
+            m.instrument_test_code = "GLU";
+            m.test_code = "glucose";
+            m.result_unit = "mmol/L";
+            if (auto mapped = instruments.create_mapping(instrument->id, m, "test"); !mapped) return mapped.error();
+            lims::store::SampleRepository samples(tx);
+            for (int i = 0; i < 3 * kPerPhase; ++i) {
+                lims::store::NewSample s;
+                s.org_id = lab->id;
+                s.product_name = "Glucose injection";
+                s.batch_number = "B" + std::to_string(i);
+                s.quantity = "6";
+                s.unit = "vial";
+                s.sampled_at = "2026-11-20T02:00:00.000Z";
+                s.portions = {{lims::domain::PortionKind::test, "2", "vial", std::nullopt},
+                              {lims::domain::PortionKind::retained, "2", "vial", std::nullopt}};
+                auto sample = samples.register_sample(s, "test");
+                if (!sample) return sample.error();
+                numbers.push_back(sample->number);
+                using namespace Poco::Data::Keywords;
+                Poco::Int64 sid = sample->id;
+                std::string at = tx.now_utc();
+                tx.session() << "INSERT INTO tests (sample_id, test_code, state, created_at, updated_at) "
+                                "VALUES ($1, 'glucose', 'pending', $2, $2)",
+                    bind(sid), bind(at), now;
+            }
+            return lims::store::Done{};
+        });
+        ASSERT_TRUE(done.ok()) << done.error().message;
+    }
+
+    // One count from the service's database, read from this process.
+    std::int64_t count(const std::string& sql) {
+        auto db = lims::store::Database::open(url);
+        if (!db) return -1;
+        Poco::Int64 n = -1;
+        auto ok = (*db)->read([&](lims::store::Transaction& tx) -> lims::store::StoreResult<lims::store::Done> {
+            tx.session() << sql, Poco::Data::Keywords::into(n), Poco::Data::Keywords::now;
+            return lims::store::Done{};
+        });
+        return ok ? n : -1;
+    }
+
+    std::unique_ptr<LimsProcess> start_service() {
+        auto p = std::make_unique<LimsProcess>(
+            std::vector<std::string>{"serve", "--port", std::to_string(service_port), "--calendar-dir",
+                                     LIMS_SOURCE_DIR "/fixtures/calendars"},
+            url);
+        return p;
+    }
+
+    // Sends phase `phase`'s messages as the analyzer; the report counts the AAs.
+    simulators::Hl7AnalyzerReport send_phase(int phase) {
+        simulators::Hl7AnalyzerOptions analyzer;
+        analyzer.port = gateway_port;
+        for (int i = phase * kPerPhase; i < (phase + 1) * kPerPhase; ++i)
+            analyzer.messages.push_back(simulators::hl7_oru(kInstrument, simulators::chemistry_panel(numbers[i], i),
+                                                            "GWP" + std::to_string(i)));
+        return simulators::run_hl7_analyzer(analyzer);
+    }
+
+    lims::workflow::ingest::OutboxCounts outbox_counts() {
+        auto outbox = lims::workflow::ingest::GatewayOutbox::open(outbox_path);
+        if (!outbox) return {-1, -1, -1};
+        auto counts = (*outbox)->counts();
+        return counts ? *counts : lims::workflow::ingest::OutboxCounts{-1, -1, -1};
+    }
+
+    std::string dir, url, token_file, outbox_path;
+    std::vector<std::string> numbers;
+    std::uint16_t service_port = 0, gateway_port = 0;
+};
+
+TEST_F(GatewayProcess, EveryMessageLandsExactlyOnceAcrossAServiceCrash) {
+    service_port = free_port();
+    auto service = start_service();
+    ASSERT_NE(service->wait_for_line("lims: serving http://127.0.0.1:" + std::to_string(service_port)), "")
+        << service->output();
+
+    const std::string registry = dir + "/instruments.json";
+    std::ofstream(registry) << R"({"instruments": [{"id": ")" << kInstrument
+                            << R"(", "family": "hl7", "transport": "tcp_listen", "address": "127.0.0.1:0",)"
+                            << R"( "options": {"max_connections": 2}}]})";
+    outbox_path = dir + "/outbox.db";
+    LimsProcess gateway({"gateway", "--service", "http://127.0.0.1:" + std::to_string(service_port), "--token-file",
+                         token_file, "--registry", registry, "--outbox", outbox_path},
+                        "");
+    ASSERT_NE(gateway.wait_for_line(": forwarding " + outbox_path), "") << gateway.output();
+    const auto listening = gateway.wait_for_line(std::string("instrument ") + kInstrument + " listening on port ");
+    ASSERT_NE(listening, "") << gateway.output();
+    gateway_port = static_cast<std::uint16_t>(std::stoi(listening.substr(listening.rfind(' ') + 1)));
+
+    // 1. The service is up: ACKed, forwarded, committed.
+    auto first = send_phase(0);
+    EXPECT_EQ(first.error, "");
+    EXPECT_EQ(first.accepted, static_cast<std::size_t>(kPerPhase));
+    ASSERT_TRUE(eventually([&] { return count("SELECT count(*) FROM raw_messages") == kPerPhase; }))
+        << gateway.output();
+
+    // 2. The service crashes: the analyzer is still ACKed, from the outbox.
+    service->kill();
+    auto second = send_phase(1);
+    EXPECT_EQ(second.error, "");
+    EXPECT_EQ(second.accepted, static_cast<std::size_t>(kPerPhase));
+    EXPECT_EQ(second.rejected, 0u);
+    const auto during = outbox_counts();
+    EXPECT_EQ(during.pending, kPerPhase) << gateway.output();
+    EXPECT_EQ(during.delivered, kPerPhase);
+    EXPECT_EQ(count("SELECT count(*) FROM raw_messages"), kPerPhase);  // nothing reached the database
+
+    // 3. Restarted on the same database and port: the outbox drains, and new messages flow.
+    service = start_service();
+    ASSERT_NE(service->wait_for_line("lims: serving"), "") << service->output();
+    auto third = send_phase(2);
+    EXPECT_EQ(third.error, "");
+    EXPECT_EQ(third.accepted, static_cast<std::size_t>(kPerPhase));
+    ASSERT_TRUE(eventually([&] {
+        auto c = outbox_counts();
+        return c.pending == 0 && c.delivered == 3 * kPerPhase;
+    })) << gateway.output();
+
+    // Exactly once: one raw message per ORU, one glucose result pending review per sample,
+    // the two unmapped codes of each message quarantined once.
+    const int all = 3 * kPerPhase;
+    EXPECT_EQ(count("SELECT count(*) FROM raw_messages"), all);
+    EXPECT_EQ(count("SELECT count(DISTINCT sha256) FROM raw_messages"), all);
+    EXPECT_EQ(count("SELECT count(*) FROM tests WHERE test_code = 'glucose' AND state = 'pending_review'"), all);
+    EXPECT_EQ(count("SELECT count(*) FROM results"), all);
+    EXPECT_EQ(count("SELECT count(*) FROM quarantine"), 2 * all);
+    EXPECT_EQ(outbox_counts().rejected, 0);
+
+    EXPECT_EQ(gateway.terminate(), 0);
+    EXPECT_NE(gateway.wait_for_line("gateway stopped: 0 pending, " + std::to_string(all) + " delivered, 0 rejected"), "")
+        << gateway.output();
+    EXPECT_EQ(service->terminate(), 0);
+
+    auto db = lims::store::Database::open(url);
+    ASSERT_TRUE(db.ok());
+    auto chain = lims::store::verify_audit_chain(**db);
+    ASSERT_TRUE(chain.ok());
+    EXPECT_TRUE(chain->intact) << chain->problem;
+}
+
+}  // namespace
