@@ -1,8 +1,9 @@
 // `lims gateway` and `lims serve` as real processes, the way a laboratory runs them: the
-// gateway's HL7 listener takes an analyzer's ORU messages and ACKs each once it is in the
-// outbox; the service is killed mid-run (the analyzer is still ACKed), restarted on the
+// gateway's HL7 and ASTM listeners take analyzers' results and ACK each message once it is
+// in the outbox; the service is killed mid-run (the analyzer is still ACKed), restarted on the
 // same database and port, and every message lands exactly once (raw messages, results
 // pending review, quarantined codes) while the gateway's outbox drains.
+#include "fixtures/simulators/astm_analyzer.hpp"
 #include "fixtures/simulators/hl7_analyzer.hpp"
 #include "fixtures/simulators/specimens.hpp"
 #include "lims/store/audit.hpp"
@@ -38,7 +39,9 @@ const std::string kLims = LIMS_BINARY_DIR "/lims/lims";
 constexpr auto kPatience = 90s;
 // Messages per phase: before the outage, during it, after the restart.
 constexpr int kPerPhase = 4;
-constexpr const char* kInstrument = "HL7-GW";
+constexpr const char* kHl7 = "HL7-GW";
+constexpr const char* kAstm = "ASTM-GW";
+constexpr int kMessages = 2 * 3 * kPerPhase;  // both analyzers, three phases
 
 std::uint16_t free_port() {
     Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
@@ -187,9 +190,9 @@ protected:
         std::filesystem::remove_all(dir, ec);
     }
 
-    // The gateway's instrument with its glucose mapping, and one LAB sample with a pending
-    // glucose test per message (so each message's glucose is one result pending review;
-    // its potassium and ALT, unmapped, are quarantined).
+    // The gateway's instruments with their glucose mapping, and one LAB sample with a
+    // pending glucose test per message (so each message's glucose is one result pending
+    // review; its potassium and ALT, unmapped, are quarantined).
     void seed_instrument_and_samples() {
         auto db = lims::store::Database::open(url);
         ASSERT_TRUE(db.ok()) << db.error().message;
@@ -197,25 +200,27 @@ protected:
             auto lab = lims::store::OrganisationRepository(tx).get_by_code("LAB");
             if (!lab) return lab.error();
             lims::store::InstrumentRepository instruments(tx);
-            lims::store::InstrumentFields f;
-            f.code = kInstrument;
-            f.org_id = lab->id;
-            f.name = "Chemistry analyzer behind the gateway";
-            f.family = "hl7";
-            f.transport = "tcp_listen";
-            f.address = "127.0.0.1:0";
-            // Active (a retired instrument's messages are refused); `lims serve` runs no
-            // drivers here (lims.drivers.enabled is off), the gateway runs it.
-            f.active = true;
-            auto instrument = instruments.create(f, "test");
-            if (!instrument) return instrument.error();
-            lims::store::TestMappingFields m;
-            m.instrument_test_code = "GLU";
-            m.test_code = "glucose";
-            m.result_unit = "mmol/L";
-            if (auto mapped = instruments.create_mapping(instrument->id, m, "test"); !mapped) return mapped.error();
+            for (const auto& [code, family] : {std::pair{kHl7, "hl7"}, std::pair{kAstm, "astm"}}) {
+                lims::store::InstrumentFields f;
+                f.code = code;
+                f.org_id = lab->id;
+                f.name = "Chemistry analyzer behind the gateway";
+                f.family = family;
+                f.transport = "tcp_listen";
+                f.address = "127.0.0.1:0";
+                // Active (a retired instrument's messages are refused); `lims serve` runs no
+                // drivers here (lims.drivers.enabled is off), the gateway runs them.
+                f.active = true;
+                auto instrument = instruments.create(f, "test");
+                if (!instrument) return instrument.error();
+                lims::store::TestMappingFields m;
+                m.instrument_test_code = "GLU";
+                m.test_code = "glucose";
+                m.result_unit = "mmol/L";
+                if (auto mapped = instruments.create_mapping(instrument->id, m, "test"); !mapped) return mapped.error();
+            }
             lims::store::SampleRepository samples(tx);
-            for (int i = 0; i < 3 * kPerPhase; ++i) {
+            for (int i = 0; i < kMessages; ++i) {
                 lims::store::NewSample s;
                 s.org_id = lab->id;
                 s.product_name = "Glucose injection";
@@ -260,14 +265,34 @@ protected:
         return p;
     }
 
-    // Sends phase `phase`'s messages as the analyzer; the report counts the AAs.
-    simulators::Hl7AnalyzerReport send_phase(int phase) {
-        simulators::Hl7AnalyzerOptions analyzer;
-        analyzer.port = gateway_port;
-        for (int i = phase * kPerPhase; i < (phase + 1) * kPerPhase; ++i)
-            analyzer.messages.push_back(simulators::hl7_oru(kInstrument, simulators::chemistry_panel(numbers[i], i),
-                                                            "GWP" + std::to_string(i)));
-        return simulators::run_hl7_analyzer(analyzer);
+    // Sends phase `phase`'s messages from both analyzers (samples 0.. for HL7, the second
+    // half for ASTM); each must be acknowledged: AA, or the ASTM ACK of its last frame.
+    void send_phase(int phase) {
+        simulators::Hl7AnalyzerOptions hl7;
+        hl7.port = hl7_port;
+        simulators::AstmAnalyzerOptions astm;
+        astm.port = astm_port;
+        astm.instrument = kAstm;
+        for (int i = phase * kPerPhase; i < (phase + 1) * kPerPhase; ++i) {
+            hl7.messages.push_back(
+                simulators::hl7_oru(kHl7, simulators::chemistry_panel(numbers[i], i), "GWP" + std::to_string(i)));
+            const int j = kMessages / 2 + i;
+            astm.messages.push_back(simulators::astm_result_records(kAstm, simulators::chemistry_panel(numbers[j], j)));
+        }
+        auto h = simulators::run_hl7_analyzer(hl7);
+        EXPECT_EQ(h.error, "") << "phase " << phase;
+        EXPECT_EQ(h.accepted, static_cast<std::size_t>(kPerPhase)) << "phase " << phase;
+        EXPECT_EQ(h.rejected, 0u) << "phase " << phase;
+        auto a = simulators::run_astm_analyzer(astm);
+        EXPECT_EQ(a.error, "") << "phase " << phase;
+        EXPECT_EQ(a.delivered, static_cast<std::size_t>(kPerPhase)) << "phase " << phase;
+        EXPECT_EQ(a.not_delivered, 0u) << "phase " << phase;
+    }
+
+    // The port a gateway listener got, from its start-up line.
+    static std::uint16_t listening_port(LimsProcess& gateway, const std::string& instrument) {
+        const auto line = gateway.wait_for_line("instrument " + instrument + " listening on port ");
+        return line.empty() ? 0 : static_cast<std::uint16_t>(std::stoi(line.substr(line.rfind(' ') + 1)));
     }
 
     lims::workflow::ingest::OutboxCounts outbox_counts() {
@@ -279,7 +304,7 @@ protected:
 
     std::string dir, url, token_file, outbox_path;
     std::vector<std::string> numbers;
-    std::uint16_t service_port = 0, gateway_port = 0;
+    std::uint16_t service_port = 0, hl7_port = 0, astm_port = 0;
 };
 
 TEST_F(GatewayProcess, EveryMessageLandsExactlyOnceAcrossAServiceCrash) {
@@ -289,50 +314,46 @@ TEST_F(GatewayProcess, EveryMessageLandsExactlyOnceAcrossAServiceCrash) {
         << service->output();
 
     const std::string registry = dir + "/instruments.json";
-    std::ofstream(registry) << R"({"instruments": [{"id": ")" << kInstrument
+    std::ofstream(registry) << R"({"instruments": [{"id": ")" << kHl7
                             << R"(", "family": "hl7", "transport": "tcp_listen", "address": "127.0.0.1:0",)"
-                            << R"( "options": {"max_connections": 2}}]})";
+                            << R"( "options": {"max_connections": 2}}, {"id": ")" << kAstm
+                            << R"(", "family": "astm", "transport": "tcp_listen", "address": "127.0.0.1:0"}]})";
     outbox_path = dir + "/outbox.db";
     LimsProcess gateway({"gateway", "--service", "http://127.0.0.1:" + std::to_string(service_port), "--token-file",
                          token_file, "--registry", registry, "--outbox", outbox_path},
                         "");
     ASSERT_NE(gateway.wait_for_line(": forwarding " + outbox_path), "") << gateway.output();
-    const auto listening = gateway.wait_for_line(std::string("instrument ") + kInstrument + " listening on port ");
-    ASSERT_NE(listening, "") << gateway.output();
-    gateway_port = static_cast<std::uint16_t>(std::stoi(listening.substr(listening.rfind(' ') + 1)));
+    hl7_port = listening_port(gateway, kHl7);
+    astm_port = listening_port(gateway, kAstm);
+    ASSERT_NE(hl7_port, 0) << gateway.output();
+    ASSERT_NE(astm_port, 0) << gateway.output();
+    const std::int64_t per_phase = 2 * kPerPhase;  // messages of both analyzers
 
     // 1. The service is up: ACKed, forwarded, committed.
-    auto first = send_phase(0);
-    EXPECT_EQ(first.error, "");
-    EXPECT_EQ(first.accepted, static_cast<std::size_t>(kPerPhase));
-    ASSERT_TRUE(eventually([&] { return count("SELECT count(*) FROM raw_messages") == kPerPhase; }))
+    send_phase(0);
+    ASSERT_TRUE(eventually([&] { return count("SELECT count(*) FROM raw_messages") == per_phase; }))
         << gateway.output();
 
     // 2. The service crashes: the analyzer is still ACKed, from the outbox.
     service->kill();
-    auto second = send_phase(1);
-    EXPECT_EQ(second.error, "");
-    EXPECT_EQ(second.accepted, static_cast<std::size_t>(kPerPhase));
-    EXPECT_EQ(second.rejected, 0u);
+    send_phase(1);
     const auto during = outbox_counts();
-    EXPECT_EQ(during.pending, kPerPhase) << gateway.output();
-    EXPECT_EQ(during.delivered, kPerPhase);
-    EXPECT_EQ(count("SELECT count(*) FROM raw_messages"), kPerPhase);  // nothing reached the database
+    EXPECT_EQ(during.pending, per_phase) << gateway.output();
+    EXPECT_EQ(during.delivered, per_phase);
+    EXPECT_EQ(count("SELECT count(*) FROM raw_messages"), per_phase);  // nothing reached the database
 
     // 3. Restarted on the same database and port: the outbox drains, and new messages flow.
     service = start_service();
     ASSERT_NE(service->wait_for_line("lims: serving"), "") << service->output();
-    auto third = send_phase(2);
-    EXPECT_EQ(third.error, "");
-    EXPECT_EQ(third.accepted, static_cast<std::size_t>(kPerPhase));
+    send_phase(2);
     ASSERT_TRUE(eventually([&] {
         auto c = outbox_counts();
-        return c.pending == 0 && c.delivered == 3 * kPerPhase;
+        return c.pending == 0 && c.delivered == kMessages;
     })) << gateway.output();
 
-    // Exactly once: one raw message per ORU, one glucose result pending review per sample,
-    // the two unmapped codes of each message quarantined once.
-    const int all = 3 * kPerPhase;
+    // Exactly once: one raw message per ORU or ASTM message, one glucose result pending
+    // review per sample, the two unmapped codes of each message quarantined once.
+    const int all = kMessages;
     EXPECT_EQ(count("SELECT count(*) FROM raw_messages"), all);
     EXPECT_EQ(count("SELECT count(DISTINCT sha256) FROM raw_messages"), all);
     EXPECT_EQ(count("SELECT count(*) FROM tests WHERE test_code = 'glucose' AND state = 'pending_review'"), all);
