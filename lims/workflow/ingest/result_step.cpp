@@ -19,12 +19,12 @@ domain::Result<std::int64_t> put_result_on_test(store::Transaction& tx, const In
     result.source = review::ResultSource::instrument;
     result.raw_message_id = entry.raw_message_id;
     result.flags = entry.flags;
-    result.test_as_read = entry.test_as_read;
-    result.raw_message_stored_by_caller = entry.raw_message_stored_by_caller;
     Actor who;
     who.name = actor;
     who.roles = domain::RoleSet{domain::Role::ingest_service};
-    auto recorded = review::record_result(tx, result, who);
+    const review::AlreadyInTransaction known{entry.test_as_read ? &*entry.test_as_read : nullptr,
+                                             entry.raw_message_stored_by_caller};
+    auto recorded = review::record_result(tx, result, who, known);
     if (!recorded) return recorded.error();
     return recorded->result_id;
 }

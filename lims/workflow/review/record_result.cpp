@@ -33,12 +33,12 @@ bool sample_may_start_testing(store::Transaction& tx, std::int64_t sample_id) {
 
 std::string_view to_string(ResultSource source) { return source == ResultSource::manual ? "manual" : "instrument"; }
 
-domain::Result<RecordedResult> record_result(store::Transaction& tx, const ResultEntry& entry, const Actor& actor) {
+domain::Result<RecordedResult> record_result(store::Transaction& tx, const ResultEntry& entry, const Actor& actor,
+                                             const AlreadyInTransaction& known) {
     store::TestRepository tests(tx);
     store::ResultRepository results(tx);
-    auto test = entry.test_as_read && entry.test_as_read->id == entry.test_id
-                    ? store::StoreResult<store::TestRecord>(*entry.test_as_read)
-                    : tests.get(entry.test_id);
+    auto test = known.test && known.test->id == entry.test_id ? store::StoreResult<store::TestRecord>(*known.test)
+                                                              : tests.get(entry.test_id);
     if (!test)
         return domain::make_error("review.test_not_found", "test " + std::to_string(entry.test_id) + " does not exist");
     if (entry.expected_test_version && *entry.expected_test_version != test->version)
@@ -87,7 +87,7 @@ domain::Result<RecordedResult> record_result(store::Transaction& tx, const Resul
         if (!entry.raw_message_id)
             return domain::make_error("review.raw_message_required",
                                       "an instrument result needs the raw message it came in");
-        if (!entry.raw_message_stored_by_caller && !results.raw_message_exists(*entry.raw_message_id))
+        if (!known.raw_message_stored && !results.raw_message_exists(*entry.raw_message_id))
             return domain::make_error("review.raw_message_unknown",
                                       "raw message " + std::to_string(*entry.raw_message_id) + " does not exist");
     }

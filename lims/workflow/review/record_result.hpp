@@ -28,11 +28,14 @@ struct ResultEntry {
     // If-Match: the test version the caller saw; a different current version is
     // store.conflict (409). Empty: no check (instrument ingest).
     std::optional<std::int64_t> expected_test_version;
-    // Set by callers that have just read the test (ingest matches it first) or stored the
-    // raw message in this same transaction, so neither is read again: ingest runs this for
-    // every observation, inside the write lock.
-    std::optional<store::TestRecord> test_as_read;  // must be the row of test_id
-    bool raw_message_stored_by_caller = false;
+};
+
+// What the caller has already read or written in this same transaction, so that
+// record_result does not read it again: instrument ingest matches the test first and
+// stores the raw message first, and runs this for every observation inside the write lock.
+struct AlreadyInTransaction {
+    const store::TestRecord* test = nullptr;  // the row of entry.test_id, as read in this transaction
+    bool raw_message_stored = false;          // entry.raw_message_id was inserted in this transaction
 };
 
 struct RecordedResult {
@@ -52,7 +55,8 @@ struct RecordedResult {
 // from the line's), review.raw_message_required / review.raw_message_unknown (an
 // instrument result without its message), store.conflict (If-Match), transition.*
 // (the actor's roles may not enter results).
-domain::Result<RecordedResult> record_result(store::Transaction& tx, const ResultEntry& entry, const Actor& actor);
+domain::Result<RecordedResult> record_result(store::Transaction& tx, const ResultEntry& entry, const Actor& actor,
+                                             const AlreadyInTransaction& known = {});
 
 std::string_view to_string(ResultSource source);
 
