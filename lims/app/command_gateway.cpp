@@ -10,6 +10,7 @@
 #include "lims/workflow/ingest/gateway_forwarder.hpp"
 #include "lims/workflow/ingest/gateway_http.hpp"
 #include "lims/workflow/ingest/gateway_outbox.hpp"
+#include "lims/workflow/ingest/worklist_remote.hpp"
 
 #include <fstream>
 #include <ostream>
@@ -78,7 +79,18 @@ int run_gateway(CommandContext& context) {
     workflow::ingest::ForwarderOptions forwarding;
     forwarding.log = [&log](const std::string& line) { log.warning("gateway: " + line); };
     workflow::ingest::OutboxForwarder forwarder(**outbox, **transport, forwarding);
-    workflow::ingest::OutboxSink sink(**outbox, [&forwarder] { forwarder.nudge(); });
+    workflow::ingest::OutboxSink outbox_sink(**outbox, [&forwarder] { forwarder.nudge(); });
+    // Analyzers' host queries are asked of the service (GET /api/v1/ingest/orders) on a
+    // transport of their own with a short deadline, below the ASTM driver's 10 s answer
+    // deadline: an unreachable service is answered "no information", never a hang.
+    constexpr std::chrono::seconds kOrdersTimeout{5};
+    auto orders_transport = workflow::ingest::HttpIngestTransport::create(*service, trimmed(*token), kOrdersTimeout);
+    if (!orders_transport) {
+        context.err << "lims: " << orders_transport.error().message << "\n";
+        return exit_usage;
+    }
+    workflow::ingest::RemoteOrdersSink sink(outbox_sink,
+                                            [&orders_transport](const std::string& path) { return (*orders_transport)->get(path); });
 
     drivers::HostOptions options;
     options.log = [&log](std::string_view device, std::string_view line) {
