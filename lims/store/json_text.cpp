@@ -53,6 +53,28 @@ JsonObjectText& JsonObjectText::texts(std::string_view key, const std::vector<st
     return *this;
 }
 
+JsonObjectText& JsonObjectText::integers(std::string_view key, const std::vector<std::int64_t>& values) {
+    std::string v = "[";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i) v += ',';
+        v += std::to_string(values[i]);
+    }
+    v += ']';
+    members_.emplace_back(key, std::move(v));
+    return *this;
+}
+
+JsonObjectText& JsonObjectText::objects(std::string_view key, const std::vector<std::string>& object_texts) {
+    std::string v = "[";
+    for (std::size_t i = 0; i < object_texts.size(); ++i) {
+        if (i) v += ',';
+        v += object_texts[i];
+    }
+    v += ']';
+    members_.emplace_back(key, std::move(v));
+    return *this;
+}
+
 std::string JsonObjectText::str() const {
     std::vector<const std::pair<std::string_view, std::string>*> order;
     order.reserve(members_.size());

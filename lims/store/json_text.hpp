@@ -22,6 +22,9 @@ public:
     JsonObjectText& integer(std::string_view key, std::int64_t value);
     // A JSON array of strings (Poco writes an empty one as []).
     JsonObjectText& texts(std::string_view key, const std::vector<std::string>& values);
+    JsonObjectText& integers(std::string_view key, const std::vector<std::int64_t>& values);
+    // An array of objects, each already JSON text (JsonObjectText::str() of each).
+    JsonObjectText& objects(std::string_view key, const std::vector<std::string>& object_texts);
     // An absent value leaves the key out, as the Poco code it replaces did.
     JsonObjectText& text(std::string_view key, const std::optional<std::string>& value) {
         return value ? text(key, *value) : *this;

@@ -1,4 +1,5 @@
 #include "lims/store/sample_repository.hpp"
+#include "lims/store/json_text.hpp"
 #include "lims/store/row_values.hpp"
 
 #include "lims/domain/identifiers/region_code.hpp"
@@ -150,44 +151,41 @@ std::optional<int> sample_number_year(const std::string& t) {
 }
 
 std::string to_json(const domain::Sample& s) {
-    Poco::JSON::Object j;
-    j.set("id", s.id);
-    j.set("number", s.number);
-    j.set("org_id", s.org_id);
-    if (s.task_id) j.set("task_id", *s.task_id);
-    if (s.product_id) j.set("product_id", *s.product_id);
-    if (s.entity_id) j.set("entity_id", *s.entity_id);
-    j.set("product_name", s.product_name);
-    j.set("batch_number", s.batch_number);
-    if (s.production_date) j.set("production_date", *s.production_date);
-    if (s.expiry_date) j.set("expiry_date", *s.expiry_date);
-    j.set("quantity", s.quantity);
-    j.set("unit", s.unit);
-    j.set("storage_condition", std::string(domain::to_string(s.storage_condition)));
-    j.set("sampled_at", s.sampled_at);
-    j.set("sampling_place", s.sampling_place);
-    j.set("state", s.state);
-    if (s.registered_by) j.set("registered_by", *s.registered_by);
-    Poco::JSON::Array seals, samplers, codes, portions;
-    for (const auto& x : s.seal_numbers) seals.add(x);
-    for (const auto& x : s.sampler_user_ids) samplers.add(x);
-    for (const auto& x : s.trace_codes) codes.add(x);
-    for (const auto& p : s.portions) {
-        Poco::JSON::Object o;
-        o.set("kind", std::string(domain::to_string(p.kind)));
-        o.set("quantity", p.quantity);
-        o.set("unit", p.unit);
-        if (p.storage_unit_id) o.set("storage_unit_id", *p.storage_unit_id);
-        portions.add(o);
-    }
-    j.set("seal_numbers", seals);
-    j.set("sampler_user_ids", samplers);
-    j.set("trace_codes", codes);
-    j.set("portions", portions);
-    j.set("version", s.version);
-    std::ostringstream out;
-    j.stringify(out);
-    return out.str();
+    // Twice for the first instrument result of every sample (it starts the testing):
+    // JsonObjectText, the text Poco::JSON::Object gave (tested against it).
+    std::vector<std::string> portions;
+    portions.reserve(s.portions.size());
+    for (const auto& p : s.portions)
+        portions.push_back(JsonObjectText()
+                               .text("kind", domain::to_string(p.kind))
+                               .text("quantity", p.quantity)
+                               .text("unit", p.unit)
+                               .integer("storage_unit_id", p.storage_unit_id)
+                               .str());
+    return JsonObjectText()
+        .integer("id", s.id)
+        .text("number", s.number)
+        .integer("org_id", s.org_id)
+        .integer("task_id", s.task_id)
+        .integer("product_id", s.product_id)
+        .integer("entity_id", s.entity_id)
+        .text("product_name", s.product_name)
+        .text("batch_number", s.batch_number)
+        .text("production_date", s.production_date)
+        .text("expiry_date", s.expiry_date)
+        .text("quantity", s.quantity)
+        .text("unit", s.unit)
+        .text("storage_condition", domain::to_string(s.storage_condition))
+        .text("sampled_at", s.sampled_at)
+        .text("sampling_place", s.sampling_place)
+        .text("state", s.state)
+        .integer("registered_by", s.registered_by)
+        .texts("seal_numbers", s.seal_numbers)
+        .integers("sampler_user_ids", s.sampler_user_ids)
+        .texts("trace_codes", s.trace_codes)
+        .objects("portions", portions)
+        .integer("version", s.version)
+        .str();
 }
 
 StoreResult<domain::Sample> SampleRepository::register_sample(const NewSample& in, const std::string& actor) {
@@ -435,11 +433,9 @@ StoreResult<domain::Sample> SampleRepository::move_state(const domain::Sample& c
     after.state = to_state;
     after.version = expected_version + 1;
     after.updated_at = tx_.now_utc();
-    Poco::Data::Statement update(tx_.session());
-    update << "UPDATE samples SET state = $1, version = $2, updated_at = $3 WHERE id = $4 AND version = $5",
-        bind(to_state), bind(static_cast<Poco::Int64>(after.version)), bind(after.updated_at),
-        bind(static_cast<Poco::Int64>(current.id)), bind(static_cast<Poco::Int64>(expected_version));
-    if (update.execute() == 0)
+    auto update = sql(tx_, "UPDATE samples SET state = $1, version = $2, updated_at = $3 WHERE id = $4 AND version = $5",
+                      {to_state, after.version, after.updated_at, current.id, expected_version});
+    if (update.changed == 0)
         return store_error(StoreErrorKind::conflict, "sample " + current.number + " is no longer at version " +
                                                          std::to_string(expected_version) + ": reload and retry");
     return after;
