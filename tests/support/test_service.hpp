@@ -107,7 +107,7 @@ public:
         // runs every HTTP suite on PostgreSQL by hand (`LIMS_TEST_SERVICE_PG=1 tests/e2e`).
         std::optional<Backend> backend;
         // The folder of working-day calendar files; empty: fixtures/calendars.
-        std::string calendarDir;
+        std::string calendarDir = {};
     };
 
     TestService();
