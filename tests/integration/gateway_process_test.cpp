@@ -374,3 +374,31 @@ TEST_F(GatewayProcess, EveryMessageLandsExactlyOnceAcrossAServiceCrash) {
 }
 
 }  // namespace
+
+namespace {
+
+// The registry file is checked with the API's option table before anything starts: a
+// misspelt option stops `lims gateway` naming the file, the entry and the key.
+TEST(GatewayRegistryFile, AMisspeltOptionIsRefusedNamingTheFileAndKey) {
+    std::string pattern = (std::filesystem::temp_directory_path() / "lims-gateway-registry-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    const std::string dir = pattern;
+    const std::string token = dir + "/ingest.token";
+    std::ofstream(token) << "a-token\n";
+    const std::string registry = dir + "/instruments.json";
+    std::ofstream(registry) << R"({"instruments": [{"id": "AU-1", "family": "astm", "transport": "tcp_listen",
+        "address": "127.0.0.1:0", "options": {"framng": "e1381"}}]})";
+    auto refused = run_lims({"gateway", "--service", "http://127.0.0.1:9", "--token-file", token, "--registry", registry,
+                             "--outbox", dir + "/outbox.db"},
+                            "");
+    EXPECT_EQ(refused.exit_code, 2) << refused.err;
+    EXPECT_NE(refused.err.find(registry + ": instruments[0] (AU-1): options.framng: unknown option for astm over "
+                                          "tcp_listen; allowed: "),
+              std::string::npos)
+        << refused.err;
+    EXPECT_FALSE(std::filesystem::exists(dir + "/outbox.db"));  // refused before anything was created
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+}
+
+}  // namespace
