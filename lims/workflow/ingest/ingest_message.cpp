@@ -81,11 +81,7 @@ private:
             return domain::make_error("ingest.unknown_specimen",
                                       "specimen \"" + specimen_id + "\": " + sample.error().message);
         if (specimen->test_portion) {
-            const auto portions =
-                store::sql(tx_, "SELECT count(*) FROM sample_portions WHERE sample_id = $1 AND kind = 'test'",
-                           {*sample})
-                    .rows.at(0)
-                    .integer(0);
+            const auto portions = test_portion_count(tx_, *sample);
             if (*specimen->test_portion > portions)
                 return domain::make_error("ingest.unknown_specimen",
                                           "specimen \"" + specimen_id + "\": sample " + specimen->sample_number +

@@ -4,15 +4,15 @@
 
 namespace lims::workflow::ingest {
 
-namespace {
-
-// A test takes a new result when pending, or when its last result row ended (rejected,
-// retest ordered, retracted: review::record_result then records the retest's row).
-bool takes_a_result(const std::string& state) {
+bool takes_a_result(std::string_view state) {
     return state == "pending" || state == "rejected" || state == "retest_ordered" || state == "retracted";
 }
 
-}  // namespace
+std::int64_t test_portion_count(store::Transaction& tx, std::int64_t sample_id) {
+    return store::sql(tx, "SELECT count(*) FROM sample_portions WHERE sample_id = $1 AND kind = 'test'", {sample_id})
+        .rows.at(0)
+        .integer(0);
+}
 
 domain::Result<std::int64_t> find_sample_id(store::Transaction& tx, const std::string& sample_number) {
     // Cached statements (store::sql): every observation of every message asks this.

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace lims::workflow::ingest {
 
@@ -20,6 +21,15 @@ struct TestChoice {
     std::optional<std::int64_t> instrument_id;  // the instrument the test is assigned to, if any
     store::TestRecord record;  // the whole row as read in this transaction (record_result takes it)
 };
+
+// A test takes a new result (from an instrument or by hand) when pending, or when its last
+// result ended without standing (rejected, retest ordered, retracted): record_result then
+// records the retest's row. Ingest matches on it; the analyzer worklist offers such tests.
+bool takes_a_result(std::string_view test_state);
+
+// How many test portions (not retained ones) a sample was split into: a specimen id
+// "S-.../2" names the second.
+std::int64_t test_portion_count(store::Transaction& tx, std::int64_t sample_id);
 
 // Errors: ingest.unknown_specimen (no such sample).
 domain::Result<std::int64_t> find_sample_id(store::Transaction& tx, const std::string& sample_number);

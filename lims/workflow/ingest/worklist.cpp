@@ -4,6 +4,7 @@
 #include "lims/store/sql.hpp"
 #include "lims/workflow/ingest/ingest_message.hpp"
 #include "lims/workflow/ingest/specimen.hpp"
+#include "lims/workflow/ingest/test_lookup.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -80,10 +81,7 @@ domain::Result<SpecimenWork> orders_for(store::Transaction& tx, const Instrument
                                                               specimen->sample_number + " is " + sample_state +
                                                               "; its tests are not run");
     if (specimen->test_portion) {
-        const auto portions =
-            store::sql(tx, "SELECT count(*) FROM sample_portions WHERE sample_id = $1 AND kind = 'test'", {sample_id})
-                .rows.at(0)
-                .integer(0);
+        const auto portions = test_portion_count(tx, sample_id);
         if (*specimen->test_portion > portions)
             return unknown("sample " + specimen->sample_number + " has " + std::to_string(portions) + " test portion(s)");
     }
@@ -99,7 +97,7 @@ domain::Result<SpecimenWork> orders_for(store::Transaction& tx, const Instrument
     std::map<std::string, Choice> by_code;
     for (const auto& row : tests.rows) {
         const std::string code = row.text(1);
-        const bool to_run = one_of(row.text(2), kStatesToRun);
+        const bool to_run = takes_a_result(row.text(2));
         const auto instrument = row.optional_integer(3);
         Choice c{row.integer(0), to_run, instrument && *instrument != scope.id};
         auto [at, inserted] = by_code.emplace(code, c);

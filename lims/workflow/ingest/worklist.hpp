@@ -18,12 +18,6 @@ namespace lims::workflow::ingest {
 // carousel holds tens of specimens; more in one query is refused.
 inline constexpr std::size_t kMaxWorklistSpecimens = 1000;
 
-// Test states in which a test still needs a result from an instrument: pending, and a test
-// whose last result ended without standing (rejected, retest ordered, retracted). The same
-// states ingest accepts a result in (test_lookup.cpp); pending_review, accepted, verified and
-// final have their result, cancelled needs none.
-inline constexpr const char* kStatesToRun[] = {"pending", "retest_ordered", "rejected", "retracted"};
-
 // Sample states whose tests are never run (the sample was voided, or refused at receipt).
 inline constexpr const char* kSampleStatesClosed[] = {"voided", "rejected"};
 
@@ -45,7 +39,7 @@ struct Worklist {
 };
 
 // For each specimen id (sample number or portion barcode, see specimen.hpp): the sample's
-// tests in kStatesToRun (the newest row of each test code), not assigned to another
+// tests that take a result (test_lookup.hpp: takes_a_result; the newest row of each test code), not assigned to another
 // instrument, that this instrument has an active mapping for (the first mapping by id when
 // several of its codes map to one test). Only samples in the jurisdiction of the
 // instrument's organisation are answered (registered in its subtree, or shipped to an
