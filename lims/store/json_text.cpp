@@ -42,36 +42,36 @@ JsonObjectText& JsonObjectText::integer(std::string_view key, std::int64_t value
     return *this;
 }
 
-JsonObjectText& JsonObjectText::texts(std::string_view key, const std::vector<std::string>& values) {
-    std::string v = "[";
+namespace {
+
+// "[a,b,...]" with each element written by `write(out, element)`.
+template <typename List, typename Write>
+std::string json_array(const List& values, Write write) {
+    std::string out = "[";
     for (std::size_t i = 0; i < values.size(); ++i) {
-        if (i) v += ',';
-        append_json_string(v, values[i]);
+        if (i) out += ',';
+        write(out, values[i]);
     }
-    v += ']';
-    members_.emplace_back(key, std::move(v));
+    out += ']';
+    return out;
+}
+
+}  // namespace
+
+JsonObjectText& JsonObjectText::texts(std::string_view key, const std::vector<std::string>& values) {
+    members_.emplace_back(key, json_array(values, [](std::string& out, const std::string& v) {
+                              append_json_string(out, v);
+                          }));
     return *this;
 }
 
 JsonObjectText& JsonObjectText::integers(std::string_view key, const std::vector<std::int64_t>& values) {
-    std::string v = "[";
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        if (i) v += ',';
-        v += std::to_string(values[i]);
-    }
-    v += ']';
-    members_.emplace_back(key, std::move(v));
+    members_.emplace_back(key, json_array(values, [](std::string& out, std::int64_t v) { out += std::to_string(v); }));
     return *this;
 }
 
 JsonObjectText& JsonObjectText::objects(std::string_view key, const std::vector<std::string>& object_texts) {
-    std::string v = "[";
-    for (std::size_t i = 0; i < object_texts.size(); ++i) {
-        if (i) v += ',';
-        v += object_texts[i];
-    }
-    v += ']';
-    members_.emplace_back(key, std::move(v));
+    members_.emplace_back(key, json_array(object_texts, [](std::string& out, const std::string& v) { out += v; }));
     return *this;
 }
 
