@@ -16,6 +16,10 @@
 #include <Poco/Util/OptionCallback.h>
 #include <Poco/Util/OptionSet.h>
 
+#include <pthread.h>
+
+#include <csignal>
+
 #include <iostream>
 
 extern char** environ;
@@ -161,6 +165,16 @@ void LimsApplication::initialize(Poco::Util::Application& self) {
     add_environment_layer();
     ServerApplication::initialize(self);
     setup_logging();
+}
+
+void hold_termination_signals() {
+    // The same set Poco's ServerApplication::waitForTerminationRequest blocks and waits for.
+    sigset_t held;
+    sigemptyset(&held);
+    sigaddset(&held, SIGINT);
+    sigaddset(&held, SIGQUIT);
+    sigaddset(&held, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &held, nullptr);
 }
 
 int LimsApplication::main(const std::vector<std::string>& args) {

@@ -25,6 +25,12 @@ enum ExitCode : int {
     exit_database = 3,       // the database cannot be opened, migrated or read
 };
 
+// Long-running commands (serve, gateway) call this first, before they start any thread:
+// SIGINT, SIGQUIT and SIGTERM are then held in every thread until wait_for_termination
+// takes them. A stop asked while the service is still starting is honoured once it is up,
+// instead of killing it half-started by the signal's default action.
+void hold_termination_signals();
+
 struct CommandContext {
     // Layered: command line (--database, -Dkey=value) over environment (LIMS_DATABASE ->
     // lims.database, LIMS_HTTP_PORT -> lims.http.port, ...) over the --config file.

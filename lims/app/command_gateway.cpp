@@ -37,6 +37,7 @@ std::string trimmed(std::string s) {
 }  // namespace
 
 int run_gateway(CommandContext& context) {
+    hold_termination_signals();
     const auto service = context.option("service");
     const auto token_file = context.option("token-file");
     // The registry file: --registry, or the same key `lims serve` reads. (Not --config: that

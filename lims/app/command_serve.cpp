@@ -116,6 +116,7 @@ std::vector<api::PeriodicJob> service_jobs(api::ServiceHost& host, const AlarmCh
 }  // namespace
 
 int run_serve(CommandContext& context) {
+    hold_termination_signals();
     if (!context.positional().empty()) {
         context.err << "lims: serve takes no positional arguments (got \"" << context.positional().front() << "\")\n";
         return exit_usage;
