@@ -5,10 +5,8 @@
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
-#include <Poco/JSON/Object.h>
 
 #include <algorithm>
-#include <sstream>
 
 using namespace Poco::Data::Keywords;
 

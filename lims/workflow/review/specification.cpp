@@ -2,11 +2,6 @@
 
 #include "lims/store/sql.hpp"
 
-#include <Poco/Data/RecordSet.h>
-#include <Poco/Data/Statement.h>
-
-using namespace Poco::Data::Keywords;
-
 namespace lims::workflow::review {
 
 namespace {
@@ -16,37 +11,25 @@ constexpr const char* line_select =
     "lower_inclusive, upper_inclusive, expected_text, unit, decimal_places, warning_lower, warning_upper, version "
     "FROM specification_lines ";
 
-std::optional<std::string> optional_text(Poco::Data::RecordSet& rs, const char* col) {
-    const auto& v = rs[col];
-    if (v.isEmpty()) return std::nullopt;
-    return v.convert<std::string>();
-}
-
-std::vector<domain::SpecificationLine> select_lines(Poco::Data::Statement& st) {
-    st.execute();
-    Poco::Data::RecordSet rs(st);
-    std::vector<domain::SpecificationLine> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-        domain::SpecificationLine l;
-        l.id = rs["id"].convert<Poco::Int64>();
-        if (!rs["product_id"].isEmpty()) l.product_id = rs["product_id"].convert<Poco::Int64>();
-        l.standard_ref = rs["standard_ref"].convert<std::string>();
-        l.test_code = rs["test_code"].convert<std::string>();
-        l.test_name = rs["test_name"].convert<std::string>();
-        l.limit_kind = rs["limit_kind"].convert<std::string>();
-        l.lower_limit = optional_text(rs, "lower_limit");
-        l.upper_limit = optional_text(rs, "upper_limit");
-        l.lower_inclusive = rs["lower_inclusive"].convert<int>() != 0;
-        l.upper_inclusive = rs["upper_inclusive"].convert<int>() != 0;
-        l.expected_text = optional_text(rs, "expected_text");
-        l.unit = rs["unit"].convert<std::string>();
-        l.decimal_places = rs["decimal_places"].convert<int>();
-        l.warning_lower = optional_text(rs, "warning_lower");
-        l.warning_upper = optional_text(rs, "warning_upper");
-        l.version = rs["version"].convert<Poco::Int64>();
-        out.push_back(std::move(l));
-    }
-    return out;
+domain::SpecificationLine line_from(store::SqlRow& r) {
+    domain::SpecificationLine l;
+    l.id = r.integer(0);
+    l.product_id = r.optional_integer(1);
+    l.standard_ref = r.take_text(2);
+    l.test_code = r.take_text(3);
+    l.test_name = r.take_text(4);
+    l.limit_kind = r.take_text(5);
+    l.lower_limit = r.optional_text(6);
+    l.upper_limit = r.optional_text(7);
+    l.lower_inclusive = r.integer(8) != 0;
+    l.upper_inclusive = r.integer(9) != 0;
+    l.expected_text = r.optional_text(10);
+    l.unit = r.take_text(11);
+    l.decimal_places = static_cast<int>(r.integer(12));
+    l.warning_lower = r.optional_text(13);
+    l.warning_upper = r.optional_text(14);
+    l.version = r.integer(15);
+    return l;
 }
 
 domain::Error line_error(const domain::SpecificationLine& line, const std::string& what) {
@@ -71,31 +54,16 @@ domain::Result<domain::SpecificationLine> load_specification_line(store::Transac
     if (rows.rows.empty())
         return domain::make_error("review.specification_not_found",
                                   "specification line " + std::to_string(id) + " does not exist");
-    auto& r = rows.rows.front();
-    domain::SpecificationLine l;
-    l.id = r.integer(0);
-    l.product_id = r.optional_integer(1);
-    l.standard_ref = r.take_text(2);
-    l.test_code = r.take_text(3);
-    l.test_name = r.take_text(4);
-    l.limit_kind = r.take_text(5);
-    l.lower_limit = r.optional_text(6);
-    l.upper_limit = r.optional_text(7);
-    l.lower_inclusive = r.integer(8) != 0;
-    l.upper_inclusive = r.integer(9) != 0;
-    l.expected_text = r.optional_text(10);
-    l.unit = r.take_text(11);
-    l.decimal_places = static_cast<int>(r.integer(12));
-    l.warning_lower = r.optional_text(13);
-    l.warning_upper = r.optional_text(14);
-    l.version = r.integer(15);
-    return l;
+    return line_from(rows.rows.front());
 }
 
 std::vector<domain::SpecificationLine> specification_lines_of_product(store::Transaction& tx, std::int64_t product_id) {
-    Poco::Data::Statement st(tx.session());
-    st << std::string(line_select) + "WHERE product_id = $1 ORDER BY id", bind(product_id);
-    return select_lines(st);
+    static const std::string statement = std::string(line_select) + "WHERE product_id = $1 ORDER BY id";
+    auto rows = store::sql(tx, statement, {product_id});
+    std::vector<domain::SpecificationLine> out;
+    out.reserve(rows.rows.size());
+    for (auto& r : rows.rows) out.push_back(line_from(r));
+    return out;
 }
 
 domain::Result<domain::Limit> limit_of(const domain::SpecificationLine& line) {
