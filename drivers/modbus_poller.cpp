@@ -78,6 +78,7 @@ void ReadingBatcher::start() {
 
 void ReadingBatcher::add(LoggerReading reading) {
     std::lock_guard lock(mutex_);
+    // Only waiting readings are dropped: the batch in flight is no longer in buffer_.
     if (buffer_.size() >= options_.max_buffered) {
         buffer_.pop_front();
         ++dropped_;
@@ -87,7 +88,7 @@ void ReadingBatcher::add(LoggerReading reading) {
 
 std::size_t ReadingBatcher::buffered() const {
     std::lock_guard lock(mutex_);
-    return buffer_.size();
+    return buffer_.size() + in_flight_;
 }
 
 awaitable<void> ReadingBatcher::run() {
@@ -98,24 +99,47 @@ awaitable<void> ReadingBatcher::run() {
         boost::system::error_code ec;
         co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
         for (;;) {
+            // The batch leaves the buffer under the lock: add() may drop the oldest waiting
+            // readings meanwhile without touching it, and nothing is erased by position later.
             std::vector<LoggerReading> batch;
             {
                 std::lock_guard lock(mutex_);
                 const auto n = std::min(buffer_.size(), options_.max_batch);
-                batch.assign(std::make_move_iterator(buffer_.begin()), std::make_move_iterator(buffer_.begin() + n));
+                const auto end = buffer_.begin() + static_cast<std::ptrdiff_t>(n);
+                batch.assign(std::make_move_iterator(buffer_.begin()), std::make_move_iterator(end));
+                buffer_.erase(buffer_.begin(), end);
+                in_flight_ = batch.size();
             }
             if (batch.empty()) break;
             auto outcome = co_await commit_readings(ctx_, batch);
-            if (auto* failure = std::get_if<CommitFailure>(&outcome); failure && failure->retryable) {
-                ctx_.note("readings", "batch of " + std::to_string(batch.size()) + " kept: " + failure->code + " " +
-                                          failure->reason);
-                break;  // try again at the next flush; readings stay buffered in order
+            auto* failure = std::get_if<CommitFailure>(&outcome);
+            if (failure && failure->retryable) {
+                const auto kept = batch.size();
+                std::size_t trimmed = 0;
+                {
+                    std::lock_guard lock(mutex_);
+                    // Back in front of what arrived meanwhile, in order; beyond the bound the
+                    // oldest go, as add() would have dropped them.
+                    buffer_.insert(buffer_.begin(), std::make_move_iterator(batch.begin()),
+                                   std::make_move_iterator(batch.end()));
+                    in_flight_ = 0;
+                    while (buffer_.size() > options_.max_buffered) {
+                        buffer_.pop_front();
+                        ++trimmed;
+                    }
+                    dropped_ += trimmed;
+                }
+                ctx_.note("readings", "batch of " + std::to_string(kept) + " kept: " + failure->code + " " +
+                                          failure->reason +
+                                          (trimmed ? "; " + std::to_string(trimmed) + " oldest dropped (buffer full)"
+                                                   : std::string()));
+                break;  // try again at the next flush
             }
             {
                 std::lock_guard lock(mutex_);
-                buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(batch.size()));
+                in_flight_ = 0;
             }
-            if (auto* failure = std::get_if<CommitFailure>(&outcome)) {
+            if (failure) {
                 dropped_ += batch.size();
                 ctx_.note("readings", "batch refused: " + failure->code + " " + failure->reason);
             } else {

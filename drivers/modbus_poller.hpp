@@ -60,13 +60,15 @@ struct ReadingBatcherOptions {
 };
 
 // Collects readings from all pollers and commits them in batches on the worker pool;
-// retryable failures keep the batch for the next flush.
+// retryable failures put the batch back in front of the buffer for the next flush.
+// Every reading added is committed once, refused by the sink, or dropped (buffer full),
+// and counted as such.
 class ReadingBatcher : public std::enable_shared_from_this<ReadingBatcher> {
 public:
     ReadingBatcher(DriverContext ctx, ReadingBatcherOptions options = {});
     void start();
     void add(LoggerReading reading);
-    std::size_t buffered() const;
+    std::size_t buffered() const;  // waiting and in flight
     std::uint64_t committed() const noexcept { return committed_.load(); }
     std::uint64_t dropped() const noexcept { return dropped_.load(); }
 
@@ -75,7 +77,8 @@ private:
     DriverContext ctx_;
     ReadingBatcherOptions options_;
     mutable std::mutex mutex_;
-    std::deque<LoggerReading> buffer_;
+    std::deque<LoggerReading> buffer_;  // waiting, oldest first; the batch in flight is not here
+    std::size_t in_flight_ = 0;
     std::atomic<std::uint64_t> committed_{0};
     std::atomic<std::uint64_t> dropped_{0};
 };
