@@ -24,6 +24,21 @@ function(lims_test_suite name dir)
   target_link_libraries(${name} PRIVATE ${ARGN} GTest::gtest GTest::gmock GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE LIMS_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
                                              LIMS_BINARY_DIR="${CMAKE_BINARY_DIR}")
+  # Precompiled headers (LIMS_PCH): most of a test file's compile time is GoogleTest's and
+  # the standard library's headers, parsed again for every file; CI builds from scratch.
+  if(LIMS_PCH)
+    target_precompile_headers(${name} PRIVATE <gtest/gtest.h> <string> <vector> <optional> <map>
+                                              <sstream> <chrono> <functional> <memory>)
+  endif()
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
                        PROPERTIES TIMEOUT 300)
+endfunction()
+
+# lims_precompile(TARGET [HEADERS ...]): precompiled headers for a library whose files
+# share heavy headers (Poco's), when LIMS_PCH is on.
+function(lims_precompile name)
+  if(LIMS_PCH)
+    target_precompile_headers(${name} PRIVATE <string> <vector> <optional> <map> <sstream> <chrono>
+                                              <functional> <memory> ${ARGN})
+  endif()
 endfunction()

@@ -75,6 +75,27 @@ private:
 
 enum class TransactionMode { read, write };
 
+// Work added to every write transaction the constructing thread starts (Database::write)
+// while this object is in scope, run in that transaction after the caller's work
+// succeeded and before the commit: a change and its marker commit together or not at
+// all. The API's idempotency keys use it to record, inside a handler's own transaction,
+// that the handler's work was committed. Throwing from `work` rolls that write back.
+// Nested hooks: the innermost applies.
+class WriteHook {
+public:
+    explicit WriteHook(std::function<void(Transaction&)> work);
+    ~WriteHook();
+    WriteHook(const WriteHook&) = delete;
+    WriteHook& operator=(const WriteHook&) = delete;
+
+    static const WriteHook* current();
+    void apply(Transaction& tx) const { work_(tx); }
+
+private:
+    std::function<void(Transaction&)> work_;
+    const WriteHook* previous_;
+};
+
 class Database {
 public:
     // Opens the pool and probes one session, so that a file that is not a database or a

@@ -44,6 +44,34 @@ Transaction::~Transaction() {
     }
 }
 
+namespace {
+thread_local const WriteHook* current_write_hook = nullptr;
+}
+
+WriteHook::WriteHook(std::function<void(Transaction&)> work) : work_(std::move(work)), previous_(current_write_hook) {
+    current_write_hook = this;
+}
+
+WriteHook::~WriteHook() { current_write_hook = previous_; }
+
+const WriteHook* WriteHook::current() { return current_write_hook; }
+
+std::string Transaction::open_savepoint() {
+    std::string name = "lims_nested_" + std::to_string(++savepoints_);
+    run_plain(*this, ("SAVEPOINT " + name).c_str());
+    return name;
+}
+
+void Transaction::close_savepoint(const std::string& name, bool keep, std::size_t audit_mark) {
+    if (!keep) {
+        run_plain(*this, ("ROLLBACK TO SAVEPOINT " + name).c_str());
+        if (pending_audit_.size() > audit_mark)
+            pending_audit_.erase(pending_audit_.begin() + static_cast<std::ptrdiff_t>(audit_mark), pending_audit_.end());
+    }
+    run_plain(*this, ("RELEASE SAVEPOINT " + name).c_str());
+    --savepoints_;
+}
+
 void Transaction::record(AuditRecord record) { pending_audit_.push_back(std::move(record)); }
 
 void Transaction::commit() {

@@ -36,8 +36,19 @@ public:
     // The time this transaction stamps on what it records (UTC, fixed at begin).
     const std::string& now_utc() const { return now_utc_; }
 
+    // Runs `work(*this)` inside a savepoint of this transaction. When it returns an error
+    // (or throws), only its own changes and the audit entries it queued are undone, and
+    // the error is returned: the transaction goes on. Used where a consequence may fail
+    // alone without withholding the evidence written before it (a case lead that cannot
+    // be opened must not roll back the readings that caused it). Exceptions from the
+    // savepoint statements themselves propagate (the transaction is then broken).
+    template <typename Work>
+    auto nested(Work&& work) -> std::invoke_result_t<Work, Transaction&>;
+
 private:
     friend class Database;
+    std::string open_savepoint();
+    void close_savepoint(const std::string& name, bool keep, std::size_t audit_mark);
     // One call's share of a group-commit transaction (Database::write): runs on the
     // group's session, which the group begins, commits or rolls back; commit() only
     // appends the queued audit entries.
@@ -52,6 +63,7 @@ private:
     std::string now_utc_;
     bool open_ = false;
     bool in_group_ = false;
+    int savepoints_ = 0;
 };
 
 }  // namespace lims::store
@@ -60,12 +72,31 @@ private:
 namespace lims::store {
 
 template <typename Work>
+auto Transaction::nested(Work&& work) -> std::invoke_result_t<Work, Transaction&> {
+    using Result = std::invoke_result_t<Work, Transaction&>;
+    const std::size_t audit_mark = pending_audit_.size();
+    const std::string name = open_savepoint();
+    std::optional<Result> result;
+    try {
+        result.emplace(work(*this));
+    } catch (const Poco::Exception& e) {
+        result.emplace(db_.translate(e));
+    } catch (const std::exception& e) {
+        result.emplace(db_.translate(e));
+    }
+    close_savepoint(name, result->ok(), audit_mark);
+    return std::move(*result);
+}
+
+template <typename Work>
 auto Database::run(TransactionMode mode, Work&& work) -> std::invoke_result_t<Work, Transaction&> {
     using Result = std::invoke_result_t<Work, Transaction&>;
+    const WriteHook* hook = mode == TransactionMode::write ? WriteHook::current() : nullptr;
     try {
         Transaction tx(*this, mode);
         Result result = work(tx);
         if (!result.ok()) return result;  // the destructor rolls back
+        if (hook) hook->apply(tx);
         tx.commit();
         return result;
     } catch (const Poco::Exception& e) {
@@ -80,8 +111,10 @@ auto Database::write(Work&& work) -> std::invoke_result_t<Work, Transaction&> {
     if (!groups_) return run(TransactionMode::write, std::forward<Work>(work));
     using Result = std::invoke_result_t<Work, Transaction&>;
     std::optional<Result> result;
+    const WriteHook* hook = WriteHook::current();  // the caller's: `run` may run on another thread
     GroupedWrite job{[&](Transaction& tx) {
                          result.emplace(work(tx));
+                         if (result->ok() && hook) hook->apply(tx);
                          return result->ok();
                      },
                      [&](StoreError error) { result.emplace(std::move(error)); }};
