@@ -1,0 +1,110 @@
+// The shapes of the /api/v1 answers the pages read (GET /api/v1/openapi.json).
+export interface Task {
+  number: string
+  plan_id: number
+  quota_id?: number
+  office_id: number
+  state: string
+  due_on: string
+  version: number
+}
+
+export interface Quota {
+  id: number
+  office_id: number
+  office_code: string
+  category: string
+  focus: string
+  quantity: number
+  due_on: string
+  registered?: number
+  remaining?: number
+}
+
+export interface SampleSummary {
+  number: string
+  organisation_id: number
+  product_name: string
+  batch_number: string
+  storage_condition: string
+  sampled_at: string
+  state: string
+  version: number
+}
+
+export interface Notice {
+  id: number
+  number: string
+  sample_id?: number
+  report_id?: number
+  recipient: string
+  to_org_id?: number
+  external: boolean
+  serious_risk: boolean
+  state: string
+  due_at: string
+  deadline_provisional?: boolean
+  acknowledged_at?: string
+  acknowledged_by?: string
+  version: number
+}
+
+export interface Evidence {
+  kind: string
+  ref: string
+  label: string
+}
+
+export interface Finding {
+  item: string
+  detail: string
+}
+
+export interface CaseLead {
+  id: number
+  number: string
+  source: string
+  sample_id?: number
+  report_id?: number
+  entity_id?: number
+  logger_id?: number
+  manufacturer_name: string
+  product_name: string
+  batch_number: string
+  summary: string
+  findings: Finding[]
+  evidence: Evidence[]
+  assigned_org_id: number
+  state: string
+  received_at: string
+  deadline_at: string
+  deadline_provisional?: boolean
+  extended: boolean
+  extension_approval?: string
+  decision?: string
+  decision_reason?: string
+  receiving_body?: string
+  approval?: string
+  version: number
+}
+
+export interface TestItem {
+  id: number
+  sample_id: number
+  spec_line_id?: number
+  test_code: string
+  test_name: string
+  state: string
+  round: number
+  assigned_to?: number
+  instrument_id?: number
+  version: number
+}
+
+export interface Notification {
+  kind: string
+  sample_number: string
+  message: string
+  created_at: string
+}
+export type { Page } from './client'

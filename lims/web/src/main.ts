@@ -1,0 +1,14 @@
+import { createApp } from 'vue'
+import 'element-plus/dist/index.css'
+import './style.css'
+import App from './App.vue'
+import { i18n } from './i18n'
+import { router } from './router'
+import { whenUnauthenticated } from './api/client'
+
+whenUnauthenticated(() => {
+  const here = router.currentRoute.value
+  if (here.name !== 'login') router.replace({ name: 'login', query: { redirect: here.fullPath, expired: '1' } })
+})
+
+createApp(App).use(i18n).use(router).mount('#app')

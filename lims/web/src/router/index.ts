@@ -1,0 +1,70 @@
+// One route per page, each its own lazily loaded chunk; `roles` says who may open it (the
+// API checks again). Not logged in: to /login, then back.
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { session, type Role } from '../auth/session'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    roles?: Role[]
+    public?: boolean
+    titleKey?: string
+  }
+}
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('../views/LoginView.vue'), meta: { public: true, titleKey: 'login.title' } },
+  {
+    path: '/',
+    component: () => import('../layout/AppLayout.vue'),
+    children: [
+      { path: '', name: 'home', component: () => import('../views/HomeView.vue'), meta: { titleKey: 'home.title' } },
+      {
+        path: 'sampler/tasks',
+        name: 'tasks',
+        component: () => import('../views/sampler/TasksView.vue'),
+        meta: { roles: ['sampler', 'planner'], titleKey: 'tasks.title' },
+      },
+      {
+        path: 'sampler/register',
+        name: 'register',
+        component: () => import('../views/sampler/RegisterView.vue'),
+        meta: { roles: ['sampler'], titleKey: 'register.title' },
+      },
+      {
+        path: 'analyst/worklist',
+        name: 'worklist',
+        component: () => import('../views/analyst/WorklistView.vue'),
+        meta: { roles: ['analyst', 'reviewer', 'signatory'], titleKey: 'worklist.title' },
+      },
+      {
+        path: 'bureau/notices',
+        name: 'notices',
+        component: () => import('../views/bureau/NoticesView.vue'),
+        meta: { roles: ['bureau_viewer', 'enforcement_officer', 'planner', 'administrator', 'signatory'], titleKey: 'notices.title' },
+      },
+      {
+        path: 'enforcement/leads',
+        name: 'leads',
+        component: () => import('../views/enforcement/LeadBoardView.vue'),
+        meta: { roles: ['enforcement_officer', 'administrator'], titleKey: 'leads.title' },
+      },
+      {
+        path: 'enforcement/leads/:number',
+        name: 'lead',
+        component: () => import('../views/enforcement/LeadView.vue'),
+        meta: { roles: ['enforcement_officer', 'administrator'], titleKey: 'leads.title' },
+        props: true,
+      },
+      { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue'), meta: { titleKey: 'app.notFound' } },
+    ],
+  },
+]
+
+export const router = createRouter({ history: createWebHistory(), routes })
+
+router.beforeEach((to) => {
+  if (to.meta.public) return true
+  if (!session.token || !session.user) return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
+  if (to.meta.roles && !session.hasRole(...to.meta.roles)) return { name: 'home' }
+  return true
+})
