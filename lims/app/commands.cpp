@@ -12,11 +12,15 @@ int run_audit_verify(CommandContext&);
 int run_version(CommandContext&);
 int run_help(CommandContext&);
 int run_gateway(CommandContext&);
+int run_gateway_status(CommandContext&);
+int run_gateway_replay(CommandContext&);
 int run_serve(CommandContext&);
 int run_user_add(CommandContext&);
 int run_token_issue(CommandContext&);
 int run_org_add(CommandContext&);
 int run_calendar_recompute(CommandContext&);
+int run_backup(CommandContext&);
+int run_restore(CommandContext&);
 
 const std::vector<Command>& commands() {
     static const std::vector<Command> table{
@@ -27,7 +31,11 @@ const std::vector<Command>& commands() {
         {"user add", "add a user: <username> --org CODE --role ROLE [--name NAME]; password on stdin", run_user_add},
         {"token issue", "issue an ingest-scoped service token: --user NAME --scope ingest", run_token_issue},
         {"gateway", "run the drivers with a durable outbox forwarded to --service URL (--token-file --registry --outbox)", run_gateway},
+        {"gateway status", "a gateway outbox's counts and the rows the service refused, with its reasons (--outbox)", run_gateway_status},
+        {"gateway replay", "send refused outbox rows again once their cause is fixed (--outbox, --all or --id N)", run_gateway_replay},
         {"calendar recompute", "recount open deadlines counted on a provisional year ([--calendar-dir DIR])", run_calendar_recompute},
+        {"backup", "copy the SQLite database while it is in use to a new --to FILE, and verify the copy", run_backup},
+        {"restore", "replace the SQLite database (not in use) with a verified --from FILE; the old one is kept", run_restore},
         {"version", "print the version of lims, its schema and its libraries", run_version},
         {"help", "print this text", run_help},
     };
