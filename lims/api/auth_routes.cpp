@@ -58,7 +58,7 @@ void addAuthRoutes(Router& router, AuthService& auth) {
                     if (!issued) return Response::problem(issued.problem());
                     return Response::json(200, tokenJson(*issued, TokenScope::User))
                         .withHeader("Cache-Control", "no-store");
-                }});
+                }, 200, {}, KeyReplay::never});
 
     router.add({"POST", "/api/v1/auth/logout", "logout", "Revoke the token this request carries",
                 AuthRequirement::User, std::nullopt,
@@ -66,7 +66,7 @@ void addAuthRoutes(Router& router, AuthService& auth) {
                     auto done = auth.logout(*r.principal);
                     if (!done) return Response::problem(done.problem());
                     return Response::noContent();
-                }, 204, kPeopleRoles});
+                }, 204, kPeopleRoles, KeyReplay::never});
 
     router.add({"GET", "/api/v1/me", "getMe", "The authenticated user", AuthRequirement::User, std::nullopt,
                 [&auth](const Request& r) {
@@ -91,7 +91,7 @@ void addAuthRoutes(Router& router, AuthService& auth) {
                     auto o = newObject();
                     o->set("revoked", *revoked);
                     return Response::json(200, o);
-                }, 200, {domain::Role::administrator}});
+                }, 200, {domain::Role::administrator}, KeyReplay::never});
 
     router.add({"POST", "/api/v1/auth/service-tokens", "issueServiceToken",
                 "Issue an ingest-only token for a gateway or instrument account (administrators)",
@@ -107,7 +107,7 @@ void addAuthRoutes(Router& router, AuthService& auth) {
                     if (!issued) return Response::problem(issued.problem());
                     return Response::json(201, tokenJson(*issued, TokenScope::Ingest))
                         .withHeader("Cache-Control", "no-store");
-                }, 201, {domain::Role::administrator}});
+                }, 201, {domain::Role::administrator}, KeyReplay::never});
 }
 
 }  // namespace lims::api

@@ -103,14 +103,17 @@ Response Dispatcher::route(Request& request, std::size_t& routeIndex) {
     }
 
     const std::string key = request.header("idempotency-key");
-    if (replay_ && request.method == "POST" && !key.empty()) {
-        if (auto earlier = replay_->begin(request, key)) return std::move(*earlier);
+    if (replay_ && request.method == "POST" && !key.empty() && route.keyReplay != KeyReplay::never) {
+        auto start = replay_->begin(request, key, route.keyReplay);
+        if (start.answer) return std::move(*start.answer);
         try {
             Response r = route.handler(request);
-            replay_->commit(request, key, r);
+            start.scope.reset();
+            replay_->commit(request, key, start.claim, r);
             return r;
         } catch (...) {
-            replay_->abandon(request, key);
+            start.scope.reset();
+            replay_->abandon(request, key, start.claim);
             throw;
         }
     }

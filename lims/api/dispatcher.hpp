@@ -7,6 +7,7 @@
 #include "lims/api/metrics.hpp"
 #include "lims/api/router.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -28,13 +29,20 @@ public:
 // Hooks around a handler for POSTs carrying Idempotency-Key (idempotency.hpp).
 class RequestReplay {
 public:
+    // What begin() decided: `answer` (a stored response, or a problem when the key is
+    // misused or busy) is sent without running the handler; otherwise the handler runs
+    // while `scope` is held (it marks the handler's own transactions), then commit() or
+    // abandon() is called with `claim`.
+    struct Start {
+        std::optional<Response> answer;
+        std::string claim;
+        std::shared_ptr<void> scope;
+    };
     virtual ~RequestReplay() = default;
-    // Returns the stored response of an earlier identical request, a problem when the key
-    // is misused, or nullopt when the handler should run; `commit` is then called with the
-    // handler's response.
-    virtual std::optional<Response> begin(const Request& request, const std::string& key) = 0;
-    virtual void commit(const Request& request, const std::string& key, const Response& response) = 0;
-    virtual void abandon(const Request& request, const std::string& key) = 0;
+    virtual Start begin(const Request& request, const std::string& key, KeyReplay mode) = 0;
+    virtual void commit(const Request& request, const std::string& key, const std::string& claim,
+                        const Response& response) = 0;
+    virtual void abandon(const Request& request, const std::string& key, const std::string& claim) = 0;
 };
 
 class Dispatcher {

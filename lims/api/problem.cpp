@@ -143,6 +143,13 @@ Problem idempotencyInProgress() {
     return p;
 }
 
+Problem idempotencyOutcomeLost(const std::string& committedAt) {
+    return make(problem_type::kIdempotencyOutcomeLost, "Request done, answer lost", 409,
+                "The request with this Idempotency-Key was carried out (committed at " + committedAt +
+                    "), but the service stopped before its answer was kept. It is not run again: look up what "
+                    "it created or changed instead of repeating it.");
+}
+
 Problem badRequest(std::string detail) {
     return make(problem_type::kBadRequest, "Bad request", 400, std::move(detail));
 }

@@ -3,6 +3,8 @@
 // and call all_route_modules(); each area owns its add_*_routes in lims/api/routes/.
 #pragma once
 
+#include "lims/api/metrics.hpp"
+
 #include "lims/api/auth_service.hpp"
 #include "lims/api/idempotency.hpp"
 #include "lims/api/instrument_status.hpp"
@@ -32,6 +34,10 @@ void add_admin_routes(Router& router, const RouteContext& context);
 void add_sampling_routes(Router& router, const RouteContext& context);
 // Instruments, ingest of observations and readings, raw messages, quarantine (routes/ingest_routes.cpp).
 void add_ingest_routes(Router& router, const RouteContext& context);
+// /metrics: ingest messages this process answered "refused" inside a 200 (an instrument the
+// service does not know or no longer takes), by error code: the gateway keeps them as
+// refused rows for replay (`lims gateway status`).
+std::vector<Gauge> ingest_refusal_gauges();
 // Tests, results, review, signatures, reports, verification, notices, case leads,
 // re-inspection, overdue lists, statistics (routes/review_routes.cpp).
 void add_review_routes(Router& router, const RouteContext& context);

@@ -55,6 +55,20 @@ struct Request {
 
 using Handler = std::function<Response(const Request&)>;
 
+// What an Idempotency-Key on a POST does for a route (idempotency.hpp).
+enum class KeyReplay {
+    // The first response is kept and replayed. When the service stopped after the
+    // handler's work committed but before its response was kept, a retry is told so
+    // (409) rather than run twice.
+    once,
+    // The same, but that retry runs the handler again: its work is idempotent by content
+    // (ingest: a message hash or a logger and second is taken once).
+    rerun,
+    // The key is ignored and nothing is kept: the response holds a secret (a bearer token)
+    // that must never be stored.
+    never,
+};
+
 struct Route {
     std::string method;
     std::string pattern;  // "/api/v1/samples/{number}"
@@ -70,6 +84,7 @@ struct Route {
     // unless it is on its short list of deliberately open ones: say who may, e.g.
     //   router.add({"POST", "/api/v1/samples", ..., handler, 201, {domain::Role::sampler}});
     domain::RoleSet roles{};
+    KeyReplay keyReplay = KeyReplay::once;
 };
 
 // Every role there is: for routes any authenticated caller may use (their own account,

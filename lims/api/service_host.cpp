@@ -37,6 +37,7 @@ ServiceHost::ServiceHost(std::shared_ptr<store::Database> database, domain::Work
     parts.info = settings.info;
     api_ = std::make_unique<ApiService>(std::move(parts));
     api_->metrics().addGaugeSource(databaseWriteGauges(database_));
+    api_->metrics().addGaugeSource(ingest_refusal_gauges);
     server_ = std::make_unique<Server>(settings.server, api_->dispatcher());
 }
 

@@ -44,6 +44,7 @@ public:
     store::Database& database() { return *database_; }
     const std::shared_ptr<store::Database>& sharedDatabase() const { return database_; }
     AuthService& auth() { return *auth_; }
+    StoreIdempotencyStore& idempotency() { return *idempotency_; }
     ApiService& api() { return *api_; }
     const domain::WorkingCalendar& calendar() const { return calendar_; }
 

@@ -1,12 +1,17 @@
 #include "lims/api/store_idempotency.hpp"
 
+#include "lims/store/sql.hpp"
+#include "lims/store/transaction.hpp"
 #include "lims/store/utc_time.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
 
+#include <cstdio>
+#include <random>
 #include <sstream>
+#include <stdexcept>
 
 using namespace Poco::Data::Keywords;
 
@@ -43,75 +48,117 @@ std::vector<std::pair<std::string, std::string>> headersFrom(const std::string& 
     return out;
 }
 
-using Row = Poco::Tuple<std::string, std::string, Poco::Nullable<int>, Poco::Nullable<std::string>,
-                        Poco::Nullable<std::string>, Poco::Nullable<std::string>>;
+// 128 random bits in hex: names one claim of a key, unique across nodes and restarts.
+std::string newClaimId() {
+    static thread_local std::mt19937_64 engine{[] {
+        std::random_device device;
+        std::seed_seq seed{device(), device(), device(), device()};
+        return std::mt19937_64(seed);
+    }()};
+    char text[33];
+    std::snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(engine()),
+                  static_cast<unsigned long long>(engine()));
+    return text;
+}
 
 }  // namespace
 
-StoreIdempotencyStore::StoreIdempotencyStore(std::shared_ptr<store::Database> database, std::chrono::seconds keep)
-    : database_(std::move(database)), keep_(keep) {}
+StoreIdempotencyStore::StoreIdempotencyStore(std::shared_ptr<store::Database> database, std::chrono::seconds keep,
+                                             std::chrono::seconds lease)
+    : database_(std::move(database)), keep_(keep), lease_(lease) {}
 
 IdempotencyStore::ClaimResult StoreIdempotencyStore::claim(std::int64_t userId, const std::string& key,
-                                                          const std::string& requestHash) {
-    const std::string expiredBefore = store::format_utc(std::chrono::system_clock::now() - keep_);
+                                                          const std::string& requestHash, KeyReplay mode) {
+    const auto wall = std::chrono::system_clock::now();
+    const std::string expiredBefore = store::format_utc(wall - keep_);
+    const std::string leaseBefore = store::format_utc(wall - lease_);
+    const std::string claimId = newClaimId();
     auto result = database_->write([&](store::Transaction& tx) -> domain::Result<ClaimResult> {
-        const Poco::Int64 user = userId;
-        std::vector<Row> rows;
-        tx.session() << "SELECT request_hash, created_at, response_status, response_content_type, response_headers, "
-                        "response_body FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2",
-            bind(user), bind(key), into(rows), now;
+        auto rows = store::sql(tx,
+                               "SELECT request_hash, created_at, response_status, response_content_type, "
+                               "response_headers, response_body, work_committed_at FROM idempotency_keys "
+                               "WHERE user_id = $1 AND idem_key = $2",
+                               {userId, key});
         const std::string at = tx.now_utc();
-        if (rows.empty()) {
-            tx.session() << "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, created_at) "
-                            "VALUES ($1, $2, $3, $4)",
-                bind(user), bind(key), bind(requestHash), bind(at), now;
-            return ClaimResult{Claim::Fresh, std::nullopt};
+        if (rows.rows.empty()) {
+            store::sql(tx,
+                       "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, created_at, claim_id) "
+                       "VALUES ($1, $2, $3, $4, $5)",
+                       {userId, key, requestHash, at, claimId});
+            return ClaimResult{Claim::Fresh, std::nullopt, claimId, {}};
         }
-        const Row& r = rows.front();
-        if (r.get<1>() < expiredBefore) {
-            tx.session() << "UPDATE idempotency_keys SET request_hash = $1, created_at = $2, response_status = NULL, "
-                            "response_content_type = NULL, response_headers = NULL, response_body = NULL "
-                            "WHERE user_id = $3 AND idem_key = $4",
-                bind(requestHash), bind(at), bind(user), bind(key), now;
-            return ClaimResult{Claim::Fresh, std::nullopt};
+        const store::SqlRow& r = rows.rows.front();
+        auto take_over = [&] {
+            store::sql(tx,
+                       "UPDATE idempotency_keys SET request_hash = $1, created_at = $2, claim_id = $3, "
+                       "work_committed_at = NULL, response_status = NULL, response_content_type = NULL, "
+                       "response_headers = NULL, response_body = NULL WHERE user_id = $4 AND idem_key = $5",
+                       {requestHash, at, claimId, userId, key});
+            return ClaimResult{Claim::Fresh, std::nullopt, claimId, {}};
+        };
+        const std::string createdAt = r.text(1);
+        if (createdAt < expiredBefore) return take_over();
+        if (r.text(0) != requestHash) return ClaimResult{Claim::DifferentRequest, std::nullopt, {}, {}};
+        if (r.is_null(2)) {
+            if (createdAt >= leaseBefore) return ClaimResult{Claim::InProgress, std::nullopt, {}, {}};
+            // Left in progress by a request that stopped (the service was killed mid-request).
+            const auto committed = r.optional_text(6);
+            if (!committed || mode == KeyReplay::rerun) {
+                logger().warning("idempotency key " + key + " of user " + std::to_string(userId) +
+                                 ": taking over a claim left in progress since " + createdAt +
+                                 (committed ? " (its work is idempotent: run again)" : " (its work never committed)"));
+                return take_over();
+            }
+            return ClaimResult{Claim::OutcomeLost, std::nullopt, {}, *committed};
         }
-        if (r.get<0>() != requestHash) return ClaimResult{Claim::DifferentRequest, std::nullopt};
-        if (r.get<2>().isNull()) return ClaimResult{Claim::InProgress, std::nullopt};
         Response stored;
-        stored.status = r.get<2>().value();
-        stored.contentType = r.get<3>().isNull() ? std::string() : r.get<3>().value();
-        stored.headers = headersFrom(r.get<4>().isNull() ? std::string("[]") : r.get<4>().value());
-        stored.body = r.get<5>().isNull() ? std::string() : r.get<5>().value();
-        return ClaimResult{Claim::Replay, std::move(stored)};
+        stored.status = static_cast<int>(r.integer(2));
+        stored.contentType = r.optional_text(3).value_or("");
+        stored.headers = headersFrom(r.optional_text(4).value_or("[]"));
+        stored.body = r.optional_text(5).value_or("");
+        return ClaimResult{Claim::Replay, std::move(stored), {}, {}};
     });
     if (!result) {
         logger().error("idempotency claim failed: %s", result.error().message);
         // Doing the work without a claim could do it twice; refusing is the safe answer.
-        return ClaimResult{Claim::InProgress, std::nullopt};
+        return ClaimResult{Claim::InProgress, std::nullopt, {}, {}};
     }
     return *result;
 }
 
-void StoreIdempotencyStore::complete(std::int64_t userId, const std::string& key, const Response& response) {
+void StoreIdempotencyStore::complete(std::int64_t userId, const std::string& key, const std::string& claimId,
+                                     const Response& response) {
     auto done = database_->write([&](store::Transaction& tx) -> domain::Result<bool> {
-        const Poco::Int64 user = userId;
-        const int status = response.status;
         const std::string headers = headersJson(response.headers);
-        tx.session() << "UPDATE idempotency_keys SET response_status = $1, response_content_type = $2, "
-                        "response_headers = $3, response_body = $4 WHERE user_id = $5 AND idem_key = $6",
-            bind(status), bind(response.contentType), bind(headers), bind(response.body), bind(user), bind(key), now;
+        store::sql(tx,
+                   "UPDATE idempotency_keys SET response_status = $1, response_content_type = $2, "
+                   "response_headers = $3, response_body = $4 WHERE user_id = $5 AND idem_key = $6 AND claim_id = $7",
+                   {response.status, response.contentType, headers, response.body, userId, key, claimId});
         return true;
     });
     if (!done) logger().error("idempotency completion not stored: %s", done.error().message);
 }
 
-void StoreIdempotencyStore::release(std::int64_t userId, const std::string& key) {
+void StoreIdempotencyStore::release(std::int64_t userId, const std::string& key, const std::string& claimId) {
     auto done = database_->write([&](store::Transaction& tx) -> domain::Result<bool> {
-        const Poco::Int64 user = userId;
-        tx.session() << "DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2", bind(user), bind(key), now;
+        store::sql(tx, "DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND claim_id = $3",
+                   {userId, key, claimId});
         return true;
     });
     if (!done) logger().error("idempotency release failed: %s", done.error().message);
+}
+
+std::shared_ptr<void> StoreIdempotencyStore::track(std::int64_t userId, const std::string& key,
+                                                   const std::string& claimId) {
+    return std::make_shared<store::WriteHook>([userId, key, claimId](store::Transaction& tx) {
+        auto marked = store::sql(tx,
+                                 "UPDATE idempotency_keys SET work_committed_at = $1 WHERE user_id = $2 AND "
+                                 "idem_key = $3 AND claim_id = $4",
+                                 {tx.now_utc(), userId, key, claimId});
+        if (marked.changed == 0)
+            throw std::runtime_error("the Idempotency-Key " + key +
+                                     " was taken over by a retry of this request; this request's change is rolled back");
+    });
 }
 
 domain::Result<int> StoreIdempotencyStore::purgeExpired() {

@@ -14,14 +14,23 @@ namespace lims::api {
 class StoreIdempotencyStore : public IdempotencyStore {
 public:
     // Keys are kept a day, as MemoryIdempotencyStore does (see its note on the period).
+    // A claim still in progress after `lease` was left by a request that stopped: no
+    // request runs that long (a database wait gives up after its busy timeout, 10 s), and
+    // one that did would find its key taken over at its next write and roll it back.
     explicit StoreIdempotencyStore(std::shared_ptr<store::Database> database,
-                                   std::chrono::seconds keep = std::chrono::hours(24));
+                                   std::chrono::seconds keep = std::chrono::hours(24),
+                                   std::chrono::seconds lease = std::chrono::seconds(60));
 
     // A database failure while claiming answers InProgress-like refusal: the caller gets a
     // problem rather than the work done twice. Completion and release failures are logged.
-    ClaimResult claim(std::int64_t userId, const std::string& key, const std::string& requestHash) override;
-    void complete(std::int64_t userId, const std::string& key, const Response& response) override;
-    void release(std::int64_t userId, const std::string& key) override;
+    ClaimResult claim(std::int64_t userId, const std::string& key, const std::string& requestHash,
+                      KeyReplay mode) override;
+    void complete(std::int64_t userId, const std::string& key, const std::string& claimId,
+                  const Response& response) override;
+    void release(std::int64_t userId, const std::string& key, const std::string& claimId) override;
+    // A store::WriteHook: each write transaction of the handler sets work_committed_at on
+    // its claim, and rolls back when the claim is no longer its own.
+    std::shared_ptr<void> track(std::int64_t userId, const std::string& key, const std::string& claimId) override;
 
     // Removes keys older than the keep period; returns how many. Claims also replace
     // expired rows, so this only bounds the table's size.
@@ -30,6 +39,7 @@ public:
 private:
     std::shared_ptr<store::Database> database_;
     std::chrono::seconds keep_;
+    std::chrono::seconds lease_;
 };
 
 }  // namespace lims::api

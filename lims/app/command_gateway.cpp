@@ -12,6 +12,9 @@
 #include "lims/workflow/ingest/gateway_outbox.hpp"
 #include "lims/workflow/ingest/worklist_remote.hpp"
 
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <ostream>
 #include <sstream>
@@ -114,7 +117,97 @@ int run_gateway(CommandContext& context) {
     forwarder.stop();
     if (auto counts = (*outbox)->counts())
         context.out << "gateway stopped: " << counts->pending << " pending, " << counts->delivered << " delivered, "
-                    << counts->rejected << " rejected" << std::endl;
+                    << counts->refused << " refused, " << counts->rejected << " rejected" << std::endl;
+    return exit_ok;
+}
+
+namespace {
+
+std::unique_ptr<workflow::ingest::GatewayOutbox> open_outbox(CommandContext& context, const char* command, int* code) {
+    const auto path = context.option("outbox");
+    if (!path) {
+        context.err << "lims: gateway " << command << " needs --outbox PATH.db\n";
+        *code = exit_usage;
+        return nullptr;
+    }
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(*path, ec)) {
+        context.err << "lims: there is no outbox " << *path << "\n";
+        *code = exit_usage;
+        return nullptr;
+    }
+    auto outbox = workflow::ingest::GatewayOutbox::open(*path);
+    if (!outbox) {
+        context.err << "lims: " << outbox.error().message << "\n";
+        *code = exit_database;
+        return nullptr;
+    }
+    return std::move(*outbox);
+}
+
+}  // namespace
+
+// `lims gateway status --outbox F`: counts per state, then each refused row with the
+// service's reason, so an operator sees what the service would not take and why.
+int run_gateway_status(CommandContext& context) {
+    int code = exit_ok;
+    auto outbox = open_outbox(context, "status", &code);
+    if (!outbox) return code;
+    auto counts = outbox->counts();
+    if (!counts) {
+        context.err << "lims: " << counts.error().message << "\n";
+        return exit_database;
+    }
+    context.out << "gateway " << outbox->gateway_id() << ": " << counts->pending << " pending, " << counts->delivered
+                << " delivered, " << counts->refused << " refused, " << counts->rejected << " rejected\n";
+    constexpr std::size_t kShown = 1000;
+    auto refused = outbox->refused(kShown);
+    if (!refused) {
+        context.err << "lims: " << refused.error().message << "\n";
+        return exit_database;
+    }
+    for (const auto& row : *refused)
+        context.out << "refused " << row.id << " " << (row.kind == workflow::ingest::OutboxKind::message ? "message" : "readings")
+                    << " (" << row.items << (row.kind == workflow::ingest::OutboxKind::message ? " observation(s)" : " reading(s)")
+                    << ") at " << row.refused_at << (row.replays ? " after " + std::to_string(row.replays) + " replay(s)" : "")
+                    << ": " << row.reason << "\n";
+    if (static_cast<std::int64_t>(refused->size()) < counts->refused)
+        context.out << "(" << counts->refused - static_cast<std::int64_t>(refused->size()) << " more refused rows not shown)\n";
+    if (counts->refused > 0)
+        context.out << "fix the cause (register or reactivate the instrument or logger), then: lims gateway replay --outbox "
+                    << *context.option("outbox") << " --all (or --id N)\n";
+    return exit_ok;
+}
+
+// `lims gateway replay --outbox F --all | --id N[,M...]`: refused rows back to pending; a
+// running gateway on the same file sends them with its next pass.
+int run_gateway_replay(CommandContext& context) {
+    int code = exit_ok;
+    const bool all = std::find(context.args.begin(), context.args.end(), "--all") != context.args.end();
+    std::vector<std::int64_t> ids;
+    for (const auto& text : context.options("id")) {
+        std::int64_t id = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+        if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
+            context.err << "lims: --id takes a row number from `lims gateway status`, got \"" << text << "\"\n";
+            return exit_usage;
+        }
+        ids.push_back(id);
+    }
+    if (all == !ids.empty()) {
+        context.err << "lims: gateway replay needs either --all or --id N (the refused rows of `lims gateway status`)\n";
+        return exit_usage;
+    }
+    auto outbox = open_outbox(context, "replay", &code);
+    if (!outbox) return code;
+    auto replayed = outbox->replay_refused(ids);
+    if (!replayed) {
+        context.err << "lims: " << replayed.error().message << "\n";
+        return exit_database;
+    }
+    context.out << *replayed << " refused row(s) back to pending";
+    if (!all && *replayed < ids.size()) context.out << " (" << ids.size() - *replayed << " of the ids given were not refused rows)";
+    context.out << "\n";
     return exit_ok;
 }
 

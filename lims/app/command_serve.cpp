@@ -58,6 +58,7 @@ std::optional<long long> number(const std::string& text, long long min, long lon
 constexpr auto kColdChainPeriod = std::chrono::minutes(1);
 constexpr auto kOverduePeriod = std::chrono::minutes(15);
 constexpr auto kRetentionPeriod = std::chrono::hours(24);
+constexpr auto kIdempotencyPurgePeriod = std::chrono::hours(1);
 
 std::int64_t unix_now() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -103,6 +104,12 @@ std::vector<api::PeriodicJob> service_jobs(api::ServiceHost& host, const AlarmCh
              if (!counts) return counts.error();
              return std::to_string(counts->tests) + " test(s), " + std::to_string(counts->notices) + " notice(s), " +
                     std::to_string(counts->case_leads) + " case lead(s) overdue";
+         }},
+        {"idempotency.purge", kIdempotencyPurgePeriod,
+         [&host, counted]() -> domain::Result<std::string> {
+             auto purged = host.idempotency().purgeExpired();
+             if (!purged) return purged.error();
+             return counted("expired Idempotency-Key(s) purged", static_cast<std::size_t>(*purged));
          }},
         {"coldchain.retention", kRetentionPeriod,
          [&db, counted]() -> domain::Result<std::string> {

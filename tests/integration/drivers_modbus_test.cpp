@@ -12,8 +12,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -175,33 +177,71 @@ TEST(DriversModbus, MbpollReadsTheLoggerSimulator) {
     EXPECT_NE(out.find("[0]: \t95"), std::string::npos) << out;
 }
 
+// A third-party peer as a child process. Its standard error goes to a file, so a peer that
+// cannot start (a missing Python module: python3-pymodbus imports serial and serial_asyncio,
+// which Debian installs only as Recommends) fails the test at once with its own words
+// instead of a minute's wait for readings that never come.
 class ChildProcess {
 public:
-    explicit ChildProcess(std::vector<std::string> argv) {
+    explicit ChildProcess(std::vector<std::string> argv)
+        : errors_(std::filesystem::temp_directory_path() / ("peer_stderr_" + std::to_string(::getpid()) + "_" +
+                                                            std::to_string(++count_) + ".txt")) {
         pid_ = ::fork();
         if (pid_ == 0) {
+            if (std::FILE* f = std::fopen(errors_.c_str(), "w")) ::dup2(::fileno(f), STDERR_FILENO);
             std::vector<char*> args;
             for (auto& a : argv) args.push_back(a.data());
             args.push_back(nullptr);
             ::execv(args[0], args.data());
+            std::fprintf(stderr, "cannot run %s: %s\n", args[0], std::strerror(errno));
             ::_exit(127);
         }
     }
     ~ChildProcess() {
-        if (pid_ > 0) {
+        if (pid_ > 0 && !exited_) {
             ::kill(pid_, SIGTERM);
             ::waitpid(pid_, nullptr, 0);
         }
+        std::filesystem::remove(errors_);
+    }
+    // True once the peer has ended (by itself: it failed).
+    bool exited() {
+        if (exited_ || pid_ <= 0) return true;
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+            exited_ = true;
+            status_ = status;
+        }
+        return exited_;
+    }
+    std::string describe() const {
+        std::ifstream in(errors_);
+        std::ostringstream text;
+        text << in.rdbuf();
+        return "the peer ended (wait status " + std::to_string(status_) + "); its standard error:\n" + text.str();
     }
 
 private:
+    static inline int count_ = 0;
+    std::filesystem::path errors_;
     pid_t pid_ = -1;
+    bool exited_ = false;
+    int status_ = 0;
 };
 
 std::uint16_t free_port() {
     boost::asio::io_context io;
     boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
     return a.local_endpoint().port();
+}
+
+TEST(DriversModbus, APeerThatCannotStartIsReportedWithItsOwnError) {
+    ChildProcess peer({"/usr/bin/python3", "-c", "import lims_no_such_module"});
+    const auto started = std::chrono::steady_clock::now();
+    ASSERT_TRUE(wait_for([&] { return peer.exited(); }, std::chrono::seconds(20)));
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
+    EXPECT_NE(peer.describe().find("ModuleNotFoundError: No module named 'lims_no_such_module'"), std::string::npos)
+        << peer.describe();
 }
 
 TEST(DriversModbus, PymodbusServerIsPolled) {
@@ -225,7 +265,8 @@ TEST(DriversModbus, PymodbusServerIsPolled) {
     MemorySink sink;
     drivers::DriverHost host({.load_map = file_loader()});
     ASSERT_TRUE(host.start(r, sink).empty());
-    ASSERT_TRUE(wait_for([&] { return !sink.readings_of("PY-1").empty(); }));
+    ASSERT_TRUE(wait_for([&] { return !sink.readings_of("PY-1").empty() || server.exited(); }));
+    ASSERT_FALSE(server.exited()) << server.describe();
     EXPECT_EQ(sink.readings_of("PY-1").front().centi_celsius, -500);  // 0xFFCE = -50 tenths
     std::filesystem::remove(script);
 }

@@ -17,6 +17,8 @@
 
 #include <Poco/Net/ServerSocket.h>
 
+#include <sqlite3.h>
+
 #include <gtest/gtest.h>
 
 namespace {
@@ -231,6 +233,116 @@ TEST(GatewayOutage, ABatchTheServiceRefusesIsKeptAsRejectedNotResentForever) {
     EXPECT_EQ(sent.rows_rejected, 1u);
     EXPECT_EQ((*outbox)->counts()->rejected, 1);
     EXPECT_EQ(world.count("SELECT count(*) FROM raw_messages"), 1);
+}
+
+TEST(GatewayOutage, AMessageTheServiceRefusesInsideA200IsKeptAsRefusedAndReplayedOnceFixed) {
+    IngestWorld world;
+    auto outbox = GatewayOutbox::open(world.dir + "outbox.db");
+    ASSERT_TRUE(outbox.ok());
+    const auto port = free_port();
+    IngestService service(world.db, world.lab_path, port);
+    OutboxSink sink(**outbox);
+    // The analyzer "AU-NEW" is not registered yet; "AU-CHEM" is. Both are ACKed by the gateway.
+    const auto now = std::chrono::system_clock::now();
+    ASSERT_TRUE(std::holds_alternative<drivers::CommitReceipt>(sink.commit_message({"AU-NEW", "hl7", "MSH|new-1", now, {}})));
+    ASSERT_TRUE(std::holds_alternative<drivers::CommitReceipt>(sink.commit_message({"AU-CHEM", "hl7", "MSH|chem-1", now, {}})));
+    auto http = HttpIngestTransport::create("http://127.0.0.1:" + std::to_string(port), "gateway-token");
+    ASSERT_TRUE(http.ok());
+    LossyTransport recording(**http, 0);
+    OutboxForwarder forwarder(**outbox, recording);
+
+    auto first = forwarder.forward_once();
+    EXPECT_FALSE(first.service_unavailable) << first.problem;
+    EXPECT_EQ(first.rows_delivered, 1u);
+    EXPECT_EQ(first.rows_refused, 1u);
+    auto counts = (*outbox)->counts();
+    ASSERT_TRUE(counts.ok());
+    EXPECT_EQ(counts->delivered, 1);
+    EXPECT_EQ(counts->refused, 1);  // before the fix: marked delivered with the batch, never sent again
+    EXPECT_EQ(counts->pending, 0);
+    auto refused = (*outbox)->refused(10);
+    ASSERT_TRUE(refused.ok());
+    ASSERT_EQ(refused->size(), 1u);
+    EXPECT_NE(refused->front().reason.find("AU-NEW"), std::string::npos) << refused->front().reason;
+    // Nothing more is sent while it stays refused.
+    EXPECT_EQ(forwarder.forward_once().rows_delivered, 0u);
+    EXPECT_EQ(recording.keys.size(), 1u);
+
+    // An administrator registers the analyzer; the operator replays the refused row.
+    world.add_instrument("AU-NEW", "hl7", "tcp_listen", {});
+    auto replayed = (*outbox)->replay_refused({});
+    ASSERT_TRUE(replayed.ok());
+    EXPECT_EQ(*replayed, 1u);
+    auto second = forwarder.forward_once();
+    EXPECT_FALSE(second.service_unavailable) << second.problem;
+    EXPECT_EQ(second.rows_delivered, 1u);
+    EXPECT_EQ(second.rows_refused, 0u);
+    ASSERT_EQ(recording.keys.size(), 2u);
+    // A new request, not the refused answer replayed under the old key.
+    EXPECT_NE(recording.keys[1], recording.keys[0]);
+    counts = (*outbox)->counts();
+    EXPECT_EQ(counts->delivered, 2);
+    EXPECT_EQ(counts->refused, 0);
+    EXPECT_EQ(world.count("SELECT count(*) FROM raw_messages"), 2);
+}
+
+TEST(GatewayOutage, ReadingsOfALoggerTheServiceDoesNotKnowAreKeptAsRefused) {
+    const std::string answer = R"({"received":3,"stored":1,"duplicates":0,"rejected":2,"flagged":0,"problems":[)"
+                               R"({"index":1,"logger":"LG-X","at_utc":1,"code":"reading.unknown_logger","detail":"logger 'LG-X' is not registered","stored":false},)"
+                               R"({"index":2,"logger":"LG-1","at_utc":2,"code":"reading.implausible_temperature","detail":"x","stored":false}]})";
+    // Items 0 and 1 came from row 10, item 2 from row 11.
+    auto refused = refused_rows(answer, false, {0, 0, 1}, {10, 11});
+    ASSERT_EQ(refused.size(), 1u);
+    EXPECT_EQ(refused.begin()->first, 0u);
+    EXPECT_NE(refused.begin()->second.find("reading.unknown_logger"), std::string::npos);
+    // An implausible value is the service's own rejection (kept there), not a refusal to replay;
+    // an answer that is not the ingest API's refuses nothing; indexes out of range are ignored.
+    EXPECT_TRUE(refused_rows("not json", false, {0}, {10}).empty());
+    EXPECT_TRUE(refused_rows(R"({"messages":[{"index":9,"status":"refused","code":"c","reason":"r"}]})", true, {0}, {10}).empty());
+    auto messages = refused_rows(R"({"messages":[{"index":0,"status":"committed"},{"index":1,"status":"refused","code":"ingest.unknown_instrument","reason":"no AU-9"}]})",
+                                 true, {0, 1}, {4, 5});
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_EQ(messages.begin()->first, 1u);
+    EXPECT_EQ(messages.begin()->second, "ingest.unknown_instrument: no AU-9");
+}
+
+TEST(GatewayOutage, AnOutboxOfTheFirstLayoutIsUpgradedWithItsRows) {
+    IngestWorld world;
+    const std::string path = world.dir + "old-outbox.db";
+    {
+        sqlite3* db = nullptr;
+        ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+        const char* old_layout =
+            "CREATE TABLE outbox_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+            "INSERT INTO outbox_meta VALUES ('gateway_id', 'old-gateway');"
+            "CREATE TABLE outbox (id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('message', 'readings')), "
+            "dedup_key TEXT UNIQUE, body TEXT NOT NULL, items INTEGER NOT NULL, state TEXT NOT NULL DEFAULT 'pending' "
+            "CHECK (state IN ('pending', 'delivered', 'rejected')), note TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, "
+            "done_at TEXT);"
+            "CREATE INDEX outbox_pending ON outbox (state, kind, id);"
+            "INSERT INTO outbox (kind, dedup_key, body, items, state, created_at) VALUES "
+            "('message', 'm:a', '{}', 0, 'delivered', 'x'), ('message', 'm:b', '{}', 0, 'pending', 'x');";
+        char* error = nullptr;
+        ASSERT_EQ(sqlite3_exec(db, old_layout, nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
+        sqlite3_close(db);
+    }
+    auto outbox = GatewayOutbox::open(path);
+    ASSERT_TRUE(outbox.ok()) << outbox.error().message;
+    EXPECT_EQ((*outbox)->gateway_id(), "old-gateway");
+    auto counts = (*outbox)->counts();
+    ASSERT_TRUE(counts.ok());
+    EXPECT_EQ(counts->delivered, 1);
+    EXPECT_EQ(counts->pending, 1);
+    auto pending = (*outbox)->pending(OutboxKind::message, 10, 10);
+    ASSERT_TRUE(pending.ok());
+    ASSERT_EQ(pending->size(), 1u);
+    EXPECT_TRUE((*outbox)->mark_refused({pending->front().id}, "ingest.unknown_instrument: test").ok());
+    EXPECT_EQ((*outbox)->counts()->refused, 1);
+    outbox->reset();
+    // Opening again leaves the upgraded file as it is.
+    auto again = GatewayOutbox::open(path);
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    EXPECT_EQ((*again)->counts()->refused, 1);
 }
 
 }  // namespace

@@ -29,6 +29,8 @@
 #include <mutex>
 #include <thread>
 
+#include <unistd.h>
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -362,8 +364,13 @@ TEST_F(GatewayProcess, EveryMessageLandsExactlyOnceAcrossAServiceCrash) {
     EXPECT_EQ(outbox_counts().rejected, 0);
 
     EXPECT_EQ(gateway.terminate(), 0);
-    EXPECT_NE(gateway.wait_for_line("gateway stopped: 0 pending, " + std::to_string(all) + " delivered, 0 rejected"), "")
+    EXPECT_NE(gateway.wait_for_line("gateway stopped: 0 pending, " + std::to_string(all) + " delivered, 0 refused, 0 rejected"),
+              "")
         << gateway.output();
+    const auto status = run_lims({"gateway", "status", "--outbox", outbox_path}, url);
+    EXPECT_EQ(status.exit_code, 0) << status.err;
+    EXPECT_NE(status.out.find(": 0 pending, " + std::to_string(all) + " delivered, 0 refused, 0 rejected"), std::string::npos)
+        << status.out;
     EXPECT_EQ(service->terminate(), 0);
 
     auto db = lims::store::Database::open(url);
@@ -402,3 +409,56 @@ TEST(GatewayRegistryFile, AMisspeltOptionIsRefusedNamingTheFileAndKey) {
 }
 
 }  // namespace
+
+namespace {
+
+// What an operator does with the rows the service refused: `lims gateway status` lists
+// them with the service's reason, `lims gateway replay` sends them again once fixed.
+TEST(GatewayCommands, StatusListsRefusedRowsAndReplayPutsThemBack) {
+    const std::string dir = std::filesystem::temp_directory_path() / ("gw_commands_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string path = dir + "/outbox.db";
+    {
+        auto outbox = lims::workflow::ingest::GatewayOutbox::open(path);
+        ASSERT_TRUE(outbox.ok()) << outbox.error().message;
+        ASSERT_TRUE((*outbox)->enqueue_message({"AU-NEW", "hl7", "MSH|refused", std::chrono::system_clock::now(), {}}).ok());
+        ASSERT_TRUE((*outbox)->enqueue_message({"AU-CHEM", "hl7", "MSH|taken", std::chrono::system_clock::now(), {}}).ok());
+        auto rows = (*outbox)->pending(lims::workflow::ingest::OutboxKind::message, 10, 10);
+        ASSERT_TRUE(rows.ok());
+        ASSERT_EQ(rows->size(), 2u);
+        ASSERT_TRUE((*outbox)->mark_refused({rows->at(0).id}, "ingest.unknown_instrument: instrument AU-NEW is not registered").ok());
+        ASSERT_TRUE((*outbox)->mark_delivered({rows->at(1).id}, "HTTP 200").ok());
+    }
+    const std::string url = "sqlite:" + dir + "/unused.db";
+    auto status = run_lims({"gateway", "status", "--outbox", path}, url);
+    EXPECT_EQ(status.exit_code, 0) << status.err;
+    EXPECT_NE(status.out.find("0 pending, 1 delivered, 1 refused, 0 rejected"), std::string::npos) << status.out;
+    EXPECT_NE(status.out.find("refused 1 message (0 observation(s)) at "), std::string::npos) << status.out;
+    EXPECT_NE(status.out.find("instrument AU-NEW is not registered"), std::string::npos) << status.out;
+    EXPECT_NE(status.out.find("lims gateway replay --outbox " + path + " --all"), std::string::npos) << status.out;
+
+    auto neither = run_lims({"gateway", "replay", "--outbox", path}, url);
+    EXPECT_EQ(neither.exit_code, 2);
+    EXPECT_NE(neither.err.find("either --all or --id N"), std::string::npos) << neither.err;
+    auto bad_id = run_lims({"gateway", "replay", "--outbox", path, "--id", "x1"}, url);
+    EXPECT_EQ(bad_id.exit_code, 2);
+    EXPECT_NE(bad_id.err.find("\"x1\""), std::string::npos) << bad_id.err;
+    auto missing = run_lims({"gateway", "status", "--outbox", dir + "/no-such.db"}, url);
+    EXPECT_EQ(missing.exit_code, 2);
+    EXPECT_NE(missing.err.find("there is no outbox"), std::string::npos) << missing.err;
+    EXPECT_FALSE(std::filesystem::exists(dir + "/no-such.db"));  // not created by asking
+    auto not_refused = run_lims({"gateway", "replay", "--outbox", path, "--id", "2"}, url);
+    EXPECT_EQ(not_refused.exit_code, 0) << not_refused.err;
+    EXPECT_NE(not_refused.out.find("0 refused row(s) back to pending (1 of the ids given were not refused rows)"),
+              std::string::npos)
+        << not_refused.out;
+    auto replay = run_lims({"gateway", "replay", "--outbox", path, "--all"}, url);
+    EXPECT_EQ(replay.exit_code, 0) << replay.err;
+    EXPECT_NE(replay.out.find("1 refused row(s) back to pending"), std::string::npos) << replay.out;
+    status = run_lims({"gateway", "status", "--outbox", path}, url);
+    EXPECT_NE(status.out.find("1 pending, 1 delivered, 0 refused, 0 rejected"), std::string::npos) << status.out;
+    std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+

@@ -27,6 +27,8 @@
 #include <Poco/NumberParser.h>
 
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <sstream>
 
 namespace lims::api {
@@ -901,6 +903,16 @@ std::optional<std::chrono::system_clock::time_point> parseTime(const std::string
         std::chrono::microseconds(parsed.timestamp().epochMicroseconds()));
 }
 
+// Refusals by code since the process started (a Prometheus counter).
+struct RefusalCounts {
+    std::mutex mutex;
+    std::map<std::string, std::uint64_t> by_code;
+};
+RefusalCounts& refusal_counts() {
+    static RefusalCounts counts;
+    return counts;
+}
+
 Response ingestObservations(store::Database& db, const Request& r) {
     if (auto missing = requireIdempotencyKey(r)) return Response::problem(*missing);
     auto messages = r.json->getArray("messages");
@@ -948,6 +960,11 @@ Response ingestObservations(store::Database& db, const Request& r) {
             o->set("code", receipt.error().code);
             o->set("reason", receipt.error().message);
             ++refused;
+            {
+                auto& counts = refusal_counts();
+                std::lock_guard lock(counts.mutex);
+                ++counts.by_code[receipt.error().code];
+            }
         } else {
             o->set("status", receipt->duplicate ? "duplicate" : "committed");
             o->set("raw_message_id", receipt->raw_message_id);
@@ -1013,6 +1030,18 @@ Response ingestReadings(store::Database& db, const RouteContext& context, const 
 
 }  // namespace
 
+std::vector<Gauge> ingest_refusal_gauges() {
+    static const std::string help =
+        "Ingest messages answered refused inside a 200 (unknown or inactive instrument); the gateway keeps them for replay.";
+    std::vector<Gauge> out;
+    auto& counts = refusal_counts();
+    std::lock_guard lock(counts.mutex);
+    for (const auto& [code, n] : counts.by_code)
+        out.push_back({"lims_ingest_messages_refused_total", help, "code=\"" + code + "\"", static_cast<double>(n), "counter"});
+    if (out.empty()) out.push_back({"lims_ingest_messages_refused_total", help, "", 0.0, "counter"});
+    return out;
+}
+
 void add_ingest_routes(Router& router, const RouteContext& context) {
     const auto db = context.database;
     addInstrumentRoutes(router, db, context.instrumentStatus);
@@ -1022,11 +1051,11 @@ void add_ingest_routes(Router& router, const RouteContext& context) {
                 "A gateway's batch of instrument messages (raw bytes and decoded observations); Idempotency-Key "
                 "required",
                 AuthRequirement::Ingest, observationsBatchSchema(),
-                [db](const Request& r) { return ingestObservations(*db, r); }, 200, kIngest});
+                [db](const Request& r) { return ingestObservations(*db, r); }, 200, kIngest, KeyReplay::rerun});
     router.add({"POST", "/api/v1/ingest/readings", "ingestReadings",
                 "A gateway's batch of logger readings; Idempotency-Key required", AuthRequirement::Ingest,
                 readingsBatchSchema(), [db, context](const Request& r) { return ingestReadings(*db, context, r); }, 200,
-                kIngest});
+                kIngest, KeyReplay::rerun});
 }
 
 }  // namespace lims::api

@@ -5,6 +5,8 @@
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <sstream>
 
 namespace lims::workflow::ingest {
@@ -26,9 +28,62 @@ bool refused_for_good(int status) {
 
 }  // namespace
 
-std::string batch_key(const std::string& gateway_id, OutboxKind kind, std::int64_t first_row, std::int64_t last_row) {
+std::string batch_key(const std::string& gateway_id, OutboxKind kind, std::int64_t first_row, std::int64_t last_row,
+                      std::int64_t replays) {
     return "gw-" + gateway_id + "-" + (kind == OutboxKind::message ? "m" : "r") + "-" + std::to_string(first_row) +
-           "-" + std::to_string(last_row);
+           "-" + std::to_string(last_row) + (replays > 0 ? "-r" + std::to_string(replays) : "");
+}
+
+std::map<std::size_t, std::string> refused_rows(const std::string& answer, bool messages,
+                                                const std::vector<std::size_t>& row_of_item,
+                                                const std::vector<std::int64_t>& ids) {
+    std::map<std::size_t, std::string> refused;
+    Poco::JSON::Object::Ptr body;
+    try {
+        body = Poco::JSON::Parser().parse(answer).extract<Poco::JSON::Object::Ptr>();
+    } catch (const Poco::Exception&) {
+        return refused;  // not the ingest API's answer: nothing to tell apart
+    } catch (const std::exception&) {
+        return refused;
+    }
+    if (!body) return refused;
+    auto item_row = [&](const Poco::JSON::Object::Ptr& o) -> std::optional<std::size_t> {
+        if (!o || !o->has("index")) return std::nullopt;
+        Poco::Int64 index = -1;
+        try {
+            index = o->getValue<Poco::Int64>("index");
+        } catch (const Poco::Exception&) {
+            return std::nullopt;
+        }
+        if (index < 0 || static_cast<std::size_t>(index) >= row_of_item.size()) return std::nullopt;
+        const std::size_t position = row_of_item[static_cast<std::size_t>(index)];
+        if (position >= ids.size()) return std::nullopt;
+        return position;
+    };
+    auto text = [](const Poco::JSON::Object::Ptr& o, const char* name) {
+        return o->has(name) && !o->isNull(name) ? o->getValue<std::string>(name) : std::string();
+    };
+    if (messages) {
+        auto list = body->getArray("messages");
+        for (std::size_t i = 0; list && i < list->size(); ++i) {
+            auto o = list->getObject(static_cast<unsigned>(i));
+            if (!o || text(o, "status") != "refused") continue;
+            if (auto position = item_row(o)) refused[*position] = text(o, "code") + ": " + text(o, "reason");
+        }
+    } else {
+        // Readings the service cannot take until someone registers the logger; the others it
+        // refuses (implausible, too old, conflicting) it keeps as rejections of its own.
+        auto list = body->getArray("problems");
+        for (std::size_t i = 0; list && i < list->size(); ++i) {
+            auto o = list->getObject(static_cast<unsigned>(i));
+            if (!o || text(o, "code") != "reading.unknown_logger") continue;
+            if (auto position = item_row(o)) {
+                auto& reason = refused[*position];
+                if (reason.empty()) reason = text(o, "code") + ": " + text(o, "detail");
+            }
+        }
+    }
+    return refused;
 }
 
 OutboxForwarder::OutboxForwarder(GatewayOutbox& outbox, IngestTransport& transport, ForwarderOptions options)
@@ -51,18 +106,25 @@ ForwardPass OutboxForwarder::send(OutboxKind kind) {
         // The rows' JSON goes into the batch as stored: parse each once to nest it.
         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
         std::vector<std::int64_t> ids;
+        std::vector<std::size_t> row_of_item;  // the position in `ids` of each item posted
         std::vector<std::int64_t> unreadable;
+        std::int64_t replays = 0;
         for (const auto& row : *rows) {
             try {
                 Poco::JSON::Parser parser;
                 auto parsed = parser.parse(row.body);
                 if (messages) {
                     items->add(parsed);
+                    row_of_item.push_back(ids.size());
                 } else {
                     auto list = parsed.extract<Poco::JSON::Array::Ptr>();
-                    for (std::size_t i = 0; i < list->size(); ++i) items->add(list->get(static_cast<unsigned>(i)));
+                    for (std::size_t i = 0; i < list->size(); ++i) {
+                        items->add(list->get(static_cast<unsigned>(i)));
+                        row_of_item.push_back(ids.size());
+                    }
                 }
                 ids.push_back(row.id);
+                replays += row.replays;
             } catch (const Poco::Exception&) {
                 unreadable.push_back(row.id);  // written by this program, so only a damaged file
             }
@@ -77,10 +139,28 @@ ForwardPass OutboxForwarder::send(OutboxKind kind) {
         body.set(messages ? "messages" : "readings", items);
         std::ostringstream text;
         body.stringify(text);
-        const auto key = batch_key(outbox_.gateway_id(), kind, ids.front(), ids.back());
+        const auto key = batch_key(outbox_.gateway_id(), kind, ids.front(), ids.back(), replays);
         const auto reply = transport_.post(messages ? kObservationsPath : kReadingsPath, key, text.str());
         if (delivered(reply.status)) {
-            if (auto ok = outbox_.mark_delivered(ids, "HTTP " + std::to_string(reply.status)); !ok) {
+            // A 2xx takes the batch, but the service may refuse single messages or readings
+            // in it (an instrument or logger it does not know): those rows are kept as
+            // refused, never marked delivered.
+            const auto refusals = refused_rows(reply.body, messages, row_of_item, ids);
+            std::vector<std::int64_t> taken;
+            for (std::size_t i = 0; i < ids.size(); ++i)
+                if (!refusals.count(i)) taken.push_back(ids[i]);
+            for (const auto& [position, reason] : refusals) {
+                if (options_.log)
+                    options_.log("outbox row " + std::to_string(ids[position]) +
+                                 " refused by the service, kept for replay: " + reason);
+                if (auto ok = outbox_.mark_refused({ids[position]}, reason); !ok) {
+                    pass.service_unavailable = true;
+                    pass.problem = ok.error().message;
+                    return pass;
+                }
+            }
+            pass.rows_refused += refusals.size();
+            if (auto ok = outbox_.mark_delivered(taken, "HTTP " + std::to_string(reply.status)); !ok) {
                 // Delivered but not marked: the next pass re-sends it, the service counts
                 // it as a duplicate (same key, or same message hash).
                 pass.service_unavailable = true;
@@ -88,7 +168,7 @@ ForwardPass OutboxForwarder::send(OutboxKind kind) {
                 return pass;
             }
             ++pass.batches_delivered;
-            pass.rows_delivered += ids.size();
+            pass.rows_delivered += taken.size();
             continue;
         }
         if (refused_for_good(reply.status)) {
@@ -116,6 +196,7 @@ ForwardPass OutboxForwarder::forward_once() {
     total.batches_delivered += readings.batches_delivered;
     total.rows_delivered += readings.rows_delivered;
     total.rows_rejected += readings.rows_rejected;
+    total.rows_refused += readings.rows_refused;
     total.service_unavailable = readings.service_unavailable;
     total.problem = readings.problem;
     return total;

@@ -13,9 +13,11 @@
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace lims::workflow::ingest {
 
@@ -45,6 +47,7 @@ struct ForwardPass {
     std::size_t batches_delivered = 0;
     std::size_t rows_delivered = 0;
     std::size_t rows_rejected = 0;
+    std::size_t rows_refused = 0;  // messages or readings batches the service refused (kept, replayable)
     bool service_unavailable = false;  // stopped at a batch the service did not take
     std::string problem;
 };
@@ -80,8 +83,18 @@ private:
     bool nudged_ = false;
 };
 
-// The idempotency key of a batch: the gateway's id and the first and last row ids, so the
-// same rows make the same key and different rows never share one.
-std::string batch_key(const std::string& gateway_id, OutboxKind kind, std::int64_t first_row, std::int64_t last_row);
+// The idempotency key of a batch: the gateway's id, the first and last row ids, and the
+// replays of its rows, so the same rows make the same key, different rows never share one,
+// and rows sent again after a refusal are a new request (not the refused answer replayed).
+std::string batch_key(const std::string& gateway_id, OutboxKind kind, std::int64_t first_row, std::int64_t last_row,
+                      std::int64_t replays = 0);
+
+// Which rows of a batch the service's 2xx answer refused, by position in `ids`, with the
+// reason: messages whose status is "refused", readings refused as from an unknown logger.
+// `row_of_item` maps each posted item to its row. An answer that is not the ingest API's
+// refuses nothing.
+std::map<std::size_t, std::string> refused_rows(const std::string& answer, bool messages,
+                                                const std::vector<std::size_t>& row_of_item,
+                                                const std::vector<std::int64_t>& ids);
 
 }  // namespace lims::workflow::ingest

@@ -26,17 +26,45 @@ const char* const kSchema[] = {
     // FULL: every commit is fsync'd before it returns; only then does the device get its ACK.
     "PRAGMA synchronous=FULL",
     "CREATE TABLE IF NOT EXISTS outbox_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    // state: pending (to send), delivered (the service took it), rejected (the service
+    // refused the whole batch as malformed), refused (the service refused this message or
+    // these readings, e.g. an instrument it does not know: kept, shown by `lims gateway
+    // status`, sent again by `lims gateway replay` once fixed). replays counts those.
     R"(CREATE TABLE IF NOT EXISTS outbox (
   id INTEGER PRIMARY KEY,
   kind TEXT NOT NULL CHECK (kind IN ('message', 'readings')),
   dedup_key TEXT UNIQUE,
   body TEXT NOT NULL,
   items INTEGER NOT NULL,
-  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'rejected')),
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'rejected', 'refused')),
   note TEXT NOT NULL DEFAULT '',
   created_at TEXT NOT NULL,
-  done_at TEXT))",
+  done_at TEXT,
+  replays INTEGER NOT NULL DEFAULT 0))",
     "CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (state, kind, id)",
+};
+
+// The outbox file's layout version (PRAGMA user_version). 0: the first layout (no
+// 'refused' state, no replays column); its rows are copied into the current one.
+constexpr int kLayoutVersion = 2;
+const char* const kUpgradeFrom1[] = {
+    "ALTER TABLE outbox RENAME TO outbox_v1",
+    "DROP INDEX IF EXISTS outbox_pending",
+    R"(CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('message', 'readings')),
+  dedup_key TEXT UNIQUE,
+  body TEXT NOT NULL,
+  items INTEGER NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'rejected', 'refused')),
+  note TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  done_at TEXT,
+  replays INTEGER NOT NULL DEFAULT 0))",
+    "INSERT INTO outbox (id, kind, dedup_key, body, items, state, note, created_at, done_at) "
+    "SELECT id, kind, dedup_key, body, items, state, note, created_at, done_at FROM outbox_v1",
+    "DROP TABLE outbox_v1",
+    "CREATE INDEX outbox_pending ON outbox (state, kind, id)",
 };
 
 std::string base64(const std::string& bytes) {
@@ -108,8 +136,7 @@ domain::Result<std::unique_ptr<GatewayOutbox>> GatewayOutbox::open(const std::st
     }
     std::unique_ptr<GatewayOutbox> outbox(new GatewayOutbox(db, path));
     sqlite3_busy_timeout(db, kBusyTimeoutMs);
-    for (const char* sql : kSchema)
-        if (auto ok = outbox->exec(sql); !ok) return ok.error();
+    if (auto ok = outbox->upgrade(); !ok) return ok.error();
     {
         Statement read(db, "SELECT value FROM outbox_meta WHERE key = 'gateway_id'");
         if (!read) return outbox->error("reading its id");
@@ -125,6 +152,38 @@ domain::Result<std::unique_ptr<GatewayOutbox>> GatewayOutbox::open(const std::st
         outbox->gateway_id_ = id;
     }
     return outbox;
+}
+
+domain::Status GatewayOutbox::upgrade() {
+    int version = 0;
+    bool has_outbox = false;
+    {
+        Statement read(db_, "PRAGMA user_version");
+        if (!read || sqlite3_step(read.stmt) != SQLITE_ROW) return error("reading its layout version");
+        version = sqlite3_column_int(read.stmt, 0);
+        Statement table(db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'");
+        if (!table) return error("reading its tables");
+        has_outbox = sqlite3_step(table.stmt) == SQLITE_ROW;
+    }
+    if (version > kLayoutVersion)
+        return domain::make_error("gateway.outbox", "outbox " + path_ + " has layout " + std::to_string(version) +
+                                                        ", newer than this lims (" + std::to_string(kLayoutVersion) +
+                                                        "): run the newer lims");
+    for (std::size_t i = 0; i < 2; ++i)  // the two PRAGMAs, outside any transaction
+        if (auto ok = exec(kSchema[i]); !ok) return ok;
+    if (auto ok = exec("BEGIN IMMEDIATE"); !ok) return ok;
+    auto fail = [&](domain::Error e) -> domain::Status {
+        (void)exec("ROLLBACK");
+        return e;
+    };
+    if (has_outbox && version < kLayoutVersion) {
+        for (const char* sql : kUpgradeFrom1)
+            if (auto ok = exec(sql); !ok) return fail(ok.error());
+    }
+    for (std::size_t i = 2; i < std::size(kSchema); ++i)
+        if (auto ok = exec(kSchema[i]); !ok) return fail(ok.error());
+    if (auto ok = exec("PRAGMA user_version = " + std::to_string(kLayoutVersion)); !ok) return fail(ok.error());
+    return exec("COMMIT");
 }
 
 domain::Result<bool> GatewayOutbox::enqueue_message(const drivers::InstrumentMessage& m) {
@@ -169,7 +228,8 @@ domain::Status GatewayOutbox::enqueue_readings(const std::vector<drivers::Logger
 domain::Result<std::vector<OutboxRow>> GatewayOutbox::pending(OutboxKind kind, std::size_t max_rows,
                                                               std::size_t max_items) {
     std::lock_guard lock(mutex_);
-    Statement select(db_, "SELECT id, body, items FROM outbox WHERE state = 'pending' AND kind = ?1 ORDER BY id LIMIT ?2");
+    Statement select(db_, "SELECT id, body, items, replays FROM outbox WHERE state = 'pending' AND kind = ?1 "
+                          "ORDER BY id LIMIT ?2");
     if (!select) return error("reading pending rows");
     select.text(1, kind == OutboxKind::message ? "message" : "readings");
     sqlite3_bind_int64(select.stmt, 2, static_cast<sqlite3_int64>(max_rows));
@@ -182,6 +242,7 @@ domain::Result<std::vector<OutboxRow>> GatewayOutbox::pending(OutboxKind kind, s
         row.kind = kind;
         row.body = reinterpret_cast<const char*>(sqlite3_column_text(select.stmt, 1));
         row.items = static_cast<std::size_t>(sqlite3_column_int64(select.stmt, 2));
+        row.replays = sqlite3_column_int64(select.stmt, 3);
         if (!rows.empty() && items + row.items > max_items) break;
         items += row.items;
         rows.push_back(std::move(row));
@@ -223,6 +284,70 @@ domain::Status GatewayOutbox::mark_rejected(const std::vector<std::int64_t>& ids
     return mark(ids, "rejected", reason);
 }
 
+domain::Status GatewayOutbox::mark_refused(const std::vector<std::int64_t>& ids, const std::string& reason) {
+    return mark(ids, "refused", reason);
+}
+
+domain::Result<std::vector<RefusedRow>> GatewayOutbox::refused(std::size_t max_rows) {
+    std::lock_guard lock(mutex_);
+    Statement select(db_, "SELECT id, kind, items, note, done_at, replays FROM outbox WHERE state = 'refused' "
+                          "ORDER BY id LIMIT ?1");
+    if (!select) return error("reading refused rows");
+    sqlite3_bind_int64(select.stmt, 1, static_cast<sqlite3_int64>(max_rows));
+    std::vector<RefusedRow> rows;
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(select.stmt)) == SQLITE_ROW) {
+        RefusedRow row;
+        row.id = sqlite3_column_int64(select.stmt, 0);
+        row.kind = std::string(reinterpret_cast<const char*>(sqlite3_column_text(select.stmt, 1))) == "message"
+                       ? OutboxKind::message
+                       : OutboxKind::readings;
+        row.items = static_cast<std::size_t>(sqlite3_column_int64(select.stmt, 2));
+        row.reason = reinterpret_cast<const char*>(sqlite3_column_text(select.stmt, 3));
+        if (const auto* at = sqlite3_column_text(select.stmt, 4)) row.refused_at = reinterpret_cast<const char*>(at);
+        row.replays = sqlite3_column_int64(select.stmt, 5);
+        rows.push_back(std::move(row));
+    }
+    if (rc != SQLITE_DONE) return error("reading refused rows");
+    return rows;
+}
+
+domain::Result<std::size_t> GatewayOutbox::replay_refused(const std::vector<std::int64_t>& ids) {
+    std::lock_guard lock(mutex_);
+    // The reason stays in the note, with when it was sent again.
+    const std::string at = store::utc_now();
+    const std::string set = "UPDATE outbox SET state = 'pending', replays = replays + 1, done_at = NULL, "
+                            "note = note || ' (replayed ' || ?1 || ')' WHERE state = 'refused'";
+    Statement update(db_, ids.empty() ? set.c_str() : (set + " AND id = ?2").c_str());
+    if (!update) return error("replaying refused rows");
+    if (auto ok = exec("BEGIN IMMEDIATE"); !ok) return ok.error();
+    std::size_t changed = 0;
+    auto step = [&]() -> bool {
+        if (sqlite3_step(update.stmt) != SQLITE_DONE) return false;
+        changed += static_cast<std::size_t>(sqlite3_changes(db_));
+        return true;
+    };
+    bool ok = true;
+    if (ids.empty()) {
+        update.text(1, at);
+        ok = step();
+    } else {
+        for (auto id : ids) {
+            sqlite3_reset(update.stmt);
+            update.text(1, at);
+            sqlite3_bind_int64(update.stmt, 2, id);
+            if (!(ok = step())) break;
+        }
+    }
+    if (!ok) {
+        auto e = error("replaying refused rows");
+        (void)exec("ROLLBACK");
+        return e;
+    }
+    if (auto done = exec("COMMIT"); !done) return done.error();
+    return changed;
+}
+
 domain::Result<OutboxCounts> GatewayOutbox::counts() {
     std::lock_guard lock(mutex_);
     Statement select(db_, "SELECT state, count(*) FROM outbox GROUP BY state");
@@ -234,6 +359,7 @@ domain::Result<OutboxCounts> GatewayOutbox::counts() {
         const auto n = sqlite3_column_int64(select.stmt, 1);
         if (state == "pending") c.pending = n;
         else if (state == "delivered") c.delivered = n;
+        else if (state == "refused") c.refused = n;
         else c.rejected = n;
     }
     if (rc != SQLITE_DONE) return error("counting rows");

@@ -27,12 +27,25 @@ struct OutboxRow {
     OutboxKind kind = OutboxKind::message;
     std::string body;  // JSON: one message as the ingest API takes it, or {"readings": [...]}
     std::size_t items = 0;  // observations of the message, or readings
+    std::int64_t replays = 0;  // times it was refused and sent again (`lims gateway replay`)
+};
+
+// A row the service refused (an instrument or logger it does not know, or no longer
+// takes): kept until someone fixes the cause and replays it.
+struct RefusedRow {
+    std::int64_t id = 0;
+    OutboxKind kind = OutboxKind::message;
+    std::size_t items = 0;
+    std::string reason;      // what the service said
+    std::string refused_at;  // UTC
+    std::int64_t replays = 0;
 };
 
 struct OutboxCounts {
     std::int64_t pending = 0;
     std::int64_t delivered = 0;
     std::int64_t rejected = 0;  // the service refused the batch as malformed (kept, not re-sent)
+    std::int64_t refused = 0;   // the service refused these messages or readings (kept, replayable)
 };
 
 class GatewayOutbox {
@@ -54,7 +67,13 @@ public:
     domain::Result<std::vector<OutboxRow>> pending(OutboxKind kind, std::size_t max_rows, std::size_t max_items);
     domain::Status mark_delivered(const std::vector<std::int64_t>& ids, const std::string& note);
     domain::Status mark_rejected(const std::vector<std::int64_t>& ids, const std::string& reason);
+    domain::Status mark_refused(const std::vector<std::int64_t>& ids, const std::string& reason);
     domain::Result<OutboxCounts> counts();
+    // The refused rows, oldest first.
+    domain::Result<std::vector<RefusedRow>> refused(std::size_t max_rows);
+    // Puts refused rows back to pending (all of them when `ids` is empty), counting each
+    // replay; returns how many. Safe while a gateway runs on the same file.
+    domain::Result<std::size_t> replay_refused(const std::vector<std::int64_t>& ids);
 
     // A random id made when the outbox was created; part of every idempotency key, so two
     // gateways posting with one service account never share a key.
@@ -62,6 +81,8 @@ public:
 
 private:
     GatewayOutbox(sqlite3* db, std::string path);
+    // Creates the tables, or brings an older file's layout up to date, in one transaction.
+    domain::Status upgrade();
     domain::Status exec(const std::string& sql);
     domain::Error error(const std::string& what) const;
     domain::Status mark(const std::vector<std::int64_t>& ids, const std::string& state, const std::string& note);

@@ -177,10 +177,13 @@ TEST_F(IdempotencyTest, MalformedKeyIsNamed) {
 
 TEST(MemoryIdempotencyStore, InProgressKeyIsAConflict) {
     MemoryIdempotencyStore store;
-    EXPECT_EQ(store.claim(1, "k", "h").claim, IdempotencyStore::Claim::Fresh);
-    EXPECT_EQ(store.claim(1, "k", "h").claim, IdempotencyStore::Claim::InProgress);
-    store.complete(1, "k", Response::noContent());
-    auto again = store.claim(1, "k", "h");
+    auto first = store.claim(1, "k", "h", KeyReplay::once);
+    EXPECT_EQ(first.claim, IdempotencyStore::Claim::Fresh);
+    EXPECT_EQ(store.claim(1, "k", "h", KeyReplay::once).claim, IdempotencyStore::Claim::InProgress);
+    store.complete(1, "k", "not-the-claim", Response::json(201, newObject()));  // another claim's answer is not kept
+    EXPECT_EQ(store.claim(1, "k", "h", KeyReplay::once).claim, IdempotencyStore::Claim::InProgress);
+    store.complete(1, "k", first.claim_id, Response::noContent());
+    auto again = store.claim(1, "k", "h", KeyReplay::once);
     EXPECT_EQ(again.claim, IdempotencyStore::Claim::Replay);
     EXPECT_EQ(again.response->status, 204);
 }
@@ -188,9 +191,9 @@ TEST(MemoryIdempotencyStore, InProgressKeyIsAConflict) {
 TEST(MemoryIdempotencyStore, StaysBounded) {
     MemoryIdempotencyStore store(std::chrono::hours(24), 10);
     for (int i = 0; i < 50; ++i) {
-        (void)store.claim(1, "k" + std::to_string(i), "h");
-        store.complete(1, "k" + std::to_string(i), Response::noContent());
+        auto claimed = store.claim(1, "k" + std::to_string(i), "h", KeyReplay::once);
+        store.complete(1, "k" + std::to_string(i), claimed.claim_id, Response::noContent());
     }
     // The newest key is still known; the store did not grow past its bound.
-    EXPECT_EQ(store.claim(1, "k49", "h").claim, IdempotencyStore::Claim::Replay);
+    EXPECT_EQ(store.claim(1, "k49", "h", KeyReplay::once).claim, IdempotencyStore::Claim::Replay);
 }

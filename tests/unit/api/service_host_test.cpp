@@ -171,16 +171,19 @@ TEST(ServiceHostTest, IngestTokensReachNoUserRoute) {
 
 TEST(ServiceHostTest, IdempotencyKeysAreKeptInTheDatabase) {
     TestService service;
-    const std::string admin = service.login(TestService::kRootAdministrator);
-    const std::string body = R"({"user_id":)" + std::to_string(service.userId("ingest_service_b")) + "}";
-    const lims::test::Headers key{{"Idempotency-Key", "4a1f7c1e-issue-token"}};
-    auto first = service.post("/api/v1/auth/service-tokens", admin, body, key);
+    const std::string admin = service.login("administrator_a");
+    const std::string body = R"({"name":"Kept-key pharmacy","kind":"pharmacy","jurisdiction_org_id":)" +
+                             std::to_string(service.organisationId(TestService::kBureauA)) + R"(,"region_code":"310101"})";
+    const lims::test::Headers key{{"Idempotency-Key", "4a1f7c1e-entity"}};
+    auto first = service.post("/api/v1/regulated-entities", admin, body, key);
     ASSERT_EQ(first.status, 201) << first.describe();
-    auto again = service.post("/api/v1/auth/service-tokens", admin, body, key);
+    auto again = service.post("/api/v1/regulated-entities", admin, body, key);
     EXPECT_EQ(again.status, 201);
     EXPECT_EQ(again.body, first.body);
     EXPECT_EQ(again.header("idempotent-replayed"), "true");
-    auto other = service.post("/api/v1/auth/service-tokens", admin, R"({"user_id":1})", key);
+    std::string otherBody = body;
+    otherBody.replace(otherBody.find("Kept-key"), 8, "Other-key");
+    auto other = service.post("/api/v1/regulated-entities", admin, otherBody, key);
     EXPECT_EQ(other.status, 422) << other.describe();
 
     int rows = 0;
