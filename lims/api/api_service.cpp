@@ -81,9 +81,11 @@ ApiService::ApiService(ApiParts parts) : parts_(std::move(parts)) {
 
     std::vector<std::string> labels;
     for (const auto& r : router_.routes()) labels.push_back(r.operationId);
+    if (parts_.site) labels.push_back("webStatic");  // the dispatcher counts the page's files here
     metrics_ = std::make_unique<Metrics>(std::move(labels));
     if (parts_.calendar) metrics_->addGaugeSource(calendarGauges(*parts_.calendar, parts_.today));
-    dispatcher_ = std::make_unique<Dispatcher>(router_, *metrics_, parts_.auth, parts_.replay);
+    dispatcher_ = std::make_unique<Dispatcher>(router_, *metrics_, parts_.auth, parts_.replay,
+                                               parts_.site ? &*parts_.site : nullptr);
     openApiText_ = toJsonText(openApiDocument(router_, parts_.info));
 }
 

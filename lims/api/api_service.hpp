@@ -8,11 +8,13 @@
 #include "lims/api/metrics.hpp"
 #include "lims/api/openapi.hpp"
 #include "lims/api/router.hpp"
+#include "lims/api/static_files.hpp"
 #include "lims/domain/calendar/civil_date.hpp"
 #include "lims/domain/calendar/working_calendar.hpp"
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace lims::api {
@@ -32,6 +34,9 @@ struct ApiParts {
     const domain::WorkingCalendar* calendar = nullptr;
     // Today's date in China Standard Time for those checks; empty: the system clock.
     std::function<domain::Date()> today;
+    // The web interface's built files, served for GETs outside /api/ (static_files.hpp);
+    // none: such paths are 404 as before.
+    std::optional<StaticFiles> site;
 };
 
 class ApiService {
@@ -41,6 +46,7 @@ public:
     Dispatcher& dispatcher() { return *dispatcher_; }
     Metrics& metrics() { return *metrics_; }
     const Router& router() const { return router_; }
+    const StaticFiles* site() const { return parts_.site ? &*parts_.site : nullptr; }
 
 private:
     ApiParts parts_;

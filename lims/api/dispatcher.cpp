@@ -28,8 +28,8 @@ std::optional<std::string> bearerToken(const std::string& header) {
 }
 
 Dispatcher::Dispatcher(const Router& router, Metrics& metrics, Authenticator* authenticator,
-                       RequestReplay* replay)
-    : router_(router), metrics_(metrics), authenticator_(authenticator), replay_(replay) {}
+                       RequestReplay* replay, const StaticFiles* site)
+    : router_(router), metrics_(metrics), authenticator_(authenticator), replay_(replay), site_(site) {}
 
 Response Dispatcher::refuse(const std::string& method, const std::string& path, const Problem& problem,
                             std::chrono::steady_clock::time_point started) {
@@ -61,6 +61,10 @@ Response Dispatcher::route(Request& request, std::size_t& routeIndex) {
     auto match = router_.match(request.method, request.path);
     if (!match.route) {
         if (!match.allowed.empty()) return Response::problem(problems::methodNotAllowed(match.allowed));
+        if (site_ && StaticFiles::serves(request.method, request.path)) {
+            routeIndex = router_.routes().size();  // the "webStatic" label (api_service.cpp)
+            return site_->serve(request.path);
+        }
         return Response::problem(problems::notFound("There is no resource at " + request.path + "."));
     }
     routeIndex = match.index;

@@ -6,6 +6,7 @@
 
 #include "lims/api/metrics.hpp"
 #include "lims/api/router.hpp"
+#include "lims/api/static_files.hpp"
 
 #include <memory>
 #include <optional>
@@ -47,8 +48,10 @@ public:
 
 class Dispatcher {
 public:
+    // `site`: the web interface's files for GETs outside /api/ that match no route (null:
+    // those are 404), counted in `metrics` under the label after the routes' ones.
     Dispatcher(const Router& router, Metrics& metrics, Authenticator* authenticator,
-               RequestReplay* replay = nullptr);
+               RequestReplay* replay = nullptr, const StaticFiles* site = nullptr);
 
     // `request` carries method, path (raw, undecoded), query, lower-case headers, body
     // and client address; params, json and principal are filled in here.
@@ -67,6 +70,7 @@ private:
     Metrics& metrics_;
     Authenticator* authenticator_;
     RequestReplay* replay_;
+    const StaticFiles* site_;
 };
 
 // "Bearer abc" → "abc"; nullopt for any other scheme or an empty token.

@@ -35,6 +35,7 @@ ServiceHost::ServiceHost(std::shared_ptr<store::Database> database, domain::Work
     parts.routeModules = all_route_modules(RouteContext{database_, auth_.get(), &calendar_, settings.instrumentStatus});
     parts.calendar = &calendar_;  // /healthz warnings and /metrics for a missing or provisional year
     parts.info = settings.info;
+    parts.site = std::move(settings.site);
     api_ = std::make_unique<ApiService>(std::move(parts));
     api_->metrics().addGaugeSource(databaseWriteGauges(database_));
     api_->metrics().addGaugeSource(ingest_refusal_gauges);

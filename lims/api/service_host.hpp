@@ -9,12 +9,14 @@
 #include "lims/api/idempotency.hpp"
 #include "lims/api/instrument_status.hpp"
 #include "lims/api/server.hpp"
+#include "lims/api/static_files.hpp"
 #include "lims/api/store_credentials.hpp"
 #include "lims/api/store_idempotency.hpp"
 #include "lims/domain/calendar/working_calendar.hpp"
 #include "lims/store/database.hpp"
 
 #include <memory>
+#include <optional>
 
 namespace lims::api {
 
@@ -24,6 +26,9 @@ struct ServiceSettings {
     OpenApiInfo info;
     // The drivers' link states shown on the instrument routes; null when no drivers run.
     std::shared_ptr<const InstrumentStatusSource> instrumentStatus;
+    // The web interface's built files (lims.web.root), served from the API's origin; none:
+    // API only.
+    std::optional<StaticFiles> site;
 };
 
 class ServiceHost {

@@ -7,7 +7,8 @@
 //   lims.smtp.host, lims.smtp.port (25), lims.smtp.sender: alarm e-mail (none: e-mails wait),
 //   lims.webhook.url: the SMS gateway's webhook for alarms (none: webhook messages wait),
 //   lims.drivers.enabled (false): run the instruments' and loggers' drivers in-process
-//   (serve_drivers.hpp), lims.drivers.registry: a registry file adding devices (gateway JSON).
+//   (serve_drivers.hpp), lims.drivers.registry: a registry file adding devices (gateway JSON),
+//   lims.web.root (--web-root, lims/web/dist): the built web interface served at / (none: API only).
 #include "lims/api/service_host.hpp"
 #include "lims/app/command.hpp"
 #include "lims/app/serve_drivers.hpp"
@@ -37,6 +38,9 @@ namespace lims::app {
 namespace {
 
 constexpr const char* kDefaultCalendarDir = "fixtures/calendars";
+// Vite's output folder in the source tree, relative to the working directory like the
+// calendars; an installation sets lims.web.root to where it put the files.
+constexpr const char* kDefaultWebRoot = "lims/web/dist";
 constexpr int kMaxPort = 65535;
 
 // A setting from the command line (--name) over the layered configuration (key).
@@ -166,6 +170,23 @@ int run_serve(CommandContext& context) {
     }
     settings.auth.userTokenLifetime = std::chrono::hours(*hours);
 
+    // The web interface: a folder named on purpose must be there; the default one may be
+    // unbuilt (an API-only deployment, or `npm run build` not run yet), which is said once.
+    const bool webRootNamed = context.option("web-root").has_value() || context.config.has("lims.web.root");
+    const std::string webRoot = setting(context, "web-root", "lims.web.root", kDefaultWebRoot);
+    if (webRoot != "none") {
+        auto site = api::StaticFiles::open(webRoot);
+        if (site) {
+            settings.site = std::move(*site);
+        } else if (webRootNamed) {
+            context.err << "lims: lims.web.root: " << site.error().message << " (\"none\" serves the API only)\n";
+            return exit_usage;
+        } else {
+            context.logger.warning("web: " + site.error().message + "; serving the API only");
+            context.err << "lims: warning: " << site.error().message << "; serving the API only\n";
+        }
+    }
+
     const std::string calendarDir = setting(context, "calendar-dir", "lims.calendar.dir", kDefaultCalendarDir);
     auto calendarFiles = workflow::load_calendar_files(calendarDir);
     if (!calendarFiles) {
@@ -265,8 +286,9 @@ int run_serve(CommandContext& context) {
 
     const bool tls = !settings.server.tlsCertificateFile.empty();
     context.out << "lims: serving " << (tls ? "https" : "http") << "://" << settings.server.host << ":" << host->port()
-                << " over " << db->display_name() << " (" << host->api().router().routes().size() << " routes)"
-                << std::endl;
+                << " over " << db->display_name() << " (" << host->api().router().routes().size() << " routes"
+                << (host->api().site() ? ", web interface from " + host->api().site()->root().string() : std::string())
+                << ")" << std::endl;
     context.logger.information("serving on %s:%hu", settings.server.host, host->port());
     context.wait_for_termination();
     context.logger.information("stopping: finishing requests in progress");

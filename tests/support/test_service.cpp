@@ -138,6 +138,11 @@ TestService::TestService(Options options) : options_(options) {
     settings.server.port = 0;
     settings.server.maxThreads = 8;
     settings.auth.argon2 = kTestArgon2;
+    if (!options_.webRoot.empty()) {
+        auto site = api::StaticFiles::open(options_.webRoot);
+        if (!site) throw std::runtime_error("test service: web root: " + site.error().message);
+        settings.site = std::move(*site);
+    }
     host_ = std::make_unique<api::ServiceHost>(database_, std::move(*calendar), settings);
     if (options_.seed) seed();
     host_->start();

@@ -108,6 +108,9 @@ public:
         std::optional<Backend> backend;
         // The folder of working-day calendar files; empty: fixtures/calendars.
         std::string calendarDir = {};
+        // A folder of built web files (index.html, assets/) served at / as lims.web.root
+        // does; empty: API only.
+        std::string webRoot = {};
     };
 
     TestService();
