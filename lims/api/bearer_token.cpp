@@ -2,7 +2,6 @@
 
 #include <Poco/Base64Encoder.h>
 #include <Poco/DigestEngine.h>
-#include <Poco/RandomStream.h>
 #include <Poco/SHA2Engine.h>
 
 #include <array>
@@ -11,19 +10,16 @@
 
 namespace lims::api {
 
-std::string generateBearerToken() {
-    std::array<char, kTokenRandomBytes> bytes{};
-    Poco::RandomInputStream random;
-    random.read(bytes.data(), bytes.size());
-    if (random.gcount() != static_cast<std::streamsize>(bytes.size())) {
-        // Without randomness no token may be issued at all.
-        throw std::runtime_error("the random source returned too few bytes for a token");
-    }
+std::string generateBearerToken(RandomSource source) {
+    std::array<unsigned char, kTokenRandomBytes> bytes{};
+    // Without randomness no token may be issued at all.
+    if (auto failed = fillSecureRandom(bytes, source); !failed.empty())
+        throw std::runtime_error("no bearer token issued: " + failed);
     std::ostringstream out;
     {
         Poco::Base64Encoder encoder(out, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
         encoder.rdbuf()->setLineLength(0);
-        encoder.write(bytes.data(), bytes.size());
+        encoder.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
         encoder.close();
     }
     return "lims_" + out.str();

@@ -3,6 +3,8 @@
 // issues tokens and on every authenticated request.
 #pragma once
 
+#include "lims/api/secure_random.hpp"
+
 #include <string>
 
 namespace lims::api {
@@ -11,7 +13,8 @@ namespace lims::api {
 // prefix so a leaked token is recognisable by secret scanners.
 inline constexpr std::size_t kTokenRandomBytes = 32;
 
-std::string generateBearerToken();
+// Throws std::runtime_error when the kernel gives no random bytes (`source`: tests only).
+std::string generateBearerToken(RandomSource source = nullptr);
 
 // Lower-case hex SHA-256 of the token text; what the tokens table keys on.
 std::string hashBearerToken(const std::string& token);

@@ -2,7 +2,7 @@
 
 #include "lims/api/utf8.hpp"
 
-#include <Poco/RandomStream.h>
+#include "lims/api/secure_random.hpp"
 
 #include <argon2.h>
 
@@ -13,11 +13,8 @@ namespace lims::api {
 
 domain::Result<std::string> hashPassword(std::string_view password, const Argon2Parameters& p) {
     std::array<unsigned char, kPasswordSaltBytes> salt{};
-    Poco::RandomInputStream random;
-    random.read(reinterpret_cast<char*>(salt.data()), salt.size());
-    if (random.gcount() != static_cast<std::streamsize>(salt.size())) {
-        return domain::make_error("password.salt", "could not read random bytes for a password salt");
-    }
+    if (auto failed = fillSecureRandom(salt, p.randomSource); !failed.empty())
+        return domain::make_error("password.salt", "no random bytes for a password salt: " + failed);
     const std::size_t encodedLength =
         argon2_encodedlen(p.iterations, p.memoryKiB, p.parallelism, salt.size(), kPasswordHashBytes, Argon2_id);
     std::vector<char> encoded(encodedLength);

@@ -4,6 +4,8 @@
 // login and by `lims user add`.
 #pragma once
 
+#include "lims/api/secure_random.hpp"
+
 #include "lims/domain/result.hpp"
 
 #include <cstdint>
@@ -19,6 +21,8 @@ struct Argon2Parameters {
     std::uint32_t memoryKiB = 19 * 1024;
     std::uint32_t iterations = 2;
     std::uint32_t parallelism = 1;
+    // Where the salt comes from: null is getrandom(2) (secure_random.hpp); tests only.
+    RandomSource randomSource = nullptr;
 };
 
 // 128-bit salt, the size RFC 9106 §3.1 recommends; 256-bit tag.

@@ -496,6 +496,11 @@ void Database::run_group(const std::vector<GroupedWrite*>& group) {
             thrown = translate(e);
         } catch (const std::exception& e) {
             thrown = translate(e);
+        } catch (...) {
+            // Anything else (a thrown int, a foreign exception type) fails this call alone;
+            // escaping here would leave the group's leader flag set and hang every writer.
+            thrown = store_error(StoreErrorKind::database,
+                                 "a write on " + display_name() + " threw something that is not an exception");
         }
         try {
             if (keep && !thrown) {

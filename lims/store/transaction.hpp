@@ -83,6 +83,8 @@ auto Transaction::nested(Work&& work) -> std::invoke_result_t<Work, Transaction&
         result.emplace(db_.translate(e));
     } catch (const std::exception& e) {
         result.emplace(db_.translate(e));
+    } catch (...) {
+        result.emplace(store_error(StoreErrorKind::database, "nested work threw something that is not an exception"));
     }
     close_savepoint(name, result->ok(), audit_mark);
     return std::move(*result);
@@ -103,6 +105,9 @@ auto Database::run(TransactionMode mode, Work&& work) -> std::invoke_result_t<Wo
         return Result(translate(e));
     } catch (const std::exception& e) {
         return Result(translate(e));
+    } catch (...) {
+        return Result(store_error(StoreErrorKind::database,
+                                  "a transaction on " + display_name() + " threw something that is not an exception"));
     }
 }
 

@@ -219,6 +219,11 @@ TEST_P(ReviewFlow, AReinspectionThatConformsSupersedesTheReportAndWithdrawsTheLe
     auto old = must(db->read([&](store::Transaction& tx) { return store::ReportRepository(tx).get(first.report.id); }));
     EXPECT_EQ(old.state, "superseded");
     EXPECT_EQ(count("SELECT count(*) FROM notices"), 3);  // the re-inspection sends none
+    // Its completion is audited, naming the report that completed it (issue 15 item 4).
+    EXPECT_EQ(count("SELECT count(*) FROM reinspections WHERE state = 'completed'"), 1);
+    EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'reinspection.complete' AND entity_id = '" +
+                    std::to_string(re.id) + "' AND after_json LIKE '%" + second.report.number + "%'"),
+              1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ReviewFlow, lims::test::kBothBackends, lims::test::backendName);

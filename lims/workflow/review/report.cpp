@@ -447,9 +447,21 @@ domain::Result<IssuedReport> issue_report(store::Transaction& tx, const domain::
                                     actor.name);
         if (!saved) return saved.error();
     }
+    // The re-inspection it completes, audited like its application (reinspection.apply).
+    std::vector<Poco::Tuple<Poco::Int64, Poco::Int64>> open_reinspections;  // id, version
+    tx.session() << "SELECT id, version FROM reinspections WHERE sample_id = $1 AND state = 'in_testing'",
+        bind(issued->sample_id), into(open_reinspections), now;
     tx.session() << "UPDATE reinspections SET state = 'completed', result_report_id = $1, version = version + 1, "
                     "updated_at = $2 WHERE sample_id = $3 AND state = 'in_testing'",
         bind(issued->id), bind(tx.now_utc()), bind(issued->sample_id), now;
+    for (const auto& row : open_reinspections) {
+        const std::string id = std::to_string(row.get<0>());
+        tx.record({actor.name, "reinspection.complete", "reinspection", id,
+                   "{\"state\":\"in_testing\",\"version\":" + std::to_string(row.get<1>()) + "}",
+                   "{\"state\":\"completed\",\"version\":" + std::to_string(row.get<1>() + 1) +
+                       ",\"result_report\":\"" + issued->number + "\",\"conforms\":" + (conforms ? "true" : "false") + "}",
+                   "re-inspection report " + issued->number + " issued"});
+    }
     if (!conforms) return out;  // the lead goes on
     store::CaseLeadRepository leads(tx);
     for (auto lead : leads.for_sample(issued->sample_id)) {

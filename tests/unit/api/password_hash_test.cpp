@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
 #include <set>
 
 using namespace lims::api;
@@ -63,4 +67,43 @@ TEST(BearerToken, HasAtLeast256RandomBitsAndIsUnique) {
 TEST(BearerToken, HashIsSha256Hex) {
     // SHA-256("abc"), FIPS 180-2 appendix B.1.
     EXPECT_EQ(hashBearerToken("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+namespace {
+long failingSource(void*, std::size_t, unsigned int) {
+    errno = ENOSYS;
+    return -1;
+}
+int interruptions = 0;
+// Interrupted twice, then hands out at most 5 bytes a call: the caller reads until full.
+long stingySource(void* buffer, std::size_t length, unsigned int) {
+    if (interruptions++ < 2) {
+        errno = EINTR;
+        return -1;
+    }
+    const std::size_t n = std::min<std::size_t>(length, 5);
+    std::memset(buffer, 0xAB, n);
+    return static_cast<long>(n);
+}
+}  // namespace
+
+TEST(SecureRandom, NoRandomBytesMeansNoTokenAndNoSalt) {
+    // Before: Poco's RandomInputStream fell back to a weak generator without a word.
+    EXPECT_THROW(generateBearerToken(failingSource), std::runtime_error);
+    Argon2Parameters p;
+    p.randomSource = failingSource;
+    auto hashed = hashPassword("a-long-enough-password", p);
+    ASSERT_FALSE(hashed.ok());
+    EXPECT_EQ(hashed.error().code, "password.salt");
+    EXPECT_NE(hashed.error().message.find("getrandom(2) failed"), std::string::npos) << hashed.error().message;
+}
+
+TEST(SecureRandom, ShortReadsAndInterruptionsAreReadAgainUntilFull) {
+    std::array<unsigned char, 32> bytes{};
+    EXPECT_EQ(fillSecureRandom(bytes, stingySource), "");
+    for (auto b : bytes) EXPECT_EQ(b, 0xAB);
+    std::array<unsigned char, 32> a{}, b{};
+    EXPECT_EQ(fillSecureRandom(a), "");
+    EXPECT_EQ(fillSecureRandom(b), "");
+    EXPECT_NE(a, b);
 }

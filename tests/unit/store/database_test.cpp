@@ -252,6 +252,44 @@ TEST(GroupCommit, AWriteInsideAWriteIsRefusedNotDeadlocked) {
     EXPECT_EQ(*outer, 2);
 }
 
+TEST(GroupCommit, WorkThatThrowsANonExceptionFailsItsCallAloneAndLaterWritesGoOn) {
+    TempDir dir;
+    for (bool grouped : {true, false}) {
+        DatabaseOptions options;
+        options.group_commit = grouped;
+        auto opened = Database::open("sqlite:" + dir.path + "/lims-" + std::to_string(grouped) + ".db", options);
+        ASSERT_TRUE(opened.ok()) << opened.error().message;
+        auto db = *opened;
+        ASSERT_TRUE(db->write([](Transaction& tx) -> StoreResult<Done> {
+            tx.session() << "CREATE TABLE t (k INTEGER PRIMARY KEY)", now;
+            return Done{};
+        }));
+        // Before: the int escaped run_group with the leader flag set, and the next write hung.
+        auto thrown = db->write([](Transaction& tx) -> StoreResult<Done> {
+            tx.session() << "INSERT INTO t (k) VALUES (1)", now;
+            throw 42;
+        });
+        ASSERT_FALSE(thrown.ok());
+        EXPECT_NE(thrown.error().message.find("not an exception"), std::string::npos) << thrown.error().message;
+        std::thread later([&] {
+            auto ok = db->write([](Transaction& tx) -> StoreResult<Done> {
+                tx.session() << "INSERT INTO t (k) VALUES (2)", now;
+                return Done{};
+            });
+            EXPECT_TRUE(ok.ok());
+        });
+        later.join();
+        auto rows = db->read([](Transaction& tx) -> StoreResult<int> {
+            int n = 0, one = 0;
+            tx.session() << "SELECT count(*) FROM t", into(n), now;
+            tx.session() << "SELECT count(*) FROM t WHERE k = 1", into(one), now;
+            return one ? -1 : n;
+        });
+        ASSERT_TRUE(rows.ok());
+        EXPECT_EQ(*rows, 1);  // the throwing call's row rolled back, the later one kept
+    }
+}
+
 TEST(GroupCommit, CallsQueuedWhileAGroupRunsShareTheNextCommit) {
     TempDir dir;
     auto opened = Database::open("sqlite:" + dir.path + "/lims.db");
