@@ -275,6 +275,8 @@ int run_restore(CommandContext& context) {
         auto copy = source ? open_file(staged, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, context.err, "staging copy")
                            : nullptr;
         if (!copy || !copy_pages(source.get(), copy.get(), context.err, "copy of " + *from)) {
+            copy.reset();
+            remove_quietly(staged);
             context.err << "lims: nothing restored\n";
             return exit_database;
         }

@@ -162,6 +162,18 @@ def main():
                    c.execute("SELECT count(*) FROM regulated_entities").fetchone()[0] == total)
     verify = lims("audit", "verify")
     expect("lims audit verify on the restored database", verify.returncode == 0, verify.stderr)
+    no_target = lims("backup")
+    expect("backup without --to is refused naming it", no_target.returncode == 2 and "--to FILE" in no_target.stderr,
+           no_target.stderr)
+    notes = work / "notes.txt"
+    notes.write_text("not a database at all\n")
+    before = db.read_bytes()
+    not_lims = lims("restore", "--from", str(notes))
+    expect("restore from a file that is not a LIMS backup changes nothing",
+           not_lims.returncode == 3 and "nothing restored" in not_lims.stderr and db.read_bytes() == before,
+           not_lims.stderr)
+    leftovers = sorted(p.name for p in work.iterdir() if ".restoring" in p.name or p.name.endswith(".partial"))
+    expect("no staging or partial file left behind", not leftovers, leftovers)
     pg = subprocess.run(
         [args.lims, "backup", "--to", str(work / "pg.db")], capture_output=True, text=True,
         env=dict(env, LIMS_DATABASE="postgresql:host=127.0.0.1 dbname=none"))
