@@ -17,6 +17,9 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     sourcemap: false,
+    // dist/.vite/manifest.json: the chunk graph scripts/js-size.mjs measures (never served: lims
+    // serve refuses dot folders).
+    manifest: true,
     chunkSizeWarningLimit: 800,
   },
   server: {

@@ -25,3 +25,32 @@ describe('message catalogues', () => {
     }
   })
 })
+
+// Every literal key the sources pass to t(...) exists (dynamic ones, `states.${kind}.${state}`,
+// are caught in the browser by the missing-key handler).
+describe('keys used in the sources', () => {
+  it('are all in the catalogues', async () => {
+    const { readdirSync, readFileSync, statSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const files: string[] = []
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const p = join(dir, name)
+        if (statSync(p).isDirectory()) walk(p)
+        else if (/\.(vue|ts)$/.test(name) && !name.endsWith('.test.ts')) files.push(p)
+      }
+    }
+    walk(join(import.meta.dirname, '..'))
+    const known = new Set(keys(zhCN))
+    const missing: string[] = []
+    let used = 0
+    for (const file of files) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/\bt\(\s*'([a-zA-Z_.]+)'/g)) {
+        used++
+        if (!known.has(m[1])) missing.push(`${file}: ${m[1]}`)
+      }
+    }
+    expect(missing).toEqual([])
+    expect(used).toBeGreaterThan(100) // the scan sees the pages
+  })
+})

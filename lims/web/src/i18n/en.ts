@@ -258,6 +258,11 @@ const en: typeof zh = {
     filterAll: 'All',
     none: 'No nonconformity notices',
     sample: 'Sample id {id}',
+    recipients: {
+      organising_bureau: 'Bureau that organised the sampling',
+      sampled_unit_bureau: "Sampled unit's bureau",
+      manufacturer_bureau: "Manufacturer's bureau",
+    },
   },
   leads: {
     title: 'Case leads',

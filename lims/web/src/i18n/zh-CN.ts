@@ -257,6 +257,11 @@ export default {
     filterAll: '全部',
     none: '没有不合格通知',
     sample: '样品ID {id}',
+    recipients: {
+      organising_bureau: '组织抽检的监管部门',
+      sampled_unit_bureau: '被抽样单位所在地监管部门',
+      manufacturer_bureau: '标示生产企业所在地监管部门',
+    },
   },
   leads: {
     title: '案件线索',

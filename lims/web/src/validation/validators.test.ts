@@ -23,6 +23,10 @@ describe('unified social credit code (GB 32100-2015)', () => {
     'accepts %s',
     (code) => expect(checkCreditCode(code)).toBeNull(),
   )
+  // Codes made by fixtures/demo/demo.py's credit_code() (organisation-code body + its check).
+  it.each(['92320508MA1MH2K47H', '91320500134771505F', '91320508MA1XK3P64F'])('agrees with the demo seed: %s', (code) =>
+    expect(checkCreditCode(code)).toBeNull(),
+  )
   it('computes the check character with MOD 31', () => {
     expect(creditCodeCheckCharacter('91110000100006485')).toBe('K')
     expect(creditCodeCheckCharacter('12100000400010275')).toBe('N')

@@ -1,0 +1,45 @@
+// The nonconforming report opened a case lead by itself; the enforcement officer finds it
+// on the board with its deadline (due date, days left), opens its page with the failing item
+// and the evidence, and accepts it after confirming.
+import { DESKTOP, logIn } from '../browser.mjs'
+import { PASSWORD } from '../service.mjs'
+import { nonconformingReport, reviewAndIssue } from '../seed.mjs'
+
+export default async function ({ service, browser, base, data, assert }) {
+  const { sample } = await nonconformingReport(service, data)
+  const issued = await reviewAndIssue(service, sample)
+  const lead = issued.case_lead
+  assert.ok(lead?.number, `no case lead: ${JSON.stringify(issued)}`)
+
+  const w = await browser.page(DESKTOP, 'officer case lead')
+  const { page } = w
+  await logIn(w, base, 'officer', PASSWORD)
+  await page.locator('[data-test="todo-leads"]').getByText(lead.number).waitFor()
+  await w.shot('officer-home.png')
+  await page.locator('[data-test="menu-leads"]').click()
+  const board = page.locator('[data-test="leads"]')
+  const row = board.locator('tr').filter({ hasText: lead.number })
+  await row.waitFor()
+  const deadline = row.locator('.deadline')
+  assert.equal(await deadline.getAttribute('data-tone'), 'normal')
+  assert.match(await deadline.innerText(), /\d{4}-\d{2}-\d{2}\s*剩 \d+ 天/)
+  assert.match(await row.innerText(), /待受理/)
+  await w.shot('officer-board.png')
+
+  await row.getByRole('link', { name: lead.number }).click()
+  await page.locator('[data-test="lead-facts"]').getByText('盐酸二甲双胍片').waitFor()
+  await page.getByText('含量测定').first().waitFor()
+  assert.ok((await page.locator('[data-test="lead-evidence"] .row').count()) > 0, 'no evidence shown')
+  await w.shot('officer-lead.png')
+  await page.locator('[data-test="step-accept"]').click()
+  await page.locator('[data-test="step-confirm"]').click()
+  await page.getByText('已办理：受理').waitFor()
+  await page.locator('.title').getByText('已受理').waitFor()
+  await page.getByRole('dialog').waitFor({ state: 'hidden' })
+  assert.equal(await page.locator('[data-test="step-investigate"]').isEnabled(), true)
+  await w.shot('officer-lead-accepted.png')
+
+  const officer = await service.as('officer')
+  assert.equal((await officer.get(`/api/v1/case-leads/${lead.number}`)).state, 'accepted')
+  w.check()
+}

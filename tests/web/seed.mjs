@@ -1,0 +1,177 @@
+// The data the journeys look at, entered through the public API by the users who would
+// enter it: a city bureau with a supervision office, a laboratory and an enforcement unit;
+// one user per role; a pharmacy and a manufacturer (credit codes valid under GB 32100-2015);
+// a drug with its specification lines; this year's plan, published into the office's task.
+// nonconformingReport() then takes one sample all the way to an issued report that does not
+// conform, which sends the notices and opens the case lead by itself.
+import { PASSWORD } from './service.mjs'
+
+export const ORGS = [
+  { code: 'SZ-AMR', kind: 'bureau', region: '320500', parent: 'PROV', name: '苏州市市场监督管理局' },
+  { code: 'SZ-GS', kind: 'supervision_office', region: '320508', parent: 'SZ-AMR', name: '姑苏区市场监督管理局观前所' },
+  { code: 'SZ-IDC', kind: 'inspection_centre', region: '320500', parent: 'SZ-AMR', name: '苏州市药品检验检测研究中心' },
+  { code: 'SZ-ENF', kind: 'enforcement_unit', region: '320500', parent: 'SZ-AMR', name: '苏州市药品稽查支队' },
+]
+
+// username → organisation, roles, display name
+export const USERS = {
+  planner: ['SZ-AMR', ['planner'], '王芳'],
+  viewer: ['SZ-AMR', ['bureau_viewer'], '李强'],
+  sampler1: ['SZ-GS', ['sampler'], '张伟'],
+  sampler2: ['SZ-GS', ['sampler'], '刘洋'],
+  receiver: ['SZ-IDC', ['receiver'], '赵敏'],
+  analyst: ['SZ-IDC', ['analyst'], '孙磊'],
+  reviewer: ['SZ-IDC', ['reviewer'], '周婷'],
+  signatory: ['SZ-IDC', ['signatory'], '吴建国'],
+  officer: ['SZ-ENF', ['enforcement_officer'], '陈静'],
+}
+
+export const PHARMACY = {
+  name: '苏州市姑苏区人民路大药房',
+  kind: 'pharmacy',
+  credit_code: '92320508MA1MH2K47H',
+  region: '320508',
+  address: '苏州市姑苏区人民路88号',
+}
+export const MAKER = {
+  name: '江苏吴中制药有限公司',
+  kind: 'manufacturer',
+  credit_code: '91320500134771505F',
+  region: '320500',
+  address: '苏州市吴中区东吴北路12号',
+}
+export const PRODUCT = {
+  name: '盐酸二甲双胍片',
+  category: 'drug',
+  dosage_form: '片剂',
+  specification: '0.5 g',
+  approval_number: '国药准字H20023370',
+  storage_class: 'ambient',
+  lines: [
+    { test_code: 'ASSAY', item: '含量测定', requirement: '95.0–105.0', unit: '%', basis: 'ChP 2025 二部' },
+    { test_code: 'RELATED', item: '有关物质', requirement: '≤ 0.5', unit: '%', basis: 'ChP 2025 二部' },
+  ],
+}
+
+const beijingYear = () => new Date(Date.now() + 8 * 3600_000).getUTCFullYear()
+const iso = (d) => d.toISOString().replace(/\.\d{3}Z$/, 'Z')
+
+export async function seed(service) {
+  const admin = await service.as('admin')
+  const orgs = { PROV: (await admin.get('/api/v1/organisations')).items.find((o) => o.code === 'PROV') }
+  for (const o of ORGS) {
+    orgs[o.code] = (
+      await admin.post('/api/v1/organisations', {
+        code: o.code,
+        name: o.name,
+        kind: o.kind,
+        region_code: o.region,
+        parent_id: orgs[o.parent].id,
+      })
+    ).body
+  }
+  const users = {}
+  for (const [username, [org, roles, name]] of Object.entries(USERS)) {
+    users[username] = (
+      await admin.post('/api/v1/users', { username, display_name: name, organisation_id: orgs[org].id, roles, password: PASSWORD })
+    ).body
+  }
+  const entity = async (e, office) =>
+    (
+      await admin.post('/api/v1/regulated-entities', {
+        name: e.name,
+        kind: e.kind,
+        credit_code: e.credit_code,
+        jurisdiction_org_id: orgs[office].id,
+        region_code: e.region,
+        address: e.address,
+      })
+    ).body
+  const pharmacy = await entity(PHARMACY, 'SZ-GS')
+  const maker = await entity(MAKER, 'SZ-AMR')
+  const { lines, ...productBody } = PRODUCT
+  const product = (await admin.post('/api/v1/products', { ...productBody, manufacturer_entity_id: maker.id, manufacturer_name: MAKER.name })).body
+  for (const line of lines) await admin.post(`/api/v1/products/${product.id}/specification-lines`, line)
+
+  const planner = await service.as('planner')
+  const year = beijingYear()
+  const plan = await planner.post('/api/v1/sampling-plans', {
+    code: `SZ-YP-${year}`,
+    title: `${year}年苏州市药品质量监督抽检计划`,
+    year,
+    starts_on: `${year}-01-01`,
+    ends_on: `${year}-12-31`,
+    quotas: [{ office_id: orgs['SZ-GS'].id, category: 'drug', focus: '集采中选药品', quantity: 12, due_on: `${year}-12-31` }],
+  })
+  const tasks = (await planner.post(`/api/v1/sampling-plans/SZ-YP-${year}/publish`, undefined, { ifMatch: plan.etag, expect: [200] })).body.tasks
+  return { orgs, users, pharmacy, maker, product, task: tasks[0] }
+}
+
+// One sample of the drug through registration, shipment, receipt, results (the assay
+// fails: 88.2 % against 95.0–105.0 %), two-person review and a signed, issued report.
+export async function nonconformingReport(service, data) {
+  const sampler = await service.as('sampler1')
+  const task = `/api/v1/tasks/${data.task.number}`
+  await sampler.post(`${task}/start`, undefined, { ifMatch: await sampler.etag(task), expect: [200] })
+  const now = new Date()
+  const sample = (
+    await sampler.post('/api/v1/samples', {
+      task_number: data.task.number,
+      entity: { name: PHARMACY.name, credit_code: PHARMACY.credit_code, kind: PHARMACY.kind, address: PHARMACY.address },
+      product: {
+        id: data.product.id,
+        name: PRODUCT.name,
+        category: PRODUCT.category,
+        dosage_form: PRODUCT.dosage_form,
+        specification: PRODUCT.specification,
+        approval_number: PRODUCT.approval_number,
+        manufacturer_name: MAKER.name,
+        manufacturer_credit_code: MAKER.credit_code,
+      },
+      batch_number: 'MH2609017',
+      production_date: '2026-09-01',
+      expiry_date: '2028-08-31',
+      quantity: '6',
+      unit: '盒',
+      test_quantity: '4',
+      retained_quantity: '2',
+      storage_condition: 'ambient',
+      seal_numbers: ['FQ-GS-0001', 'FQ-GS-0002'],
+      sampler_user_ids: [data.users.sampler1.id, data.users.sampler2.id],
+      sampled_at: iso(new Date(now.getTime() - 4 * 3600_000)),
+      sampling_place: '营业厅货架及仓库',
+    })
+  ).body
+  const shipment = await sampler.post('/api/v1/shipments', { samples: [sample.number], laboratory_id: data.orgs['SZ-IDC'].id, carrier: '顺丰速运' })
+  await sampler.post(`/api/v1/shipments/${shipment.body.number}/dispatch`, {}, { ifMatch: shipment.etag, expect: [200] })
+  const receiver = await service.as('receiver')
+  const shipmentPath = `/api/v1/shipments/${shipment.body.number}`
+  await receiver.post(`${shipmentPath}/arrive`, {}, { ifMatch: await receiver.etag(shipmentPath), expect: [200] })
+  const samplePath = `/api/v1/samples/${sample.number}`
+  await receiver.post(
+    `${samplePath}/receipt`,
+    {
+      checklist: { seals_intact: true, seal_numbers_match: true, labels_match: true, quantity_matches: true, package_condition: 'good' },
+      decision: 'accept',
+    },
+    { ifMatch: await receiver.etag(samplePath), expect: [200] },
+  )
+  return { sample }
+}
+
+export async function reviewAndIssue(service, sample, values = { ASSAY: '88.2', RELATED: '0.3' }) {
+  const analyst = await service.as('analyst')
+  const reviewer = await service.as('reviewer')
+  const tests = (await analyst.get('/api/v1/worklists/tests?limit=100')).items
+  for (const t of tests) {
+    const p = `/api/v1/tests/${t.id}`
+    await analyst.post(`${p}/results`, { value: values[t.test_code], unit: '%' }, { ifMatch: await analyst.etag(p), expect: [201] })
+    await analyst.post(`${p}/review`, { decision: 'accept', password: PASSWORD }, { ifMatch: await analyst.etag(p), expect: [200] })
+    await reviewer.post(`${p}/verify`, { password: PASSWORD }, { ifMatch: await reviewer.etag(p), expect: [200] })
+  }
+  const signatory = await service.as('signatory')
+  const draft = await signatory.post(`/api/v1/samples/${sample.number}/reports`)
+  const approved = await signatory.post(`/api/v1/reports/${draft.body.number}/approve`, { password: PASSWORD }, { ifMatch: draft.etag, expect: [200] })
+  const issued = await signatory.post(`/api/v1/reports/${draft.body.number}/issue`, {}, { ifMatch: approved.etag, expect: [200] })
+  return issued.body
+}
