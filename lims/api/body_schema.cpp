@@ -1,5 +1,8 @@
 #include "lims/api/body_schema.hpp"
 
+#include <cctype>
+#include <cstdio>
+
 #include "lims/api/utf8.hpp"
 
 #include <Poco/Exception.h>
@@ -47,6 +50,37 @@ FieldSchema FieldSchema::count(std::size_t min, std::size_t max) const {
     auto f = *this; f.minItems = min; f.maxItems = max; return f;
 }
 FieldSchema FieldSchema::unique() const { auto f = *this; f.uniqueItems = true; return f; }
+FieldSchema FieldSchema::multiLineText() const { auto f = *this; f.multiLine = true; return f; }
+
+std::optional<std::string> emailProblem(std::string_view a) {
+    const auto at = a.find('@');
+    if (at == std::string_view::npos || a.find('@', at + 1) != std::string_view::npos)
+        return std::string("must be one e-mail address such as name@example.cn");
+    const auto local = a.substr(0, at), domain = a.substr(at + 1);
+    if (local.empty() || local.size() > 64) return std::string("must have 1 to 64 characters before the @");
+    if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos)
+        return std::string("has a misplaced dot before the @");
+    for (char c : local) {
+        const auto u = static_cast<unsigned char>(c);
+        if (std::isalnum(u) || std::string_view("!#$%&'*+/=?^_`{|}~.-").find(c) != std::string_view::npos) continue;
+        return "has a character an e-mail address cannot have before the @ ('" + std::string(1, c) + "')";
+    }
+    if (domain.size() < 3 || domain.size() > 253 || domain.find('.') == std::string_view::npos)
+        return std::string("must name a mail domain with a dot after the @, such as example.cn");
+    std::size_t start = 0;
+    while (start <= domain.size()) {
+        auto end = domain.find('.', start);
+        if (end == std::string_view::npos) end = domain.size();
+        const auto label = domain.substr(start, end - start);
+        if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
+            return std::string("has a malformed domain after the @");
+        for (char c : label)
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-')
+                return "has a character a mail domain cannot have ('" + std::string(1, c) + "')";
+        start = end + 1;
+    }
+    return std::nullopt;
+}
 
 namespace field {
 namespace {
@@ -116,12 +150,21 @@ std::string join(const std::string& path, const std::string& name) {
     return path.empty() ? name : path + "." + name;
 }
 
-bool hasControlCharacters(std::string_view s) {
+// The first control character not allowed in the field, as "U+000A", or "".
+std::string controlCharacter(std::string_view s, bool multiLine) {
     for (char c : s) {
         const auto u = static_cast<unsigned char>(c);
-        if ((u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7F) return true;
+        const bool lineBreak = c == '\t' || c == '\n' || c == '\r';
+        if ((u < 0x20 && !(multiLine && lineBreak)) || u == 0x7F) {
+            char name[8];
+            std::snprintf(name, sizeof name, "U+%04X", u);
+            return name;
+        }
     }
-    return false;
+    // U+2028/U+2029 (line and paragraph separators) break lines too.
+    if (!multiLine && (s.find("\xE2\x80\xA8") != std::string_view::npos || s.find("\xE2\x80\xA9") != std::string_view::npos))
+        return "U+2028";
+    return "";
 }
 
 void checkValue(const FieldSchema& spec, const Poco::Dynamic::Var& v, const std::string& path,
@@ -134,8 +177,10 @@ void checkString(const FieldSchema& spec, const std::string& s, const std::strin
         out.push_back({path, "is not valid UTF-8 text"});
         return;
     }
-    if (hasControlCharacters(s)) {
-        out.push_back({path, "contains control characters"});
+    if (const auto c = controlCharacter(s, spec.multiLine); !c.empty()) {
+        out.push_back({path, spec.multiLine || (c != "U+000A" && c != "U+000D" && c != "U+0009" && c != "U+2028")
+                                 ? "contains a control character (" + c + ")"
+                                 : "must be one line: it contains a line break or tab (" + c + ")"});
         return;
     }
     if (spec.minLength && *length < *spec.minLength) {

@@ -43,6 +43,11 @@ struct FieldSchema {
     std::shared_ptr<const std::regex> compiledPattern;
     std::vector<std::string> enumValues;
     StringCheck check;
+    // Line breaks and tabs are refused unless the field is text of several lines (a note,
+    // a reason): a name, a code or an e-mail address with a CR/LF in it could smuggle a
+    // header into a mail or a line into a log or a CSV. Other control characters are
+    // refused in every string.
+    bool multiLine = false;
 
     // Numbers.
     std::optional<std::int64_t> minimum;
@@ -70,6 +75,7 @@ struct FieldSchema {
     FieldSchema decimalRange(double min, double max) const;
     FieldSchema count(std::size_t min, std::size_t max) const;
     FieldSchema unique() const;
+    FieldSchema multiLineText() const;
 };
 
 struct ObjectSchema {
@@ -85,6 +91,10 @@ FieldSchema boolean(std::string name);
 FieldSchema object(std::string name, ObjectSchema schema);
 FieldSchema array(std::string name, FieldSchema item);
 }  // namespace field
+
+// An e-mail address as mail servers take it (RFC 5321 addr-spec without quoting or IP
+// literals): nullopt, or what is wrong in words. Used by FieldSchema::checkedBy.
+std::optional<std::string> emailProblem(std::string_view address);
 
 // What checking a body gives: the parsed object, or one problem naming every violation.
 struct CheckedBody {

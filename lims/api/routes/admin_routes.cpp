@@ -237,7 +237,7 @@ ObjectSchema productSchema() {
 ObjectSchema specSchema() {
     return ObjectSchema{{field::string("test_code").length(1, kMaxCode),
                          field::string("item").length(1, kMaxName),
-                         field::string("requirement").length(1, kMaxName)
+                         field::string("requirement").length(1, kMaxName).multiLineText()
                              .describedAs("as written: \"95.0–105.0\", \"≤ 0.5\", \"≥ 80\", \"符合规定\""),
                          field::string("unit").length(0, kMaxCode).optional(),
                          field::integer("precision").range(0, kMaxPrecision).optional().orNull(),

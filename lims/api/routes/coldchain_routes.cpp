@@ -115,7 +115,8 @@ ObjectSchema unit_schema() {
 ObjectSchema contact_schema() {
     return {{field::integer("org_id").range(1, INT64_MAX), field::integer("entity_id").range(1, INT64_MAX).optional(),
              field::string("name").length(1, 200), field::integer("user_id").range(1, INT64_MAX).optional(),
-             field::string("email").length(3, 254).optional(), field::string("phone").length(3, 32).optional(),
+             field::string("email").length(3, 254).checkedBy(emailProblem).optional(),
+             field::string("phone").length(3, 32).matching(R"(\+?[0-9][0-9 ()-]{2,31})", "must be a telephone number: digits, spaces, - and ( ), an optional leading +").optional(),
              field::integer("escalation_level").range(0, cc::kMaxEscalationLevel).optional()}};
 }
 ObjectSchema placement_schema() {
@@ -123,7 +124,7 @@ ObjectSchema placement_schema() {
              field::integer("shipment_id").range(1, INT64_MAX).optional(),
              field::integer("from_utc").range(0, INT64_MAX)}};
 }
-ObjectSchema acknowledgement_schema() { return {{field::string("note").length(1, 2000)}}; }
+ObjectSchema acknowledgement_schema() { return {{field::string("note").length(1, 2000).multiLineText()}}; }
 ObjectSchema box_schema() {
     return {{field::integer("storage_unit_id").range(1, INT64_MAX), field::integer("at_utc").range(0, INT64_MAX)}};
 }

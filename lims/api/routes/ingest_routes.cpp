@@ -130,6 +130,7 @@ ObjectSchema instrumentSchema() {
         field::string("address").length(0, 500).optional(),
         field::string("options")
             .length(2, 4096)
+            .multiLineText()
             .checkedBy([](std::string_view text) { return store::instrument_options_problem(std::string(text)); })
             .describedAs("the driver's settings as JSON object text, e.g. {\"max_connections\": 4} (PUT replaces them)")
             .optional(),
@@ -502,7 +503,7 @@ void addQuarantineRoutes(Router& router, const std::shared_ptr<store::Database>&
 
     router.add({"POST", "/api/v1/quarantine/{id}/discard", "discardQuarantineEntry",
                 "Discard a quarantined observation, with the reason", AuthRequirement::User,
-                ObjectSchema{{field::string("reason").length(1, 1000)}},
+                ObjectSchema{{field::string("reason").length(1, 1000).multiLineText()}},
                 [db](const Request& r) {
                     const auto id = idParam(r, "id");
                     if (!id) return Response::problem(notVisible("quarantine entry", r.params.at("id")));
@@ -567,7 +568,7 @@ FieldSchema registerMapSchema() {
                                                field::decimal("offset").optional(),
                                                field::string("unit").length(0, 32).optional(),
                                                field::array("fault_values", field::decimal("")).count(0, 16).optional(),
-                                               field::string("description").length(0, 500).optional(),
+                                               field::string("description").length(0, 500).multiLineText().optional(),
                                            }}))
                 .count(1, kMaxMapPoints),
         }})
@@ -855,7 +856,7 @@ FieldSchema observationSchema() {
         fields.push_back(field::string(name).length(0, 4096).optional());
     fields.push_back(field::string("test_code").length(1, 256));
     fields.push_back(field::array("abnormal_flags", field::string("").length(0, 64)).count(0, 32).optional());
-    fields.push_back(field::array("comments", field::string("").length(0, 65536)).count(0, 256).optional());
+    fields.push_back(field::array("comments", field::string("").length(0, 65536).multiLineText()).count(0, 256).optional());
     return field::object("", ObjectSchema{std::move(fields)});
 }
 

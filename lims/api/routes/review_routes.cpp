@@ -280,7 +280,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                 "Accept (signing as performed, password), reject or order a retest (reason) of the current result (If-Match)",
                 AuthRequirement::User,
                 ObjectSchema{{field::string("decision").oneOf({"accept", "reject", "order_retest"}),
-                              field::string("reason").length(1, 500).optional(), password().optional()}},
+                              field::string("reason").length(1, 500).multiLineText().optional(), password().optional()}},
                 [db](const Request& r) {
                     if (auto hidden = hidden_from_caller(*db, r, Record::test, "id")) return std::move(*hidden);
                     auto id = id_param(r, "id");
@@ -466,7 +466,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
     router.add({"POST", "/api/v1/case-leads", "openCaseLead",
                 "Open a case lead by hand (complaint, inspection) against a regulated entity", AuthRequirement::User,
                 ObjectSchema{{field::integer("subject_entity_id").range(1, std::numeric_limits<std::int64_t>::max()),
-                              field::string("summary").length(1, 2000),
+                              field::string("summary").length(1, 2000).multiLineText(),
                               field::string("product_name").length(0, 200).optional(),
                               field::string("batch_number").length(0, 64).optional(),
                               field::string("complaint_reference").length(1, 200).optional()}},
@@ -493,7 +493,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                 "with the head's approval where required (If-Match)",
                 AuthRequirement::User,
                 ObjectSchema{{field::string("action").oneOf({"accept", "investigate", "file", "decline", "transfer", "close"}),
-                              field::string("reason").length(1, 2000).optional(),
+                              field::string("reason").length(1, 2000).multiLineText().optional(),
                               field::string("receiving_body").length(1, 200).optional(),
                               field::string("approval").length(1, 500).optional()}},
                 [db](const Request& r) {

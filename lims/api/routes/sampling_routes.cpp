@@ -139,7 +139,7 @@ ObjectSchema receipt_schema() {
                                           field::string("package_condition").oneOf({"good", "damaged", "leaked", "missing"}),
                                           field::boolean("temperature_record_ok").optional()}}),
              field::string("decision").oneOf({"accept", "reject"}),
-             field::string("reason").length(0, kMaxText).optional()}};
+             field::string("reason").length(0, kMaxText).multiLineText().optional()}};
 }
 
 // ---- JSON of the records ---------------------------------------------------------------

@@ -140,11 +140,37 @@ TEST(BodySchema, SqlAndHtmlAreJustData) {
 }
 
 TEST(BodySchema, ControlCharactersAndLoneSurrogatesAreRefused) {
-    ObjectSchema s{{field::string("note")}};
+    ObjectSchema s{{field::string("note").multiLineText()}};
     EXPECT_FALSE(checkBody(s, R"({"note":"a\u0000b"})"));
     EXPECT_FALSE(checkBody(s, R"({"note":"bell\u0007"})"));
     EXPECT_TRUE(checkBody(s, R"({"note":"line one\nline two\ttabbed"})"));
     EXPECT_FALSE(checkBody(s, R"({"note":"\ud800"})"));
+}
+
+TEST(BodySchema, SingleLineFieldsRefuseLineBreaksAndTabs) {
+    // An alarm contact's e-mail went into SMTP RCPT TO and To: with its CR/LF (issue 15 item 13).
+    ObjectSchema s{{field::string("name"), field::string("email").checkedBy(emailProblem).optional()}};
+    auto crlf = checkBody(s, R"({"name":"duty","email":"a@site.example\r\nBcc: everyone@example.com"})");
+    ASSERT_FALSE(crlf);
+    EXPECT_TRUE(hasError(*crlf.problem, "email"));
+    EXPECT_NE(crlf.problem->errors.front().problem.find("must be one line"), std::string::npos)
+        << crlf.problem->errors.front().problem;
+    for (const char* body : {R"({"name":"two\nlines"})", R"({"name":"tab\there"})", R"({"name":"cr\rhere"})",
+                             "{\"name\":\"sep\u2028arator\"}"}) {
+        auto checked = checkBody(s, body);
+        ASSERT_FALSE(checked) << body;
+        EXPECT_TRUE(hasError(*checked.problem, "name")) << body;
+    }
+    EXPECT_TRUE(checkBody(s, R"({"name":"值班员 张三","email":"duty.zhang+lab@site-1.example.cn"})"));
+}
+
+TEST(BodySchema, EmailAddressesAreCheckedByForm) {
+    EXPECT_EQ(emailProblem("duty@site.example"), std::nullopt);
+    EXPECT_EQ(emailProblem("o'brien+cold@sub.site.example.cn"), std::nullopt);
+    for (const char* bad : {"no-at-sign", "two@@site.example", "a@b@c.example", "@site.example", "duty@", "duty@localhost",
+                            "du ty@site.example", "duty@site..example", "duty@-site.example", ".duty@site.example",
+                            "duty@site.example>", "du\"ty@site.example"})
+        EXPECT_NE(emailProblem(bad), std::nullopt) << bad;
 }
 
 TEST(BodySchema, TrailingGarbageIsMalformed) {
