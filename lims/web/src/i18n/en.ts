@@ -54,6 +54,7 @@ const en: typeof zh = {
     worklist: 'Worklist',
     notices: 'Nonconformity notices',
     leads: 'Case leads',
+    statistics: 'Statistics',
   },
   home: {
     title: 'My work',
@@ -313,6 +314,23 @@ const en: typeof zh = {
     instrument: 'Instrument id',
     none: 'No tests to do',
     filterCode: 'Filter by test code',
+  },
+  statistics: {
+    title: 'Statistics',
+    samples: 'Samples',
+    reportedOf: '{n} reported',
+    passRate: 'Pass rate',
+    onTimeReports: 'Reports on time',
+    onTimeNotices: 'Notices acknowledged on time',
+    pendingNotices: '{n} to acknowledge',
+    conversion: 'Case conversion rate',
+    leads: '{n} case leads',
+    byCategory: 'By category',
+    conforming: 'Conforms',
+    nonconforming: 'Does not conform',
+    notReported: 'Not reported yet',
+    csv: 'Export CSV',
+    csvAll: 'Export all figures as CSV',
   },
 }
 

@@ -55,6 +55,12 @@ export const routes: RouteRecordRaw[] = [
         meta: { roles: ['enforcement_officer', 'administrator'], titleKey: 'leads.title' },
         props: true,
       },
+      {
+        path: 'statistics',
+        name: 'statistics',
+        component: () => import('../views/statistics/StatisticsView.vue'),
+        meta: { roles: ['planner', 'signatory', 'enforcement_officer', 'bureau_viewer', 'administrator'], titleKey: 'statistics.title' },
+      },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue'), meta: { titleKey: 'app.notFound' } },
     ],
   },
