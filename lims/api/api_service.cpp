@@ -58,7 +58,20 @@ ApiService::ApiService(ApiParts parts) : parts_(std::move(parts)) {
                      auto body = newObject();
                      // A missing or provisional calendar year is a warning, not a failure:
                      // the service works (deadlines are marked provisional) and stays up.
-                     if (parts_.calendar) body->set("warnings", calendarWarnings(*parts_.calendar, parts_.today()));
+                     if (parts_.calendar || !parts_.warnings.empty()) {
+                         Poco::JSON::Array::Ptr warnings = parts_.calendar
+                                                               ? calendarWarnings(*parts_.calendar, parts_.today())
+                                                               : Poco::JSON::Array::Ptr(new Poco::JSON::Array);
+                         for (const auto& source : parts_.warnings)
+                             for (const auto& w : source()) {
+                                 auto o = newObject();
+                                 o->set("code", w.code);
+                                 if (w.count) o->set("count", *w.count);
+                                 o->set("message", w.message);
+                                 warnings->add(o);
+                             }
+                         body->set("warnings", warnings);
+                     }
                      if (!parts_.health) {
                          body->set("status", "ok");
                          return Response::json(200, body);

@@ -12,19 +12,31 @@
 #include "lims/domain/calendar/civil_date.hpp"
 #include "lims/domain/calendar/working_calendar.hpp"
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace lims::api {
 
 // Database reachability for /healthz: success, or why not.
 using HealthProbe = std::function<domain::Result<void>()>;
 
+// What /healthz lists under "warnings" besides the calendar's: the service works, but
+// someone should look (excursions whose case lead could not be opened, ...).
+struct HealthWarning {
+    std::string code;
+    std::string message;
+    std::optional<std::int64_t> count;  // how many things are concerned, when that is the point
+};
+using HealthWarningSource = std::function<std::vector<HealthWarning>()>;
+
 struct ApiParts {
     AuthService* auth = nullptr;     // required
     HealthProbe health;              // empty: /healthz reports liveness only
+    std::vector<HealthWarningSource> warnings;  // more /healthz warnings, asked at each request
     RequestReplay* replay = nullptr; // Idempotency-Key support; null: keys are ignored
     // Resource modules add their rows here (samples, plans, ...), after the built-in ones.
     std::vector<std::function<void(Router&)>> routeModules;

@@ -1,6 +1,7 @@
 #include "lims/api/service_host.hpp"
 
 #include "lims/api/route_modules.hpp"
+#include "lims/workflow/coldchain/excursion_leads.hpp"
 
 #include <stdexcept>
 
@@ -20,6 +21,41 @@ HealthProbe databaseProbe(std::shared_ptr<store::Database> database) {
     };
 }
 
+namespace {
+
+// Excursions at regulated entities whose case lead could not be opened (no enforcement
+// unit, calendar year missing, ...): each has a case_lead_failed alarm, and the minute job
+// opens the lead once the cause is fixed. A failed count reads as none here: the
+// database's own state is /healthz's "database".
+std::optional<std::size_t> excursionsWaitingForCaseLead(store::Database& db) {
+    auto n = workflow::coldchain::excursions_waiting_for_case_lead(db);
+    if (!n) return std::nullopt;
+    return *n;
+}
+
+HealthWarningSource coldChainWarnings(std::shared_ptr<store::Database> database) {
+    return [database]() -> std::vector<HealthWarning> {
+        auto n = excursionsWaitingForCaseLead(*database);
+        if (!n || *n == 0) return {};
+        return {{"coldchain.excursions_without_case_lead",
+                 std::to_string(*n) + " excursion(s) at regulated entities have no case lead: it could not be opened "
+                                      "(see their case_lead_failed alarms); it is opened by itself once the cause is fixed",
+                 static_cast<std::int64_t>(*n)}};
+    };
+}
+
+GaugeSource coldChainGauges(std::shared_ptr<store::Database> database) {
+    return [database]() -> std::vector<Gauge> {
+        auto n = excursionsWaitingForCaseLead(*database);
+        if (!n) return {};
+        return {{"lims_coldchain_excursions_without_case_lead",
+                 "Excursions at regulated entities whose case lead could not be opened yet (shown on /healthz).", "",
+                 static_cast<double>(*n)}};
+    };
+}
+
+}  // namespace
+
 ServiceHost::ServiceHost(std::shared_ptr<store::Database> database, domain::WorkingCalendar calendar,
                          ServiceSettings settings)
     : database_(std::move(database)), calendar_(std::move(calendar)) {
@@ -31,6 +67,7 @@ ServiceHost::ServiceHost(std::shared_ptr<store::Database> database, domain::Work
     ApiParts parts;
     parts.auth = auth_.get();
     parts.health = databaseProbe(database_);
+    parts.warnings.push_back(coldChainWarnings(database_));
     parts.replay = replay_.get();
     parts.routeModules = all_route_modules(RouteContext{database_, auth_.get(), &calendar_, settings.instrumentStatus});
     parts.calendar = &calendar_;  // /healthz warnings and /metrics for a missing or provisional year
@@ -38,6 +75,7 @@ ServiceHost::ServiceHost(std::shared_ptr<store::Database> database, domain::Work
     parts.site = std::move(settings.site);
     api_ = std::make_unique<ApiService>(std::move(parts));
     api_->metrics().addGaugeSource(databaseWriteGauges(database_));
+    api_->metrics().addGaugeSource(coldChainGauges(database_));
     api_->metrics().addGaugeSource(ingest_refusal_gauges);
     server_ = std::make_unique<Server>(settings.server, api_->dispatcher());
 }

@@ -14,6 +14,7 @@
 #include "lims/app/serve_drivers.hpp"
 #include "lims/api/service_jobs.hpp"
 #include "lims/workflow/coldchain/alarms.hpp"
+#include "lims/workflow/coldchain/excursion_leads.hpp"
 #include "lims/workflow/coldchain/ingest.hpp"
 #include "lims/workflow/coldchain/placements.hpp"
 #include "lims/workflow/coldchain/retention.hpp"
@@ -99,6 +100,20 @@ std::vector<api::PeriodicJob> service_jobs(api::ServiceHost& host, const AlarmCh
                  summary += (summary.empty() ? "" : "; ") + std::to_string(delivered->sent) + " sent, " +
                             std::to_string(delivered->retried) + " to retry, " + std::to_string(delivered->given_up) +
                             " given up";
+             return summary;
+         }},
+        // Excursions whose case lead could not be opened (no enforcement unit, ...) get it
+        // once the cause is fixed; until then their case_lead_failed alarm stands.
+        {"coldchain.case_leads", kColdChainPeriod,
+         [&db, &calendar, counted]() -> domain::Result<std::string> {
+             cc::ColdChainOptions options;
+             options.calendar = &calendar;
+             auto report = cc::retry_excursion_case_leads(db, unix_now(), options);
+             if (!report) return report.error();
+             std::string summary = counted("case lead(s) opened for excursions that had none", report->opened);
+             if (report->failed)
+                 summary += (summary.empty() ? "" : "; ") + std::to_string(report->failed) +
+                            " excursion(s) still without a case lead (see their case_lead_failed alarms)";
              return summary;
          }},
         {"overdue.scan", kOverduePeriod,

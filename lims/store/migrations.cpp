@@ -547,7 +547,7 @@ StoreResult<Done> check_sequence(const std::vector<Migration>& migrations) {
 }  // namespace
 
 const std::vector<Migration>& builtin_migrations() {
-    static const std::vector<Migration> all{core_schema()};
+    static const std::vector<Migration> all{core_schema(), migration_0002_case_lead_failed_alarms()};
     return all;
 }
 

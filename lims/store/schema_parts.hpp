@@ -21,6 +21,9 @@ void add_review_tables(Migration& m);
 // Cold chain: placements, excursions, alarms, detector state (schema_coldchain.cpp).
 void add_coldchain_tables(Migration& m);
 
+// Migration 2: the case_lead_failed cold-chain alarm kind (migration_0002.cpp).
+Migration migration_0002_case_lead_failed_alarms();
+
 // Tables added by the parts above whose rows are facts (never updated or deleted).
 // Each part lists its own in extra_append_only_tables() (schema_parts.cpp).
 std::vector<std::string> extra_append_only_tables();

@@ -15,18 +15,25 @@
 #include "tests/unit/workflow/coldchain_fixture.hpp"
 
 #include "drivers/driver_host.hpp"
+#include "drivers_test_sink.hpp"
 #include "fixtures/simulators/modbus_loggers.hpp"
+#include "lims/api/service_host.hpp"
 #include "lims/app/ingest_sink_adapter.hpp"
 #include "lims/store/excursion_repository.hpp"
+#include "lims/workflow/coldchain/excursion_leads.hpp"
 #include "lims/workflow/coldchain/shipment_verdict.hpp"
 #include "lims/workflow/modbus_map_json.hpp"
+#include "test_service.hpp"
 
 #include <atomic>
 #include <condition_variable>
 #include <fstream>
+#include <future>
 #include <map>
 #include <mutex>
 #include <sstream>
+#include <thread>
+#include <utility>
 
 namespace lims::workflow::coldchain::testing {
 namespace {
@@ -100,6 +107,11 @@ public:
     Strings failures() const {
         std::lock_guard lock(mutex_);
         return failures_;
+    }
+    // The failures so far, forgotten (a test that injected them has checked them).
+    Strings take_failures() {
+        std::lock_guard lock(mutex_);
+        return std::exchange(failures_, {});
     }
 
 private:
@@ -467,6 +479,247 @@ TEST_F(ColdChainDriverTest, RestartMidExcursionNeitherMissesNorDoubles) {
     expect_freeze(loggers[1]);
     EXPECT_EQ(count("SELECT count(*) FROM excursions"), 2);
     EXPECT_EQ(count("SELECT count(*) FROM case_leads"), 2);
+}
+
+// Issue 19 items 1 and 2, through the Modbus driver: a vaccine refrigerator of a CDC in
+// Jiangsu, whose bureau has no enforcement unit, so the case lead of an excursion there
+// cannot be opened. The readings and the excursion are evidence and must be stored all the
+// same; the lead becomes a visible problem (a case_lead_failed alarm, a /healthz warning,
+// a /metrics gauge) until an enforcement unit exists and the minute job opens it.
+// Refused readings other than the fixture's own late re-polls (a poll stamped with a step
+// but answered after the next began is a conflicting duplicate, see the top of this file).
+constexpr const char* kRefusedOtherThanLateRepolls =
+    "SELECT count(*) FROM reading_rejections WHERE reason <> 'reading.conflicting_duplicate'";
+
+class ColdChainLeadFailureDriverTest : public ColdChainDriverTest {
+protected:
+    void SetUp() override {
+        ColdChainDriverTest::SetUp();
+        if (HasFatalFailure()) return;
+        using K = domain::OrganisationKind;
+        must(db->write([&](store::Transaction& tx) -> store::StoreResult<store::Done> {
+            store::OrganisationRepository orgs(tx);
+            js_bureau = must(orgs.create({"JS", "Jiangsu bureau", K::bureau, {}, "320000"}, "test")).id;
+            js_office = must(orgs.create({"JS-NJ", "Nanjing office", K::supervision_office, js_bureau, "320102"}, "test")).id;
+            const std::string at = tx.now_utc();
+            Poco::Int64 id = 0;
+            tx.session() << "INSERT INTO regulated_entities (name, kind, jurisdiction_org_id, region_code, created_at, "
+                            "updated_at) VALUES ('Nanjing CDC', 'cdc', $1, '320102', $2, $2) RETURNING id",
+                Poco::Data::Keywords::bind(js_office), Poco::Data::Keywords::bind(at), Poco::Data::Keywords::into(id),
+                Poco::Data::Keywords::now;
+            nj_cdc = id;
+            return store::Done{};
+        }));
+        add_contacts(js_office, nj_cdc, 3);
+        loggers = {{"NJ-HEAT", Profile::long_heat}};
+        auto& l = loggers.front();
+        l.id = must(db->write([&](store::Transaction& tx) {
+                   return store::ReadingRepository(tx).create_logger(l.serial, "sim", js_office, "test");
+               })).id;
+        store::StorageUnitRow fridge;
+        fridge.code = "NJ-F1";
+        fridge.org_id = js_office;
+        fridge.entity_id = nj_cdc;
+        fridge.name = "vaccine refrigerator";
+        fridge.kind = "refrigerator";
+        fridge.storage_class = "refrigerated";
+        fridge.min_centi_celsius = 200;
+        fridge.max_centi_celsius = 800;
+        nj_fridge = must(register_storage_unit(*db, fridge, "test")).id;
+        must(place_logger(*db, {l.id, nj_fridge, std::nullopt, clock.epoch()}, clock.epoch(), options));
+    }
+
+    // The heat excursion of the simulator's long heat, every figure, stored without a lead.
+    void expect_heat_excursion_without_lead(const SimulatedLogger& l) {
+        auto xs = excursions_of(l);
+        ASSERT_EQ(xs.size(), 1u);
+        const auto& x = xs.front();
+        const std::int64_t last_hot = kEventStart + 11 * kHour - step;
+        EXPECT_EQ(x.kind, "heat");
+        EXPECT_EQ(x.state, "closed");
+        EXPECT_EQ(x.start_utc, at(kEventStart));
+        EXPECT_EQ(x.opened_at_utc, at(kEventStart + 10 * kHour));
+        EXPECT_EQ(x.end_utc, at(last_hot));
+        EXPECT_EQ(x.max_centi_celsius, 950);
+        EXPECT_EQ(x.time_out_of_range_s, last_hot - kEventStart);
+        EXPECT_EQ(x.readings, (last_hot - kEventStart) / step + 1);
+        ASSERT_TRUE(x.mkt_celsius);
+        EXPECT_NEAR(*x.mkt_celsius, 9.5, 1e-6);
+        EXPECT_FALSE(x.case_lead_id);
+    }
+
+    std::string failed_alarm_detail(const SimulatedLogger& l) {
+        return must(db->read([&](store::Transaction& tx) -> store::StoreResult<std::string> {
+            std::vector<std::string> detail;
+            tx.session() << "SELECT detail FROM coldchain_alarms WHERE kind = 'case_lead_failed' AND logger_id = $1 "
+                            "AND storage_unit_id = $2 AND cleared_at_utc IS NULL",
+                Poco::Data::Keywords::bind(l.id), Poco::Data::Keywords::bind(nj_fridge), Poco::Data::Keywords::into(detail),
+                Poco::Data::Keywords::now;
+            return detail.empty() ? std::string() : detail.front();
+        }));
+    }
+
+    // "serial@at reason: detail" of every refused reading, for failure messages.
+    std::string rejections() {
+        return must(db->read([&](store::Transaction& tx) -> store::StoreResult<std::string> {
+            std::vector<std::string> serial, reason, detail;
+            std::vector<Poco::Int64> at;
+            tx.session() << "SELECT logger_serial, at_utc, reason, detail FROM reading_rejections ORDER BY id",
+                Poco::Data::Keywords::into(serial), Poco::Data::Keywords::into(at), Poco::Data::Keywords::into(reason),
+                Poco::Data::Keywords::into(detail), Poco::Data::Keywords::now;
+            std::string out;
+            for (std::size_t i = 0; i < serial.size(); ++i)
+                out += serial[i] + "@" + std::to_string(at[i]) + " " + reason[i] + ": " + detail[i] + "\n";
+            return out;
+        }));
+    }
+
+    static std::int64_t wall_now() {
+        return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    }
+
+    std::int64_t js_bureau = 0, js_office = 0, nj_cdc = 0, nj_fridge = 0;
+};
+
+// The service's /healthz warning for excursions without their lead; empty when none.
+std::string lead_warning(const lims::test::HttpClient& client, std::int64_t* count = nullptr) {
+    auto reply = client.get("/healthz");
+    if (reply.status != 200 || !reply.json() || !reply.json()->has("warnings")) return "no warnings: " + reply.describe();
+    auto warnings = reply.json()->getArray("warnings");
+    for (std::size_t i = 0; i < warnings->size(); ++i) {
+        auto w = warnings->getObject(static_cast<unsigned>(i));
+        if (w->getValue<std::string>("code") != "coldchain.excursions_without_case_lead") continue;
+        if (count) *count = w->getValue<Poco::Int64>("count");
+        return w->getValue<std::string>("message");
+    }
+    return "";
+}
+
+TEST_F(ColdChainLeadFailureDriverTest, BreachAtASiteWithoutEnforcementUnitIsStoredAndShownUntilTheLeadCanBeOpened) {
+    const auto& heat = loggers.front();
+    start_farm();
+    start_driver();
+    run(0, kWindow);
+    ASSERT_FALSE(HasFatalFailure());
+    stop_driver();  // no batch failed: none was kept back over the lead
+
+    // The evidence: every step's reading once, the excursion with its figures.
+    EXPECT_EQ(readings_of(heat), kWindow / step + 1);
+    EXPECT_EQ(count(kRefusedOtherThanLateRepolls), 0) << rejections();
+    expect_heat_excursion_without_lead(heat);
+    EXPECT_EQ(count("SELECT count(*) FROM case_leads"), 0);
+
+    // The problem, visible: an alarm on the unit with the reason, notified to its contacts.
+    EXPECT_EQ(alarms_of(heat), Strings({"out_of_range:above", "excursion", "case_lead_failed"}));
+    const auto detail = failed_alarm_detail(heat);
+    EXPECT_NE(detail.find("case lead could not be opened: no enforcement unit at or above the jurisdiction of "
+                          "regulated entity " + std::to_string(nj_cdc)),
+              std::string::npos)
+        << detail;
+    EXPECT_EQ(count("SELECT count(*) FROM alarm_notifications n JOIN coldchain_alarms a ON a.id = n.alarm_id WHERE "
+                    "a.kind = 'case_lead_failed' AND n.channel = 'in_app'"),
+              3);
+
+    // ... on the running service's /healthz and /metrics.
+    lims::api::ServiceSettings settings;
+    settings.server.host = "127.0.0.1";
+    settings.server.port = 0;
+    settings.server.maxThreads = 2;
+    lims::api::ServiceHost service(db, load_calendar(), settings);
+    service.start();
+    lims::test::HttpClient client(service.port());
+    std::int64_t waiting = 0;
+    const auto warning = lead_warning(client, &waiting);
+    EXPECT_NE(warning.find("excursion(s) at regulated entities have no case lead"), std::string::npos) << warning;
+    EXPECT_EQ(waiting, 1);
+    EXPECT_NE(service.api().metrics().render().find("lims_coldchain_excursions_without_case_lead 1"), std::string::npos);
+
+    // The minute job while the cause stands: nothing changes, no second alarm.
+    auto tried = must(retry_excursion_case_leads(*db, wall_now(), options));
+    EXPECT_EQ(tried.failed, 1u);
+    EXPECT_EQ(alarms_of(heat), Strings({"out_of_range:above", "excursion", "case_lead_failed"}));
+
+    // The cause fixed, as `lims org add --kind enforcement_unit` does it: the next run opens
+    // the lead for that unit with the excursion's evidence and clears the problem.
+    const auto unit = must(db->write([&](store::Transaction& tx) {
+                              return store::OrganisationRepository(tx).create(
+                                  {"JS-ENF", "Jiangsu enforcement", domain::OrganisationKind::enforcement_unit, js_bureau,
+                                   "320000"},
+                                  "test");
+                          })).id;
+    auto done = must(retry_excursion_case_leads(*db, wall_now(), options));
+    EXPECT_EQ(done.opened, 1u);
+    const auto x = excursions_of(heat).front();
+    ASSERT_TRUE(x.case_lead_id);
+    EXPECT_EQ(count("SELECT count(*) FROM case_leads WHERE source = 'cold_chain_break' AND assigned_org_id = " +
+                    std::to_string(unit) + " AND entity_id = " + std::to_string(nj_cdc)),
+              1);
+    EXPECT_NE(evidence_of_lead(*x.case_lead_id).find("logger/" + std::to_string(heat.id) + "/readings?from="),
+              std::string::npos);
+    EXPECT_EQ(failed_alarm_detail(heat), "");
+    EXPECT_EQ(lead_warning(client), "");
+    EXPECT_NE(service.api().metrics().render().find("lims_coldchain_excursions_without_case_lead 0"), std::string::npos);
+    service.stop();
+}
+
+// Item 2: the database is busy (another writer holds SQLite's write lock) for three steps
+// in the middle of the breach; the driver's batches fail as retryable and are kept; after
+// the lock is released every reading of the breach is stored exactly once, none refused.
+TEST_F(ColdChainLeadFailureDriverTest, BusyDatabaseDuringTheBreachThenRecoveryStoresEveryReadingOnce) {
+    const auto& heat = loggers.front();
+    // The same database with a short busy timeout, so that a held lock fails a commit quickly.
+    store::DatabaseOptions quick;
+    quick.busy_timeout = std::chrono::milliseconds(150);
+    db = must(store::Database::open("sqlite:" + db->display_name(), quick));
+    auto other = must(store::Database::open("sqlite:" + db->display_name()));
+    start_farm();
+    start_driver();
+    const std::int64_t busy_from = kEventStart + 2 * kHour;  // the fridge at 9.5 °C for two hours
+    run(0, busy_from - step);
+    ASSERT_FALSE(HasFatalFailure());
+
+    std::promise<void> locked, release;
+    std::atomic<bool> signalled{false};
+    auto released = release.get_future().share();
+    std::thread holder([&] {
+        auto held = other->write([&](store::Transaction& tx) -> store::StoreResult<store::Done> {
+            // BEGIN IMMEDIATE took SQLite's write lock; a write makes sure of it.
+            tx.session() << "UPDATE loggers SET model = model WHERE id = 0", Poco::Data::Keywords::now;
+            if (!signalled.exchange(true)) locked.set_value();
+            released.wait();
+            return store::StoreError{"test.released", "rolled back on purpose"};  // nothing of it stays
+        });
+        (void)held;
+    });
+    locked.get_future().wait();
+    // Each step polled while every commit fails; the clock moves on only after two failed
+    // commits that began after it was set, so every reading of the step went through a
+    // failed batch.
+    for (std::int64_t t = busy_from; t < busy_from + 3 * step; t += step) {
+        clock.set(t);
+        const auto before = sink->failures().size();
+        ASSERT_TRUE(drivers_test::wait_for([&] { return sink->failures().size() >= before + 2; })) << "step " << t;
+    }
+    release.set_value();
+    holder.join();
+    run(busy_from + 2 * step, kWindow);
+    ASSERT_FALSE(HasFatalFailure());
+    const auto failures = sink->take_failures();
+    ASSERT_FALSE(failures.empty());
+    for (const auto& f : failures) EXPECT_EQ(f.rfind("ingest.unavailable", 0), 0u) << f;
+    stop_driver();
+
+    EXPECT_EQ(readings_of(heat), kWindow / step + 1);
+    for (std::int64_t t = busy_from; t < busy_from + 3 * step; t += step)
+        EXPECT_EQ(count("SELECT count(*) FROM readings WHERE centi_celsius = 950 AND logger_id = " +
+                        std::to_string(heat.id) + " AND at_utc = " + std::to_string(at(t))),
+                  1)
+            << "step " << t;
+    EXPECT_EQ(count(kRefusedOtherThanLateRepolls), 0) << rejections();
+    EXPECT_EQ(count("SELECT count(*) FROM reading_rejections WHERE reason = 'reading.missing_logger'"), 0);
+    expect_heat_excursion_without_lead(heat);
+    EXPECT_EQ(alarms_of(heat), Strings({"out_of_range:above", "excursion", "case_lead_failed"}));
 }
 
 }  // namespace

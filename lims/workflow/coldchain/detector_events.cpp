@@ -2,8 +2,8 @@
 
 #include "lims/store/alarm_repository.hpp"
 #include "lims/store/excursion_repository.hpp"
-#include "lims/workflow/case_leads/open_case_lead.hpp"
 #include "lims/workflow/coldchain/alarms.hpp"
+#include "lims/workflow/coldchain/excursion_leads.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -57,11 +57,9 @@ public:
         a.centi_celsius = centi;
         a.detail = "logger " + watch_.serial + ". " + detail;
         a.escalate_at_utc = now_ + options_.acknowledgement_deadline;
-        auto raised = alarms_.raise(a, options_.actor);
+        auto raised = raise_alarm(tx_, a, place_, now_, options_.actor);
         if (!raised) return raised.error();
         ++counts_.alarms_raised;
-        auto notified = notify_contacts(tx_, *raised, 0, place_, now_);
-        if (!notified) return notified.error();
         return {};
     }
 
@@ -108,8 +106,9 @@ public:
         if (!closed) return closed.error();
         ++counts_.excursions_closed;
         // The excursion alarm stays for its acknowledgement; it is cleared with the excursion.
+        // A case_lead_failed alarm is not: it stands until the lead is opened.
         tx_.session() << "UPDATE coldchain_alarms SET cleared_at_utc = $1, version = version + 1 WHERE excursion_id = $2 "
-                         "AND cleared_at_utc IS NULL",
+                         "AND kind = 'excursion' AND cleared_at_utc IS NULL",
             Poco::Data::Keywords::bind(e.at), Poco::Data::Keywords::bind(closed->id), Poco::Data::Keywords::now;
         return {};
     }
@@ -135,34 +134,17 @@ private:
     }
     const cc::RuleSet* rules_for_watch() const;
 
-    // Only storage at a regulated entity: a trip's excursion is the receiver's verdict, and
-    // the laboratory's own storage is its own quality record.
+    // Only storage at a regulated entity gets a lead (excursion_leads.hpp); it is opened in
+    // a savepoint, so a lead that cannot be opened never rolls back the readings and the
+    // excursion: it becomes a case_lead_failed alarm instead.
     domain::Result<void> open_case_lead(const store::ExcursionRow& x) {
-        if (!watch_.entity_id || !watch_.placement->storage_unit_id || x.case_lead_id) return {};
-        if (!options_.calendar) return {};
-        case_leads::NewCaseLead lead;
-        lead.source = store::CaseLeadSource::cold_chain_break;
-        lead.subject_entity_id = *watch_.entity_id;
-        lead.logger_id = watch_.logger_id;
-        lead.summary = x.kind + " excursion at " + place_ + " (rule " + x.rule + ") from " + std::to_string(x.start_utc) +
-                       ", confirmed at " + std::to_string(x.opened_at_utc);
-        lead.findings.push_back({x.kind + " excursion", "rule " + x.rule + ", out of range from " +
-                                                           std::to_string(x.start_utc) + " to at least " +
-                                                           std::to_string(x.opened_at_utc) + " (UTC seconds)"});
-        lead.evidence.push_back({"excursion", std::to_string(x.id), "excursion " + std::to_string(x.id)});
-        // The readings window: the excursion plus one offline threshold either side.
-        const std::int64_t margin = 3 * (watch_.placement->shipment_id ? cc::standard::kGspTransportRecordingInterval
-                                                                       : cc::standard::kGspStorageRecordingInterval);
-        lead.evidence.push_back({"readings",
-                                 "logger/" + std::to_string(watch_.logger_id) + "/readings?from=" +
-                                     std::to_string(x.start_utc - margin) + "&to=" + std::to_string(x.opened_at_utc + margin),
-                                 "readings of logger " + watch_.serial});
-        lead.received_at = domain::Instant(std::chrono::seconds(now_));
-        Actor actor{std::nullopt, options_.actor, domain::RoleSet{domain::Role::ingest_service}, watch_.site_org_id};
-        auto opened = case_leads::open_case_lead(tx_, *options_.calendar, lead, actor);
-        if (!opened) return opened.error();
-        if (auto ok = excursions_.set_case_lead(x.id, opened->id); !ok) return ok.error();
-        ++counts_.case_leads_opened;
+        if (!watch_.entity_id || !watch_.placement->storage_unit_id || !watch_.unit) return {};
+        ExcursionSite site{watch_.logger_id, watch_.serial, watch_.placement->id, *watch_.unit};
+        auto attempt = open_excursion_case_lead(tx_, site, x, now_, options_);
+        if (!attempt) return attempt.error();
+        if (attempt->opened) ++counts_.case_leads_opened;
+        if (attempt->failed) ++counts_.case_leads_failed;
+        if (attempt->alarm_raised) ++counts_.alarms_raised;
         return {};
     }
 

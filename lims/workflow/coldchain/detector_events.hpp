@@ -1,7 +1,8 @@
 // Persisting what a logger's detector reported, inside the caller's transaction: alarms
 // (with their notifications), cleared alarms, excursions opened and closed, and one case
-// lead per excursion at a regulated entity's storage. Used by the ingest, the offline
-// tick and the end of a trip; not called from outside lims/workflow/coldchain.
+// lead per excursion at a regulated entity's storage (in a savepoint: a lead that cannot be
+// opened becomes a case_lead_failed alarm, see excursion_leads.hpp). Used by the ingest,
+// the offline tick and the end of a trip; not called from outside lims/workflow/coldchain.
 #pragma once
 
 #include "lims/coldchain/events.hpp"
@@ -19,6 +20,7 @@ struct EventCounts {
     std::size_t excursions_opened = 0;
     std::size_t excursions_closed = 0;
     std::size_t case_leads_opened = 0;
+    std::size_t case_leads_failed = 0;  // excursion kept without its lead, case_lead_failed alarm
 };
 
 // Readings the events refer to must already be stored (a case lead's evidence reads them).

@@ -208,6 +208,7 @@ public:
         report_.excursions_opened += counts.excursions_opened;
         report_.excursions_closed += counts.excursions_closed;
         report_.case_leads_opened += counts.case_leads_opened;
+        report_.case_leads_failed += counts.case_leads_failed;
         if (auto ok = states.save(watch.logger_id, watch.placement->id, detector->save()); !ok) return ok.error();
         return {};
     }

@@ -4,7 +4,8 @@
 // silently dropped, never able to raise a false excursion), stored once and in order,
 // run through the logger's excursion detector whose state is saved in the same
 // transaction, and what the detector reports persisted: alarms to the site's contacts,
-// excursions, and a case lead for an excursion at a regulated entity's storage.
+// excursions, and a case lead for an excursion at a regulated entity's storage. Readings
+// and excursions are evidence: a lead that cannot be opened does not roll them back.
 #pragma once
 
 #include "lims/coldchain/reading.hpp"
@@ -72,6 +73,9 @@ struct IngestReport {
     std::size_t excursions_opened = 0;
     std::size_t excursions_closed = 0;
     std::size_t case_leads_opened = 0;
+    // Excursions stored without their lead (it could not be opened; a case_lead_failed
+    // alarm says why and the service's minute job tries again).
+    std::size_t case_leads_failed = 0;
 };
 
 struct ColdChainOptions {
@@ -83,7 +87,8 @@ struct ColdChainOptions {
 };
 
 // Errors (nothing written, the caller may resend the whole batch): store.* (busy,
-// unavailable, ...). Every per-reading problem is in the report, never an error.
+// unavailable, ...). Every per-reading problem is in the report, never an error, and so
+// is a case lead that could not be opened (case_leads_failed).
 domain::Result<IngestReport> ingest_readings(store::Database& db, std::span<const IncomingReading> readings,
                                              std::int64_t now_utc, const ColdChainOptions& options = {});
 

@@ -57,7 +57,9 @@ TEST_P(MigrationTest, AFreshDatabaseGetsTheWholeSchemaOnceAndOnlyOnce) {
 TEST_P(MigrationTest, AMigrationFailingHalfWayLeavesTheDatabaseAsItWas) {
     open_migrated();
     auto broken = builtin_migrations();
-    broken.push_back(Migration{2,
+    const int latest = static_cast<int>(broken.size());
+    const int next = latest + 1;
+    broken.push_back(Migration{next,
                                "add calibration tables",
                                {
                                    {"CREATE TABLE calibrations (id {ID}, instrument_id BIGINT NOT NULL)"},
@@ -68,11 +70,11 @@ TEST_P(MigrationTest, AMigrationFailingHalfWayLeavesTheDatabaseAsItWas) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(kind_of(r.error()), StoreErrorKind::migration_failed);
     const auto& msg = r.error().message;
-    EXPECT_NE(msg.find("migration 2 (add calibration tables)"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("migration " + std::to_string(next) + " (add calibration tables)"), std::string::npos) << msg;
     EXPECT_NE(msg.find("statement 3"), std::string::npos) << msg;
     EXPECT_NE(msg.find("CREATE TABLE calibration_points"), std::string::npos) << msg;
 
-    EXPECT_EQ(*schema_version(*db), 1);
+    EXPECT_EQ(*schema_version(*db), latest);
     EXPECT_FALSE(table_exists("calibrations"));
     auto counters = db->read([](Transaction& tx) -> StoreResult<int> {
         int n = 0;
@@ -86,18 +88,82 @@ TEST_P(MigrationTest, AMigrationFailingHalfWayLeavesTheDatabaseAsItWas) {
     broken.back().steps.back().sql = "CREATE TABLE calibration_points (id {ID}, calibration_id BIGINT)";
     auto fixed = migrate(*db, broken);
     ASSERT_TRUE(fixed.ok()) << fixed.error().message;
-    EXPECT_EQ(fixed->version_after, 2);
+    EXPECT_EQ(fixed->version_after, next);
     EXPECT_TRUE(table_exists("calibration_points"));
 }
 
 TEST_P(MigrationTest, AMigrationListWithAGapIsRefused) {
     open();
     auto gap = builtin_migrations();
-    gap.push_back(Migration{3, "skips two", {{"SELECT 1"}}});
+    const int skipped_to = static_cast<int>(gap.size()) + 2;
+    gap.push_back(Migration{skipped_to, "skips one", {{"SELECT 1"}}});
     auto r = migrate(*db, gap);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(kind_of(r.error()), StoreErrorKind::invalid_argument);
-    EXPECT_NE(r.error().message.find("version 3"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("version " + std::to_string(skipped_to)), std::string::npos) << r.error().message;
+}
+
+// Migration 2 on a database at version 1 holding an alarm and its notification: both are
+// kept with their ids and link, the new alarm kind is admitted, unknown kinds still are not.
+TEST_P(MigrationTest, MigrationTwoKeepsAlarmsAndTheirNotificationsAndAdmitsCaseLeadFailed) {
+    open();
+    const std::vector<Migration> first_only{builtin_migrations().front()};
+    ASSERT_TRUE(migrate(*db, first_only).ok());
+    const std::string at = "2026-03-02T00:00:00Z";
+    auto exec = [&](const std::string& sql) {
+        auto r = db->write([&](Transaction& tx) -> StoreResult<Done> {
+            tx.session() << sql, now;
+            return Done{};
+        });
+        return r.ok() ? std::string() : r.error().message;
+    };
+    for (const std::string& sql : std::vector<std::string>{
+             "INSERT INTO organisations (id, code, name, kind, region_code, path, created_at, updated_at) VALUES "
+             "(1, 'SH', 'Shanghai bureau', 'bureau', '310000', '/1/', '" + at + "', '" + at + "')",
+             "INSERT INTO storage_units (id, code, org_id, name, kind, min_centi_celsius, max_centi_celsius, created_at, "
+             "updated_at) VALUES (1, 'F1', 1, 'fridge', 'refrigerator', 200, 800, '" + at + "', '" + at + "')",
+             "INSERT INTO loggers (id, serial, org_id, created_at, updated_at) VALUES (1, 'TL-1', 1, '" + at + "', '" +
+                 at + "')",
+             std::string("INSERT INTO logger_placements (id, logger_id, storage_unit_id, from_utc) VALUES (1, 1, 1, 100)"),
+             "INSERT INTO coldchain_alarms (id, logger_id, placement_id, org_id, storage_unit_id, kind, raised_at_utc, "
+             "since_utc, detail, created_at) VALUES (7, 1, 1, 1, 1, 'offline', 200, 150, 'no reading', '" + at + "')",
+             "INSERT INTO alarm_notifications (id, alarm_id, channel, subject, body, state, next_attempt_utc, created_at) "
+             "VALUES (9, 7, 'in_app', 's', 'b', 'sent', 200, '" + at + "')"})
+        ASSERT_EQ(exec(sql), "") << sql;
+    EXPECT_NE(exec("INSERT INTO coldchain_alarms (logger_id, placement_id, org_id, kind, raised_at_utc, since_utc, "
+                   "created_at) VALUES (1, 1, 1, 'case_lead_failed', 300, 300, '" + at + "')"),
+              "");  // not yet
+
+    auto r = migrate(*db);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->version_before, 1);
+    EXPECT_EQ(r->version_after, 2);
+    ASSERT_EQ(r->applied, std::vector<std::string>{"2 case_lead_failed alarm kind"});
+    EXPECT_TRUE(require_current_schema(*db).ok());
+
+    auto kept = db->read([](Transaction& tx) -> StoreResult<std::string> {
+        std::string kind, detail;
+        Poco::Int64 notification = 0;
+        tx.session() << "SELECT a.kind, a.detail, n.id FROM coldchain_alarms a JOIN alarm_notifications n ON "
+                        "n.alarm_id = a.id WHERE a.id = 7",
+            into(kind), into(detail), into(notification), now;
+        return kind + " " + detail + " " + std::to_string(notification);
+    });
+    ASSERT_TRUE(kept.ok()) << kept.error().message;
+    EXPECT_EQ(*kept, "offline no reading 9");
+    EXPECT_EQ(exec("INSERT INTO coldchain_alarms (logger_id, placement_id, org_id, storage_unit_id, kind, "
+                   "raised_at_utc, since_utc, created_at) VALUES (1, 1, 1, 1, 'case_lead_failed', 300, 300, '" + at + "')"),
+              "");
+    EXPECT_NE(exec("INSERT INTO coldchain_alarms (logger_id, placement_id, org_id, kind, raised_at_utc, since_utc, "
+                   "created_at) VALUES (1, 1, 1, 'flood', 300, 300, '" + at + "')"),
+              "");
+    // Notifications still refer to the alarms table: one for a missing alarm is refused.
+    EXPECT_NE(exec("INSERT INTO alarm_notifications (alarm_id, channel, subject, body, state, next_attempt_utc, "
+                   "created_at) VALUES (999, 'in_app', 's', 'b', 'sent', 200, '" + at + "')"),
+              "");
+    EXPECT_EQ(exec("INSERT INTO alarm_notifications (alarm_id, channel, subject, body, state, next_attempt_utc, "
+                   "created_at) VALUES (7, 'email', 's', 'b', 'pending', 200, '" + at + "')"),
+              "");
 }
 
 TEST_P(MigrationTest, ADatabaseNewerThanTheBuildIsRefused) {
