@@ -90,6 +90,12 @@ export class WatchedPage {
     if (this.problems.length) throw new Error(`${this.name}:\n  ${this.problems.join('\n  ')}`)
   }
 
+  // Nothing wider than the screen: a phone page must not scroll sideways.
+  async fitsWidth() {
+    const { scroll, width } = await this.page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }))
+    if (scroll > width) this.problems.push(`${this.page.url()}: ${scroll} px wide on a ${width} px screen`)
+  }
+
   // The whole page, or with { fullPage: false } what the screen shows (a phone form
   // scrolled to the field in question).
   async shot(file, { fullPage = true } = {}) {

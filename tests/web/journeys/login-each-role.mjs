@@ -31,6 +31,7 @@ export default async function ({ browser, base, assert }) {
     const card = CARD[roles[0]]
     if (card) await w.page.locator(`[data-test="${card}"]`).waitFor()
     await w.page.waitForLoadState('networkidle')
+    await w.fitsWidth()
     await w.shot(`home-${username}.png`)
     w.check()
     await w.page.close()

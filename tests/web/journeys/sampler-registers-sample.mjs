@@ -13,12 +13,14 @@ export default async function ({ service, browser, base, data, assert }) {
   await logIn(w, base, 'sampler1', PASSWORD)
   const card = page.locator('[data-test="todo-tasks"]')
   await card.getByText(data.task.number).waitFor()
+  await w.fitsWidth()
   await w.shot('sampler-home.png')
 
   await card.getByRole('link', { name: '查看全部' }).click()
   const task = page.locator(`[data-test="task-${data.task.number}"]`)
   await task.getByRole('button', { name: '开始任务' }).click()
   await task.getByText('进行中').waitFor()
+  await w.fitsWidth()
   await w.shot('sampler-tasks.png')
   await task.getByRole('button', { name: '抽样登记' }).click()
   await page.waitForURL(/\/sampler\/register\?task=/)
@@ -45,6 +47,7 @@ export default async function ({ service, browser, base, data, assert }) {
   await item('retained-quantity').locator('.el-form-item__error').getByText('之和应等于抽样数量 6').waitFor()
   await item('entity-credit-code').evaluate((e) => e.scrollIntoView({ block: 'start' }))
   await page.evaluate(() => window.scrollBy(0, -70)) // below the sticky header
+  await w.fitsWidth()
   await w.shot('register-inline-error.png', { fullPage: false })
   await item('retained-quantity').evaluate((e) => e.scrollIntoView({ block: 'center' }))
   await w.shot('register-inline-error-quantity.png', { fullPage: false })
@@ -72,6 +75,7 @@ export default async function ({ service, browser, base, data, assert }) {
   const text = await done.innerText()
   const number = /样品编号\s*(\S+)/.exec(text)?.[1]
   assert.ok(number, `no sample number in: ${text}`)
+  await w.fitsWidth()
   await w.shot('register-done.png')
 
   const sampler = await service.as('sampler1')
