@@ -155,8 +155,11 @@ Problem badRequest(std::string detail) {
 }
 
 Problem serviceUnavailable(std::string detail) {
-    return make(problem_type::kServiceUnavailable, "Service unavailable", 503,
-                std::move(detail));
+    // Busy or unreachable database: nothing was done, and a client (a gateway, a person's
+    // browser) should try the same request again shortly.
+    Problem p = make(problem_type::kServiceUnavailable, "Service unavailable", 503, std::move(detail));
+    p.headers.emplace_back("Retry-After", "5");
+    return p;
 }
 
 Problem internal() {

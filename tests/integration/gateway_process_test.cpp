@@ -12,6 +12,7 @@
 #include "lims/store/organisation_repository.hpp"
 #include "lims/store/sample_repository.hpp"
 #include "lims/workflow/ingest/gateway_outbox.hpp"
+#include "lims_process.hpp"
 
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/PipeStream.h>
@@ -35,7 +36,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const std::string kLims = LIMS_BINARY_DIR "/lims/lims";
 // Bounds a failing test only: every wait ends as soon as its condition holds. Long
 // enough for the forwarder's backoff (capped at 30 s) after the outage, on a loaded machine.
 constexpr auto kPatience = 90s;
@@ -45,121 +45,14 @@ constexpr const char* kHl7 = "HL7-GW";
 constexpr const char* kAstm = "ASTM-GW";
 constexpr int kMessages = 2 * 3 * kPerPhase;  // both analyzers, three phases
 
-std::uint16_t free_port() {
-    Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
-    return probe.address().port();
-}
+using lims::test::LimsProcess;
+using Run = lims::test::LimsRun;
 
-bool eventually(const std::function<bool()>& condition) {
-    const auto deadline = std::chrono::steady_clock::now() + kPatience;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (condition()) return true;
-        std::this_thread::sleep_for(50ms);
-    }
-    return condition();
-}
-
-struct Run {
-    int exit_code = -1;
-    std::string out, err;
-};
-
+std::uint16_t free_port() { return lims::test::free_loopback_port(); }
+bool eventually(const std::function<bool()>& condition) { return lims::test::eventually(condition, kPatience); }
 Run run_lims(const std::vector<std::string>& args, const std::string& url, const std::string& input = "") {
-    Poco::Pipe in_pipe, out_pipe, err_pipe;
-    Poco::Process::Env env;
-    env["LIMS_DATABASE"] = url;
-    auto handle = Poco::Process::launch(kLims, args, ".", &in_pipe, &out_pipe, &err_pipe, env);
-    {
-        Poco::PipeOutputStream in(in_pipe);
-        in << input;
-    }
-    in_pipe.close();
-    Poco::PipeInputStream out(out_pipe), err(err_pipe);
-    Run r;
-    std::thread err_reader([&] { Poco::StreamCopier::copyToString(err, r.err); });
-    Poco::StreamCopier::copyToString(out, r.out);
-    err_reader.join();
-    r.exit_code = handle.wait();
-    return r;
+    return lims::test::run_lims(args, url, input);
 }
-
-// A `lims` process left running: its output is collected line by line so a test can wait
-// for a line; kill() is SIGKILL (a crash), terminate() the operator's Ctrl-C.
-class LimsProcess {
-public:
-    LimsProcess(const std::vector<std::string>& args, const std::string& url) {
-        Poco::Process::Env env;
-        env["LIMS_DATABASE"] = url;
-        handle_ = std::make_unique<Poco::ProcessHandle>(
-            Poco::Process::launch(kLims, args, ".", nullptr, &out_pipe_, &err_pipe_, env));
-        out_reader_ = std::thread([this] { collect(out_pipe_, out_); });
-        err_reader_ = std::thread([this] { collect(err_pipe_, err_); });
-    }
-    ~LimsProcess() {
-        if (!exited_) kill();
-        out_reader_.join();
-        err_reader_.join();
-    }
-
-    // The first output line containing `text`, once it appears (empty when the process
-    // ends first or the patience runs out).
-    std::string wait_for_line(const std::string& text) {
-        std::unique_lock lock(mutex_);
-        std::string found;
-        changed_.wait_for(lock, kPatience, [&] {
-            for (const auto& line : out_)
-                if (line.find(text) != std::string::npos) {
-                    found = line;
-                    return true;
-                }
-            return closed_ == 2;
-        });
-        return found;
-    }
-
-    void kill() {
-        Poco::Process::kill(*handle_);
-        exit_code_ = handle_->wait();
-        exited_ = true;
-    }
-    int terminate() {
-        Poco::Process::requestTermination(handle_->id());
-        exit_code_ = handle_->wait();
-        exited_ = true;
-        return exit_code_;
-    }
-    std::string output() {
-        std::lock_guard lock(mutex_);
-        std::string all;
-        for (const auto& l : out_) all += l + "\n";
-        for (const auto& l : err_) all += "stderr: " + l + "\n";
-        return all;
-    }
-
-private:
-    void collect(Poco::Pipe& pipe, std::vector<std::string>& lines) {
-        Poco::PipeInputStream in(pipe);
-        std::string line;
-        while (std::getline(in, line)) {
-            std::lock_guard lock(mutex_);
-            lines.push_back(line);
-            changed_.notify_all();
-        }
-        std::lock_guard lock(mutex_);
-        ++closed_;
-        changed_.notify_all();
-    }
-
-    Poco::Pipe out_pipe_, err_pipe_;
-    std::unique_ptr<Poco::ProcessHandle> handle_;
-    std::mutex mutex_;
-    std::condition_variable changed_;
-    std::vector<std::string> out_, err_;
-    int closed_ = 0;
-    bool exited_ = false;
-    int exit_code_ = -1;
-    std::thread out_reader_, err_reader_;
-};
 
 class GatewayProcess : public ::testing::Test {
 protected:
