@@ -111,6 +111,7 @@ TEST_P(ColdChainApiTest, UnitPlacementReadingsAlarmsAndAcknowledgement) {
     auto items = alarms.json()->getArray("items");
     ASSERT_EQ(items->size(), 1u);
     const auto alarm_id = items->getObject(0)->getValue<Poco::Int64>("id");
+    const std::string alarm_etag = "\"" + std::to_string(items->getObject(0)->getValue<Poco::Int64>("version")) + "\"";
     EXPECT_EQ(items->getObject(0)->getValue<std::string>("kind"), "out_of_range");
 
     auto board = admin.get("/api/v1/coldchain/site-status");
@@ -121,12 +122,17 @@ TEST_P(ColdChainApiTest, UnitPlacementReadingsAlarmsAndAcknowledgement) {
     EXPECT_EQ(row->getValue<int>("last_centi_celsius"), 500);
 
     const std::string ack = "/api/v1/coldchain/alarms/" + std::to_string(alarm_id) + "/acknowledgement";
-    auto empty = admin.post(ack, std::string(R"({"note":""})"));
+    auto empty = admin.post(ack, std::string(R"({"note":""})"), {{"If-Match", alarm_etag}});
     EXPECT_EQ(empty.status, 422) << empty.describe();
-    auto done = admin.post(ack, std::string(R"({"note":"door left open, closed at 01:25"})"));
+    // Without the alarm's version: 428, nothing acknowledged (issue 15 item 4).
+    auto unconditional = admin.post(ack, std::string(R"({"note":"door left open"})"));
+    EXPECT_EQ(unconditional.status, 428) << unconditional.describe();
+    EXPECT_EQ(admin.get("/api/v1/coldchain/alarms").json()->getArray("items")->getObject(0)->getValue<Poco::Int64>("version"),
+              items->getObject(0)->getValue<Poco::Int64>("version"));
+    auto done = admin.post(ack, std::string(R"({"note":"door left open, closed at 01:25"})"), {{"If-Match", alarm_etag}});
     ASSERT_EQ(done.status, 200) << done.describe();
     EXPECT_EQ(done.json()->getValue<std::string>("acknowledgement_note"), "door left open, closed at 01:25");
-    EXPECT_EQ(admin.post(ack, std::string(R"({"note":"again"})")).status, 409);
+    EXPECT_EQ(admin.post(ack, std::string(R"({"note":"again"})"), {{"If-Match", done.header("etag")}}).status, 409);
 
     // The other jurisdiction sees none of it.
     auto other = service->as(TestService::username(Role::administrator, Jurisdiction::B));

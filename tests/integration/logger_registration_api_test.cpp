@@ -139,12 +139,15 @@ TEST_F(LoggerRegistrationApi, RegisteredWithAnInlineRegisterMapOrWithoutPolling)
     bad->getArray("points")->getObject(0)->set("type", "int24");
     q->set("register_map", bad);
     q->set("point", "temperature");
-    auto refused = admin.put("/api/v1/coldchain/loggers/" + std::to_string(id) + "/polling", q);
+    // Its first settings need If-None-Match: * (issue 15 item 4: never unconditional).
+    EXPECT_EQ(admin.put("/api/v1/coldchain/loggers/" + std::to_string(id) + "/polling", q).status, 428);
+    const lims::test::Headers first{{"If-None-Match", "*"}};
+    auto refused = admin.put("/api/v1/coldchain/loggers/" + std::to_string(id) + "/polling", q, first);
     ASSERT_EQ(refused.status, 422) << refused.describe();
     EXPECT_NE(errorFor(refused, "register_map.points[0].type").find("\"int24\" is not boolean"), std::string::npos)
         << refused.body;
     q->set("register_map", inlineMap());
-    auto set = admin.put("/api/v1/coldchain/loggers/" + std::to_string(id) + "/polling", q);
+    auto set = admin.put("/api/v1/coldchain/loggers/" + std::to_string(id) + "/polling", q, first);
     ASSERT_EQ(set.status, 200) << set.describe();
     EXPECT_TRUE(set.json()->has("register_map")) << set.body;
 }

@@ -320,7 +320,8 @@ TEST_F(ServeDrivers, ALoggerWhosePollingIsSetThroughTheApiIsPolledInProcess) {
     body->set("interval_seconds", 1);
     body->set("timeout_ms", 500);
     body->set("retries", 1);
-    auto set = admin.put(polling, body);
+    EXPECT_EQ(admin.put(polling, body).status, 428);  // neither If-Match nor If-None-Match: *
+    auto set = admin.put(polling, body, {{"If-None-Match", "*"}});
     ASSERT_EQ(set.status, 200) << set.describe();
 
     // The next registry check starts the poller; its readings are committed in-process.
@@ -333,7 +334,8 @@ TEST_F(ServeDrivers, ALoggerWhosePollingIsSetThroughTheApiIsPolledInProcess) {
     EXPECT_GE(got.json()->getObject("link")->getValue<Poco::UInt64>("polls"), 1u);
 
     // Settings exist: replacing them needs their version.
-    EXPECT_EQ(admin.put(polling, body).status, 409);
+    EXPECT_EQ(admin.put(polling, body).status, 428);
+    EXPECT_EQ(admin.put(polling, body, {{"If-None-Match", "*"}}).status, 409);
     // Bad settings are refused naming the field, and nothing changes.
     Poco::JSON::Object::Ptr bad = new Poco::JSON::Object(*body);
     bad->set("address", "no-port-here");

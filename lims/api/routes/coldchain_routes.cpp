@@ -473,7 +473,7 @@ void add_coldchain_routes(Router& router, const RouteContext& context) {
                 200, kPeopleRoles});
 
     router.add({"POST", "/api/v1/coldchain/alarms/{id}/acknowledgement", "acknowledgeColdChainAlarm",
-                "Acknowledge an alarm with a note saying what was done (If-Match: the alarm's version, optional)",
+                "Acknowledge an alarm with a note saying what was done (If-Match: the alarm's version)",
                 AuthRequirement::User, acknowledgement_schema(),
                 [db](const Request& r) {
                     auto id = param_id(r, "id");
@@ -487,14 +487,10 @@ void add_coldchain_routes(Router& router, const RouteContext& context) {
                     });
                     if (!visible) return problem_for(visible.error());
                     if (!*visible) return Response::problem(notVisible("alarm", std::to_string(*id)));
-                    std::optional<std::int64_t> version;
-                    if (!r.header("if-match").empty()) {
-                        auto v = requireIfMatch(r);
-                        if (!v) return Response::problem(v.problem());
-                        version = *v;
-                    }
+                    auto version = requireIfMatch(r);
+                    if (!version) return Response::problem(version.problem());
                     auto ack = cc::acknowledge_alarm(*db, *id, r.principal->userId, r.json->getValue<std::string>("note"),
-                                                     version, r.principal->username);
+                                                     *version, r.principal->username);
                     if (!ack) return problem_for(ack.error());
                     Response resp = json_text(200, store::to_json(*ack));
                     resp.headers.emplace_back("ETag", etagFor(ack->version));

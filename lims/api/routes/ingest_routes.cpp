@@ -25,6 +25,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/NumberParser.h>
+#include <Poco/String.h>
 
 #include <chrono>
 #include <map>
@@ -415,10 +416,10 @@ void addInstrumentRoutes(Router& router, const std::shared_ptr<store::Database>&
 
 Poco::JSON::Object::Ptr quarantineJson(const store::QuarantineEntry& e) { return parseObject(store::to_json(e)); }
 
-// The optional If-Match of a resolution. A malformed one is reported only for an entry the
-// caller may see: another jurisdiction's entry stays the missing record's 404.
-Outcome<std::optional<std::int64_t>> optionalIfMatch(store::Database& db, const Request& r, std::int64_t id) {
-    if (r.header("if-match").empty()) return std::optional<std::int64_t>{};
+// The If-Match of a resolution (required: two analysts must not resolve one entry twice).
+// A missing or malformed one is reported only for an entry the caller may see: another
+// jurisdiction's entry stays the missing record's 404.
+Outcome<std::optional<std::int64_t>> resolutionIfMatch(store::Database& db, const Request& r, std::int64_t id) {
     auto v = requireIfMatch(r);
     if (v) return std::optional<std::int64_t>{*v};
     std::optional<Problem> hidden;
@@ -488,7 +489,7 @@ void addQuarantineRoutes(Router& router, const std::shared_ptr<store::Database>&
                 [db](const Request& r) {
                     const auto id = idParam(r, "id");
                     if (!id) return Response::problem(notVisible("quarantine entry", r.params.at("id")));
-                    auto expected = optionalIfMatch(*db, r, *id);
+                    auto expected = resolutionIfMatch(*db, r, *id);
                     if (!expected) return Response::problem(expected.problem());
                     auto done = workflow::ingest::assign_quarantined(
                         *db, *id,
@@ -507,7 +508,7 @@ void addQuarantineRoutes(Router& router, const std::shared_ptr<store::Database>&
                 [db](const Request& r) {
                     const auto id = idParam(r, "id");
                     if (!id) return Response::problem(notVisible("quarantine entry", r.params.at("id")));
-                    auto expected = optionalIfMatch(*db, r, *id);
+                    auto expected = resolutionIfMatch(*db, r, *id);
                     if (!expected) return Response::problem(expected.problem());
                     auto done = workflow::ingest::discard_quarantined(*db, *id, r.json->getValue<std::string>("reason"),
                                                                       *expected,
@@ -821,16 +822,23 @@ void addLoggerRoutes(Router& router, const std::shared_ptr<store::Database>& db,
 
     router.add({"PUT", "/api/v1/coldchain/loggers/{id}/polling", "setLoggerPolling",
                 "Set how the logger is polled (administrators; If-Match with the version to replace existing "
-                "settings; the register map by file or in-line, checked now); `lims serve` with drivers picks it "
+                "settings, If-None-Match: * for its first ones; the register map by file or in-line, checked now); `lims serve` with drivers picks it "
                 "up within seconds",
                 AuthRequirement::User, loggerPollingSchema(),
                 [db, links](const Request& r) {
                     return inWrite(*db, [&](store::Transaction& tx) {
                         auto id = visibleLogger(tx, r);
                         if (!id) return Response::problem(notVisible("logger", r.params.at("id")));
+                        // Replacing needs If-Match with the settings' version; the first
+                        // settings need If-None-Match: * (RFC 9110 13.1.2), so neither
+                        // overwrites what another administrator set meanwhile.
                         std::optional<std::int64_t> expected;
-                        if (!r.header("if-match").empty()) {
+                        if (!r.header("if-match").empty() || Poco::trim(r.header("if-none-match")) != "*") {
                             auto version = requireIfMatch(r);
+                            if (!version && version.problem().status == 428)
+                                return Response::problem(problems::preconditionRequired(
+                                    "Setting a logger's polling needs If-Match with the settings' version (their "
+                                    "ETag) to replace them, or If-None-Match: * when the logger has none yet."));
                             if (!version) return Response::problem(version.problem());
                             expected = *version;
                         }
