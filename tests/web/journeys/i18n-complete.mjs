@@ -8,6 +8,7 @@ import { nonconformingReport, reviewAndIssue } from '../seed.mjs'
 const PAGES = {
   sampler1: ['/', '/sampler/tasks', '/sampler/register'],
   analyst: ['/', '/analyst/worklist'],
+  receiver: ['/', '/receiver/samples'],
   viewer: ['/', '/bureau/notices', '/statistics'],
   officer: ['/', '/enforcement/leads', 'LEAD'],
   admin: ['/', '/bureau/notices', '/enforcement/leads', '/no-such-page'],

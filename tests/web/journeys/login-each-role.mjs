@@ -5,7 +5,7 @@ import { PASSWORD } from '../service.mjs'
 import { USERS } from '../seed.mjs'
 
 // What each role's home shows first (data-test of its card); none: the greeting only.
-const CARD = { sampler: 'todo-tasks', analyst: 'todo-tests', reviewer: 'todo-tests', signatory: 'todo-tests',
+const CARD = { sampler: 'todo-tasks', receiver: 'todo-incoming', analyst: 'todo-tests', reviewer: 'todo-tests', signatory: 'todo-tests',
   bureau_viewer: 'todo-notices', planner: 'todo-notices', enforcement_officer: 'todo-leads' }
 
 export default async function ({ browser, base, assert }) {

@@ -18,8 +18,10 @@ export class ApiError extends Error {
   ) {
     super(detail || title || `HTTP ${status}`)
   }
+  // Someone else changed the record since it was read (the If-Match version is stale):
+  // the page offers a reload. Other 409s say why the state forbids the request (detail).
   get isConflict(): boolean {
-    return this.status === 409 || this.status === 412
+    return this.type === 'urn:lims:problem:stale-version' || this.status === 412
   }
 }
 

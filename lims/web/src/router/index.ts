@@ -31,6 +31,12 @@ export const routes: RouteRecordRaw[] = [
         meta: { roles: ['sampler'], titleKey: 'register.title' },
       },
       {
+        path: 'receiver/samples',
+        name: 'receipt',
+        component: () => import('../views/receiver/ReceiptView.vue'),
+        meta: { roles: ['receiver'], titleKey: 'receipt.title' },
+      },
+      {
         path: 'analyst/worklist',
         name: 'worklist',
         component: () => import('../views/analyst/WorklistView.vue'),
