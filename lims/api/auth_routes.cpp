@@ -75,6 +75,23 @@ void addAuthRoutes(Router& router, AuthService& auth) {
                     return Response::json(200, userJson(*me));
                 }, 200, kPeopleRoles});
 
+    router.add({"POST", "/api/v1/me/password", "changeMyPassword",
+                "Change the caller's own password (the current one is required; every other token of "
+                "theirs is revoked)",
+                AuthRequirement::User,
+                ObjectSchema{{field::string("current_password").length(1, kMaxPasswordLength).withFormat("password"),
+                              field::string("new_password")
+                                  .length(kMinPasswordLength, kMaxPasswordLength)
+                                  .withFormat("password")}},
+                [&auth](const Request& r) {
+                    auto changed = auth.changePassword(*r.principal, r.json->getValue<std::string>("current_password"),
+                                                       r.json->getValue<std::string>("new_password"), r.clientAddress);
+                    if (!changed) return Response::problem(changed.problem());
+                    auto o = newObject();
+                    o->set("tokens_revoked", *changed);
+                    return Response::json(200, o);
+                }, 200, kPeopleRoles, KeyReplay::never});
+
     router.add({"POST", "/api/v1/auth/users/{id}/revoke", "revokeUserTokens",
                 "Revoke every token of a user (administrators)", AuthRequirement::User, std::nullopt,
                 [&auth](const Request& r) {
@@ -103,7 +120,7 @@ void addAuthRoutes(Router& router, AuthService& auth) {
                     if (!withinJurisdiction(r.principal->organisationPath, target->organisationPath)) {
                         return Response::problem(notVisible("user", std::to_string(userId)));
                     }
-                    auto issued = auth.issueServiceToken(userId);
+                    auto issued = auth.issueServiceToken(userId, r.principal->username);
                     if (!issued) return Response::problem(issued.problem());
                     return Response::json(201, tokenJson(*issued, TokenScope::Ingest))
                         .withHeader("Cache-Control", "no-store");

@@ -50,11 +50,12 @@ Outcome<IssuedToken> AuthService::login(const std::string& username, const std::
     return issue(*account, TokenScope::User, settings_.userTokenLifetime);
 }
 
-Outcome<IssuedToken> AuthService::issue(const UserAccount& user, TokenScope scope, std::chrono::seconds lifetime) {
+Outcome<IssuedToken> AuthService::issue(const UserAccount& user, TokenScope scope, std::chrono::seconds lifetime,
+                                        const std::string& issuedBy) {
     const auto now = clock_();
     IssuedToken issued{generateBearerToken(), now + lifetime, user};
     issued.user.passwordHash.clear();
-    StoredToken record{hashBearerToken(issued.token), user.id, scope, now, issued.expiresAt, std::nullopt};
+    StoredToken record{hashBearerToken(issued.token), user.id, scope, now, issued.expiresAt, std::nullopt, issuedBy};
     if (auto saved = store_.saveToken(record); !saved) return storeProblem(saved.error());
     return issued;
 }
@@ -100,7 +101,7 @@ Outcome<int> AuthService::revokeUserTokens(std::int64_t userId, const Principal&
     return *revoked;
 }
 
-Outcome<IssuedToken> AuthService::issueServiceToken(std::int64_t userId) {
+Outcome<IssuedToken> AuthService::issueServiceToken(std::int64_t userId, const std::string& issuedBy) {
     auto user = store_.findUserById(userId);
     if (!user) return storeProblem(user.error());
     if (!*user || !(*user)->active) return problems::notFound("There is no active user with id " + std::to_string(userId) + ".");
@@ -110,7 +111,43 @@ Outcome<IssuedToken> AuthService::issueServiceToken(std::int64_t userId) {
         return problems::conflict("User " + (*user)->username + " does not hold the " + ingestRole +
                                   " role; service tokens are for gateway and instrument accounts only.");
     }
-    return issue(**user, TokenScope::Ingest, settings_.serviceTokenLifetime);
+    return issue(**user, TokenScope::Ingest, settings_.serviceTokenLifetime, issuedBy);
+}
+
+Outcome<int> AuthService::changePassword(const Principal& caller, const std::string& currentPassword,
+                                         const std::string& newPassword, const std::string& clientAddress) {
+    (void)clientAddress;
+    const auto now = clock_();
+    const auto before = throttle_.check(caller.username, now);
+    if (before.verdict == LoginThrottle::Verdict::Locked) return problems::accountLocked(before.retryAfter.count());
+    if (before.verdict == LoginThrottle::Verdict::TooSoon) return problems::loginThrottled(before.retryAfter.count());
+    auto found = store_.findUserById(caller.userId);
+    if (!found) return storeProblem(found.error());
+    if (!*found || !(*found)->active) return problems::unauthenticated("The account of this token is disabled.");
+    if (!verifyPassword(currentPassword, (*found)->passwordHash)) {
+        const auto after = throttle_.recordFailure(caller.username, now);
+        logger().notice("failed password change for '%s'", caller.username);
+        if (after.verdict == LoginThrottle::Verdict::Locked) return problems::accountLocked(after.retryAfter.count());
+        if (after.verdict == LoginThrottle::Verdict::TooSoon) return problems::loginThrottled(after.retryAfter.count());
+        return problems::validation({{"current_password", "does not match your current password"}});
+    }
+    throttle_.recordSuccess(caller.username);
+    auto hash = hashNewPassword(newPassword);
+    if (!hash) return problems::validation({{"new_password", hash.error().message}});
+    auto changed = store_.setPassword(caller.userId, *hash, caller.tokenHash, caller.username,
+                                      "password changed by its holder");
+    if (!changed) return storeProblem(changed.error());
+    return *changed;
+}
+
+Outcome<int> AuthService::resetPassword(std::int64_t userId, const std::string& newPassword, const Principal& by) {
+    auto hash = hashNewPassword(newPassword);
+    if (!hash) return problems::validation({{"new_password", hash.error().message}});
+    auto changed = store_.setPassword(userId, *hash, "", by.username, "password reset by administrator " + by.username);
+    if (!changed && changed.error().code == "user.not_found")
+        return problems::notFound("There is no user with id " + std::to_string(userId) + ".");
+    if (!changed) return storeProblem(changed.error());
+    return *changed;
 }
 
 domain::Result<std::int64_t> AuthService::createUser(NewUserAccount user, const std::string& password) {

@@ -47,8 +47,18 @@ public:
     Outcome<bool> logout(const Principal& caller);
     // The audit entry names `by` (the administrator) as the actor.
     Outcome<int> revokeUserTokens(std::int64_t userId, const Principal& by);
-    // An ingest-scoped token for a service account (a gateway, an instrument PC).
-    Outcome<IssuedToken> issueServiceToken(std::int64_t userId);
+    // An ingest-scoped token for a service account (a gateway, an instrument PC), audited
+    // as "token.issue" naming `issuedBy` (the administrator, or the command line's actor).
+    Outcome<IssuedToken> issueServiceToken(std::int64_t userId, const std::string& issuedBy);
+
+    // POST /api/v1/me/password: the current password is checked like a login's (throttled,
+    // 422 naming current_password when wrong), the new one against the policy (422 naming
+    // new_password); every other token of the caller is revoked. Returns how many.
+    Outcome<int> changePassword(const Principal& caller, const std::string& currentPassword,
+                                const std::string& newPassword, const std::string& clientAddress);
+    // An administrator's reset (POST /api/v1/users/{id}/password): every token of the user
+    // is revoked; audited as `by`. The caller checks the jurisdiction.
+    Outcome<int> resetPassword(std::int64_t userId, const std::string& newPassword, const Principal& by);
 
     // For `lims user add`: checks the password policy, hashes, stores.
     domain::Result<std::int64_t> createUser(NewUserAccount user, const std::string& password);
@@ -60,7 +70,8 @@ public:
     domain::Result<std::string> hashNewPassword(const std::string& password) const;
 
 private:
-    Outcome<IssuedToken> issue(const UserAccount& user, TokenScope scope, std::chrono::seconds lifetime);
+    Outcome<IssuedToken> issue(const UserAccount& user, TokenScope scope, std::chrono::seconds lifetime,
+                               const std::string& issuedBy = "");
 
     CredentialStore& store_;
     AuthSettings settings_;

@@ -42,6 +42,9 @@ struct StoredToken {
     std::chrono::system_clock::time_point issuedAt;
     std::chrono::system_clock::time_point expiresAt;
     std::optional<std::chrono::system_clock::time_point> revokedAt;
+    // Who asked for it when that is not its holder logging in (an administrator issuing a
+    // service token): non-empty, the issue is audited as "token.issue" naming them.
+    std::string issuedBy;
 };
 
 // A bearer token with the account it belongs to (empty when the account is gone).
@@ -77,6 +80,12 @@ public:
     // `actor` is who the audit trail names (the administrator who revoked them).
     virtual domain::Result<int> revokeUserTokens(std::int64_t userId, std::chrono::system_clock::time_point at,
                                                  const std::string& actor) = 0;
+    // Replaces the user's password hash and revokes every live token of theirs but
+    // `keepTokenHash` (empty: all), in one audited change naming `actor`, with `note` saying
+    // whose act it was. Returns how many tokens were revoked; "user.not_found" when unknown.
+    virtual domain::Result<int> setPassword(std::int64_t userId, const std::string& passwordHash,
+                                            const std::string& keepTokenHash, const std::string& actor,
+                                            const std::string& note) = 0;
 };
 
 }  // namespace lims::api

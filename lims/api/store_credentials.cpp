@@ -87,10 +87,14 @@ domain::Result<std::int64_t> StoreCredentials::createUser(const NewUserAccount& 
 }
 
 domain::Result<void> StoreCredentials::saveToken(const StoredToken& token) {
-    auto saved = database_->write([&](Transaction& tx) {
-        return store::UserRepository(tx).add_token(token.userId, token.tokenHash, store::format_utc(token.expiresAt),
-                                                   token.scope == TokenScope::Ingest ? store::kIngestTokenScope
-                                                                                     : store::kUserTokenScope);
+    auto saved = database_->write([&](Transaction& tx) -> store::StoreResult<store::Done> {
+        store::UserRepository users(tx);
+        const std::string scope = token.scope == TokenScope::Ingest ? store::kIngestTokenScope : store::kUserTokenScope;
+        const std::string expires = store::format_utc(token.expiresAt);
+        auto added = users.add_token(token.userId, token.tokenHash, expires, scope);
+        if (!added) return added.error();
+        if (token.issuedBy.empty()) return store::Done{};
+        return users.record_token_issue(token.userId, token.tokenHash, scope, expires, token.issuedBy);
     });
     if (!saved) return saved.error();
     return {};
@@ -135,6 +139,23 @@ domain::Result<bool> StoreCredentials::revokeToken(const std::string& tokenHash,
 domain::Result<int> StoreCredentials::revokeUserTokens(std::int64_t userId, std::chrono::system_clock::time_point,
                                                        const std::string& actor) {
     return database_->write([&](Transaction& tx) { return store::UserRepository(tx).revoke_user_tokens(userId, actor); });
+}
+
+domain::Result<int> StoreCredentials::setPassword(std::int64_t userId, const std::string& passwordHash,
+                                                  const std::string& keepTokenHash, const std::string& actor,
+                                                  const std::string& note) {
+    auto changed = database_->write([&](Transaction& tx) -> store::StoreResult<int> {
+        store::UserRepository users(tx);
+        auto user = users.get(userId);
+        if (!user) return user.error();
+        auto set = users.set_password_hash(userId, user->version, passwordHash, actor, note);
+        if (!set) return set.error();
+        return users.revoke_user_tokens(userId, actor, keepTokenHash);
+    });
+    if (!changed && store::kind_of(changed.error()) == StoreErrorKind::not_found)
+        return domain::make_error("user.not_found", "there is no user with id " + std::to_string(userId));
+    if (!changed) return changed.error();
+    return *changed;
 }
 
 domain::Result<std::optional<TokenHolder>> StoreCredentials::findTokenWithUser(const std::string& tokenHash) {

@@ -28,6 +28,9 @@ public:
     domain::Result<std::optional<TokenHolder>> findTokenWithUser(const std::string& tokenHash) override;
     domain::Result<int> revokeUserTokens(std::int64_t userId, std::chrono::system_clock::time_point at,
                                          const std::string& actor) override;
+    domain::Result<int> setPassword(std::int64_t userId, const std::string& passwordHash,
+                                    const std::string& keepTokenHash, const std::string& actor,
+                                    const std::string& note) override;
 
 private:
     std::shared_ptr<store::Database> database_;

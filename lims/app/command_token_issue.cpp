@@ -1,6 +1,7 @@
 // `lims token issue --user <username> --scope ingest`: an ingest-only bearer token for a
 // gateway or an instrument PC (an account holding the ingest_service role). The token is
-// printed once and stored only as its hash; revoke it with the user's tokens.
+// printed once and stored only as its hash; revoke it with the user's tokens. The issue is
+// audited (token.issue) naming the operating-system account that ran the command.
 #include "lims/api/auth_service.hpp"
 #include "lims/api/store_credentials.hpp"
 #include "lims/app/command.hpp"
@@ -9,7 +10,17 @@
 
 #include <ostream>
 
+#include <pwd.h>
+#include <unistd.h>
+
 namespace lims::app {
+
+namespace {
+std::string operating_system_user() {
+    if (const passwd* pw = ::getpwuid(::geteuid()); pw && pw->pw_name) return pw->pw_name;
+    return "uid " + std::to_string(::geteuid());
+}
+}  // namespace
 
 int run_token_issue(CommandContext& context) {
     const auto user = context.option("user");
@@ -41,7 +52,9 @@ int run_token_issue(CommandContext& context) {
         return exit_usage;
     }
     api::AuthService auth(credentials);
-    auto issued = auth.issueServiceToken((*account)->id);
+    // Audited as token.issue naming whoever ran the command (the operating-system account:
+    // the command line has no administrator's login).
+    auto issued = auth.issueServiceToken((*account)->id, "system:cli (" + operating_system_user() + ")");
     if (!issued) {
         context.err << "lims: " << issued.problem().detail << "\n";
         return issued.problem().status >= 500 ? exit_database : exit_usage;

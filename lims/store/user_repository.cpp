@@ -114,7 +114,7 @@ StoreResult<domain::User> UserRepository::create(const NewUser& in, const std::s
 
 StoreResult<domain::User> UserRepository::set_password_hash(std::int64_t user_id, std::int64_t expected_version,
                                                             const std::string& password_hash,
-                                                            const std::string& actor) {
+                                                            const std::string& actor, const std::string& note) {
     if (password_hash.empty()) return store_error(StoreErrorKind::invalid_argument, "an empty password hash");
     auto before = get(user_id);
     if (!before) return before;
@@ -129,8 +129,48 @@ StoreResult<domain::User> UserRepository::set_password_hash(std::int64_t user_id
                                                          std::to_string(expected_version) + ")");
     auto after = get(user_id);
     if (!after) return after;
-    record_revision(tx_, {"user", user_id, next, to_json(*after), "password changed", actor, at});
-    tx_.record({actor, "user.password", "user", after->username, to_json(*before), to_json(*after), "password changed"});
+    record_revision(tx_, {"user", user_id, next, to_json(*after), note, actor, at});
+    tx_.record({actor, "user.password", "user", after->username, to_json(*before), to_json(*after), note});
+    return after;
+}
+
+StoreResult<domain::User> UserRepository::update(std::int64_t user_id, std::int64_t expected_version,
+                                                 const UserChange& change, const std::string& actor) {
+    if (change.display_name.empty()) return store_error(StoreErrorKind::invalid_argument, "a user needs a display name");
+    std::vector<std::string> roles = change.roles;
+    std::sort(roles.begin(), roles.end());
+    roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+    if (roles.empty()) return store_error(StoreErrorKind::invalid_argument, "a user needs at least one role");
+    auto before = get(user_id);
+    if (!before) return before;
+    const std::string at = tx_.now_utc();
+    const Poco::Int64 next = expected_version + 1;
+    const int active = change.active ? 1 : 0;
+    Poco::Data::Statement update(tx_.session());
+    update << "UPDATE users SET display_name = $1, active = $2, version = $3, updated_at = $4 WHERE id = $5 AND "
+              "version = $6",
+        bind(change.display_name), bind(active), bind(next), bind(at), bind(user_id), bind(expected_version);
+    if (update.execute() == 0)
+        return store_error(StoreErrorKind::conflict, "user " + before->username + " is at version " +
+                                                         std::to_string(before->version) + ", not " +
+                                                         std::to_string(expected_version));
+    if (roles != before->roles) {
+        // The roles are the account's current state; their history is in the revisions.
+        const Poco::Int64 id = user_id;
+        tx_.session() << "DELETE FROM user_roles WHERE user_id = $1", bind(id), now;
+        for (const auto& role : roles)
+            tx_.session() << "INSERT INTO user_roles (user_id, role) VALUES ($1, $2)", bind(id), bind(role), now;
+    }
+    auto after = get(user_id);
+    if (!after) return after;
+    std::string what;
+    if (before->active != after->active) what = after->active ? "enabled" : "disabled";
+    if (before->roles != after->roles) what += std::string(what.empty() ? "" : ", ") + "roles changed";
+    if (before->display_name != after->display_name) what += std::string(what.empty() ? "" : ", ") + "renamed";
+    if (what.empty()) what = "unchanged";
+    const std::string json = to_json(*after);
+    record_revision(tx_, {"user", user_id, next, json, what, actor, at});
+    tx_.record({actor, "user.update", "user", after->username, to_json(*before), json, what});
     return after;
 }
 
@@ -165,16 +205,32 @@ StoreResult<TokenRecord> UserRepository::find_token(const std::string& token_has
     return TokenRecord{token_from(rows.front()), rows.front().get<6>()};
 }
 
-StoreResult<int> UserRepository::revoke_user_tokens(std::int64_t user_id, const std::string& actor) {
+StoreResult<int> UserRepository::revoke_user_tokens(std::int64_t user_id, const std::string& actor,
+                                                    const std::string& keep_token_hash) {
     auto user = get(user_id);
     if (!user) return user.error();
     const std::string at = tx_.now_utc();
     Poco::Data::Statement update(tx_.session());
-    update << "UPDATE auth_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL", bind(at),
-        bind(user_id);
+    update << "UPDATE auth_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND token_hash <> $3",
+        bind(at), bind(user_id), bind(keep_token_hash);
     const int revoked = static_cast<int>(update.execute());
-    tx_.record({actor, "user.revoke_tokens", "user", user->username, "", "", std::to_string(revoked) + " tokens revoked"});
+    tx_.record({actor, "user.revoke_tokens", "user", user->username, "", "",
+                std::to_string(revoked) + " tokens revoked" +
+                    (keep_token_hash.empty() ? std::string() : " (all but the one the change was made with)")});
     return revoked;
+}
+
+StoreResult<Done> UserRepository::record_token_issue(std::int64_t user_id, const std::string& token_hash,
+                                                     const std::string& scope, const std::string& expires_at,
+                                                     const std::string& issued_by) {
+    auto user = get(user_id);
+    if (!user) return user.error();
+    // The token's hash prefix names the row (as token.revoke does); never the token itself.
+    tx_.record({issued_by, "token.issue", "user", user->username, "",
+                "{\"scope\":\"" + scope + "\",\"expires_at\":\"" + expires_at + "\",\"token\":\"" +
+                    token_hash.substr(0, 12) + "\"}",
+                scope + " token issued to " + user->username + " by " + issued_by + ", expires " + expires_at});
+    return Done{};
 }
 
 StoreResult<std::vector<domain::User>> UserRepository::list_in_subtree(const std::string& org_path_prefix,

@@ -369,7 +369,18 @@ const std::map<std::string, RouteRecipe>& routeRecipes() {
           }}},
         {"/api/v1/users/{id}",
          {[](TestService& s, Jurisdiction side) {
-              return RouteRecord{{{"id", std::to_string(s.userId(TestService::username(Role::sampler, side)))}}, nullptr};
+              auto body = api::newObject();  // PUT: the sampler, unchanged
+              body->set("display_name", TestService::username(Role::sampler, side));
+              Poco::JSON::Array::Ptr roles = new Poco::JSON::Array;
+              roles->add(std::string("sampler"));
+              body->set("roles", roles);
+              body->set("active", true);
+              return RouteRecord{{{"id", std::to_string(s.userId(TestService::username(Role::sampler, side)))}}, body};
+          }}},
+        {"/api/v1/users/{id}/password",
+         {[](TestService& s, Jurisdiction side) {
+              return RouteRecord{{{"id", std::to_string(s.userId(TestService::username(Role::bureau_viewer, side)))}},
+                                 bodyOf({{"new_password", TestService::kPassword}})};
           }}},
         {"/api/v1/auth/users/{id}/revoke",
          {[](TestService& s, Jurisdiction side) {

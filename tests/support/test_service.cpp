@@ -256,7 +256,7 @@ void TestService::forgetToken(const std::string& name) {
 }
 
 std::string TestService::serviceToken(const std::string& name) {
-    auto issued = host_->auth().issueServiceToken(userId(name));
+    auto issued = host_->auth().issueServiceToken(userId(name), "system:test");
     if (!issued) throw std::runtime_error("test service: service token for " + name + ": " + issued.problem().detail);
     return issued->token;
 }

@@ -18,6 +18,8 @@
 #include <Poco/Logger.h>
 #include <Poco/NumberParser.h>
 
+#include <algorithm>
+
 namespace lims::api {
 
 namespace {
@@ -212,6 +214,11 @@ ObjectSchema userCreateSchema() {
                          field::array("roles", field::string("").oneOf(roleNames())).count(1, std::size(domain::kAllRoles)).unique(),
                          field::string("password").length(kMinPasswordLength, kMaxPasswordLength).withFormat("password")}};
 }
+ObjectSchema userUpdateSchema() {
+    return ObjectSchema{{field::string("display_name").length(1, kMaxName),
+                         field::array("roles", field::string("").oneOf(roleNames())).count(1, std::size(domain::kAllRoles)).unique(),
+                         field::boolean("active").describedAs("false disables the account: no login, its tokens revoked")}};
+}
 ObjectSchema entitySchema() {
     return ObjectSchema{{field::string("name").length(1, kMaxName),
                          field::string("kind").oneOf(names(admin::kEntityKinds)),
@@ -380,8 +387,8 @@ void addUserRoutes(Router& router, std::shared_ptr<store::Database> db, AuthServ
                                   [](const domain::User& u) { return u.id; });
                 }, 200, kAdministrators});
 
-    router.add({"GET", "/api/v1/users/{id}", "getUser", "A user of the administrator's subtree", AuthRequirement::User,
-                std::nullopt, [auth](const Request& r) {
+    router.add({"GET", "/api/v1/users/{id}", "getUser", "A user of the administrator's subtree (ETag: its version)",
+                AuthRequirement::User, std::nullopt, [db, auth](const Request& r) {
                     const auto id = idParam(r);
                     if (!id) return Response::problem(notVisible("user", r.params.at("id")));
                     auto account = auth->user(*id);
@@ -389,8 +396,88 @@ void addUserRoutes(Router& router, std::shared_ptr<store::Database> db, AuthServ
                     if (!withinJurisdiction(r.principal->organisationPath, account->organisationPath)) {
                         return Response::problem(notVisible("user", r.params.at("id")));
                     }
-                    return Response::json(200, userJson(*account));
+                    auto record = db->read([&](store::Transaction& tx) { return store::UserRepository(tx).get(*id); });
+                    if (!record) return failure(record.error(), "user", r.params.at("id"));
+                    auto body = userJson(*account);
+                    body->set("active", record->active);  // the account's own flag (its organisation's aside)
+                    body->set("version", record->version);
+                    return withVersion(200, body, record->version);
                 }, 200, kAdministrators});
+
+    // The target of a change to another account: in the administrator's subtree, else the
+    // missing record's 404.
+    auto visibleUser = [auth](const Request& r) -> Outcome<std::int64_t> {
+        const auto id = idParam(r);
+        if (!id) return notVisible("user", r.params.at("id"));
+        auto account = auth->user(*id);
+        if (!account) return account.problem();
+        if (!withinJurisdiction(r.principal->organisationPath, account->organisationPath))
+            return notVisible("user", r.params.at("id"));
+        return *id;
+    };
+
+    router.add({"PUT", "/api/v1/users/{id}", "updateUser",
+                "Change a user's display name and roles, or disable (active: false) or enable the account "
+                "(If-Match); disabling revokes every token of theirs. Administrators cannot disable "
+                "themselves or drop their own administrator role",
+                AuthRequirement::User, userUpdateSchema(), [db, visibleUser](const Request& r) {
+                    auto id = visibleUser(r);
+                    if (!id) return Response::problem(id.problem());
+                    auto version = requireIfMatch(r);
+                    if (!version) return Response::problem(version.problem());
+                    store::UserChange change{str(r, "display_name"), {}, r.json->getValue<bool>("active")};
+                    auto roles = r.json->getArray("roles");
+                    for (std::size_t i = 0; i < roles->size(); ++i)
+                        change.roles.push_back(roles->getElement<std::string>(static_cast<unsigned>(i)));
+                    if (*id == r.principal->userId) {
+                        // Nobody locks themselves (or the last administrator) out by mistake.
+                        std::vector<FieldError> errors;
+                        if (!change.active) errors.push_back({"active", "you cannot disable your own account"});
+                        if (std::find(change.roles.begin(), change.roles.end(), kAdministratorRole) == change.roles.end())
+                            errors.push_back({"roles", "you cannot remove your own administrator role"});
+                        if (!errors.empty()) return Response::problem(problems::validation(std::move(errors)));
+                    }
+                    auto updated = db->write([&](store::Transaction& tx) -> store::StoreResult<domain::User> {
+                        store::UserRepository users(tx);
+                        auto u = users.update(*id, *version, change, r.principal->username);
+                        if (!u) return u;
+                        if (!u->active) {
+                            // A disabled account's tokens stop at once (they are refused
+                            // anyway while it is disabled; revoked, they stay dead after).
+                            if (auto revoked = users.revoke_user_tokens(*id, r.principal->username); !revoked)
+                                return revoked.error();
+                        }
+                        return u;
+                    });
+                    if (!updated) {
+                        if (store::kind_of(updated.error()) == store::StoreErrorKind::conflict) {
+                            auto now = db->read([&](store::Transaction& tx) { return store::UserRepository(tx).get(*id); });
+                            return Response::problem(problems::staleVersion(now ? now->version : 0, *version));
+                        }
+                        return failure(updated.error(), "user", r.params.at("id"));
+                    }
+                    return withVersion(200, userRecordJson(*updated), updated->version);
+                }, 200, kAdministrators});
+
+    router.add({"POST", "/api/v1/users/{id}/password", "resetUserPassword",
+                "Set a new password for a user of the administrator's subtree; every token of theirs is "
+                "revoked (their own password: POST /api/v1/me/password)",
+                AuthRequirement::User,
+                ObjectSchema{{field::string("new_password")
+                                  .length(kMinPasswordLength, kMaxPasswordLength)
+                                  .withFormat("password")}},
+                [auth, visibleUser](const Request& r) {
+                    auto id = visibleUser(r);
+                    if (!id) return Response::problem(id.problem());
+                    if (*id == r.principal->userId)
+                        return Response::problem(problems::forbidden(
+                            "Change your own password with POST /api/v1/me/password: it asks for the current one."));
+                    auto reset = auth->resetPassword(*id, str(r, "new_password"), *r.principal);
+                    if (!reset) return Response::problem(reset.problem());
+                    auto body = newObject();
+                    body->set("tokens_revoked", *reset);
+                    return Response::json(200, body);
+                }, 200, kAdministrators, KeyReplay::never});
 
     router.add({"POST", "/api/v1/users", "createUser",
                 "Add a user with roles to an organisation of the administrator's subtree", AuthRequirement::User,

@@ -125,14 +125,14 @@ TEST_F(AuthTest, DisabledAccountsCannotUseTheirTokens) {
 }
 
 TEST_F(AuthTest, ServiceTokensCarryTheIngestScope) {
-    auto t = auth.issueServiceToken(3);
+    auto t = auth.issueServiceToken(3, "admin");
     ASSERT_TRUE(t);
     EXPECT_EQ(t->expiresAt, now.load() + 365 * 24h);
     EXPECT_EQ(auth.authenticate(t->token).principal->scope, TokenScope::Ingest);
 }
 
 TEST_F(AuthTest, ServiceTokensOnlyForIngestServiceAccounts) {
-    auto t = auth.issueServiceToken(2);  // zhang.san is a sampler
+    auto t = auth.issueServiceToken(2, "admin");  // zhang.san is a sampler
     ASSERT_FALSE(t);
     EXPECT_EQ(t.problem().status, 409);
     EXPECT_NE(t.problem().detail.find("ingest_service"), std::string::npos) << t.problem().detail;

@@ -126,6 +126,23 @@ TEST_F(LimsServeCliTest, TokenIssueIsForIngestServiceAccountsOnly) {
     EXPECT_EQ(userScope.exitCode, 2);
     auto nobody = runLims({"token", "issue", "--user", "ghost"}, url);
     EXPECT_EQ(nobody.exitCode, 2);
+
+    // The issue is audited, naming who ran the command and the scope (issue 15 item 11);
+    // the refused ones left nothing.
+    auto db = lims::store::Database::open(url);
+    ASSERT_TRUE(db);
+    auto entries = lims::store::read_audit_entries(**db, 1, 100000);
+    ASSERT_TRUE(entries);
+    int issued = 0;
+    for (const auto& e : *entries) {
+        if (e.record.action != "token.issue") continue;
+        ++issued;
+        EXPECT_EQ(e.record.entity_id, "gw1");
+        EXPECT_EQ(e.record.actor.rfind("system:cli (", 0), 0u) << e.record.actor;
+        EXPECT_NE(e.record.after_json.find("\"scope\":\"ingest\""), std::string::npos) << e.record.after_json;
+        EXPECT_EQ(e.record.after_json.find(token.out.substr(0, token.out.size() - 1)), std::string::npos);
+    }
+    EXPECT_EQ(issued, 1);
 }
 
 TEST_F(LimsServeCliTest, ServeAnswersOnThePrintedPortUntilTerminated) {

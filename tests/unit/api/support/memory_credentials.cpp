@@ -75,4 +75,23 @@ domain::Result<int> MemoryCredentials::revokeUserTokens(std::int64_t userId, std
     return n;
 }
 
+domain::Result<int> MemoryCredentials::setPassword(std::int64_t userId, const std::string& passwordHash,
+                                                   const std::string& keepTokenHash, const std::string& actor,
+                                                   const std::string& note) {
+    std::lock_guard lock(mutex_);
+    if (down) return unavailable();
+    auto user = users.find(userId);
+    if (user == users.end()) return domain::make_error("user.not_found", "no such user");
+    user->second.passwordHash = passwordHash;
+    passwordChanges.push_back(actor + ": " + note);
+    int n = 0;
+    for (auto& [hash, t] : tokens) {
+        if (t.userId == userId && !t.revokedAt && hash != keepTokenHash) {
+            t.revokedAt = std::chrono::system_clock::time_point{} + std::chrono::hours(1);
+            ++n;
+        }
+    }
+    return n;
+}
+
 }  // namespace lims::api::testing

@@ -20,6 +20,9 @@ public:
     domain::Result<bool> revokeToken(const std::string& tokenHash, std::chrono::system_clock::time_point at) override;
     domain::Result<int> revokeUserTokens(std::int64_t userId, std::chrono::system_clock::time_point at,
                                          const std::string& actor) override;
+    domain::Result<int> setPassword(std::int64_t userId, const std::string& passwordHash,
+                                    const std::string& keepTokenHash, const std::string& actor,
+                                    const std::string& note) override;
 
     bool down = false;
     // Organisation 1 is the root ("/1/"); the others sit directly below it ("/1/<id>/").
@@ -27,6 +30,7 @@ public:
     std::map<std::int64_t, UserAccount> users;
     std::map<std::string, StoredToken> tokens;
     std::vector<std::string> revokedBy;  // the actor of each revokeUserTokens call
+    std::vector<std::string> passwordChanges;  // "<actor>: <note>" of each setPassword call
 
 private:
     std::mutex mutex_;
