@@ -167,7 +167,9 @@ export async function nonconformingReport(service, data) {
   return { sample }
 }
 
-export async function reviewAndIssue(service, sample, values = { ASSAY: '88.2', RELATED: '0.3' }) {
+// Every test of the sample resulted, accepted by the analyst and verified by the reviewer,
+// both signing: the results are final and the report can be drafted.
+export async function reviewed(service, values = { ASSAY: '88.2', RELATED: '0.3' }) {
   const analyst = await service.as('analyst')
   const reviewer = await service.as('reviewer')
   const tests = (await analyst.get('/api/v1/worklists/tests?limit=100')).items
@@ -177,6 +179,10 @@ export async function reviewAndIssue(service, sample, values = { ASSAY: '88.2', 
     await analyst.post(`${p}/review`, { decision: 'accept', password: PASSWORD }, { ifMatch: await analyst.etag(p), expect: [200] })
     await reviewer.post(`${p}/verify`, { password: PASSWORD }, { ifMatch: await reviewer.etag(p), expect: [200] })
   }
+}
+
+export async function reviewAndIssue(service, sample, values) {
+  await reviewed(service, values)
   const signatory = await service.as('signatory')
   const draft = await signatory.post(`/api/v1/samples/${sample.number}/reports`)
   const approved = await signatory.post(`/api/v1/reports/${draft.body.number}/approve`, { password: PASSWORD }, { ifMatch: draft.etag, expect: [200] })

@@ -9,6 +9,7 @@ const PAGES = {
   sampler1: ['/', '/sampler/tasks', '/sampler/register'],
   analyst: ['/', '/analyst/worklist'],
   receiver: ['/', '/receiver/samples'],
+  signatory: ['/', '/signatory/reports', '/statistics'],
   viewer: ['/', '/bureau/notices', '/statistics'],
   officer: ['/', '/enforcement/leads', 'LEAD'],
   admin: ['/', '/bureau/notices', '/enforcement/leads', '/no-such-page'],

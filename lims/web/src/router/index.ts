@@ -43,6 +43,12 @@ export const routes: RouteRecordRaw[] = [
         meta: { roles: ['analyst', 'reviewer', 'signatory'], titleKey: 'worklist.title' },
       },
       {
+        path: 'signatory/reports',
+        name: 'reports',
+        component: () => import('../views/signatory/ReportView.vue'),
+        meta: { roles: ['signatory'], titleKey: 'reports.title' },
+      },
+      {
         path: 'bureau/notices',
         name: 'notices',
         component: () => import('../views/bureau/NoticesView.vue'),
