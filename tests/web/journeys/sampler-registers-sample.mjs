@@ -1,7 +1,8 @@
 // A sampler on a phone (360×740) starts the office's task and registers a sample: a
 // mistyped credit code is caught as typed and corrected; a second sampler the service does
 // not accept (a bureau account) comes back as a field error beside that field and is
-// corrected; the sample is registered and the service has it.
+// corrected; a reload keeps the half-filled form; the sample is registered and the service
+// has it.
 import { PHONE, logIn } from '../browser.mjs'
 import { PASSWORD } from '../service.mjs'
 import { MAKER, PHARMACY, PRODUCT } from '../seed.mjs'
@@ -55,6 +56,14 @@ export default async function ({ service, browser, base, data, assert }) {
   await field('entity-credit-code').fill(PHARMACY.credit_code)
   await item('entity-credit-code').locator('.el-form-item__error').waitFor({ state: 'detached' })
   await item('retained-quantity').locator('.el-form-item__error').waitFor({ state: 'detached' })
+
+  // A lost connection or a closed tab loses nothing: the draft is back after a reload.
+  await page.reload()
+  await page.getByText('已恢复未提交的草稿').waitFor()
+  assert.equal(await field('entity-credit-code').inputValue(), PHARMACY.credit_code)
+  assert.equal(await field('retained-quantity').inputValue(), '2')
+  // Each field is labelled (screen readers, and a tap on the label focuses it).
+  assert.equal(await page.getByLabel('批准文号/注册证编号').inputValue(), PRODUCT.approval_number)
 
   await field('seals').fill('FQ-GS-1001，FQ-GS-1002')
   // A bureau account as the second sampler: the form cannot know, the service refuses it.
