@@ -9,6 +9,7 @@ namespace lims::app {
 // Each handler lives in its own file (command_<name>.cpp).
 int run_migrate(CommandContext&);
 int run_audit_verify(CommandContext&);
+int run_audit_checkpoint(CommandContext&);
 int run_version(CommandContext&);
 int run_help(CommandContext&);
 int run_gateway(CommandContext&);
@@ -25,7 +26,8 @@ int run_restore(CommandContext&);
 const std::vector<Command>& commands() {
     static const std::vector<Command> table{
         {"migrate", "apply the schema migrations the database does not have yet", run_migrate},
-        {"audit verify", "walk the audit chain; name the first entry that does not match", run_audit_verify},
+        {"audit verify", "walk the audit chain; name the first entry that does not match ([--checkpoints FILE --key-file KEY])", run_audit_verify},
+        {"audit checkpoint", "sign the audit chain's head with --key-file KEY; print it and append it to --out FILE", run_audit_checkpoint},
         {"serve", "serve the HTTP(S) API until SIGINT/SIGTERM (lims.http.*, lims.tls.*, lims.calendar.dir)", run_serve},
         {"org add", "add an organisation: --code --name --kind --region [--parent CODE]", run_org_add},
         {"user add", "add a user: <username> --org CODE --role ROLE [--name NAME]; password on stdin", run_user_add},

@@ -15,18 +15,12 @@ void add_service_tables(Migration& m) {
     // key claims the row; its response is stored when it completes, and a retry with the
     // same key and the same request gets that response again. Kept per user (user_id 0 for
     // public routes). Rows older than the keep period are replaced by a fresh claim.
-    // claim_id names the request holding the key (random, per claim); work_committed_at is
-    // set inside each of that request's own write transactions (store::WriteHook), so after
-    // a crash a claim left in progress tells whether its work was committed: if not, a
-    // retry takes the key over once the claim is older than the lease; a later write of
-    // the original request then finds the key taken and rolls back.
+    // Migration 3 adds claim_id and work_committed_at (migration_0003.cpp).
     add(R"(CREATE TABLE idempotency_keys (
   user_id BIGINT NOT NULL,
   idem_key TEXT NOT NULL,
   request_hash TEXT NOT NULL CHECK (length(request_hash) = 64),
   created_at TEXT NOT NULL,
-  claim_id TEXT,
-  work_committed_at TEXT,
   response_status INTEGER,
   response_content_type TEXT,
   response_headers TEXT,

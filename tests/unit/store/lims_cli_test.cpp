@@ -1,6 +1,7 @@
 // Runs the `lims` executable as a process, the way an operator or cron job does.
 #include "support/store_fixture.hpp"
 
+#include "lims/store/audit.hpp"
 #include "lims/store/migrations.hpp"
 #include "lims/store/transaction.hpp"
 
@@ -66,6 +67,99 @@ TEST_P(LimsCliTest, AuditVerifyExitsOneAndNamesTheTamperedEntry) {
     auto broken = run_lims({"audit", "verify"}, url);
     EXPECT_EQ(broken.exit_code, 1) << broken.out << broken.err;
     EXPECT_NE(broken.err.find("at entry 3"), std::string::npos) << broken.err;
+}
+
+// Someone with write access to the database rewrites an entry and recomputes every hash
+// after it, and the head: `lims audit verify` alone still passes, the signed checkpoints
+// name the rewrite; a cut chain and a forged checkpoint are named too (issue 15 item 15).
+TEST_P(LimsCliTest, SignedCheckpointsCatchAChainRewrittenConsistently) {
+    ASSERT_EQ(run_lims({"migrate"}, url).exit_code, 0);
+    open();
+    auto add_entries = [&](int from, int to) {
+        for (int i = from; i <= to; ++i) {
+            auto r = db->write([&](Transaction& tx) -> StoreResult<Done> {
+                tx.record({"analyst.wang", "sample.register", "sample", std::to_string(i), "", "{}", ""});
+                return Done{};
+            });
+            ASSERT_TRUE(r.ok()) << r.error().message;
+        }
+    };
+    TempDir dir;
+    const std::string key = dir.path + "/checkpoint.key", file = dir.path + "/checkpoints.jsonl";
+    std::ofstream(key) << "0123456789abcdef0123456789abcdef0123456789abcdef\n";
+    std::ofstream(dir.path + "/short.key") << "too short\n";
+
+    auto empty = run_lims({"audit", "checkpoint", "--key-file", key}, url);
+    EXPECT_EQ(empty.exit_code, 3) << empty.out << empty.err;
+    EXPECT_NE(empty.err.find("empty"), std::string::npos) << empty.err;
+    add_entries(1, 5);
+    auto first = run_lims({"audit", "checkpoint", "--key-file", key, "--out", file}, url);
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    EXPECT_NE(first.out.find("\"seq\":5"), std::string::npos) << first.out;
+    add_entries(6, 8);
+    ASSERT_EQ(run_lims({"audit", "checkpoint", "--key-file", key, "--out", file}, url).exit_code, 0);
+    auto matched = run_lims({"audit", "verify", "--checkpoints", file, "--key-file", key}, url);
+    EXPECT_EQ(matched.exit_code, 0) << matched.err;
+    EXPECT_NE(matched.out.find("signed checkpoints matched: 2"), std::string::npos) << matched.out;
+
+    auto no_key = run_lims({"audit", "verify", "--checkpoints", file}, url);
+    EXPECT_EQ(no_key.exit_code, 2);
+    auto short_key = run_lims({"audit", "checkpoint", "--key-file", dir.path + "/short.key"}, url);
+    EXPECT_EQ(short_key.exit_code, 2);
+    EXPECT_NE(short_key.err.find("at least 32"), std::string::npos) << short_key.err;
+
+    // A forged line (another key, or edited by hand) is named by its line.
+    {
+        std::ifstream in(file);
+        std::string line1, line2;
+        std::getline(in, line1);
+        std::getline(in, line2);
+        std::string forged = line2;
+        forged.replace(forged.find("\"seq\":8"), 7, "\"seq\":7");
+        std::ofstream(dir.path + "/forged.jsonl") << line1 << "\n" << forged << "\n";
+    }
+    auto forged = run_lims({"audit", "verify", "--checkpoints", dir.path + "/forged.jsonl", "--key-file", key}, url);
+    EXPECT_EQ(forged.exit_code, 1);
+    EXPECT_NE(forged.err.find("checkpoint line 2: its signature does not match"), std::string::npos) << forged.err;
+
+    // The consistent rewrite of entry 3.
+    drop_append_only_guards("audit_log");
+    auto entries = read_audit_entries(*db, 1, 100);
+    ASSERT_TRUE(entries.ok());
+    ASSERT_EQ(entries->size(), 8u);
+    std::string prev = genesis_hash;
+    for (auto& e : *entries) {
+        if (e.seq == 3) e.record.after_json = "{\"forged\":true}";
+        e.prev_hash = prev;
+        e.hash = audit_hash(e);
+        prev = e.hash;
+        exec_raw("UPDATE audit_log SET after_json = '" + e.record.after_json + "', prev_hash = '" + e.prev_hash +
+                 "', hash = '" + e.hash + "' WHERE seq = " + std::to_string(e.seq));
+    }
+    exec_raw("UPDATE audit_head SET last_hash = '" + prev + "' WHERE id = 1");
+    auto fooled = run_lims({"audit", "verify"}, url);
+    EXPECT_EQ(fooled.exit_code, 0) << "the rewrite was not consistent: " << fooled.err;
+    auto caught = run_lims({"audit", "verify", "--checkpoints", file, "--key-file", key}, url);
+    EXPECT_EQ(caught.exit_code, 1) << caught.out;
+    EXPECT_NE(caught.err.find("checkpoint line 1: audit entry 5 has another hash"), std::string::npos) << caught.err;
+
+    // The chain cut back to entry 6 (its head moved with it) verifies alone; the checkpoint
+    // of entry 8 says it is missing.
+    exec_raw("DELETE FROM audit_log WHERE seq > 6");
+    exec_raw("UPDATE audit_head SET last_seq = 6, last_hash = '" + (*entries)[5].hash + "' WHERE id = 1");
+    const std::string second_only = dir.path + "/second.jsonl";
+    {
+        std::ifstream in(file);
+        std::string line;
+        std::getline(in, line);
+        std::getline(in, line);
+        std::ofstream(second_only) << line << "\n";
+    }
+    EXPECT_EQ(run_lims({"audit", "verify"}, url).exit_code, 0);
+    auto cut = run_lims({"audit", "verify", "--checkpoints", second_only, "--key-file", key}, url);
+    EXPECT_EQ(cut.exit_code, 1);
+    EXPECT_NE(cut.err.find("audit entry 8"), std::string::npos) << cut.err;
+    EXPECT_NE(cut.err.find("cut short"), std::string::npos) << cut.err;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, LimsCliTest, ::testing::Values(Backend::sqlite, Backend::postgresql),

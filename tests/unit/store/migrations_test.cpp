@@ -134,12 +134,12 @@ TEST_P(MigrationTest, MigrationTwoKeepsAlarmsAndTheirNotificationsAndAdmitsCaseL
                    "created_at) VALUES (1, 1, 1, 'case_lead_failed', 300, 300, '" + at + "')"),
               "");  // not yet
 
-    auto r = migrate(*db);
+    const std::vector<Migration> through_two{builtin_migrations()[0], builtin_migrations()[1]};
+    auto r = migrate(*db, through_two);
     ASSERT_TRUE(r.ok()) << r.error().message;
     EXPECT_EQ(r->version_before, 1);
     EXPECT_EQ(r->version_after, 2);
     ASSERT_EQ(r->applied, std::vector<std::string>{"2 case_lead_failed alarm kind"});
-    EXPECT_TRUE(require_current_schema(*db).ok());
 
     auto kept = db->read([](Transaction& tx) -> StoreResult<std::string> {
         std::string kind, detail;
@@ -164,6 +164,34 @@ TEST_P(MigrationTest, MigrationTwoKeepsAlarmsAndTheirNotificationsAndAdmitsCaseL
     EXPECT_EQ(exec("INSERT INTO alarm_notifications (alarm_id, channel, subject, body, state, next_attempt_utc, "
                    "created_at) VALUES (7, 'email', 's', 'b', 'pending', 200, '" + at + "')"),
               "");
+}
+
+// Migration 3 on a database at version 2 holding an Idempotency-Key: the key is kept and
+// gets the claim columns; on PostgreSQL a TRUNCATE of a fact table is refused afterwards.
+TEST_P(MigrationTest, MigrationThreeAddsClaimColumnsAndRefusesTruncate) {
+    open();
+    const std::vector<Migration> through_two{builtin_migrations()[0], builtin_migrations()[1]};
+    ASSERT_TRUE(migrate(*db, through_two).ok());
+    exec_raw("INSERT INTO idempotency_keys (user_id, idem_key, request_hash, created_at) VALUES (4, 'k', '" +
+             std::string(64, 'a') + "', '2026-12-07T00:00:00Z')");
+    auto r = migrate(*db);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->version_before, 2);
+    EXPECT_EQ(r->version_after, 3);
+    EXPECT_TRUE(require_current_schema(*db).ok());
+    auto kept = db->read([](Transaction& tx) -> StoreResult<std::string> {
+        std::string key;
+        Poco::Nullable<std::string> claim, committed;
+        tx.session() << "SELECT idem_key, claim_id, work_committed_at FROM idempotency_keys WHERE user_id = 4",
+            into(key), into(claim), into(committed), now;
+        return key + (claim.isNull() ? " no-claim" : " claim") + (committed.isNull() ? " not-committed" : " committed");
+    });
+    ASSERT_TRUE(kept.ok()) << kept.error().message;
+    EXPECT_EQ(*kept, "k no-claim not-committed");
+    if (GetParam() == Backend::postgresql) {
+        for (const char* table : {"audit_log", "raw_messages", "readings", "results"})
+            EXPECT_THROW(exec_raw(std::string("TRUNCATE ") + table + " CASCADE"), std::exception) << table;
+    }
 }
 
 TEST_P(MigrationTest, ADatabaseNewerThanTheBuildIsRefused) {
