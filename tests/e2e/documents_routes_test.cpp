@@ -116,6 +116,9 @@ TEST_P(DocumentRoutes, ReportPdfCarriesTheNumberAndTheConclusion) {
     const auto text = pdf_text(reply.body);
     EXPECT_NE(text.find(seeded.report_number), std::string::npos) << text;
     EXPECT_NE(text.find("结果不符合规定"), std::string::npos) << text;
+    // Issued 2026-03-13T03:00Z: dates in Beijing time as official documents write them.
+    EXPECT_NE(text.find("2026年3月13日"), std::string::npos) << text;
+    EXPECT_EQ(text.find("2026-03-"), std::string::npos) << text;
 }
 
 TEST_P(DocumentRoutes, ReportPdfKeepsToTheJurisdiction) {
@@ -136,6 +139,9 @@ TEST_P(DocumentRoutes, SamplingRecordPdf) {
     const auto text = pdf_text(reply.body);
     EXPECT_NE(text.find("抽样记录及凭证"), std::string::npos);
     EXPECT_NE(text.find(seeded.sample_number), std::string::npos);
+    // Sampled at 02:00 UTC: 10:00 in Beijing, as official documents write it (issue 16).
+    EXPECT_NE(text.find("2026年3月2日 10:00"), std::string::npos) << text;
+    EXPECT_EQ(text.find("02:00:00"), std::string::npos) << text;
     auto unknown = service->as(TestService::kRootAdministrator).get("/api/v1/samples/D-NONE/sampling-record.pdf");
     EXPECT_EQ(unknown.status, 404);
 }

@@ -4,6 +4,7 @@
 // report, notice, re-inspection and case-lead deadlines; the overdue scan compares.
 #pragma once
 
+#include "lims/domain/calendar/beijing_time.hpp"
 #include "lims/domain/calendar/civil_date.hpp"
 #include "lims/domain/calendar/working_calendar.hpp"
 #include "lims/domain/result.hpp"
@@ -24,7 +25,7 @@ struct DeadlineRule {
 
 struct ClockSettings {
     // China Standard Time has no daylight saving: a fixed offset needs no time-zone data.
-    std::chrono::seconds utc_offset = std::chrono::hours{8};
+    std::chrono::seconds utc_offset = kBeijingUtcOffset;
     // When a day-counted deadline ends, from local midnight: default the end of the day
     // (24:00); a laboratory that closes at 17:30 sets 17h30min.
     std::chrono::seconds close_of_day = std::chrono::hours{24};

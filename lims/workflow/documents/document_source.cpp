@@ -1,13 +1,12 @@
 #include "lims/workflow/documents/document_source.hpp"
 
+#include "lims/domain/calendar/beijing_time.hpp"
 #include "lims/domain/calendar/civil_date.hpp"
-#include "lims/domain/calendar/deadline.hpp"
 #include "lims/workflow/documents/sql_rows.hpp"
 
 #include <Poco/Types.h>
 
 #include <algorithm>
-#include <charconv>
 #include <set>
 
 namespace lims::workflow::documents {
@@ -129,21 +128,9 @@ Result<std::string> local_date_or_error(std::string_view what, const std::string
 }  // namespace
 
 Result<domain::Instant> parse_stored_instant(std::string_view instant) {
-    auto bad = [&] {
-        return make_error("documents.instant", "\"" + std::string(instant) + "\" is not a UTC instant YYYY-MM-DDTHH:MM:SSZ");
-    };
-    if (instant.size() < 20 || instant[10] != 'T' || instant.back() != 'Z' || instant[13] != ':' || instant[16] != ':')
-        return bad();
-    auto day = domain::parse_date(instant.substr(0, 10));
-    if (!day) return bad();
-    int h = 0, m = 0, s = 0;
-    auto num = [&](std::size_t at, int& out, int max) {
-        auto [p, ec] = std::from_chars(instant.data() + at, instant.data() + at + 2, out);
-        return ec == std::errc() && p == instant.data() + at + 2 && out >= 0 && out <= max;
-    };
-    if (!num(11, h, 23) || !num(14, m, 59) || !num(17, s, 60)) return bad();
-    return domain::Instant(std::chrono::sys_seconds(*day) + std::chrono::hours(h) + std::chrono::minutes(m) +
-                           std::chrono::seconds(s));
+    auto at = domain::parse_instant(instant);
+    if (!at) return make_error("documents.instant", at.error().message);
+    return at;
 }
 
 Result<std::string> local_date_of_instant(std::string_view instant) {
@@ -153,7 +140,7 @@ Result<std::string> local_date_of_instant(std::string_view instant) {
     }
     auto at = parse_stored_instant(instant);
     if (!at) return at.error();
-    return domain::format_date(domain::local_date(*at));
+    return domain::format_date(domain::beijing_date(*at));
 }
 
 std::string storage_condition_in_chinese(std::string_view condition) {

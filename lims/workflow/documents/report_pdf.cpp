@@ -1,5 +1,6 @@
 #include "lims/workflow/documents/report_pdf.hpp"
 
+#include "lims/domain/calendar/beijing_time.hpp"
 #include "lims/workflow/documents/cjk_font.hpp"
 #include "lims/workflow/documents/code128.hpp"
 #include "lims/workflow/documents/document_source.hpp"
@@ -76,11 +77,10 @@ void footers(PdfCanvas& c, const std::string& label) {
     c.select_page(n - 1);
 }
 
-// Signatures carry UTC instants; the page shows the signer's local date (UTC+8, no DST).
-std::string local_date_of(const std::string& instant) {
-    auto local = local_date_of_instant(instant);
-    return local ? *local : instant;
-}
+// Every date and time on the page is Beijing time in the form of official documents
+// ("2026年3月2日", "2026年3月2日 02:30"); the documents carry UTC instants and ISO dates.
+std::string printed_date(const std::string& stored) { return domain::chinese_date_of(stored); }
+std::string printed_time(const std::string& stored) { return domain::chinese_date_time_of(stored); }
 
 }  // namespace
 
@@ -120,7 +120,7 @@ domain::Result<std::string> render_report_pdf(const ReportDocument& report, cons
         {{"规格", label_w, true}, {report.specification, value_w}, {"批号", label_w, true}, {report.batch_number, value_w}},
         {{"标示生产企业", label_w, true}, {report.manufacturer, wide_w}},
         {{"被抽样单位", label_w, true}, {report.sampled_unit, wide_w}},
-        {{"抽样日期", label_w, true}, {report.sampling_date, value_w}, {"收样日期", label_w, true}, {report.receipt_date, value_w}},
+        {{"抽样日期", label_w, true}, {printed_date(report.sampling_date), value_w}, {"收样日期", label_w, true}, {printed_date(report.receipt_date), value_w}},
         {{"检验依据", label_w, true}, {report.basis, wide_w}},
     };
     if (!report.supersedes_report_number.empty())
@@ -179,11 +179,11 @@ domain::Result<std::string> render_report_pdf(const ReportDocument& report, cons
     for (const auto& s : report.signatures) {
         std::string meaning(signature_meaning_in_chinese(s.meaning));
         if (meaning.empty()) meaning = s.meaning;
-        c.text(kMarginLeft, y, meaning + "：" + s.name + "    " + local_date_of(s.signed_at), kBodySize);
+        c.text(kMarginLeft, y, meaning + "：" + s.name + "    " + printed_date(s.signed_at), kBodySize);
         y -= kLineHeight + 4;
     }
     y -= 8;
-    c.text(kMarginLeft, y, "签发日期：" + report.issue_date, kBodySize);
+    c.text(kMarginLeft, y, "签发日期：" + printed_date(report.issue_date), kBodySize);
     y -= kLineHeight + 4;
     c.text(kMarginLeft, y, report.issuer + "（检验检测专用章）", kBodySize);
 
@@ -237,9 +237,9 @@ domain::Result<std::string> render_sampling_record_pdf(const SamplingRecordDocum
         {{"样品名称", label_w, true}, {record.product_name, value_w}, {"剂型", label_w, true}, {record.dosage_form, value_w}},
         {{"规格", label_w, true}, {record.specification, value_w}, {"批准文号", label_w, true}, {record.approval_number, value_w}},
         {{"标示生产企业", label_w, true}, {record.manufacturer, wide_w}},
-        {{"批号", label_w, true}, {record.batch_number, value_w}, {"生产日期", label_w, true}, {record.production_date, value_w}},
-        {{"有效期至", label_w, true}, {record.expiry_date, value_w}, {"储存条件", label_w, true}, {record.storage_condition, value_w}},
-        {{"抽样数量", label_w, true}, {record.quantity + " " + record.unit, value_w}, {"抽样时间", label_w, true}, {record.sampled_at, value_w}},
+        {{"批号", label_w, true}, {record.batch_number, value_w}, {"生产日期", label_w, true}, {printed_date(record.production_date), value_w}},
+        {{"有效期至", label_w, true}, {printed_date(record.expiry_date), value_w}, {"储存条件", label_w, true}, {record.storage_condition, value_w}},
+        {{"抽样数量", label_w, true}, {record.quantity + " " + record.unit, value_w}, {"抽样时间", label_w, true}, {printed_time(record.sampled_at), value_w}},
         {{"检验样品", label_w, true}, {record.test_portion, value_w}, {"留样", label_w, true}, {record.retained_portion, value_w}},
         {{"抽样地点", label_w, true}, {record.sampling_place, wide_w}},
         {{"封签编号", label_w, true}, {joined(record.seal_numbers), wide_w}},

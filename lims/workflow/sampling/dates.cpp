@@ -1,13 +1,12 @@
 #include "lims/workflow/sampling/dates.hpp"
 
+#include "lims/domain/calendar/beijing_time.hpp"
+
 #include <cstdio>
 
 namespace lims::workflow::sampling {
 
 namespace {
-
-// China Standard Time is UTC+8 all year (no daylight saving since 1991).
-constexpr std::chrono::hours beijing_offset{8};
 
 bool digits(const std::string& s, std::size_t from, std::size_t n) {
     for (std::size_t i = from; i < from + n; ++i)
@@ -42,9 +41,7 @@ std::optional<std::chrono::sys_seconds> parse_utc(const std::string& t) {
     return sys_seconds{*day} + hours{h} + minutes{m} + seconds{s};
 }
 
-std::chrono::sys_days beijing_day(std::chrono::sys_seconds utc) {
-    return std::chrono::floor<std::chrono::days>(utc + beijing_offset);
-}
+std::chrono::sys_days beijing_day(std::chrono::sys_seconds utc) { return domain::beijing_date(utc); }
 
 std::string format_utc_seconds(std::chrono::sys_seconds t) {
     using namespace std::chrono;

@@ -101,6 +101,11 @@ SamplingRecordDocument sampling_record() {
     return s;
 }
 
+// With LIMS_DOCUMENTS_OUT set to a folder, the PDF is also kept there to be looked at.
+void keep_for_viewing(const std::string& name, const std::string& pdf) {
+    if (const char* out = std::getenv("LIMS_DOCUMENTS_OUT")) write_file(fs::path(out) / name, pdf);
+}
+
 std::string pdf_text(const TempDir& dir, const std::string& pdf) {
     write_file(dir.path() / "doc.pdf", pdf);
     return run("pdftotext -enc UTF-8 " + (dir.path() / "doc.pdf").string() + " -");
@@ -241,4 +246,47 @@ TEST(SamplingRecordPdf, BadRecordsAreRefused) {
     auto unprintable = sampling_record();
     unprintable.sample_number = "样品-1";
     EXPECT_EQ(render_sampling_record_pdf(unprintable).error().code, "code128.character");
+}
+
+// Issue 16, item 1: a person reads Beijing time in the form of official documents, not
+// the stored UTC instant. 18:30 UTC on 1 March is 02:30 on 2 March in Beijing.
+TEST(SamplingRecordPdf, SamplingTimeIsBeijingTimeInChineseDateForm) {
+    auto record = sampling_record();
+    record.sampled_at = "2026-03-01T18:30:00.000Z";
+    record.production_date = "2025-11-05";
+    record.expiry_date = "2027-10-31";
+    auto pdf = render_sampling_record_pdf(record);
+    ASSERT_TRUE(pdf.ok()) << pdf.error().message;
+    keep_for_viewing("sampling-record.pdf", *pdf);
+    TempDir dir;
+    const auto text = pdf_text(dir, *pdf);
+    EXPECT_NE(text.find("2026年3月2日 02:30"), std::string::npos) << text;
+    EXPECT_NE(text.find("2025年11月5日"), std::string::npos) << text;
+    EXPECT_NE(text.find("2027年10月31日"), std::string::npos) << text;
+    EXPECT_EQ(text.find("18:30"), std::string::npos) << text;
+    EXPECT_EQ(text.find("2026-03-01"), std::string::npos) << text;
+    EXPECT_EQ(text.find("T18"), std::string::npos) << text;
+}
+
+TEST(ReportPdf, DatesAreBeijingDatesInChineseDateForm) {
+    auto report = nonconforming_report();
+    // A signature at 17:00 UTC on 22 March was given on 23 March in Beijing.
+    report.signatures = {{"authored", "张三", "2026-03-19T16:30:00Z"},
+                         {"reviewed", "李四", "2026-03-21T02:00:00Z"},
+                         {"approved", "王五", "2026-03-22T17:00:00.000Z"}};
+    auto pdf = render_report_pdf(report);
+    ASSERT_TRUE(pdf.ok()) << pdf.error().message;
+    keep_for_viewing("report.pdf", *pdf);
+    TempDir dir;
+    auto text = pdf_text(dir, *pdf);
+    EXPECT_NE(text.find("2026年3月2日"), std::string::npos) << text;   // 抽样日期
+    EXPECT_NE(text.find("2026年3月4日"), std::string::npos) << text;   // 收样日期
+    EXPECT_NE(text.find("2026年3月20日"), std::string::npos) << text;  // 检验人, the next day in Beijing
+    EXPECT_NE(text.find("2026年3月21日"), std::string::npos) << text;
+    std::erase(text, ' ');
+    EXPECT_NE(text.find("签发日期：2026年3月23日"), std::string::npos) << text;
+    const auto approver = text.find("批准人：王五");
+    ASSERT_NE(approver, std::string::npos) << text;
+    EXPECT_NE(text.find("2026年3月23日", approver), std::string::npos) << text;
+    EXPECT_EQ(text.find("2026-03"), std::string::npos) << text;
 }
