@@ -1,6 +1,7 @@
 // The nonconforming report opened a case lead by itself; the enforcement officer finds it
 // on the board with its deadline (due date, days left), opens its page with the failing item
-// and the evidence, and accepts it after confirming.
+// and the evidence, accepts it after confirming, and extends its deadline once with the
+// head's approval.
 import { DESKTOP, logIn } from '../browser.mjs'
 import { PASSWORD } from '../service.mjs'
 import { nonconformingReport, reviewAndIssue } from '../seed.mjs'
@@ -39,7 +40,21 @@ export default async function ({ service, browser, base, data, assert }) {
   assert.equal(await page.locator('[data-test="step-investigate"]').isEnabled(), true)
   await w.shot('officer-lead-accepted.png')
 
+  // One extension, by 15 working days, with the head's approval; then it is disabled.
+  const before = await page.locator('[data-test="lead-facts"] .deadline .date').innerText()
+  await page.locator('[data-test="step-extend"]').click()
+  await page.getByRole('dialog').locator('input').fill('分管局长王某某 2026-12-07 批准')
+  await page.locator('[data-test="step-confirm"]').click()
+  await page.locator('[data-test="extended"]').getByText('分管局长王某某').waitFor()
+  await page.getByRole('dialog').waitFor({ state: 'hidden' })
+  const after = await page.locator('[data-test="lead-facts"] .deadline .date').innerText()
+  assert.ok(after > before, `the deadline did not move: ${before} -> ${after}`)
+  assert.equal(await page.locator('[data-test="step-extend"]').count(), 0, 'extend offered twice')
+  await w.shot('officer-lead-extended.png')
+
   const officer = await service.as('officer')
-  assert.equal((await officer.get(`/api/v1/case-leads/${lead.number}`)).state, 'accepted')
+  const stored = await officer.get(`/api/v1/case-leads/${lead.number}`)
+  assert.equal(stored.state, 'accepted')
+  assert.equal(stored.extended, true)
   w.check()
 }
