@@ -189,3 +189,52 @@ export async function reviewAndIssue(service, sample, values) {
   const issued = await signatory.post(`/api/v1/reports/${draft.body.number}/issue`, {}, { ifMatch: approved.etag, expect: [200] })
   return issued.body
 }
+
+// The laboratory's sample refrigerator with a logger placed in it a day ago, and a day of
+// readings sent as its gateway would (an ingest-scoped token, POST /api/v1/ingest/readings):
+// 4–6 °C every 10 minutes, with two hours at 9.5 °C four hours ago (out of its 2–8 °C).
+export async function refrigeratorWithReadings(service, data) {
+  const admin = await service.as('admin')
+  const unit = (
+    await admin.post('/api/v1/coldchain/storage-units', {
+      code: 'IDC-RF-01',
+      name: '留样冷藏柜1号',
+      kind: 'refrigerator',
+      storage_class: 'refrigerated',
+      org_id: data.orgs['SZ-IDC'].id,
+      min_centi_celsius: 200,
+      max_centi_celsius: 800,
+    })
+  ).body
+  // The GSP annex: alarms reach at least three designated people of the site.
+  for (const [name, email] of [['样品库值班员', 'duty'], ['质量负责人', 'quality'], ['分管副主任', 'deputy']])
+    await admin.post('/api/v1/coldchain/contacts', { org_id: data.orgs['SZ-IDC'].id, name, email: `${email}@idc.example.cn` })
+  const logger = (await admin.post('/api/v1/coldchain/loggers', { serial: 'IDC-RF-01-L01', model: 'FL-20', organisation_code: 'SZ-IDC' })).body
+  const now = Math.floor(Date.now() / 1000)
+  const start = now - 24 * 3600
+  await admin.post(`/api/v1/coldchain/loggers/${logger.id}/placements`, { storage_unit_id: unit.id, from_utc: start - 600 })
+  const gateway = (
+    await admin.post('/api/v1/users', {
+      username: 'gateway',
+      display_name: '实验室数据网关',
+      organisation_id: data.orgs['SZ-IDC'].id,
+      roles: ['ingest_service'],
+      password: PASSWORD,
+    })
+  ).body
+  const token = (await admin.post('/api/v1/auth/service-tokens', { user_id: gateway.id })).body.token
+  const readings = []
+  for (let at = start; at <= now - 300; at += 600) {
+    const warm = at >= now - 6 * 3600 && at < now - 4 * 3600
+    readings.push({ logger: 'IDC-RF-01-L01', at_utc: at, centi_celsius: warm ? 950 : 500 + Math.round(80 * Math.sin(at / 7200)) })
+  }
+  for (let i = 0; i < readings.length; i += 100) {
+    const r = await fetch(`${service.base}/api/v1/ingest/readings`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': `seed-${i}` },
+      body: JSON.stringify({ readings: readings.slice(i, i + 100) }),
+    })
+    if (r.status !== 200) throw new Error(`ingest readings: ${r.status} ${await r.text()}`)
+  }
+  return { unit, logger }
+}

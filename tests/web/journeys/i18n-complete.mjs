@@ -8,7 +8,7 @@ import { nonconformingReport, reviewAndIssue } from '../seed.mjs'
 const PAGES = {
   sampler1: ['/', '/sampler/tasks', '/sampler/register'],
   analyst: ['/', '/analyst/worklist'],
-  receiver: ['/', '/receiver/samples'],
+  receiver: ['/', '/receiver/samples', '/coldchain'],
   signatory: ['/', '/signatory/reports', '/statistics'],
   viewer: ['/', '/bureau/notices', '/statistics'],
   officer: ['/', '/enforcement/leads', 'LEAD'],

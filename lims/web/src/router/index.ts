@@ -68,6 +68,12 @@ export const routes: RouteRecordRaw[] = [
         props: true,
       },
       {
+        path: 'coldchain',
+        name: 'coldchain',
+        component: () => import('../views/coldchain/ColdChainView.vue'),
+        meta: { roles: ['receiver', 'bureau_viewer', 'enforcement_officer', 'administrator'], titleKey: 'coldchain.title' },
+      },
+      {
         path: 'statistics',
         name: 'statistics',
         component: () => import('../views/statistics/StatisticsView.vue'),
