@@ -32,6 +32,7 @@ const screens = {
   "sampler's screens together": ['src/views/LoginView.vue', 'src/layout/AppLayout.vue', 'src/views/HomeView.vue', 'src/views/sampler/TasksView.vue', 'src/views/sampler/RegisterView.vue'],
   'case-lead board (/enforcement/leads)': ['src/layout/AppLayout.vue', 'src/views/enforcement/LeadBoardView.vue'],
   'statistics with ECharts (/statistics)': ['src/layout/AppLayout.vue', 'src/views/statistics/StatisticsView.vue'],
+  'cold chain with ECharts (/coldchain)': ['src/layout/AppLayout.vue', 'src/views/coldchain/ColdChainView.vue'],
 }
 console.log('| screen | JS files | JS gzip (KiB) |\n| --- | ---: | ---: |')
 for (const [name, routes] of Object.entries(screens)) {
