@@ -54,7 +54,7 @@ void addAuthRoutes(Router& router, AuthService& auth) {
                               field::string("password").length(1, kMaxPasswordLength).withFormat("password")}},
                 [&auth](const Request& r) {
                     auto issued = auth.login(r.json->getValue<std::string>("username"),
-                                             r.json->getValue<std::string>("password"));
+                                             r.json->getValue<std::string>("password"), r.clientAddress);
                     if (!issued) return Response::problem(issued.problem());
                     return Response::json(200, tokenJson(*issued, TokenScope::User))
                         .withHeader("Cache-Control", "no-store");

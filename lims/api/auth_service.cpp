@@ -16,38 +16,122 @@ Problem storeProblem(const domain::Error& e) {
     logger().error("credential store: %s: %s", e.code, e.message);
     return problems::serviceUnavailable("The account store cannot be reached; try again shortly.");
 }
+
+
+using Verdict = LoginThrottle::Verdict;
+
+std::string pairKey(const std::string& username, const std::string& address) { return username + "\n" + address; }
+
+// "192.0.2.7:51234" and "[2001:db8::7]:51234" -> the host: a client's port changes with
+// every connection, so it cannot name the client.
+std::string hostOf(const std::string& address) {
+    if (!address.empty() && address.front() == '[') {
+        const auto close = address.find(']');
+        return close == std::string::npos ? address : address.substr(1, close - 1);
+    }
+    const auto colon = address.find(':');
+    if (colon != std::string::npos && address.find(':', colon + 1) == std::string::npos) return address.substr(0, colon);
+    return address;
+}
+
+Problem addressThrottled(long retryAfterSeconds) {
+    Problem p = problems::loginThrottled(retryAfterSeconds);
+    p.detail = "Too many failed password checks from this address; try again in " + std::to_string(retryAfterSeconds) +
+               " seconds.";
+    return p;
+}
+
+Problem tooManyChecks() {
+    Problem p = problems::serviceUnavailable("Too many password checks are running; try again in a second.");
+    for (auto& [name, value] : p.headers)
+        if (name == "Retry-After") value = "1";
+    return p;
+}
 }  // namespace
 
 AuthService::AuthService(CredentialStore& store, AuthSettings settings, std::function<Clock::time_point()> clock)
-    : store_(store), settings_(settings), clock_(std::move(clock)), throttle_(settings.throttle) {
+    : store_(store),
+      settings_(settings),
+      clock_(std::move(clock)),
+      throttle_(settings.throttle),
+      addressThrottle_(settings.addressThrottle),
+      usernameThrottle_(settings.usernameThrottle),
+      gate_(settings.passwordChecks) {
     auto dummy = hashPassword("not a password of anyone", settings_.argon2);
     dummyHash_ = dummy ? *dummy : std::string();
 }
 
-Outcome<IssuedToken> AuthService::login(const std::string& username, const std::string& password) {
-    const auto now = clock_();
-    const auto before = throttle_.check(username, now);
-    if (before.verdict == LoginThrottle::Verdict::Locked) return problems::accountLocked(before.retryAfter.count());
-    if (before.verdict == LoginThrottle::Verdict::TooSoon) return problems::loginThrottled(before.retryAfter.count());
+std::optional<Problem> AuthService::throttled(const Attempt& a, Clock::time_point now) {
+    if (settings_.throttleByAddress) {
+        const auto address = addressThrottle_.check(a.address, now);
+        if (address.verdict != Verdict::Allow) return addressThrottled(address.retryAfter.count());
+    }
+    const auto pair = throttle_.check(pairKey(a.username, a.address), now);
+    if (pair.verdict == Verdict::Locked) return problems::accountLocked(pair.retryAfter.count());
+    if (pair.verdict == Verdict::TooSoon) return problems::loginThrottled(pair.retryAfter.count());
+    const auto anywhere = usernameThrottle_.check(a.username, now);
+    if (anywhere.verdict != Verdict::Allow) return problems::loginThrottled(anywhere.retryAfter.count());
+    return std::nullopt;
+}
 
-    auto found = store_.findUserByUsername(username);
-    if (!found) return storeProblem(found.error());
-    const std::optional<UserAccount>& account = *found;
+Problem AuthService::failed(const Attempt& a, Clock::time_point now, const Problem& wrong) {
+    const auto pair = throttle_.recordFailure(pairKey(a.username, a.address), now);
+    const auto address =
+        settings_.throttleByAddress ? addressThrottle_.recordFailure(a.address, now) : LoginThrottle::Decision{};
+    const auto anywhere = usernameThrottle_.recordFailure(a.username, now);
+    logger().notice("failed password check for '%s' from %s", a.username, a.address.empty() ? std::string("?") : a.address);
+    if (pair.verdict == Verdict::Locked) return problems::accountLocked(pair.retryAfter.count());
+    if (address.verdict != Verdict::Allow) return addressThrottled(address.retryAfter.count());
+    if (pair.verdict == Verdict::TooSoon) return problems::loginThrottled(pair.retryAfter.count());
+    if (anywhere.verdict != Verdict::Allow) return problems::loginThrottled(anywhere.retryAfter.count());
+    return wrong;
+}
+
+void AuthService::succeeded(const Attempt& a) {
+    // Only this username at this address starts afresh: the address's and the username's
+    // counts over the others stay (one success must not reset a spraying attacker's).
+    throttle_.recordSuccess(pairKey(a.username, a.address));
+}
+
+Outcome<UserAccount> AuthService::checkPassword(const Attempt& attempt,
+                                                const std::function<domain::Result<std::optional<UserAccount>>()>& lookup,
+                                                const std::string& password, const Problem& wrong) {
+    const auto now = clock_();
+    if (auto refused = throttled(attempt, now)) return *refused;
+    std::optional<UserAccount> account;
     bool good = false;
-    if (account && account->active) {
-        good = verifyPassword(password, account->passwordHash);
-    } else if (!dummyHash_.empty()) {
-        (void)verifyPassword(password, dummyHash_);  // same cost as a real check
+    {
+        auto ticket = gate_.enter();
+        if (!ticket) return tooManyChecks();
+        auto found = lookup();
+        if (!found) return storeProblem(found.error());
+        account = std::move(*found);
+        if (account && account->active) {
+            good = verifyPassword(password, account->passwordHash);
+        } else if (!dummyHash_.empty()) {
+            (void)verifyPassword(password, dummyHash_);  // same cost as a real check
+        }
     }
-    if (!good) {
-        const auto after = throttle_.recordFailure(username, now);
-        logger().notice("failed login for '%s'", username);
-        if (after.verdict == LoginThrottle::Verdict::Locked) return problems::accountLocked(after.retryAfter.count());
-        if (after.verdict == LoginThrottle::Verdict::TooSoon) return problems::loginThrottled(after.retryAfter.count());
-        return problems::invalidCredentials();
-    }
-    throttle_.recordSuccess(username);
+    if (!good) return failed(attempt, now, wrong);
+    succeeded(attempt);
+    return std::move(*account);
+}
+
+Outcome<IssuedToken> AuthService::login(const std::string& username, const std::string& password,
+                                        const std::string& clientAddress) {
+    auto account = checkPassword({username, hostOf(clientAddress)}, [&] { return store_.findUserByUsername(username); },
+                                 password, problems::invalidCredentials());
+    if (!account) return account.problem();
     return issue(*account, TokenScope::User, settings_.userTokenLifetime);
+}
+
+Outcome<std::string> AuthService::verifySigningPassword(const Principal& signer, const std::string& password,
+                                                        const std::string& clientAddress) {
+    auto account = checkPassword(
+        {signer.username, hostOf(clientAddress)}, [&] { return store_.findUserById(signer.userId); }, password,
+        problems::forbidden("The password does not match " + signer.username + "'s: nothing was signed."));
+    if (!account) return account.problem();
+    return account->passwordHash;
 }
 
 Outcome<IssuedToken> AuthService::issue(const UserAccount& user, TokenScope scope, std::chrono::seconds lifetime,
@@ -116,22 +200,10 @@ Outcome<IssuedToken> AuthService::issueServiceToken(std::int64_t userId, const s
 
 Outcome<int> AuthService::changePassword(const Principal& caller, const std::string& currentPassword,
                                          const std::string& newPassword, const std::string& clientAddress) {
-    (void)clientAddress;
-    const auto now = clock_();
-    const auto before = throttle_.check(caller.username, now);
-    if (before.verdict == LoginThrottle::Verdict::Locked) return problems::accountLocked(before.retryAfter.count());
-    if (before.verdict == LoginThrottle::Verdict::TooSoon) return problems::loginThrottled(before.retryAfter.count());
-    auto found = store_.findUserById(caller.userId);
-    if (!found) return storeProblem(found.error());
-    if (!*found || !(*found)->active) return problems::unauthenticated("The account of this token is disabled.");
-    if (!verifyPassword(currentPassword, (*found)->passwordHash)) {
-        const auto after = throttle_.recordFailure(caller.username, now);
-        logger().notice("failed password change for '%s'", caller.username);
-        if (after.verdict == LoginThrottle::Verdict::Locked) return problems::accountLocked(after.retryAfter.count());
-        if (after.verdict == LoginThrottle::Verdict::TooSoon) return problems::loginThrottled(after.retryAfter.count());
-        return problems::validation({{"current_password", "does not match your current password"}});
-    }
-    throttle_.recordSuccess(caller.username);
+    auto account = checkPassword({caller.username, hostOf(clientAddress)}, [&] { return store_.findUserById(caller.userId); },
+                                 currentPassword,
+                                 problems::validation({{"current_password", "does not match your current password"}}));
+    if (!account) return account.problem();
     auto hash = hashNewPassword(newPassword);
     if (!hash) return problems::validation({{"new_password", hash.error().message}});
     auto changed = store_.setPassword(caller.userId, *hash, caller.tokenHash, caller.username,

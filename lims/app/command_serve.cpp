@@ -184,6 +184,13 @@ int run_serve(CommandContext& context) {
         return exit_usage;
     }
     settings.auth.userTokenLifetime = std::chrono::hours(*hours);
+    try {
+        settings.auth.throttleByAddress = context.config.getBool("lims.auth.throttle.by-address", true);
+    } catch (const Poco::Exception&) {
+        context.err << "lims: lims.auth.throttle.by-address must be true or false, got \""
+                    << context.config.getString("lims.auth.throttle.by-address", "") << "\"\n";
+        return exit_usage;
+    }
 
     // The web interface: a folder named on purpose must be there; the default one may be
     // unbuilt (an API-only deployment, or `npm run build` not run yet), which is said once.

@@ -136,9 +136,19 @@ domain::Result<std::int64_t> lead_id_of(store::Database& db, const std::string& 
     });
 }
 
-const rv::PasswordCheck password_check = [](std::string_view pw, const std::string& hash) {
-    return verifyPassword(pw, hash);
-};
+// The signer's password is checked here, before the signing transaction (Argon2 must not
+// run while SQLite's only write lock is held) and through the login throttles; inside it,
+// the use case only compares the stored hash with the one checked (a password changed in
+// between fails the signature). No password (a reject): the use case asks for none.
+Outcome<rv::PasswordCheck> checked_password(AuthService& auth, const Request& r) {
+    const std::string typed = text(r.json, "password");
+    if (typed.empty()) return rv::PasswordCheck([](std::string_view, const std::string&) { return false; });
+    auto verified = auth.verifySigningPassword(*r.principal, typed, r.clientAddress);
+    if (!verified) return verified.problem();
+    return rv::PasswordCheck([hash = *verified, typed](std::string_view given, const std::string& stored) {
+        return stored == hash && given == typed;
+    });
+}
 
 // ---- jurisdiction ---------------------------------------------------------------------
 // What a path parameter names, and the organisations it belongs to: tests, reports and
@@ -215,6 +225,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
     std::call_once(hook_installed, [] { rv::install_receipt_hook(); });
     auto db = context.database;
     const domain::WorkingCalendar* calendar = context.calendar;
+    AuthService* auth = context.auth;
 
     // ---- worklists and tests ------------------------------------------------------------
     router.add({"GET", "/api/v1/worklists/tests", "listTestWorklist",
@@ -281,7 +292,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                 AuthRequirement::User,
                 ObjectSchema{{field::string("decision").oneOf({"accept", "reject", "order_retest"}),
                               field::string("reason").length(1, 500).multiLineText().optional(), password().optional()}},
-                [db](const Request& r) {
+                [db, auth](const Request& r) {
                     if (auto hidden = hidden_from_caller(*db, r, Record::test, "id")) return std::move(*hidden);
                     auto id = id_param(r, "id");
                     if (!id) return Response::problem(id.problem());
@@ -291,9 +302,14 @@ void add_review_routes(Router& router, const RouteContext& context) {
                     const auto decision = d == "accept"   ? rv::ReviewDecision::accept
                                           : d == "reject" ? rv::ReviewDecision::reject
                                                           : rv::ReviewDecision::order_retest;
+                    // Only an acceptance signs; a password sent with a reject is not checked.
+                    auto check = decision == rv::ReviewDecision::accept
+                                     ? checked_password(*auth, r)
+                                     : Outcome<rv::PasswordCheck>(rv::PasswordCheck{});
+                    if (!check) return Response::problem(check.problem());
                     auto t = db->write([&](store::Transaction& tx) {
                         return rv::review_result(tx, {*id, *version, decision, text(r.json, "reason"), signing_of(r)},
-                                                 actor_of(r), password_check);
+                                                 actor_of(r), *check);
                     });
                     if (!t) return problem_for(t.error());
                     return with_etag(Response::json(200, test_json(*t)), t->version);
@@ -303,14 +319,16 @@ void add_review_routes(Router& router, const RouteContext& context) {
     router.add({"POST", "/api/v1/tests/{id}/verify", "verifyResult",
                 "Verify (复核) the accepted result as a second person, signing with the password (If-Match)",
                 AuthRequirement::User, ObjectSchema{{password()}},
-                [db](const Request& r) {
+                [db, auth](const Request& r) {
                     if (auto hidden = hidden_from_caller(*db, r, Record::test, "id")) return std::move(*hidden);
                     auto id = id_param(r, "id");
                     if (!id) return Response::problem(id.problem());
                     auto version = requireIfMatch(r);
                     if (!version) return Response::problem(version.problem());
+                    auto check = checked_password(*auth, r);
+                    if (!check) return Response::problem(check.problem());
                     auto t = db->write([&](store::Transaction& tx) {
-                        return rv::verify_result(tx, {*id, *version, signing_of(r)}, actor_of(r), password_check);
+                        return rv::verify_result(tx, {*id, *version, signing_of(r)}, actor_of(r), *check);
                     });
                     if (!t) return problem_for(t.error());
                     return with_etag(Response::json(200, test_json(*t)), t->version);
@@ -347,14 +365,16 @@ void add_review_routes(Router& router, const RouteContext& context) {
     router.add({"POST", "/api/v1/reports/{number}/approve", "approveReport",
                 "Approve the report as authorised signatory, signing with the password (If-Match)",
                 AuthRequirement::User, ObjectSchema{{password()}},
-                [db](const Request& r) {
+                [db, auth](const Request& r) {
                     if (auto hidden = hidden_from_caller(*db, r, Record::report, "number")) return std::move(*hidden);
                     auto version = requireIfMatch(r);
                     if (!version) return Response::problem(version.problem());
                     auto id = report_id_of(*db, r.params.at("number"));
                     if (!id) return problem_for(id.error());
+                    auto check = checked_password(*auth, r);
+                    if (!check) return Response::problem(check.problem());
                     auto report = db->write([&](store::Transaction& tx) {
-                        return rv::approve_report(tx, {*id, *version, signing_of(r)}, actor_of(r), password_check);
+                        return rv::approve_report(tx, {*id, *version, signing_of(r)}, actor_of(r), *check);
                     });
                     if (!report) return problem_for(report.error());
                     return with_etag(Response::json(200, report_json(*report)), report->version);

@@ -10,6 +10,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
+#include <thread>
 
 using namespace lims::api;
 using lims::api::testing::call;
@@ -157,6 +159,116 @@ TEST_F(AuthTest, CreateUserChecksPasswordPolicyAndUniqueness) {
     EXPECT_EQ(auth.createUser({"li.si", "李四", "SH-PD-01", {"sampler"}, ""}, "short").error().code, "password.too_short");
     EXPECT_EQ(auth.createUser({"zhang.san", "x", "SH-PD-01", {"sampler"}, ""}, "long-enough-1").error().code, "user.username_taken");
     EXPECT_EQ(auth.createUser({"wang", "x", "NOPE", {"sampler"}, ""}, "long-enough-1").error().code, "user.organisation_unknown");
+}
+
+// ---- throttling by address and by username (issue 15 item 10) ---------------------------
+
+TEST_F(AuthTest, AGuesserElsewhereCannotLockTheHolderOut) {
+    for (int i = 0; i < 10; ++i) {
+        (void)auth.login("zhang.san", "guess", "198.51.100.9:4000");
+        now = now.load() + 61s;  // waiting out each delay
+    }
+    EXPECT_EQ(auth.login("zhang.san", "sampler-password-1", "198.51.100.9:4001").problem().status, 423);
+    // The holder, at their own address, logs in (a lock per username let anyone lock anyone).
+    EXPECT_TRUE(auth.login("zhang.san", "sampler-password-1", "192.0.2.1:5000"));
+}
+
+TEST_F(AuthTest, OnePasswordAgainstManyUsernamesIsStoppedPerAddress) {
+    const std::string sprayer = "198.51.100.7:4000";
+    for (int i = 0; i < 19; ++i)
+        EXPECT_EQ(auth.login("user" + std::to_string(i), "Spring2026!", sprayer).problem().status, 401) << i;
+    auto twentieth = auth.login("user19", "Spring2026!", sprayer);
+    EXPECT_EQ(twentieth.problem().status, 429);
+    // A username it has not tried yet is refused from there too, even with its password...
+    auto next = auth.login("zhang.san", "sampler-password-1", "198.51.100.7:4001");
+    EXPECT_EQ(next.problem().status, 429);
+    EXPECT_NE(next.problem().detail.find("address"), std::string::npos) << next.problem().detail;
+    // ...and the same username from elsewhere is not.
+    EXPECT_TRUE(auth.login("zhang.san", "sampler-password-1", "192.0.2.1:5000"));
+    // The address stops for good (15 minutes) after 100 failures, waiting out each delay.
+    Outcome<IssuedToken> last = problems::invalidCredentials();
+    for (int i = 20; i < 100; ++i) {
+        now = now.load() + 61s;
+        last = auth.login("user" + std::to_string(i), "Spring2026!", sprayer);
+    }
+    EXPECT_EQ(last.problem().status, 429);
+    now = now.load() + 14min;
+    EXPECT_EQ(auth.login("zhang.san", "sampler-password-1", sprayer).problem().status, 429);
+    now = now.load() + 2min;
+    EXPECT_TRUE(auth.login("zhang.san", "sampler-password-1", sprayer));
+}
+
+TEST_F(AuthTest, BehindAProxyTheAddressCountCanBeTurnedOff) {
+    AuthSettings s = fastSettings();
+    s.throttleByAddress = false;  // lims.auth.throttle.by-address=false: every client is the proxy
+    AuthService proxied(store, s, [this] { return now.load(); });
+    for (int i = 0; i < 30; ++i)
+        EXPECT_EQ(proxied.login("user" + std::to_string(i), "Spring2026!", "10.0.0.1:1").problem().status, 401) << i;
+    EXPECT_TRUE(proxied.login("zhang.san", "sampler-password-1", "10.0.0.1:2"));
+}
+
+TEST_F(AuthTest, OneUsernameFromManyAddressesIsSlowedNeverLocked) {
+    for (int i = 0; i < 19; ++i)
+        EXPECT_EQ(auth.login("zhang.san", "guess", "203.0.113." + std::to_string(i) + ":80").problem().status, 401);
+    EXPECT_EQ(auth.login("zhang.san", "guess", "203.0.113.19:80").problem().status, 429);
+    auto slowed = auth.login("zhang.san", "sampler-password-1", "192.0.2.1:5000");
+    EXPECT_EQ(slowed.problem().status, 429);  // slowed for everyone, for a few seconds
+    for (int i = 20; i < 60; ++i) {
+        now = now.load() + 61s;
+        (void)auth.login("zhang.san", "guess", "203.0.113." + std::to_string(i) + ":80");
+    }
+    now = now.load() + 61s;
+    EXPECT_TRUE(auth.login("zhang.san", "sampler-password-1", "192.0.2.1:5000"));  // never locked
+}
+
+TEST_F(AuthTest, UnknownAndKnownUsernamesGetTheSameAnswersAllTheWay) {
+    std::vector<std::string> known, unknown;
+    for (int i = 0; i < 12; ++i) {
+        auto k = auth.login("zhang.san", "guess", "192.0.2.10:1");
+        auto u = auth.login("no.such.user", "guess", "192.0.2.11:1");
+        known.push_back(std::to_string(k.problem().status) + k.problem().toJson());
+        unknown.push_back(std::to_string(u.problem().status) + u.problem().toJson());
+        now = now.load() + 61s;
+    }
+    EXPECT_EQ(known, unknown);
+    EXPECT_EQ(known.back().substr(0, 3), "423");
+}
+
+TEST_F(AuthTest, PasswordChecksBeyondTheCapAre503WithRetryAfterNotQueued) {
+    AuthSettings s = fastSettings();
+    s.passwordChecks = {1, 0, 100ms};
+    AuthService capped(store, s, [this] { return now.load(); });
+    std::promise<void> entered, release;
+    auto released = release.get_future().share();
+    std::atomic<bool> first{true};
+    store.beforeLookup = [&] {
+        if (first.exchange(false)) {
+            entered.set_value();
+            released.wait();
+        }
+    };
+    auto held = std::async(std::launch::async, [&] { return capped.login("zhang.san", "sampler-password-1", "192.0.2.1:1"); });
+    entered.get_future().wait();
+    auto refused = capped.login("admin", "admin-password-1", "192.0.2.2:1");
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.problem().status, 503);
+    EXPECT_EQ(refused.problem().headers.at(0), (std::pair<std::string, std::string>{"Retry-After", "1"}));
+    release.set_value();
+    EXPECT_TRUE(held.get());
+    store.beforeLookup = nullptr;
+    EXPECT_TRUE(capped.login("admin", "admin-password-1", "192.0.2.2:1"));  // not counted as a failure
+}
+
+TEST(PasswordCheckGate, AWaiterIsAdmittedWhenACheckEnds) {
+    PasswordCheckGate gate({1, 1, 5000ms});
+    auto first = gate.enter();
+    ASSERT_TRUE(first);
+    auto waiter = std::async(std::launch::async, [&] { return gate.enter().has_value(); });
+    std::this_thread::sleep_for(50ms);
+    EXPECT_FALSE(gate.enter());  // one running, one waiting: the third is refused at once
+    first.reset();
+    EXPECT_TRUE(waiter.get());
+    EXPECT_EQ(gate.running(), 0u);
 }
 
 // ---- over HTTP ----------------------------------------------------------------------

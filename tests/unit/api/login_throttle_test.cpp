@@ -52,3 +52,29 @@ TEST(LoginThrottle, DelayIsCapped) {
     for (int i = 0; i < 40; ++i) last = t.recordFailure("x", now);
     EXPECT_EQ(last.retryAfter, p.maxDelay);
 }
+
+TEST(LoginThrottle, AFloodOfKeysNeverForgetsALock) {
+    LoginThrottlePolicy p;
+    p.maxTracked = 50;
+    LoginThrottle t(p);
+    auto now = LoginThrottle::Clock::time_point{} + 1000h;
+    for (int i = 0; i < p.lockAfterFailures; ++i) (void)t.recordFailure("victim", now);
+    ASSERT_EQ(t.check("victim", now).verdict, V::Locked);
+    // Made-up names past the bound: the unlocked ones are forgotten, the lock stays.
+    for (int i = 0; i < 500; ++i) (void)t.recordFailure("made-up-" + std::to_string(i), now + 1s);
+    EXPECT_EQ(t.check("victim", now + 2s).verdict, V::Locked);
+    EXPECT_LE(t.tracked(), p.maxTracked + 1);
+    EXPECT_EQ(t.check("victim", now + 900s).verdict, V::Allow);  // until the lock runs out
+}
+
+TEST(LoginThrottle, APolicyWithoutLockOnlySlowsDown) {
+    LoginThrottle t(usernameThrottlePolicy());
+    auto now = LoginThrottle::Clock::time_point{} + 1000h;
+    LoginThrottle::Decision last;
+    for (int i = 0; i < 200; ++i) {
+        last = t.recordFailure("li.si", now);
+        now += 61s;
+    }
+    EXPECT_EQ(last.verdict, V::TooSoon);
+    EXPECT_EQ(last.retryAfter, 60s);
+}

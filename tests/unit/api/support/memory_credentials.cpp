@@ -7,6 +7,7 @@ domain::Error unavailable() { return domain::make_error("store.unavailable", "th
 }  // namespace
 
 domain::Result<std::optional<UserAccount>> MemoryCredentials::findUserByUsername(const std::string& username) {
+    if (beforeLookup) beforeLookup();
     std::lock_guard lock(mutex_);
     if (down) return unavailable();
     for (const auto& [id, u] : users) {
@@ -16,6 +17,7 @@ domain::Result<std::optional<UserAccount>> MemoryCredentials::findUserByUsername
 }
 
 domain::Result<std::optional<UserAccount>> MemoryCredentials::findUserById(std::int64_t id) {
+    if (beforeLookup) beforeLookup();
     std::lock_guard lock(mutex_);
     if (down) return unavailable();
     auto it = users.find(id);

@@ -4,6 +4,7 @@
 
 #include "lims/api/credential_store.hpp"
 
+#include <functional>
 #include <map>
 #include <vector>
 #include <mutex>
@@ -25,6 +26,9 @@ public:
                                     const std::string& note) override;
 
     bool down = false;
+    // Called (outside the lock) at the start of every user look-up: tests hold a password
+    // check there.
+    std::function<void()> beforeLookup;
     // Organisation 1 is the root ("/1/"); the others sit directly below it ("/1/<id>/").
     std::map<std::string, std::int64_t> organisations{{"SH-ROOT", 1}, {"SH-PD-01", 11}, {"SH-LAB", 20}};
     std::map<std::int64_t, UserAccount> users;
