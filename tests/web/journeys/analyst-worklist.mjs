@@ -26,7 +26,10 @@ export default async function ({ service, browser, base, data, assert }) {
     await dialog.getByText('ChP 2025 二部').waitFor() // the specification line beside the entry
     assert.equal(await dialog.locator('input[name="unit"]').inputValue(), '%')
     await dialog.locator('input[name="value"]').fill(value)
-    if (code === 'ASSAY') await w.shot('analyst-enter-result.png', { fullPage: false })
+    if (code === 'ASSAY') {
+      await page.waitForTimeout(400) // the dialog's fade-in
+      await w.shot('analyst-enter-result.png', { fullPage: false })
+    }
     await submit.click()
     await dialog.waitFor({ state: 'hidden' })
   }
