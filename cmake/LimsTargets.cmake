@@ -30,8 +30,9 @@ function(lims_test_suite name dir)
     target_precompile_headers(${name} PRIVATE <gtest/gtest.h> <string> <vector> <optional> <map>
                                               <sstream> <chrono> <functional> <memory>)
   endif()
+  # LIMS_SUITE_PROPERTIES: more ctest properties for this suite's tests (RUN_SERIAL ...).
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
-                       PROPERTIES TIMEOUT 300)
+                       PROPERTIES TIMEOUT 300 ${LIMS_SUITE_PROPERTIES})
 endfunction()
 
 # lims_precompile(TARGET [HEADERS ...]): precompiled headers for a library whose files

@@ -5,7 +5,6 @@
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SQLite/SQLiteException.h>
 #include <Poco/Data/SQLite/Utility.h>
-#include <Poco/Data/SessionPool.h>
 #include <sqlite3.h>
 #ifdef LIMS_WITH_POSTGRESQL
 #include <Poco/Data/PostgreSQL/Connector.h>
@@ -115,8 +114,8 @@ void register_connectors() {
 }
 
 // How long an idle pooled session stays open. An SQLite connection is a file handle and
-// carries its cache of compiled statements, so it is kept (a week: the pool's janitor
-// period is idle*1000/4 ms in an int); a server connection is given back after 10 minutes.
+// carries its cache of compiled statements, so it is kept (a week); a server connection
+// is given back after 10 minutes.
 constexpr int sqlite_idle_seconds = 7 * 24 * 3600;
 constexpr int server_idle_seconds = 600;
 
@@ -158,23 +157,101 @@ StoreResult<DatabaseLocation> parse_database_url(std::string_view url) {
                            "\" must start with \"sqlite:\" or \"postgresql:\"");
 }
 
-// The Poco pool, with every new session set up before first use: the SQLite pragmas
-// are per connection, so they must run on each one the pool creates, not once.
-class Database::Pool : public Poco::Data::SessionPool {
+// The pool of sessions. Poco's SessionPool is not used: in Poco 1.11 its shutdown() takes
+// the pool's lock and then waits for the janitor timer, whose callback waits for the same
+// lock, so a process could hang at exit (`lims migrate` did, 3 times in 15 runs under a
+// changed clock; Poco issue #1372). This one has no timer: an idle session too old or no
+// longer connected is closed when it would be handed out. Every new session is set up
+// before first use: the SQLite pragmas are per connection, so they run on each one.
+class Database::Pool {
 public:
-    Pool(const DatabaseLocation& location, const DatabaseOptions& options)
-        : Poco::Data::SessionPool(connector_name(location.dialect), location.connection, 1,
-                                  static_cast<int>(options.max_sessions),
-                                  location.dialect == Dialect::sqlite ? sqlite_idle_seconds : server_idle_seconds),
-          dialect_(location.dialect),
+    using Clock = std::chrono::steady_clock;
+
+    Pool(const DatabaseLocation& location, const DatabaseOptions& options,
+         std::function<void(Poco::Data::Session&)> before_close)
+        : location_(location),
           options_(options),
+          idle_limit_(location.dialect == Dialect::sqlite ? std::chrono::seconds(sqlite_idle_seconds)
+                                                          : std::chrono::seconds(server_idle_seconds)),
+          before_close_(std::move(before_close)),
           slots_(static_cast<std::ptrdiff_t>(options.max_sessions)) {}
+
+    ~Pool() { shutdown(); }
 
     std::counting_semaphore<>& slots() { return slots_; }
 
-protected:
-    void customizeSession(Poco::Data::Session& session) override {
-        if (dialect_ == Dialect::sqlite) {
+    // An idle session (the most recently used: its caches are warm) or a new one. Throws
+    // like Poco::Data when a new one cannot be opened.
+    Poco::Data::Session get() {
+        const auto now = Clock::now();
+        for (;;) {
+            std::optional<Idle> candidate;
+            {
+                std::lock_guard lock(mutex_);
+                if (shutdown_) throw Poco::IllegalStateException("the database " + location_.display_name + " is closed");
+                if (idle_.empty()) break;
+                candidate.emplace(std::move(idle_.back()));
+                idle_.pop_back();
+            }
+            if (now - candidate->since <= idle_limit_ && connected(candidate->session)) return candidate->session;
+            close(candidate->session);
+        }
+        Poco::Data::Session session(connector_name(location_.dialect), location_.connection);
+        customize(session);
+        return session;
+    }
+
+    // Back from a Connection: kept for the next caller unless closed, broken or shut down.
+    void put(Poco::Data::Session session) {
+        if (!connected(session)) {
+            close(session);
+            return;
+        }
+        {
+            std::lock_guard lock(mutex_);
+            if (!shutdown_) {
+                idle_.push_back({std::move(session), Clock::now()});
+                return;
+            }
+        }
+        close(session);
+    }
+
+    // Closes the idle sessions; sessions still borrowed are closed when they come back.
+    void shutdown() {
+        std::vector<Idle> closing;
+        {
+            std::lock_guard lock(mutex_);
+            shutdown_ = true;
+            closing.swap(idle_);
+        }
+        for (auto& i : closing) close(i.session);
+    }
+
+private:
+    struct Idle {
+        Poco::Data::Session session;
+        Clock::time_point since;
+    };
+
+    static bool connected(Poco::Data::Session& session) {
+        try {
+            return session.isConnected();
+        } catch (...) {
+            return false;
+        }
+    }
+
+    void close(Poco::Data::Session& session) {
+        try {
+            if (before_close_) before_close_(session);
+            session.close();
+        } catch (...) {
+        }
+    }
+
+    void customize(Poco::Data::Session& session) {
+        if (location_.dialect == Dialect::sqlite) {
             // WAL: readers do not block the writer. synchronous=FULL: a committed (and so
             // acknowledged) transaction survives a power cut (ARCHITECTURE "nothing
             // acknowledged is ever lost"); throughput comes from batching, not from this.
@@ -192,10 +269,14 @@ protected:
         }
     }
 
-private:
-    Dialect dialect_;
+    DatabaseLocation location_;
     DatabaseOptions options_;
+    std::chrono::seconds idle_limit_;
+    std::function<void(Poco::Data::Session&)> before_close_;
     std::counting_semaphore<> slots_;
+    std::mutex mutex_;
+    std::vector<Idle> idle_;
+    bool shutdown_ = false;
 };
 
 // The queue of write() calls waiting for group commit. No thread of its own: the first
@@ -537,7 +618,8 @@ Connection::Connection(Connection&& other) noexcept : db_(other.db_), session_(s
 
 Connection::~Connection() {
     if (!db_) return;
-    session_.reset();  // back to the pool before the slot is freed
+    if (session_) db_->pool_->put(std::move(*session_));  // back to the pool before the slot is freed
+    session_.reset();
     db_->release_slot();
 }
 
@@ -586,7 +668,9 @@ StoreResult<std::shared_ptr<Database>> Database::open(std::string_view url, Data
     if (db->dialect() == Dialect::sqlite && options.group_commit) db->groups_ = std::make_unique<WriteGroups>();
     if (db->dialect() == Dialect::sqlite) db->statements_ = std::make_unique<StatementCaches>();
     try {
-        db->pool_ = std::make_unique<Pool>(db->location_, options);
+        Database* raw = db.get();
+        db->pool_ = std::make_unique<Pool>(db->location_, options,
+                                           [raw](Poco::Data::Session& session) { raw->forget_statements(session); });
         Connection probe = db->connect();
         // Reading the schema makes SQLite read the file header: a file that is not a
         // database fails here, before anything is written to it.
