@@ -441,6 +441,25 @@ StoreResult<domain::Sample> SampleRepository::move_state(const domain::Sample& c
     return after;
 }
 
+StoreResult<domain::Sample> SampleRepository::link_product(const domain::Sample& current, std::int64_t expected_version,
+                                                           std::int64_t product_id, const std::string& reason,
+                                                           const std::string& actor) {
+    if (reason.empty()) return invalid("linking a product to sample " + current.number + " needs a reason");
+    domain::Sample after = current;
+    after.product_id = product_id;
+    after.version = expected_version + 1;
+    after.updated_at = tx_.now_utc();
+    auto update = sql(tx_, "UPDATE samples SET product_id = $1, version = $2, updated_at = $3 WHERE id = $4 AND version = $5",
+                      {product_id, after.version, after.updated_at, current.id, expected_version});
+    if (update.changed == 0)
+        return store_error(StoreErrorKind::conflict, "sample " + current.number + " is no longer at version " +
+                                                         std::to_string(expected_version) + ": reload and retry");
+    const std::string json = to_json(after);
+    record_revision(tx_, {"sample", after.id, after.version, json, reason, actor, after.updated_at});
+    tx_.record({actor, "sample.link_product", "sample", after.number, to_json(current), json, reason});
+    return after;
+}
+
 void SampleRepository::set_label(std::int64_t sample_id, const SampleLabel& l) {
     sql(tx_,
         "INSERT INTO sample_labels (sample_id, category, dosage_form, specification, approval_number, "

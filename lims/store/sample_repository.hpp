@@ -141,6 +141,14 @@ public:
 
     StoreResult<domain::Sample> get_by_id(std::int64_t id);
 
+    // Links the catalogue product a sample registered from its label is judged against: a
+    // new version (optimistic on expected_version: conflict names the current one) with
+    // its revision row and audit entry ("sample.link_product", before and after, the
+    // reason). The caller has checked the product and the sample's state.
+    StoreResult<domain::Sample> link_product(const domain::Sample& current, std::int64_t expected_version,
+                                             std::int64_t product_id, const std::string& reason,
+                                             const std::string& actor);
+
     void set_label(std::int64_t sample_id, const SampleLabel& label);
     std::optional<SampleLabel> label(std::int64_t sample_id);
 

@@ -7,6 +7,7 @@
 
 #include "lims/domain/identifiers/credit_code.hpp"
 #include "lims/store/audit.hpp"
+#include "lims/workflow/documents/document_source.hpp"
 
 #include <Poco/Data/Session.h>
 #include <Poco/JSON/Parser.h>
@@ -127,6 +128,29 @@ protected:
         return number;
     }
 
+    // Another catalogue product, optionally with one specification line: its id.
+    std::int64_t catalogue_product(const std::string& name, const std::string& category, bool with_line) {
+        Poco::Data::Session s = service->rawSession();
+        using namespace Poco::Data::Keywords;
+        s << "INSERT INTO products (name, category, storage_class, created_at, updated_at) VALUES ('" + name + "', '" +
+                 category + "', 'ambient', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')", now;
+        Poco::Int64 id = 0;
+        s << "SELECT max(id) FROM products", into(id), now;
+        if (with_line)
+            s << "INSERT INTO specification_lines (product_id, standard_ref, test_code, test_name, limit_kind, "
+                 "expected_text, unit, decimal_places, created_at, updated_at) VALUES (" + std::to_string(id) +
+                     ", 'ChP 2025', 'LOOK', 'Appearance', 'qualitative', 'conforms', '', 0, "
+                     "'2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')", now;
+        return id;
+    }
+
+    // Registered from the pack's label alone: no catalogue product picked in the field.
+    Object::Ptr label_only_registration(const std::string& task) {
+        auto b = registration(task);
+        b->getObject("product")->remove("id");
+        return b;
+    }
+
     Object::Ptr registration(const std::string& task, const std::string& storage = "ambient") {
         ++seal_;
         auto b = parse(R"({
@@ -147,11 +171,12 @@ protected:
     }
 
     // Registers, ships to LAB-A, dispatches and records arrival: the sample numbers.
-    std::vector<std::string> arrived(const std::string& task, int n) {
+    std::vector<std::string> arrived(const std::string& task, int n, bool from_label = false) {
         std::vector<std::string> numbers;
         Array::Ptr list = new Array;
         for (int i = 0; i < n; ++i) {
-            auto r = service->as(sampler()).post("/api/v1/samples", registration(task));
+            auto r = service->as(sampler()).post("/api/v1/samples",
+                                                 from_label ? label_only_registration(task) : registration(task));
             EXPECT_EQ(r.status, 201) << r.describe();
             numbers.push_back(r.json()->getValue<std::string>("number"));
             list->add(numbers.back());
@@ -255,6 +280,107 @@ TEST_P(SamplingFlowTest, PlanTaskRegisterShipReceiveAcceptAndRejectWithCustodyAn
     EXPECT_EQ(other_side.get("/api/v1/samples/" + kept).status, 404);
     EXPECT_EQ(other_side.get("/api/v1/samples/" + kept + "/custody").status, 404);
     EXPECT_EQ(other_side.get("/api/v1/samples").json()->getArray("items")->size(), 0u);
+    EXPECT_TRUE(service->auditChainIntact());
+}
+
+// Issue 16, item 2: a sample registered from its label alone is received once the
+// laboratory has linked its catalogue product; the receipt says so until then.
+TEST_P(SamplingFlowTest, LabelOnlySampleIsLinkedToItsCatalogueProductThenReceived) {
+    const auto task = started_task();
+    const auto numbers = arrived(task, 2, /*from_label=*/true);
+    const auto& number = numbers[0];
+    auto lab = service->as(receiver());
+    auto before = lab.get("/api/v1/samples/" + number);
+    ASSERT_EQ(before.status, 200) << before.describe();
+    EXPECT_TRUE(before.json()->isNull("product_id")) << before.body;
+    // Its sampling record prints what was read on the label.
+    auto record = service->database()->read([&](store::Transaction& tx) {
+        return workflow::documents::load_sampling_record(tx, number);
+    });
+    ASSERT_TRUE(record.ok()) << record.error().message;
+    EXPECT_EQ(record->manufacturer, "Maker Co.");
+    EXPECT_EQ(record->specification, "0.25 g x 24");
+    EXPECT_EQ(record->dosage_form, "capsule");
+
+    // The receipt names what to do, and nothing is written.
+    auto refused = lab.post("/api/v1/samples/" + number + "/receipt", decision("accept"), if_match(before));
+    ASSERT_EQ(refused.status, 409) << refused.describe();
+    EXPECT_NE(refused.body.find("link the catalogue product with POST /api/v1/samples/" + number + "/product first"),
+              std::string::npos) << refused.body;
+    EXPECT_EQ(count("sample_receipts"), 0);
+    EXPECT_EQ(lab.get("/api/v1/samples/" + number).header("etag"), before.header("etag"));
+
+    // The link: If-Match required, the laboratory's roles, the jurisdiction, a product that can be tested.
+    const auto path = "/api/v1/samples/" + number + "/product";
+    Object::Ptr link = new Object;
+    link->set("product_id", product_id());
+    EXPECT_EQ(lab.post(path, link).status, 428);
+    auto by_sampler = service->as(sampler()).post(path, link, if_match(before));
+    EXPECT_EQ(by_sampler.status, 403) << by_sampler.describe();
+    auto other_side = service->as(TestService::username(domain::Role::receiver, Jurisdiction::B)).post(path, link, if_match(before));
+    EXPECT_EQ(other_side.status, 404) << other_side.describe();
+    Object::Ptr unknown = new Object;
+    unknown->set("product_id", 999999);
+    auto no_such = lab.post(path, unknown, if_match(before));
+    EXPECT_EQ(no_such.status, 422) << no_such.describe();
+    EXPECT_EQ(first_error_field(no_such), "product_id");
+    Object::Ptr cosmetic = new Object;
+    cosmetic->set("product_id", catalogue_product("Face cream", "cosmetic", true));
+    auto wrong_kind = lab.post(path, cosmetic, if_match(before));
+    EXPECT_EQ(wrong_kind.status, 422) << wrong_kind.describe();
+    EXPECT_NE(wrong_kind.body.find("label"), std::string::npos) << wrong_kind.body;
+    Object::Ptr bare = new Object;
+    bare->set("product_id", catalogue_product("Amoxicillin (no lines)", "drug", false));
+    auto no_lines = lab.post(path, bare, if_match(before));
+    EXPECT_EQ(no_lines.status, 422) << no_lines.describe();
+    EXPECT_NE(no_lines.body.find("specification lines"), std::string::npos) << no_lines.body;
+    EXPECT_EQ(lab.get("/api/v1/samples/" + number).header("etag"), before.header("etag"));
+
+    link->set("reason", "label checked against the catalogue at receipt");
+    auto linked = lab.post(path, link, if_match(before));
+    ASSERT_EQ(linked.status, 200) << linked.describe();
+    EXPECT_EQ(linked.json()->getValue<std::int64_t>("product_id"), product_id());
+    EXPECT_EQ(linked.json()->getValue<std::int64_t>("version"), before.json()->getValue<std::int64_t>("version") + 1);
+    EXPECT_EQ(linked.json()->getValue<std::string>("state"), "shipped");
+    // The old version is stale now.
+    EXPECT_EQ(lab.post(path, link, if_match(before)).status, 409);
+
+    // Received with the new version: its tests are set up from the product's lines.
+    auto accepted = lab.post("/api/v1/samples/" + number + "/receipt", decision("accept"), if_match(linked));
+    ASSERT_EQ(accepted.status, 200) << accepted.describe();
+    EXPECT_EQ(accepted.json()->getValue<std::string>("state"), "received");
+    EXPECT_EQ(count("tests"), 1);
+    // Past receipt the product is not changed any more.
+    auto late = lab.post(path, cosmetic, if_match(accepted));
+    EXPECT_EQ(late.status, 409) << late.describe();
+
+    // An analyst links the other sample.
+    auto analyst = service->as(TestService::username(domain::Role::analyst, Jurisdiction::A));
+    auto second = analyst.get("/api/v1/samples/" + numbers[1]);
+    ASSERT_EQ(second.status, 200) << second.describe();
+    auto by_analyst = analyst.post("/api/v1/samples/" + numbers[1] + "/product", link, if_match(second));
+    EXPECT_EQ(by_analyst.status, 200) << by_analyst.describe();
+
+    // Audited as a new version with its reason, before and after.
+    auto entries = store::read_audit_entries(*service->database(), 1, 100000);
+    ASSERT_TRUE(entries) << entries.error().message;
+    int links = 0;
+    for (const auto& e : *entries)
+        if (e.record.action == "sample.link_product" && e.record.entity_id == number) {
+            ++links;
+            EXPECT_EQ(e.record.actor, receiver());
+            EXPECT_EQ(e.record.reason, "label checked against the catalogue at receipt");
+            EXPECT_EQ(e.record.before_json.find("\"product_id\""), std::string::npos) << e.record.before_json;
+            EXPECT_NE(e.record.after_json.find("\"product_id\":" + std::to_string(product_id())), std::string::npos)
+                << e.record.after_json;
+        }
+    EXPECT_EQ(links, 1);
+    Poco::Data::Session raw = service->rawSession();
+    Poco::Int64 revisions = 0;
+    raw << "SELECT count(*) FROM revisions WHERE entity_type = 'sample' AND reason = 'label checked against the "
+           "catalogue at receipt'",
+        Poco::Data::Keywords::into(revisions), Poco::Data::Keywords::now;
+    EXPECT_EQ(revisions, 2);
     EXPECT_TRUE(service->auditChainIntact());
 }
 

@@ -427,6 +427,12 @@ const std::map<std::string, RouteRecipe>& routeRecipes() {
          {[](TestService& s, Jurisdiction side) {
               return RouteRecord{{{"number", samplingRecord(s, side).sample_number}}, receiptBody()};
           }}},
+        {"/api/v1/samples/{number}/product",
+         {[](TestService& s, Jurisdiction side) {
+              Poco::JSON::Object::Ptr link = new Poco::JSON::Object;
+              link->set("product_id", 1);
+              return RouteRecord{{{"number", samplingRecord(s, side).sample_number}}, link};
+          }}},
         {"/api/v1/shipments/{number}",
          {[](TestService& s, Jurisdiction side) { return RouteRecord{{{"number", samplingRecord(s, side).shipment_number}}, nullptr}; }}},
         {"/api/v1/shipments/{number}/dispatch",

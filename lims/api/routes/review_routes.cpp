@@ -221,8 +221,7 @@ std::optional<Response> hidden_from_caller(store::Database& db, const Request& r
 }  // namespace
 
 void add_review_routes(Router& router, const RouteContext& context) {
-    static std::once_flag hook_installed;
-    std::call_once(hook_installed, [] { rv::install_receipt_hook(); });
+    rv::install_receipt_hook();  // idempotent: added unless already there
     auto db = context.database;
     const domain::WorkingCalendar* calendar = context.calendar;
     AuthService* auth = context.auth;

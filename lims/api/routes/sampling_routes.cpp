@@ -7,6 +7,7 @@
 #include "lims/api/route_modules.hpp"
 #include "lims/workflow/sampling/errors.hpp"
 #include "lims/workflow/sampling/plans.hpp"
+#include "lims/workflow/sampling/product_link.hpp"
 #include "lims/workflow/sampling/receipt.hpp"
 #include "lims/workflow/sampling/registration.hpp"
 #include "lims/workflow/sampling/shipments.hpp"
@@ -142,6 +143,11 @@ ObjectSchema receipt_schema() {
              field::string("reason").length(0, kMaxText).multiLineText().optional()}};
 }
 
+ObjectSchema product_link_schema() {
+    return {{field::integer("product_id").range(1, INT64_MAX),
+             field::string("reason").length(0, kMaxText).multiLineText().optional()}};
+}
+
 // ---- JSON of the records ---------------------------------------------------------------
 
 Json plan_json(const store::SamplingPlan& p, const std::vector<store::QuotaProgress>* progress) {
@@ -194,6 +200,8 @@ Json sample_summary(const domain::Sample& s) {
     o->set("organisation_id", s.org_id);
     o->set("product_name", s.product_name);
     o->set("batch_number", s.batch_number);
+    // The catalogue product it is tested against; null for a sample registered from its label alone.
+    o->set("product_id", s.product_id ? Poco::Dynamic::Var(*s.product_id) : Poco::Dynamic::Var());
     o->set("storage_condition", std::string(domain::to_string(s.storage_condition)));
     o->set("sampled_at", s.sampled_at);
     o->set("state", s.state);
@@ -540,6 +548,20 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                     o->set("decision", done->receipt.decision);
                     return with_etag(Response::json(200, o), done->sample.version);
                 }}, either(row(domain::machines::sample(), "shipped", "receive"), row(domain::machines::sample(), "shipped", "reject"))));
+
+    router.add(with_roles({"POST", "/api/v1/samples/{number}/product", "linkSampleProduct",
+                "Link the catalogue product (its specification lines set up the tests) to a sample registered from "
+                "its label alone, before receipt (receivers and analysts, If-Match; a new version, audited)",
+                AuthRequirement::User, product_link_schema(), [db](const Request& r) {
+                    auto version = if_match(r);
+                    if (!version) return Response::problem(version.problem());
+                    wf::ProductLink link;
+                    link.product_id = r.json->getValue<Poco::Int64>("product_id");
+                    link.reason = text(r.json, "reason");
+                    auto done = wf::link_product(*db, actor_of(r), r.params.at("number"), version->version, link);
+                    if (!done) return transition_problem(done.error(), *version);
+                    return with_etag(Response::json(200, sample_summary(*done)), done->version);
+                }}, wf::kProductLinkRoles));
 
     // ---- shipments -------------------------------------------------------------------
     router.add(with_roles({"POST", "/api/v1/shipments", "createShipment",

@@ -119,6 +119,25 @@ const SignatureRow* last_approval(const std::vector<SignatureRow>& signatures) {
     return found;
 }
 
+// What was read on the pack's label at registration (sample_labels): printed where the
+// catalogue product says nothing, e.g. for a product linked after registration by label.
+struct LabelText {
+    std::string dosage_form, specification, approval_number, manufacturer;
+};
+
+LabelText label_of(store::Transaction& tx, Poco::Int64 sample_id) {
+    auto rows = select_rows(tx,
+                            "SELECT dosage_form, specification, approval_number, manufacturer_name FROM sample_labels "
+                            "WHERE sample_id = $1",
+                            sample_id);
+    if (rows.empty()) return {};
+    return {text_or_empty(rows[0][0]), text_or_empty(rows[0][1]), text_or_empty(rows[0][2]), text_or_empty(rows[0][3])};
+}
+
+void unless_set(std::string& field, const std::string& from_label) {
+    if (field.empty()) field = from_label;
+}
+
 Result<std::string> local_date_or_error(std::string_view what, const std::string& instant) {
     auto d = local_date_of_instant(instant);
     if (!d) return make_error("documents.report_incomplete", std::string(what) + ": " + d.error().message);
@@ -191,6 +210,9 @@ Result<ReportDocument> load_report_document(store::Transaction& tx, std::string_
             doc.manufacturer = p[0][2] ? *p[0][2] : text_or_empty(p[0][1]);
         }
     }
+    const auto label = label_of(tx, sample_id);
+    unless_set(doc.specification, label.specification);
+    unless_set(doc.manufacturer, label.manufacturer);
     if (s[5]) {
         auto e = select_rows(tx, "SELECT name FROM regulated_entities WHERE id = $1", Poco::Int64(std::stoll(*s[5])));
         if (!e.empty()) doc.sampled_unit = text_or_empty(e[0][0]);
@@ -354,6 +376,11 @@ Result<SamplingRecordDocument> load_sampling_record(store::Transaction& tx, std:
             doc.manufacturer = p[0][4] ? *p[0][4] : text_or_empty(p[0][3]);
         }
     }
+    const auto label = label_of(tx, id);
+    unless_set(doc.specification, label.specification);
+    unless_set(doc.dosage_form, label.dosage_form);
+    unless_set(doc.approval_number, label.approval_number);
+    unless_set(doc.manufacturer, label.manufacturer);
     if (s[5]) {
         auto e = select_rows(tx, "SELECT name, address, credit_code, licence_number FROM regulated_entities WHERE id = $1",
                              Poco::Int64(std::stoll(*s[5])));

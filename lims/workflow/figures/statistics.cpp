@@ -62,6 +62,12 @@ bool in_period(const StatisticsFilter& f, domain::Instant at) {
     return (!f.from || day >= *f.from) && (!f.to || day <= *f.to);
 }
 
+// A sample's category and manufacturer: the catalogue product's, else what was read on
+// the pack's label (sample_labels, sl in kSampleJoins) where the catalogue has none.
+constexpr const char* kCategory = "COALESCE(p.category, NULLIF(sl.category, ''), '')";
+constexpr const char* kManufacturer =
+    "COALESCE(me.name, NULLIF(p.manufacturer_name, ''), NULLIF(sl.manufacturer_name, ''), '')";
+
 // The WHERE clause and its parameters shared by the three lists: jurisdiction on
 // `org_alias`, office on the sample's registering office, product filters via the sample.
 struct Where {
@@ -81,15 +87,16 @@ Result<Where> where_clause(store::Transaction& tx, const StatisticsFilter& f, co
         if (rows.empty()) return bad("office", "no organisation " + std::to_string(*f.office_org_id));
         add("so.path LIKE", text_or_empty(rows[0][0]) + "%");
     }
-    if (!f.category.empty()) add("p.category =", f.category);
+    if (!f.category.empty()) add(std::string(kCategory) + " =", f.category);
     if (!f.variety.empty()) add("s.product_name =", f.variety);
-    if (!f.manufacturer.empty()) add("COALESCE(me.name, p.manufacturer_name, '') =", f.manufacturer);
+    if (!f.manufacturer.empty()) add(std::string(kManufacturer) + " =", f.manufacturer);
     return w;
 }
 
 const char* kSampleJoins =
     " LEFT JOIN organisations so ON so.id = s.org_id LEFT JOIN products p ON p.id = s.product_id"
-    " LEFT JOIN regulated_entities me ON me.id = p.manufacturer_entity_id";
+    " LEFT JOIN regulated_entities me ON me.id = p.manufacturer_entity_id"
+    " LEFT JOIN sample_labels sl ON sl.sample_id = s.id";
 
 struct SampleOutcome {
     std::string category, variety, manufacturer, office;
@@ -105,7 +112,7 @@ Result<std::vector<SampleOutcome>> sample_outcomes(store::Transaction& tx, const
     if (!where) return where.error();
     auto rows = select_rows_with(
         tx,
-        "SELECT s.id, s.sampled_at, COALESCE(p.category, ''), s.product_name, COALESCE(me.name, p.manufacturer_name, ''), "
+        "SELECT s.id, s.sampled_at, " + std::string(kCategory) + ", s.product_name, " + std::string(kManufacturer) + ", "
         "so.name, (SELECT MIN(h.received_at) FROM shipments h JOIN shipment_items i ON i.shipment_id = h.id "
         " WHERE i.sample_id = s.id AND h.received_at IS NOT NULL), "
         "(SELECT MIN(t.created_at) FROM tests t WHERE t.sample_id = s.id) FROM samples s" +

@@ -2,6 +2,7 @@
 
 #include "lims/domain/state_machine/machines.hpp"
 #include "lims/workflow/review/specification.hpp"
+#include "lims/workflow/sampling/product_link.hpp"
 
 using namespace Poco::Data::Keywords;
 
@@ -18,8 +19,10 @@ domain::Result<std::vector<store::TestRecord>> create_tests(store::Transaction& 
     if (product.empty())
         return domain::make_error("review.sample_not_found", "sample " + std::to_string(sample_id) + " does not exist");
     if (product.front().isNull())
-        return domain::make_error("review.no_product", "sample " + number.front() +
-                                                           " names no catalogue product, so no tests can be set up");
+        return domain::make_error("review.no_product",
+                                  "sample " + number.front() +
+                                      " names no catalogue product, so no tests can be set up: link the catalogue "
+                                      "product with POST " + sampling::product_link_path(number.front()) + " first");
     const std::int64_t product_id = product.front().value();
     const auto lines = specification_lines_of_product(tx, product_id);
     if (lines.empty())

@@ -5,8 +5,9 @@
 
 namespace lims::workflow::review {
 
-// Adds the handler to sampling's accepted-sample hooks. Call once per process (or after
-// sampling::clear_sample_accepted_handlers()).
+// Adds the handler to sampling's accepted-sample hooks unless it is there already (a
+// named handler): every assembly of the routes calls it, so a process whose handlers
+// were cleared (tests) gets it back, never twice.
 void install_receipt_hook();
 
 }  // namespace lims::workflow::review

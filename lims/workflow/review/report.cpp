@@ -2,6 +2,7 @@
 
 #include "lims/domain/calendar/deadline.hpp"
 #include "lims/domain/calendar/statutory_deadlines.hpp"
+#include "lims/domain/identifiers/credit_code.hpp"
 #include "lims/domain/judgement/judgement.hpp"
 #include "lims/domain/judgement/reported_value.hpp"
 #include "lims/domain/state_machine/machines.hpp"
@@ -220,6 +221,26 @@ Manufacturer manufacturer_of(store::Transaction& tx, const domain::Sample& sampl
             if (m.name.empty()) m.name = ename.front();
         }
     }
+    if (m.entity_id) return m;
+    // Where the catalogue does not name the manufacturer, what was read on the pack's label
+    // (a product linked after registration from the label): its name, and its bureau by
+    // the credit code's entity, else by the code's registration region (GB 32100, positions 3-8).
+    std::vector<std::string> label_name, label_code;
+    tx.session() << "SELECT manufacturer_name, manufacturer_credit_code FROM sample_labels WHERE sample_id = $1",
+        bind(sample.id), into(label_name), into(label_code), now;
+    if (label_name.empty()) return m;
+    if (m.name.empty()) m.name = label_name.front();
+    if (label_code.front().empty()) return m;
+    std::vector<Poco::Int64> entity_id;
+    std::vector<Poco::Nullable<std::string>> entity_region;
+    tx.session() << "SELECT id, region_code FROM regulated_entities WHERE credit_code = $1", bind(label_code.front()),
+        into(entity_id), into(entity_region), now;
+    if (!entity_id.empty()) {
+        m.entity_id = entity_id.front();
+        if (!entity_region.front().isNull()) m.region_code = entity_region.front().value();
+    }
+    if (m.region_code.empty())
+        if (auto code = domain::CreditCode::parse(label_code.front())) m.region_code = std::string(code->region_digits());
     return m;
 }
 

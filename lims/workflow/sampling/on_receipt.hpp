@@ -22,6 +22,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace lims::workflow::sampling {
 
@@ -37,6 +38,10 @@ using SampleAcceptedHandler = std::function<domain::Result<void>(const AcceptedS
 
 // Adds a handler; all run in registration order, the first error stops and rolls back.
 void add_sample_accepted_handler(SampleAcceptedHandler handler);
+// Adds a handler under a name unless one of that name is there already (so a service
+// assembled again after clear_sample_accepted_handlers() gets it back, and never twice).
+// Returns whether it was added.
+bool add_sample_accepted_handler_once(std::string_view name, SampleAcceptedHandler handler);
 // Removes every handler (tests).
 void clear_sample_accepted_handlers();
 // Runs the handlers (called by receive_sample only).
