@@ -1,6 +1,6 @@
-// The HTTP(S) listener of `lims serve`: a Poco::Net::HTTPServer with its own thread pool,
-// keep-alive, socket timeouts and a request body limit, handing every request to the
-// Dispatcher. The app builds one from its configuration; tests start one on port 0.
+// The HTTP(S) listener of `lims serve`: Poco's HTTP server connections with their own
+// thread pool, keep-alive, socket timeouts, a whole-request deadline and a request body
+// limit, handing every request to the Dispatcher. The app builds one from its configuration; tests start one on port 0.
 #pragma once
 
 #include "lims/api/dispatcher.hpp"
@@ -22,6 +22,11 @@ struct ServerConfig {
     std::chrono::seconds keepAliveTimeout{15};
     int maxKeepAliveRequests = 1000;
     std::chrono::seconds ioTimeout{30};  // per read or write on a connection
+    // The whole request (request line, headers, body) from its first byte (for a
+    // connection's first request, from its accept): a client trickling bytes is cut off
+    // there, so slow clients cannot hold every thread. lims.http.request.deadline.seconds;
+    // zero or less: none.
+    std::chrono::milliseconds requestDeadline{30'000};
     // The largest registration (a sample with its samplers, seals and codes) is a few KiB;
     // ingest batches of observations are the biggest bodies.
     std::size_t maxBodyBytes = 1024 * 1024;

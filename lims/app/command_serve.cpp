@@ -1,8 +1,9 @@
 // `lims serve`: the HTTP(S) API over the configured database, until SIGINT/SIGTERM.
 // Configuration (file, LIMS_* environment, -D or the options below):
 //   lims.http.host (127.0.0.1), lims.http.port (8080), lims.http.threads (16),
-//   lims.http.body.limit (1 MiB), lims.tls.certificate + lims.tls.key (both: HTTPS),
-//   lims.calendar.dir (fixtures/calendars), lims.auth.token.hours (8),
+//   lims.http.body.limit (1 MiB), lims.http.request.deadline.seconds (30),
+//   lims.tls.certificate + lims.tls.key (both: HTTPS),
+//   lims.calendar.dir (fixtures/calendars), lims.auth.token.hours (8), lims.auth.throttle.by-address (true),
 //   lims.jobs.enabled (true): the periodic jobs (service_jobs.hpp),
 //   lims.smtp.host, lims.smtp.port (25), lims.smtp.sender: alarm e-mail (none: e-mails wait),
 //   lims.webhook.url: the SMS gateway's webhook for alarms (none: webhook messages wait),
@@ -171,6 +172,13 @@ int run_serve(CommandContext& context) {
         return exit_usage;
     }
     settings.server.maxBodyBytes = static_cast<std::size_t>(*body);
+    const std::string deadlineText = context.config.getString("lims.http.request.deadline.seconds", "30");
+    const auto deadline = number(deadlineText, 1, 3600);
+    if (!deadline) {
+        context.err << "lims: lims.http.request.deadline.seconds must be 1 to 3600, got \"" << deadlineText << "\"\n";
+        return exit_usage;
+    }
+    settings.server.requestDeadline = std::chrono::seconds(*deadline);
     settings.server.tlsCertificateFile = setting(context, "tls-certificate", "lims.tls.certificate", "");
     settings.server.tlsPrivateKeyFile = setting(context, "tls-key", "lims.tls.key", "");
     if (settings.server.tlsCertificateFile.empty() != settings.server.tlsPrivateKeyFile.empty()) {

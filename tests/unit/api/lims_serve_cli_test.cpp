@@ -7,12 +7,14 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/PipeStream.h>
 #include <Poco/Process.h>
 #include <Poco/StreamCopier.h>
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
@@ -190,6 +192,65 @@ TEST_F(LimsServeCliTest, ServeRefusesAMissingCalendarOrABadPort) {
     auto port = runLims({"serve", "--port", "70000"}, url);
     EXPECT_EQ(port.exitCode, 2);
     EXPECT_NE(port.err.find("70000"), std::string::npos) << port.err;
+    auto deadline = runLims({"serve", "--port", "0", "-Dlims.http.request.deadline.seconds=0"}, url);
+    EXPECT_EQ(deadline.exitCode, 2);
+    EXPECT_NE(deadline.err.find("lims.http.request.deadline.seconds"), std::string::npos) << deadline.err;
+}
+
+// Issue 15 item 14, as an operator runs it: one request thread and a client trickling its
+// request a byte at a time (each read well inside the per-read timeout). The deadline cuts
+// it off and frees the thread; another client is served meanwhile.
+TEST_F(LimsServeCliTest, ServeCutsOffAClientTricklingItsRequest) {
+    Poco::Pipe outPipe, errPipe;
+    Poco::Process::Env env;
+    env["LIMS_DATABASE"] = url;
+    auto handle = Poco::Process::launch(LIMS_BINARY_DIR "/lims/lims",
+                                        {"serve", "--port", "0", "--calendar-dir", LIMS_SOURCE_DIR "/fixtures/calendars",
+                                         "-Dlims.http.threads=1", "-Dlims.http.request.deadline.seconds=1"},
+                                        ".", nullptr, &outPipe, &errPipe, env);
+    Poco::PipeInputStream outStream(outPipe), errStream(errPipe);
+    std::string err;
+    std::thread errReader([&] { Poco::StreamCopier::copyToString(errStream, err); });
+    std::string line;
+    std::getline(outStream, line);
+    const auto colon = line.find("127.0.0.1:");
+    if (colon == std::string::npos) {
+        Poco::Process::kill(handle);
+        handle.wait();
+        errReader.join();
+        FAIL() << "no serving line: " << line << " / " << err;
+    }
+    const auto port = static_cast<Poco::UInt16>(std::stoi(line.substr(colon + 10)));
+    const auto started = std::chrono::steady_clock::now();
+    std::thread slow([&] {
+        Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", port));
+        const std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + std::string(100, 's');
+        try {
+            for (char c : request) {  // 10 s if nobody stops it
+                s.sendBytes(&c, 1);
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            }
+        } catch (const Poco::Exception&) {
+            // cut off
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the one thread reads the trickle
+    Poco::Net::HTTPClientSession session("127.0.0.1", port);
+    session.setTimeout(Poco::Timespan(20, 0));
+    Poco::Net::HTTPRequest request("GET", "/healthz", Poco::Net::HTTPMessage::HTTP_1_1);
+    session.sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    std::string answer;
+    Poco::StreamCopier::copyToString(session.receiveResponse(response), answer);
+    const auto waited = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(response.getStatus(), Poco::Net::HTTPResponse::HTTP_OK) << answer;
+    EXPECT_LT(waited, std::chrono::seconds(4)) << "the trickling client held the only request thread";
+    slow.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(6)) << "the trickle was not cut off";
+
+    Poco::Process::requestTermination(handle.id());
+    EXPECT_EQ(handle.wait(), 0);
+    errReader.join();
 }
 
 }  // namespace

@@ -11,7 +11,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <optional>
 #include <stdexcept>
+#include <thread>
 
 using namespace lims::api;
 using lims::api::testing::call;
@@ -177,6 +182,129 @@ TEST_F(ServerTest, GarbageOnTheSocketDoesNotStopTheServer) {
         try { s.receiveBytes(buffer, sizeof buffer); } catch (const Poco::Exception&) {}
     }
     EXPECT_EQ(call(port, "GET", "/echo/after-junk").status, 200);
+}
+
+// ---- the whole-request deadline (issue 15 item 14) -------------------------------------
+
+namespace {
+
+std::atomic<int> handledSlowPosts{0};
+
+// A client that sends `bytes` one at a time, `gap` apart (each read well within the
+// server's per-read timeout), until the server closes the connection or `giveUp` passes.
+// Returns how long the server took to close it, or nullopt when it never did; `answer`
+// gets whatever the server sent.
+std::optional<std::chrono::milliseconds> trickle(std::uint16_t port, const std::string& head, const std::string& bytes,
+                                                 std::chrono::milliseconds gap, std::chrono::milliseconds giveUp,
+                                                 std::string* answer = nullptr) {
+    const auto started = std::chrono::steady_clock::now();
+    Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", port));
+    if (!head.empty()) s.sendBytes(head.data(), static_cast<int>(head.size()));
+    std::size_t next = 0;
+    while (std::chrono::steady_clock::now() - started < giveUp) {
+        if (s.poll(Poco::Timespan(0, static_cast<long>(gap.count()) * 1000), Poco::Net::Socket::SELECT_READ)) {
+            char buffer[512];
+            int n = 0;
+            try {
+                n = s.receiveBytes(buffer, sizeof buffer);
+            } catch (const Poco::Exception&) {
+                n = 0;
+            }
+            if (n <= 0)
+                return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+            if (answer) answer->append(buffer, static_cast<std::size_t>(n));
+            continue;
+        }
+        if (next < bytes.size()) {
+            try {
+                s.sendBytes(&bytes[next++], 1);
+            } catch (const Poco::Exception&) {
+                return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+class ServerDeadlineTest : public ::testing::Test {
+protected:
+    ServerDeadlineTest() : metrics(labels(router)), dispatcher(router, metrics, &auth) {}
+    static Router deadlineRoutes() {
+        Router r = testRoutes();
+        r.add({"POST", "/slow-posts", "slowPost", "Counts what reaches it", AuthRequirement::Public,
+               ObjectSchema{{field::string("x").length(1, 100)}},
+               [](const Request&) {
+                   ++handledSlowPosts;
+                   return Response::noContent();
+               }, 204});
+        return r;
+    }
+    void SetUp() override {
+        ServerConfig config;
+        config.port = 0;
+        config.maxThreads = 2;  // two slow clients would hold every thread
+        config.requestDeadline = kDeadline;
+        server = std::make_unique<Server>(config, dispatcher);
+        server->start();
+        port = server->port();
+        handledSlowPosts = 0;
+    }
+    static constexpr std::chrono::milliseconds kDeadline{1500};
+    Router router = deadlineRoutes();
+    TableAuthenticator auth;
+    Metrics metrics;
+    Dispatcher dispatcher;
+    std::unique_ptr<Server> server;
+    std::uint16_t port = 0;
+};
+
+}  // namespace
+
+TEST_F(ServerDeadlineTest, ClientsTricklingHeadersAreCutOffAndOthersAreServed) {
+    using namespace std::chrono_literals;
+    const std::string request = "GET /echo/slow HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + std::string(200, 'p') + "\r\n\r\n";
+    std::vector<std::future<std::optional<std::chrono::milliseconds>>> slow;
+    for (int i = 0; i < 2; ++i)
+        slow.push_back(std::async(std::launch::async, [&] { return trickle(port, "", request, 100ms, 10s); }));
+    std::this_thread::sleep_for(300ms);  // both request threads are now reading a trickle
+    const auto asked = std::chrono::steady_clock::now();
+    auto r = call(port, "GET", "/echo/fast");
+    const auto waited = std::chrono::steady_clock::now() - asked;
+    EXPECT_EQ(r.status, 200);
+    EXPECT_LT(waited, kDeadline + 2s) << "the trickling clients held every thread";
+    for (auto& f : slow) {
+        const auto closedAfter = f.get();
+        ASSERT_TRUE(closedAfter) << "a trickling client was never cut off";
+        EXPECT_GE(*closedAfter, kDeadline - 100ms);
+        EXPECT_LT(*closedAfter, kDeadline + 2s);
+    }
+    EXPECT_EQ(call(port, "GET", "/echo/after").status, 200);
+}
+
+TEST_F(ServerDeadlineTest, ABodyTrickledPastTheDeadlineIsNeverHandled) {
+    using namespace std::chrono_literals;
+    const std::string body = R"({"x":")" + std::string(30, 'x') + R"("})";
+    const std::string head = "POST /slow-posts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                             "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+    std::string answer;
+    const auto closedAfter = trickle(port, head, body, 100ms, 10s, &answer);
+    ASSERT_TRUE(closedAfter) << "the trickled body was read to its end";
+    EXPECT_LT(*closedAfter, kDeadline + 2s);
+    EXPECT_EQ(answer, "");  // cut, not answered
+    EXPECT_EQ(handledSlowPosts.load(), 0);
+    // The same body sent at once is handled, on the same server.
+    EXPECT_EQ(call(port, "POST", "/slow-posts", body).status, 204);
+    EXPECT_EQ(handledSlowPosts.load(), 1);
+}
+
+TEST_F(ServerDeadlineTest, KeepAliveRequestsEachGetTheirOwnDeadline) {
+    // A connection kept alive longer than the deadline, with quick requests on it, is not cut.
+    Poco::Net::HTTPClientSession session("127.0.0.1", port);
+    for (int i = 0; i < 4; ++i) {
+        auto r = exchange(session, "GET", "/echo/" + std::to_string(i));
+        ASSERT_EQ(r.status, 200) << i;
+        std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    }
 }
 
 TEST(ServerTls, ServesHttpsWithAConfiguredCertificate) {
