@@ -1,5 +1,7 @@
 #include "lims/workflow/coldchain/alarms.hpp"
 
+#include "lims/domain/calendar/beijing_time.hpp"
+
 #include <Poco/Exception.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/Net/HTTPClientSession.h>
@@ -37,10 +39,15 @@ std::string celsius(std::int32_t centi) {
     return buf;
 }
 
+// The people alarmed read Beijing time, as on every document ("2026年3月2日 02:30").
+std::string beijing(std::int64_t utc_seconds) {
+    return domain::chinese_date_time(domain::Instant{std::chrono::seconds{utc_seconds}});
+}
+
 std::string alarm_body(const store::AlarmRow& a, const std::string& place) {
     std::string s = "Alarm " + std::to_string(a.id) + ": " + a.kind + " at " + place + ", logger " +
-                    std::to_string(a.logger_id) + ", since " + std::to_string(a.since_utc) + " (UTC seconds), raised at " +
-                    std::to_string(a.raised_at_utc) + ".";
+                    std::to_string(a.logger_id) + ", since " + beijing(a.since_utc) + ", raised at " +
+                    beijing(a.raised_at_utc) + " (Beijing time).";
     if (a.centi_celsius) s += " Reading " + celsius(*a.centi_celsius) + ".";
     if (!a.detail.empty()) s += " " + a.detail;
     s += " Acknowledge it in the LIMS with a note saying what was done.";

@@ -1,5 +1,7 @@
 #include "lims/workflow/coldchain/excursion_leads.hpp"
 
+#include "lims/domain/calendar/beijing_time.hpp"
+
 #include "lims/coldchain/standards.hpp"
 #include "lims/store/alarm_repository.hpp"
 #include "lims/workflow/case_leads/open_case_lead.hpp"
@@ -29,11 +31,12 @@ case_leads::NewCaseLead lead_for(const ExcursionSite& site, const store::Excursi
     lead.source = store::CaseLeadSource::cold_chain_break;
     lead.subject_entity_id = *site.unit.entity_id;
     lead.logger_id = site.logger_id;
-    lead.summary = x.kind + " excursion at " + place + " (rule " + x.rule + ") from " + std::to_string(x.start_utc) +
-                   ", confirmed at " + std::to_string(x.opened_at_utc);
-    lead.findings.push_back({x.kind + " excursion", "rule " + x.rule + ", out of range from " +
-                                                       std::to_string(x.start_utc) + " to at least " +
-                                                       std::to_string(x.opened_at_utc) + " (UTC seconds)"});
+    // Officers read Beijing time, as on every document ("2026年3月2日 02:30").
+    auto beijing = [](std::int64_t utc) { return domain::chinese_date_time(domain::Instant{std::chrono::seconds{utc}}); };
+    lead.summary = x.kind + " excursion at " + place + " (rule " + x.rule + ") from " + beijing(x.start_utc) +
+                   ", confirmed at " + beijing(x.opened_at_utc) + " (Beijing time)";
+    lead.findings.push_back({x.kind + " excursion", "rule " + x.rule + ", out of range from " + beijing(x.start_utc) +
+                                                       " to at least " + beijing(x.opened_at_utc) + " (Beijing time)"});
     lead.evidence.push_back({"excursion", std::to_string(x.id), "excursion " + std::to_string(x.id)});
     // The readings window: the excursion plus one offline threshold (three storage
     // recording intervals) either side.

@@ -162,6 +162,11 @@ TEST_F(ColdChainAlarmsTest, AnAlarmNotifiesEveryDesignatedContactOnEveryChannel)
     std::map<std::string, int> by_channel;
     for (const auto& n : ns) ++by_channel[n.channel + ":" + n.state];
     EXPECT_EQ(by_channel, (std::map<std::string, int>{{"in_app:sent", 3}, {"email:pending", 3}, {"webhook:pending", 3}}));
+    // People read Beijing time (issue 16): the spike began after 01:00 UTC, 09:00 in Beijing.
+    ASSERT_FALSE(ns.empty());
+    EXPECT_NE(ns[0].body.find("since 2026年3月2日 09:"), std::string::npos) << ns[0].body;
+    EXPECT_NE(ns[0].body.find("(Beijing time)"), std::string::npos) << ns[0].body;
+    EXPECT_EQ(ns[0].body.find("UTC seconds"), std::string::npos) << ns[0].body;
 }
 
 TEST_F(ColdChainAlarmsTest, EmailGoesThroughAnSmtpConversation) {

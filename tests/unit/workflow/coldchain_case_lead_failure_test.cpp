@@ -183,6 +183,14 @@ TEST_F(CaseLeadFailureTest, WithAnEnforcementUnitTheLeadOpensWithTheExcursionAnd
     EXPECT_EQ(count("SELECT count(*) FROM coldchain_alarms WHERE kind = 'case_lead_failed'"), 0);
     EXPECT_EQ(must(excursions_waiting_for_case_lead(*db)), 0u);
     EXPECT_EQ(must(retry_excursion_case_leads(*db, p.now(), options)).waiting, 0u);
+    // The officer reads Beijing time (issue 16): warm from 01:00 UTC, confirmed at 11:00 UTC.
+    auto summary = must(db->read([&](store::Transaction& tx) -> domain::Result<std::string> {
+        std::string text;
+        tx.session() << "SELECT summary FROM case_leads", Poco::Data::Keywords::into(text), Poco::Data::Keywords::now;
+        return text;
+    }));
+    EXPECT_NE(summary.find("from 2026年3月2日 09:00, confirmed at 2026年3月2日 19:00 (Beijing time)"), std::string::npos)
+        << summary;
 }
 
 // Without a calendar the ingest opens no lead (its clock needs one); the minute job, which
