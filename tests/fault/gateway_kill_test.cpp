@@ -3,9 +3,6 @@
 // to a device is lost or doubled, and the outbox ends drained with nothing refused.
 #include "support/fault_fixture.hpp"
 
-#include "fixtures/simulators/astm_analyzer.hpp"
-#include "fixtures/simulators/hl7_analyzer.hpp"
-#include "fixtures/simulators/specimens.hpp"
 #include "lims/workflow/ingest/gateway_outbox.hpp"
 
 #include <gtest/gtest.h>
@@ -57,32 +54,9 @@ TEST_F(GatewayKill, NothingAcknowledgedToADeviceIsLostOrDoubledWhenTheGatewayOrT
     auto service = start_service(false);
     auto gateway = start_gateway();
 
-    std::vector<simulators::Hl7AnalyzerReport> hl7(kHl7Analyzers);
-    std::vector<simulators::AstmAnalyzerReport> astm(kAstmAnalyzers);
-    std::vector<std::thread> analyzers;
-    int next_sample = 0;
-    for (int a = 0; a < kHl7Analyzers; ++a) {
-        simulators::Hl7AnalyzerOptions o;
-        o.port = hl7_port;
-        o.give_up = 150s;
-        o.ack_timeout = 5s;
-        o.resend_on_error = 1000;
-        o.resend_pause = 200ms;
-        for (int i = 0; i < kPerAnalyzer; ++i, ++next_sample)
-            o.messages.push_back(simulators::hl7_oru(kHl7, simulators::chemistry_panel(numbers[next_sample], next_sample),
-                                                     "G" + std::to_string(next_sample)));
-        analyzers.emplace_back([o, &report = hl7[a]] { report = simulators::run_hl7_analyzer(o); });
-    }
-    for (int a = 0; a < kAstmAnalyzers; ++a) {
-        simulators::AstmAnalyzerOptions o;
-        o.port = astm_port;
-        o.instrument = kAstm;
-        o.give_up = 150s;
-        for (int i = 0; i < kPerAnalyzer; ++i, ++next_sample)
-            o.messages.push_back(
-                simulators::astm_result_records(kAstm, simulators::chemistry_panel(numbers[next_sample], next_sample)));
-        analyzers.emplace_back([o, &report = astm[a]] { report = simulators::run_astm_analyzer(o); });
-    }
+    AnalyzerFleet analyzers(numbers, "G");
+    analyzers.add_hl7(kHl7Analyzers, kPerAnalyzer, hl7_port);
+    analyzers.add_astm(kAstmAnalyzers, kPerAnalyzer, astm_port);
 
     // The gateway dies with a third of the messages in its outbox ...
     ASSERT_TRUE(lims::test::eventually([&] { return outbox_counts().delivered + outbox_counts().pending >= kMessages / 3; }, 120s))
@@ -98,12 +72,9 @@ TEST_F(GatewayKill, NothingAcknowledgedToADeviceIsLostOrDoubledWhenTheGatewayOrT
     const auto service_killed_at = count("SELECT count(*) FROM raw_messages");
     std::this_thread::sleep_for(1s);
     service = start_service(false);
-    for (auto& t : analyzers) t.join();
+    analyzers.join();
 
-    for (int a = 0; a < kHl7Analyzers; ++a)
-        EXPECT_EQ(hl7[a].accepted, static_cast<std::size_t>(kPerAnalyzer)) << "HL7 analyzer " << a << ": " << hl7[a].error;
-    for (int a = 0; a < kAstmAnalyzers; ++a)
-        EXPECT_EQ(astm[a].delivered, static_cast<std::size_t>(kPerAnalyzer)) << "ASTM analyzer " << a << ": " << astm[a].error;
+    for (const auto& shortfall : analyzers.shortfalls(kPerAnalyzer)) ADD_FAILURE() << shortfall;
     ASSERT_TRUE(lims::test::eventually([&] { return count("SELECT count(*) FROM raw_messages") >= kMessages; }, 120s))
         << gateway->output();
     ASSERT_TRUE(lims::test::eventually([&] { return outbox_counts().pending == 0; }, 60s)) << gateway->output();

@@ -4,8 +4,6 @@
 // and stored once; then Debian's mllp_send (python3-hl7), a third-party peer, sends too.
 #include "support/fault_fixture.hpp"
 
-#include "fixtures/simulators/astm_analyzer.hpp"
-#include "fixtures/simulators/hl7_analyzer.hpp"
 #include "fixtures/simulators/specimens.hpp"
 
 #include <gtest/gtest.h>
@@ -34,32 +32,10 @@ TEST_F(ServiceKill, EveryAcknowledgedMessageIsStoredOnceAndNothingInFlightIsLost
     auto service = start_service();
     ASSERT_TRUE(service->running());
 
-    std::vector<simulators::Hl7AnalyzerReport> hl7(kHl7Analyzers);
-    std::vector<simulators::AstmAnalyzerReport> astm(kAstmAnalyzers);
-    std::vector<std::thread> analyzers;
-    int next_sample = 0;
-    for (int a = 0; a < kHl7Analyzers; ++a) {
-        simulators::Hl7AnalyzerOptions o;
-        o.port = hl7_port;
-        o.give_up = 150s;
-        o.ack_timeout = 5s;
-        o.resend_on_error = 1000;  // an analyzer resends until it is answered AA
-        o.resend_pause = 200ms;
-        for (int i = 0; i < kPerAnalyzer; ++i, ++next_sample)
-            o.messages.push_back(simulators::hl7_oru(kHl7, simulators::chemistry_panel(numbers[next_sample], next_sample),
-                                                     "K" + std::to_string(next_sample)));
-        analyzers.emplace_back([o, &report = hl7[a]] { report = simulators::run_hl7_analyzer(o); });
-    }
-    for (int a = 0; a < kAstmAnalyzers; ++a) {
-        simulators::AstmAnalyzerOptions o;
-        o.port = astm_port;
-        o.instrument = kAstm;
-        o.give_up = 150s;
-        for (int i = 0; i < kPerAnalyzer; ++i, ++next_sample)
-            o.messages.push_back(
-                simulators::astm_result_records(kAstm, simulators::chemistry_panel(numbers[next_sample], next_sample)));
-        analyzers.emplace_back([o, &report = astm[a]] { report = simulators::run_astm_analyzer(o); });
-    }
+    AnalyzerFleet analyzers(numbers, "K");
+    analyzers.add_hl7(kHl7Analyzers, kPerAnalyzer, hl7_port);
+    analyzers.add_astm(kAstmAnalyzers, kPerAnalyzer, astm_port);
+    int next_sample = analyzers.used();
 
     // The crashes: SIGKILL once a fifth, then three fifths, of the messages are in, while the
     // rest are on the wire; each time the analyzers meet a closed port for a second.
@@ -74,20 +50,10 @@ TEST_F(ServiceKill, EveryAcknowledgedMessageIsStoredOnceAndNothingInFlightIsLost
         std::this_thread::sleep_for(1s);
         service = start_service();
     }
-    for (auto& t : analyzers) t.join();
+    analyzers.join();
 
-    for (int a = 0; a < kHl7Analyzers; ++a) {
-        EXPECT_EQ(hl7[a].accepted, static_cast<std::size_t>(kPerAnalyzer)) << "HL7 analyzer " << a << ": " << hl7[a].error;
-        EXPECT_EQ(hl7[a].rejected, 0u) << "HL7 analyzer " << a;
-    }
-    for (int a = 0; a < kAstmAnalyzers; ++a) {
-        EXPECT_EQ(astm[a].delivered, static_cast<std::size_t>(kPerAnalyzer)) << "ASTM analyzer " << a << ": " << astm[a].error;
-        EXPECT_EQ(astm[a].not_delivered, 0u) << "ASTM analyzer " << a;
-    }
-    std::size_t reconnected = 0;
-    for (const auto& r : hl7) reconnected += r.connections > 1;
-    for (const auto& r : astm) reconnected += r.connections > 1;
-    EXPECT_GT(reconnected, 0u) << "no analyzer lost its connection: the kill did not hit them";
+    for (const auto& shortfall : analyzers.shortfalls(kPerAnalyzer)) ADD_FAILURE() << shortfall;
+    EXPECT_GT(analyzers.reconnected(), 0u) << "no analyzer lost its connection: the kill did not hit them";
 
     // Exactly once: one raw message per message sent, one glucose result each, the two
     // unmapped codes of each quarantined once.

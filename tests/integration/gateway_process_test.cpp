@@ -12,6 +12,7 @@
 #include "lims/store/organisation_repository.hpp"
 #include "lims/store/sample_repository.hpp"
 #include "lims/workflow/ingest/gateway_outbox.hpp"
+#include "glucose_lab.hpp"
 #include "lims_process.hpp"
 
 #include <Poco/Net/ServerSocket.h>
@@ -91,53 +92,9 @@ protected:
     void seed_instrument_and_samples() {
         auto db = lims::store::Database::open(url);
         ASSERT_TRUE(db.ok()) << db.error().message;
-        auto done = (*db)->write([&](lims::store::Transaction& tx) -> lims::store::StoreResult<lims::store::Done> {
-            auto lab = lims::store::OrganisationRepository(tx).get_by_code("LAB");
-            if (!lab) return lab.error();
-            lims::store::InstrumentRepository instruments(tx);
-            for (const auto& [code, family] : {std::pair{kHl7, "hl7"}, std::pair{kAstm, "astm"}}) {
-                lims::store::InstrumentFields f;
-                f.code = code;
-                f.org_id = lab->id;
-                f.name = "Chemistry analyzer behind the gateway";
-                f.family = family;
-                f.transport = "tcp_listen";
-                f.address = "127.0.0.1:0";
-                // Active (a retired instrument's messages are refused); `lims serve` runs no
-                // drivers here (lims.drivers.enabled is off), the gateway runs them.
-                f.active = true;
-                auto instrument = instruments.create(f, "test");
-                if (!instrument) return instrument.error();
-                lims::store::TestMappingFields m;
-                m.instrument_test_code = "GLU";
-                m.test_code = "glucose";
-                m.result_unit = "mmol/L";
-                if (auto mapped = instruments.create_mapping(instrument->id, m, "test"); !mapped) return mapped.error();
-            }
-            lims::store::SampleRepository samples(tx);
-            for (int i = 0; i < kMessages; ++i) {
-                lims::store::NewSample s;
-                s.org_id = lab->id;
-                s.product_name = "Glucose injection";
-                s.batch_number = "B" + std::to_string(i);
-                s.quantity = "6";
-                s.unit = "vial";
-                s.sampled_at = "2026-11-20T02:00:00.000Z";
-                s.portions = {{lims::domain::PortionKind::test, "2", "vial", std::nullopt},
-                              {lims::domain::PortionKind::retained, "2", "vial", std::nullopt}};
-                auto sample = samples.register_sample(s, "test");
-                if (!sample) return sample.error();
-                numbers.push_back(sample->number);
-                using namespace Poco::Data::Keywords;
-                Poco::Int64 sid = sample->id;
-                std::string at = tx.now_utc();
-                tx.session() << "INSERT INTO tests (sample_id, test_code, state, created_at, updated_at) "
-                                "VALUES ($1, 'glucose', 'pending', $2, $2)",
-                    bind(sid), bind(at), now;
-            }
-            return lims::store::Done{};
-        });
-        ASSERT_TRUE(done.ok()) << done.error().message;
+        // `lims serve` runs no drivers here (lims.drivers.enabled is off): the gateway runs them.
+        numbers = lims::test::seed_glucose_lab(**db, "LAB", {{kHl7, "hl7", "127.0.0.1:0"}, {kAstm, "astm", "127.0.0.1:0"}},
+                                               kMessages, "B");
     }
 
     // One count from the service's database, read from this process.

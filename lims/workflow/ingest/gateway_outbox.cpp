@@ -21,16 +21,11 @@ namespace {
 // one connection under a mutex, so this only covers another process opening the file).
 constexpr int kBusyTimeoutMs = 5'000;
 
-const char* const kSchema[] = {
-    "PRAGMA journal_mode=WAL",
-    // FULL: every commit is fsync'd before it returns; only then does the device get its ACK.
-    "PRAGMA synchronous=FULL",
-    "CREATE TABLE IF NOT EXISTS outbox_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    // state: pending (to send), delivered (the service took it), rejected (the service
-    // refused the whole batch as malformed), refused (the service refused this message or
-    // these readings, e.g. an instrument it does not know: kept, shown by `lims gateway
-    // status`, sent again by `lims gateway replay` once fixed). replays counts those.
-    R"(CREATE TABLE IF NOT EXISTS outbox (
+// state: pending (to send), delivered (the service took it), rejected (the service refused
+// the whole batch as malformed), refused (the service refused this message or these
+// readings, e.g. an instrument it does not know: kept, shown by `lims gateway status`, sent
+// again by `lims gateway replay` once fixed). replays counts those.
+constexpr const char* kOutboxTable = R"(CREATE TABLE IF NOT EXISTS outbox (
   id INTEGER PRIMARY KEY,
   kind TEXT NOT NULL CHECK (kind IN ('message', 'readings')),
   dedup_key TEXT UNIQUE,
@@ -40,7 +35,14 @@ const char* const kSchema[] = {
   note TEXT NOT NULL DEFAULT '',
   created_at TEXT NOT NULL,
   done_at TEXT,
-  replays INTEGER NOT NULL DEFAULT 0))",
+  replays INTEGER NOT NULL DEFAULT 0))";
+
+const char* const kSchema[] = {
+    "PRAGMA journal_mode=WAL",
+    // FULL: every commit is fsync'd before it returns; only then does the device get its ACK.
+    "PRAGMA synchronous=FULL",
+    "CREATE TABLE IF NOT EXISTS outbox_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    kOutboxTable,
     "CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (state, kind, id)",
 };
 
@@ -50,17 +52,7 @@ constexpr int kLayoutVersion = 2;
 const char* const kUpgradeFrom1[] = {
     "ALTER TABLE outbox RENAME TO outbox_v1",
     "DROP INDEX IF EXISTS outbox_pending",
-    R"(CREATE TABLE outbox (
-  id INTEGER PRIMARY KEY,
-  kind TEXT NOT NULL CHECK (kind IN ('message', 'readings')),
-  dedup_key TEXT UNIQUE,
-  body TEXT NOT NULL,
-  items INTEGER NOT NULL,
-  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'rejected', 'refused')),
-  note TEXT NOT NULL DEFAULT '',
-  created_at TEXT NOT NULL,
-  done_at TEXT,
-  replays INTEGER NOT NULL DEFAULT 0))",
+    kOutboxTable,
     "INSERT INTO outbox (id, kind, dedup_key, body, items, state, note, created_at, done_at) "
     "SELECT id, kind, dedup_key, body, items, state, note, created_at, done_at FROM outbox_v1",
     "DROP TABLE outbox_v1",

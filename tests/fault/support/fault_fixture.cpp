@@ -1,8 +1,7 @@
 #include "fault_fixture.hpp"
 
-#include "lims/store/instrument_repository.hpp"
-#include "lims/store/organisation_repository.hpp"
-#include "lims/store/sample_repository.hpp"
+#include "glucose_lab.hpp"
+#include "fixtures/simulators/specimens.hpp"
 #include "lims/store/transaction.hpp"
 
 #include <Poco/JSON/Object.h>
@@ -43,53 +42,11 @@ void FaultWorld::build(int samples) {
     ASSERT_EQ(admin.exit_code, 0) << admin.err;
     auto db = lims::store::Database::open(url);
     ASSERT_TRUE(db.ok()) << db.error().message;
-    auto done = (*db)->write([&](lims::store::Transaction& tx) -> lims::store::StoreResult<lims::store::Done> {
-        auto lab = lims::store::OrganisationRepository(tx).get_by_code("LAB");
-        if (!lab) return lab.error();
-        lims::store::InstrumentRepository instruments(tx);
-        const std::vector<std::tuple<const char*, const char*, std::uint16_t>> devices{
-            {kHl7, "hl7", hl7_port}, {kAstm, "astm", astm_port}};
-        for (const auto& [code, family, port] : devices) {
-            lims::store::InstrumentFields f;
-            f.code = code;
-            f.org_id = lab->id;
-            f.name = std::string("Chemistry analyzer (") + family + ")";
-            f.family = family;
-            f.transport = "tcp_listen";
-            f.address = "127.0.0.1:" + std::to_string(port);
-            f.options_json = R"({"max_connections": 8})";
-            auto instrument = instruments.create(f, "test");
-            if (!instrument) return instrument.error();
-            lims::store::TestMappingFields m;
-            m.instrument_test_code = "GLU";
-            m.test_code = "glucose";
-            m.result_unit = "mmol/L";
-            if (auto mapped = instruments.create_mapping(instrument->id, m, "test"); !mapped) return mapped.error();
-        }
-        lims::store::SampleRepository repository(tx);
-        for (int i = 0; i < samples; ++i) {
-            lims::store::NewSample s;
-            s.org_id = lab->id;
-            s.product_name = "Glucose injection";
-            s.batch_number = "F" + std::to_string(i);
-            s.quantity = "6";
-            s.unit = "vial";
-            s.sampled_at = "2026-11-20T02:00:00.000Z";
-            s.portions = {{lims::domain::PortionKind::test, "2", "vial", std::nullopt},
-                          {lims::domain::PortionKind::retained, "2", "vial", std::nullopt}};
-            auto sample = repository.register_sample(s, "test");
-            if (!sample) return sample.error();
-            numbers.push_back(sample->number);
-            using namespace Poco::Data::Keywords;
-            Poco::Int64 sid = sample->id;
-            std::string at = tx.now_utc();
-            tx.session() << "INSERT INTO tests (sample_id, test_code, state, created_at, updated_at) "
-                            "VALUES ($1, 'glucose', 'pending', $2, $2)",
-                bind(sid), bind(at), now;
-        }
-        return lims::store::Done{};
-    });
-    ASSERT_TRUE(done.ok()) << done.error().message;
+    numbers = lims::test::seed_glucose_lab(
+        **db, "LAB",
+        {{kHl7, "hl7", "127.0.0.1:" + std::to_string(hl7_port), R"({"max_connections": 8})"},
+         {kAstm, "astm", "127.0.0.1:" + std::to_string(astm_port), R"({"max_connections": 8})"}},
+        samples, "F");
 }
 
 void FaultWorld::TearDown() {
@@ -137,6 +94,63 @@ std::string FaultWorld::login() {
     auto answer = http(http_port, "POST", "/api/v1/auth/login", R"({"username":"admin","password":"fault-password-1"})");
     if (answer.status != 200) return "";
     return Poco::JSON::Parser().parse(answer.body).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("token");
+}
+
+void AnalyzerFleet::add_hl7(int count, int per_analyzer, std::uint16_t port) {
+    using namespace std::chrono_literals;
+    for (int a = 0; a < count; ++a) {
+        simulators::Hl7AnalyzerOptions o;
+        o.port = port;
+        o.give_up = 150s;
+        o.ack_timeout = 5s;
+        o.resend_on_error = 1000;  // an analyzer resends until it is answered AA
+        o.resend_pause = 200ms;
+        for (int i = 0; i < per_analyzer; ++i, ++next_)
+            o.messages.push_back(simulators::hl7_oru(kHl7, simulators::chemistry_panel(numbers_.at(next_), next_),
+                                                     prefix_ + std::to_string(next_)));
+        auto& report = hl7_.emplace_back();
+        threads_.emplace_back([o, &report] { report = simulators::run_hl7_analyzer(o); });
+    }
+}
+
+void AnalyzerFleet::add_astm(int count, int per_analyzer, std::uint16_t port) {
+    using namespace std::chrono_literals;
+    for (int a = 0; a < count; ++a) {
+        simulators::AstmAnalyzerOptions o;
+        o.port = port;
+        o.instrument = kAstm;
+        o.give_up = 150s;
+        for (int i = 0; i < per_analyzer; ++i, ++next_)
+            o.messages.push_back(simulators::astm_result_records(kAstm, simulators::chemistry_panel(numbers_.at(next_), next_)));
+        auto& report = astm_.emplace_back();
+        threads_.emplace_back([o, &report] { report = simulators::run_astm_analyzer(o); });
+    }
+}
+
+void AnalyzerFleet::join() {
+    for (auto& t : threads_)
+        if (t.joinable()) t.join();
+}
+
+std::size_t AnalyzerFleet::reconnected() const {
+    std::size_t n = 0;
+    for (const auto& r : hl7_) n += r.connections > 1;
+    for (const auto& r : astm_) n += r.connections > 1;
+    return n;
+}
+
+std::vector<std::string> AnalyzerFleet::shortfalls(int per_analyzer) const {
+    std::vector<std::string> out;
+    const auto want = static_cast<std::size_t>(per_analyzer);
+    for (std::size_t a = 0; a < hl7_.size(); ++a)
+        if (hl7_[a].accepted != want || hl7_[a].rejected != 0)
+            out.push_back("HL7 analyzer " + std::to_string(a) + ": " + std::to_string(hl7_[a].accepted) + " AA, " +
+                          std::to_string(hl7_[a].rejected) + " AR of " + std::to_string(want) + " (" + hl7_[a].error + ")");
+    for (std::size_t a = 0; a < astm_.size(); ++a)
+        if (astm_[a].delivered != want || astm_[a].not_delivered != 0)
+            out.push_back("ASTM analyzer " + std::to_string(a) + ": " + std::to_string(astm_[a].delivered) + " delivered of " +
+                          std::to_string(want) + " (" + astm_[a].error + ")");
+    return out;
 }
 
 HttpAnswer http(std::uint16_t port, const std::string& method, const std::string& target, const std::string& body,

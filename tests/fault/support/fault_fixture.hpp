@@ -7,13 +7,17 @@
 
 #include "lims_process.hpp"
 
+#include "fixtures/simulators/astm_analyzer.hpp"
+#include "fixtures/simulators/hl7_analyzer.hpp"
 #include "lims/store/database.hpp"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -44,6 +48,33 @@ protected:
     std::string dir, url, db_path;
     std::vector<std::string> numbers;
     std::uint16_t http_port = 0, hl7_port = 0, astm_port = 0;
+};
+
+// Analyzers on threads in this process, each sending its share of the world's samples to
+// the given port and sending again what was not acknowledged (after a reconnect too),
+// as analyzers do. join() waits for all of them.
+class AnalyzerFleet {
+public:
+    AnalyzerFleet(const std::vector<std::string>& numbers, std::string control_prefix)
+        : numbers_(numbers), prefix_(std::move(control_prefix)) {}
+    ~AnalyzerFleet() { join(); }
+    // `count` analyzers sending `per_analyzer` messages each, from the next unused sample.
+    void add_hl7(int count, int per_analyzer, std::uint16_t port);
+    void add_astm(int count, int per_analyzer, std::uint16_t port);
+    void join();
+    // After join(): how many analyzers lost their connection at least once, and per
+    // analyzer what was acknowledged ("" when all), for the test's messages.
+    std::size_t reconnected() const;
+    std::vector<std::string> shortfalls(int per_analyzer) const;
+    int used() const { return next_; }
+
+private:
+    const std::vector<std::string>& numbers_;
+    std::string prefix_;
+    int next_ = 0;
+    std::deque<simulators::Hl7AnalyzerReport> hl7_;
+    std::deque<simulators::AstmAnalyzerReport> astm_;
+    std::vector<std::thread> threads_;
 };
 
 // A small blocking HTTP/1.1 client for the faults (one request per connection).
