@@ -199,8 +199,10 @@ private:
 
 TEST_F(IngestAstmQuery, ASinkThatMissesTheDeadlineIsAnsweredNoInformation) {
     StalledQueries sink(world.db);
-    drivers::Runtime runtime;
     drivers::StateBoard states;
+    // After the board and the sink: destroyed first, so the sessions' coroutine frames it
+    // still holds (they mark the board when they end) die before what they use.
+    drivers::Runtime runtime;
     drivers::DriverContext ctx{&runtime, &sink, &states};
     drivers::AstmOptions options;
     options.instrument_id = "AU-ASTM";

@@ -138,13 +138,14 @@ protected:
         runtime.stop();
     }
 
-    drivers::Runtime runtime;
     drivers::StateBoard states;
     RecordingSink sink;
-    drivers::DriverContext ctx;
-    std::shared_ptr<drivers::ReadingBatcher> batcher;
     std::mutex log_mutex;
     std::vector<std::string> log;
+    // After what the coroutines use (board, sink, log): destroyed first, with their frames.
+    drivers::Runtime runtime;
+    drivers::DriverContext ctx;
+    std::shared_ptr<drivers::ReadingBatcher> batcher;
 };
 
 TEST_F(ReadingBatcherTest, RetryableFailureCommitsEveryReadingOnceWithItsLoggerTimeAndValue) {
