@@ -496,36 +496,16 @@ protected:
     void SetUp() override {
         ColdChainDriverTest::SetUp();
         if (HasFatalFailure()) return;
-        using K = domain::OrganisationKind;
-        must(db->write([&](store::Transaction& tx) -> store::StoreResult<store::Done> {
-            store::OrganisationRepository orgs(tx);
-            js_bureau = must(orgs.create({"JS", "Jiangsu bureau", K::bureau, {}, "320000"}, "test")).id;
-            js_office = must(orgs.create({"JS-NJ", "Nanjing office", K::supervision_office, js_bureau, "320102"}, "test")).id;
-            const std::string at = tx.now_utc();
-            Poco::Int64 id = 0;
-            tx.session() << "INSERT INTO regulated_entities (name, kind, jurisdiction_org_id, region_code, created_at, "
-                            "updated_at) VALUES ('Nanjing CDC', 'cdc', $1, '320102', $2, $2) RETURNING id",
-                Poco::Data::Keywords::bind(js_office), Poco::Data::Keywords::bind(at), Poco::Data::Keywords::into(id),
-                Poco::Data::Keywords::now;
-            nj_cdc = id;
-            return store::Done{};
-        }));
-        add_contacts(js_office, nj_cdc, 3);
+        const auto site = add_site_without_enforcement_unit();
+        js_bureau = site.bureau;
+        js_office = site.office;
+        nj_cdc = site.cdc;
+        nj_fridge = site.fridge;
         loggers = {{"NJ-HEAT", Profile::long_heat}};
         auto& l = loggers.front();
         l.id = must(db->write([&](store::Transaction& tx) {
                    return store::ReadingRepository(tx).create_logger(l.serial, "sim", js_office, "test");
                })).id;
-        store::StorageUnitRow fridge;
-        fridge.code = "NJ-F1";
-        fridge.org_id = js_office;
-        fridge.entity_id = nj_cdc;
-        fridge.name = "vaccine refrigerator";
-        fridge.kind = "refrigerator";
-        fridge.storage_class = "refrigerated";
-        fridge.min_centi_celsius = 200;
-        fridge.max_centi_celsius = 800;
-        nj_fridge = must(register_storage_unit(*db, fridge, "test")).id;
         must(place_logger(*db, {l.id, nj_fridge, std::nullopt, clock.epoch()}, clock.epoch(), options));
     }
 

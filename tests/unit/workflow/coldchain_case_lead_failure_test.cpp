@@ -18,31 +18,14 @@ protected:
     void SetUp() override {
         ColdChainTest::SetUp();
         if (HasFatalFailure()) return;
-        using K = domain::OrganisationKind;
-        must(db->write([&](store::Transaction& tx) -> store::StoreResult<store::Done> {
-            store::OrganisationRepository orgs(tx);
-            js_bureau = must(orgs.create({"JS", "Jiangsu bureau", K::bureau, {}, "320000"}, "test")).id;
-            js_office = must(orgs.create({"JS-NJ", "Nanjing office", K::supervision_office, js_bureau, "320102"}, "test")).id;
-            const std::string at = tx.now_utc();
-            Poco::Int64 id = 0;
-            tx.session() << "INSERT INTO regulated_entities (name, kind, jurisdiction_org_id, region_code, created_at, "
-                            "updated_at) VALUES ('Nanjing CDC', 'cdc', $1, '320102', $2, $2) RETURNING id",
-                bind(js_office), bind(at), into(id), now;
-            nj_cdc = id;
-            nj_logger = must(store::ReadingRepository(tx).create_logger("NJ-1", "sim", js_office, "test")).id;
-            return store::Done{};
-        }));
-        store::StorageUnitRow fridge;
-        fridge.code = "NJ-F1";
-        fridge.org_id = js_office;
-        fridge.entity_id = nj_cdc;
-        fridge.name = "vaccine refrigerator";
-        fridge.kind = "refrigerator";
-        fridge.storage_class = "refrigerated";
-        fridge.min_centi_celsius = 200;
-        fridge.max_centi_celsius = 800;
-        nj_fridge = must(register_storage_unit(*db, fridge, "test")).id;
-        add_contacts(js_office, nj_cdc, 3);
+        const auto site = add_site_without_enforcement_unit();
+        js_bureau = site.bureau;
+        js_office = site.office;
+        nj_cdc = site.cdc;
+        nj_fridge = site.fridge;
+        nj_logger = must(db->write([&](store::Transaction& tx) {
+                        return store::ReadingRepository(tx).create_logger("NJ-1", "sim", js_office, "test");
+                    })).id;
         must(place_logger(*db, {nj_logger, nj_fridge, std::nullopt, kT0}, kT0, options));
     }
 

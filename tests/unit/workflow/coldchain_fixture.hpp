@@ -218,6 +218,42 @@ protected:
             return static_cast<std::int64_t>(n);
         }));
     }
+    // A site whose case lead cannot be opened: the Jiangsu bureau and its Nanjing office, the
+    // Nanjing CDC there (a regulated entity) with its vaccine refrigerator (2-8 °C) and three
+    // contacts, and no enforcement unit at or above the office (issue 19 item 1).
+    struct SiteWithoutEnforcementUnit {
+        std::int64_t bureau = 0, office = 0, cdc = 0, fridge = 0;
+    };
+    SiteWithoutEnforcementUnit add_site_without_enforcement_unit() {
+        using K = domain::OrganisationKind;
+        SiteWithoutEnforcementUnit site;
+        must(db->write([&](store::Transaction& tx) -> store::StoreResult<store::Done> {
+            store::OrganisationRepository orgs(tx);
+            site.bureau = must(orgs.create({"JS", "Jiangsu bureau", K::bureau, {}, "320000"}, "test")).id;
+            site.office = must(orgs.create({"JS-NJ", "Nanjing office", K::supervision_office, site.bureau, "320102"}, "test")).id;
+            const std::string at = tx.now_utc();
+            Poco::Int64 id = 0;
+            tx.session() << "INSERT INTO regulated_entities (name, kind, jurisdiction_org_id, region_code, created_at, "
+                            "updated_at) VALUES ('Nanjing CDC', 'cdc', $1, '320102', $2, $2) RETURNING id",
+                Poco::Data::Keywords::bind(site.office), Poco::Data::Keywords::bind(at), Poco::Data::Keywords::into(id),
+                Poco::Data::Keywords::now;
+            site.cdc = id;
+            return store::Done{};
+        }));
+        add_contacts(site.office, site.cdc, 3);
+        store::StorageUnitRow fridge;
+        fridge.code = "NJ-F1";
+        fridge.org_id = site.office;
+        fridge.entity_id = site.cdc;
+        fridge.name = "vaccine refrigerator";
+        fridge.kind = "refrigerator";
+        fridge.storage_class = "refrigerated";
+        fridge.min_centi_celsius = 200;
+        fridge.max_centi_celsius = 800;
+        site.fridge = must(register_storage_unit(*db, fridge, "test")).id;
+        return site;
+    }
+
     // "kind:side" of every alarm, in order.
     std::vector<std::string> alarms() {
         return must(db->read([&](store::Transaction& tx) -> store::StoreResult<std::vector<std::string>> {
