@@ -38,8 +38,19 @@ StoreErrorKind kind_of(const StoreError& error);
 
 struct Done {};  // the value of an operation that returns nothing but may fail
 
+// The domain kind of a store failure, for the API's one mapping (api/problem).
+inline domain::ErrorKind domain_kind(StoreErrorKind kind) {
+    switch (kind) {
+        case StoreErrorKind::unavailable:
+        case StoreErrorKind::busy: return domain::ErrorKind::unavailable;
+        case StoreErrorKind::conflict: return domain::ErrorKind::conflict;
+        case StoreErrorKind::not_found: return domain::ErrorKind::not_found;
+        default: return domain::ErrorKind::internal;
+    }
+}
+
 inline StoreError store_error(StoreErrorKind kind, std::string message) {
-    return StoreError{error_code(kind), std::move(message)};
+    return StoreError{error_code(kind), std::move(message), domain_kind(kind), {}};
 }
 
 }  // namespace lims::store
