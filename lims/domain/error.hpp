@@ -32,11 +32,16 @@ struct Error {
     ErrorKind kind = ErrorKind::unspecified;
     std::string field;    // kind invalid: the request field ("storage_unit_id", "lines[2].limit")
 
+    Error() = default;
+    Error(std::string code_, std::string message_, ErrorKind kind_ = ErrorKind::unspecified,
+          std::string field_ = {})
+        : code(std::move(code_)), message(std::move(message_)), kind(kind_), field(std::move(field_)) {}
+
     friend bool operator==(const Error&, const Error&) = default;
 };
 
 inline Error make_error(std::string code, std::string message) {
-    return Error{std::move(code), std::move(message)};
+    return Error(std::move(code), std::move(message));
 }
 
 namespace errors {
