@@ -49,6 +49,13 @@ void add_worklist_routes(Router& router, const RouteContext& context);
 // Storage units, loggers, placements, readings, excursions, alarms, site status (routes/coldchain_routes.cpp).
 void add_coldchain_routes(Router& router, const RouteContext& context);
 
+// The working-day calendar for the screens: years loaded with their warnings, and where
+// deadlines stand today (local due date, working days left) (routes/calendar_routes.cpp).
+void add_calendar_routes(Router& router, const RouteContext& context);
+// The newest result of each test of a worklist page with its rounded value, verdict and
+// raw message (routes/result_routes.cpp).
+void add_result_routes(Router& router, const RouteContext& context);
+
 // All of the above, in that order, for ApiParts::routeModules.
 std::vector<std::function<void(Router&)>> all_route_modules(const RouteContext& context);
 

@@ -271,6 +271,7 @@ Json sample_json(const wf::SampleDetail& d) {
 
 Json shipment_json(const store::Shipment& s) {
     auto o = newObject();
+    o->set("id", s.id);  // for /api/v1/coldchain/shipments/{id}/... (the trip's verdict)
     o->set("number", s.number);
     o->set("from_organisation_id", s.from_org_id);
     o->set("laboratory_id", s.to_org_id);
