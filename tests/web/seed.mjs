@@ -109,7 +109,7 @@ export async function seed(service) {
 
 // One sample of the drug registered at the pharmacy and shipped (dispatched) to the
 // laboratory, as the office's samplers do.
-export async function shippedSample(service, data) {
+export async function shippedSample(service, data, { storage = 'ambient' } = {}) {
   const sampler = await service.as('sampler1')
   const task = `/api/v1/tasks/${data.task.number}`
   await sampler.post(`${task}/start`, undefined, { ifMatch: await sampler.etag(task), expect: [200] })
@@ -135,7 +135,7 @@ export async function shippedSample(service, data) {
       unit: '盒',
       test_quantity: '4',
       retained_quantity: '2',
-      storage_condition: 'ambient',
+      storage_condition: storage,
       seal_numbers: ['FQ-GS-0001', 'FQ-GS-0002'],
       sampler_user_ids: [data.users.sampler1.id, data.users.sampler2.id],
       sampled_at: iso(new Date(now.getTime() - 4 * 3600_000)),
@@ -143,8 +143,8 @@ export async function shippedSample(service, data) {
     })
   ).body
   const shipment = await sampler.post('/api/v1/shipments', { samples: [sample.number], laboratory_id: data.orgs['SZ-IDC'].id, carrier: '顺丰速运' })
-  await sampler.post(`/api/v1/shipments/${shipment.body.number}/dispatch`, {}, { ifMatch: shipment.etag, expect: [200] })
-  return { sample, shipment: shipment.body }
+  const dispatched = await sampler.post(`/api/v1/shipments/${shipment.body.number}/dispatch`, {}, { ifMatch: shipment.etag, expect: [200] })
+  return { sample, shipment: dispatched.body }
 }
 
 // That sample through the laboratory's receipt; reviewAndIssue() then takes it through
@@ -237,4 +237,123 @@ export async function refrigeratorWithReadings(service, data) {
     if (r.status !== 200) throw new Error(`ingest readings: ${r.status} ${await r.text()}`)
   }
   return { unit, logger }
+}
+
+// An ingest-scoped account of the laboratory and its token, as a gateway is set up.
+export async function gatewayToken(service, data) {
+  const admin = await service.as('admin')
+  const gateway = (
+    await admin.post('/api/v1/users', {
+      username: 'lab-gateway',
+      display_name: '检验仪器数据网关',
+      organisation_id: data.orgs['SZ-IDC'].id,
+      roles: ['ingest_service'],
+      password: PASSWORD,
+    })
+  ).body
+  return (await admin.post('/api/v1/auth/service-tokens', { user_id: gateway.id })).body.token
+}
+
+// The laboratory's HPLC, registered with its test codes mapped (ASSAY-HPLC → ASSAY,
+// RS-HPLC → RELATED), and one HL7 ORU^R01 message from it as its gateway forwards it: the
+// received sample's assay at `assay` %, and a related-substances result for a specimen
+// label the service does not know (a typo at the instrument), which goes to quarantine.
+export async function hplcMessage(service, data, sample, { assay = '93.0', unknownSpecimen = 'MH2609O17' } = {}) {
+  const admin = await service.as('admin')
+  await admin.post('/api/v1/instruments', {
+    code: 'IDC-HPLC-01',
+    organisation_code: 'SZ-IDC',
+    name: '高效液相色谱仪（岛津 LC-2030）',
+    family: 'hl7',
+    transport: 'tcp_listen',
+    address: '0.0.0.0:2575',
+  })
+  for (const [code, test] of [['ASSAY-HPLC', 'ASSAY'], ['RS-HPLC', 'RELATED']])
+    await admin.post('/api/v1/instruments/IDC-HPLC-01/mappings', { instrument_test_code: code, test_code: test, result_unit: '%', instrument_unit: '%' })
+  const token = await gatewayToken(service, data)
+  const at = new Date()
+  const stamp = iso(at).replace(/[-:TZ]/g, '').slice(0, 14)
+  const segments = [
+    `MSH|^~\\&|LC-2030|IDC|LIMS|IDC|${stamp}||ORU^R01|HPLC${stamp}|P|2.5.1`,
+    `PID|1||${sample.number}`,
+    `OBR|1||${sample.number}|ASSAY-HPLC^含量测定`,
+    `OBX|1|NM|ASSAY-HPLC^含量测定||${assay}|%|95.0-105.0|L|||F|||${stamp}`,
+    `OBR|2||${unknownSpecimen}|RS-HPLC^有关物质`,
+    `OBX|2|NM|RS-HPLC^有关物质||0.21|%|<=0.5|N|||F|||${stamp}`,
+  ]
+  const raw = Buffer.from(`\x0b${segments.join('\r')}\r\x1c\r`, 'utf8').toString('base64')
+  const observation = (specimen, code, value, range) => ({
+    specimen_id: specimen,
+    test_code: code,
+    value_type: 'NM',
+    value,
+    units: '%',
+    reference_range: range,
+    status: 'F',
+    observed_at: iso(at),
+  })
+  const r = await fetch(`${service.base}/api/v1/ingest/observations`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': `hplc-${stamp}` },
+    body: JSON.stringify({
+      messages: [
+        {
+          instrument: 'IDC-HPLC-01',
+          protocol: 'hl7',
+          raw_base64: raw,
+          received_at: iso(at),
+          terminated_normally: true,
+          observations: [observation(sample.number, 'ASSAY-HPLC', assay, '95.0-105.0'), observation(unknownSpecimen, 'RS-HPLC', '0.21', '<=0.5')],
+        },
+      ],
+    }),
+  })
+  const text = await r.text()
+  if (r.status !== 200) throw new Error(`ingest observations: ${r.status} ${text}`)
+  return JSON.parse(text)
+}
+
+// A refrigerated sample on its way to the laboratory in a transport cool box (2–8 °C) with a
+// logger that has recorded the trip every 5 minutes: 4–6 °C, except `warmHours` at 9.5 °C
+// in the middle, which the trip's verdict judges (WHO 30-DTR: above 8 °C for 10 hours is
+// a heat excursion).
+export async function coldTrip(service, data, { warmHours = 11, tripHours = 14 } = {}) {
+  const { sample, shipment } = await shippedSample(service, data, { storage: 'refrigerated' })
+  const admin = await service.as('admin')
+  const box = (
+    await admin.post('/api/v1/coldchain/storage-units', {
+      code: 'GS-BOX-07',
+      name: '冷藏运输箱7号',
+      kind: 'transport_box',
+      storage_class: 'refrigerated',
+      org_id: data.orgs['SZ-GS'].id,
+      min_centi_celsius: 200,
+      max_centi_celsius: 800,
+    })
+  ).body
+  // The GSP annex: the box's alarms reach at least three designated people of the office.
+  for (const [name, email] of [['抽样组值班员', 'duty'], ['所长', 'head'], ['质量联络员', 'quality']])
+    await admin.post('/api/v1/coldchain/contacts', { org_id: data.orgs['SZ-GS'].id, name, email: `${email}@gs.example.cn` })
+  const logger = (await admin.post('/api/v1/coldchain/loggers', { serial: 'GS-BOX-07-L01', model: 'TT-4', organisation_code: 'SZ-GS' })).body
+  const now = Math.floor(Date.now() / 1000)
+  const start = now - tripHours * 3600
+  await admin.post(`/api/v1/coldchain/shipments/${shipment.id}/transport-box`, { storage_unit_id: box.id, at_utc: start }, { expect: [204] })
+  await admin.post(`/api/v1/coldchain/loggers/${logger.id}/placements`, { shipment_id: shipment.id, from_utc: start })
+  const token = await gatewayToken(service, data)
+  const warmFrom = start + Math.round(((tripHours - warmHours) / 2) * 3600)
+  const warmTo = warmFrom + warmHours * 3600
+  const readings = []
+  for (let at = start; at <= now - 60; at += 300) {
+    const warm = at >= warmFrom && at < warmTo
+    readings.push({ logger: 'GS-BOX-07-L01', at_utc: at, centi_celsius: warm ? 950 : 500 + Math.round(60 * Math.sin(at / 5400)) })
+  }
+  for (let i = 0; i < readings.length; i += 100) {
+    const r = await fetch(`${service.base}/api/v1/ingest/readings`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': `trip-${i}` },
+      body: JSON.stringify({ readings: readings.slice(i, i + 100) }),
+    })
+    if (r.status !== 200) throw new Error(`ingest readings: ${r.status} ${await r.text()}`)
+  }
+  return { sample, shipment, box, logger }
 }

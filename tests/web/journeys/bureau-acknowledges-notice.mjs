@@ -23,6 +23,12 @@ export default async function ({ service, browser, base, data, assert }) {
   await page.locator('[data-test="menu-notices"]').click()
   const table = page.locator('[data-test="notices"]')
   await table.getByText(notice.number).waitFor()
+  // Its acknowledgement deadline: due date and working days left as the service counts them.
+  const clock = (await viewer.get(`/api/v1/calendar/clocks?due_at=${notice.due_at}`)).items[0]
+  const deadline = table.locator('tr').filter({ hasText: notice.number }).locator('.deadline')
+  await deadline.locator('[data-test="days-left"]').waitFor()
+  assert.equal(await deadline.locator('.date').innerText(), clock.due_date)
+  assert.equal(await deadline.locator('[data-test="days-left"]').innerText(), clock.working_days_left === 0 ? '今日到期' : `剩 ${clock.working_days_left} 个工作日`)
   await w.shot('bureau-notices.png')
   await page.locator(`[data-test="acknowledge-${notice.number}"]`).click()
   await page.getByRole('dialog').getByText(`确认签收通知 ${notice.number}`).waitFor()

@@ -7,12 +7,22 @@ import { nonconformingReport, reviewAndIssue } from '../seed.mjs'
 
 const PAGES = {
   sampler1: ['/', '/sampler/tasks', '/sampler/register'],
-  analyst: ['/', '/analyst/worklist'],
+  analyst: ['/', '/analyst/worklist', '/analyst/quarantine'],
   receiver: ['/', '/receiver/samples', '/coldchain'],
   signatory: ['/', '/signatory/reports', '/statistics'],
   viewer: ['/', '/bureau/notices', '/statistics'],
   officer: ['/', '/enforcement/leads', 'LEAD'],
-  admin: ['/', '/bureau/notices', '/enforcement/leads', '/no-such-page'],
+  admin: [
+    '/',
+    '/bureau/notices',
+    '/enforcement/leads',
+    '/admin/users',
+    '/admin/organisations',
+    '/admin/devices',
+    '/admin/catalogue',
+    '/admin/calendar',
+    '/no-such-page',
+  ],
 }
 const MARKERS = { 'zh-CN': { own: '退出登录', other: 'Log out' }, en: { own: 'Log out', other: '退出登录' } }
 
@@ -35,7 +45,7 @@ export default async function ({ service, browser, base, data, assert }) {
         assert.ok(text.includes(MARKERS[locale].own), `${url} in ${locale}: no "${MARKERS[locale].own}"`)
         assert.ok(!text.includes(MARKERS[locale].other), `${url} in ${locale}: shows "${MARKERS[locale].other}"`)
         // A key shown instead of its message looks like "leads.actions.accept".
-        const raw = text.match(/\b(?:app|home|menu|tasks|register|validation|states|deadline|notices|leads|worklist|roles|kinds|categories|storage|login)\.[a-zA-Z_.]+\b/g)
+        const raw = text.match(/\b(?:app|home|menu|tasks|register|validation|states|deadline|notices|leads|worklist|roles|kinds|categories|storage|login|admin|quarantine|raw|links|receipt|coldchain)\.[a-zA-Z_.]+\b/g)
         assert.equal(raw, null, `${url} in ${locale} shows message keys: ${raw}`)
       }
       w.check()

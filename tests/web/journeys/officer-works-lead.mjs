@@ -22,8 +22,12 @@ export default async function ({ service, browser, base, data, assert }) {
   const row = board.locator('tr').filter({ hasText: lead.number })
   await row.waitFor()
   const deadline = row.locator('.deadline')
-  assert.equal(await deadline.getAttribute('data-tone'), 'normal')
-  assert.match(await deadline.innerText(), /\d{4}-\d{2}-\d{2}\s*剩 \d+ 天/)
+  // Due date and working days left as the service counts them on its calendar.
+  const clock = (await (await service.as('officer')).get(`/api/v1/calendar/clocks?due_at=${lead.deadline_at}`)).items[0]
+  await deadline.locator('[data-test="days-left"]').waitFor()
+  assert.equal(await deadline.getAttribute('data-tone'), clock.working_days_left <= 2 ? 'soon' : 'normal')
+  assert.equal(await deadline.locator('.date').innerText(), clock.due_date)
+  assert.equal(await deadline.locator('[data-test="days-left"]').innerText(), clock.working_days_left === 0 ? '今日到期' : `剩 ${clock.working_days_left} 个工作日`)
   assert.match(await row.innerText(), /待受理/)
   await w.shot('officer-board.png')
 

@@ -101,6 +101,32 @@ export interface TestItem {
   version: number
 }
 
+// GET /api/v1/worklists/results: a test's newest result as the service judged it.
+export interface TestResult {
+  test_id: number
+  sample_id: number
+  sample_number: string
+  test_code: string
+  state: string
+  item: string
+  requirement: string
+  standard: string
+  decimal_places: number | null
+  result: {
+    id: number
+    value: string
+    unit: string
+    source: string
+    raw_message_id: number | null
+    flags: string
+    entered_at: string
+  } | null
+  rounded: string | null
+  verdict: 'conforms' | 'does_not_conform' | 'indeterminate' | null
+  warning: boolean
+  explanation: string
+}
+
 export interface Notification {
   kind: string
   sample_number: string

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { beijingDate, beijingLocalInput, daysUntil, dueDateOf, instantFromBeijingLocal, utcText } from './time'
+import { beijingDate, beijingLocalInput, dueDateOf, instantFromBeijingLocal, utcText } from './time'
 
 describe('Beijing time', () => {
   it('shows the Beijing day of an instant', () => {
@@ -8,10 +8,6 @@ describe('Beijing time', () => {
   })
   it('reads a deadline instant as the end of its due day', () => {
     expect(dueDateOf('2026-02-14T16:00:00Z')).toBe('2026-02-14')
-  })
-  it('counts calendar days', () => {
-    expect(daysUntil('2026-12-10', '2026-12-07')).toBe(3)
-    expect(daysUntil('2026-12-05', '2026-12-07')).toBe(-2)
   })
   it('converts the datetime-local input of a Beijing wall clock', () => {
     const at = instantFromBeijingLocal('2026-12-07T09:30')!

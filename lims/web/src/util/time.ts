@@ -18,10 +18,7 @@ export function dueDateOf(deadlineInstant: string): string {
   return beijingDate(new Date(Date.parse(deadlineInstant) - 1000))
 }
 
-// Calendar days from today to a YYYY-MM-DD day (negative: past).
-export function daysUntil(day: string, today: string): number {
-  return Math.round((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000)
-}
+// Working days left are the service's to count (api/clocks.ts, GET /api/v1/calendar/clocks).
 
 // <input type="datetime-local"> value (Beijing wall clock) ↔ UTC instant text.
 export function beijingLocalInput(instant: Date): string {
