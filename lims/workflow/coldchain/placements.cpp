@@ -59,9 +59,8 @@ domain::Result<store::ContactRow> add_site_contact(store::Database& db, const st
     return db.write([&](store::Transaction& tx) { return store::StorageUnitRepository(tx).add_contact(contact, actor); });
 }
 
-domain::Result<store::PlacementRow> place_logger(store::Database& db, const PlacementRequest& request,
+domain::Result<store::PlacementRow> place_logger(store::Transaction& tx, const PlacementRequest& request,
                                                  std::int64_t now_utc, const ColdChainOptions& options) {
-    return db.write([&](store::Transaction& tx) -> domain::Result<store::PlacementRow> {
         store::StorageUnitRepository units(tx);
         // Whose alarms: the unit's site, or the shipment's sender.
         std::int64_t org = 0;
@@ -87,7 +86,8 @@ domain::Result<store::PlacementRow> place_logger(store::Database& db, const Plac
             std::size_t first_level = 0;
             for (const auto& c : *contacts) first_level += c.escalation_level == 0 ? 1 : 0;
             if (first_level < kMinDesignatedContacts)
-                return domain::make_error("coldchain.site.contacts",
+                return domain::errors::invalid(request.storage_unit_id ? "storage_unit_id" : "shipment_id",
+                                               "coldchain.site.contacts",
                                           "the site has " + std::to_string(first_level) +
                                               " designated contacts; the GSP annex requires alarms to reach at least " +
                                               std::to_string(kMinDesignatedContacts));
@@ -103,7 +103,11 @@ domain::Result<store::PlacementRow> place_logger(store::Database& db, const Plac
         }
         return units.place(request.logger_id, request.storage_unit_id, request.shipment_id, request.from_utc,
                            options.actor);
-    });
+}
+
+domain::Result<store::PlacementRow> place_logger(store::Database& db, const PlacementRequest& request,
+                                                 std::int64_t now_utc, const ColdChainOptions& options) {
+    return db.write([&](store::Transaction& tx) { return place_logger(tx, request, now_utc, options); });
 }
 
 domain::Result<store::PlacementRow> end_logger_placement(store::Database& db, std::int64_t logger_id,
@@ -124,13 +128,16 @@ domain::Result<store::PlacementRow> end_logger_placement(store::Database& db, st
     });
 }
 
-domain::Result<void> bind_transport_box(store::Database& db, std::int64_t shipment_id, std::int64_t storage_unit_id,
+domain::Result<void> bind_transport_box(store::Transaction& tx, std::int64_t shipment_id, std::int64_t storage_unit_id,
                                         std::int64_t at_utc, const std::string& actor) {
-    auto done = db.write([&](store::Transaction& tx) {
-        return store::StorageUnitRepository(tx).bind_transport_box(shipment_id, storage_unit_id, at_utc, actor);
-    });
+    auto done = store::StorageUnitRepository(tx).bind_transport_box(shipment_id, storage_unit_id, at_utc, actor);
     if (!done) return done.error();
     return {};
+}
+
+domain::Result<void> bind_transport_box(store::Database& db, std::int64_t shipment_id, std::int64_t storage_unit_id,
+                                        std::int64_t at_utc, const std::string& actor) {
+    return db.write([&](store::Transaction& tx) { return bind_transport_box(tx, shipment_id, storage_unit_id, at_utc, actor); });
 }
 
 domain::Result<std::size_t> tick_loggers(store::Database& db, std::int64_t now_utc, const ColdChainOptions& options) {

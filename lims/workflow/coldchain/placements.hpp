@@ -30,6 +30,9 @@ struct PlacementRequest {
 // contacts: nobody would hear its alarms), store.not_found / invalid_argument / conflict.
 domain::Result<store::PlacementRow> place_logger(store::Database& db, const PlacementRequest& request,
                                                  std::int64_t now_utc, const ColdChainOptions& options = {});
+// The same inside the caller's transaction (site_use_cases checks jurisdiction in it first).
+domain::Result<store::PlacementRow> place_logger(store::Transaction& tx, const PlacementRequest& request,
+                                                 std::int64_t now_utc, const ColdChainOptions& options = {});
 // The logger leaves its place (a trip ends at receipt): open excursions close as
 // end_of_record, events are recorded, the placement ends at `to_utc`.
 domain::Result<store::PlacementRow> end_logger_placement(store::Database& db, std::int64_t logger_id,
@@ -37,6 +40,8 @@ domain::Result<store::PlacementRow> end_logger_placement(store::Database& db, st
                                                          const ColdChainOptions& options = {});
 
 domain::Result<void> bind_transport_box(store::Database& db, std::int64_t shipment_id, std::int64_t storage_unit_id,
+                                        std::int64_t at_utc, const std::string& actor);
+domain::Result<void> bind_transport_box(store::Transaction& tx, std::int64_t shipment_id, std::int64_t storage_unit_id,
                                         std::int64_t at_utc, const std::string& actor);
 
 // Offline detection by the wall clock for every placed logger (the service runs it every

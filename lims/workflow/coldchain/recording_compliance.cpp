@@ -77,10 +77,10 @@ domain::Result<ComplianceReport> recording_compliance(store::Transaction& tx, co
                                                       std::int64_t from_utc, std::int64_t to_utc,
                                                       const cc::RecordingLimits& limits) {
     if (to_utc <= from_utc)
-        return domain::make_error("coldchain.compliance.period", "the period's end must be after its start");
+        return domain::errors::invalid("from", "coldchain.compliance.period", "the period's end must be after its start");
     if (to_utc - from_utc > kMaxCompliancePeriod)
-        return domain::make_error("coldchain.compliance.period",
-                                  "the period must not be longer than " + std::to_string(kMaxCompliancePeriod / cc::standard::kDay) +
+        return domain::errors::invalid("from", "coldchain.compliance.period",
+                                       "the period must not be longer than " + std::to_string(kMaxCompliancePeriod / cc::standard::kDay) +
                                       " days");
     auto units = store::StorageUnitRepository(tx).list(org_ids);
     if (!units) return units.error();

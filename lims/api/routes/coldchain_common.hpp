@@ -1,0 +1,66 @@
+// What the cold-chain route tables share (routes/coldchain_*_routes.cpp): the caller as the
+// use cases take it, query and path parameters, the error -> problem mapping and the JSON
+// of a chart bucket. Each table adds one URL prefix's routes; add_coldchain_routes
+// (coldchain_routes.cpp) adds them all.
+#pragma once
+
+#include "lims/api/conventions.hpp"
+#include "lims/api/json_text.hpp"
+#include "lims/api/route_modules.hpp"
+#include "lims/workflow/coldchain/site_use_cases.hpp"
+
+#include <Poco/JSON/Array.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace lims::api::coldchain_routes {
+
+namespace cc = lims::workflow::coldchain;
+using Json = Poco::JSON::Object::Ptr;
+
+inline constexpr std::int64_t kDefaultPeriod = 24 * 3600;  // readings and gaps of the last day unless asked
+
+std::int64_t now_utc();
+cc::Caller caller_of(const Request& r);
+cc::ColdChainOptions options_for(const Request& r, const domain::WorkingCalendar* calendar);
+
+// A use case's error as the API's answer: by its kind (invalid naming its field: 422;
+// not_found: 404; conflict/stale: 409; unavailable: 503), store.invalid_argument and
+// coldchain.* codes without a kind as 422, anything else 500.
+Response problem_for(const domain::Error& e);
+
+// {id} of the path; nullopt when not a positive integer (answered as a missing record).
+std::optional<std::int64_t> param_id(const Request& r, const std::string& name = "id");
+// ?name=<integer>: `out` stays empty when absent; a problem naming it when not an integer.
+std::optional<Problem> query_int(const Request& r, const std::string& name, std::optional<std::int64_t>& out);
+// ?from & ?to (UTC seconds), each defaulting to the last day before now.
+struct Period {
+    std::int64_t from = 0;
+    std::int64_t to = 0;
+};
+Outcome<Period> query_period(const Request& r);
+
+Json parse_object(const std::string& json);
+std::optional<std::int64_t> optional_int(const Json& o, const std::string& key);
+std::string optional_text(const Json& o, const std::string& key);
+Json bucket_json(const lims::coldchain::SeriesBucket& b);
+// {"items": [to_json(row)...]} for rows the store renders as JSON text.
+template <typename Rows>
+Response items_of(const Rows& rows) {
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+    for (const auto& row : rows) items->add(parse_object(store::to_json(row)));
+    Json body = newObject();
+    body->set("items", items);
+    return Response::json(200, body);
+}
+
+// The tables, one per URL prefix under /api/v1/coldchain.
+void add_storage_unit_routes(Router& router, const RouteContext& context);  // storage-units, contacts
+void add_logger_routes(Router& router, const RouteContext& context);        // loggers/{id}/placements, readings, gaps
+void add_site_routes(Router& router, const RouteContext& context);          // site-status, excursions, compliance
+void add_alarm_routes(Router& router, const RouteContext& context);         // alarms
+void add_shipment_routes(Router& router, const RouteContext& context);      // shipments/{id}/transport-box, verdict
+
+}  // namespace lims::api::coldchain_routes
