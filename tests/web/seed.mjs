@@ -256,8 +256,9 @@ export async function gatewayToken(service, data) {
 
 // The laboratory's HPLC, registered with its test codes mapped (ASSAY-HPLC → ASSAY,
 // RS-HPLC → RELATED), and one HL7 ORU^R01 message from it as its gateway forwards it: the
-// received sample's assay at `assay` %, and a related-substances result for a specimen
-// label the service does not know (a typo at the instrument), which goes to quarantine.
+// received sample's assay at `assay` %, a related-substances result for a specimen label
+// the service does not know (a typo at the instrument) and a water content the instrument
+// is not mapped for (KF-WATER): those two go to quarantine.
 export async function hplcMessage(service, data, sample, { assay = '93.0', unknownSpecimen = 'MH2609O17' } = {}) {
   const admin = await service.as('admin')
   await admin.post('/api/v1/instruments', {
@@ -280,6 +281,8 @@ export async function hplcMessage(service, data, sample, { assay = '93.0', unkno
     `OBX|1|NM|ASSAY-HPLC^含量测定||${assay}|%|95.0-105.0|L|||F|||${stamp}`,
     `OBR|2||${unknownSpecimen}|RS-HPLC^有关物质`,
     `OBX|2|NM|RS-HPLC^有关物质||0.21|%|<=0.5|N|||F|||${stamp}`,
+    `OBR|3||${sample.number}|KF-WATER^水分`,
+    `OBX|3|NM|KF-WATER^水分||2.4|%|<=5.0|N|||F|||${stamp}`,
   ]
   const raw = Buffer.from(`\x0b${segments.join('\r')}\r\x1c\r`, 'utf8').toString('base64')
   const observation = (specimen, code, value, range) => ({
@@ -303,7 +306,11 @@ export async function hplcMessage(service, data, sample, { assay = '93.0', unkno
           raw_base64: raw,
           received_at: iso(at),
           terminated_normally: true,
-          observations: [observation(sample.number, 'ASSAY-HPLC', assay, '95.0-105.0'), observation(unknownSpecimen, 'RS-HPLC', '0.21', '<=0.5')],
+          observations: [
+            observation(sample.number, 'ASSAY-HPLC', assay, '95.0-105.0'),
+            observation(unknownSpecimen, 'RS-HPLC', '0.21', '<=0.5'),
+            observation(sample.number, 'KF-WATER', '2.4', '<=5.0'),
+          ],
         },
       ],
     }),

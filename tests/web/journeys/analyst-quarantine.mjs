@@ -11,7 +11,7 @@ import { hplcMessage, nonconformingReport } from '../seed.mjs'
 export default async function ({ service, browser, base, data, assert }) {
   const { sample } = await nonconformingReport(service, data)
   const receipt = await hplcMessage(service, data, sample)
-  assert.equal(receipt.quarantined, 1, JSON.stringify(receipt))
+  assert.equal(receipt.quarantined, 2, JSON.stringify(receipt))
 
   const w = await browser.page(DESKTOP, 'analyst quarantine')
   const { page } = w
@@ -45,7 +45,10 @@ export default async function ({ service, browser, base, data, assert }) {
   await list.getByText('MH2609O17', { exact: true }).waitFor()
   await list.getByText('样品编号未知').waitFor()
   await w.shot('analyst-quarantine.png')
-  const entry = (await (await service.as('analyst')).get('/api/v1/quarantine?state=open')).items[0]
+  await list.getByText('项目代码未映射').waitFor()
+  const open = (await (await service.as('analyst')).get('/api/v1/quarantine?state=open')).items
+  const entry = open.find((e) => e.specimen_id === 'MH2609O17')
+  const water = open.find((e) => e.instrument_test_code === 'KF-WATER')
   await page.locator(`[data-test="raw-${entry.id}"]`).click()
   await drawer.getByText('RS-HPLC^有关物质').first().waitFor()
   await drawer.getByRole('button', { name: /关闭|Close/ }).click()
@@ -63,7 +66,27 @@ export default async function ({ service, browser, base, data, assert }) {
   await page.locator('[data-test="quarantine-submit"]').click()
   await dialog.waitFor({ state: 'hidden' })
   await page.getByText(`隔离记录 #${entry.id} 已指派`).waitFor()
+  await list.getByText('MH2609O17', { exact: true }).waitFor({ state: 'detached' })
+
+  // Someone else discards the water result while this analyst's dialog is open: the stale
+  // version is refused and the page offers a reload.
+  await page.locator(`[data-test="discard-${water.id}"]`).click()
+  await dialog.locator('textarea[name="reason"]').fill('本批次未开展水分检验，误传')
+  const reviewer = await service.as('reviewer')
+  const etag = await reviewer.etag(`/api/v1/quarantine/${water.id}`)
+  await reviewer.post(`/api/v1/quarantine/${water.id}/discard`, { reason: '仪器误传（复核人处理）' }, { ifMatch: etag, expect: [200] })
+  w.expect(409, new RegExp(`/api/v1/quarantine/${water.id}/discard$`))
+  await page.locator('[data-test="quarantine-submit"]').click()
+  await dialog.waitFor({ state: 'hidden' })
+  await page.getByText('该记录已被他人修改').waitFor()
+  await page.getByRole('button', { name: '重新加载' }).click()
   await list.getByText('隔离区没有记录').waitFor()
+  await page.locator('[data-test="quarantine-state"]').getByText('已作废').click()
+  await page.locator('[data-test="quarantine-state"] .is-active', { hasText: '已作废' }).waitFor()
+  await list.getByText('仪器误传（复核人处理）').waitFor()
+  await page.locator('.el-message').waitFor({ state: 'detached' })
+  await page.waitForTimeout(300) // the radio button's colour transition
+  await w.shot('analyst-quarantine-discarded.png')
   w.check()
 
   const analyst = await service.as('analyst')
