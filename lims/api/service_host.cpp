@@ -2,6 +2,7 @@
 
 #include "lims/api/route_modules.hpp"
 #include "lims/workflow/coldchain/excursion_leads.hpp"
+#include "lims/workflow/review/report.hpp"
 
 #include <stdexcept>
 
@@ -54,6 +55,29 @@ GaugeSource coldChainGauges(std::shared_ptr<store::Database> database) {
     };
 }
 
+// Nonconforming reports whose case lead could not be opened: issued all the same, and
+// the minute job "review.case_leads" opens the lead once the cause is fixed.
+HealthWarningSource reportLeadWarnings(std::shared_ptr<store::Database> database) {
+    return [database]() -> std::vector<HealthWarning> {
+        auto n = workflow::review::reports_waiting_for_case_lead(*database);
+        if (!n || *n == 0) return {};
+        return {{"review.reports_without_case_lead",
+                 std::to_string(*n) + " nonconforming report(s) have no case lead: it could not be opened (see the "
+                                      "audit trail's report.case_lead_failed); it is opened by itself once the cause is fixed",
+                 static_cast<std::int64_t>(*n)}};
+    };
+}
+
+GaugeSource reportLeadGauges(std::shared_ptr<store::Database> database) {
+    return [database]() -> std::vector<Gauge> {
+        auto n = workflow::review::reports_waiting_for_case_lead(*database);
+        if (!n) return {};
+        return {{"lims_reports_without_case_lead",
+                 "Issued nonconforming reports whose case lead could not be opened yet (shown on /healthz).", "",
+                 static_cast<double>(*n)}};
+    };
+}
+
 }  // namespace
 
 ServiceHost::ServiceHost(std::shared_ptr<store::Database> database, domain::WorkingCalendar calendar,
@@ -68,6 +92,7 @@ ServiceHost::ServiceHost(std::shared_ptr<store::Database> database, domain::Work
     parts.auth = auth_.get();
     parts.health = databaseProbe(database_);
     parts.warnings.push_back(coldChainWarnings(database_));
+    parts.warnings.push_back(reportLeadWarnings(database_));
     parts.replay = replay_.get();
     parts.routeModules = all_route_modules(RouteContext{database_, auth_.get(), &calendar_, settings.instrumentStatus});
     parts.calendar = &calendar_;  // /healthz warnings and /metrics for a missing or provisional year
@@ -76,6 +101,7 @@ ServiceHost::ServiceHost(std::shared_ptr<store::Database> database, domain::Work
     api_ = std::make_unique<ApiService>(std::move(parts));
     api_->metrics().addGaugeSource(databaseWriteGauges(database_));
     api_->metrics().addGaugeSource(coldChainGauges(database_));
+    api_->metrics().addGaugeSource(reportLeadGauges(database_));
     api_->metrics().addGaugeSource(ingest_refusal_gauges);
     server_ = std::make_unique<Server>(settings.server, api_->dispatcher());
 }

@@ -20,6 +20,7 @@
 #include "lims/workflow/coldchain/placements.hpp"
 #include "lims/workflow/coldchain/retention.hpp"
 #include "lims/workflow/figures/overdue.hpp"
+#include "lims/workflow/review/report.hpp"
 #include "lims/store/migrations.hpp"
 #include "lims/domain/calendar/calendar_outlook.hpp"
 #include "lims/domain/calendar/deadline.hpp"
@@ -115,6 +116,17 @@ std::vector<api::PeriodicJob> service_jobs(api::ServiceHost& host, const AlarmCh
              if (report->failed)
                  summary += (summary.empty() ? "" : "; ") + std::to_string(report->failed) +
                             " excursion(s) still without a case lead (see their case_lead_failed alarms)";
+             return summary;
+         }},
+        // Nonconforming reports issued without their case lead (no enforcement unit, ...).
+        {"review.case_leads", kColdChainPeriod,
+         [&db, &calendar, counted]() -> domain::Result<std::string> {
+             auto run = workflow::review::retry_report_case_leads(db, calendar);
+             if (!run) return run.error();
+             std::string summary = counted("case lead(s) opened for nonconforming reports that had none", run->opened);
+             if (run->failed)
+                 summary += (summary.empty() ? "" : "; ") + std::to_string(run->failed) +
+                            " nonconforming report(s) still without a case lead (see report.case_lead_failed in the audit trail)";
              return summary;
          }},
         {"overdue.scan", kOverduePeriod,

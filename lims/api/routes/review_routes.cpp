@@ -399,6 +399,13 @@ void add_review_routes(Router& router, const RouteContext& context) {
                     for (const auto& n : issued->notices) notices->add(notice_json(n));
                     o->set("notices", notices);
                     if (issued->case_lead) o->set("case_lead", lead_json(*issued->case_lead));
+                    if (issued->case_lead_problem) {
+                        // Issued all the same; the lead is opened by itself once the cause is fixed.
+                        Poco::JSON::Object::Ptr why = new Poco::JSON::Object;
+                        why->set("code", issued->case_lead_problem->code);
+                        why->set("message", issued->case_lead_problem->message);
+                        o->set("case_lead_problem", why);
+                    }
                     return with_etag(Response::json(200, o), issued->report.version);
                 },
                 200, {signatory}});

@@ -337,6 +337,19 @@ domain::Result<store::CaseLeadRecord> open_lead_for(store::Transaction& tx, cons
     return case_leads::open_case_lead(tx, calendar, lead, actor);
 }
 
+void record_lead_failure(store::Transaction& tx, const store::ReportRecord& report, const domain::Error& why,
+                         const std::string& actor) {
+    tx.record({actor, "report.case_lead_failed", "report", report.number, "",
+               "{\"code\":\"" + why.code + "\"}",
+               "the case lead of nonconforming report " + report.number + " could not be opened: " + why.message +
+                   "; it is opened by itself once the cause is fixed"});
+}
+
+// Issued, nonconforming, first examination, not superseded, and no lead names it.
+constexpr const char* kReportsWithoutLead =
+    "FROM reports r WHERE r.state = 'issued' AND r.round = 1 AND r.conclusion = 'does_not_conform' "
+    "AND NOT EXISTS (SELECT 1 FROM case_leads c WHERE c.report_id = r.id)";
+
 }  // namespace
 
 domain::Result<store::ReportRecord> draft_report(store::Transaction& tx, std::int64_t sample_id, const Actor& actor) {
@@ -447,9 +460,19 @@ domain::Result<IssuedReport> issue_report(store::Transaction& tx, const domain::
         auto notices = send_notices(tx, calendar, *sample, *issued, actor);
         if (!notices) return notices.error();
         out.notices = std::move(*notices);
-        auto lead = open_lead_for(tx, calendar, *sample, *issued, *judged, actor);
-        if (!lead) return lead.error();
-        out.case_lead = *lead;
+        // In a savepoint: a lead that cannot be opened never withholds the issued report
+        // and its notices (issue 19); a store failure still undoes the whole issue.
+        auto lead = tx.nested([&](store::Transaction& t) {
+            return open_lead_for(t, calendar, *sample, *issued, *judged, actor);
+        });
+        if (lead) {
+            out.case_lead = *lead;
+        } else if (lead.error().code.rfind("store.", 0) == 0) {
+            return lead.error();
+        } else {
+            record_lead_failure(tx, *issued, lead.error(), actor.name);
+            out.case_lead_problem = lead.error();
+        }
         return out;
     }
 
@@ -500,6 +523,52 @@ domain::Result<IssuedReport> issue_report(store::Transaction& tx, const domain::
         out.case_lead = *saved;
     }
     return out;
+}
+
+domain::Result<ReportLeadRetry> retry_report_case_leads(store::Database& db, const domain::WorkingCalendar& calendar) {
+    auto waiting = db.read([&](store::Transaction& tx) -> domain::Result<std::vector<std::int64_t>> {
+        std::vector<Poco::Int64> ids;
+        tx.session() << std::string("SELECT r.id ") + kReportsWithoutLead + " ORDER BY r.id", into(ids), now;
+        return std::vector<std::int64_t>(ids.begin(), ids.end());
+    });
+    if (!waiting) return waiting.error();
+    ReportLeadRetry run;
+    run.waiting = waiting->size();
+    for (const std::int64_t id : *waiting) {
+        enum Attempt { gone, opened_now, refused };
+        auto opened = db.write([&](store::Transaction& tx) -> domain::Result<Attempt> {
+            // Taken again under the write lock: another node's job may have opened it.
+            Poco::Int64 still = 0;
+            tx.session() << std::string("SELECT count(*) ") + kReportsWithoutLead + " AND r.id = $1", bind(id),
+                into(still), now;
+            if (still == 0) return gone;
+            auto report = store::ReportRepository(tx).get(id);
+            if (!report) return report.error();
+            auto sample = store::SampleRepository(tx).get_by_id(report->sample_id);
+            if (!sample) return sample.error();
+            auto judged = judge_round(tx, report->sample_id, report->round);
+            if (!judged) return judged.error();
+            const Actor system{std::nullopt, "system:case-leads", domain::RoleSet{domain::Role::signatory}, std::nullopt};
+            auto lead = tx.nested([&](store::Transaction& t) {
+                return open_lead_for(t, calendar, *sample, *report, *judged, system);
+            });
+            if (lead) return opened_now;
+            if (lead.error().code.rfind("store.", 0) == 0) return lead.error();
+            return refused;  // still refused: the first failure is in the audit trail
+        });
+        if (!opened) return opened.error();
+        if (*opened == opened_now) ++run.opened;
+        if (*opened == refused) ++run.failed;
+    }
+    return run;
+}
+
+domain::Result<std::size_t> reports_waiting_for_case_lead(store::Database& db) {
+    return db.read([&](store::Transaction& tx) -> domain::Result<std::size_t> {
+        Poco::Int64 n = 0;
+        tx.session() << std::string("SELECT count(*) ") + kReportsWithoutLead, into(n), now;
+        return static_cast<std::size_t>(n);
+    });
 }
 
 }  // namespace lims::workflow::review

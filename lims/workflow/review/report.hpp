@@ -48,13 +48,33 @@ struct IssuedReport {
     store::ReportRecord report;
     std::vector<store::NoticeRecord> notices;       // nonconforming first examination
     std::optional<store::CaseLeadRecord> case_lead;  // opened (first examination) or withdrawn (re-inspection conforms)
+    // A nonconforming first examination whose case lead could not be opened (no enforcement
+    // unit over the sampled unit, calendar year not loaded, ...): the report is issued and
+    // its notices sent all the same, the failure is audited (report.case_lead_failed) and
+    // shown on /healthz, and retry_report_case_leads opens the lead once the cause is fixed.
+    std::optional<domain::Error> case_lead_problem;
 };
 
 // approved → issued; the sample → reported. Stores the printed document's hash (the
 // documents area's canonical text) and the PDF's when it renders. Errors:
-// review.report_not_found, store.conflict, transition.*, and those of the notices and
-// the case lead (case_lead.no_enforcement_unit, calendar.year_not_loaded).
+// review.report_not_found, store.conflict, transition.*, those of the notices, and the
+// store's while opening the case lead. The case lead's own refusals
+// (case_lead.no_enforcement_unit, calendar.year_not_loaded, ...) do not undo the issue:
+// they come back as IssuedReport::case_lead_problem.
 domain::Result<IssuedReport> issue_report(store::Transaction& tx, const domain::WorkingCalendar& calendar,
                                           const IssueRequest& request, const Actor& actor);
+
+// Issued nonconforming first-examination reports (not superseded) that have no case lead:
+// each is tried again in its own transaction, as "system:case-leads". Run every minute by
+// the service's job "review.case_leads".
+struct ReportLeadRetry {
+    std::size_t waiting = 0;  // reports without a lead when the run began
+    std::size_t opened = 0;
+    std::size_t failed = 0;   // still refused (the audit trail has why)
+};
+domain::Result<ReportLeadRetry> retry_report_case_leads(store::Database& db, const domain::WorkingCalendar& calendar);
+
+// How many such reports there are (/healthz, /metrics).
+domain::Result<std::size_t> reports_waiting_for_case_lead(store::Database& db);
 
 }  // namespace lims::workflow::review

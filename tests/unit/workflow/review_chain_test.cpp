@@ -64,8 +64,9 @@ protected:
     }
 
     // A sample whose three results are final: assay and related substances as given.
-    domain::Sample sample_with_results(const std::string& assay, const std::string& rs) {
-        auto s = received_sample();
+    domain::Sample sample_with_results(const std::string& assay, const std::string& rs,
+                                       std::optional<std::int64_t> entity = std::nullopt) {
+        auto s = received_sample(std::nullopt, entity);
         auto tests = tests_of(s);
         finalise(tests[0], assay, "%");
         finalise(tests[1], rs, "%");
@@ -389,6 +390,52 @@ TEST_F(ReviewChain, ANonconformingReportSendsThreeNoticesDueInTwoWorkingDays) {
     const auto received = must(parse_store_time(lead.received_at));
     EXPECT_EQ(lead.deadline_at,
               store_time(must(domain::deadline_for(calendar, {15, domain::DeadlineUnit::working_days}, received))));
+}
+
+// Issue 19: what follows from a result (the lead) fails alone; the issued report and its
+// notices stand, the failure is audited and counted, and the lead opens once it can.
+TEST_F(ReviewChain, AReportIsIssuedWhenItsCaseLeadCannotBeOpenedAndTheLeadFollowsOnceItCan) {
+    // A pharmacy in Jiangsu, whose bureau has no enforcement unit.
+    const auto js_pharmacy = add_entity("苏州平安大药房", "pharmacy", org.at("JS").id, "320505");
+    auto s = sample_with_results("98.7", "0.55", js_pharmacy);
+    auto issued = issue(approved_report(s));
+    EXPECT_EQ(issued.report.state, "issued");
+    EXPECT_EQ(issued.report.conclusion, "does_not_conform");
+    // The organising bureau, and Jiangsu once as the sampled unit's and the manufacturer's bureau.
+    EXPECT_EQ(issued.notices.size(), 2u);
+    EXPECT_FALSE(issued.case_lead);
+    ASSERT_TRUE(issued.case_lead_problem);
+    EXPECT_EQ(issued.case_lead_problem->code, "case_lead.no_enforcement_unit");
+    EXPECT_EQ(count("SELECT count(*) FROM reports WHERE state = 'issued'"), 1);
+    EXPECT_EQ(count("SELECT count(*) FROM notices"), 2);
+    EXPECT_EQ(count("SELECT count(*) FROM case_leads"), 0);
+    EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'report.case_lead_failed' AND entity_id = '" +
+                    issued.report.number + "'"),
+              1);
+    EXPECT_EQ(must(reports_waiting_for_case_lead(*db)), 1u);
+
+    // The cause stands: the minute job tries and counts it as still failing.
+    auto still = must(retry_report_case_leads(*db, calendar));
+    EXPECT_EQ(still.waiting, 1u);
+    EXPECT_EQ(still.failed, 1u);
+    EXPECT_EQ(still.opened, 0u);
+    EXPECT_EQ(count("SELECT count(*) FROM case_leads"), 0);
+
+    // The province sets up its enforcement unit: the next run opens the lead, once.
+    must(db->write([&](store::Transaction& tx) {
+        return store::OrganisationRepository(tx).create(
+            {"JS-ZF", "江苏执法总队", domain::OrganisationKind::enforcement_unit, org.at("JS").id, "320000"}, "test");
+    }));
+    auto fixed = must(retry_report_case_leads(*db, calendar));
+    EXPECT_EQ(fixed.opened, 1u);
+    EXPECT_EQ(fixed.failed, 0u);
+    EXPECT_EQ(must(reports_waiting_for_case_lead(*db)), 0u);
+    EXPECT_EQ(count("SELECT count(*) FROM case_leads WHERE report_id = " + std::to_string(issued.report.id) +
+                    " AND entity_id = " + std::to_string(js_pharmacy)),
+              1);
+    auto again = must(retry_report_case_leads(*db, calendar));
+    EXPECT_EQ(again.waiting, 0u);
+    EXPECT_EQ(count("SELECT count(*) FROM case_leads"), 1);
 }
 
 TEST_F(ReviewChain, SeriousRiskNoticesAreDueIn24Hours) {

@@ -152,12 +152,13 @@ protected:
     }
 
     // A sample registered by the district office at the pharmacy, already received.
-    domain::Sample received_sample(std::optional<std::int64_t> product_id = std::nullopt) {
+    domain::Sample received_sample(std::optional<std::int64_t> product_id = std::nullopt,
+                                   std::optional<std::int64_t> entity_id = std::nullopt) {
         return must(db->write([&](store::Transaction& tx) -> domain::Result<domain::Sample> {
             store::NewSample s;
             s.org_id = org.at("SH-PD-OFFICE").id;
             s.product_id = product_id ? product_id : std::optional<std::int64_t>(product);
-            s.entity_id = pharmacy;
+            s.entity_id = entity_id ? *entity_id : pharmacy;
             s.product_name = "阿莫西林胶囊";
             s.batch_number = "B2401";
             s.quantity = "6";
