@@ -8,6 +8,8 @@
 #include <charconv>
 #include <set>
 
+#include <sys/select.h>
+
 namespace drivers {
 
 namespace {
@@ -217,9 +219,39 @@ std::vector<std::string> DriverHost::start(const Registry& registry, IngestSink&
         if (!line) line = ModbusLine::create(ctx, l.address, impl_->batcher);
         if (auto error = line->add(std::move(l)); !error.empty()) refuse(error);
     }
-    for (auto& [key, line] : impl_->lines)
-        if (line->loggers() > 0) line->start();
+    start_modbus_lines(problems);
     return problems;
+}
+
+// Every line takes its descriptor below FD_SETSIZE before any of them connects (while the
+// numbers a connection would take are still free); a line that gets none, or one beyond
+// max_modbus_lines, is refused with each of its loggers named.
+void DriverHost::start_modbus_lines(std::vector<std::string>& problems) {
+    auto pool = impl_->options.descriptors ? impl_->options.descriptors : LowDescriptorPool::process();
+    std::size_t configured = 0;
+    for (const auto& [key, line] : impl_->lines)
+        if (line->loggers() > 0) ++configured;
+    const auto max = impl_->options.max_modbus_lines;
+    std::vector<std::shared_ptr<ModbusLine>> runnable;
+    for (auto& [key, line] : impl_->lines) {
+        if (line->loggers() == 0) continue;
+        std::string why;
+        if (runnable.size() >= max)
+            why = std::to_string(configured) + " Modbus lines configured, at most " + std::to_string(max) +
+                  " run in one service (each holds a descriptor below FD_SETSIZE, " + std::to_string(FD_SETSIZE) +
+                  ", for libmodbus, which waits with select()); put the loggers behind fewer gateway endpoints";
+        else
+            why = line->hold_descriptor(*pool);
+        if (why.empty()) {
+            runnable.push_back(line);
+            continue;
+        }
+        for (const auto& id : line->logger_ids()) {
+            impl_->states.set_error(id, DeviceState::failed, "line " + key + ": " + why);
+            problems.push_back("logger " + id + ": line " + key + ": " + why);
+        }
+    }
+    for (auto& line : runnable) line->start();
 }
 
 void DriverHost::stop() {

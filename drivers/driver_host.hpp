@@ -34,6 +34,11 @@ struct HostOptions {
     MapLoader load_map{};
     // Stamps poll-time readings (DriverContext::clock); empty: the system clock.
     std::function<std::chrono::system_clock::time_point()> clock{};
+    // Where Modbus lines take their descriptor numbers below FD_SETSIZE (libmodbus waits
+    // with select()); empty: the process's pool, shared by every host and kept for its life.
+    std::shared_ptr<LowDescriptorPool> descriptors{};
+    // Lines beyond this are refused, naming their loggers (modbus_poller.hpp).
+    std::size_t max_modbus_lines = kMaxModbusLines;
 };
 
 class DriverHost {
@@ -57,6 +62,7 @@ public:
     std::uint64_t readings_committed() const;
 
 private:
+    void start_modbus_lines(std::vector<std::string>& problems);
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -7,6 +7,7 @@
 // A logger that never answers is marked failed after its retries and tried again later.
 #pragma once
 
+#include "drivers/low_descriptors.hpp"
 #include "drivers/transport.hpp"
 
 #include <protocols/modbus/read_plan.hpp>
@@ -17,6 +18,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -88,8 +90,10 @@ private:
 // loggers on it are polled one at a time in the order they fall due, each poll a blocking
 // call on the worker pool: a context is not thread-safe, a serial bus carries one request
 // at a time, and a dead gateway then holds one worker, not one per logger. Sharing the
-// connection per endpoint also keeps a fleet of thousands of loggers to a few sockets
-// (libmodbus waits with select(), which cannot watch descriptors above FD_SETSIZE).
+// connection per endpoint also keeps a fleet of thousands of loggers to a few sockets.
+// libmodbus waits with select(), which cannot watch descriptors at or above FD_SETSIZE:
+// the line holds one number below it (low_descriptors.hpp) and puts its socket or serial
+// port there; TCP connects are made here, with poll(), not by libmodbus's select().
 class ModbusLine : public std::enable_shared_from_this<ModbusLine> {
 public:
     static std::shared_ptr<ModbusLine> create(DriverContext ctx, ModbusAddress address,
@@ -97,9 +101,13 @@ public:
     ~ModbusLine();
     // Adds a logger before start(); the error names the logger and the field.
     std::string add(LoggerOptions options);
+    // Takes the descriptor number the line's connection will use, before start(); the
+    // error says why there is none (the line cannot run without one).
+    std::string hold_descriptor(LowDescriptorPool& pool);
     void start();
     void stop();
     std::size_t loggers() const noexcept { return loggers_.size(); }
+    std::vector<std::string> logger_ids() const;
     std::uint64_t polls() const noexcept { return polls_.load(); }
 
     // One poll of logger `index`, blocking (worker pool only): connects if needed, runs
@@ -109,7 +117,7 @@ public:
 private:
     ModbusLine(DriverContext ctx, ModbusAddress address, std::shared_ptr<ReadingBatcher> batcher);
     boost::asio::awaitable<void> run();
-    bool ensure_connected(std::string& error);
+    bool ensure_connected(std::chrono::milliseconds timeout, std::string& error);
     void drop_connection();
 
     struct Logger {
@@ -124,8 +132,15 @@ private:
     std::shared_ptr<StopToken> stop_ = std::make_shared<StopToken>();
     std::mutex modbus_mutex_;  // belt and braces: run() already polls one logger at a time
     void* modbus_ = nullptr;   // modbus_t*, kept out of this header
+    std::optional<LowDescriptor> descriptor_;  // the connection's number, below FD_SETSIZE
     std::atomic<std::uint64_t> polls_{0};
 };
+
+// Modbus lines one DriverHost runs at most: each holds a descriptor number below
+// FD_SETSIZE (1024) for libmodbus's select(). Half of them; the other half stays for
+// everything else a process opens early (database, listeners, HTTP, logs). One line is a
+// gateway endpoint of up to 247 loggers, so this is a fleet of well over 100,000 loggers.
+inline constexpr std::size_t kMaxModbusLines = 512;
 
 // "tcp:host:port" or "rtu:/dev/ttyX": loggers with the same key share a line.
 std::string line_key(const ModbusAddress& address);

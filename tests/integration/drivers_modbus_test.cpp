@@ -19,6 +19,12 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <algorithm>
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/select.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -244,10 +250,21 @@ TEST(DriversModbus, APeerThatCannotStartIsReportedWithItsOwnError) {
         << peer.describe();
 }
 
-TEST(DriversModbus, PymodbusServerIsPolled) {
-    const auto port = free_port();
-    const auto script = std::filesystem::temp_directory_path() / ("drivers_pymodbus_" + std::to_string(port) + ".py");
-    {
+// A python3-pymodbus TCP server on 127.0.0.1:port whose chamber temperature reads -5.0 °C
+// (0xFFCE tenths), as a child process; its script is removed with it.
+class PymodbusServer {
+public:
+    explicit PymodbusServer(std::uint16_t port)
+        : script_(write_script(port)), process_({"/usr/bin/python3", script_.string()}) {}
+    ~PymodbusServer() { std::filesystem::remove(script_); }
+    bool exited() { return process_.exited(); }
+    std::string describe() const { return process_.describe(); }
+    static constexpr std::int32_t kCentiCelsius = -500;
+
+private:
+    static std::filesystem::path write_script(std::uint16_t port) {
+        const auto script =
+            std::filesystem::temp_directory_path() / ("drivers_pymodbus_" + std::to_string(port) + ".py");
         std::ofstream out(script);
         out << "import sys\n"
                "from pymodbus.server import StartTcpServer\n"
@@ -256,8 +273,15 @@ TEST(DriversModbus, PymodbusServerIsPolled) {
                "store = ModbusSlaveContext(hr=block, ir=block, zero_mode=True)\n"
                "StartTcpServer(context=ModbusServerContext(slaves=store, single=True), address=('127.0.0.1', "
             << port << "))\n";
+        return script;
     }
-    ChildProcess server({"/usr/bin/python3", script.string()});
+    std::filesystem::path script_;
+    ChildProcess process_;
+};
+
+TEST(DriversModbus, PymodbusServerIsPolled) {
+    const auto port = free_port();
+    PymodbusServer server(port);
     drivers::Registry r;
     auto c = logger("PY-1", port, 1);
     c.retry_failed_after = std::chrono::milliseconds(200);  // the server takes a moment to start
@@ -267,8 +291,118 @@ TEST(DriversModbus, PymodbusServerIsPolled) {
     ASSERT_TRUE(host.start(r, sink).empty());
     ASSERT_TRUE(wait_for([&] { return !sink.readings_of("PY-1").empty() || server.exited(); }));
     ASSERT_FALSE(server.exited()) << server.describe();
-    EXPECT_EQ(sink.readings_of("PY-1").front().centi_celsius, -500);  // 0xFFCE = -50 tenths
-    std::filesystem::remove(script);
+    EXPECT_EQ(sink.readings_of("PY-1").front().centi_celsius, PymodbusServer::kCentiCelsius);
+}
+
+// ---- descriptors above FD_SETSIZE (issue 15 item 5) ---------------------------------------
+// libmodbus waits with select(): a socket numbered 1024 or more aborted the whole process
+// ("*** bit out of range 0 - FD_SETSIZE on fd_set ***"). A service with a few hundred
+// gateways and its HTTP clients has that many open.
+
+// Raises the soft limit of open files to `want` (the hard limit permitting).
+bool raise_open_file_limit(rlim_t want) {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return false;
+    if (limit.rlim_cur >= want) return true;
+    if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < want) return false;
+    limit.rlim_cur = want;
+    return ::setrlimit(RLIMIT_NOFILE, &limit) == 0;
+}
+
+// Opens /dev/null until a number at or above `number` is open: every free number up to it
+// is then taken, as in a process with that many files and connections. Closed at the end.
+class OpenFiles {
+public:
+    explicit OpenFiles(int number) {
+        for (;;) {
+            const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+            if (fd < 0) break;
+            fds_.push_back(fd);
+            if (fd >= number) break;
+        }
+    }
+    ~OpenFiles() {
+        for (int fd : fds_) ::close(fd);
+    }
+    int highest() const { return fds_.empty() ? -1 : fds_.back(); }
+
+private:
+    std::vector<int> fds_;
+};
+
+int new_socket_number() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0) ::close(fd);
+    return fd;
+}
+
+TEST(DriversModbus, APeerIsPolledWhileMoreThanFdSetsizeDescriptorsAreOpen) {
+    ASSERT_TRUE(raise_open_file_limit(4096)) << "the test needs 4096 open files (ulimit -Hn)";
+    const auto port = free_port();
+    drivers::Registry r;
+    auto c = logger("FD-1", port, 1);
+    c.retry_failed_after = std::chrono::milliseconds(200);
+    r.loggers.push_back(c);
+    MemorySink sink;
+    drivers::DriverHost host({.load_map = file_loader(), .descriptors = drivers::LowDescriptorPool::create()});
+    ASSERT_TRUE(host.start(r, sink).empty());
+    // Nothing listens yet: the line's first connections fail, so the one that succeeds is
+    // made with every number below 1024 (and a hundred above) open.
+    ASSERT_TRUE(wait_for([&] { return host.state("FD-1").failures >= 1; }));
+    OpenFiles files(FD_SETSIZE + 100);
+    ASSERT_GE(files.highest(), FD_SETSIZE + 100);
+    ASSERT_GE(new_socket_number(), FD_SETSIZE);
+    PymodbusServer server(port);
+    ASSERT_TRUE(wait_for([&] { return sink.readings_of("FD-1").size() >= 3 || server.exited(); }))
+        << host.state("FD-1").last_error;
+    ASSERT_FALSE(server.exited()) << server.describe();
+    EXPECT_EQ(sink.readings_of("FD-1").front().centi_celsius, PymodbusServer::kCentiCelsius);
+}
+
+TEST(DriversModbus, WithNoDescriptorBelowFdSetsizeFreeTheLineIsRefusedByNameAndTheProcessLives) {
+    ASSERT_TRUE(raise_open_file_limit(4096)) << "the test needs 4096 open files (ulimit -Hn)";
+    auto pool = drivers::LowDescriptorPool::create();
+    drivers::DriverHost host({.load_map = file_loader(), .descriptors = pool});
+    OpenFiles files(FD_SETSIZE);
+    ASSERT_GE(files.highest(), FD_SETSIZE);
+    drivers::Registry r;
+    r.loggers.push_back(logger("FULL-1", free_port(), 1));
+    MemorySink sink;
+    auto problems = host.start(r, sink);
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_NE(problems[0].find("logger FULL-1: line tcp:127.0.0.1:"), std::string::npos) << problems[0];
+    EXPECT_NE(problems[0].find("no descriptor below FD_SETSIZE (1024) is free for libmodbus"), std::string::npos)
+        << problems[0];
+    EXPECT_EQ(host.state("FULL-1").state, drivers::DeviceState::failed);
+    EXPECT_EQ(pool->held(), 0u);
+}
+
+TEST(DriversModbus, LinesBeyondWhatOneServiceRunsAreRefusedNamingTheirLoggers) {
+    drivers::Registry r;
+    std::vector<std::uint16_t> ports{free_port(), free_port(), free_port()};
+    std::sort(ports.begin(), ports.end());
+    for (std::size_t i = 0; i < ports.size(); ++i) {
+        r.loggers.push_back(logger("LINE-" + std::to_string(i) + "a", ports[i], 1));
+        r.loggers.push_back(logger("LINE-" + std::to_string(i) + "b", ports[i], 2));
+    }
+    MemorySink sink;
+    auto pool = drivers::LowDescriptorPool::create();
+    drivers::DriverHost host({.load_map = file_loader(), .descriptors = pool, .max_modbus_lines = 2});
+    auto problems = host.start(r, sink);
+    // Lines are taken in the order of their keys ("tcp:127.0.0.1:<port>", compared as text).
+    std::vector<std::string> keys;
+    for (auto p : ports) keys.push_back("tcp:127.0.0.1:" + std::to_string(p));
+    const auto last = std::max_element(keys.begin(), keys.end()) - keys.begin();
+    ASSERT_EQ(problems.size(), 2u);  // the two loggers of the last line, none of the others
+    for (const char* unit : {"a", "b"}) {
+        const auto id = "LINE-" + std::to_string(last) + unit;
+        EXPECT_EQ(host.state(id).state, drivers::DeviceState::failed);
+        EXPECT_NE(host.state(id).last_error.find("3 Modbus lines configured, at most 2 run in one service"),
+                  std::string::npos)
+            << host.state(id).last_error;
+    }
+    for (const auto& p : problems) EXPECT_NE(p.find("LINE-" + std::to_string(last)), std::string::npos) << p;
+    EXPECT_EQ(pool->held(), 2u);
 }
 
 TEST(DriversModbus, RtuLoggerOverSocatPty) {
