@@ -84,6 +84,7 @@ std::vector<std::string> DriverHost::start(const Registry& registry, IngestSink&
     if (impl_->started || !impl_->runtime) return {"driver host already started"};
     impl_->started = true;
     DriverContext ctx{impl_->runtime.get(), &sink, &impl_->states, impl_->options.log, impl_->options.clock};
+    ctx.policy = impl_->options.policy.get();
 
     for (const auto& c : registry.instruments) {
         const Options o(c);
@@ -206,7 +207,17 @@ std::vector<std::string> DriverHost::start(const Registry& registry, IngestSink&
                 refuse("map_file " + c.map_file + " given but the host has no map loader");
                 continue;
             }
-            auto map = impl_->options.load_map(c.map_file);
+            std::string path = c.map_file;
+            if (ctx.policy) {
+                // lims.drivers.map_root, checked again before the file is read.
+                auto confined = confined_path(ctx.policy->map_root, kMapRootKey, c.map_file);
+                if (auto* why = std::get_if<std::string>(&confined)) {
+                    refuse("map_file " + c.map_file + ": " + *why);
+                    continue;
+                }
+                path = std::get<std::filesystem::path>(confined).string();
+            }
+            auto map = impl_->options.load_map(path);
             if (auto* e = std::get_if<std::string>(&map)) {
                 refuse("map_file " + c.map_file + ": " + *e);
                 continue;

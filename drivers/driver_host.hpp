@@ -32,6 +32,10 @@ struct HostOptions {
     ReadingBatcherOptions readings{};
     DriverLog log{};
     MapLoader load_map{};
+    // What the devices may reach (device_policy.hpp): outgoing connections, file_drop
+    // folders and map files are checked against it when they are opened. Null: not
+    // confined (`lims gateway`: its registry file is the operator's own).
+    std::shared_ptr<const DevicePolicy> policy{};
     // Stamps poll-time readings (DriverContext::clock); empty: the system clock.
     std::function<std::chrono::system_clock::time_point()> clock{};
     // Where Modbus lines take their descriptor numbers below FD_SETSIZE (libmodbus waits

@@ -43,6 +43,17 @@ FileDropWatcher::FileDropWatcher(DriverContext ctx, FileDropOptions options)
 
 std::string FileDropWatcher::start() {
     std::error_code ec;
+    if (ctx_.policy) {
+        // lims.drivers.file_drop_root, checked again before anything is created or moved
+        // (a row configured before the rule existed, a symbolic link planted since).
+        auto confined = confined_path(ctx_.policy->file_drop_root, kFileDropRootKey, options_.folder.string());
+        if (auto* why = std::get_if<std::string>(&confined)) {
+            auto error = "folder " + options_.folder.string() + ": " + *why;
+            ctx_.states->set_error(options_.instrument_id, DeviceState::failed, error);
+            return error;
+        }
+        options_.folder = std::get<fs::path>(std::move(confined));
+    }
     for (const auto& dir : {options_.folder, options_.folder / "processed", options_.folder / "failed"}) {
         fs::create_directories(dir, ec);
         if (ec) {

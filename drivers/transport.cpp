@@ -143,6 +143,32 @@ awaitable<void> Listener::run_session(std::shared_ptr<Link> link) {
 
 // ---------------------------------------------------------------------------------------
 
+namespace {
+
+// Connects only to the addresses of host that lims.drivers.allow allows, resolved now: a
+// host name that has come to resolve elsewhere since it was configured reaches nothing.
+awaitable<std::pair<std::unique_ptr<ByteStream>, std::string>> connect_allowed(asio::any_io_executor executor,
+                                                                             const AllowList& allow,
+                                                                             const TcpConnect& where,
+                                                                             std::chrono::milliseconds timeout) {
+    asio::ip::tcp::resolver resolver(executor);
+    error_code ec;
+    auto results = co_await resolver.async_resolve(where.host, where.port, asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return std::pair{nullptr, "connect to " + where.host + ":" + where.port + ": " + ec.message()};
+    std::string error;
+    for (const auto& r : results) {
+        const auto endpoint = r.endpoint();
+        if (!allow.allows(endpoint.address(), endpoint.port())) continue;
+        auto [stream, e] = co_await connect_tcp(executor, endpoint.address().to_string(), where.port, timeout);
+        if (stream) co_return std::pair{std::move(stream), std::string{}};
+        error = std::move(e);
+    }
+    if (error.empty()) error = refused_at_connect(allow, where.host, where.port);
+    co_return std::pair{nullptr, std::move(error)};
+}
+
+}  // namespace
+
 awaitable<void> keep_connected(DriverContext ctx, std::string id, Endpoint endpoint, LinkTimeouts timeouts,
                                BackoffPolicy policy, Session session, std::shared_ptr<StopToken> stop) {
     auto executor = co_await asio::this_coro::executor;
@@ -152,9 +178,13 @@ awaitable<void> keep_connected(DriverContext ctx, std::string id, Endpoint endpo
         std::unique_ptr<ByteStream> stream;
         std::string error;
         if (auto* tcp = std::get_if<TcpConnect>(&endpoint)) {
-            auto [s, e] = co_await connect_tcp(executor, tcp->host, tcp->port, timeouts.write);
-            stream = std::move(s);
-            error = std::move(e);
+            // Two statements, not a conditional of two co_awaits (GCC 12 frees a result
+            // of one of them early: heap-use-after-free under ASan).
+            std::pair<std::unique_ptr<ByteStream>, std::string> connected;
+            if (ctx.policy) connected = co_await connect_allowed(executor, ctx.policy->allow, *tcp, timeouts.write);
+            else connected = co_await connect_tcp(executor, tcp->host, tcp->port, timeouts.write);
+            stream = std::move(connected.first);
+            error = std::move(connected.second);
         } else if (auto* serial = std::get_if<SerialDevice>(&endpoint)) {
             auto [s, e] = open_serial(executor, serial->device, serial->settings);
             stream = std::move(s);

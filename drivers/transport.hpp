@@ -5,6 +5,7 @@
 #pragma once
 
 #include "drivers/backoff.hpp"
+#include "drivers/device_policy.hpp"
 #include "drivers/device_state.hpp"
 #include "drivers/ingest_sink.hpp"
 #include "drivers/link.hpp"
@@ -32,6 +33,10 @@ struct DriverContext {
     // without a clock of their own). Empty: the system clock. Tests set it to a logger
     // simulator's simulated time.
     std::function<std::chrono::system_clock::time_point()> clock{};
+    // What the devices may reach (lims.drivers.allow, the folder and map roots), checked
+    // again when a driver connects, opens its folder or reads its map. Null: not confined
+    // (`lims gateway`, whose registry file is its operator's own; the drivers' tests).
+    const DevicePolicy* policy = nullptr;
     void note(std::string_view device, std::string_view line) const {
         if (log) log(device, line);
     }

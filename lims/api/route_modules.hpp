@@ -5,6 +5,8 @@
 
 #include "lims/api/metrics.hpp"
 
+#include "drivers/device_policy.hpp"
+
 #include "lims/api/auth_service.hpp"
 #include "lims/api/idempotency.hpp"
 #include "lims/api/instrument_status.hpp"
@@ -25,6 +27,8 @@ struct RouteContext {
     const domain::WorkingCalendar* calendar = nullptr;  // required: every clock uses it
     // The drivers' link states (`lims serve` with lims.drivers.enabled); null: no drivers run here.
     std::shared_ptr<const InstrumentStatusSource> instrumentStatus;
+    // What devices configured through the API may reach (drivers/device_policy.hpp).
+    std::shared_ptr<const drivers::DevicePolicy> devicePolicy = std::make_shared<const drivers::DevicePolicy>();
 };
 
 // Administration and reference data: organisations, users, regulated entities, products,

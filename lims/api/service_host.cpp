@@ -94,7 +94,8 @@ ServiceHost::ServiceHost(std::shared_ptr<store::Database> database, domain::Work
     parts.warnings.push_back(coldChainWarnings(database_));
     parts.warnings.push_back(reportLeadWarnings(database_));
     parts.replay = replay_.get();
-    parts.routeModules = all_route_modules(RouteContext{database_, auth_.get(), &calendar_, settings.instrumentStatus});
+    parts.routeModules = all_route_modules(RouteContext{database_, auth_.get(), &calendar_, settings.instrumentStatus,
+                                                           settings.devicePolicy});
     parts.calendar = &calendar_;  // /healthz warnings and /metrics for a missing or provisional year
     parts.info = settings.info;
     parts.site = std::move(settings.site);

@@ -4,6 +4,7 @@
 // (tests/support) makes one on an ephemeral loopback port, so tests run the real thing.
 #pragma once
 
+#include "drivers/device_policy.hpp"
 #include "lims/api/api_service.hpp"
 #include "lims/api/auth_service.hpp"
 #include "lims/api/idempotency.hpp"
@@ -26,6 +27,9 @@ struct ServiceSettings {
     OpenApiInfo info;
     // The drivers' link states shown on the instrument routes; null when no drivers run.
     std::shared_ptr<const InstrumentStatusSource> instrumentStatus;
+    // What instruments and loggers configured through the API may reach (lims.drivers.allow,
+    // file_drop_root, map_root): refused with 422 otherwise. The default: private ranges only.
+    std::shared_ptr<const drivers::DevicePolicy> devicePolicy = std::make_shared<const drivers::DevicePolicy>();
     // The web interface's built files (lims.web.root), served from the API's origin; none:
     // API only.
     std::optional<StaticFiles> site;

@@ -31,6 +31,7 @@
 #include <Poco/NumberParser.h>
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -212,6 +213,32 @@ int run_serve(CommandContext& context) {
         return exit_usage;
     }
 
+    // What instruments and loggers configured through the API may reach: the API refuses
+    // anything else (422), and the drivers check it again when they connect or open a file.
+    auto policy = drivers::make_device_policy(context.config.getString(std::string(drivers::kAllowKey), ""),
+                                              context.config.getString(std::string(drivers::kFileDropRootKey), ""),
+                                              context.config.getString(std::string(drivers::kMapRootKey), ""));
+    if (auto* why = std::get_if<std::string>(&policy)) {
+        context.err << "lims: " << *why << "\n";
+        return exit_usage;
+    }
+    const auto devicePolicy = std::make_shared<const drivers::DevicePolicy>(std::get<drivers::DevicePolicy>(policy));
+    if (const auto url = context.config.getString("lims.database", "");
+        devicePolicy->file_drop_root && url.rfind("sqlite:", 0) == 0) {
+        // A drop folder's watcher moves every file that is not an export to failed/: the
+        // database's folder must not be one, nor lie below where they are made.
+        std::error_code ec;
+        const auto folder = std::filesystem::weakly_canonical(std::filesystem::path(url.substr(7)), ec).parent_path();
+        const auto rel = folder.lexically_relative(*devicePolicy->file_drop_root);
+        if (!ec && !rel.empty() && *rel.begin() != "..") {
+            context.err << "lims: " << drivers::kFileDropRootKey << " (" << devicePolicy->file_drop_root->string()
+                        << ") holds the database's folder " << folder.string()
+                        << ": give the drop folders a folder of their own\n";
+            return exit_usage;
+        }
+    }
+    settings.devicePolicy = devicePolicy;
+
     // The web interface: a folder named on purpose must be there; the default one may be
     // unbuilt (an API-only deployment, or `npm run build` not run yet), which is said once.
     const bool webRootNamed = context.option("web-root").has_value() || context.config.has("lims.web.root");
@@ -282,6 +309,7 @@ int run_serve(CommandContext& context) {
         ServeDriversOptions driverOptions;
         driverOptions.registry_file = context.config.getString("lims.drivers.registry", "");
         driverOptions.calendar = &driversCalendar;
+        driverOptions.policy = devicePolicy;
         auto created = ServeDrivers::create(db, driverOptions, context.logger);
         if (!created) {
             context.err << "lims: lims.drivers.registry: " << created.error().message << "\n";

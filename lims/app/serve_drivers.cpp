@@ -114,9 +114,7 @@ drivers::MapLoader modbus_map_file_loader() {
         if (!text) return "cannot read register map " + path;
         auto map = workflow::load_modbus_map(*text);
         if (auto* errors = std::get_if<std::vector<protocols::modbus::MapError>>(&map)) {
-            std::string why = "register map " + path + ":";
-            for (const auto& e : *errors) why += " " + e.point + "." + e.field + ": " + e.message + ";";
-            return why;
+            return "register map " + path + " is not usable: " + workflow::map_problem_places(*text, *errors);
         }
         return std::get<protocols::modbus::RegisterMap>(std::move(map));
     };
@@ -163,6 +161,7 @@ std::unique_ptr<drivers::DriverHost> ServeDrivers::new_host(std::size_t worker_t
         log->information(std::string(device) + ": " + std::string(line));
     };
     o.load_map = modbus_map_file_loader();
+    o.policy = options_.policy;
     return std::make_unique<drivers::DriverHost>(std::move(o));
 }
 

@@ -39,9 +39,15 @@ struct ServeDriversOptions {
     std::chrono::milliseconds retry_failed_after = kRetryFailedAfter;
     const domain::WorkingCalendar* calendar = nullptr;  // cold-chain breaks open case leads with it
     std::string actor = "system:ingest";
+    // What the devices may reach (lims.drivers.allow, file_drop_root, map_root): every
+    // device this service runs, from the database or the registry file, is held to it
+    // when it connects, opens its folder or reads its map. The default: private ranges,
+    // no folders, no map files.
+    std::shared_ptr<const drivers::DevicePolicy> policy = std::make_shared<const drivers::DevicePolicy>();
 };
 
-// Reads a Modbus register map file (lims/workflow/modbus_map_json); the error names the file.
+// Reads a Modbus register map file (lims/workflow/modbus_map_json); the error names the file
+// and where its problems are, never what it says (it becomes a link's last_error).
 drivers::MapLoader modbus_map_file_loader();
 
 class ServeDrivers final : public api::InstrumentStatusSource {

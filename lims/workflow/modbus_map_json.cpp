@@ -5,6 +5,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -165,6 +166,46 @@ std::variant<RegisterMap, std::vector<MapError>> load_modbus_map(std::string_vie
     errors = protocols::modbus::validate(map);
     if (!errors.empty()) return errors;
     return map;
+}
+
+std::string map_problem_places(std::string_view json, const std::vector<MapError>& errors) {
+    // The points' names by index, to turn a name (the file's text) into its position.
+    std::vector<std::string> names;
+    try {
+        Poco::JSON::Parser parser;
+        auto root = parser.parse(std::string(json)).extract<Poco::JSON::Object::Ptr>();
+        auto points = root && root->has("points") ? root->getArray("points") : nullptr;
+        for (std::size_t i = 0; points && i < points->size(); ++i) {
+            auto point = points->getObject(static_cast<unsigned>(i));
+            names.push_back(point && point->has("name") && point->get("name").isString()
+                                ? point->getValue<std::string>("name")
+                                : "");
+        }
+    } catch (const Poco::Exception&) {
+        // Not JSON, or not an object: the problem is "the file" itself.
+    }
+    constexpr std::size_t kMaxPlaces = 10;
+    std::vector<std::string> places;
+    for (const auto& e : errors) {
+        std::string place;
+        if (e.point.empty()) {
+            place = e.field == "json" ? "the file is not a JSON object" : e.field;
+        } else {
+            place = "points";
+            if (e.point[0] == '#') {
+                place += "[" + e.point.substr(1) + "]";
+            } else {
+                auto at = std::find(names.begin(), names.end(), e.point);
+                place += at == names.end() ? "" : "[" + std::to_string(at - names.begin()) + "]";
+            }
+            if (e.field != "json") place += "." + e.field;  // a field name of the map's schema
+        }
+        if (std::find(places.begin(), places.end(), place) == places.end()) places.push_back(place);
+    }
+    std::string out = std::to_string(errors.size()) + (errors.size() == 1 ? " problem at " : " problems at ");
+    for (std::size_t i = 0; i < places.size() && i < kMaxPlaces; ++i) out += (i == 0 ? "" : ", ") + places[i];
+    if (places.size() > kMaxPlaces) out += " and " + std::to_string(places.size() - kMaxPlaces) + " more places";
+    return out;
 }
 
 }  // namespace lims::workflow

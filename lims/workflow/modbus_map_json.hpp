@@ -11,6 +11,7 @@
 
 #include "protocols/modbus/register_map.hpp"
 
+#include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
@@ -21,5 +22,10 @@ namespace lims::workflow {
 // syntax error has field "json" and the parser's message.
 std::variant<protocols::modbus::RegisterMap, std::vector<protocols::modbus::MapError>> load_modbus_map(
     std::string_view json);
+
+// Where load_modbus_map found problems in `json`, without a word of the file's own text
+// (no point name, value or parser excerpt): "points[2].address, points[3]" — for a map
+// read from a file on the service's machine, whose content an answer must not carry.
+std::string map_problem_places(std::string_view json, const std::vector<protocols::modbus::MapError>& errors);
 
 }  // namespace lims::workflow

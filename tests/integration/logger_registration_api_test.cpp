@@ -165,16 +165,18 @@ TEST_F(LoggerRegistrationApi, BadRegistrationsAreRefusedNamingTheFieldAndWriteNo
     EXPECT_EQ(outside.status, 422) << outside.describe();
     EXPECT_NE(errorFor(outside, "organisation_code"), "") << outside.body;
 
-    auto missing = admin.post("/api/v1/coldchain/loggers", logger("FL-NOMAP", polling("/nonexistent/map.json")));
+    const std::string absent = std::string(LIMS_SOURCE_DIR) + "/fixtures/messages/modbus/nonexistent.json";
+    auto missing = admin.post("/api/v1/coldchain/loggers", logger("FL-NOMAP", polling(absent)));
     EXPECT_EQ(missing.status, 422) << missing.describe();
-    EXPECT_NE(errorFor(missing, "polling.map_file").find("cannot read /nonexistent/map.json"), std::string::npos)
-        << missing.body;
+    EXPECT_NE(errorFor(missing, "polling.map_file").find("cannot read " + absent), std::string::npos) << missing.body;
 
     auto invalid = admin.post(
         "/api/v1/coldchain/loggers",
         logger("FL-INVALID", polling(std::string(LIMS_SOURCE_DIR) + "/fixtures/messages/modbus/invalid_map.json")));
     EXPECT_EQ(invalid.status, 422) << invalid.describe();
-    EXPECT_NE(errorFor(invalid, "polling.map_file").find("invalid_map.json: "), std::string::npos) << invalid.body;
+    EXPECT_NE(errorFor(invalid, "polling.map_file").find("invalid_map.json is not a usable register map: "),
+              std::string::npos)
+        << invalid.body;
 
     auto point = polling();
     point->set("point", "door_switch");

@@ -77,6 +77,7 @@ protected:
         ASSERT_TRUE(calendar.ok()) << calendar.error().message;
         lims::app::ServeDriversOptions options;
         options.check_period = kCheckPeriod;
+        options.policy = TestService::testDevicePolicy();  // loopback simulators, fixture maps
         auto created = lims::app::ServeDrivers::create(service.database(), options, Poco::Logger::get("serve-drivers-test"));
         ASSERT_TRUE(created.ok()) << created.error().message;
         drivers = *created;
@@ -87,6 +88,7 @@ protected:
         settings.server.port = 0;
         settings.server.maxThreads = 4;
         settings.instrumentStatus = drivers;
+        settings.devicePolicy = TestService::testDevicePolicy();
         host = std::make_unique<lims::api::ServiceHost>(service.database(), std::move(*calendar), settings);
         host->start();
         EXPECT_EQ(drivers->start(), std::vector<std::string>{});  // nothing configured yet

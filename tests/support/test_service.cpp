@@ -122,6 +122,12 @@ HttpReply HttpClient::put(const std::string& target, const Poco::JSON::Object::P
 
 // ---- TestService --------------------------------------------------------------------------
 
+std::shared_ptr<const drivers::DevicePolicy> TestService::testDevicePolicy() {
+    auto policy = drivers::make_device_policy("loopback:* private:*", "", std::string(LIMS_SOURCE_DIR) + "/fixtures");
+    if (auto* why = std::get_if<std::string>(&policy)) throw std::runtime_error("test device policy: " + *why);
+    return std::make_shared<const drivers::DevicePolicy>(std::get<drivers::DevicePolicy>(std::move(policy)));
+}
+
 TestService::TestService() : TestService(Options{}) {}
 
 TestService::TestService(Options options) : options_(options) {
@@ -138,6 +144,7 @@ TestService::TestService(Options options) : options_(options) {
     settings.server.port = 0;
     settings.server.maxThreads = 8;
     settings.auth.argon2 = kTestArgon2;
+    settings.devicePolicy = options_.devicePolicy ? options_.devicePolicy : testDevicePolicy();
     if (!options_.webRoot.empty()) {
         auto site = api::StaticFiles::open(options_.webRoot);
         if (!site) throw std::runtime_error("test service: web root: " + site.error().message);

@@ -111,7 +111,16 @@ public:
         // A folder of built web files (index.html, assets/) served at / as lims.web.root
         // does; empty: API only.
         std::string webRoot = {};
+        // What instruments and loggers configured through the API may reach (lims.drivers.*);
+        // null: testDevicePolicy().
+        std::shared_ptr<const drivers::DevicePolicy> devicePolicy = {};
     };
+
+    // The harness's device policy, for suites about something else that configure devices
+    // on loopback simulators and fixture maps: lims.drivers.allow "loopback:* private:*",
+    // lims.drivers.map_root the source tree's fixtures/, no file_drop_root. (The product's
+    // defaults, and each rule, are tested with policies of their own.)
+    static std::shared_ptr<const drivers::DevicePolicy> testDevicePolicy();
 
     TestService();
     explicit TestService(Options options);

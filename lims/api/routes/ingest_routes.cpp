@@ -15,6 +15,7 @@
 #include "lims/store/utc_time.hpp"
 #include "lims/workflow/coldchain/ingest.hpp"
 #include "lims/workflow/ingest/ingest_message.hpp"
+#include "lims/workflow/ingest/device_reach.hpp"
 #include "lims/workflow/ingest/logger_registration.hpp"
 #include "lims/workflow/ingest/observation_json.hpp"
 #include "lims/workflow/ingest/quarantine_resolution.hpp"
@@ -199,6 +200,15 @@ std::vector<FieldError> optionErrors(const store::InstrumentFields& f) {
     return errors;
 }
 
+// Where the body's address points, against lims.drivers.* (workflow/ingest/device_reach):
+// checked before any transaction, since a host name is resolved.
+std::optional<Problem> addressProblem(const Request& r, const drivers::DevicePolicy& policy) {
+    auto why = workflow::ingest::instrument_address_problem(policy, r.json->getValue<std::string>("transport"),
+                                                            r.json->optValue<std::string>("address", ""));
+    if (why.empty()) return std::nullopt;
+    return problems::validation({{"address", why}});
+}
+
 // Reads the body into fields; the organisation by code, which must lie in the caller's jurisdiction.
 Outcome<store::InstrumentFields> instrumentFields(store::Transaction& tx, const Request& r) {
     store::InstrumentFields f;
@@ -264,7 +274,8 @@ Response inRead(store::Database& db, Work work) {
     return *answer;
 }
 
-void addInstrumentRoutes(Router& router, const std::shared_ptr<store::Database>& db, const StatusSource& links) {
+void addInstrumentRoutes(Router& router, const std::shared_ptr<store::Database>& db, const StatusSource& links,
+                         const std::shared_ptr<const drivers::DevicePolicy>& policy) {
     router.add({"GET", "/api/v1/instruments", "listInstruments",
                 "Instruments of the caller's jurisdiction (keyset pages by id), each with its driver's link when "
                 "this service runs the drivers",
@@ -297,7 +308,8 @@ void addInstrumentRoutes(Router& router, const std::shared_ptr<store::Database>&
 
     router.add({"POST", "/api/v1/instruments", "createInstrument", "Register an instrument (administrators)",
                 AuthRequirement::User, instrumentSchema(),
-                [db, links](const Request& r) {
+                [db, links, policy](const Request& r) {
+                    if (auto bad = addressProblem(r, *policy)) return Response::problem(*bad);
                     return inWrite(*db, [&](store::Transaction& tx) {
                         auto fields = instrumentFields(tx, r);
                         if (!fields) return Response::problem(fields.problem());
@@ -329,7 +341,8 @@ void addInstrumentRoutes(Router& router, const std::shared_ptr<store::Database>&
     router.add({"PUT", "/api/v1/instruments/{code}", "updateInstrument",
                 "Change an instrument (administrators; If-Match with its version)", AuthRequirement::User,
                 instrumentSchema(),
-                [db, links](const Request& r) {
+                [db, links, policy](const Request& r) {
+                    if (auto bad = addressProblem(r, *policy)) return Response::problem(*bad);
                     return inWrite(*db, [&](store::Transaction& tx) {
                         // Another jurisdiction's instrument is a 404 like a missing one, before If-Match.
                         auto current = visibleInstrument(tx, r);
@@ -633,9 +646,9 @@ store::LoggerPollingFields pollingFields(const Poco::JSON::Object& o) {
     return f;
 }
 
-// A register map the poller could not use, as the fields of the body that name it.
-std::optional<Problem> mapProblem(const store::LoggerPollingFields& f, const std::string& prefix) {
-    auto found = workflow::ingest::register_map_problems(f);
+// What the poller could not use (workflow/ingest/logger_registration: a register map,
+// an address lims.drivers.allow does not allow), as the fields of the body that name it.
+std::optional<Problem> mapProblem(std::vector<workflow::ingest::MapProblem> found, const std::string& prefix) {
     if (found.empty()) return std::nullopt;
     std::vector<FieldError> errors;
     for (auto& p : found) errors.push_back({prefix + p.field, std::move(p.problem)});
@@ -702,13 +715,15 @@ Outcome<std::int64_t> organisationInJurisdiction(store::Transaction& tx, const R
     return org->id;
 }
 
-void addLoggerRoutes(Router& router, const std::shared_ptr<store::Database>& db, const StatusSource& links) {
+void addLoggerRoutes(Router& router, const std::shared_ptr<store::Database>& db, const StatusSource& links,
+                     const std::shared_ptr<const drivers::DevicePolicy>& policy) {
     router.add({"POST", "/api/v1/coldchain/loggers", "registerLogger",
                 "Register a cold-chain logger (administrators): serial, model, owning organisation and, optionally, "
                 "how `lims serve` polls it (register map by file or in-line, checked now)",
                 AuthRequirement::User, loggerSchema(),
-                [db, links](const Request& r) {
+                [db, links, policy](const Request& r) {
                     workflow::ingest::LoggerRegistration reg;
+                    reg.policy = *policy;
                     reg.serial = r.json->getValue<std::string>("serial");
                     reg.model = r.json->optValue<std::string>("model", "");
                     if (r.json->has("polling") && !r.json->isNull("polling"))
@@ -726,7 +741,8 @@ void addLoggerRoutes(Router& router, const std::shared_ptr<store::Database>& db,
                     if (refused) return Response::problem(*refused);
                     reg.org_id = *org;
                     if (reg.polling)
-                        if (auto bad = mapProblem(*reg.polling, "polling.")) return Response::problem(*bad);
+                        if (auto bad = mapProblem(workflow::ingest::polling_problems(*reg.polling, *policy), "polling."))
+                            return Response::problem(*bad);
                     auto created = workflow::ingest::register_logger(*db, reg, r.principal->username);
                     if (!created) return Response::problem(problemFor(created.error()));
                     return loggerResponse(201, *created, links, r)
@@ -825,7 +841,13 @@ void addLoggerRoutes(Router& router, const std::shared_ptr<store::Database>& db,
                 "settings, If-None-Match: * for its first ones; the register map by file or in-line, checked now); `lims serve` with drivers picks it "
                 "up within seconds",
                 AuthRequirement::User, loggerPollingSchema(),
-                [db, links](const Request& r) {
+                [db, links, policy](const Request& r) {
+                    // The address before any transaction: a host name is resolved.
+                    if (r.json->getValue<std::string>("transport") == "modbus_tcp")
+                        if (auto why = workflow::ingest::outgoing_address_problem(
+                                *policy, r.json->getValue<std::string>("address"));
+                            !why.empty())
+                            return Response::problem(problems::validation({{"address", why}}));
                     return inWrite(*db, [&](store::Transaction& tx) {
                         auto id = visibleLogger(tx, r);
                         if (!id) return Response::problem(notVisible("logger", r.params.at("id")));
@@ -845,7 +867,8 @@ void addLoggerRoutes(Router& router, const std::shared_ptr<store::Database>& db,
                         const auto f = pollingFields(*r.json);
                         // Only a visible logger is told about its map (read inside the
                         // transaction: a few kilobytes from a local file).
-                        if (auto bad = mapProblem(f, "")) return Response::problem(*bad);
+                        if (auto bad = mapProblem(workflow::ingest::register_map_problems(f, *policy), ""))
+                            return Response::problem(*bad);
                         auto p = store::LoggerPollingRepository(tx).put(*id, expected, f, r.principal->username);
                         if (!p) return Response::problem(problemFor(p.error()));
                         return pollingResponse(200, *p, links);
@@ -1053,8 +1076,8 @@ std::vector<Gauge> ingest_refusal_gauges() {
 
 void add_ingest_routes(Router& router, const RouteContext& context) {
     const auto db = context.database;
-    addInstrumentRoutes(router, db, context.instrumentStatus);
-    addLoggerRoutes(router, db, context.instrumentStatus);
+    addInstrumentRoutes(router, db, context.instrumentStatus, context.devicePolicy);
+    addLoggerRoutes(router, db, context.instrumentStatus, context.devicePolicy);
     addQuarantineRoutes(router, db);
     router.add({"POST", "/api/v1/ingest/observations", "ingestObservations",
                 "A gateway's batch of instrument messages (raw bytes and decoded observations); Idempotency-Key "

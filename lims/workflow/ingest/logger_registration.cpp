@@ -1,8 +1,9 @@
 #include "lims/workflow/ingest/logger_registration.hpp"
 
-#include "lims/store/organisation_repository.hpp"
 #include "lims/store/logger_repository.hpp"
+#include "lims/store/organisation_repository.hpp"
 #include "lims/store/reading_repository.hpp"
+#include "lims/workflow/ingest/device_reach.hpp"
 #include "lims/workflow/modbus_map_json.hpp"
 
 #include <Poco/JSON/Array.h>
@@ -64,7 +65,7 @@ std::string inline_field(const std::vector<std::string>& names, const protocols:
 
 }  // namespace
 
-std::vector<MapProblem> register_map_problems(const store::LoggerPollingFields& f) {
+std::vector<MapProblem> register_map_problems(const store::LoggerPollingFields& f, const drivers::DevicePolicy& policy) {
     std::vector<MapProblem> problems;
     if (f.map_file.empty() == f.map_json.empty()) {
         problems.push_back({"map_file", "give exactly one of map_file and register_map"});
@@ -72,7 +73,13 @@ std::vector<MapProblem> register_map_problems(const store::LoggerPollingFields& 
     }
     std::string text;
     if (!f.map_file.empty()) {
-        auto read = read_small_file(f.map_file);
+        // Nothing outside lims.drivers.map_root is opened, or even looked at.
+        auto confined = drivers::confined_path(policy.map_root, drivers::kMapRootKey, f.map_file);
+        if (auto* why = std::get_if<std::string>(&confined)) {
+            problems.push_back({"map_file", "the register map file " + *why});
+            return problems;
+        }
+        auto read = read_small_file(std::get<std::filesystem::path>(confined).string());
         if (!read) {
             problems.push_back({"map_file", "cannot read " + f.map_file + " on the service's machine (not a readable file)"});
             return problems;
@@ -86,14 +93,19 @@ std::vector<MapProblem> register_map_problems(const store::LoggerPollingFields& 
     } else {
         text = f.map_json;
     }
+    const auto names = point_names(text);
     auto loaded = load_modbus_map(text);
     if (auto* errors = std::get_if<std::vector<protocols::modbus::MapError>>(&loaded)) {
-        const auto names = f.map_file.empty() ? point_names(f.map_json) : std::vector<std::string>{};
-        for (const auto& e : *errors) {
-            const std::string what = (e.point.empty() ? "" : e.point + ".") + e.field + ": " + e.message;
-            if (!f.map_file.empty()) problems.push_back({"map_file", f.map_file + ": " + what});
-            else problems.push_back({inline_field(names, e), (e.point.empty() ? "" : e.point + ": ") + e.message});
+        if (!f.map_file.empty()) {
+            // Where each problem is, never what the file says there: a point's name, a
+            // value, a parser's excerpt would carry the file's text into the answer.
+            problems.push_back({"map_file", f.map_file + " is not a usable register map: " +
+                                                map_problem_places(text, *errors) +
+                                                " (give the map in-line as register_map to see what is wrong)"});
+            return problems;
         }
+        for (const auto& e : *errors)
+            problems.push_back({inline_field(names, e), (e.point.empty() ? "" : e.point + ": ") + e.message});
         return problems;
     }
     const auto& map = std::get<protocols::modbus::RegisterMap>(loaded);
@@ -103,7 +115,8 @@ std::vector<MapProblem> register_map_problems(const store::LoggerPollingFields& 
         if (!found) {
             std::string names;
             for (const auto& p : map.points) names += (names.empty() ? "" : ", ") + p.name;
-            problems.push_back({"point", "the register map has no point \"" + f.point + "\" (it has " + names + ")"});
+            problems.push_back({"point", "the register map has no point \"" + f.point + "\"" +
+                                             (f.map_file.empty() ? " (it has " + names + ")" : "")});
         }
     } else {
         // The poller takes the first point in degrees Celsius (UCUM "Cel") when none is named.
@@ -111,6 +124,15 @@ std::vector<MapProblem> register_map_problems(const store::LoggerPollingFields& 
         for (const auto& p : map.points) celsius = celsius || p.unit == "Cel";
         if (!celsius) problems.push_back({"point", "the register map has no point in Cel: name the temperature point"});
     }
+    return problems;
+}
+
+std::vector<MapProblem> polling_problems(const store::LoggerPollingFields& f, const drivers::DevicePolicy& policy) {
+    std::vector<MapProblem> problems;
+    if (f.transport == "modbus_tcp")
+        if (auto why = outgoing_address_problem(policy, f.address); !why.empty()) problems.push_back({"address", why});
+    auto map = register_map_problems(f, policy);
+    problems.insert(problems.end(), map.begin(), map.end());
     return problems;
 }
 
@@ -132,9 +154,9 @@ store::StoreResult<LoggerDetails> logger_details(store::Transaction& tx, std::in
 domain::Result<LoggerDetails> register_logger(store::Database& db, const LoggerRegistration& r,
                                               const std::string& actor) {
     if (r.polling) {
-        auto problems = register_map_problems(*r.polling);
+        auto problems = polling_problems(*r.polling, r.policy);
         if (!problems.empty()) {
-            std::string why = "logger " + r.serial + ": register map unusable:";
+            std::string why = "logger " + r.serial + ": polling unusable:";
             for (const auto& p : problems) why += " " + p.field + ": " + p.problem + ";";
             return domain::make_error(kRegisterMapUnusable, why);
         }

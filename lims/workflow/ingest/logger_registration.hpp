@@ -5,6 +5,7 @@
 // (lims/api/routes/ingest_routes.cpp) call it; `lims serve` polls what it registers.
 #pragma once
 
+#include "drivers/device_policy.hpp"
 #include "lims/domain/model/coldchain.hpp"
 #include "lims/domain/result.hpp"
 #include "lims/store/database.hpp"
@@ -25,16 +26,24 @@ struct MapProblem {
     friend bool operator==(const MapProblem&, const MapProblem&) = default;
 };
 
-// Loads the polling's register map the way the poller will (the file on this machine, or
-// the in-line map_json) and checks it with protocols::modbus::validate; also that `point`,
-// when given, names a point of the map with a unit. Empty when the map is usable.
-std::vector<MapProblem> register_map_problems(const store::LoggerPollingFields& polling);
+// Loads the polling's register map the way the poller will (the file on this machine,
+// which must lie inside lims.drivers.map_root, or the in-line map_json) and checks it with
+// protocols::modbus::validate; also that `point`, when given, names a point of the map
+// with a unit. Empty when the map is usable. A file's problems are told by where they are
+// (points[2].address), never by what the file says: no text of a file reaches the answer.
+std::vector<MapProblem> register_map_problems(const store::LoggerPollingFields& polling,
+                                              const drivers::DevicePolicy& policy);
+
+// Everything the poller would refuse: the register map as above, and a modbus_tcp address
+// that lims.drivers.allow does not allow ("address").
+std::vector<MapProblem> polling_problems(const store::LoggerPollingFields& polling, const drivers::DevicePolicy& policy);
 
 struct LoggerRegistration {
     std::string serial;
     std::string model;
     std::int64_t org_id = 0;
     std::optional<store::LoggerPollingFields> polling;
+    drivers::DevicePolicy policy{};  // what the polling may reach (the service's lims.drivers.*)
 };
 
 // A logger with what an administrator needs to see about it.
@@ -49,8 +58,8 @@ struct LoggerDetails {
 inline constexpr const char* kRegisterMapUnusable = "ingest.register_map";
 
 // One transaction: the logger (audited "logger.create") and its polling ("logger.polling").
-// The register map is checked first (kRegisterMapUnusable naming every problem); nothing is
-// written when anything fails.
+// The polling is checked first (polling_problems; kRegisterMapUnusable naming every
+// problem); nothing is written when anything fails.
 domain::Result<LoggerDetails> register_logger(store::Database& db, const LoggerRegistration& registration,
                                               const std::string& actor);
 

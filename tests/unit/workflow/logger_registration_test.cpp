@@ -1,6 +1,7 @@
 // register_map_problems(): a logger's register map is checked when it is configured, the
-// way the poller will load it (file on this machine or in-line JSON), and every problem is
-// named by the request field it came from.
+// way the poller will load it (a file inside lims.drivers.map_root or in-line JSON), and
+// every problem is named by the request field it came from; a file's problems by where
+// they are, never by what the file says.
 #include "lims/workflow/ingest/logger_registration.hpp"
 
 #include <gtest/gtest.h>
@@ -10,13 +11,25 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 
 namespace {
 
 using lims::workflow::ingest::MapProblem;
-using lims::workflow::ingest::register_map_problems;
 
 const std::string kFixtures = std::string(LIMS_SOURCE_DIR) + "/fixtures/messages/modbus/";
+
+// Map files may lie in the source tree's fixtures/ (lims.drivers.map_root).
+drivers::DevicePolicy maps_in(const std::string& root) {
+    auto policy = drivers::make_device_policy("", "", root);
+    if (auto* why = std::get_if<std::string>(&policy)) throw std::runtime_error(*why);
+    return std::get<drivers::DevicePolicy>(policy);
+}
+const drivers::DevicePolicy kPolicy = maps_in(std::string(LIMS_SOURCE_DIR) + "/fixtures");
+
+std::vector<MapProblem> register_map_problems(const lims::store::LoggerPollingFields& f) {
+    return lims::workflow::ingest::register_map_problems(f, kPolicy);
+}
 
 lims::store::LoggerPollingFields with_file(const std::string& path, const std::string& point = "") {
     lims::store::LoggerPollingFields f;
@@ -63,27 +76,64 @@ TEST(LoggerRegistration, ExactlyOneMapIsNeeded) {
 }
 
 TEST(LoggerRegistration, AFileThatCannotBeReadOrIsNoMapIsNamed) {
-    auto missing = register_map_problems(with_file("/nonexistent/fl20.json"));
-    EXPECT_TRUE(names(missing, "map_file", "cannot read /nonexistent/fl20.json")) << describe(missing);
+    auto missing = register_map_problems(with_file(kFixtures + "nonexistent.json"));
+    EXPECT_TRUE(names(missing, "map_file", "cannot read " + kFixtures + "nonexistent.json")) << describe(missing);
     // A directory or a device named by mistake is not read (it could block or never end).
     EXPECT_TRUE(names(register_map_problems(with_file(kFixtures)), "map_file", "cannot read"));
-    EXPECT_TRUE(names(register_map_problems(with_file("/dev/zero")), "map_file", "cannot read"));
 
-    const std::string big = (std::filesystem::temp_directory_path() /
-                             ("lims-map-big-" + std::to_string(::getpid()) + ".json"))
-                                .string();
+    const auto root = std::filesystem::temp_directory_path() / ("lims-map-big-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(root);
     {
-        std::ofstream out(big);
+        std::ofstream out(root / "big.json");
         out << std::string((1 << 20) + 10, ' ');
     }
-    auto large = register_map_problems(with_file(big));
-    std::remove(big.c_str());
+    auto large = lims::workflow::ingest::register_map_problems(with_file("big.json"), maps_in(root.string()));
+    std::filesystem::remove_all(root);
     EXPECT_TRUE(names(large, "map_file", "larger than")) << describe(large);
 
+    // Where each problem is, never what the file says there (point names, values, keys).
     auto invalid = register_map_problems(with_file(kFixtures + "invalid_map.json"));
-    EXPECT_GE(invalid.size(), 4u) << describe(invalid);
-    EXPECT_TRUE(names(invalid, "map_file", "invalid_map.json: temp.address")) << describe(invalid);
-    EXPECT_TRUE(names(invalid, "map_file", "flow.json: unknown key \"scaling\"")) << describe(invalid);
+    ASSERT_EQ(invalid.size(), 1u) << describe(invalid);
+    EXPECT_TRUE(names(invalid, "map_file", "invalid_map.json is not a usable register map: ")) << describe(invalid);
+    EXPECT_TRUE(names(invalid, "map_file", "points[0].address")) << describe(invalid);
+    EXPECT_TRUE(names(invalid, "map_file", "points[3]")) << describe(invalid);
+    EXPECT_TRUE(names(invalid, "map_file", "register_map")) << describe(invalid);  // where to see the details
+    for (const char* content : {"temp", "scaling", "40001", "float", "abcd", "flow", "mistakes"})
+        EXPECT_EQ(invalid[0].problem.find(content), std::string::npos) << content << ": " << describe(invalid);
+}
+
+TEST(LoggerRegistration, NoFileOutsideTheMapRootIsReadOrLookedAt) {
+    for (const char* outside : {"/dev/zero", "/etc/passwd", "/nonexistent/fl20.json"}) {
+        auto p = register_map_problems(with_file(outside));
+        EXPECT_TRUE(names(p, "map_file", "must lie inside lims.drivers.map_root")) << describe(p);
+        EXPECT_EQ(p.size(), 1u) << describe(p);
+    }
+    // The same answer whether or not the file exists: nothing is said about it.
+    auto exists = register_map_problems(with_file("/etc/passwd"))[0].problem;
+    auto absent = register_map_problems(with_file("/etc/no-such-file"))[0].problem;
+    EXPECT_EQ(exists, absent);
+    auto up = register_map_problems(with_file("messages/../../CMakeLists.txt"));
+    EXPECT_TRUE(names(up, "map_file", "must not contain \"..\"")) << describe(up);
+    auto unset = lims::workflow::ingest::register_map_problems(with_file(kFixtures + "freezer_logger.json"),
+                                                               drivers::DevicePolicy{});
+    EXPECT_TRUE(names(unset, "map_file", "lims.drivers.map_root is not set")) << describe(unset);
+    // In-line maps need no root.
+    EXPECT_TRUE(lims::workflow::ingest::register_map_problems(with_json(R"({"points": [{"name": "t",
+        "function": "input_registers", "address": 0, "type": "int16", "unit": "Cel"}]})"),
+                                                              drivers::DevicePolicy{})
+                    .empty());
+}
+
+TEST(LoggerRegistration, APollingAddressOutsideTheAllowlistIsNamed) {
+    auto f = with_file(kFixtures + "freezer_logger.json");
+    auto p = lims::workflow::ingest::polling_problems(f, kPolicy);  // 127.0.0.1 is not a private range
+    EXPECT_TRUE(names(p, "address", "is not allowed by lims.drivers.allow")) << describe(p);
+    f.address = "10.0.0.21:502";
+    EXPECT_TRUE(lims::workflow::ingest::polling_problems(f, kPolicy).empty())
+        << describe(lims::workflow::ingest::polling_problems(f, kPolicy));
+    f.transport = "modbus_rtu";
+    f.address = "/dev/ttyUSB0";
+    EXPECT_TRUE(lims::workflow::ingest::polling_problems(f, kPolicy).empty());
 }
 
 TEST(LoggerRegistration, InlineProblemsNameThePointByIndex) {
@@ -104,7 +154,12 @@ TEST(LoggerRegistration, InlineProblemsNameThePointByIndex) {
 
 TEST(LoggerRegistration, ThePointMustBeInTheMap) {
     auto p = register_map_problems(with_file(kFixtures + "freezer_logger.json", "door"));
-    EXPECT_TRUE(names(p, "point", "no point \"door\" (it has chamber_temperature, ")) << describe(p);
+    // A file's point names are its content: not listed (an in-line map's are).
+    EXPECT_TRUE(names(p, "point", "no point \"door\"")) << describe(p);
+    EXPECT_FALSE(names(p, "point", "chamber_temperature")) << describe(p);
+    auto inline_map = register_map_problems(with_json(R"({"points": [
+        {"name": "t", "function": "holding_registers", "address": 0, "type": "int16", "unit": "Cel"}]})", "door"));
+    EXPECT_TRUE(names(inline_map, "point", "no point \"door\" (it has t)")) << describe(inline_map);
     auto humidity = register_map_problems(with_json(R"({"points": [
         {"name": "rh", "function": "holding_registers", "address": 0, "type": "uint16", "unit": "%RH"}]})"));
     EXPECT_TRUE(names(humidity, "point", "no point in Cel")) << describe(humidity);
