@@ -74,6 +74,14 @@ public:
                 if (!co_await on_timer()) co_return;
                 continue;
             }
+            if (read.status == ReadStatus::frame_timeout) {
+                // The deadline is why a message ends unfinished: that is the failure to show.
+                ctx_.states->count_failure(
+                    id_, "astm.frame_deadline: " + link_->peer() + " sent no whole frame within " +
+                             std::to_string(options_.timeouts.frame->count()) + " ms of its first byte; connection closed" +
+                             (receiver_.in_session() ? ", the partial message dropped" : ""));
+                co_return;
+            }
             if (read.status != ReadStatus::data) {
                 if (read.status == ReadStatus::error) ctx_.states->count_failure(id_, "read: " + read.error);
                 if (receiver_.in_session())
@@ -91,6 +99,7 @@ private:
     awaitable<bool> on_bytes(std::string_view bytes) {
         if (!sender_has_line_) co_return co_await to_receiver(receiver_.feed(bytes));
         auto events = sender_.feed(bytes);
+        link_->frame_complete();  // the analyzer's replies to our frames are single bytes
         std::optional<std::size_t> yielded;
         for (const auto& e : events)
             if (auto* y = std::get_if<astm::ContentionYielded>(&e)) yielded = y->receiver_bytes_from;
@@ -122,6 +131,7 @@ private:
             auto event = std::move(pending.front());
             pending.pop_front();
             if (auto* send = std::get_if<astm::Send>(&event)) {
+                link_->frame_complete();  // what we answer (ACK, NAK) ends what the analyzer sent
                 if (!co_await link_->write(send->bytes)) co_return false;
             } else if (auto* arm = std::get_if<astm::ArmTimer>(&event)) {
                 receiver_due_ = Clock::now() + arm->after;
@@ -130,6 +140,7 @@ private:
             } else if (std::holds_alternative<astm::SessionStarted>(event)) {
                 ctx_.states->set(id_, DeviceState::receiving);
             } else if (auto* ended = std::get_if<astm::SessionEnded>(&event)) {
+                link_->frame_complete();
                 receiver_due_.reset();
                 ctx_.states->set(id_, DeviceState::connected);
                 if (ended->reason == astm::SessionEnd::timeout)
@@ -141,6 +152,7 @@ private:
                 ctx_.states->count_failure(id_, error->code + ": " + error->detail);
                 ctx_.note(id_, error->code + " at " + std::to_string(error->offset) + ": " + error->detail);
             } else if (auto* message = std::get_if<astm::MessageReceived>(&event)) {
+                link_->frame_complete();  // whole before the commit, however long that takes
                 const bool committed = co_await commit(*message);
                 if (message->awaiting_commit) {
                     auto more = committed ? receiver_.commit_succeeded() : receiver_.commit_failed();
@@ -321,7 +333,7 @@ std::string AstmDriver::start() {
     auto session = [this](std::shared_ptr<Link> link) { return this->session(std::move(link)); };
     if (auto* where = std::get_if<TcpListen>(&options_.endpoint)) {
         listener_ = Listener::create(ctx_, options_.instrument_id, *where, options_.max_connections,
-                                     options_.timeouts, session);
+                                     options_.timeouts, session, options_.allowed_peers);
         auto error = listener_->start();
         if (!error.empty()) ctx_.states->set_error(options_.instrument_id, DeviceState::failed, error);
         return error;

@@ -9,6 +9,7 @@
 
 #include "drivers/transport.hpp"
 
+#include <protocols/astm/framing.hpp>
 #include <protocols/astm/receiver.hpp>
 
 #include <memory>
@@ -22,8 +23,12 @@ struct AstmOptions {
     protocols::astm::ReceiverConfig receiver{};
     std::size_t max_connections = 4;  // one analyzer normally holds one connection
     // Analyzers keep their connection open between runs for hours; an idle link is given
-    // up after this and the analyzer (or our dialer) reconnects.
-    LinkTimeouts timeouts{std::chrono::minutes(30), std::chrono::seconds(15)};
+    // up after this and the analyzer (or our dialer) reconnects. A frame (an E1381 frame,
+    // ENQ or EOT; a whole message with bare records) must arrive within the receiver's own
+    // timer, LIS1-A 8.5 (30 s).
+    LinkTimeouts timeouts{std::chrono::minutes(30), std::chrono::seconds(15),
+                          std::chrono::milliseconds(protocols::astm::kReceiveTimeout)};
+    AllowedPeers allowed_peers{};  // tcp_listen: who may connect (default: anyone)
     BackoffPolicy backoff{};
     // How long a host query's orders may take to look up (the gateway asks the service over
     // the network). Past it the analyzer is answered "no information": analyzers wait a

@@ -64,6 +64,12 @@ void StateBoard::count_connection(std::string_view id) {
 void StateBoard::count_refused(std::string_view id) {
     update(id, [](DeviceStatus& s) { ++s.refused_connections; });
 }
+void StateBoard::count_refused_peer(std::string_view id, std::string error) {
+    update(id, [&](DeviceStatus& s) {
+        ++s.refused_peers;
+        s.last_error = std::move(error);
+    });
+}
 
 std::vector<DeviceStatus> StateBoard::snapshot() const {
     std::lock_guard lock(mutex_);

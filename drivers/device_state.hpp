@@ -35,6 +35,7 @@ struct DeviceStatus {
     std::uint64_t missed_polls = 0;  // loggers: polls that could not start in their interval
     std::uint64_t connections = 0;   // accepted or established links
     std::uint64_t refused_connections = 0;  // listeners: turned away at the connection cap
+    std::uint64_t refused_peers = 0;        // listeners: closed at once, not in allowed_peers
 };
 
 class StateBoard {
@@ -47,6 +48,8 @@ public:
     void count_missed(std::string_view id, std::uint64_t n = 1);
     void count_connection(std::string_view id);
     void count_refused(std::string_view id);
+    // A peer not in allowed_peers: counted, and why kept as the last error.
+    void count_refused_peer(std::string_view id, std::string error);
 
     std::vector<DeviceStatus> snapshot() const;
     DeviceStatus get(std::string_view id) const;  // default-constructed when unknown

@@ -46,6 +46,21 @@ LinkTimeouts timeouts_of(const Options& o, LinkTimeouts defaults) {
     return defaults;
 }
 
+// The listener and frame safeguards of the families that take connections (ASTM, HL7).
+AllowedPeers allowed_peers_of(const Options& o) {
+    const auto text = o.text("allowed_peers", "");
+    if (text.empty()) return {};
+    auto peers = AllowedPeers::parse(text);
+    if (auto* why = std::get_if<std::string>(&peers)) throw OptionError{"option allowed_peers: " + *why};
+    return std::get<AllowedPeers>(std::move(peers));
+}
+
+std::optional<std::chrono::milliseconds> frame_deadline_of(const Options& o, std::optional<std::chrono::milliseconds> fallback) {
+    const auto seconds = o.integer("frame_deadline_s", fallback ? fallback->count() / 1000 : 0);
+    if (seconds <= 0) return std::nullopt;
+    return std::chrono::seconds(seconds);
+}
+
 BackoffPolicy backoff_of(const Options& o) {
     BackoffPolicy b;
     b.initial = std::chrono::milliseconds(o.integer("backoff_initial_ms", b.initial.count()));
@@ -98,6 +113,8 @@ std::vector<std::string> DriverHost::start(const Registry& registry, IngestSink&
                     a.endpoint = endpoint_of(c, o);
                     a.max_connections = static_cast<std::size_t>(o.integer("max_connections", 4));
                     a.timeouts = timeouts_of(o, a.timeouts);
+                    a.timeouts.frame = frame_deadline_of(o, a.timeouts.frame);
+                    a.allowed_peers = allowed_peers_of(o);
                     a.backoff = backoff_of(o);
                     const auto framing = o.text("framing", "e1381");
                     if (framing == "bare_records") a.receiver.framing = protocols::astm::Framing::bare_records;
@@ -118,6 +135,8 @@ std::vector<std::string> DriverHost::start(const Registry& registry, IngestSink&
                     h.endpoint = endpoint_of(c, o);
                     h.max_connections = static_cast<std::size_t>(o.integer("max_connections", 16));
                     h.timeouts = timeouts_of(o, h.timeouts);
+                    h.timeouts.frame = frame_deadline_of(o, h.timeouts.frame);
+                    h.allowed_peers = allowed_peers_of(o);
                     h.backoff = backoff_of(o);
                     h.max_message_bytes = static_cast<std::size_t>(
                         o.integer("max_message_bytes", static_cast<long long>(h.max_message_bytes)));

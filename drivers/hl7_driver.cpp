@@ -24,7 +24,7 @@ std::string Hl7Driver::start() {
     auto session = [this](std::shared_ptr<Link> link) { return this->session(std::move(link)); };
     if (auto* where = std::get_if<TcpListen>(&options_.endpoint)) {
         listener_ = Listener::create(ctx_, options_.instrument_id, *where, options_.max_connections,
-                                     options_.timeouts, session);
+                                     options_.timeouts, session, options_.allowed_peers);
         auto error = listener_->start();
         if (!error.empty()) ctx_.states->set_error(options_.instrument_id, DeviceState::failed, error);
         return error;
@@ -105,10 +105,19 @@ awaitable<void> Hl7Driver::session(std::shared_ptr<Link> link) {
         if (read.status == ReadStatus::protocol_timer) continue;
         if (read.status != ReadStatus::data) {
             if (read.status == ReadStatus::error) ctx_.states->count_failure(id, "read: " + read.error);
+            if (read.status == ReadStatus::frame_timeout) {
+                // The deadline is why the frame ends unfinished: that is the failure to show.
+                ctx_.states->count_failure(id, "hl7.frame_deadline: " + link->peer() + " sent no whole MLLP frame within " +
+                                                   std::to_string(options_.timeouts.frame->count()) +
+                                                   " ms of its first byte; connection closed, the partial frame dropped");
+                co_return;
+            }
             break;
         }
         events.clear();
         decoder.feed(std::string_view(buffer.data(), read.size), events);
+        for (const auto& event : events)
+            if (std::holds_alternative<hl7::MllpFrame>(event)) link->frame_complete();
         ctx_.states->set(id, decoder.inside_frame() ? DeviceState::receiving : DeviceState::connected);
         for (auto& event : events) {
             if (auto* frame = std::get_if<hl7::MllpFrame>(&event)) {

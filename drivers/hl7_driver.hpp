@@ -23,7 +23,11 @@ struct Hl7Options {
     // 1 MiB holds hundreds of OBX segments; protocols' own ceiling is 16 MiB.
     std::size_t max_message_bytes = std::size_t{1} << 20;
     bool tolerate_lf = false;  // segments ended by LF / CR LF (per interface: see PROTOCOLS.md)
-    LinkTimeouts timeouts{std::chrono::minutes(15), std::chrono::seconds(10)};
+    // A message must arrive whole within a minute of its first byte: 1 MiB takes well under
+    // a second on a laboratory network; raise frame_deadline_s for large messages on a slow
+    // serial line.
+    LinkTimeouts timeouts{std::chrono::minutes(15), std::chrono::seconds(10), std::chrono::seconds(60)};
+    AllowedPeers allowed_peers{};  // tcp_listen: who may connect (default: anyone)
     BackoffPolicy backoff{};
     std::string local_application = "LIS";
     std::string local_facility{};

@@ -200,6 +200,7 @@ awaitable<void> Link::watchdog() {
         auto due = std::chrono::steady_clock::time_point::max();
         if (protocol_due_) due = std::min(due, *protocol_due_);
         if (io_due_) due = std::min(due, *io_due_);
+        if (frame_due_) due = std::min(due, *frame_due_);
         timer_.expires_at(due);
         error_code ec;
         co_await timer_.async_wait(asio::redirect_error(use_awaitable, ec));
@@ -208,6 +209,11 @@ awaitable<void> Link::watchdog() {
         if (io_due_ && *io_due_ <= now) {
             io_due_.reset();
             io_expired_ = true;
+            stream_->cancel();
+        }
+        if (frame_due_ && *frame_due_ <= now) {
+            frame_due_.reset();
+            frame_expired_ = true;
             stream_->cancel();
         }
         if (protocol_due_ && *protocol_due_ <= now) {
@@ -220,6 +226,10 @@ awaitable<void> Link::watchdog() {
 
 awaitable<ReadResult> Link::read(char* data, std::size_t size) {
     if (closed_) co_return ReadResult{ReadStatus::closed, 0, {}};
+    if (frame_expired_) {
+        close();
+        co_return ReadResult{ReadStatus::frame_timeout, 0, {}};
+    }
     if (protocol_fired_) {
         protocol_fired_ = false;
         co_return ReadResult{ReadStatus::protocol_timer, 0, {}};
@@ -235,8 +245,18 @@ awaitable<ReadResult> Link::read(char* data, std::size_t size) {
         io_due_.reset();
         reschedule();
     }
-    if (!ec) co_return ReadResult{ReadStatus::data, n, {}};
+    if (!ec) {
+        if (timeouts_.frame && !frame_due_ && !frame_expired_) {
+            frame_due_ = std::chrono::steady_clock::now() + *timeouts_.frame;
+            reschedule();
+        }
+        co_return ReadResult{ReadStatus::data, n, {}};
+    }
     if (ec == asio::error::operation_aborted) {
+        if (frame_expired_) {
+            close();
+            co_return ReadResult{ReadStatus::frame_timeout, 0, {}};
+        }
         if (io_expired_) {
             close();
             co_return ReadResult{ReadStatus::idle_timeout, 0, {}};
@@ -277,6 +297,15 @@ void Link::disarm() {
     protocol_fired_ = false;
     if (protocol_due_) {
         protocol_due_.reset();
+        reschedule();
+    }
+}
+
+void Link::frame_complete() {
+    // A frame that ended in the read the deadline cut short still counts as on time.
+    frame_expired_ = false;
+    if (frame_due_) {
+        frame_due_.reset();
         reschedule();
     }
 }

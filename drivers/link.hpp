@@ -1,7 +1,9 @@
 // A byte link to one device (TCP socket or serial port) with the deadlines every driver
-// needs: an idle deadline on reads, a deadline on each write, and the one protocol timer a
-// codec state machine asks for (ASTM receive timer). The ASTM, HL7 and MT-SICS drivers
-// read and write through it from a single coroutine; all of it runs on one strand.
+// needs: an idle deadline on reads, a deadline on each write, a deadline per frame (from
+// its first byte to its last: a peer trickling a byte at a time restarts the idle deadline
+// forever, but not this one), and the one protocol timer a codec state machine asks for
+// (ASTM receive timer). The ASTM, HL7 and MT-SICS drivers read and write through it from a
+// single coroutine; all of it runs on one strand.
 #pragma once
 
 #include <utility>  // first: Boost 1.74's awaitable.hpp uses std::exchange without including it
@@ -63,6 +65,7 @@ enum class ReadStatus {
     data,            // bytes arrived
     protocol_timer,  // the armed protocol timer fired (no bytes)
     idle_timeout,    // nothing arrived within the idle deadline; the link is closed
+    frame_timeout,   // a frame begun did not end within the frame deadline; the link is closed
     closed,          // the peer closed, or close() was called
     error,           // transport error; the link is closed
 };
@@ -76,6 +79,9 @@ struct ReadResult {
 struct LinkTimeouts {
     std::optional<std::chrono::milliseconds> idle{};  // no bytes for this long: give up the link
     std::chrono::milliseconds write{10'000};           // a write that cannot finish (peer not reading)
+    // From the first byte read after the last complete frame (Link::frame_complete) to the
+    // end of the next: bytes that never make a frame count too. None: no deadline.
+    std::optional<std::chrono::milliseconds> frame{};
 };
 
 class Link : public std::enable_shared_from_this<Link> {
@@ -95,6 +101,11 @@ public:
     void arm(std::chrono::milliseconds after);
     void disarm();
 
+    // The codec has a whole frame (or message, or reply byte) in hand: the frame deadline
+    // stops, and starts again with the next byte read. Called before the frame is committed,
+    // so a slow commit never counts against the peer.
+    void frame_complete();
+
     void close();
     bool is_open() const noexcept { return !closed_; }
     boost::asio::any_io_executor executor() { return stream_->executor(); }
@@ -110,8 +121,10 @@ private:
     boost::asio::steady_timer timer_;
     std::optional<std::chrono::steady_clock::time_point> protocol_due_;
     std::optional<std::chrono::steady_clock::time_point> io_due_;
+    std::optional<std::chrono::steady_clock::time_point> frame_due_;
     bool protocol_fired_ = false;
     bool io_expired_ = false;
+    bool frame_expired_ = false;
     bool reading_ = false;
     bool closed_ = false;
 };

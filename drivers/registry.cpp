@@ -1,5 +1,6 @@
 #include "drivers/registry.hpp"
 
+#include "drivers/allowed_peers.hpp"
 #include "drivers/link.hpp"
 #include "protocols/hl7/mllp.hpp"
 
@@ -51,6 +52,9 @@ constexpr long long kMaxHl7MessageBytes = static_cast<long long>(protocols::hl7:
 constexpr long long kMaxAstmConnections = 1024;
 constexpr long long kMaxHl7Connections = 4096;
 constexpr long long kHourMs = 3'600'000;
+// From a frame's first byte to its last: at least a second, at most the longest silence
+// allowed (a 16 MiB HL7 message over a 9600-baud line takes about five hours).
+constexpr long long kMinFrameSeconds = 1;
 
 using Transports = std::vector<std::string_view>;
 const Transports kDialled{"tcp_connect", "serial"};
@@ -69,6 +73,16 @@ std::vector<OptionSpec> stream_options() {
         {"backoff_cap_ms", OptionKind::integer, kMinBackoffMs, kMaxBackoffCapMs, {}, kDialled,
          "longest pause between reconnections"},
         {"serial", OptionKind::serial_line, 0, 0, {}, kSerial, "line settings, e.g. 9600,8N1"},
+    };
+}
+
+// Listener and frame safeguards of the families that take connections (ASTM, HL7).
+std::vector<OptionSpec> listener_options() {
+    return {
+        {"allowed_peers", OptionKind::peers, 0, 0, {}, kListening,
+         "addresses and CIDR ranges that may connect, e.g. 10.1.2.3, 10.20.0.0/16 (absent: any peer)"},
+        {"frame_deadline_s", OptionKind::integer, kMinFrameSeconds, kMaxIdleSeconds, {}, {},
+         "seconds from a frame's first byte to its last (a peer trickling bytes is cut off)"},
     };
 }
 
@@ -125,6 +139,11 @@ std::string value_problem(const OptionSpec& spec, const std::string& raw) {
             return raw.size() == 1 || raw == "tab" ? "" : "must be one character or \"tab\"" + got;
         case OptionKind::serial_line:
             return parse_serial_settings(raw) ? "" : "must be line settings like 9600,8N1" + got;
+        case OptionKind::peers: {
+            auto peers = AllowedPeers::parse(raw);
+            auto* why = std::get_if<std::string>(&peers);
+            return why ? "must list IP addresses and CIDR ranges separated by commas: " + *why : "";
+        }
         case OptionKind::text:
             if (raw.size() > kMaxOptionTextBytes)
                 return "must be at most " + std::to_string(kMaxOptionTextBytes) + " bytes";
@@ -152,14 +171,14 @@ std::vector<std::string_view> transports_of(Family f) {
 
 const std::vector<OptionSpec>& option_specs(Family f) {
     static const std::vector<OptionSpec> astm = with(
-        stream_options(),
+        with(stream_options(), listener_options()),
         {{"max_connections", OptionKind::integer, 1, kMaxAstmConnections, {}, kListening, "sessions at once"},
          {"framing", OptionKind::choice, 0, 0, {"e1381", "bare_records"}, {}, "E1381 frames or bare E1394 records"},
          {"ack", OptionKind::choice, 0, 0, {"after_commit", "immediate"}, {}, "when the last frame is ACKed"},
          {"max_message_bytes", OptionKind::integer, kMinMessageBytes, kMaxAstmMessageBytes, {}, {},
           "largest message taken"}});
     static const std::vector<OptionSpec> hl7 = with(
-        stream_options(),
+        with(stream_options(), listener_options()),
         {{"max_connections", OptionKind::integer, 1, kMaxHl7Connections, {}, kListening, "sessions at once"},
          {"max_message_bytes", OptionKind::integer, kMinMessageBytes, kMaxHl7MessageBytes, {}, {},
           "largest message taken"},

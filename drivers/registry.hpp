@@ -78,6 +78,7 @@ enum class OptionKind {
     character,    // one character, or "tab"
     serial_line,  // line settings like 9600,8N1
     text,         // free text up to kMaxOptionTextBytes
+    peers,        // IP addresses and CIDR ranges (allowed_peers.hpp)
 };
 
 struct OptionSpec {

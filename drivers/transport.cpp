@@ -52,19 +52,21 @@ std::string compact_utc(std::chrono::system_clock::time_point t) {
 // ---------------------------------------------------------------------------------------
 
 std::shared_ptr<Listener> Listener::create(const DriverContext& ctx, std::string device_id, TcpListen where,
-                                           std::size_t max_connections, LinkTimeouts timeouts, Session session) {
-    return std::shared_ptr<Listener>(
-        new Listener(ctx, std::move(device_id), std::move(where), max_connections, timeouts, std::move(session)));
+                                           std::size_t max_connections, LinkTimeouts timeouts, Session session,
+                                           AllowedPeers allowed) {
+    return std::shared_ptr<Listener>(new Listener(ctx, std::move(device_id), std::move(where), max_connections,
+                                                  timeouts, std::move(session), std::move(allowed)));
 }
 
 Listener::Listener(const DriverContext& ctx, std::string device_id, TcpListen where, std::size_t max_connections,
-                   LinkTimeouts timeouts, Session session)
+                   LinkTimeouts timeouts, Session session, AllowedPeers allowed)
     : ctx_(ctx),
       id_(std::move(device_id)),
       where_(std::move(where)),
       max_connections_(max_connections == 0 ? 1 : max_connections),
       timeouts_(timeouts),
       session_(std::move(session)),
+      allowed_(std::move(allowed)),
       acceptor_(asio::make_strand(ctx.runtime->io())) {}
 
 std::string Listener::start() {
@@ -110,6 +112,13 @@ awaitable<void> Listener::accept_loop() {
             co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
             continue;
         }
+        error_code peer_error;
+        const auto peer = socket.remote_endpoint(peer_error);
+        if (!admit(peer, peer_error)) {
+            error_code ignored;
+            socket.close(ignored);
+            continue;
+        }
         if (active_.load() >= max_connections_) {
             ctx_.states->count_refused(id_);
             error_code ignored;
@@ -123,6 +132,16 @@ awaitable<void> Listener::accept_loop() {
         asio::co_spawn(link->executor(), [self = shared_from_this(), link] { return self->run_session(link); },
                        asio::detached);
     }
+}
+
+bool Listener::admit(const asio::ip::tcp::endpoint& peer, const error_code& ec) {
+    if (allowed_.everyone()) return true;
+    if (!ec && allowed_.allows(peer.address())) return true;
+    const std::string who = ec ? "a peer whose address cannot be read (" + ec.message() + ")"
+                               : peer.address().to_string() + ":" + std::to_string(peer.port());
+    ctx_.states->count_refused_peer(id_, "peer.refused: " + who + " is not in allowed_peers (" + allowed_.text() + ")");
+    ctx_.note(id_, "refused a connection from " + who + ": not in allowed_peers");
+    return false;
 }
 
 awaitable<void> Listener::run_session(std::shared_ptr<Link> link) {

@@ -4,6 +4,7 @@
 // the coroutine that talks its protocol over one Link.
 #pragma once
 
+#include "drivers/allowed_peers.hpp"
 #include "drivers/backoff.hpp"
 #include "drivers/device_policy.hpp"
 #include "drivers/device_state.hpp"
@@ -72,14 +73,16 @@ struct StopToken {
     std::atomic<bool> stopping{false};
 };
 
-// Accepts connections and runs `session` for each on its own strand. At most
-// `max_connections` sessions at once: a connection beyond the cap is closed at once and
-// counted as refused (a misconfigured analyzer reconnecting in a loop cannot exhaust
-// sockets or workers).
+// Accepts connections and runs `session` for each on its own strand. A peer that is not
+// in `allowed` is closed at once, counted (refused_peers), kept as the last error and
+// logged. At most `max_connections` sessions at once: a connection beyond the cap is closed
+// at once and counted as refused (a misconfigured analyzer reconnecting in a loop cannot
+// exhaust sockets or workers).
 class Listener : public std::enable_shared_from_this<Listener> {
 public:
     static std::shared_ptr<Listener> create(const DriverContext& ctx, std::string device_id, TcpListen where,
-                                            std::size_t max_connections, LinkTimeouts timeouts, Session session);
+                                            std::size_t max_connections, LinkTimeouts timeouts, Session session,
+                                            AllowedPeers allowed = {});
     // Binds now; an error names the address. On success the accept loop is running.
     std::string start();
     void stop();
@@ -88,8 +91,11 @@ public:
 
 private:
     Listener(const DriverContext& ctx, std::string device_id, TcpListen where, std::size_t max_connections,
-             LinkTimeouts timeouts, Session session);
+             LinkTimeouts timeouts, Session session, AllowedPeers allowed);
     boost::asio::awaitable<void> accept_loop();
+    // False (counted, kept as the last error, logged) for a peer not in allowed_; the
+    // caller closes it.
+    bool admit(const boost::asio::ip::tcp::endpoint& peer, const boost::system::error_code& error);
     boost::asio::awaitable<void> run_session(std::shared_ptr<Link> link);
 
     DriverContext ctx_;
@@ -98,6 +104,7 @@ private:
     std::size_t max_connections_;
     LinkTimeouts timeouts_;
     Session session_;
+    AllowedPeers allowed_;
     boost::asio::ip::tcp::acceptor acceptor_;
     std::atomic<std::size_t> active_{0};
     std::uint16_t port_ = 0;

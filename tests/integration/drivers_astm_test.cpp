@@ -249,4 +249,34 @@ TEST(DriversAstm, SerialPortThroughSocatPty) {
     expect_panel(m[1], "S1");
 }
 
+// An analyzer that bids (ENQ, answered ACK) and then sends its first frame a byte every
+// 100 ms: the link's idle deadline restarts with each byte, the frame deadline does not
+// (issue 15 item 9). And a peer outside allowed_peers is closed before its ENQ is read.
+TEST(DriversAstm, AFrameTrickledAByteAtATimeIsCutOffAtTheFrameDeadline) {
+    MemorySink sink;
+    drivers::DriverHost host;
+    { auto p = host.start(astm_listener({{"frame_deadline_s", "1"}}), sink); ASSERT_TRUE(p.empty()) << p.front(); }
+    const auto port = host.listening_port("AU-1");
+    const std::string frame = "\x05\x02" "1H|\\^&|||AU-SIM|||||LIS||P|LIS2-A2\r\x03" "00\r\n";
+    const auto closed = drivers_test::trickle(port, frame, std::chrono::milliseconds(100), std::chrono::seconds(10));
+    ASSERT_TRUE(closed.has_value()) << "a frame trickled a byte every 100 ms held the connection for 10 s";
+    EXPECT_LT(*closed, std::chrono::seconds(5));
+    ASSERT_TRUE(wait_for([&] { return host.state("AU-1").last_error.find("astm.frame_deadline") != std::string::npos; }))
+        << host.state("AU-1").last_error;
+    EXPECT_TRUE(sink.messages().empty());
+    EXPECT_EQ(send(port, messages(1)).delivered, 1u);
+}
+
+TEST(DriversAstm, APeerNotInAllowedPeersIsClosedBeforeItsEnqIsRead) {
+    MemorySink sink;
+    drivers::DriverHost host;
+    { auto p = host.start(astm_listener({{"allowed_peers", "127.0.0.1"}}), sink); ASSERT_TRUE(p.empty()) << p.front(); }
+    const auto port = host.listening_port("AU-1");
+    const auto closed = drivers_test::trickle(port, "\x05", std::chrono::milliseconds(20), std::chrono::seconds(10), "127.0.0.3");
+    ASSERT_TRUE(closed.has_value());
+    ASSERT_TRUE(wait_for([&] { return host.state("AU-1").refused_peers == 1; }));
+    EXPECT_NE(host.state("AU-1").last_error.find("peer.refused: 127.0.0.3:"), std::string::npos);
+    EXPECT_EQ(send(port, messages(1)).delivered, 1u);
+}
+
 }  // namespace

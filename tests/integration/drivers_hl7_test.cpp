@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <mutex>
 
 namespace {
 
@@ -182,6 +183,58 @@ TEST(DriversHl7, ConnectionFloodIsCappedAndServiceContinues) {
     // Once the flood is gone a real sender gets through.
     ASSERT_TRUE(wait_for([&] { return send(port, orus(1, "F")).accepted == 1; }));
     EXPECT_EQ(sink.messages().size(), 1u);
+}
+
+// ---- who may connect, and for how long a frame may take (issue 15 item 9) -------------------
+
+TEST(DriversHl7, APeerNotInAllowedPeersIsClosedAtOnceCountedLoggedAndNamed) {
+    MemorySink sink;
+    std::mutex log_mutex;
+    std::vector<std::string> log;
+    drivers::DriverHost host({.log = [&](std::string_view device, std::string_view line) {
+        std::lock_guard lock(log_mutex);
+        log.push_back(std::string(device) + ": " + std::string(line));
+    }});
+    { auto p = host.start(hl7_listener({{"allowed_peers", "127.0.0.1, 10.0.0.0/8"}}), sink); ASSERT_TRUE(p.empty()) << p.front(); }
+    const auto port = host.listening_port("HL7-1");
+    // From 127.0.0.2, a whole message: the connection is closed before any of it is read.
+    const auto closed = drivers_test::trickle(port, "", std::chrono::milliseconds(20), std::chrono::seconds(10), "127.0.0.2");
+    ASSERT_TRUE(closed.has_value()) << "the refused peer's connection stayed open";
+    EXPECT_LT(*closed, std::chrono::seconds(5));
+    ASSERT_TRUE(wait_for([&] { return host.state("HL7-1").refused_peers >= 1; }));
+    const auto state = host.state("HL7-1");
+    EXPECT_EQ(state.last_error.rfind("peer.refused: 127.0.0.2:", 0), 0u) << state.last_error;
+    EXPECT_NE(state.last_error.find("is not in allowed_peers (127.0.0.1, 10.0.0.0/8)"), std::string::npos)
+        << state.last_error;
+    EXPECT_EQ(state.connections, 0u);
+    {
+        std::lock_guard lock(log_mutex);
+        ASSERT_FALSE(log.empty());
+        EXPECT_EQ(log.back().rfind("HL7-1: refused a connection from 127.0.0.2:", 0), 0u) << log.back();
+    }
+    // The analyzer at an allowed address is served as before.
+    EXPECT_EQ(send(port, orus(1)).accepted, 1u);
+    EXPECT_EQ(sink.messages().size(), 1u);
+    EXPECT_EQ(host.state("HL7-1").refused_peers, 1u);
+}
+
+TEST(DriversHl7, APeerTricklingAFrameIsCutOffAtTheFrameDeadline) {
+    MemorySink sink;
+    drivers::DriverHost host;
+    { auto p = host.start(hl7_listener({{"frame_deadline_s", "1"}}), sink); ASSERT_TRUE(p.empty()) << p.front(); }
+    const auto port = host.listening_port("HL7-1");
+    // One byte every 100 ms: the idle deadline (15 minutes) restarts with each one.
+    const auto closed = drivers_test::trickle(port, framed(orus(1, "T")[0]), std::chrono::milliseconds(100),
+                                              std::chrono::seconds(10));
+    ASSERT_TRUE(closed.has_value()) << "a peer sending a byte every 100 ms kept its connection for 10 s";
+    EXPECT_GE(*closed, std::chrono::milliseconds(900));
+    EXPECT_LT(*closed, std::chrono::seconds(5));
+    ASSERT_TRUE(wait_for([&] { return host.state("HL7-1").last_error.find("hl7.frame_deadline") != std::string::npos; }))
+        << host.state("HL7-1").last_error;
+    EXPECT_NE(host.state("HL7-1").last_error.find("127.0.0.1:"), std::string::npos);
+    EXPECT_TRUE(sink.messages().empty());
+    // Whole messages, however long apart, are not affected.
+    EXPECT_EQ(send(port, orus(2, "W")).accepted, 2u);
 }
 
 TEST(DriversHl7, ClientModeDialsTheAnalyzer) {

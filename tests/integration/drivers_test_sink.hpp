@@ -1,17 +1,23 @@
 // An in-memory IngestSink for the drivers' integration tests: idempotent like the real one
 // (by instrument and raw bytes; by logger and time), and able to fail on purpose
 // (retryable "store busy" for the next N commits, or refuse everything).
-// Also: wait_for(), which polls a condition with a generous deadline (no timing luck).
+// Also: wait_for(), which polls a condition with a generous deadline (no timing luck), and
+// trickle(), a peer that sends a byte at a time and reports when the listener hung up.
 #pragma once
 
 #include "drivers/ingest_sink.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -99,6 +105,40 @@ inline bool wait_for(const std::function<bool()>& condition, std::chrono::second
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     return condition();
+}
+
+// A hostile or broken peer of a listener on 127.0.0.1:port, from `from` (any address of
+// 127/8: loopback holds them all): connects, then sends `bytes` one at a time, `pause`
+// apart, for at most `limit`. Returns how long after connecting the listener closed the
+// connection (EOF or reset seen), or nullopt when it was still open at the end.
+inline std::optional<std::chrono::milliseconds> trickle(std::uint16_t port, std::string_view bytes,
+                                                        std::chrono::milliseconds pause, std::chrono::seconds limit,
+                                                        const char* from = "127.0.0.1") {
+    namespace asio = boost::asio;
+    asio::io_context io;
+    asio::ip::tcp::socket s(io);
+    s.open(asio::ip::tcp::v4());
+    s.bind({asio::ip::make_address(from), 0});
+    s.connect({asio::ip::make_address("127.0.0.1"), port});
+    s.non_blocking(true);
+    const auto started = std::chrono::steady_clock::now();
+    const auto closed = [&] {
+        char c = 0;
+        boost::system::error_code ec;
+        s.read_some(asio::buffer(&c, 1), ec);
+        return ec && ec != asio::error::would_block;
+    };
+    for (std::size_t i = 0; std::chrono::steady_clock::now() - started < limit; ++i) {
+        if (i < bytes.size()) {
+            boost::system::error_code ec;
+            s.write_some(asio::buffer(bytes.data() + i, 1), ec);
+            if (ec && ec != asio::error::would_block) break;
+        }
+        std::this_thread::sleep_for(pause);
+        if (closed()) break;
+    }
+    if (!closed()) return std::nullopt;
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
 }
 
 }  // namespace drivers_test

@@ -61,6 +61,36 @@ TEST_F(RegistryOptionsApi, AnUnknownOptionIsRefusedNamingItAndTheAllowedOnes) {
     EXPECT_EQ(admin.get("/api/v1/instruments/AU-TYPO").status, 404);  // nothing written
 }
 
+// Issue 15 item 9: who may connect to a listener, and how long one frame may take.
+TEST_F(RegistryOptionsApi, AllowedPeersAndTheFrameDeadlineAreCheckedAndKept) {
+    auto typo = admin.post("/api/v1/instruments", instrument("HL7-PEERS", "hl7", "tcp_listen",
+                                                             R"({"allowed_peers": "10.1.2.3, 10.20.3.0/16"})"));
+    ASSERT_EQ(typo.status, 422) << typo.describe();
+    EXPECT_NE(errorFor(typo, "options.allowed_peers").find("\"10.20.3.0/16\" has bits set after its /16 prefix; the "
+                                                           "range is 10.20.0.0/16"),
+              std::string::npos)
+        << typo.body;
+    auto name = admin.post("/api/v1/instruments",
+                           instrument("HL7-PEERS", "hl7", "tcp_listen", R"({"allowed_peers": "analyzer-7.lab"})"));
+    ASSERT_EQ(name.status, 422) << name.describe();
+    EXPECT_NE(errorFor(name, "options.allowed_peers").find("\"analyzer-7.lab\" is not an IP address"), std::string::npos)
+        << name.body;
+    auto dialled = admin.post("/api/v1/instruments",
+                              instrument("HL7-PEERS", "hl7", "tcp_connect", R"({"allowed_peers": "10.1.2.3"})"));
+    ASSERT_EQ(dialled.status, 422) << dialled.describe();
+    EXPECT_NE(errorFor(dialled, "options.allowed_peers").find("tcp_listen only"), std::string::npos) << dialled.body;
+    auto endless = admin.post("/api/v1/instruments",
+                              instrument("HL7-PEERS", "hl7", "tcp_listen", R"({"frame_deadline_s": 0})"));
+    ASSERT_EQ(endless.status, 422) << endless.describe();
+    EXPECT_NE(errorFor(endless, "options.frame_deadline_s").find("from 1 to 86400"), std::string::npos) << endless.body;
+    EXPECT_EQ(admin.get("/api/v1/instruments/HL7-PEERS").status, 404);  // nothing written
+
+    auto created = admin.post("/api/v1/instruments",
+                              instrument("HL7-PEERS", "hl7", "tcp_listen",
+                                         R"({"allowed_peers": "10.1.2.3, 10.20.0.0/16, fd00::/8", "frame_deadline_s": 30})"));
+    ASSERT_EQ(created.status, 201) << created.describe();
+}
+
 TEST_F(RegistryOptionsApi, EveryBadOptionIsNamedInOneProblem) {
     auto reply = admin.post("/api/v1/instruments",
                             instrument("AU-BAD", "astm", "tcp_connect",

@@ -47,6 +47,29 @@ TEST(RegistryOptions, EveryOptionTheDriversReadIsAcceptedWithAGoodValue) {
     EXPECT_TRUE(check(Family::csv, "file_drop", {{"delimiter", ";"}}).empty());
 }
 
+TEST(RegistryOptions, ListenersTakeAllowedPeersAndEveryStreamOfAstmAndHl7AFrameDeadline) {
+    EXPECT_TRUE(check(Family::hl7, "tcp_listen", {{"allowed_peers", "10.1.2.3, 10.20.0.0/16"}, {"frame_deadline_s", "5"}})
+                    .empty());
+    EXPECT_TRUE(check(Family::astm, "tcp_listen", {{"allowed_peers", "fd00::/8"}, {"frame_deadline_s", "86400"}}).empty());
+    EXPECT_TRUE(check(Family::astm, "serial", {{"frame_deadline_s", "120"}}).empty());
+    EXPECT_TRUE(check(Family::hl7, "tcp_connect", {{"frame_deadline_s", "1"}}).empty());
+
+    auto dialled = check(Family::hl7, "tcp_connect", {{"allowed_peers", "10.1.2.3"}});
+    ASSERT_EQ(dialled.size(), 1u);
+    EXPECT_EQ(dialled[0].option, "allowed_peers");
+    EXPECT_NE(dialled[0].message.find("applies to hl7 over tcp_listen only, not tcp_connect"), std::string::npos)
+        << dialled[0].message;
+    auto typo = check(Family::astm, "tcp_listen", {{"allowed_peers", "10.1.2.3/16"}});
+    ASSERT_EQ(typo.size(), 1u);
+    EXPECT_EQ(typo[0].message, "must list IP addresses and CIDR ranges separated by commas: \"10.1.2.3/16\" has bits "
+                               "set after its /16 prefix; the range is 10.1.0.0/16");
+    auto never = check(Family::hl7, "tcp_listen", {{"frame_deadline_s", "0"}});
+    ASSERT_EQ(never.size(), 1u);
+    EXPECT_NE(never[0].message.find("must be an integer from 1 to 86400"), std::string::npos) << never[0].message;
+    // A balance is asked, never listened for.
+    EXPECT_EQ(check(Family::sics, "tcp_connect", {{"frame_deadline_s", "5"}}).size(), 1u);
+}
+
 TEST(RegistryOptions, AnUnknownNameIsNamedWithTheAllowedOnes) {
     auto p = check(Family::hl7, "tcp_listen", {{"max_conections", "4"}});
     ASSERT_EQ(p.size(), 1u);

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <stdexcept>
+#include <thread>
 
 namespace {
 
@@ -126,6 +127,39 @@ TEST(Link, ProtocolTimerInterruptsAReadAndDataStillFlows) {
     EXPECT_EQ(r.size, 3u);
     p.peer.close();
     EXPECT_EQ(p.read().status, drivers::ReadStatus::closed);
+}
+
+// A peer trickling a byte at a time restarts the idle deadline with every byte; the frame
+// deadline runs from the first byte to the frame's end and closes the link (issue 15 item 9).
+TEST(Link, FrameDeadlineClosesALinkThatTricklesBytesThatNeverMakeAFrame) {
+    Pair p({std::chrono::milliseconds(300), std::chrono::seconds(1), std::chrono::milliseconds(250)});
+    asio::post(p.runtime.io(), [l = p.link] { l->start(); });
+    const auto started = std::chrono::steady_clock::now();
+    drivers::ReadResult r;
+    for (int i = 0; i < 40; ++i) {  // 2 s of one byte every 50 ms, well inside the idle deadline
+        asio::write(p.peer, asio::buffer(std::string("x")));
+        r = p.read();
+        if (r.status != drivers::ReadStatus::data) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(r.status, drivers::ReadStatus::frame_timeout);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1500));
+    EXPECT_EQ(p.read().status, drivers::ReadStatus::closed);
+}
+
+TEST(Link, FrameCompleteStopsTheDeadlineUntilTheNextByte) {
+    Pair p({std::nullopt, std::chrono::seconds(1), std::chrono::milliseconds(150)});
+    asio::post(p.runtime.io(), [l = p.link] { l->start(); });
+    for (int frame = 0; frame < 3; ++frame) {
+        asio::write(p.peer, asio::buffer(std::string("frame")));
+        EXPECT_EQ(p.read().status, drivers::ReadStatus::data);
+        asio::post(p.runtime.io(), [l = p.link] { l->frame_complete(); });
+        // Quiet between frames for longer than the frame deadline: no deadline runs.
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    }
+    asio::write(p.peer, asio::buffer(std::string("next")));
+    EXPECT_EQ(p.read().status, drivers::ReadStatus::data);
+    EXPECT_EQ(p.read().status, drivers::ReadStatus::frame_timeout);  // "next" never ends
 }
 
 }  // namespace
