@@ -27,7 +27,18 @@ export default async function ({ service, browser, base, data, assert }) {
   assert.match(await row.innerText(), /修约值 93\.0（1 位小数）/)
   assert.match(await row.innerText(), /标准规定 95\.0/)
   assert.match(await row.innerText(), new RegExp(sample.number))
+  // Each instrument's link beside the worklist (this service runs no drivers: 未接入), and
+  // the worklist by instrument, filtered on the server.
+  await page.locator('[data-test="instrument-links"] [data-code="IDC-HPLC-01"]').getByText('未接入').waitFor()
   await w.shot('analyst-worklist-results.png')
+  const filtered = page.waitForRequest((r) => /\/api\/v1\/worklists\/tests\?.*instrument_id=\d+/.test(r.url()))
+  await page.locator('[data-test="instrument-filter"]').click()
+  await page.locator('.el-select-dropdown__item').filter({ hasText: 'IDC-HPLC-01' }).click()
+  await filtered
+  await page.locator('[data-test="worklist"]').getByText('没有待检验项目').waitFor() // ingest does not assign tests to instruments
+  await page.locator('[data-test="instrument-filter"] .el-select__clear, [data-test="instrument-filter"] .el-icon').first().hover()
+  await page.locator('[data-test="instrument-filter"] .el-select__clear').click()
+  await assay.waitFor()
 
   await page.locator('[data-test="raw-ASSAY"]').click()
   const drawer = page.locator('[data-test="raw-drawer"]')

@@ -366,6 +366,8 @@ const en: typeof zh = {
     rounded: 'Rounded {value} ({n} places)',
     limit: 'Specification {requirement}',
     manual: 'Entered by hand',
+    filterInstrument: 'By instrument',
+    instrumentLinks: 'Instrument links:',
     verdicts: {
       conforms: 'Conforms',
       does_not_conform: 'Does not conform',

@@ -365,6 +365,8 @@ export default {
     rounded: '修约值 {value}（{n} 位小数）',
     limit: '标准规定 {requirement}',
     manual: '手工录入',
+    filterInstrument: '按仪器筛选',
+    instrumentLinks: '仪器连接：',
     verdicts: {
       conforms: '符合规定',
       does_not_conform: '不符合规定',
