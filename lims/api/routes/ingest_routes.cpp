@@ -206,7 +206,14 @@ std::optional<Problem> addressProblem(const Request& r, const drivers::DevicePol
     auto why = workflow::ingest::instrument_address_problem(policy, r.json->getValue<std::string>("transport"),
                                                             r.json->optValue<std::string>("address", ""));
     if (why.empty()) return std::nullopt;
-    return problems::validation({{"address", why}});
+    // With the options' problems: one answer names everything wrong with the body.
+    store::InstrumentFields f;
+    f.family = r.json->getValue<std::string>("family");
+    f.transport = r.json->getValue<std::string>("transport");
+    f.options_json = r.json->optValue<std::string>("options", "{}");
+    auto errors = optionErrors(f);
+    errors.push_back({"address", why});
+    return problems::validation(std::move(errors));
 }
 
 // Reads the body into fields; the organisation by code, which must lie in the caller's jurisdiction.
