@@ -197,6 +197,23 @@ TEST_F(LimsServeCliTest, ServeRefusesAMissingCalendarOrABadPort) {
     EXPECT_NE(deadline.err.find("lims.http.request.deadline.seconds"), std::string::npos) << deadline.err;
 }
 
+// Issue 15 items 7 and 8: what devices may reach is read at start; a value that cannot be
+// used stops `lims serve` naming its key, and so does a drop root holding the database.
+TEST_F(LimsServeCliTest, ServeRefusesADevicePolicyItCannotUse) {
+    const std::string calendars = "--calendar-dir=" LIMS_SOURCE_DIR "/fixtures/calendars";
+    auto allow = runLims({"serve", "--port", "0", calendars, "-Dlims.drivers.allow=10.0.0.0/8"}, url);
+    EXPECT_EQ(allow.exitCode, 2);
+    EXPECT_NE(allow.err.find("lims.drivers.allow: entry \"10.0.0.0/8\": ports are missing"), std::string::npos)
+        << allow.err;
+    auto relative = runLims({"serve", "--port", "0", calendars, "-Dlims.drivers.map_root=maps"}, url);
+    EXPECT_EQ(relative.exitCode, 2);
+    EXPECT_NE(relative.err.find("lims.drivers.map_root must be an absolute path"), std::string::npos) << relative.err;
+    auto data = runLims({"serve", "--port", "0", calendars, "-Dlims.drivers.file_drop_root=" + dir}, url);
+    EXPECT_EQ(data.exitCode, 2);
+    EXPECT_NE(data.err.find("lims.drivers.file_drop_root"), std::string::npos) << data.err;
+    EXPECT_NE(data.err.find("holds the database's folder"), std::string::npos) << data.err;
+}
+
 // Issue 15 item 14, as an operator runs it: one request thread and a client trickling its
 // request a byte at a time (each read well inside the per-read timeout). The deadline cuts
 // it off and frees the thread; another client is served meanwhile.
