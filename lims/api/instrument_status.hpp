@@ -17,6 +17,7 @@ struct InstrumentLink {
     std::uint64_t messages = 0;
     std::uint64_t failures = 0;
     std::uint64_t connections = 0;
+    std::uint64_t refused_peers = 0;  // listeners: connections closed at once, not in allowed_peers
 };
 
 class InstrumentStatusSource {

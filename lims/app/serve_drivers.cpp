@@ -95,6 +95,7 @@ api::InstrumentLink link_of(const drivers::DeviceStatus& s) {
     l.messages = s.messages;
     l.failures = s.failures;
     l.connections = s.connections;
+    l.refused_peers = s.refused_peers;
     return l;
 }
 

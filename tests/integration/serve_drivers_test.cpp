@@ -5,6 +5,8 @@
 // that cannot run are reported failed with the reason while the service carries on.
 #include "lims/app/serve_drivers.hpp"
 
+#include "drivers_test_sink.hpp"
+
 #include "fixtures/simulators/hl7_analyzer.hpp"
 #include "fixtures/simulators/modbus_loggers.hpp"
 #include "fixtures/simulators/specimens.hpp"
@@ -233,6 +235,52 @@ TEST_F(ServeDrivers, AnInstrumentCreatedThroughTheApiReceivesResultsAndFollowsIt
     EXPECT_EQ(drivers->listening_port("AU-SERVE"), 0);
     EXPECT_TRUE(connect_refused(moved_to));
     EXPECT_TRUE(service.auditChainIntact());
+}
+
+// Issue 15 item 9 through the service: allowed_peers set through the API reaches the
+// listener; a refused peer is shown in the instrument's link (last_error, refused_peers).
+TEST_F(ServeDrivers, AllowedPeersSetThroughTheApiCloseOthersAtOnceAndTheLinkShowsThem) {
+    const auto port = free_port();
+    auto body = instrument("AU-PEERS", "hl7", "tcp_listen", "127.0.0.1:" + std::to_string(port));
+    body->set("options", R"({"allowed_peers": "127.0.0.1", "frame_deadline_s": 20})");
+    auto created = admin.post("/api/v1/instruments", body);
+    ASSERT_EQ(created.status, 201) << created.describe();
+    ASSERT_TRUE(eventually([&] { return drivers->listening_port("AU-PEERS") == port; }));
+
+    const auto refused = drivers_test::trickle(port, "\x0bMSH|", std::chrono::milliseconds(20), std::chrono::seconds(10),
+                                               "127.0.0.2");
+    ASSERT_TRUE(refused.has_value()) << "a peer outside allowed_peers kept its connection";
+    Poco::JSON::Object::Ptr link;
+    ASSERT_TRUE(eventually([&] {
+        auto got = admin.get("/api/v1/instruments/AU-PEERS");
+        if (got.status != 200 || !got.json()->has("link")) return false;
+        link = got.json()->getObject("link");
+        return link->getValue<Poco::UInt64>("refused_peers") == 1u;
+    }));
+    EXPECT_EQ(link->getValue<std::string>("last_error").rfind("peer.refused: 127.0.0.2:", 0), 0u)
+        << link->getValue<std::string>("last_error");
+    EXPECT_EQ(link->getValue<Poco::UInt64>("connections"), 0u);
+
+    // The analyzer's own address is served.
+    simulators::Hl7AnalyzerOptions send;
+    send.port = port;
+    send.messages = {simulators::hl7_oru("AU-PEERS", simulators::chemistry_panel("S-NONE", 1), "PEERS1")};
+    EXPECT_EQ(simulators::run_hl7_analyzer(send).accepted, 1u);
+
+    // Changed through the API: the driver restarts with the new list, and 127.0.0.1 is out.
+    body->set("options", R"({"allowed_peers": "127.0.0.2"})");
+    auto changed = admin.put("/api/v1/instruments/AU-PEERS", body, {{"If-Match", created.header("etag")}});
+    ASSERT_EQ(changed.status, 200) << changed.describe();
+    ASSERT_TRUE(eventually([&] {
+        std::string last_error;
+        link_state("AU-PEERS", &last_error);
+        if (last_error.rfind("peer.refused: 127.0.0.1:", 0) == 0) return true;
+        try {  // while the driver restarts, nothing may listen: connecting then throws
+            drivers_test::trickle(port, "", std::chrono::milliseconds(20), std::chrono::seconds(1), "127.0.0.1");
+        } catch (const boost::system::system_error&) {
+        }
+        return false;
+    }));
 }
 
 TEST_F(ServeDrivers, InstrumentsThatCannotRunAreReportedFailedWithTheReasonAndTheServiceCarriesOn) {

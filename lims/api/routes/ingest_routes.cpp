@@ -169,6 +169,7 @@ Poco::JSON::Object::Ptr instrumentJson(const store::Instrument& i, const std::st
         l->set("messages", static_cast<Poco::UInt64>(link->messages));
         l->set("failures", static_cast<Poco::UInt64>(link->failures));
         l->set("connections", static_cast<Poco::UInt64>(link->connections));
+        l->set("refused_peers", static_cast<Poco::UInt64>(link->refused_peers));
         o->set("link", l);
     }
     return o;
