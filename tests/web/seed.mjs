@@ -104,7 +104,7 @@ export async function seed(service) {
     quotas: [{ office_id: orgs['SZ-GS'].id, category: 'drug', focus: '集采中选药品', quantity: 12, due_on: `${year}-12-31` }],
   })
   const tasks = (await planner.post(`/api/v1/sampling-plans/SZ-YP-${year}/publish`, undefined, { ifMatch: plan.etag, expect: [200] })).body.tasks
-  return { orgs, users, pharmacy, maker, product, task: tasks[0] }
+  return { orgs, users, pharmacy, maker, product, plan: plan.body, task: tasks[0] }
 }
 
 // One sample of the drug registered at the pharmacy and shipped (dispatched) to the

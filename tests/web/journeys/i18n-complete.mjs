@@ -7,6 +7,7 @@ import { nonconformingReport, reviewAndIssue } from '../seed.mjs'
 
 const PAGES = {
   sampler1: ['/', '/sampler/tasks', '/sampler/register'],
+  planner: ['/', '/planner/plans', 'PLAN', '/sampler/tasks'],
   analyst: ['/', '/analyst/worklist', '/analyst/quarantine'],
   receiver: ['/', '/receiver/samples', '/coldchain'],
   signatory: ['/', '/signatory/reports', '/statistics'],
@@ -37,7 +38,8 @@ export default async function ({ service, browser, base, data, assert }) {
       await page.evaluate((l) => localStorage.setItem('lims.locale', l), locale)
       await logIn(w, base, username, PASSWORD)
       for (const target of pages) {
-        const url = target === 'LEAD' ? `/enforcement/leads/${issued.case_lead.number}` : target
+        const url =
+          target === 'LEAD' ? `/enforcement/leads/${issued.case_lead.number}` : target === 'PLAN' ? `/planner/plans/${data.plan.code}` : target
         await page.goto(base + url)
         await page.locator('[data-test="who"]').waitFor()
         await page.waitForLoadState('networkidle')
@@ -45,7 +47,7 @@ export default async function ({ service, browser, base, data, assert }) {
         assert.ok(text.includes(MARKERS[locale].own), `${url} in ${locale}: no "${MARKERS[locale].own}"`)
         assert.ok(!text.includes(MARKERS[locale].other), `${url} in ${locale}: shows "${MARKERS[locale].other}"`)
         // A key shown instead of its message looks like "leads.actions.accept".
-        const raw = text.match(/\b(?:app|home|menu|tasks|register|validation|states|deadline|notices|leads|worklist|roles|kinds|categories|storage|login|admin|quarantine|raw|links|receipt|coldchain)\.[a-zA-Z_.]+\b/g)
+        const raw = text.match(/\b(?:app|home|menu|tasks|register|validation|states|deadline|notices|leads|worklist|roles|kinds|categories|storage|login|admin|quarantine|raw|links|receipt|coldchain|plans)\.[a-zA-Z_.]+\b/g)
         assert.equal(raw, null, `${url} in ${locale} shows message keys: ${raw}`)
       }
       w.check()

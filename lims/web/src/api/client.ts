@@ -15,6 +15,8 @@ export class ApiError extends Error {
     readonly title: string,
     readonly detail: string,
     readonly fieldErrors: FieldErrors,
+    // The same problems by their full path ("quotas[1].due_on"), for forms with rows.
+    readonly fieldPaths: FieldErrors = {},
   ) {
     super(detail || title || `HTTP ${status}`)
   }
@@ -67,11 +69,13 @@ async function problemOf(response: Response): Promise<ApiError> {
     // not JSON: a proxy's error page; the status says enough
   }
   const fields: FieldErrors = {}
+  const paths: FieldErrors = {}
   for (const e of body.errors ?? []) {
     const f = fieldOf(e.field)
     fields[f] = fields[f] ? `${fields[f]}; ${e.problem}` : e.problem
+    paths[e.field] = paths[e.field] ? `${paths[e.field]}; ${e.problem}` : e.problem
   }
-  return new ApiError(response.status, body.type ?? '', body.title ?? response.statusText, body.detail ?? '', fields)
+  return new ApiError(response.status, body.type ?? '', body.title ?? response.statusText, body.detail ?? '', fields, paths)
 }
 
 async function send<T>(method: string, path: string, body?: unknown, options: SendOptions = {}, query?: Query): Promise<Reply<T>> {

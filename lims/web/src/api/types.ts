@@ -134,3 +134,17 @@ export interface Notification {
   created_at: string
 }
 export type { Page } from './client'
+
+// A sampling plan (抽检计划) with its quotas; GET /sampling-plans/{code} adds each quota's
+// registered and remaining counts.
+export interface SamplingPlan {
+  code: string
+  title: string
+  organisation_id: number
+  year: number
+  state: string
+  starts_on: string
+  ends_on: string
+  version: number
+  quotas: Quota[]
+}

@@ -25,6 +25,19 @@ export const routes: RouteRecordRaw[] = [
         meta: { roles: ['sampler', 'planner'], titleKey: 'tasks.title' },
       },
       {
+        path: 'planner/plans',
+        name: 'plans',
+        component: () => import('../views/planner/PlansView.vue'),
+        meta: { roles: ['planner'], titleKey: 'plans.title' },
+      },
+      {
+        path: 'planner/plans/:code',
+        name: 'plan',
+        component: () => import('../views/planner/PlanView.vue'),
+        meta: { roles: ['planner', 'bureau_viewer', 'administrator'], titleKey: 'plans.title' },
+        props: true,
+      },
+      {
         path: 'sampler/register',
         name: 'register',
         component: () => import('../views/sampler/RegisterView.vue'),
