@@ -259,7 +259,7 @@ std::variant<asio::ip::address, std::string> allowed_address(const AllowList& al
 std::variant<fs::path, std::string> confined_path(const std::optional<fs::path>& root, std::string_view key,
                                                   std::string_view given) {
     const std::string k(key);
-    if (!root) return k + " is not set on this service: no such path may be configured (the operator sets it)";
+    if (!root) return "cannot be configured: " + k + " is not set on this service (the operator sets it)";
     const auto rule = "must lie inside " + k + " (" + root->string() + "), as a path below it";
     if (given.empty()) return "is empty: " + rule;
     for (char c : given)
