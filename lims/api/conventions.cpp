@@ -2,6 +2,7 @@
 
 #include "lims/api/body_schema.hpp"
 #include "lims/api/json_text.hpp"
+#include "lims/workflow/jurisdiction.hpp"
 
 #include <Poco/Base64Decoder.h>
 #include <Poco/Base64Encoder.h>
@@ -97,6 +98,14 @@ Outcome<PageRequest> readPage(const Request& request, std::size_t defaultLimit, 
     return page;
 }
 
+Outcome<std::int64_t> cursorAfterId(const PageRequest& page) {
+    if (!page.after) return std::int64_t{0};
+    Poco::Int64 v = 0;
+    if (page.after->size() != 1 || !Poco::NumberParser::tryParse64(page.after->front(), v) || v < 0)
+        return problems::validation({{"cursor", "is not a cursor this API issued; start from the first page"}});
+    return static_cast<std::int64_t>(v);
+}
+
 Poco::JSON::Object::Ptr pageJson(const Poco::JSON::Array::Ptr& items,
                                  const std::optional<std::vector<std::string>>& nextSortKey) {
     auto o = newObject();
@@ -110,9 +119,12 @@ Poco::JSON::Object::Ptr pageJson(const Poco::JSON::Array::Ptr& items,
 }
 
 bool withinJurisdiction(const std::string& userPath, const std::string& recordPath) {
-    // Whole segments only: "/1/4/" covers "/1/4/9/" but not "/1/40/".
-    if (userPath.empty() || userPath.front() != '/' || userPath.back() != '/') return false;
-    return recordPath.size() >= userPath.size() && recordPath.compare(0, userPath.size(), userPath) == 0;
+    return workflow::jurisdiction::covers(userPath, recordPath);
+}
+
+workflow::Actor actor_of(const Request& request) {
+    const Principal& p = *request.principal;
+    return workflow::Actor{p.userId, p.username, roleSetOf(p), p.organisationId, p.organisationPath};
 }
 
 Problem notVisible(const std::string& what, const std::string& id) {

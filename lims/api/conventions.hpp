@@ -10,6 +10,7 @@
 
 #include "lims/api/outcome.hpp"
 #include "lims/api/router.hpp"
+#include "lims/workflow/actor.hpp"
 
 #include <Poco/JSON/Array.h>
 
@@ -41,6 +42,10 @@ Outcome<std::vector<std::string>> decodeCursor(const std::string& cursor);
 // Reads ?limit= and ?cursor=; a bad value is a 422 naming the parameter.
 Outcome<PageRequest> readPage(const Request& request, std::size_t defaultLimit = kDefaultPageSize,
                               std::size_t maxLimit = kMaxPageSize);
+// The id an id-keyed listing's cursor carries (the page starts after it; 0 without a
+// cursor), or the 422 naming "cursor" when it holds anything but one id >= 0: a crafted
+// cursor is the request's fault, never a 500.
+Outcome<std::int64_t> cursorAfterId(const PageRequest& page);
 // {"items": [...], "next_cursor": "..." | null}. Fetch limit + 1 rows; when there is an
 // extra one, pass the sort key of the last returned row as `nextSortKey`.
 Poco::JSON::Object::Ptr pageJson(const Poco::JSON::Array::Ptr& items,
@@ -52,5 +57,9 @@ Poco::JSON::Object::Ptr pageJson(const Poco::JSON::Array::Ptr& items,
 bool withinJurisdiction(const std::string& userOrganisationPath, const std::string& recordOrganisationPath);
 // The 404 for a record the caller may not see, identical to a missing record's.
 Problem notVisible(const std::string& what, const std::string& id);
+
+// The use cases' caller: the authenticated principal (a person or an ingest token) with its
+// roles and its organisation's subtree. Needs an authenticated request.
+workflow::Actor actor_of(const Request& request);
 
 }  // namespace lims::api

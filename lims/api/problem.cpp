@@ -1,11 +1,13 @@
 #include "lims/api/problem.hpp"
 
 #include "lims/api/json_text.hpp"
+#include "lims/domain/error.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
 #include <sstream>
+#include <string_view>
 
 namespace lims::api {
 
@@ -165,6 +167,139 @@ Problem serviceUnavailable(std::string detail) {
 Problem internal() {
     return make(problem_type::kInternal, "Internal error", 500,
                 "The server could not complete the request; it has been logged.");
+}
+
+namespace {
+
+using domain::ErrorKind;
+
+// How a code without a kind is answered: the kind it stands for, and for invalid the
+// request field it names.
+struct CodeRow {
+    std::string_view code;  // exact code, or a prefix when it ends with '.' or ':'
+    ErrorKind kind;
+    std::string_view field;  // kind invalid: the field; empty = the part of the code after the prefix
+};
+
+// Today's codes made with make_error, from the five mappers the routes had (review,
+// sampling, documents, ingest, coldchain; admin's codes too). Exact codes first, then
+// prefixes; a use case that gives its errors a kind takes its rows out of this table.
+constexpr CodeRow kCodeTable[] = {
+    // Not found, or outside the caller's jurisdiction: never admitted to exist.
+    {"documents.report_not_found", ErrorKind::not_found, {}},
+    {"documents.sample_not_found", ErrorKind::not_found, {}},
+    {"review.test_not_found", ErrorKind::not_found, {}},
+    {"review.sample_not_found", ErrorKind::not_found, {}},
+    {"review.report_not_found", ErrorKind::not_found, {}},
+    {"notice.not_found", ErrorKind::not_found, {}},
+    {"case_lead.not_found", ErrorKind::not_found, {}},
+    {"ingest.quarantine_not_found", ErrorKind::not_found, {}},
+    {"ingest.unknown_instrument", ErrorKind::not_found, {}},
+    {"sampling.not_found", ErrorKind::not_found, {}},
+    {"admin.not_found", ErrorKind::not_found, {}},
+    // Another person's right: a role, the two-person rule, another bureau's notice.
+    {"transition.role_not_allowed", ErrorKind::forbidden, {}},
+    {"review.verifier_is_producer", ErrorKind::forbidden, {}},
+    {"review.already_verified", ErrorKind::forbidden, {}},
+    {"notice.not_recipient", ErrorKind::forbidden, {}},
+    {"case_lead.not_responsible", ErrorKind::forbidden, {}},
+    {"sampling.forbidden", ErrorKind::forbidden, {}},
+    {"signature.", ErrorKind::forbidden, {}},
+    // A field of the request the use case refused.
+    {"review.value", ErrorKind::invalid, "value"},
+    {"review.unit", ErrorKind::invalid, "unit"},
+    {"transition.missing_record", ErrorKind::invalid, "reason"},
+    {"case_lead.approval_required", ErrorKind::invalid, "reason"},
+    {"notice.reference_required", ErrorKind::invalid, "reference"},
+    {"review.reinspection_applicant", ErrorKind::invalid, "applicant"},
+    {"review.reinspection_received_at", ErrorKind::invalid, "report_received_at"},
+    {"time.format", ErrorKind::invalid, "report_received_at"},
+    {"case_lead.subject_required", ErrorKind::invalid, "case_lead"},
+    {"case_lead.finding", ErrorKind::invalid, "case_lead"},
+    {"case_lead.evidence", ErrorKind::invalid, "case_lead"},
+    {"sampling.invalid_field:", ErrorKind::invalid, {}},
+    {"admin.invalid.", ErrorKind::invalid, {}},
+    {"password.", ErrorKind::invalid, "body"},
+    {"role.", ErrorKind::invalid, "body"},
+    {"coldchain.", ErrorKind::invalid, "body"},
+    // Stale versions.
+    {"sampling.stale_version", ErrorKind::stale, {}},
+    {"admin.stale_version", ErrorKind::stale, {}},
+    // The installation or the database, not the request: try again later.
+    {"documents.font_missing", ErrorKind::unavailable, {}},
+    {"documents.font_unusable", ErrorKind::unavailable, {}},
+    {"calendar.year_not_loaded", ErrorKind::unavailable, {}},
+    {"ingest.unavailable", ErrorKind::unavailable, {}},
+    {"ingest.store_failed", ErrorKind::internal, {}},
+    // The record's state does not allow it now.
+    {"ingest.quarantine_resolved", ErrorKind::conflict, {}},
+    {"sampling.conflict", ErrorKind::conflict, {}},
+    {"admin.conflict", ErrorKind::conflict, {}},
+    {"review.", ErrorKind::conflict, {}},
+    {"transition.", ErrorKind::conflict, {}},
+    {"case_lead.", ErrorKind::conflict, {}},
+    {"notice.", ErrorKind::conflict, {}},
+    {"calendar.", ErrorKind::conflict, {}},
+    {"deadline_clock.", ErrorKind::conflict, {}},
+};
+
+bool matches(const CodeRow& row, const std::string& code) {
+    const bool prefix = !row.code.empty() && (row.code.back() == '.' || row.code.back() == ':');
+    return prefix ? code.compare(0, row.code.size(), row.code) == 0 : code == row.code;
+}
+
+const CodeRow* row_for(const std::string& code) {
+    for (const auto& row : kCodeTable)
+        if (!(row.code.back() == '.' || row.code.back() == ':') && code == row.code) return &row;
+    for (const auto& row : kCodeTable)
+        if (matches(row, code)) return &row;
+    return nullptr;
+}
+
+bool starts_with(const std::string& s, std::string_view prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
+
+Problem by_kind(ErrorKind kind, const std::string& field, const domain::Error& e) {
+    switch (kind) {
+        case ErrorKind::invalid: return validation({{field.empty() ? "body" : field, e.message}});
+        case ErrorKind::not_found: return notFound(e.message);
+        case ErrorKind::forbidden: return forbidden(e.message);
+        case ErrorKind::conflict: return conflict(e.message);
+        case ErrorKind::stale: {
+            Problem p = staleVersion(0, 0);
+            p.detail = e.message;
+            return p;
+        }
+        case ErrorKind::unavailable: return serviceUnavailable(e.message);
+        case ErrorKind::internal:
+        case ErrorKind::unspecified: break;
+    }
+    return internal();
+}
+
+}  // namespace
+
+Problem from_error(const domain::Error& e) {
+    if (e.kind != ErrorKind::unspecified) return by_kind(e.kind, e.field, e);
+    // A document that is not yet whole (no approval, a test without result): the data's
+    // state, said as such.
+    if (e.code == "documents.report_incomplete" || starts_with(e.code, "report_document.") ||
+        starts_with(e.code, "sampling_record.") || starts_with(e.code, "code128."))
+        return conflict("The document cannot be printed: " + e.message);
+    // A query parameter of the public report check or the statistics.
+    if (e.code == "statistics.parameter" || starts_with(e.code, "verify.")) return badRequest(e.message);
+    if (const CodeRow* row = row_for(e.code)) {
+        std::string field(row->field);
+        if (row->kind == ErrorKind::invalid && field.empty()) field = e.code.substr(row->code.size());
+        return by_kind(row->kind, field, e);
+    }
+    // The rest of ingest's codes are the batch's content: a value, a specimen, a test that
+    // cannot take it; 422 with the code as the field so a gateway can tell them apart.
+    if (starts_with(e.code, "ingest.")) {
+        Problem p = make(problem_type::kValidation, "The request cannot be carried out", 422, e.message);
+        p.errors.push_back({e.code, e.message});
+        return p;
+    }
+    return internal();
 }
 
 }  // namespace problems

@@ -7,6 +7,10 @@
 #include <utility>
 #include <vector>
 
+namespace lims::domain {
+struct Error;
+}
+
 namespace lims::api {
 
 // One violation of a request body, named by its JSON path ("samplers[1].name").
@@ -75,6 +79,14 @@ Problem idempotencyOutcomeLost(const std::string& committedAt);
 Problem badRequest(std::string detail);
 Problem serviceUnavailable(std::string detail);
 Problem internal();
+
+// THE mapping from a use case's or the store's error to the API's answer; every route
+// answers a domain::Error through it. By the error's kind: invalid 422 naming its field
+// (the whole "body" when it names none), not_found 404, forbidden 403, conflict 409, stale
+// 409 (stale-version), unavailable 503, internal 500. Errors without a kind (made with
+// make_error) are looked up in one table of today's codes (problem.cpp); a code in no
+// row is an internal error, so a new code without a kind shows in the tests.
+Problem from_error(const domain::Error& error);
 }  // namespace problems
 
 }  // namespace lims::api

@@ -20,6 +20,8 @@ Response Response::problem(const Problem& p) {
     return r;
 }
 
+Response Response::error(const domain::Error& e) { return problem(problems::from_error(e)); }
+
 Response Response::text(int status, std::string contentType, std::string body) {
     Response r;
     r.status = status;

@@ -24,6 +24,8 @@ struct Response {
 
     static Response json(int status, const Poco::Dynamic::Var& value);
     static Response problem(const Problem& p);
+    // A use case's or the store's error, answered through problems::from_error.
+    static Response error(const domain::Error& e);
     static Response text(int status, std::string contentType, std::string body);
     static Response noContent();
 

@@ -45,6 +45,9 @@ inline domain::ErrorKind domain_kind(StoreErrorKind kind) {
         case StoreErrorKind::busy: return domain::ErrorKind::unavailable;
         case StoreErrorKind::conflict: return domain::ErrorKind::conflict;
         case StoreErrorKind::not_found: return domain::ErrorKind::not_found;
+        // A value the request carried that the store refuses (a logger's model too long,
+        // a result with neither value nor outcome): the request's, answered 422 "body".
+        case StoreErrorKind::invalid_argument: return domain::ErrorKind::invalid;
         default: return domain::ErrorKind::internal;
     }
 }

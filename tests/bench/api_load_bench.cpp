@@ -173,8 +173,8 @@ int main(int argc, char** argv) {
             if (!planner || !s1 || !s2) return domain::Error{"bench.seed", "users"};
             return Seeded{*bureau, *office, planner->id, s1->id, s2->id};
         }), "seed");
-        workflow::sampling::Actor planner{seeded.planner, "planner", seeded.bureau.id, seeded.bureau.path, {domain::Role::planner}};
-        workflow::sampling::Actor sampler{seeded.sampler1, "sampler1", seeded.office.id, seeded.office.path, {domain::Role::sampler}};
+        workflow::Actor planner{seeded.planner, "planner", {domain::Role::planner}, seeded.bureau.id, seeded.bureau.path};
+        workflow::Actor sampler{seeded.sampler1, "sampler1", {domain::Role::sampler}, seeded.office.id, seeded.office.path};
         const int year = static_cast<int>(std::chrono::year_month_day{workflow::sampling::beijing_day(
             std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()))}.year());
         const std::string y = std::to_string(year);

@@ -2,15 +2,25 @@
 // areas add; nothing is listed here by hand) is called without a token (401), with the
 // wrong token scope (403), as each role the route does not declare (403), and, for
 // routes whose path names a record, by an allowed user of jurisdiction A on a record of
-// jurisdiction B (404: another jurisdiction's record is never admitted to exist).
+// jurisdiction B (404: another jurisdiction's record is never admitted to exist). Ids in
+// request bodies (kBodyIds) naming jurisdiction B's record are refused as their field (422)
+// and write nothing; an ingest token of jurisdiction A posting for B's instruments and
+// loggers is refused as for unknown ones and writes nothing.
 #include "route_recipes.hpp"
 #include "test_service.hpp"
 
 #include "lims/api/json_text.hpp"
+#include "lims/store/reading_repository.hpp"
+
+#include <Poco/Base64Encoder.h>
+#include <Poco/Data/Session.h>
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <functional>
 #include <set>
+#include <sstream>
 
 using lims::api::AuthRequirement;
 using lims::api::Route;
@@ -126,6 +136,158 @@ TEST_F(MatrixTest, AnotherJurisdictionsRecordIsNotFound) {
             EXPECT_EQ(mine.status / 100, 2) << describe(r) << " on jurisdiction A's own record: " << mine.describe();
         }
     }
+}
+
+// ---- ids in bodies ---------------------------------------------------------------------
+
+std::int64_t countRows(TestService& service, const std::string& query) {
+    Poco::Int64 n = -1;
+    auto session = service.database()->connect();
+    session.session() << query, Poco::Data::Keywords::into(n), Poco::Data::Keywords::now;
+    return n;
+}
+
+// A regulated entity under the side's enforcement unit (whose officers open its leads).
+std::int64_t regulatedEntity(TestService& service, Jurisdiction side) {
+    const auto unit = service.organisation(TestService::enforcementUnit(side));
+    Poco::Int64 id = 0;
+    auto session = service.database()->connect();
+    const std::string at = "2026-11-23T00:00:00.000Z";
+    session.session() << "INSERT INTO regulated_entities (name, kind, jurisdiction_org_id, region_code, created_at, "
+                         "updated_at) VALUES ('矩阵药房', 'pharmacy', $1, $2, $3, $4) RETURNING id",
+        Poco::Data::Keywords::bind(unit.id), Poco::Data::Keywords::bind(unit.region_code), Poco::Data::Keywords::bind(at),
+        Poco::Data::Keywords::bind(at), Poco::Data::Keywords::into(id), Poco::Data::Keywords::now;
+    return id;
+}
+
+// One body id: the route, the caller's role, a body naming a record of the given side, and
+// the table a success would write to.
+struct BodyId {
+    std::string method, path, field;
+    Role caller;
+    std::function<std::string(TestService&, Jurisdiction)> body;
+    std::string written;  // SELECT count(*) ... that a success raises
+};
+
+const std::vector<BodyId>& bodyIds() {
+    static const std::vector<BodyId> ids{
+        {"POST", "/api/v1/case-leads", "subject_entity_id", Role::enforcement_officer,
+         [](TestService& s, Jurisdiction side) {
+             return R"({"subject_entity_id":)" + std::to_string(regulatedEntity(s, side)) + R"(,"summary":"矩阵"})";
+         },
+         "SELECT count(*) FROM case_leads"},
+    };
+    return ids;
+}
+
+TEST_F(MatrixTest, ABodyIdOfAnotherJurisdictionIsRefusedAsItsFieldAndWritesNothing) {
+    for (const auto& id : bodyIds()) {
+        const auto client = service->as(TestService::username(id.caller, Jurisdiction::A));
+        const std::string what = id.method + " " + id.path + " " + id.field;
+        const auto rows = countRows(*service, id.written);
+        const auto audit = countRows(*service, "SELECT count(*) FROM audit_log");
+        auto other = client.request(id.method, id.path, id.body(*service, Jurisdiction::B),
+                                    {{"Content-Type", "application/json"}});
+        EXPECT_EQ(other.status, 422) << what << " naming jurisdiction B's record: " << other.describe();
+        EXPECT_NE(other.body.find(id.field), std::string::npos) << what << ": " << other.describe();
+        EXPECT_EQ(countRows(*service, id.written), rows) << what;
+        EXPECT_EQ(countRows(*service, "SELECT count(*) FROM audit_log"), audit) << what;
+        // The same caller naming its own jurisdiction's record succeeds: the refusal was the id's.
+        auto own = client.request(id.method, id.path, id.body(*service, Jurisdiction::A),
+                                  {{"Content-Type", "application/json"}});
+        EXPECT_EQ(own.status / 100, 2) << what << " naming jurisdiction A's record: " << own.describe();
+        EXPECT_EQ(countRows(*service, id.written), rows + 1) << what;
+    }
+}
+
+// ---- ingest tokens of another organisation -----------------------------------------------
+
+std::string base64(const std::string& bytes) {
+    std::ostringstream out;
+    Poco::Base64Encoder encoder(out);
+    encoder.rdbuf()->setLineLength(0);
+    encoder << bytes;
+    encoder.close();
+    return out.str();
+}
+
+std::string observationsBody(const std::string& instrument, const std::string& raw) {
+    return R"({"messages":[{"instrument":")" + instrument + R"(","protocol":"hl7","raw_base64":")" + base64(raw) +
+           R"(","received_at":"2026-11-23T08:00:00Z","observations":[{"test_code":"ASSAY","specimen_id":"S-1",)"
+           R"("value":"99.1","number":"99.1","status":"F"}]}]})";
+}
+
+TEST_F(MatrixTest, AnIngestTokenIsRefusedAnotherOrganisationsInstrumentsAndLoggersAndWritesNothing) {
+    const auto& recipes = lims::test::routeRecipes();
+    const auto gateway = service->withToken(
+        service->serviceToken(TestService::username(Role::ingest_service, Jurisdiction::A)));
+    static int key = 0;
+    auto post = [&](const std::string& path, const std::string& body) {
+        return gateway.request("POST", path, body,
+                               {{"Content-Type", "application/json"},
+                                {"Idempotency-Key", "matrix-ingest-" + std::to_string(++key)}});
+    };
+
+    // Observations: jurisdiction B's instrument is answered exactly as an unregistered one.
+    const std::string theirs = recipes.at("/api/v1/instruments/{code}").make(*service, Jurisdiction::B).params.at("code");
+    const auto raw = countRows(*service, "SELECT count(*) FROM raw_messages");
+    const auto results = countRows(*service, "SELECT count(*) FROM results");
+    const auto quarantined = countRows(*service, "SELECT count(*) FROM quarantine");
+    auto refused = post("/api/v1/ingest/observations", observationsBody(theirs, "MSH|MATRIX|" + theirs + "\r"));
+    auto unknown = post("/api/v1/ingest/observations", observationsBody("NO-SUCH-INSTRUMENT", "MSH|MATRIX|none\r"));
+    ASSERT_EQ(refused.status, 200) << refused.describe();
+    ASSERT_EQ(unknown.status, 200) << unknown.describe();
+    auto first = [](const lims::test::HttpReply& r) { return r.json()->getArray("messages")->getObject(0); };
+    EXPECT_EQ(first(refused)->getValue<std::string>("status"), "refused") << refused.describe();
+    EXPECT_EQ(first(refused)->getValue<std::string>("code"), first(unknown)->getValue<std::string>("code"));
+    EXPECT_EQ(first(refused)->getValue<std::string>("reason"),
+              "instrument " + theirs + " is not registered; message refused");
+    EXPECT_EQ(countRows(*service, "SELECT count(*) FROM raw_messages"), raw);
+    EXPECT_EQ(countRows(*service, "SELECT count(*) FROM results"), results);
+    EXPECT_EQ(countRows(*service, "SELECT count(*) FROM quarantine"), quarantined);
+    // Their host query too (GET /ingest/orders has checked since it was written).
+    auto orders = gateway.get("/api/v1/ingest/orders?instrument=" + theirs + "&specimen=S-1");
+    EXPECT_EQ(orders.status, 404) << orders.describe();
+    // The gateway's own laboratory's instrument is taken: the refusal was the jurisdiction's.
+    const std::string mine = recipes.at("/api/v1/instruments/{code}").make(*service, Jurisdiction::A).params.at("code");
+    const auto raw_before_mine = countRows(*service, "SELECT count(*) FROM raw_messages");  // the recipe ingests one
+    auto taken = post("/api/v1/ingest/observations", observationsBody(mine, "MSH|MATRIX|" + mine + "\r"));
+    ASSERT_EQ(taken.status, 200) << taken.describe();
+    EXPECT_EQ(first(taken)->getValue<std::string>("status"), "committed") << taken.describe();
+    EXPECT_EQ(countRows(*service, "SELECT count(*) FROM raw_messages"), raw_before_mine + 1);
+
+    // Readings: a logger of jurisdiction B's laboratory is refused as an unregistered one;
+    // nothing of it is stored.
+    auto loggerAt = [&](Jurisdiction side) {
+        static int n = 0;
+        const std::string serial = std::string("TL-MATRIX-") + (side == Jurisdiction::A ? "A" : "B") + std::to_string(++n);
+        auto made = service->database()->write([&](lims::store::Transaction& tx) {
+            return lims::store::ReadingRepository(tx).create_logger(
+                serial, "sim", service->organisationId(TestService::laboratory(side)), "matrix");
+        });
+        if (!made) throw std::runtime_error(made.error().message);
+        return serial;
+    };
+    const std::string their_logger = loggerAt(Jurisdiction::B);
+    const auto readings = countRows(*service, "SELECT count(*) FROM readings");
+    const auto a_minute_ago = std::chrono::duration_cast<std::chrono::seconds>(
+                                  std::chrono::system_clock::now().time_since_epoch()).count() - 60;
+    auto reading = [&](const std::string& serial) {
+        return R"({"readings":[{"logger":")" + serial + R"(","at_utc":)" + std::to_string(a_minute_ago) +
+               R"(,"centi_celsius":450}]})";
+    };
+    auto refused_readings = post("/api/v1/ingest/readings", reading(their_logger));
+    ASSERT_EQ(refused_readings.status, 200) << refused_readings.describe();
+    EXPECT_EQ(refused_readings.json()->getValue<int>("stored"), 0) << refused_readings.describe();
+    auto problem = refused_readings.json()->getArray("problems")->getObject(0);
+    EXPECT_EQ(problem->getValue<std::string>("code"), "reading.unknown_logger");
+    EXPECT_EQ(problem->getValue<std::string>("detail"), "logger '" + their_logger + "' is not registered");
+    EXPECT_EQ(countRows(*service, "SELECT count(*) FROM readings"), readings);
+    // A logger of the gateway's own laboratory: its reading is stored.
+    auto taken_readings = post("/api/v1/ingest/readings", reading(loggerAt(Jurisdiction::A)));
+    ASSERT_EQ(taken_readings.status, 200) << taken_readings.describe();
+    EXPECT_EQ(taken_readings.json()->getValue<int>("stored"), 1) << taken_readings.describe();
+    EXPECT_EQ(countRows(*service, "SELECT count(*) FROM readings"), readings + 1);
 }
 
 TEST_F(MatrixTest, TheAuditChainStillVerifies) { EXPECT_TRUE(service->auditChainIntact()); }

@@ -49,8 +49,8 @@ protected:
     // The receipt's transaction, as sampling::receive_sample runs it: the sample moves to
     // "received" and the accepted-sample handlers run in the same transaction.
     std::vector<store::TestRecord> receive(const domain::Sample& registered) {
-        const sampling::Actor receiver{*actor.at("receiver").user_id, "receiver", org.at("SH-LAB").id,
-                                       org.at("SH-LAB").path, domain::RoleSet{domain::Role::receiver}};
+        const Actor receiver{*actor.at("receiver").user_id, "receiver", domain::RoleSet{domain::Role::receiver},
+                             org.at("SH-LAB").id, org.at("SH-LAB").path};
         must(db->write([&](store::Transaction& tx) -> domain::Result<int> {
             store::SampleRepository samples(tx);
             auto moved = samples.move_state(registered, registered.version, "received");

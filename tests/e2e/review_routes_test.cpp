@@ -60,9 +60,12 @@ TEST(ReviewRoutes, AnOfficerOpensAManualLeadForTheirUnitAndDeclineNeedsAReason) 
         entity = id;
     }
     auto officer = service.as(TestService::username(Role::enforcement_officer, Jurisdiction::A));
+    // A body id is a field: an unknown entity is refused as subject_entity_id, exactly like
+    // another unit's (tests/e2e/matrix_test.cpp).
     auto unknown = officer.post("/api/v1/case-leads",
                                 std::string(R"({"subject_entity_id":987654,"summary":"complaint"})"));
-    EXPECT_EQ(unknown.status, 404) << unknown.describe();
+    EXPECT_EQ(unknown.status, 422) << unknown.describe();
+    EXPECT_NE(unknown.body.find("subject_entity_id"), std::string::npos) << unknown.describe();
 
     auto opened = officer.post("/api/v1/case-leads", std::string(R"({"subject_entity_id":)") + std::to_string(entity) +
                                                          R"(,"summary":"投诉","complaint_reference":"12315-42"})");

@@ -10,9 +10,13 @@
 
 #include <gtest/gtest.h>
 
+#include "lims/api/conventions.hpp"
+
+#include <Poco/Base64Encoder.h>
 #include <Poco/Exception.h>
 
 #include <random>
+#include <sstream>
 
 using lims::api::AuthRequirement;
 using lims::api::FieldSchema;
@@ -210,6 +214,114 @@ TEST_F(RobustnessTest, WrongMediaTypeAndMissingBodyAre4xx) {
     EXPECT_EQ(xml.status, 415) << xml.describe();
     auto empty = service.withToken(admin).request("POST", "/api/v1/products", "", {{"Content-Type", "application/json"}});
     EXPECT_EQ(empty.status, 400) << empty.describe();
+    EXPECT_TRUE(service.auditChainIntact());
+}
+
+// ---- crafted cursors, ids and query parameters -----------------------------------------
+
+// base64url of any text: a cursor in the API's form that the API did not issue.
+std::string craftedCursor(const std::string& json) {
+    std::ostringstream out;
+    Poco::Base64Encoder encoder(out, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
+    encoder.rdbuf()->setLineLength(0);
+    encoder << json;
+    encoder.close();
+    return out.str();
+}
+
+// Cursors that decode to a JSON array of strings (so they pass decodeCursor) but do not
+// hold an id, and cursors that do not decode at all.
+std::vector<std::string> craftedCursors() {
+    return {lims::api::encodeCursor({"abc"}),
+            lims::api::encodeCursor({"-5"}),
+            lims::api::encodeCursor({"99999999999999999999"}),
+            lims::api::encodeCursor({"1e3"}),
+            lims::api::encodeCursor({"1", "2"}),
+            lims::api::encodeCursor({""}),
+            lims::api::encodeCursor({"1; DROP TABLE tests"}),
+            craftedCursor("[]"),
+            craftedCursor("[1]"),
+            craftedCursor("{\"a\":1}"),
+            craftedCursor("[null]"),
+            "!!!not-base64!!!",
+            "%00",
+            std::string(3000, 'A')};
+}
+
+// Path ids no record has and no parser should choke on.
+const char* const kCraftedIds[] = {"abc", "-1", "0", "99999999999999999999", "1e3", "0x10", "1.5", "%27%20OR%201%3D1",
+                                   "%00", "%E2%80%AE", "NaN", "9223372036854775808"};
+
+// Query parameters the routes read, with values that are not what they expect.
+const std::pair<const char*, const char*> kCraftedQuery[] = {
+    {"limit", "-1"},           {"limit", "abc"},          {"limit", "99999999999999999999"},
+    {"limit", "0"},            {"instrument_id", "abc"},  {"instrument_id", "99999999999999999999"},
+    {"assigned_to", "1e9"},    {"from", "2026-13-45"},    {"to", "yesterday"},
+    {"period", "2026-Q9"},     {"state", "%27%20OR%201%3D1"}, {"format", "xml"},
+    {"office", "-3"},          {"overdue", "maybe"},      {"open", "%00"},
+    {"h", "zz"},               {"kind", "%E2%80%AE"},     {"group_by", "password"},
+    {"instrument", "%00"},     {"specimen", ",,,"},       {"category", "%FF"},
+    {"from_utc", "abc"},       {"to_utc", "99999999999999999999"}, {"points", "-5"},
+};
+
+std::string tokenFor(TestService& service, const Route& r) {
+    if (r.auth == AuthRequirement::Ingest)
+        return service.serviceToken(TestService::username(Role::ingest_service, Jurisdiction::A));
+    if (r.auth == AuthRequirement::Public) return "";
+    for (Role role : lims::domain::kAllRoles)
+        if (role != Role::ingest_service && (r.roles.empty() || r.roles.contains(role)))
+            return service.login(TestService::username(role, Jurisdiction::A));
+    return service.login(TestService::kRootAdministrator);
+}
+
+TEST_F(RobustnessTest, CraftedCursorsIdsAndQueryParametersAre4xxNever500) {
+    const auto& recipes = lims::test::routeRecipes();
+    int sent = 0;
+    for (const auto& r : service.router().routes()) {
+        const std::string token = tokenFor(service, r);
+        const auto client = service.withToken(token);
+        const std::string body = r.body ? "{}" : "";
+        const lims::test::Headers headers{{"Content-Type", "application/json"}, {"If-Match", "\"1\""}};
+        const auto params = lims::test::patternParameters(r.pattern);
+        // Every path parameter, one at a time, crafted; the others name a real record.
+        std::map<std::string, std::string> real;
+        if (auto recipe = recipes.find(r.pattern); recipe != recipes.end())
+            real = recipe->second.make(service, Jurisdiction::A).params;
+        for (const auto& name : params) {
+            for (const char* id : kCraftedIds) {
+                auto filled = real;
+                filled[name] = id;
+                const std::string path = lims::test::fillPattern(r.pattern, filled);
+                auto reply = client.request(r.method, path, body, headers);
+                ++sent;
+                EXPECT_GE(reply.status, 400) << r.method << " " << path << " -> " << reply.describe();
+                EXPECT_LT(reply.status, 500) << r.method << " " << path << " -> " << reply.describe();
+            }
+        }
+        if (r.method != "GET") continue;
+        const std::string path = lims::test::fillPattern(r.pattern, real);
+        const std::string sep = path.find('?') == std::string::npos ? "?" : "&";
+        // A listing that pages (its answer has next_cursor) refuses every crafted cursor.
+        auto plain = client.get(path);
+        const auto page = plain.json();
+        const bool pages = plain.status == 200 && page && page->has("next_cursor");
+        for (const auto& cursor : craftedCursors()) {
+            auto reply = client.get(path + sep + "cursor=" + cursor);
+            ++sent;
+            EXPECT_LT(reply.status, 500) << "GET " << path << " cursor " << cursor.substr(0, 60) << " -> " << reply.describe();
+            if (pages)
+                EXPECT_EQ(reply.status / 100, 4) << "GET " << path << " cursor " << cursor.substr(0, 60) << " -> "
+                                                 << reply.describe();
+        }
+        for (const auto& [name, value] : kCraftedQuery) {
+            auto reply = client.get(path + sep + name + "=" + value);
+            ++sent;
+            EXPECT_LT(reply.status, 500) << "GET " << path << sep << name << "=" << value << " -> " << reply.describe();
+        }
+    }
+    EXPECT_GT(sent, 500);
+    auto health = service.anonymous().get("/healthz");
+    EXPECT_EQ(health.status, 200) << health.describe();
     EXPECT_TRUE(service.auditChainIntact());
 }
 

@@ -130,7 +130,10 @@ TEST_P(ColdChainLeadFailureApiTest, BreachIsCommittedTheLeadFailureIsShownAndThe
     hold(500, kHour);
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
     body->set("readings", readings);
-    auto gateway = service->withToken(service->serviceToken("ingest_service_a"));
+    // The logger is the province's: only a gateway of the province's own subtree may post its
+    // readings (an ingest token is bound to its organisation).
+    service->addUser("ingest_service_province", TestService::kProvince, {"ingest_service"});
+    auto gateway = service->withToken(service->serviceToken("ingest_service_province"));
     auto reply = gateway.post("/api/v1/ingest/readings", body, {{"Idempotency-Key", "breach-1"}});
     ASSERT_EQ(reply.status, 200) << reply.describe();
     EXPECT_EQ(reply.json()->getValue<Poco::UInt64>("stored"), readings->size());

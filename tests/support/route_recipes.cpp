@@ -141,10 +141,10 @@ struct SamplingRecord {
     std::string plan_code, task_number, sample_number, shipment_number;
 };
 
-workflow::sampling::Actor samplingActor(TestService& s, Role role, Jurisdiction side) {
+workflow::Actor samplingActor(TestService& s, Role role, Jurisdiction side) {
     const auto name = TestService::username(role, side);
     const auto org = s.organisation(TestService::organisationCodeFor(role, side));
-    return {s.userId(name), name, org.id, org.path, {role}};
+    return {s.userId(name), name, {role}, org.id, org.path};
 }
 
 SamplingRecord samplingRecord(TestService& s, Jurisdiction side) {
@@ -182,7 +182,7 @@ SamplingRecord samplingRecord(TestService& s, Jurisdiction side) {
     r.retained_quantity = "2";
     r.storage_condition = "ambient";
     r.seal_numbers = {"MATRIX-" + n + "-1"};
-    r.sampler_user_ids = {sampler.user_id, s.userId(std::string("sampler2") + (side == Jurisdiction::A ? "_a" : "_b"))};
+    r.sampler_user_ids = {*sampler.user_id, s.userId(std::string("sampler2") + (side == Jurisdiction::A ? "_a" : "_b"))};
     r.sampled_at = wf::format_utc_seconds(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) -
                                           std::chrono::hours(1));
     r.sampling_place = "shelf";

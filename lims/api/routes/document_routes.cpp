@@ -37,24 +37,6 @@ Problem rate_limited(long retry_after) {
     return p;
 }
 
-Response problem_for(const domain::Error& e) {
-    if (e.code == "documents.report_not_found" || e.code == "documents.sample_not_found")
-        return Response::problem(problems::notFound(e.message));
-    if (e.code == "statistics.parameter" || e.code.rfind("verify.", 0) == 0)
-        return Response::problem(problems::badRequest(e.message));
-    // The data is not yet a whole document (no approval, a test without result, ...).
-    if (e.code == "documents.report_incomplete" || e.code.rfind("report_document.", 0) == 0 ||
-        e.code.rfind("sampling_record.", 0) == 0 || e.code.rfind("code128.", 0) == 0)
-        return Response::problem(problems::conflict("The document cannot be printed: " + e.message));
-    // A missing font is the installation's fault: say which package.
-    if (e.code == "documents.font_missing" || e.code == "documents.font_unusable")
-        return Response::problem(problems::serviceUnavailable(e.message));
-    if (e.code == "calendar.year_not_loaded") return Response::problem(problems::serviceUnavailable(e.message));
-    if (e.code == "store.busy" || e.code == "store.unavailable")
-        return Response::problem(problems::serviceUnavailable(e.message));
-    return Response::problem(problems::internal());
-}
-
 bool wants_csv(const Request& r) {
     auto f = r.query.find("format");
     if (f != r.query.end()) return f->second == "csv";
@@ -155,9 +137,9 @@ void add_document_routes(Router& router, const RouteContext& context) {
                     const std::string number = r.params.at("number");
                     auto h = r.query.find("h");
                     const std::string prefix = h == r.query.end() ? "" : h->second;
-                    if (auto ok = docs::check_verification_input(number, prefix); !ok) return problem_for(ok.error());
+                    if (auto ok = docs::check_verification_input(number, prefix); !ok) return Response::error(ok.error());
                     auto verified = db->read([&](store::Transaction& tx) { return docs::verify_report(tx, number, prefix); });
-                    if (!verified) return problem_for(verified.error());
+                    if (!verified) return Response::error(verified.error());
                     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
                     body->set("verified", *verified);
                     // The same words for an unknown number and an altered report: nothing to learn.
@@ -179,7 +161,7 @@ void add_document_routes(Router& router, const RouteContext& context) {
                         if (!doc) return doc.error();
                         return docs::render_report_pdf(*doc);
                     });
-                    if (!pdf) return problem_for(pdf.error());
+                    if (!pdf) return Response::error(pdf.error());
                     return Response::text(200, kPdfContentType, std::move(*pdf))
                         .withHeader("Content-Disposition", "inline; filename=\"" + file_name("report-" + number, "pdf") + "\"");
                 }, 200, kReportReaders});
@@ -197,7 +179,7 @@ void add_document_routes(Router& router, const RouteContext& context) {
                         if (!doc) return doc.error();
                         return docs::render_sampling_record_pdf(*doc);
                     });
-                    if (!pdf) return problem_for(pdf.error());
+                    if (!pdf) return Response::error(pdf.error());
                     return Response::text(200, kPdfContentType, std::move(*pdf))
                         .withHeader("Content-Disposition",
                                     "inline; filename=\"" + file_name("sampling-record-" + number, "pdf") + "\"");
@@ -223,7 +205,7 @@ void add_document_routes(Router& router, const RouteContext& context) {
                     query.now = now_instant();
                     query.within_org_path = r.principal->organisationPath;
                     auto scan = db->read([&](store::Transaction& tx) { return figs::scan_overdue(tx, *calendar, query); });
-                    if (!scan) return problem_for(scan.error());
+                    if (!scan) return Response::error(scan.error());
                     if (kind == "test") { scan->notices.clear(); scan->case_leads.clear(); }
                     if (kind == "notice") { scan->tests.clear(); scan->case_leads.clear(); }
                     if (kind == "case_lead") { scan->tests.clear(); scan->notices.clear(); }
@@ -245,13 +227,13 @@ void add_document_routes(Router& router, const RouteContext& context) {
                     if (auto bad = check_format(r)) return Response::problem(*bad);
                     if (!calendar) return Response::problem(problems::serviceUnavailable("no working-day calendar loaded"));
                     auto filter = figs::parse_statistics_filter(r.query, {"format"});
-                    if (!filter) return problem_for(filter.error());
+                    if (!filter) return Response::error(filter.error());
                     filter->within_org_path = r.principal->organisationPath;
                     const auto now = now_instant();
                     auto stats = db->read([&](store::Transaction& tx) {
                         return figs::compute_statistics(tx, *calendar, *filter, now);
                     });
-                    if (!stats) return problem_for(stats.error());
+                    if (!stats) return Response::error(stats.error());
                     const auto& s = *stats;
                     if (wants_csv(r)) {
                         figs::Table t;
@@ -298,14 +280,14 @@ void add_document_routes(Router& router, const RouteContext& context) {
                     if (auto bad = check_format(r)) return Response::problem(*bad);
                     if (!calendar) return Response::problem(problems::serviceUnavailable("no working-day calendar loaded"));
                     auto filter = figs::parse_statistics_filter(r.query, {"format", "group_by"});
-                    if (!filter) return problem_for(filter.error());
+                    if (!filter) return Response::error(filter.error());
                     filter->within_org_path = r.principal->organisationPath;
                     auto g = r.query.find("group_by");
                     const std::string group_by = g == r.query.end() ? "category" : g->second;
                     auto table = db->read([&](store::Transaction& tx) {
                         return figs::sample_figures_by(tx, *calendar, *filter, group_by, now_instant());
                     });
-                    if (!table) return problem_for(table.error());
+                    if (!table) return Response::error(table.error());
                     if (wants_csv(r)) return csv_response(*table, "samples-by-" + group_by);
                     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
                     body->set("group_by", group_by);
@@ -319,13 +301,13 @@ void add_document_routes(Router& router, const RouteContext& context) {
                     if (auto bad = check_format(r)) return Response::problem(*bad);
                     if (!calendar) return Response::problem(problems::serviceUnavailable("no working-day calendar loaded"));
                     auto filter = figs::parse_statistics_filter(r.query, {"format"});
-                    if (!filter) return problem_for(filter.error());
+                    if (!filter) return Response::error(filter.error());
                     filter->within_org_path = r.principal->organisationPath;
                     const auto now = now_instant();
                     auto stats = db->read([&](store::Transaction& tx) {
                         return figs::compute_statistics(tx, *calendar, *filter, now);
                     });
-                    if (!stats) return problem_for(stats.error());
+                    if (!stats) return Response::error(stats.error());
                     const auto table = figs::lead_age_table(stats->leads);
                     if (wants_csv(r)) return csv_response(table, "case-leads-by-state-and-age");
                     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;

@@ -56,31 +56,6 @@ const domain::RoleSet kResolvers{Role::analyst, Role::reviewer};
 const domain::RoleSet kAdministrators{Role::administrator};
 const domain::RoleSet kIngest{Role::ingest_service};
 
-Problem withDetail(const char* type, const char* title, int status, std::string detail) {
-    Problem p;
-    p.type = type;
-    p.title = title;
-    p.status = status;
-    p.detail = std::move(detail);
-    return p;
-}
-
-// Domain and store errors to the problem the API answers with.
-Problem problemFor(const domain::Error& e) {
-    const std::string& c = e.code;
-    if (c == "ingest.quarantine_not_found" || c == "store.not_found") return problems::notFound(e.message);
-    if (c == "ingest.quarantine_resolved" || c == "store.conflict") return problems::conflict(e.message);
-    if (c == workflow::ingest::kUnavailable || c == "store.busy" || c == "store.unavailable")
-        return problems::serviceUnavailable(e.message);
-    if (c == workflow::ingest::kStoreFailed || c == "store.database") return problems::internal();
-    if (c.rfind("transition.", 0) == 0) return problems::forbidden(e.message);
-    // Everything else is the request's content: a value, a reason, a sample or test that
-    // cannot take it. 422 with the code in the detail so clients can tell them apart.
-    Problem p = withDetail(problem_type::kValidation, "The request cannot be carried out", 422, e.message);
-    p.errors.push_back({c, e.message});
-    return p;
-}
-
 std::string orgPathOf(store::Transaction& tx, std::int64_t org_id) {
     store::OrganisationRepository orgs(tx);
     auto org = orgs.get(org_id);
@@ -267,7 +242,7 @@ Response inWrite(store::Database& db, Work work) {
         if (answer->status >= 300) return domain::make_error("api.refused", "rolled back");
         return store::Done{};
     });
-    if (!done && done.error().code != "api.refused") return Response::problem(problemFor(done.error()));
+    if (!done && done.error().code != "api.refused") return Response::error(done.error());
     return *answer;
 }
 
@@ -278,7 +253,7 @@ Response inRead(store::Database& db, Work work) {
         answer = work(tx);
         return store::Done{};
     });
-    if (!done) return Response::problem(problemFor(done.error()));
+    if (!done) return Response::error(done.error());
     return *answer;
 }
 
@@ -291,13 +266,14 @@ void addInstrumentRoutes(Router& router, const std::shared_ptr<store::Database>&
                 [db, links](const Request& r) {
                     auto page = readPage(r);
                     if (!page) return Response::problem(page.problem());
-                    std::int64_t after = 0;
-                    if (page->after && !page->after->empty()) after = std::stoll(page->after->front());
+                    auto cursor = cursorAfterId(*page);
+                    if (!cursor) return Response::problem(cursor.problem());
+                    const std::int64_t after = *cursor;
                     return inRead(*db, [&](store::Transaction& tx) {
                         store::InstrumentRepository instruments(tx);
                         auto rows = instruments.list(r.principal->organisationPath, after,
                                                      static_cast<int>(page->limit) + 1);
-                        if (!rows) return Response::problem(problemFor(rows.error()));
+                        if (!rows) return Response::error(rows.error());
                         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                         std::optional<std::vector<std::string>> next;
                         store::OrganisationRepository orgs(tx);
@@ -323,7 +299,7 @@ void addInstrumentRoutes(Router& router, const std::shared_ptr<store::Database>&
                         if (!fields) return Response::problem(fields.problem());
                         store::InstrumentRepository instruments(tx);
                         auto created = instruments.create(*fields, r.principal->username);
-                        if (!created) return Response::problem(problemFor(created.error()));
+                        if (!created) return Response::error(created.error());
                         return instrumentResponse(201, *created, r.json->getValue<std::string>("organisation_code"),
                                                   links)
                             .withHeader("Location", "/api/v1/instruments/" + created->code);
@@ -362,7 +338,7 @@ void addInstrumentRoutes(Router& router, const std::shared_ptr<store::Database>&
                         if (!fields) return Response::problem(fields.problem());
                         store::InstrumentRepository instruments(tx);
                         auto updated = instruments.update(current->code, *version, *fields, r.principal->username);
-                        if (!updated) return Response::problem(problemFor(updated.error()));
+                        if (!updated) return Response::error(updated.error());
                         return instrumentResponse(200, *updated, r.json->getValue<std::string>("organisation_code"),
                                                   links);
                     });
@@ -377,7 +353,7 @@ void addInstrumentRoutes(Router& router, const std::shared_ptr<store::Database>&
                         if (!i) return Response::problem(i.problem());
                         store::InstrumentRepository instruments(tx);
                         auto rows = instruments.mappings(i->id);
-                        if (!rows) return Response::problem(problemFor(rows.error()));
+                        if (!rows) return Response::error(rows.error());
                         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                         for (const auto& m : *rows) items->add(parseObject(store::to_json(m)));
                         auto o = newObject();
@@ -398,7 +374,7 @@ void addInstrumentRoutes(Router& router, const std::shared_ptr<store::Database>&
                         auto created = instruments.create_mapping(
                             i->id, mappingFields(r, r.json->getValue<std::string>("instrument_test_code")),
                             r.principal->username);
-                        if (!created) return Response::problem(problemFor(created.error()));
+                        if (!created) return Response::error(created.error());
                         return Response::json(201, parseObject(store::to_json(*created)))
                             .withHeader("ETag", etagFor(created->version));
                     });
@@ -425,7 +401,7 @@ void addInstrumentRoutes(Router& router, const std::shared_ptr<store::Database>&
                         auto updated = instruments.update_mapping(
                             *id, *version, mappingFields(r, r.json->getValue<std::string>("instrument_test_code")),
                             r.principal->username);
-                        if (!updated) return Response::problem(problemFor(updated.error()));
+                        if (!updated) return Response::error(updated.error());
                         return Response::json(200, parseObject(store::to_json(*updated)))
                             .withHeader("ETag", etagFor(updated->version));
                     });
@@ -446,10 +422,10 @@ Outcome<std::optional<std::int64_t>> resolutionIfMatch(store::Database& db, cons
     std::optional<Problem> hidden;
     auto done = db.read([&](store::Transaction& tx) -> domain::Result<store::Done> {
         auto e = workflow::ingest::visible_quarantine_entry(tx, id, r.principal->organisationPath);
-        if (!e) hidden = problemFor(e.error());
+        if (!e) hidden = problems::from_error(e.error());
         return store::Done{};
     });
-    if (!done) return problemFor(done.error());
+    if (!done) return problems::from_error(done.error());
     if (hidden) return *hidden;
     return v.problem();
 }
@@ -464,7 +440,9 @@ void addQuarantineRoutes(Router& router, const std::shared_ptr<store::Database>&
                     store::QuarantineQuery q;
                     q.org_path_prefix = r.principal->organisationPath;
                     q.limit = static_cast<int>(page->limit) + 1;
-                    if (page->after && !page->after->empty()) q.after_id = std::stoll(page->after->front());
+                    auto after = cursorAfterId(*page);
+                    if (!after) return Response::problem(after.problem());
+                    if (*after > 0) q.after_id = *after;
                     if (auto s = r.query.find("state"); s != r.query.end()) {
                         if (s->second != "open" && s->second != "assigned" && s->second != "discarded")
                             return Response::problem(
@@ -474,7 +452,7 @@ void addQuarantineRoutes(Router& router, const std::shared_ptr<store::Database>&
                     return inRead(*db, [&](store::Transaction& tx) {
                         store::QuarantineRepository quarantine(tx);
                         auto rows = quarantine.list(q);
-                        if (!rows) return Response::problem(problemFor(rows.error()));
+                        if (!rows) return Response::error(rows.error());
                         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                         std::optional<std::vector<std::string>> next;
                         for (std::size_t k = 0; k < rows->size(); ++k) {
@@ -496,7 +474,7 @@ void addQuarantineRoutes(Router& router, const std::shared_ptr<store::Database>&
                     if (!id) return Response::problem(notVisible("quarantine entry", r.params.at("id")));
                     return inRead(*db, [&](store::Transaction& tx) {
                         auto e = workflow::ingest::visible_quarantine_entry(tx, *id, r.principal->organisationPath);
-                        if (!e) return Response::problem(problemFor(e.error()));
+                        if (!e) return Response::error(e.error());
                         return Response::json(200, quarantineJson(*e)).withHeader("ETag", etagFor(e->version));
                     });
                 },
@@ -517,7 +495,7 @@ void addQuarantineRoutes(Router& router, const std::shared_ptr<store::Database>&
                         {r.json->getValue<std::string>("sample_number"), r.json->getValue<std::string>("test_code"),
                          *expected},
                         {r.principal->username, r.principal->organisationPath});
-                    if (!done) return Response::problem(problemFor(done.error()));
+                    if (!done) return Response::error(done.error());
                     auto o = quarantineJson(done->entry);
                     return Response::json(200, o).withHeader("ETag", etagFor(done->entry.version));
                 },
@@ -534,7 +512,7 @@ void addQuarantineRoutes(Router& router, const std::shared_ptr<store::Database>&
                     auto done = workflow::ingest::discard_quarantined(*db, *id, r.json->getValue<std::string>("reason"),
                                                                       *expected,
                                                                       {r.principal->username, r.principal->organisationPath});
-                    if (!done) return Response::problem(problemFor(done.error()));
+                    if (!done) return Response::error(done.error());
                     return Response::json(200, quarantineJson(done->entry))
                         .withHeader("ETag", etagFor(done->entry.version));
                 },
@@ -745,14 +723,14 @@ void addLoggerRoutes(Router& router, const std::shared_ptr<store::Database>& db,
                         }
                         return *id;
                     });
-                    if (!org) return Response::problem(problemFor(org.error()));
+                    if (!org) return Response::error(org.error());
                     if (refused) return Response::problem(*refused);
                     reg.org_id = *org;
                     if (reg.polling)
                         if (auto bad = mapProblem(workflow::ingest::polling_problems(*reg.polling, *policy), "polling."))
                             return Response::problem(*bad);
                     auto created = workflow::ingest::register_logger(*db, reg, r.principal->username);
-                    if (!created) return Response::problem(problemFor(created.error()));
+                    if (!created) return Response::error(created.error());
                     return loggerResponse(201, *created, links, r)
                         .withHeader("Location", "/api/v1/coldchain/loggers/" + std::to_string(created->logger.id));
                 },
@@ -765,14 +743,13 @@ void addLoggerRoutes(Router& router, const std::shared_ptr<store::Database>& db,
                 [db, links](const Request& r) {
                     auto page = readPage(r);
                     if (!page) return Response::problem(page.problem());
-                    Poco::Int64 after = 0;
-                    if (page->after && !page->after->empty() &&
-                        !Poco::NumberParser::tryParse64(page->after->front(), after))
-                        return Response::problem(problems::validation({{"cursor", "is not a logger cursor"}}));
+                    auto cursor = cursorAfterId(*page);
+                    if (!cursor) return Response::problem(cursor.problem());
+                    const std::int64_t after = *cursor;
                     return inRead(*db, [&](store::Transaction& tx) {
                         auto rows = store::LoggerRepository(tx).list(r.principal->organisationPath, after,
                                                                       static_cast<int>(page->limit) + 1);
-                        if (!rows) return Response::problem(problemFor(rows.error()));
+                        if (!rows) return Response::error(rows.error());
                         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                         std::optional<std::vector<std::string>> next;
                         for (std::size_t k = 0; k < rows->size(); ++k) {
@@ -781,7 +758,7 @@ void addLoggerRoutes(Router& router, const std::shared_ptr<store::Database>& db,
                                 break;
                             }
                             auto d = workflow::ingest::logger_details(tx, (*rows)[k].id);
-                            if (!d) return Response::problem(problemFor(d.error()));
+                            if (!d) return Response::error(d.error());
                             items->add(loggerJson(*d, links, isAdministrator(r)));
                         }
                         return Response::json(200, pageJson(items, next));
@@ -798,7 +775,7 @@ void addLoggerRoutes(Router& router, const std::shared_ptr<store::Database>& db,
                         auto id = visibleLogger(tx, r);
                         if (!id) return Response::problem(notVisible("logger", r.params.at("id")));
                         auto d = workflow::ingest::logger_details(tx, *id);
-                        if (!d) return Response::problem(problemFor(d.error()));
+                        if (!d) return Response::error(d.error());
                         return loggerResponse(200, *d, links, r);
                     });
                 },
@@ -816,15 +793,15 @@ void addLoggerRoutes(Router& router, const std::shared_ptr<store::Database>& db,
                         auto version = requireIfMatch(r);
                         if (!version) return Response::problem(version.problem());
                         auto current = store::LoggerRepository(tx).get(*id);
-                        if (!current) return Response::problem(problemFor(current.error()));
+                        if (!current) return Response::error(current.error());
                         if (auto stale = checkVersion(current->version, *version)) return Response::problem(*stale);
                         auto org = organisationInJurisdiction(tx, r);
                         if (!org) return Response::problem(org.problem());
                         auto updated = store::LoggerRepository(tx).update(
                             *id, *version, r.json->getValue<std::string>("model"), *org, r.principal->username);
-                        if (!updated) return Response::problem(problemFor(updated.error()));
+                        if (!updated) return Response::error(updated.error());
                         auto d = workflow::ingest::logger_details(tx, *id);
-                        if (!d) return Response::problem(problemFor(d.error()));
+                        if (!d) return Response::error(d.error());
                         return loggerResponse(200, *d, links, r);
                     });
                 },
@@ -838,7 +815,7 @@ void addLoggerRoutes(Router& router, const std::shared_ptr<store::Database>& db,
                         auto id = visibleLogger(tx, r);
                         if (!id) return Response::problem(notVisible("logger", r.params.at("id")));
                         auto p = store::LoggerPollingRepository(tx).get(*id);
-                        if (!p) return Response::problem(problemFor(p.error()));
+                        if (!p) return Response::error(p.error());
                         return pollingResponse(200, *p, links);
                     });
                 },
@@ -878,7 +855,7 @@ void addLoggerRoutes(Router& router, const std::shared_ptr<store::Database>& db,
                         if (auto bad = mapProblem(workflow::ingest::register_map_problems(f, *policy), ""))
                             return Response::problem(*bad);
                         auto p = store::LoggerPollingRepository(tx).put(*id, expected, f, r.principal->username);
-                        if (!p) return Response::problem(problemFor(p.error()));
+                        if (!p) return Response::error(p.error());
                         return pollingResponse(200, *p, links);
                     });
                 },
@@ -986,9 +963,9 @@ Response ingestObservations(store::Database& db, const Request& r) {
     // and the batch is answered 503: the gateway re-sends it and those count as duplicates.
     Poco::JSON::Array::Ptr results = new Poco::JSON::Array;
     std::size_t accepted = 0, quarantined = 0, duplicates = 0, refused = 0;
-    const std::string actor = r.principal->username;
+    const workflow::Actor gateway = actor_of(r);
     for (std::size_t k = 0; k < batch.size(); ++k) {
-        auto receipt = workflow::ingest::ingest_message(db, batch[k], actor);
+        auto receipt = workflow::ingest::ingest_message(db, batch[k], gateway);
         auto o = newObject();
         o->set("index", static_cast<Poco::UInt64>(k));
         if (!receipt) {
@@ -1039,14 +1016,16 @@ Response ingestReadings(store::Database& db, const RouteContext& context, const 
         if (!o->isNull("centi_celsius")) in.centi_celsius = static_cast<std::int32_t>(o->getValue<Poco::Int64>("centi_celsius"));
         batch.push_back(std::move(in));
     }
+    const workflow::Actor gateway = actor_of(r);
     workflow::coldchain::ColdChainOptions options;
-    options.actor = r.principal->username;
+    options.actor = gateway.name;
+    options.gateway = &gateway;
     options.calendar = context.calendar;
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
     auto report = workflow::coldchain::ingest_readings(db, batch, now, options);
-    if (!report) return Response::problem(problemFor(workflow::ingest::ingest_store_error(report.error())));
+    if (!report) return Response::error(workflow::ingest::ingest_store_error(report.error()));
     auto body = newObject();
     body->set("received", static_cast<Poco::UInt64>(report->received));
     body->set("stored", static_cast<Poco::UInt64>(report->stored));

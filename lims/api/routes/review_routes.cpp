@@ -36,43 +36,6 @@ namespace rv = lims::workflow::review;
 using Json = Poco::JSON::Object::Ptr;
 using enum domain::Role;
 
-wf::Actor actor_of(const Request& r) {
-    const Principal& p = *r.principal;
-    wf::Actor a{p.userId, p.username, roleSetOf(p), p.organisationId};
-    return a;
-}
-
-bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
-
-// Refusals say why: unknown records 404; another person's right (roles, the two-person
-// rule, another bureau's notice, a wrong password) 403; the record's state or version
-// 409; a field the use case refused 422 naming it.
-Response problem_for(const domain::Error& e) {
-    const auto& c = e.code;
-    if (c == "review.test_not_found" || c == "review.sample_not_found" || c == "review.report_not_found" ||
-        c == "notice.not_found" || c == "case_lead.not_found" || c == "store.not_found" ||
-        c == "case_lead.subject_unknown")
-        return Response::problem(problems::notFound(e.message));
-    if (c == "transition.role_not_allowed" || c == "review.verifier_is_producer" || c == "review.already_verified" ||
-        c == "notice.not_recipient" || c == "case_lead.not_responsible" || starts_with(c, "signature."))
-        return Response::problem(problems::forbidden(e.message));
-    if (c == "review.value") return Response::problem(problems::validation({{"value", e.message}}));
-    if (c == "review.unit") return Response::problem(problems::validation({{"unit", e.message}}));
-    if (c == "transition.missing_record" || c == "case_lead.approval_required")
-        return Response::problem(problems::validation({{"reason", e.message}}));
-    if (c == "notice.reference_required") return Response::problem(problems::validation({{"reference", e.message}}));
-    if (c == "review.reinspection_applicant") return Response::problem(problems::validation({{"applicant", e.message}}));
-    if (c == "review.reinspection_received_at" || c == "time.format")
-        return Response::problem(problems::validation({{"report_received_at", e.message}}));
-    if (starts_with(c, "case_lead.finding") || starts_with(c, "case_lead.evidence") || c == "case_lead.subject_required")
-        return Response::problem(problems::validation({{"case_lead", e.message}}));
-    if (c == "store.busy" || c == "store.unavailable") return Response::problem(problems::serviceUnavailable(e.message));
-    if (starts_with(c, "review.") || starts_with(c, "transition.") || starts_with(c, "case_lead.") ||
-        starts_with(c, "notice.") || c == "store.conflict" || starts_with(c, "calendar."))
-        return Response::problem(problems::conflict(e.message));
-    return Response::problem(problems::internal());
-}
-
 Response with_etag(Response r, std::int64_t version) { return std::move(r).withHeader("ETag", etagFor(version)); }
 
 std::string text(const Json& o, const std::string& key, const std::string& fallback = "") {
@@ -104,12 +67,15 @@ FieldSchema password() { return field::string("password").withFormat("password")
 
 rv::SigningIntent signing_of(const Request& r) { return {text(r.json, "password"), r.clientAddress}; }
 
-std::optional<std::int64_t> optional_id(const Request& r, const std::string& key) {
+// ?key=<id>: nullopt when absent; a value that is not an id is a 422 naming the parameter
+// (a filter silently dropped would answer more than was asked for).
+Outcome<std::optional<std::int64_t>> optional_id(const Request& r, const std::string& key) {
     auto it = r.query.find(key);
-    if (it == r.query.end()) return std::nullopt;
+    if (it == r.query.end()) return std::optional<std::int64_t>{};
     Poco::Int64 v = 0;
-    if (!Poco::NumberParser::tryParse64(it->second, v)) return std::nullopt;
-    return v;
+    if (!Poco::NumberParser::tryParse64(it->second, v) || v <= 0)
+        return problems::validation({{key, "'" + it->second + "' is not an id"}});
+    return std::optional<std::int64_t>{v};
 }
 
 domain::Result<std::int64_t> sample_id_of(store::Database& db, const std::string& number) {
@@ -212,7 +178,7 @@ std::optional<Response> hidden_from_caller(store::Database& db, const Request& r
                 Poco::Data::Keywords::now;
         return out;
     });
-    if (!paths) return problem_for(paths.error());
+    if (!paths) return Response::error(paths.error());
     for (const auto& path : *paths)
         if (withinJurisdiction(r.principal->organisationPath, path)) return std::nullopt;
     return Response::problem(notVisible(record_word(kind), key));
@@ -234,14 +200,20 @@ void add_review_routes(Router& router, const RouteContext& context) {
                     auto page = readPage(r);
                     if (!page) return Response::problem(page.problem());
                     store::WorklistQuery q;
-                    q.instrument_id = optional_id(r, "instrument_id");
-                    q.assigned_to = optional_id(r, "assigned_to");
+                    auto instrument = optional_id(r, "instrument_id");
+                    if (!instrument) return Response::problem(instrument.problem());
+                    auto assigned = optional_id(r, "assigned_to");
+                    if (!assigned) return Response::problem(assigned.problem());
+                    q.instrument_id = *instrument;
+                    q.assigned_to = *assigned;
                     if (auto it = r.query.find("test_code"); it != r.query.end()) q.test_code = it->second;
                     q.within_org_path = r.principal->organisationPath;
                     q.limit = static_cast<int>(page->limit);
-                    if (page->after && !page->after->empty()) q.after_id = std::stoll(page->after->front());
+                    auto after = cursorAfterId(*page);
+                    if (!after) return Response::problem(after.problem());
+                    if (*after > 0) q.after_id = *after;
                     auto tests = db->read([&](store::Transaction& tx) { return store::TestRepository(tx).worklist(q); });
-                    if (!tests) return problem_for(tests.error());
+                    if (!tests) return Response::error(tests.error());
                     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                     for (const auto& t : tests->items) items->add(test_json(t));
                     std::optional<std::vector<std::string>> next;
@@ -257,7 +229,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                     auto id = id_param(r, "id");
                     if (!id) return Response::problem(id.problem());
                     auto t = db->read([&](store::Transaction& tx) { return store::TestRepository(tx).get(*id); });
-                    if (!t) return problem_for(t.error());
+                    if (!t) return Response::error(t.error());
                     return with_etag(Response::json(200, test_json(*t)), t->version);
                 },
                 200, {analyst, reviewer, signatory}});
@@ -277,7 +249,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                                                       rv::ResultSource::manual, std::nullopt, "", *version},
                                                  actor_of(r));
                     });
-                    if (!recorded) return problem_for(recorded.error());
+                    if (!recorded) return Response::error(recorded.error());
                     auto o = newObject();
                     o->set("result_id", recorded->result_id);
                     o->set("test_id", recorded->test_id);
@@ -310,7 +282,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                         return rv::review_result(tx, {*id, *version, decision, text(r.json, "reason"), signing_of(r)},
                                                  actor_of(r), *check);
                     });
-                    if (!t) return problem_for(t.error());
+                    if (!t) return Response::error(t.error());
                     return with_etag(Response::json(200, test_json(*t)), t->version);
                 },
                 200, {analyst, reviewer}});
@@ -329,7 +301,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                     auto t = db->write([&](store::Transaction& tx) {
                         return rv::verify_result(tx, {*id, *version, signing_of(r)}, actor_of(r), *check);
                     });
-                    if (!t) return problem_for(t.error());
+                    if (!t) return Response::error(t.error());
                     return with_etag(Response::json(200, test_json(*t)), t->version);
                 },
                 200, {reviewer}});
@@ -341,9 +313,9 @@ void add_review_routes(Router& router, const RouteContext& context) {
                 [db](const Request& r) {
                     if (auto hidden = hidden_from_caller(*db, r, Record::sample, "number")) return std::move(*hidden);
                     auto sample = sample_id_of(*db, r.params.at("number"));
-                    if (!sample) return problem_for(sample.error());
+                    if (!sample) return Response::error(sample.error());
                     auto report = db->write([&](store::Transaction& tx) { return rv::draft_report(tx, *sample, actor_of(r)); });
-                    if (!report) return problem_for(report.error());
+                    if (!report) return Response::error(report.error());
                     return with_etag(Response::json(201, report_json(*report)), report->version)
                         .withHeader("Location", "/api/v1/reports/" + report->number);
                 },
@@ -356,7 +328,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                     auto report = db->read([&](store::Transaction& tx) {
                         return store::ReportRepository(tx).get_by_number(r.params.at("number"));
                     });
-                    if (!report) return problem_for(report.error());
+                    if (!report) return Response::error(report.error());
                     return with_etag(Response::json(200, report_json(*report)), report->version);
                 },
                 200, {analyst, reviewer, signatory, bureau_viewer, enforcement_officer, planner}});
@@ -369,13 +341,13 @@ void add_review_routes(Router& router, const RouteContext& context) {
                     auto version = requireIfMatch(r);
                     if (!version) return Response::problem(version.problem());
                     auto id = report_id_of(*db, r.params.at("number"));
-                    if (!id) return problem_for(id.error());
+                    if (!id) return Response::error(id.error());
                     auto check = checked_password(*auth, r);
                     if (!check) return Response::problem(check.problem());
                     auto report = db->write([&](store::Transaction& tx) {
                         return rv::approve_report(tx, {*id, *version, signing_of(r)}, actor_of(r), *check);
                     });
-                    if (!report) return problem_for(report.error());
+                    if (!report) return Response::error(report.error());
                     return with_etag(Response::json(200, report_json(*report)), report->version);
                 },
                 200, {signatory}});
@@ -388,12 +360,12 @@ void add_review_routes(Router& router, const RouteContext& context) {
                     auto version = requireIfMatch(r);
                     if (!version) return Response::problem(version.problem());
                     auto id = report_id_of(*db, r.params.at("number"));
-                    if (!id) return problem_for(id.error());
+                    if (!id) return Response::error(id.error());
                     const bool serious = r.json && r.json->has("serious_risk") && r.json->getValue<bool>("serious_risk");
                     auto issued = db->write([&](store::Transaction& tx) {
                         return rv::issue_report(tx, *calendar, {*id, *version, serious}, actor_of(r));
                     });
-                    if (!issued) return problem_for(issued.error());
+                    if (!issued) return Response::error(issued.error());
                     auto o = report_json(issued->report);
                     Poco::JSON::Array::Ptr notices = new Poco::JSON::Array;
                     for (const auto& n : issued->notices) notices->add(notice_json(n));
@@ -425,7 +397,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                         store::NoticeRepository n(tx);
                         return std::pair{n.list(q), n.count(q)};
                     });
-                    if (!listed) return problem_for(listed.error());
+                    if (!listed) return Response::error(listed.error());
                     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                     for (const auto& n : listed->first) items->add(notice_json(n));
                     auto o = newObject();
@@ -447,7 +419,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                     auto n = db->write([&](store::Transaction& tx) {
                         return rv::acknowledge_notice(tx, {*id, *version, text(r.json, "reference")}, actor_of(r));
                     });
-                    if (!n) return problem_for(n.error());
+                    if (!n) return Response::error(n.error());
                     return with_etag(Response::json(200, notice_json(*n)), n->version);
                 },
                 200, {bureau_viewer, enforcement_officer, planner, administrator}});
@@ -466,9 +438,11 @@ void add_review_routes(Router& router, const RouteContext& context) {
                     if (auto it = r.query.find("overdue"); it != r.query.end() && it->second == "true")
                         q.due_before = store::utc_now();
                     q.limit = static_cast<int>(page->limit);
-                    if (page->after && !page->after->empty()) q.after_id = std::stoll(page->after->front());
+                    auto after = cursorAfterId(*page);
+                    if (!after) return Response::problem(after.problem());
+                    if (*after > 0) q.after_id = *after;
                     auto leads = db->read([&](store::Transaction& tx) { return store::CaseLeadRepository(tx).list(q); });
-                    if (!leads) return problem_for(leads.error());
+                    if (!leads) return Response::error(leads.error());
                     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                     for (const auto& l : leads->items) items->add(lead_json(l));
                     std::optional<std::vector<std::string>> next;
@@ -484,7 +458,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                     auto lead = db->read([&](store::Transaction& tx) {
                         return store::CaseLeadRepository(tx).get_by_number(r.params.at("number"));
                     });
-                    if (!lead) return problem_for(lead.error());
+                    if (!lead) return Response::error(lead.error());
                     return with_etag(Response::json(200, lead_json(*lead)), lead->version);
                 },
                 200, {enforcement_officer, administrator}});
@@ -505,10 +479,8 @@ void add_review_routes(Router& router, const RouteContext& context) {
                     lead.batch_number = text(r.json, "batch_number");
                     if (auto ref = text(r.json, "complaint_reference"); !ref.empty())
                         lead.evidence.push_back({"complaint", ref, "complaint or inspection record"});
-                    auto opened = db->write([&](store::Transaction& tx) {
-                        return wf::case_leads::open_case_lead(tx, *calendar, lead, actor_of(r));
-                    });
-                    if (!opened) return problem_for(opened.error());
+                    auto opened = wf::case_leads::open_manual_case_lead(*db, *calendar, lead, actor_of(r));
+                    if (!opened) return Response::error(opened.error());
                     return with_etag(Response::json(201, lead_json(*opened)), opened->version)
                         .withHeader("Location", "/api/v1/case-leads/" + opened->number);
                 },
@@ -527,14 +499,14 @@ void add_review_routes(Router& router, const RouteContext& context) {
                     auto version = requireIfMatch(r);
                     if (!version) return Response::problem(version.problem());
                     auto id = lead_id_of(*db, r.params.at("number"));
-                    if (!id) return problem_for(id.error());
+                    if (!id) return Response::error(id.error());
                     auto lead = db->write([&](store::Transaction& tx) {
                         return wf::case_leads::take_step(
                             tx, {*id, *version, text(r.json, "action"), text(r.json, "reason"),
                                  text(r.json, "receiving_body"), text(r.json, "approval")},
                             actor_of(r));
                     });
-                    if (!lead) return problem_for(lead.error());
+                    if (!lead) return Response::error(lead.error());
                     return with_etag(Response::json(200, lead_json(*lead)), lead->version);
                 },
                 200, {enforcement_officer}});
@@ -547,12 +519,12 @@ void add_review_routes(Router& router, const RouteContext& context) {
                     auto version = requireIfMatch(r);
                     if (!version) return Response::problem(version.problem());
                     auto id = lead_id_of(*db, r.params.at("number"));
-                    if (!id) return problem_for(id.error());
+                    if (!id) return Response::error(id.error());
                     auto lead = db->write([&](store::Transaction& tx) {
                         return wf::case_leads::extend_deadline(tx, *calendar, {*id, *version, text(r.json, "approval")},
                                                                actor_of(r));
                     });
-                    if (!lead) return problem_for(lead.error());
+                    if (!lead) return Response::error(lead.error());
                     return with_etag(Response::json(200, lead_json(*lead)), lead->version);
                 },
                 200, {enforcement_officer}});
@@ -569,9 +541,9 @@ void add_review_routes(Router& router, const RouteContext& context) {
                 [db, calendar](const Request& r) {
                     if (auto hidden = hidden_from_caller(*db, r, Record::sample, "number")) return std::move(*hidden);
                     auto sample = sample_id_of(*db, r.params.at("number"));
-                    if (!sample) return problem_for(sample.error());
+                    if (!sample) return Response::error(sample.error());
                     auto received = wf::parse_store_time(text(r.json, "report_received_at"));
-                    if (!received) return problem_for(received.error());
+                    if (!received) return Response::error(received.error());
                     rv::ReinspectionApplication app;
                     app.sample_id = *sample;
                     app.applicant = text(r.json, "applicant") == "manufacturer" ? rv::Applicant::manufacturer
@@ -583,7 +555,7 @@ void add_review_routes(Router& router, const RouteContext& context) {
                     auto re = db->write([&](store::Transaction& tx) {
                         return rv::apply_reinspection(tx, *calendar, app, actor_of(r));
                     });
-                    if (!re) return problem_for(re.error());
+                    if (!re) return Response::error(re.error());
                     auto o = newObject();
                     o->set("id", re->id);
                     o->set("deadline_at", re->deadline_at);

@@ -27,41 +27,6 @@ using Json = Poco::JSON::Object::Ptr;
 
 // ---- principal, errors -----------------------------------------------------------------
 
-wf::Actor actor_of(const Request& r) {
-    wf::Actor a;
-    const Principal& p = *r.principal;
-    a.user_id = p.userId;
-    a.username = p.username;
-    a.org_id = p.organisationId;
-    a.org_path = p.organisationPath;
-    for (const auto& name : p.roles)
-        if (auto role = domain::parse_role(name)) a.roles.add(*role);
-    return a;
-}
-
-// Maps a use case's error to its problem: field errors to 422 naming the field, refused
-// roles to 403, another jurisdiction's record to 404, state and version conflicts to 409.
-Response problem_for(const domain::Error& e) {
-    if (auto field = wf::invalid_field_of(e)) return Response::problem(problems::validation({{*field, e.message}}));
-    if (e.code == wf::kNotFound) return Response::problem(problems::notFound(e.message));
-    if (e.code == wf::kForbidden || e.code == "transition.role_not_allowed")
-        return Response::problem(problems::forbidden(e.message));
-    if (e.code == wf::kStaleVersion) {
-        Problem p = problems::staleVersion(0, 0);
-        p.detail = e.message;
-        return Response::problem(p);
-    }
-    if (e.code == wf::kConflict || e.code == "transition.not_allowed" || e.code == "transition.guard_failed" ||
-        e.code == "store.conflict")
-        return Response::problem(problems::conflict(e.message));
-    if (e.code == "transition.missing_record") return Response::problem(problems::validation({{"reason", e.message}}));
-    if (e.code == "store.busy" || e.code == "store.unavailable")
-        return Response::problem(problems::serviceUnavailable(e.message));
-    if (e.code.rfind("store.", 0) == 0) return Response::problem(problems::internal());
-    // Any other error value is an ordinary refusal, e.g. by a receipt hook of another area
-    // ("review.no_specification"): the request cannot be done in the record's present state.
-    return Response::problem(problems::conflict(e.message));
-}
 
 std::string text(const Json& o, const std::string& key, const std::string& fallback = "") {
     return o->has(key) && !o->isNull(key) ? o->getValue<std::string>(key) : fallback;
@@ -329,7 +294,7 @@ Outcome<IfMatch> if_match(const Request& r) {
 }
 Response transition_problem(const domain::Error& e, const IfMatch& m) {
     if (m.missing && e.code == wf::kStaleVersion) return Response::problem(*m.missing);
-    return problem_for(e);
+    return Response::error(e);
 }
 
 Response with_etag(Response r, std::int64_t version) { return std::move(r).withHeader("ETag", etagFor(version)); }
@@ -338,14 +303,9 @@ Response with_etag(Response r, std::int64_t version) { return std::move(r).withH
 Outcome<std::pair<std::int64_t, int>> id_page(const Request& r) {
     auto page = readPage(r);
     if (!page) return page.problem();
-    std::int64_t after = 0;
-    if (page->after) {
-        Poco::Int64 v = 0;
-        if (page->after->size() != 1 || !Poco::NumberParser::tryParse64(page->after->front(), v) || v < 0)
-            return problems::validation({{"cursor", "is not a cursor this API issued; start from the first page"}});
-        after = v;
-    }
-    return std::pair<std::int64_t, int>{after, static_cast<int>(page->limit)};
+    auto after = cursorAfterId(*page);
+    if (!after) return after.problem();
+    return std::pair<std::int64_t, int>{*after, static_cast<int>(page->limit)};
 }
 
 std::optional<std::vector<std::string>> next_key(const std::optional<std::int64_t>& id) {
@@ -375,7 +335,7 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                                             text(q, "focus"), q->getValue<Poco::Int64>("quantity"), text(q, "due_on")});
                     }
                     auto plan = wf::create_plan(*db, actor_of(r), p);
-                    if (!plan) return problem_for(plan.error());
+                    if (!plan) return Response::error(plan.error());
                     return with_etag(Response::json(201, plan_json(*plan, nullptr)), plan->version)
                         .withHeader("Location", "/api/v1/sampling-plans/" + plan->code);
                 },
@@ -385,7 +345,7 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                 "A plan with registered-vs-quota progress per office", AuthRequirement::User, std::nullopt,
                 [db](const Request& r) {
                     auto progress = wf::plan_progress(*db, actor_of(r), r.params.at("code"));
-                    if (!progress) return problem_for(progress.error());
+                    if (!progress) return Response::error(progress.error());
                     return with_etag(Response::json(200, plan_json(progress->plan, &progress->quotas)),
                                      progress->plan.version);
                 }}, kPlanReaders));
@@ -410,7 +370,7 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                     auto page = id_page(r);
                     if (!page) return Response::problem(page.problem());
                     auto tasks = wf::list_tasks(*db, actor_of(r), page->first, page->second);
-                    if (!tasks) return problem_for(tasks.error());
+                    if (!tasks) return Response::error(tasks.error());
                     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                     for (const auto& t : tasks->items) items->add(task_json(t));
                     return Response::json(200, pageJson(items, next_key(tasks->next_after_id)));
@@ -419,7 +379,7 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
     router.add(with_roles({"GET", "/api/v1/tasks/{number}", "getTask", "A task", AuthRequirement::User, std::nullopt,
                 [db](const Request& r) {
                     auto task = wf::get_task(*db, actor_of(r), r.params.at("number"));
-                    if (!task) return problem_for(task.error());
+                    if (!task) return Response::error(task.error());
                     return with_etag(Response::json(200, task_json(*task)), task->version);
                 }}, kPlanReaders));
 
@@ -466,7 +426,7 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                     if (auto codes = b->getArray("trace_codes"))
                         for (std::size_t i = 0; i < codes->size(); ++i) q.trace_codes.push_back(codes->getElement<std::string>(static_cast<unsigned>(i)));
                     auto sample = wf::register_sample(*db, actor_of(r), q);
-                    if (!sample) return problem_for(sample.error());
+                    if (!sample) return Response::error(sample.error());
                     auto o = sample_summary(*sample);
                     return with_etag(Response::json(201, o), sample->version)
                         .withHeader("Location", "/api/v1/samples/" + sample->number);
@@ -488,7 +448,7 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                     f.after_id = page->first;
                     f.limit = page->second;
                     auto samples = wf::list_samples(*db, actor_of(r), f);
-                    if (!samples) return problem_for(samples.error());
+                    if (!samples) return Response::error(samples.error());
                     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                     for (const auto& s : samples->items) items->add(sample_summary(s));
                     return Response::json(200, pageJson(items, next_key(samples->next_after_id)));
@@ -497,7 +457,7 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
     router.add(with_roles({"GET", "/api/v1/samples/{number}", "getSample", "A sample with its label, portions and receipts",
                 AuthRequirement::User, std::nullopt, [db](const Request& r) {
                     auto sample = wf::get_sample(*db, actor_of(r), r.params.at("number"));
-                    if (!sample) return problem_for(sample.error());
+                    if (!sample) return Response::error(sample.error());
                     return with_etag(Response::json(200, sample_json(*sample)), sample->sample.version);
                 }}, kPeopleRoles));
 
@@ -505,7 +465,7 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                 "The chain of custody of a sample: who had it, when, where", AuthRequirement::User, std::nullopt,
                 [db](const Request& r) {
                     auto custody = wf::custody_of(*db, actor_of(r), r.params.at("number"));
-                    if (!custody) return problem_for(custody.error());
+                    if (!custody) return Response::error(custody.error());
                     Poco::JSON::Array::Ptr events = new Poco::JSON::Array;
                     for (const auto& e : custody->events) {
                         auto j = newObject();
@@ -575,7 +535,7 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                     q.carrier = text(r.json, "carrier");
                     q.logger_serial = optional_text(r.json, "logger_serial");
                     auto shipment = wf::create_shipment(*db, actor_of(r), q);
-                    if (!shipment) return problem_for(shipment.error());
+                    if (!shipment) return Response::error(shipment.error());
                     return with_etag(Response::json(201, shipment_json(*shipment)), shipment->version)
                         .withHeader("Location", "/api/v1/shipments/" + shipment->number);
                 },
@@ -584,7 +544,7 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
     router.add(with_roles({"GET", "/api/v1/shipments/{number}", "getShipment", "A shipment and its samples",
                 AuthRequirement::User, std::nullopt, [db](const Request& r) {
                     auto shipment = wf::get_shipment(*db, actor_of(r), r.params.at("number"));
-                    if (!shipment) return problem_for(shipment.error());
+                    if (!shipment) return Response::error(shipment.error());
                     return with_etag(Response::json(200, shipment_json(*shipment)), shipment->version);
                 }}, kShipmentReaders));
 
@@ -617,7 +577,7 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
                     auto page = id_page(r);
                     if (!page) return Response::problem(page.problem());
                     auto found = wf::list_notifications(*db, actor_of(r), page->first, page->second);
-                    if (!found) return problem_for(found.error());
+                    if (!found) return Response::error(found.error());
                     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                     for (const auto& n : found->items) {
                         auto j = newObject();

@@ -51,12 +51,7 @@ Outcome<bool> instrumentVisible(store::Database& db, const Principal& principal,
         if (!org) return org.error();
         return withinJurisdiction(principal.organisationPath, org->path);
     });
-    if (!visible) {
-        const auto kind = store::kind_of(visible.error());
-        if (kind == store::StoreErrorKind::busy || kind == store::StoreErrorKind::unavailable)
-            return problems::serviceUnavailable(visible.error().message);
-        return problems::internal();
-    }
+    if (!visible) return problems::from_error(visible.error());
     return *visible;
 }
 
@@ -86,12 +81,7 @@ Response orders(store::Database& db, const Request& r) {
     if (!*visible) return Response::problem(notVisible("instrument", instrument));
 
     auto worklist = workflow::ingest::find_orders(db, instrument, specimens);
-    if (!worklist) {
-        const std::string& c = worklist.error().code;
-        if (c == workflow::ingest::kUnknownInstrument) return Response::problem(problems::notFound(worklist.error().message));
-        if (c == workflow::ingest::kUnavailable) return Response::problem(problems::serviceUnavailable(worklist.error().message));
-        return Response::problem(problems::internal());
-    }
+    if (!worklist) return Response::error(worklist.error());
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
     body->set("instrument", instrument);
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;

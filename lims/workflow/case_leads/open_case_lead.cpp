@@ -3,6 +3,7 @@
 #include "lims/domain/calendar/deadline.hpp"
 #include "lims/domain/calendar/statutory_deadlines.hpp"
 #include "lims/domain/state_machine/machines.hpp"
+#include "lims/workflow/jurisdiction.hpp"
 #include "lims/workflow/review/store_time.hpp"
 
 using namespace Poco::Data::Keywords;
@@ -17,8 +18,8 @@ domain::Result<store::CaseLeadRecord> open_case_lead(store::Transaction& tx, con
     tx.session() << "SELECT count(*) FROM regulated_entities WHERE id = $1", bind(lead.subject_entity_id), into(known),
         now;
     if (known == 0)
-        return domain::make_error("case_lead.subject_unknown",
-                                  "regulated entity " + std::to_string(lead.subject_entity_id) + " does not exist");
+        return domain::errors::invalid("subject_entity_id", "case_lead.subject_unknown",
+                                       "regulated entity " + std::to_string(lead.subject_entity_id) + " does not exist");
     for (const auto& f : lead.findings)
         if (f.item.empty()) return domain::make_error("case_lead.finding", "a finding has no item named");
     for (const auto& e : lead.evidence)
@@ -64,6 +65,24 @@ domain::Result<store::CaseLeadRecord> open_case_lead(store::Transaction& tx, con
     row.deadline_at = store_time(due->due);
     row.deadline_provisional = due->provisional;
     return leads.create(row, actor.name);
+}
+
+domain::Result<store::CaseLeadRecord> open_manual_case_lead(store::Database& db, const domain::WorkingCalendar& calendar,
+                                                            const NewCaseLead& lead, const Actor& actor) {
+    return db.write([&](store::Transaction& tx) -> domain::Result<store::CaseLeadRecord> {
+        const auto refused = [&] {
+            return jurisdiction::body_id_refused("subject_entity_id", "regulated entity", lead.subject_entity_id);
+        };
+        auto unit = store::CaseLeadRepository(tx).responsible_enforcement_unit(lead.subject_entity_id);
+        if (!unit) {
+            if (store::kind_of(unit.error()) != store::StoreErrorKind::not_found) return unit.error();
+            return refused();
+        }
+        auto held = jurisdiction::holds_organisation(tx, actor, *unit);
+        if (!held) return held.error();
+        if (!*held) return refused();
+        return open_case_lead(tx, calendar, lead, actor);
+    });
 }
 
 }  // namespace lims::workflow::case_leads

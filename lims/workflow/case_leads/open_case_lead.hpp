@@ -8,8 +8,9 @@
 #include "lims/domain/calendar/working_calendar.hpp"
 #include "lims/domain/result.hpp"
 #include "lims/store/case_lead_repository.hpp"
+#include "lims/store/database.hpp"
 #include "lims/store/transaction.hpp"
-#include "lims/workflow/review/actor.hpp"
+#include "lims/workflow/actor.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -45,5 +46,13 @@ struct NewCaseLead {
 // link without kind or reference), transition.* (roles), calendar.year_not_loaded.
 domain::Result<store::CaseLeadRecord> open_case_lead(store::Transaction& tx, const domain::WorkingCalendar& calendar,
                                                      const NewCaseLead& lead, const Actor& actor);
+
+// A lead opened by hand (POST /api/v1/case-leads) by an enforcement officer, in its own
+// transaction: the subject must be an entity the officer's unit answers for (the
+// enforcement unit open_case_lead assigns lies in the officer's subtree). Another unit's
+// entity, one without an enforcement unit and one that does not exist are refused alike as
+// the field subject_entity_id (subject_entity_id.not_in_jurisdiction); nothing is written.
+domain::Result<store::CaseLeadRecord> open_manual_case_lead(store::Database& db, const domain::WorkingCalendar& calendar,
+                                                            const NewCaseLead& lead, const Actor& actor);
 
 }  // namespace lims::workflow::case_leads

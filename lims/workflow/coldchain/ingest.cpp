@@ -6,6 +6,7 @@
 #include "lims/store/storage_unit_repository.hpp"
 #include "lims/workflow/coldchain/detector_events.hpp"
 #include "lims/workflow/coldchain/site_rules.hpp"
+#include "lims/workflow/jurisdiction.hpp"
 
 #include <Poco/JSON/Object.h>
 
@@ -96,12 +97,23 @@ public:
     }
 
     domain::Result<void> logger(const std::string& serial, std::vector<Item>& items) {
+        const auto unknown = [&] {
+            for (const auto& item : items)
+                reject(item, "reading.unknown_logger", "logger '" + serial + "' is not registered");
+        };
+        if (options_.gateway) {
+            auto held = jurisdiction::holds_logger(tx_, *options_.gateway, serial);
+            if (!held) return held.error();
+            if (!*held) {
+                unknown();
+                return {};
+            }
+        }
         store::StorageUnitRepository units(tx_);
         auto found = units.watch_by_serial(serial);
         if (!found) return found.error();
         if (!*found) {
-            for (const auto& item : items)
-                reject(item, "reading.unknown_logger", "logger '" + serial + "' is not registered");
+            unknown();
             return {};
         }
         store::LoggerWatch watch = std::move(**found);

@@ -13,6 +13,7 @@
 #include "lims/domain/calendar/working_calendar.hpp"
 #include "lims/domain/result.hpp"
 #include "lims/store/database.hpp"
+#include "lims/workflow/actor.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -84,6 +85,11 @@ struct ColdChainOptions {
     // Needed to open case leads (their decision clock counts working days). Without it an
     // excursion at a regulated entity is stored and alarmed but no lead is opened.
     const domain::WorkingCalendar* calendar = nullptr;
+    // The ingest token's actor when a gateway posted the batch: readings of a logger outside
+    // its organisation's subtree are refused as reading.unknown_logger, in the words of an
+    // unregistered one, and nothing of them reaches the readings or the detector. Null: the
+    // service's own drivers.
+    const Actor* gateway = nullptr;
 };
 
 // Errors (nothing written, the caller may resend the whole batch): store.* (busy,

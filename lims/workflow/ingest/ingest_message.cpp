@@ -11,6 +11,7 @@
 #include "lims/workflow/ingest/specimen.hpp"
 #include "lims/workflow/ingest/test_lookup.hpp"
 #include "lims/workflow/ingest/unit_conversion.hpp"
+#include "lims/workflow/jurisdiction.hpp"
 
 #include <utility>
 #include <vector>
@@ -155,17 +156,27 @@ domain::Error ingest_store_error(const domain::Error& e) {
 
 bool is_retryable(const domain::Error& e) { return e.code == kUnavailable; }
 
+// `gateway`: the ingest token's actor, whose organisation's subtree must hold the
+// instrument; null for the service's own drivers.
 domain::Result<IngestReceipt> ingest_prepared(store::Transaction& tx, const IncomingMessage& m,
-                                              const PreparedMessage& prepared, const std::string& actor) {
+                                              const PreparedMessage& prepared, const std::string& actor,
+                                              const Actor* gateway = nullptr) {
     if (m.instrument_code.empty()) return domain::make_error(kBadMessage, "the message names no instrument");
     if (m.protocol.empty())
         return domain::make_error(kBadMessage, "message from " + m.instrument_code + " names no protocol");
+    const auto unknown = [&] {
+        return domain::make_error(kUnknownInstrument, "instrument " + m.instrument_code + " is not registered; message refused");
+    };
+    if (gateway) {
+        // Another organisation's instrument is refused exactly like an unregistered one.
+        auto held = jurisdiction::holds_instrument(tx, *gateway, m.instrument_code);
+        if (!held) return held.error();
+        if (!*held) return unknown();
+    }
     store::InstrumentRepository instruments(tx);
     auto instrument = instruments.get_by_code(m.instrument_code);
     if (!instrument) {
-        if (store::kind_of(instrument.error()) == store::StoreErrorKind::not_found)
-            return domain::make_error(kUnknownInstrument,
-                                      "instrument " + m.instrument_code + " is not registered; message refused");
+        if (store::kind_of(instrument.error()) == store::StoreErrorKind::not_found) return unknown();
         return instrument.error();
     }
     if (!instrument->active)
@@ -263,6 +274,14 @@ domain::Result<IngestReceipt> ingest_message(store::Database& db, const Incoming
     const PreparedMessage prepared = prepare(message);  // outside the write lock
     auto outcome =
         db.write([&](store::Transaction& tx) { return ingest_prepared(tx, message, prepared, actor); });
+    if (!outcome && outcome.error().code.rfind("store.", 0) == 0) return ingest_store_error(outcome.error());
+    return outcome;
+}
+
+domain::Result<IngestReceipt> ingest_message(store::Database& db, const IncomingMessage& message, const Actor& gateway) {
+    const PreparedMessage prepared = prepare(message);  // outside the write lock
+    auto outcome = db.write(
+        [&](store::Transaction& tx) { return ingest_prepared(tx, message, prepared, gateway.name, &gateway); });
     if (!outcome && outcome.error().code.rfind("store.", 0) == 0) return ingest_store_error(outcome.error());
     return outcome;
 }

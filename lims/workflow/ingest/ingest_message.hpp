@@ -8,6 +8,7 @@
 
 #include "lims/domain/result.hpp"
 #include "lims/store/database.hpp"
+#include "lims/workflow/actor.hpp"
 #include "protocols/observation.hpp"
 
 #include <chrono>
@@ -48,6 +49,11 @@ inline constexpr const char* kBadMessage = "ingest.bad_message";   // empty prot
 // `actor` is what the audit trail shows ("system:ingest", a gateway's service user).
 domain::Result<IngestReceipt> ingest_message(store::Database& db, const IncomingMessage& message,
                                              const std::string& actor);
+
+// The same for a gateway's ingest token: only an instrument of the token's organisation's
+// subtree is taken (jurisdiction::holds_instrument); another's is refused as
+// kUnknownInstrument with the words of an unregistered one, and nothing is written.
+domain::Result<IngestReceipt> ingest_message(store::Database& db, const IncomingMessage& message, const Actor& gateway);
 
 // The same inside the caller's transaction (several messages in one API batch commit together).
 domain::Result<IngestReceipt> ingest_message_in(store::Transaction& tx, const IncomingMessage& message,

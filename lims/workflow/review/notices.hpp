@@ -6,7 +6,7 @@
 #include "lims/domain/result.hpp"
 #include "lims/store/notice_repository.hpp"
 #include "lims/store/transaction.hpp"
-#include "lims/workflow/review/actor.hpp"
+#include "lims/workflow/actor.hpp"
 
 #include <cstdint>
 #include <string>

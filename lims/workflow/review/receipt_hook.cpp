@@ -7,9 +7,7 @@ namespace lims::workflow::review {
 
 void install_receipt_hook() {
     sampling::add_sample_accepted_handler_once("review.create_tests", [](const sampling::AcceptedSample& accepted) -> domain::Result<void> {
-        const Actor actor{accepted.receiver.user_id, accepted.receiver.username, accepted.receiver.roles,
-                          accepted.receiver.org_id};
-        auto tests = create_tests(accepted.tx, accepted.sample.id, actor, kFirstExamination);
+        auto tests = create_tests(accepted.tx, accepted.sample.id, accepted.receiver, kFirstExamination);
         if (!tests) return tests.error();
         return {};
     });

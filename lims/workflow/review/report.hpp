@@ -12,7 +12,7 @@
 #include "lims/store/notice_repository.hpp"
 #include "lims/store/report_repository.hpp"
 #include "lims/store/transaction.hpp"
-#include "lims/workflow/review/actor.hpp"
+#include "lims/workflow/actor.hpp"
 #include "lims/workflow/review/signing.hpp"
 
 #include <cstdint>

@@ -7,7 +7,7 @@
 #include "lims/domain/result.hpp"
 #include "lims/store/test_repository.hpp"
 #include "lims/store/transaction.hpp"
-#include "lims/workflow/review/actor.hpp"
+#include "lims/workflow/actor.hpp"
 #include "lims/workflow/review/signing.hpp"
 
 #include <cstdint>

@@ -7,7 +7,7 @@
 #include "lims/domain/result.hpp"
 #include "lims/domain/model/sample.hpp"
 #include "lims/store/transaction.hpp"
-#include "lims/workflow/review/actor.hpp"
+#include "lims/workflow/actor.hpp"
 
 #include <cstdint>
 #include <functional>

@@ -5,14 +5,15 @@
 namespace lims::workflow::sampling {
 
 domain::Error invalid_field(const std::string& field, std::string problem) {
-    return {kInvalidFieldPrefix + field, std::move(problem)};
+    return domain::errors::invalid(field, kInvalidFieldPrefix + field, std::move(problem));
 }
-domain::Error not_found(std::string what) { return {kNotFound, std::move(what)}; }
-domain::Error forbidden(std::string why) { return {kForbidden, std::move(why)}; }
-domain::Error conflict(std::string why) { return {kConflict, std::move(why)}; }
+domain::Error not_found(std::string what) { return domain::errors::not_found(kNotFound, std::move(what)); }
+domain::Error forbidden(std::string why) { return domain::errors::forbidden(kForbidden, std::move(why)); }
+domain::Error conflict(std::string why) { return domain::errors::conflict(kConflict, std::move(why)); }
 domain::Error stale_version(const std::string& what, std::int64_t current, std::int64_t given) {
-    return {kStaleVersion, what + " is at version " + std::to_string(current) + ", not " + std::to_string(given) +
-                               ": someone changed it meanwhile; reload and decide again"};
+    return domain::errors::stale(kStaleVersion, what + " is at version " + std::to_string(current) + ", not " +
+                                                    std::to_string(given) +
+                                                    ": someone changed it meanwhile; reload and decide again");
 }
 
 std::optional<std::string> invalid_field_of(const domain::Error& error) {

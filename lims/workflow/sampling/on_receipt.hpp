@@ -17,7 +17,7 @@
 #include "lims/store/sample_repository.hpp"
 #include "lims/store/shipment_repository.hpp"
 #include "lims/store/transaction.hpp"
-#include "lims/workflow/sampling/actor.hpp"
+#include "lims/workflow/actor.hpp"
 
 #include <functional>
 #include <optional>

@@ -1,4 +1,5 @@
 #include "lims/workflow/sampling/plans.hpp"
+#include "lims/workflow/jurisdiction.hpp"
 
 #include "lims/store/organisation_repository.hpp"
 #include "lims/store/sample_repository.hpp"
@@ -55,9 +56,9 @@ std::optional<Error> validate(const PlanRequest& r) {
 
 bool plan_visible(const Actor& actor, store::Transaction& tx, const store::SamplingPlan& plan) {
     auto path = store::organisation_path(tx, plan.org_id);
-    if (path && within(actor, *path)) return true;
+    if (path && jurisdiction::covers(actor, *path)) return true;
     for (const auto& q : plan.quotas)
-        if (q.office_org_id == actor.org_id) return true;
+        if (q.office_org_id == actor.org_id.value_or(0)) return true;
     return false;
 }
 
@@ -72,7 +73,7 @@ Result<store::SamplingPlan> create_plan(store::Database& db, const Actor& actor,
             auto office = orgs.get(request.quotas[i].office_org_id);
             const std::string field = "quotas[" + std::to_string(i) + "].office_id";
             // An office outside the planner's subtree is answered like one that does not exist.
-            if (!office || !within(actor, office->path))
+            if (!office || !jurisdiction::covers(actor, office->path))
                 office_error = invalid_field(field, "no office " + std::to_string(request.quotas[i].office_org_id) +
                                                         " in your jurisdiction");
             else if (office->kind != domain::OrganisationKind::supervision_office)
@@ -86,7 +87,7 @@ Result<store::SamplingPlan> create_plan(store::Database& db, const Actor& actor,
         store::SamplingPlan plan;
         plan.code = request.code;
         plan.title = request.title;
-        plan.org_id = actor.org_id;
+        plan.org_id = actor.org_id.value_or(0);
         plan.year = request.year;
         plan.state = *to;
         plan.starts_on = request.starts_on;
@@ -99,7 +100,7 @@ Result<store::SamplingPlan> create_plan(store::Database& db, const Actor& actor,
                 return invalid_field("code", created.error().message);
             return created.error();
         }
-        tx.record({actor.username, "sampling_plan.create", "sampling_plan", created->code, "", store::to_json(*created), ""});
+        tx.record({actor.name, "sampling_plan.create", "sampling_plan", created->code, "", store::to_json(*created), ""});
         return created;
     });
 }
@@ -115,11 +116,11 @@ Result<std::vector<store::SamplingTask>> publish_plan(store::Database& db, const
         if (!to) return to.error();
         // Only the plan's own organisation publishes it (an office sees its quota only).
         auto plan_path = store::organisation_path(tx, plan->org_id);
-        if (!plan_path || !within(actor, *plan_path)) return forbidden("Only the plan's bureau publishes plan " + plan_code + ".");
+        if (!plan_path || !jurisdiction::covers(actor, *plan_path)) return forbidden("Only the plan's bureau publishes plan " + plan_code + ".");
         if (plan->version != expected_version) return stale_version("plan " + plan_code, plan->version, expected_version);
         auto published = plans.move_state(*plan, expected_version, *to);
         if (!published) return versioned(published.error(), "plan " + plan_code, plan->version, expected_version);
-        tx.record({actor.username, "sampling_plan.publish", "sampling_plan", plan_code, store::to_json(*plan),
+        tx.record({actor.name, "sampling_plan.publish", "sampling_plan", plan_code, store::to_json(*plan),
                    store::to_json(*published), ""});
 
         store::TaskRepository tasks(tx);
@@ -135,13 +136,13 @@ Result<std::vector<store::SamplingTask>> publish_plan(store::Database& db, const
             t.due_on = q.due_on;
             auto created = tasks.create(plan_code, t);
             if (!created) return created.error();
-            tx.record({actor.username, "task.plan", "task", created->number, "", store::to_json(*created), ""});
+            tx.record({actor.name, "task.plan", "task", created->number, "", store::to_json(*created), ""});
             auto assigned_state = take(domain::machines::task(), created->state, "assign", actor,
                                        [&](std::string_view g) { return g == "office_in_plan"; });
             if (!assigned_state) return assigned_state.error();
             auto assigned = tasks.move_state(*created, created->version, *assigned_state);
             if (!assigned) return assigned.error();
-            tx.record({actor.username, "task.assign", "task", assigned->number, store::to_json(*created),
+            tx.record({actor.name, "task.assign", "task", assigned->number, store::to_json(*created),
                        store::to_json(*assigned), ""});
             out.push_back(*assigned);
         }
@@ -156,10 +157,10 @@ Result<PlanProgress> plan_progress(store::Database& db, const Actor& actor, cons
         if (!plan || !plan_visible(actor, tx, *plan)) return not_found("There is no plan " + plan_code + ".");
         PlanProgress out{*plan, plans.progress(plan->id)};
         auto plan_path = store::organisation_path(tx, plan->org_id);
-        if (!plan_path || !within(actor, *plan_path)) {
+        if (!plan_path || !jurisdiction::covers(actor, *plan_path)) {
             // An office sees its own quota lines only.
-            std::erase_if(out.quotas, [&](const store::QuotaProgress& q) { return q.quota.office_org_id != actor.org_id; });
-            std::erase_if(out.plan.quotas, [&](const store::PlanQuota& q) { return q.office_org_id != actor.org_id; });
+            std::erase_if(out.quotas, [&](const store::QuotaProgress& q) { return q.quota.office_org_id != actor.org_id.value_or(0); });
+            std::erase_if(out.plan.quotas, [&](const store::PlanQuota& q) { return q.office_org_id != actor.org_id.value_or(0); });
         }
         return out;
     });
@@ -170,15 +171,15 @@ Result<store::SamplingTask> start_task(store::Database& db, const Actor& actor, 
     return db.write([&](store::Transaction& tx) -> Result<store::SamplingTask> {
         store::TaskRepository tasks(tx);
         auto task = tasks.get_by_number(task_number);
-        if (!task || !within(actor, task->office_path)) return not_found("There is no task " + task_number + ".");
+        if (!task || !jurisdiction::covers(actor, task->office_path)) return not_found("There is no task " + task_number + ".");
         auto to = take(domain::machines::task(), task->state, "start", actor, [&](std::string_view g) {
-            return g == "actor_in_assigned_office" && actor.org_id == task->office_org_id;
+            return g == "actor_in_assigned_office" && actor.org_id.value_or(0) == task->office_org_id;
         });
         if (!to) return to.error();
         if (task->version != expected_version) return stale_version("task " + task_number, task->version, expected_version);
         auto started = tasks.move_state(*task, expected_version, *to);
         if (!started) return versioned(started.error(), "task " + task_number, task->version, expected_version);
-        tx.record({actor.username, "task.start", "task", task_number, store::to_json(*task), store::to_json(*started), ""});
+        tx.record({actor.name, "task.start", "task", task_number, store::to_json(*task), store::to_json(*started), ""});
         return started;
     });
 }
@@ -186,7 +187,7 @@ Result<store::SamplingTask> start_task(store::Database& db, const Actor& actor, 
 Result<store::SamplingTask> get_task(store::Database& db, const Actor& actor, const std::string& task_number) {
     return db.read([&](store::Transaction& tx) -> Result<store::SamplingTask> {
         auto task = store::TaskRepository(tx).get_by_number(task_number);
-        if (!task || !within(actor, task->office_path)) return not_found("There is no task " + task_number + ".");
+        if (!task || !jurisdiction::covers(actor, task->office_path)) return not_found("There is no task " + task_number + ".");
         return task;
     });
 }

@@ -7,7 +7,7 @@
 #include "lims/store/database.hpp"
 #include "lims/store/plan_repository.hpp"
 #include "lims/store/task_repository.hpp"
-#include "lims/workflow/sampling/actor.hpp"
+#include "lims/workflow/actor.hpp"
 
 #include <optional>
 #include <string>

@@ -60,7 +60,7 @@ domain::Result<domain::Sample> link_product(store::Database& db, const Actor& ac
                                                    "adds them with POST /api/v1/products/" +
                                                    std::to_string(link.product_id) + "/specification-lines first");
 
-        auto linked = samples.link_product(*sample, expected_version, link.product_id, reason, actor.username);
+        auto linked = samples.link_product(*sample, expected_version, link.product_id, reason, actor.name);
         if (!linked) {
             if (store::kind_of(linked.error()) == store::StoreErrorKind::conflict)
                 return stale_version("sample " + sample->number, sample->version, expected_version);

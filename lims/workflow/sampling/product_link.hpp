@@ -9,7 +9,7 @@
 #include "lims/domain/model/sample.hpp"
 #include "lims/domain/state_machine/role.hpp"
 #include "lims/store/database.hpp"
-#include "lims/workflow/sampling/actor.hpp"
+#include "lims/workflow/actor.hpp"
 
 #include <cstdint>
 #include <string>

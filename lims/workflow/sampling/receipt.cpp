@@ -1,4 +1,5 @@
 #include "lims/workflow/sampling/receipt.hpp"
+#include "lims/workflow/jurisdiction.hpp"
 
 #include "lims/store/shipment_repository.hpp"
 #include "lims/workflow/sampling/errors.hpp"
@@ -57,7 +58,7 @@ Result<ReceiptOutcome> receive_sample(store::Database& db, const Actor& actor, c
         if (auto id = shipments.latest_shipment_of(sample->id))
             if (auto s = shipments.get(*id)) shipment = *s;
         // Only the laboratory the sample was shipped to receives it.
-        const bool at_destination = shipment && within(actor, shipment->to_path);
+        const bool at_destination = shipment && jurisdiction::covers(actor, shipment->to_path);
 
         const std::string action = r.decision == "accept" ? "receive" : "reject";
         // Roles, then the version: a second receiver who read the sample before the first
@@ -100,7 +101,7 @@ Result<ReceiptOutcome> receive_sample(store::Database& db, const Actor& actor, c
         receipt.sample_id = sample->id;
         receipt.shipment_id = shipment->id;
         receipt.lab_org_id = shipment->to_org_id;
-        receipt.receiver_user_id = actor.user_id;
+        receipt.receiver_user_id = actor.user_id.value_or(0);
         receipt.seals_intact = r.checklist.seals_intact;
         receipt.seal_numbers_match = r.checklist.seal_numbers_match;
         receipt.labels_match = r.checklist.labels_match;
@@ -117,16 +118,16 @@ Result<ReceiptOutcome> receive_sample(store::Database& db, const Actor& actor, c
         shipments.set_item_condition(shipment->id, sample->id,
                                      r.decision == "accept" ? "good" : (r.checklist.package_condition == "good" ? "rejected" : r.checklist.package_condition),
                                      r.reason);
-        samples.add_custody_event({0, sample->id, action, sample->state, *to, actor.user_id, actor.username,
+        samples.add_custody_event({0, sample->id, action, sample->state, *to, actor.user_id.value_or(0), actor.name,
                                    shipment->to_org_id, "", "", shipment->id, "",
                                    r.decision == "accept" ? "accepted at receipt" : "rejected at receipt: " + r.reason,
                                    receipt.received_at});
-        tx.record({actor.username, "sample." + action, "sample", sample->number, store::to_json(*sample),
+        tx.record({actor.name, "sample." + action, "sample", sample->number, store::to_json(*sample),
                    store::to_json(*moved), r.reason});
 
         if (r.decision == "reject") {
             // Sent back to the registering office: it sees why, and can resample.
-            const std::string message = "Sample " + sample->number + " was rejected at receipt by " + actor.username +
+            const std::string message = "Sample " + sample->number + " was rejected at receipt by " + actor.name +
                                         ": " + r.reason;
             tx.session() << "INSERT INTO office_notifications (to_org_id, kind, sample_id, message, created_at) VALUES "
                             "($1, 'sample_rejected', $2, $3, $4)",
@@ -147,7 +148,7 @@ Result<ReceiptOutcome> receive_sample(store::Database& db, const Actor& actor, c
             if (!done) return done.error();
             auto completed = shipments.move_state(*current, current->version, *done, std::nullopt, std::nullopt);
             if (!completed) return completed.error();
-            tx.record({actor.username, "shipment.complete", "shipment", current->number, store::to_json(*current),
+            tx.record({actor.name, "shipment.complete", "shipment", current->number, store::to_json(*current),
                        store::to_json(*completed), ""});
         }
         return ReceiptOutcome{*moved, receipt};
@@ -160,7 +161,7 @@ Result<NotificationPage> list_notifications(store::Database& db, const Actor& ac
         Poco::Data::Statement st(tx.session());
         st << "SELECT n.id, n.kind, s.number, n.message, n.created_at FROM office_notifications n LEFT JOIN samples s "
               "ON s.id = n.sample_id WHERE n.to_org_id = $1 AND n.id > $2 ORDER BY n.id LIMIT $3",
-            bind(static_cast<Poco::Int64>(actor.org_id)), bind(static_cast<Poco::Int64>(after_id)),
+            bind(static_cast<Poco::Int64>(actor.org_id.value_or(0))), bind(static_cast<Poco::Int64>(after_id)),
             bind(static_cast<Poco::Int64>(limit + 1));
         st.execute();
         Poco::Data::RecordSet rs(st);

@@ -8,7 +8,7 @@
 
 #include "lims/store/database.hpp"
 #include "lims/store/sample_repository.hpp"
-#include "lims/workflow/sampling/actor.hpp"
+#include "lims/workflow/actor.hpp"
 
 #include <optional>
 #include <string>

@@ -1,4 +1,5 @@
 #include "lims/workflow/sampling/registration.hpp"
+#include "lims/workflow/jurisdiction.hpp"
 
 #include "lims/domain/decimal.hpp"
 #include "lims/domain/identifiers/approval_number.hpp"
@@ -143,7 +144,7 @@ Result<std::int64_t> find_or_record_entity(store::Transaction& tx, const Actor& 
     after.set("jurisdiction_org_id", office_id);
     std::ostringstream json;
     after.stringify(json);
-    tx.record({actor.username, "regulated_entity.create", "regulated_entity", std::to_string(id), "", json.str(),
+    tx.record({actor.name, "regulated_entity.create", "regulated_entity", std::to_string(id), "", json.str(),
                "recorded at sampling"});
     return static_cast<std::int64_t>(id);
 }
@@ -151,14 +152,14 @@ Result<std::int64_t> find_or_record_entity(store::Transaction& tx, const Actor& 
 }  // namespace
 
 bool sample_visible(store::Transaction& tx, const Actor& actor, const domain::Sample& sample) {
-    if (auto path = store::organisation_path(tx, sample.org_id); path && within(actor, *path)) return true;
+    if (auto path = store::organisation_path(tx, sample.org_id); path && jurisdiction::covers(actor, *path)) return true;
     // A laboratory sees what was shipped to it.
     auto paths = store::sql(tx,
                             "SELECT o.path FROM shipment_items i JOIN shipments h ON h.id = i.shipment_id "
                             "JOIN organisations o ON o.id = h.to_org_id WHERE i.sample_id = $1",
                             {sample.id});
     return std::any_of(paths.rows.begin(), paths.rows.end(),
-                       [&](const store::SqlRow& p) { return within(actor, p.text(0)); });
+                       [&](const store::SqlRow& p) { return jurisdiction::covers(actor, p.text(0)); });
 }
 
 Result<domain::Sample> register_sample(store::Database& db, const Actor& actor, const RegistrationRequest& r) {
@@ -172,7 +173,7 @@ Result<domain::Sample> register_sample(store::Database& db, const Actor& actor, 
         store::TaskRepository tasks(tx);
         auto task = tasks.get_by_number(r.task_number);
         // Another office's task is answered like a missing one (no other jurisdiction's record is revealed).
-        if (!task || task->office_org_id != actor.org_id)
+        if (!task || task->office_org_id != actor.org_id.value_or(0))
             return invalid_field("task_number", "there is no task " + r.task_number + " of your office");
 
         // Samplers: active users of the task's office who hold the sampler role, in one query.
@@ -215,13 +216,13 @@ Result<domain::Sample> register_sample(store::Database& db, const Actor& actor, 
         });
         if (!to) return to.error();
 
-        auto region = store::sql(tx, "SELECT region_code FROM organisations WHERE id = $1", {actor.org_id});
-        auto entity_id = find_or_record_entity(tx, actor, r.entity, actor.org_id,
+        auto region = store::sql(tx, "SELECT region_code FROM organisations WHERE id = $1", {actor.org_id.value_or(0)});
+        auto entity_id = find_or_record_entity(tx, actor, r.entity, actor.org_id.value_or(0),
                                                region.rows.empty() ? "" : region.rows.front().text(0));
         if (!entity_id) return entity_id.error();
 
         store::NewSample s;
-        s.org_id = actor.org_id;
+        s.org_id = actor.org_id.value_or(0);
         s.category = *category_of(r.product.category);
         s.task_id = task->id;
         s.entity_id = *entity_id;
@@ -235,7 +236,7 @@ Result<domain::Sample> register_sample(store::Database& db, const Actor& actor, 
         s.storage_condition = *domain::storage_condition_from(r.storage_condition);
         s.sampled_at = format_utc_seconds(*parse_utc(r.sampled_at));
         s.sampling_place = r.sampling_place;
-        s.registered_by = actor.user_id;
+        s.registered_by = actor.user_id.value_or(0);
         s.seal_numbers = r.seal_numbers;
         s.sampler_user_ids = r.sampler_user_ids;
         s.portions = {{domain::PortionKind::test, r.test_quantity, r.unit, std::nullopt},
@@ -243,7 +244,7 @@ Result<domain::Sample> register_sample(store::Database& db, const Actor& actor, 
         s.trace_codes = r.trace_codes;
         s.state = *to;
         store::SampleRepository samples(tx);
-        auto sample = samples.register_sample(s, actor.username);
+        auto sample = samples.register_sample(s, actor.name);
         if (!sample) {
             if (store::kind_of(sample.error()) == store::StoreErrorKind::conflict)  // a seal taken meanwhile
                 return invalid_field("seal_numbers", sample.error().message);
@@ -252,8 +253,8 @@ Result<domain::Sample> register_sample(store::Database& db, const Actor& actor, 
         const auto manufacturer_code = domain::CreditCode::parse(r.product.manufacturer_credit_code)->text();
         samples.set_label(sample->id, {r.product.category, r.product.dosage_form, r.product.specification,
                                        r.product.approval_number, r.product.manufacturer_name, manufacturer_code});
-        samples.add_custody_event({0, sample->id, "register", std::string(domain::kNotCreated), *to, actor.user_id,
-                                   actor.username, actor.org_id, "", r.sampling_place, std::nullopt, "", "", ""});
+        samples.add_custody_event({0, sample->id, "register", std::string(domain::kNotCreated), *to, actor.user_id.value_or(0),
+                                   actor.name, actor.org_id.value_or(0), "", r.sampling_place, std::nullopt, "", "", ""});
         return sample;
     });
 }
@@ -276,10 +277,10 @@ Result<store::SamplePage> list_samples(store::Database& db, const Actor& actor, 
     return db.read([&](store::Transaction& tx) -> Result<store::SamplePage> {
         store::SampleQuery q;
         std::vector<std::string> kind;
-        tx.session() << "SELECT kind FROM organisations WHERE id = $1", bind(static_cast<Poco::Int64>(actor.org_id)),
+        tx.session() << "SELECT kind FROM organisations WHERE id = $1", bind(static_cast<Poco::Int64>(actor.org_id.value_or(0))),
             into(kind), now;
-        if (!kind.empty() && kind.front() == "inspection_centre") q.shipped_to_org = actor.org_id;
-        else q.within_org = actor.org_id;
+        if (!kind.empty() && kind.front() == "inspection_centre") q.shipped_to_org = actor.org_id.value_or(0);
+        else q.within_org = actor.org_id.value_or(0);
         q.state = f.state;
         if (f.task_number) {
             auto task = store::TaskRepository(tx).get_by_number(*f.task_number);

@@ -7,7 +7,7 @@
 #include "lims/domain/model/sample.hpp"
 #include "lims/store/database.hpp"
 #include "lims/store/sample_repository.hpp"
-#include "lims/workflow/sampling/actor.hpp"
+#include "lims/workflow/actor.hpp"
 
 #include <chrono>
 #include <optional>

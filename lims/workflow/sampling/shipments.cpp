@@ -1,4 +1,5 @@
 #include "lims/workflow/sampling/shipments.hpp"
+#include "lims/workflow/jurisdiction.hpp"
 
 #include "lims/store/organisation_repository.hpp"
 #include "lims/store/sample_repository.hpp"
@@ -38,7 +39,7 @@ Error versioned(const Error& e, const std::string& what, std::int64_t current, s
 }
 
 bool shipment_visible(const Actor& actor, const store::Shipment& s) {
-    return within(actor, s.from_path) || within(actor, s.to_path);
+    return jurisdiction::covers(actor, s.from_path) || jurisdiction::covers(actor, s.to_path);
 }
 
 }  // namespace
@@ -56,7 +57,7 @@ Result<store::Shipment> create_shipment(store::Database& db, const Actor& actor,
             const std::string field = "samples[" + std::to_string(i) + "]";
             auto s = samples.get_by_number(r.sample_numbers[i]);
             auto path = s ? store::organisation_path(tx, s->org_id) : std::nullopt;
-            if (!s || !path || !within(actor, *path))
+            if (!s || !path || !jurisdiction::covers(actor, *path))
                 sample_error = invalid_field(field, "there is no sample " + r.sample_numbers[i] + " of your office");
             else if (s->state != "registered")
                 sample_error = invalid_field(field, "sample " + s->number + " is " + s->state + ", not registered");
@@ -79,7 +80,7 @@ Result<store::Shipment> create_shipment(store::Database& db, const Actor& actor,
                                                       " is not a laboratory (inspection centre)");
         }
         store::Shipment s;
-        s.from_org_id = actor.org_id;
+        s.from_org_id = actor.org_id.value_or(0);
         s.to_org_id = r.laboratory_org_id;
         s.state = *to;
         s.carrier = r.carrier;
@@ -95,7 +96,7 @@ Result<store::Shipment> create_shipment(store::Database& db, const Actor& actor,
             beijing_day(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()))}.year());
         auto created = shipments.create(s, year);
         if (!created) return created.error();
-        tx.record({actor.username, "shipment.create", "shipment", created->number, "", store::to_json(*created), ""});
+        tx.record({actor.name, "shipment.create", "shipment", created->number, "", store::to_json(*created), ""});
         return created;
     });
 }
@@ -109,7 +110,7 @@ Result<store::Shipment> dispatch_shipment(store::Database& db, const Actor& acto
         auto shipment = shipments.get_by_number(number);
         if (!shipment || !shipment_visible(actor, *shipment)) return not_found("There is no shipment " + number + ".");
         auto to = take(shipment_machine(), shipment->state, "dispatch", actor,
-                       [&](std::string_view g) { return g == "actor_in_sending_office" && within(actor, shipment->from_path); });
+                       [&](std::string_view g) { return g == "actor_in_sending_office" && jurisdiction::covers(actor, shipment->from_path); });
         if (!to) return to.error();
         if (shipment->version != expected_version)
             return stale_version("shipment " + number, shipment->version, expected_version);
@@ -118,7 +119,7 @@ Result<store::Shipment> dispatch_shipment(store::Database& db, const Actor& acto
         if (!moved) return versioned(moved.error(), "shipment " + number, shipment->version, expected_version);
         if (shipment->logger_id)
             shipments.place_logger_on_trip(*shipment->logger_id, shipment->id, departed->time_since_epoch().count());
-        tx.record({actor.username, "shipment.dispatch", "shipment", number, store::to_json(*shipment),
+        tx.record({actor.name, "shipment.dispatch", "shipment", number, store::to_json(*shipment),
                    store::to_json(*moved), ""});
 
         store::SampleRepository samples(tx);
@@ -129,10 +130,10 @@ Result<store::Shipment> dispatch_shipment(store::Database& db, const Actor& acto
             if (!next) return conflict("sample " + sample->number + ": " + next.error().message);
             auto shipped = samples.move_state(*sample, sample->version, *next);
             if (!shipped) return shipped.error();
-            samples.add_custody_event({0, sample->id, "ship", sample->state, *next, actor.user_id, actor.username,
+            samples.add_custody_event({0, sample->id, "ship", sample->state, *next, actor.user_id.value_or(0), actor.name,
                                        shipment->from_org_id, "", "in transit with " + shipment->carrier, shipment->id,
                                        "", "shipment " + number, sent_at});
-            tx.record({actor.username, "sample.ship", "sample", sample->number, store::to_json(*sample),
+            tx.record({actor.name, "sample.ship", "sample", sample->number, store::to_json(*sample),
                        store::to_json(*shipped), "shipment " + number});
         }
         return shipments.get(shipment->id);
@@ -148,7 +149,7 @@ Result<store::Shipment> arrive_shipment(store::Database& db, const Actor& actor,
         auto shipment = shipments.get_by_number(number);
         if (!shipment || !shipment_visible(actor, *shipment)) return not_found("There is no shipment " + number + ".");
         auto to = take(shipment_machine(), shipment->state, "arrive", actor,
-                       [&](std::string_view g) { return g == "actor_in_destination" && within(actor, shipment->to_path); });
+                       [&](std::string_view g) { return g == "actor_in_destination" && jurisdiction::covers(actor, shipment->to_path); });
         if (!to) return to.error();
         if (shipment->version != expected_version)
             return stale_version("shipment " + number, shipment->version, expected_version);
@@ -158,15 +159,15 @@ Result<store::Shipment> arrive_shipment(store::Database& db, const Actor& actor,
         auto moved = shipments.move_state(*shipment, expected_version, *to, std::nullopt, received_at);
         if (!moved) return versioned(moved.error(), "shipment " + number, shipment->version, expected_version);
         shipments.end_logger_trip(shipment->id, arrived->time_since_epoch().count());
-        tx.record({actor.username, "shipment.arrive", "shipment", number, store::to_json(*shipment),
+        tx.record({actor.name, "shipment.arrive", "shipment", number, store::to_json(*shipment),
                    store::to_json(*moved), ""});
         store::SampleRepository samples(tx);
         for (const auto& item : shipment->items) {
             auto sample = samples.get_by_id(item.sample_id);
             if (!sample) return sample.error();
             // Handed over to the laboratory: a custody fact, not a change of the sample's state.
-            samples.add_custody_event({0, sample->id, "arrive", sample->state, sample->state, actor.user_id,
-                                       actor.username, shipment->to_org_id, "", "", shipment->id, "",
+            samples.add_custody_event({0, sample->id, "arrive", sample->state, sample->state, actor.user_id.value_or(0),
+                                       actor.name, shipment->to_org_id, "", "", shipment->id, "",
                                        "arrived with shipment " + number, received_at});
         }
         return shipments.get(shipment->id);

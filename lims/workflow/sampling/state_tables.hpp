@@ -5,7 +5,7 @@
 #pragma once
 
 #include "lims/domain/state_machine/machines.hpp"
-#include "lims/workflow/sampling/actor.hpp"
+#include "lims/workflow/actor.hpp"
 
 #include <functional>
 #include <string>

@@ -15,7 +15,7 @@
 #include "lims/store/sample_repository.hpp"
 #include "lims/store/user_repository.hpp"
 #include "lims/workflow/admin/calendar_files.hpp"
-#include "lims/workflow/review/actor.hpp"
+#include "lims/workflow/actor.hpp"
 #include "lims/workflow/review/signing.hpp"
 
 #include <gtest/gtest.h>
@@ -105,7 +105,7 @@ protected:
         auto u = must(db->write([&](store::Transaction& tx) -> domain::Result<domain::User> {
             return store::UserRepository(tx).create({o.id, name, name + " 显示名", "test-hash:" + kPassword, roles}, "test");
         }));
-        Actor a{u.id, u.username, {}, o.id};
+        Actor a{u.id, u.username, {}, o.id, o.path};
         for (const auto& r : roles) a.roles.add(must(domain::parse_role(r)));
         actor[name] = a;
     }

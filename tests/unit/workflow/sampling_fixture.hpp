@@ -9,7 +9,7 @@
 #include "lims/store/migrations.hpp"
 #include "lims/store/organisation_repository.hpp"
 #include "lims/store/user_repository.hpp"
-#include "lims/workflow/sampling/actor.hpp"
+#include "lims/workflow/actor.hpp"
 #include "lims/workflow/sampling/plans.hpp"
 #include "lims/workflow/sampling/dates.hpp"
 #include "lims/workflow/sampling/registration.hpp"
@@ -98,7 +98,7 @@ protected:
         auto u = must(db->write([&](store::Transaction& tx) -> domain::Result<domain::User> {
             return store::UserRepository(tx).create({o.id, name, name, "$argon2id$v=19$test", roles}, "test");
         }));
-        Actor a{u.id, u.username, o.id, o.path, {}};
+        Actor a{u.id, u.username, {}, o.id, o.path};
         for (const auto& r : roles) a.roles.add(*domain::parse_role(r));
         actor[name] = a;
     }
@@ -137,7 +137,7 @@ protected:
         r.retained_quantity = "2";
         r.storage_condition = "ambient";
         r.seal_numbers = {seal_prefix + std::to_string(++seal_counter_) + "-1", seal_prefix + std::to_string(seal_counter_) + "-2"};
-        r.sampler_user_ids = {actor.at("sampler.a").user_id, actor.at("sampler.b").user_id};
+        r.sampler_user_ids = {*actor.at("sampler.a").user_id, *actor.at("sampler.b").user_id};
         r.sampled_at = utc_minutes_ago(30);
         r.sampling_place = "shelf 3, dispensary";
         r.trace_codes = {"81234567890123456789"};

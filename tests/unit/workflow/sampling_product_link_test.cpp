@@ -146,7 +146,7 @@ TEST_F(ProductLinkTest, RefusalsNameTheProblemAndWriteNothing) {
     const auto good = product("Amoxicillin capsules", "drug", 1);
     const auto audit = count("audit_log");
     const auto revisions = count("revisions");
-    auto code = [&](const Actor& a, std::int64_t version, std::int64_t product_id) {
+    auto code = [&](const workflow::Actor& a, std::int64_t version, std::int64_t product_id) {
         auto r = link_product(*db, a, sample.number, version, {product_id, ""});
         return r.ok() ? std::string("ok") : r.error().code;
     };

@@ -148,8 +148,8 @@ TEST_F(SamplingWorkflowTest, BadRegistrationsNameTheFieldAndWriteNothing) {
         {"seal_numbers[1]", [](auto& r) { r.seal_numbers[1] = r.seal_numbers[0]; }},
         {"seal_numbers[0]", [](auto& r) { r.seal_numbers[0] = "USED-1-1"; }},
         {"sampler_user_ids", [](auto& r) { r.sampler_user_ids.pop_back(); }},
-        {"sampler_user_ids[1]", [this](auto& r) { r.sampler_user_ids[1] = actor.at("sampler.pd").user_id; }},
-        {"sampler_user_ids[1]", [this](auto& r) { r.sampler_user_ids[1] = actor.at("planner").user_id; }},
+        {"sampler_user_ids[1]", [this](auto& r) { r.sampler_user_ids[1] = *actor.at("sampler.pd").user_id; }},
+        {"sampler_user_ids[1]", [this](auto& r) { r.sampler_user_ids[1] = *actor.at("planner").user_id; }},
         {"task_number", [](auto& r) { r.task_number = "NO-SUCH-TASK"; }},
         {"entity.kind", [](auto& r) { r.entity.kind = "bank"; }},
         {"product.category", [](auto& r) { r.product.category = "food"; }},
@@ -174,7 +174,7 @@ TEST_F(SamplingWorkflowTest, AnotherOfficesTaskOrAnUnstartedTaskOrTheWrongRoleIs
     auto task = started_task();
     // SH-PD's sampler against SH-HP's task: told there is no such task of their office.
     auto r = a_registration(task.number);
-    r.sampler_user_ids = {actor.at("sampler.pd").user_id, actor.at("sampler.pd2").user_id};
+    r.sampler_user_ids = {*actor.at("sampler.pd").user_id, *actor.at("sampler.pd2").user_id};
     EXPECT_EQ(field_of(register_sample(*db, actor.at("sampler.pd"), r).error()), "task_number");
     // SH-PD's own task is assigned, not started: a state conflict.
     auto tasks = must(list_tasks(*db, actor.at("sampler.pd"), 0, 50));
@@ -196,7 +196,7 @@ TEST_F(SamplingWorkflowTest, ShipArriveAcceptMovesTheSampleToTheLaboratoryWithCu
         ++hook_calls;
         EXPECT_EQ(a.sample.state, "received");
         // The hook writes in the receipt's own transaction.
-        a.tx.record({a.receiver.username, "test.create", "sample", a.sample.number, "", "{}", "from hook"});
+        a.tx.record({a.receiver.name, "test.create", "sample", a.sample.number, "", "{}", "from hook"});
         return {};
     });
     auto sample = arrived_sample(a_registration(task.number));
