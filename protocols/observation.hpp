@@ -29,4 +29,21 @@ struct Observation {
     friend bool operator==(const Observation&, const Observation&) = default;
 };
 
+// A reused observation arena: decoders that fill the caller's vector for every message of
+// a connection (astm::decode_observations, hl7::observations_from_oru with an out vector)
+// take element `used` emptied, its strings' capacity kept, or a new one at the end; when
+// done they resize the vector to what they used. After the first few messages a decode
+// allocates nothing per field.
+inline Observation& next_observation(std::vector<Observation>& arena, std::size_t used) {
+    if (used == arena.size()) return arena.emplace_back();
+    Observation& o = arena[used];
+    for (std::string* s : {&o.instrument_id, &o.specimen_id, &o.test_code, &o.test_name, &o.universal_test_id,
+                           &o.value_type, &o.value, &o.comparator, &o.number, &o.units, &o.reference_range,
+                           &o.status, &o.operator_id, &o.observed_at})
+        s->clear();
+    o.abnormal_flags.clear();
+    o.comments.clear();
+    return o;
+}
+
 }  // namespace protocols

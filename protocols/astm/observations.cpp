@@ -1,11 +1,17 @@
 #include "protocols/astm/observations.hpp"
 #include "protocols/text_values.hpp"
 
+#include <array>
+
 namespace protocols::astm {
 
-CensoredValue split_censored(std::string_view value) {
+namespace {
+
+// split_censored as views into `value`; false (both empty) when it is not a decimal.
+bool censored_parts(std::string_view value, std::string_view& comparator, std::string_view& number) {
     std::string_view v = trim_spaces(value);
-    std::string_view comparator;
+    comparator = {};
+    number = {};
     for (std::string_view op : {"<=", ">=", "<", ">", "="}) {
         if (v.substr(0, op.size()) == op) {
             comparator = op;
@@ -13,8 +19,21 @@ CensoredValue split_censored(std::string_view value) {
         }
     }
     std::string_view rest = trim_spaces(v.substr(comparator.size()));
-    if (!is_decimal(rest)) return {};
-    return CensoredValue{std::string(comparator), std::string(rest)};
+    if (!is_decimal(rest)) {
+        comparator = {};
+        return false;
+    }
+    number = rest;
+    return true;
+}
+
+}  // namespace
+
+CensoredValue split_censored(std::string_view value) {
+    std::string_view comparator;
+    std::string_view number;
+    if (!censored_parts(value, comparator, number)) return {};
+    return CensoredValue{std::string(comparator), std::string(number)};
 }
 
 // LIS2-A2 field numbers used below.
@@ -37,6 +56,9 @@ inline constexpr std::size_t kLocalNameComponent = 5;
 
 std::vector<Observation> to_observations(const Message& message) {
     std::vector<Observation> out;
+    std::size_t results = 0;
+    for (const Record& record : message.records) results += record.type() == 'R';
+    out.reserve(results);  // no reallocation moving every observation again
     std::string sender;
     std::string specimen;
     bool comments_to_result = false;  // a C record belongs to the R record it follows
@@ -83,6 +105,113 @@ std::vector<Observation> to_observations(const Message& message) {
         }
     }
     return out;
+}
+
+namespace {
+
+// Fields 1..kFieldsRead of a record as views (field 1 is the record type), the same text
+// Record::raw_field gives; fields the record does not have are empty.
+constexpr std::size_t kFieldsRead = field::kResultInstrument;
+using FieldViews = std::array<std::string_view, kFieldsRead + 1>;
+
+void split_fields(std::string_view line, char separator, FieldViews& f) {
+    std::size_t begin = 0;
+    std::size_t n = 1;
+    for (; n <= kFieldsRead; ++n) {
+        const std::size_t end = line.find(separator, begin);
+        if (end == std::string_view::npos) {
+            f[n++] = line.substr(begin);
+            break;
+        }
+        f[n] = line.substr(begin, end - begin);
+        begin = end + 1;
+    }
+    for (; n <= kFieldsRead; ++n) f[n] = {};
+}
+
+// Record::component(n, c) of a raw field: component c of its first repeat, unescaped.
+void component_into(std::string_view raw, const Delimiters& d, std::size_t c, std::string& out) {
+    unescape_into(nth_part(nth_part(raw, d.repeat, 1), d.component, c), d, out);
+}
+
+}  // namespace
+
+std::optional<DecodeError> decode_observations(std::string_view records, std::vector<Observation>& out) {
+    std::size_t used = 0;
+    std::string_view sender;  // H.5 raw; unescaped into each result without an R.14
+    std::string_view specimen;  // O.3 first component raw
+    bool comments_to_result = false;
+    RecordScanner scanner(records);
+    std::string_view line;
+    std::size_t offset = 0;
+    FieldViews f;
+    while (scanner.next(line, offset)) {
+        const Delimiters& d = scanner.delimiters();
+        switch (line[0]) {
+            case 'H':
+                split_fields(line, d.field, f);
+                sender = f[field::kHeaderSender];
+                break;
+            case 'P':
+                specimen = {};
+                comments_to_result = false;
+                break;
+            case 'O':
+                split_fields(line, d.field, f);
+                specimen = nth_part(nth_part(f[field::kOrderSpecimen], d.repeat, 1), d.component, 1);
+                comments_to_result = false;
+                break;
+            case 'R': {
+                split_fields(line, d.field, f);
+                Observation& o = next_observation(out, used++);
+                unescape_into(f[field::kResultInstrument], d, o.instrument_id);
+                if (o.instrument_id.empty()) unescape_into(sender, d, o.instrument_id);
+                unescape_into(specimen, d, o.specimen_id);
+                const std::string_view test = f[field::kResultTest];
+                unescape_into(test, d, o.universal_test_id);
+                component_into(test, d, field::kLocalCodeComponent, o.test_code);
+                component_into(test, d, field::kLocalNameComponent, o.test_name);
+                unescape_into(f[field::kResultValue], d, o.value);
+                std::string_view comparator;
+                std::string_view number;
+                if (censored_parts(o.value, comparator, number)) {
+                    o.comparator.assign(comparator);
+                    o.number.assign(number);
+                }
+                unescape_into(f[field::kResultUnits], d, o.units);
+                unescape_into(f[field::kResultRange], d, o.reference_range);
+                if (const std::string_view flags = f[field::kResultFlags]; !flags.empty()) {
+                    std::size_t begin = 0;
+                    while (true) {
+                        const std::size_t end = flags.find(d.repeat, begin);
+                        unescape_into(flags.substr(begin, end == std::string_view::npos ? end : end - begin), d,
+                                      o.abnormal_flags.emplace_back());
+                        if (end == std::string_view::npos) break;
+                        begin = end + 1;
+                    }
+                }
+                unescape_into(f[field::kResultStatus], d, o.status);
+                unescape_into(f[field::kResultOperator], d, o.operator_id);
+                unescape_into(f[field::kResultCompleted], d, o.observed_at);
+                comments_to_result = true;
+                break;
+            }
+            case 'C':
+                if (comments_to_result && used > 0) {
+                    split_fields(line, d.field, f);
+                    unescape_into(f[field::kCommentText], d, out[used - 1].comments.emplace_back());
+                }
+                break;
+            default:
+                break;  // M, S, Q, L carry no results; M/S do not break a result's comments
+        }
+    }
+    if (scanner.failed()) {
+        out.clear();
+        return scanner.error();
+    }
+    out.resize(used);
+    return std::nullopt;
 }
 
 }  // namespace protocols::astm

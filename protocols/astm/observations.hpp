@@ -3,6 +3,7 @@
 // C records that follow it as comments. Called by the ASTM driver after parse_message().
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,5 +23,13 @@ struct CensoredValue {
 CensoredValue split_censored(std::string_view value);
 
 std::vector<Observation> to_observations(const Message& message);
+
+// The same observations straight from a message's text (MessageReceived::records), checked
+// as parse_message checks it, without building Records: fields are read as views into
+// `records` and written into `out`, whose elements are reused (next_observation) and which
+// ends with exactly this message's observations. The hot path of the ASTM driver: after
+// the first messages of a connection it allocates nothing per field. On an error `out` is
+// left empty and the error is the one parse_message gives.
+std::optional<DecodeError> decode_observations(std::string_view records, std::vector<Observation>& out);
 
 }  // namespace protocols::astm

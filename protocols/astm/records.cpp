@@ -1,5 +1,6 @@
 #include "protocols/astm/records.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace protocols::astm {
@@ -42,11 +43,23 @@ bool decode_hex(std::string_view seq, std::string& out) {
     return true;
 }
 
-std::string_view nth_part(std::string_view text, char separator, std::size_t n) {
-    // n is 1-based; returns empty when absent.
-    const auto parts = split_on(text, separator);
-    return n >= 1 && n <= parts.size() ? parts[n - 1] : std::string_view();
+}  // namespace
+
+std::string_view nth_part(std::string_view text, char separator, std::size_t n) noexcept {
+    // No vector of parts: this runs for every component the decoders read (built on
+    // split_on it cost an allocation per call, the regression of issue 18).
+    if (n == 0) return {};
+    std::size_t begin = 0;
+    for (std::size_t index = 1; index < n; ++index) {
+        const std::size_t end = text.find(separator, begin);
+        if (end == std::string_view::npos) return {};
+        begin = end + 1;
+    }
+    const std::size_t end = text.find(separator, begin);
+    return text.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
 }
+
+namespace {
 
 bool usable_delimiter(char c) {
     auto u = static_cast<unsigned char>(c);
@@ -58,10 +71,16 @@ bool usable_delimiter(char c) {
 }  // namespace
 
 std::string unescape(std::string_view text, const Delimiters& d) {
-    if (text.find(d.escape) == std::string_view::npos) return std::string(text);
     std::string out;
+    unescape_into(text, d, out);
+    return out;
+}
+
+void unescape_into(std::string_view text, const Delimiters& d, std::string& out) {
+    std::size_t i = text.find(d.escape);
+    out.assign(text.substr(0, i));  // the whole text when it holds no escape character
+    if (i == std::string_view::npos) return;
     out.reserve(text.size());
-    std::size_t i = 0;
     while (i < text.size()) {
         char c = text[i];
         if (c != d.escape) {
@@ -97,7 +116,6 @@ std::string unescape(std::string_view text, const Delimiters& d) {
             ++i;
         }
     }
-    return out;
 }
 
 std::string escape(std::string_view text, const Delimiters& d) {
@@ -131,6 +149,10 @@ std::string escape(std::string_view text, const Delimiters& d) {
 
 Record::Record(std::string text, std::size_t offset, const Delimiters& d)
     : text_(std::move(text)), offset_(offset), delimiters_(d) {
+    // One allocation for the field table: count the delimiters first (a vectorised count).
+    std::size_t separators = 0;
+    for (const char c : text_) separators += c == d.field;
+    fields_.reserve(separators + 1);
     std::size_t begin = 0;
     while (true) {
         std::size_t end = text_.find(d.field, begin);
@@ -190,69 +212,80 @@ bool may_follow(char parent, char next) {
     }
 }
 
-DecodeError fail(std::string code, std::size_t offset, std::string detail) {
-    return DecodeError{std::move(code), offset, std::move(detail)};
-}
-
 }  // namespace
 
-std::variant<Message, DecodeError> parse_message(std::string_view text) {
-    Message message;
-    bool have_header = false;
-    bool terminated = false;
-    char parent = '\0';
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        if (text[pos] == '\n' || text[pos] == '\r') {  // CR LF line ends, empty lines
-            ++pos;
-            continue;
-        }
-        std::size_t end = text.find('\r', pos);
-        if (end == std::string_view::npos) end = text.size();
-        std::string_view line = text.substr(pos, end - pos);
-        const std::size_t offset = pos;
-        pos = end + 1;
+bool RecordScanner::fail(std::string code, std::size_t offset, std::string detail) {
+    error_ = DecodeError{std::move(code), offset, std::move(detail)};
+    done_ = true;
+    return false;
+}
 
-        const char type = line[0];
-        if (!have_header) {
-            if (type != 'H')
-                return fail("astm.missing_header", offset, std::string("first record must be H, got ") + type);
-            if (line.size() < 5)
-                return fail("astm.delimiters", offset, "H record too short to declare its four delimiters");
-            Delimiters d{line[1], line[2], line[3], line[4]};
-            const char all[] = {d.field, d.repeat, d.component, d.escape};
-            for (int i = 0; i < 4; ++i) {
-                if (!usable_delimiter(all[i]))
-                    return fail("astm.delimiters", offset + 1 + i, "delimiter must be a printable non-alphanumeric character");
-                for (int j = 0; j < i; ++j)
-                    if (all[i] == all[j])
-                        return fail("astm.delimiters", offset + 1 + i, "the four delimiters must differ");
-            }
-            if (line.size() > 5 && line[5] != d.field)
-                return fail("astm.delimiters", offset + 5, "H.2 must be exactly repeat, component and escape");
-            message.delimiters = d;
-            have_header = true;
-            parent = 'H';
-            message.records.emplace_back(std::string(line), offset, d);
-            continue;
+bool RecordScanner::next(std::string_view& record, std::size_t& record_offset) {
+    if (done_) return false;
+    const std::string_view text = text_;
+    while (pos_ < text.size() && (text[pos_] == '\n' || text[pos_] == '\r')) ++pos_;  // CR LF line ends, empty lines
+    if (pos_ >= text.size()) {
+        done_ = true;
+        if (!have_header_) return fail("astm.missing_header", 0, "no records");
+        if (!terminated_) return fail("astm.missing_terminator", text.size(), "message has no L record");
+        return false;
+    }
+    std::size_t end = text.find('\r', pos_);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(pos_, end - pos_);
+    const std::size_t offset = pos_;
+    pos_ = end + 1;
+
+    const char type = line[0];
+    if (!have_header_) {
+        if (type != 'H') return fail("astm.missing_header", offset, std::string("first record must be H, got ") + type);
+        if (line.size() < 5) return fail("astm.delimiters", offset, "H record too short to declare its four delimiters");
+        Delimiters d{line[1], line[2], line[3], line[4]};
+        const char all[] = {d.field, d.repeat, d.component, d.escape};
+        for (int i = 0; i < 4; ++i) {
+            if (!usable_delimiter(all[i]))
+                return fail("astm.delimiters", offset + 1 + i, "delimiter must be a printable non-alphanumeric character");
+            for (int j = 0; j < i; ++j)
+                if (all[i] == all[j]) return fail("astm.delimiters", offset + 1 + i, "the four delimiters must differ");
         }
-        if (terminated) return fail("astm.after_terminator", offset, "record after the L record");
-        if (message.records.size() >= kMaxRecordsPerMessage)
+        if (line.size() > 5 && line[5] != d.field)
+            return fail("astm.delimiters", offset + 5, "H.2 must be exactly repeat, component and escape");
+        delimiters_ = d;
+        have_header_ = true;
+        parent_ = 'H';
+    } else {
+        if (terminated_) return fail("astm.after_terminator", offset, "record after the L record");
+        if (records_ >= kMaxRecordsPerMessage)
             return fail("astm.too_many_records", offset, "more than " + std::to_string(kMaxRecordsPerMessage) + " records");
         if (type == 'H') return fail("astm.record_order", offset, "second H record inside one message");
         if (std::string_view("PORCQLMS").find(type) == std::string_view::npos)
             return fail("astm.unknown_record", offset, "unknown record type " + std::string(1, type));
-        if (line.size() > 1 && line[1] != message.delimiters.field)
+        if (line.size() > 1 && line[1] != delimiters_.field)
             return fail("astm.field_delimiter", offset + 1, "record type must be followed by the field delimiter");
-        if (!may_follow(parent, type))
+        if (!may_follow(parent_, type))
             return fail("astm.record_order", offset,
-                        std::string(1, type) + " record may not follow " + std::string(1, parent) + " (LIS2-A2 hierarchy)");
-        if (type == 'P' || type == 'O' || type == 'R' || type == 'Q') parent = type;
-        if (type == 'L') terminated = true;
-        message.records.emplace_back(std::string(line), offset, message.delimiters);
+                        std::string(1, type) + " record may not follow " + std::string(1, parent_) + " (LIS2-A2 hierarchy)");
+        if (type == 'P' || type == 'O' || type == 'R' || type == 'Q') parent_ = type;
+        if (type == 'L') terminated_ = true;
     }
-    if (!have_header) return fail("astm.missing_header", 0, "no records");
-    if (!terminated) return fail("astm.missing_terminator", text.size(), "message has no L record");
+    ++records_;
+    record = line;
+    record_offset = offset;
+    return true;
+}
+
+std::variant<Message, DecodeError> parse_message(std::string_view text) {
+    Message message;
+    // One allocation for the records: at most one per CR (and one without its CR at the end).
+    std::size_t lines = 1;
+    for (const char c : text) lines += c == '\r';
+    message.records.reserve(std::min(lines, kMaxRecordsPerMessage + 1));
+    RecordScanner scanner(text);
+    std::string_view line;
+    std::size_t offset = 0;
+    while (scanner.next(line, offset)) message.records.emplace_back(std::string(line), offset, scanner.delimiters());
+    if (scanner.failed()) return scanner.error();
+    message.delimiters = scanner.delimiters();
     return message;
 }
 

@@ -26,6 +26,9 @@ struct Delimiters {
 // Decodes &F& &S& &R& &E& and &Xhh..& (LIS2-A2 7.2). An unknown or unterminated sequence
 // is kept literally: text is never dropped.
 std::string unescape(std::string_view text, const Delimiters& d);
+// The same into `out` (replacing what it held, keeping its capacity): decoders that fill
+// a reused Observation call this, so a field costs no allocation once the strings have grown.
+void unescape_into(std::string_view text, const Delimiters& d, std::string& out);
 
 // The inverse for one value: delimiter and escape characters become escape sequences.
 std::string escape(std::string_view text, const Delimiters& d);
@@ -33,6 +36,8 @@ std::string escape(std::string_view text, const Delimiters& d);
 // The parts of `text` between `separator`s, in order ("a^^b" -> "a", "", "b"; "" -> one
 // empty part). Views into `text`. Records, repeats and components all split this way.
 std::vector<std::string_view> split_on(std::string_view text, char separator);
+// Part n (1-based) of that split, empty when absent; no vector is built.
+std::string_view nth_part(std::string_view text, char separator, std::size_t n) noexcept;
 
 // One record. Fields are kept as sent (still escaped); numbering follows LIS2-A2, where
 // field 1 is the record type: R.3 is field(3).
@@ -80,5 +85,35 @@ inline constexpr std::size_t kMaxRecordsPerMessage = 100'000;
 // O -> C|P|O|R|L; R -> C|P|O|R|L; Q -> Q|C|L; M and S anywhere after H), L last.
 // Errors carry the byte offset within `text`.
 std::variant<Message, DecodeError> parse_message(std::string_view text);
+
+// The checks of parse_message one record at a time, as views into `text` (nothing is
+// copied): parse_message builds its Records from it, decode_observations (observations.hpp)
+// reads fields straight from the views. `text` must outlive the scanner.
+class RecordScanner {
+public:
+    explicit RecordScanner(std::string_view text) noexcept : text_(text) {}
+
+    // The next record (without its CR) and its offset within `text`, checked against the
+    // hierarchy; false at the end of `text` or at the first error (then error() is set;
+    // a message without H or without L is an error found at the end).
+    bool next(std::string_view& record, std::size_t& offset);
+
+    bool failed() const noexcept { return !error_.code.empty(); }
+    const DecodeError& error() const noexcept { return error_; }
+    const Delimiters& delimiters() const noexcept { return delimiters_; }
+
+private:
+    bool fail(std::string code, std::size_t offset, std::string detail);
+
+    std::string_view text_;
+    std::size_t pos_ = 0;
+    std::size_t records_ = 0;
+    Delimiters delimiters_;
+    bool have_header_ = false;
+    bool terminated_ = false;
+    bool done_ = false;
+    char parent_ = '\0';
+    DecodeError error_;
+};
 
 }  // namespace protocols::astm

@@ -9,6 +9,9 @@ MllpDecoder::MllpDecoder(std::size_t max_message_size) : max_size_(max_message_s
 void MllpDecoder::start_frame(std::size_t at) {
     state_ = State::in_frame;
     buffer_.clear();
+    // The payload is handed out whole (MllpFrame owns it), so each frame needs its own
+    // string; sized like the last one it does not grow (and copy itself) a dozen times.
+    buffer_.reserve(last_frame_size_);
     frame_offset_ = at;
     reported_outside_ = false;
 }
@@ -69,6 +72,7 @@ void MllpDecoder::feed(std::string_view bytes, std::vector<MllpEvent>& out) {
             const char c = bytes[i];
             if (c == kMllpEndCarriageReturn) {
                 ++i;
+                last_frame_size_ = buffer_.size();
                 out.push_back(MllpFrame{std::move(buffer_), frame_offset_});
                 buffer_ = std::string();
                 state_ = State::idle;

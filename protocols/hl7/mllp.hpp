@@ -59,6 +59,7 @@ private:
     State state_ = State::idle;
     bool reported_outside_ = false;
     std::string buffer_;
+    std::size_t last_frame_size_ = 0;  // a new frame's buffer is reserved at this: one allocation per message
     std::size_t frame_offset_ = 0;
     std::size_t consumed_ = 0;
 };

@@ -26,17 +26,51 @@ bool is_comparator(std::string_view s) {
     return s == "<" || s == ">" || s == "<=" || s == ">=" || s == "=" || s == "<>";
 }
 
-// SN: comparator ^ num1 ^ separator/suffix ^ num2 (HL7 v2.5.1 2A.2.71).
-void read_structured_numeric(const Message& m, std::size_t seg, Observation& o) {
-    const std::string comparator = m.text_of(seg, kObxValue, 0, 1);
-    const std::string num1 = m.text_of(seg, kObxValue, 0, 2);
-    const std::string separator = m.text_of(seg, kObxValue, 0, 3);
-    const std::string num2 = m.text_of(seg, kObxValue, 0, 4);
-    o.value = comparator + num1 + separator + num2;
+// Message::text_of into a reused string: the part unescaped, no allocation once `out` has grown.
+void text_into(const Message& m, std::size_t seg, std::size_t number, std::string& out, std::size_t repetition = 0,
+               std::size_t component = 1, std::size_t subcomponent = 0) {
+    out.clear();
+    if (seg == 0 && number <= 2) {
+        out.assign(m.part(seg, number, repetition, component, subcomponent));
+        return;
+    }
+    unescape_append(m.part(seg, number, repetition, component, subcomponent), m.delimiters(), out);
+}
+
+// Splits a censored decimal into views into `text`; false when it is not one.
+bool censored_parts(std::string_view text, std::string_view& comparator, std::string_view& number) {
+    std::string_view s = trim_spaces(text);
+    std::size_t op = 0;
+    if (s.size() >= 2 && (s.substr(0, 2) == "<=" || s.substr(0, 2) == ">=")) op = 2;
+    else if (!s.empty() && (s[0] == '<' || s[0] == '>' || s[0] == '=')) op = 1;
+    const std::string_view rest = trim_spaces(s.substr(op));
+    if (!is_decimal(rest)) return false;
+    comparator = s.substr(0, op);
+    number = rest;
+    return true;
+}
+
+// SN: comparator ^ num1 ^ separator/suffix ^ num2 (HL7 v2.5.1 2A.2.71). `scratch` holds
+// the four components one after the other.
+void read_structured_numeric(const Message& m, std::size_t seg, Observation& o, std::string& scratch) {
+    const Delimiters& d = m.delimiters();
+    const std::string_view raw = m.field(seg, kObxValue);
+    std::size_t ends[4];
+    scratch.clear();
+    for (std::size_t c = 0; c < 4; ++c) {
+        unescape_append(part_of(raw, d, 0, c + 1), d, scratch);
+        ends[c] = scratch.size();
+    }
+    const std::string_view all = scratch;
+    const std::string_view comparator = all.substr(0, ends[0]);
+    const std::string_view num1 = all.substr(ends[0], ends[1] - ends[0]);
+    const std::string_view separator = all.substr(ends[1], ends[2] - ends[1]);
+    const std::string_view num2 = all.substr(ends[2], ends[3] - ends[2]);
+    o.value.assign(all);
     if (separator.empty() && num2.empty() && is_decimal(trim_spaces(num1)) &&
         (comparator.empty() || is_comparator(comparator))) {
-        o.comparator = comparator;
-        o.number = std::string(trim_spaces(num1));
+        o.comparator.assign(comparator);
+        o.number.assign(trim_spaces(num1));
     }
 }
 
@@ -45,96 +79,109 @@ void read_structured_numeric(const Message& m, std::size_t seg, Observation& o) 
 bool split_censored(std::string_view text, std::string& comparator, std::string& number) {
     comparator.clear();
     number.clear();
-    std::string_view s = trim_spaces(text);
-    std::size_t op = 0;
-    if (s.size() >= 2 && (s.substr(0, 2) == "<=" || s.substr(0, 2) == ">=")) op = 2;
-    else if (!s.empty() && (s[0] == '<' || s[0] == '>' || s[0] == '=')) op = 1;
-    const std::string_view rest = trim_spaces(s.substr(op));
-    if (!is_decimal(rest)) return false;
-    comparator = std::string(s.substr(0, op));
-    number = std::string(rest);
+    std::string_view c;
+    std::string_view n;
+    if (!censored_parts(text, c, n)) return false;
+    comparator.assign(c);
+    number.assign(n);
     return true;
 }
 
 std::variant<std::vector<Observation>, DecodeError> observations_from_oru(const Message& m) {
+    std::vector<Observation> out;
+    if (auto error = observations_from_oru(m, out)) return std::move(*error);
+    return out;
+}
+
+std::optional<DecodeError> observations_from_oru(const Message& m, std::vector<Observation>& out) {
     if (m.message_type() != "ORU" || m.trigger_event() != "R01") {
+        out.clear();
         return DecodeError{"hl7.not_oru_r01", m.segment_offset(0),
                            "MSH-9 is " + std::string(m.field(0, 9)) + ", expected ORU^R01"};
     }
-    const std::string sending_application = m.text_of(0, kMshSendingApplication);
-    std::vector<Observation> out;
+    const Delimiters& d = m.delimiters();
+    const std::string_view sending_application = m.part(0, kMshSendingApplication);
+    std::size_t used = 0;
     std::string specimen;
-    std::size_t group_start = 0;     // first observation of the current OBR group
+    std::string id;
+    std::string scratch;
+    std::size_t group_start = 0;       // first observation of the current OBR group
     bool comments_go_to_last = false;  // an NTE follows an OBX (not an OBR)
 
     for (std::size_t seg = 1; seg < m.segment_count(); ++seg) {
         const std::string_view name = m.segment_name(seg);
         if (name == "OBR") {
-            specimen = m.text_of(seg, kObrFillerOrderNumber);
-            if (specimen.empty()) specimen = m.text_of(seg, kObrPlacerOrderNumber);
-            group_start = out.size();
+            text_into(m, seg, kObrFillerOrderNumber, specimen);
+            if (specimen.empty()) text_into(m, seg, kObrPlacerOrderNumber, specimen);
+            group_start = used;
             comments_go_to_last = false;
         } else if (name == "SPM") {
-            std::string id = m.text_of(seg, kSpmSpecimenId, 0, 1, 1);
-            if (id.empty()) id = m.text_of(seg, kSpmSpecimenId, 0, 2, 1);
+            text_into(m, seg, kSpmSpecimenId, id, 0, 1, 1);
+            if (id.empty()) text_into(m, seg, kSpmSpecimenId, id, 0, 2, 1);
             if (specimen.empty() && !id.empty()) {
                 specimen = id;
-                for (std::size_t k = group_start; k < out.size(); ++k)
+                for (std::size_t k = group_start; k < used; ++k)
                     if (out[k].specimen_id.empty()) out[k].specimen_id = id;
             }
             comments_go_to_last = false;
         } else if (name == "OBX") {
-            Observation& o = out.emplace_back();
-            o.specimen_id = specimen;
-            o.value_type = std::string(m.field(seg, kObxValueType));
-            o.universal_test_id = unescape(m.field(seg, kObxIdentifier), m.delimiters());
-            o.test_code = m.text_of(seg, kObxIdentifier, 0, 1);
-            o.test_name = m.text_of(seg, kObxIdentifier, 0, 2);
+            Observation& o = next_observation(out, used++);
+            o.specimen_id.assign(specimen);
+            o.value_type.assign(m.field(seg, kObxValueType));
+            unescape_append(m.field(seg, kObxIdentifier), d, o.universal_test_id);
+            text_into(m, seg, kObxIdentifier, o.test_code, 0, 1);
+            text_into(m, seg, kObxIdentifier, o.test_name, 0, 2);
             const std::string_view type = o.value_type;
             if (type == "SN") {
-                read_structured_numeric(m, seg, o);
+                read_structured_numeric(m, seg, o, scratch);
             } else if (type == "CWE" || type == "CE" || type == "CNE" || type == "CF") {
-                o.value = m.text_of(seg, kObxValue, 0, 2);
-                if (o.value.empty()) o.value = m.text_of(seg, kObxValue, 0, 1);
+                text_into(m, seg, kObxValue, o.value, 0, 2);
+                if (o.value.empty()) text_into(m, seg, kObxValue, o.value, 0, 1);
             } else if (type == "TX" || type == "FT") {
                 const std::size_t reps = m.repetition_count(seg, kObxValue);
                 for (std::size_t r = 0; r < reps; ++r) {
                     if (r) o.value += '\n';
-                    unescape_append(part_of(m.field(seg, kObxValue), m.delimiters(), r, 0), m.delimiters(), o.value);
+                    unescape_append(part_of(m.field(seg, kObxValue), d, r, 0), d, o.value);
                 }
             } else {
-                o.value = m.text_of(seg, kObxValue);
-                if (type == "NM" || type == "ST") split_censored(o.value, o.comparator, o.number);
+                text_into(m, seg, kObxValue, o.value);
+                std::string_view comparator;
+                std::string_view number;
+                if ((type == "NM" || type == "ST") && censored_parts(o.value, comparator, number)) {
+                    o.comparator.assign(comparator);
+                    o.number.assign(number);
+                }
             }
-            o.units = m.text_of(seg, kObxUnits);
-            o.reference_range = m.text_of(seg, kObxReferenceRange);
+            text_into(m, seg, kObxUnits, o.units);
+            text_into(m, seg, kObxReferenceRange, o.reference_range);
             const std::size_t flags = m.repetition_count(seg, kObxAbnormalFlags);
             for (std::size_t r = 0; r < flags; ++r) {
-                std::string flag = m.text_of(seg, kObxAbnormalFlags, r);
-                if (!flag.empty()) o.abnormal_flags.push_back(std::move(flag));
+                std::string& flag = o.abnormal_flags.emplace_back();
+                text_into(m, seg, kObxAbnormalFlags, flag, r);
+                if (flag.empty()) o.abnormal_flags.pop_back();
             }
-            o.status = m.text_of(seg, kObxStatus);
-            o.observed_at = m.text_of(seg, kObxAnalysisTime);
-            if (o.observed_at.empty()) o.observed_at = m.text_of(seg, kObxObservationTime);
-            o.operator_id = m.text_of(seg, kObxResponsibleObserver);
-            o.instrument_id = m.text_of(seg, kObxEquipmentInstance);
-            if (o.instrument_id.empty()) o.instrument_id = sending_application;
+            text_into(m, seg, kObxStatus, o.status);
+            text_into(m, seg, kObxAnalysisTime, o.observed_at);
+            if (o.observed_at.empty()) text_into(m, seg, kObxObservationTime, o.observed_at);
+            text_into(m, seg, kObxResponsibleObserver, o.operator_id);
+            text_into(m, seg, kObxEquipmentInstance, o.instrument_id);
+            if (o.instrument_id.empty()) unescape_append(sending_application, d, o.instrument_id);
             comments_go_to_last = true;
         } else if (name == "NTE") {
-            if (comments_go_to_last && !out.empty()) {
-                std::string comment;
+            if (comments_go_to_last && used > 0) {
+                std::string& comment = out[used - 1].comments.emplace_back();
                 const std::size_t reps = m.repetition_count(seg, kNteComment);
                 for (std::size_t r = 0; r < reps; ++r) {
                     if (r) comment += '\n';
-                    unescape_append(part_of(m.field(seg, kNteComment), m.delimiters(), r, 0), m.delimiters(), comment);
+                    unescape_append(part_of(m.field(seg, kNteComment), d, r, 0), d, comment);
                 }
-                out.back().comments.push_back(std::move(comment));
             }
         } else {
             comments_go_to_last = false;
         }
     }
-    return out;
+    out.resize(used);
+    return std::nullopt;
 }
 
 }  // namespace protocols::hl7

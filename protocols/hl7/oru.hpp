@@ -7,6 +7,7 @@
 #include "protocols/hl7/message.hpp"
 #include "protocols/observation.hpp"
 
+#include <optional>
 #include <variant>
 #include <vector>
 
@@ -25,6 +26,12 @@ namespace protocols::hl7 {
 //   comments      NTE-3 of NTE segments following the OBX
 // Error codes: hl7.not_oru_r01 (MSH-9 is another message).
 std::variant<std::vector<Observation>, DecodeError> observations_from_oru(const Message& message);
+
+// The same into `out`, a reused observation arena (next_observation in observation.hpp):
+// its elements' strings keep their capacity from one message to the next, and it ends
+// holding exactly this message's observations (empty on an error). The HL7 driver's hot
+// path: after the first messages of a connection it allocates nothing per field.
+std::optional<DecodeError> observations_from_oru(const Message& message, std::vector<Observation>& out);
 
 // Splits a censored decimal such as "<0.01", ">=5" or "7.8" into comparator and number;
 // returns false (leaving both empty) when `text` is not a decimal, possibly censored.

@@ -19,9 +19,17 @@ namespace {
 const Delimiters kStd{};
 const Delimiters kCustom{'!', '@', '#', '$'};
 
+// The error parse_message gives, checked to be the one decode_observations gives.
 protocols::DecodeError error_of(std::string_view text) {
     auto parsed = parse_message(text);
-    if (auto* e = std::get_if<protocols::DecodeError>(&parsed)) return *e;
+    std::vector<protocols::Observation> arena(3);  // left over from an earlier message
+    const auto direct = decode_observations(text, arena);
+    if (auto* e = std::get_if<protocols::DecodeError>(&parsed)) {
+        EXPECT_EQ(direct, *e);
+        EXPECT_TRUE(arena.empty());
+        return *e;
+    }
+    EXPECT_FALSE(direct.has_value());
     return {"(parsed)", 0, ""};
 }
 
@@ -196,4 +204,39 @@ TEST(AstmEncode, OrderMatchesTheProtocolsExampleLayout) {
     o.report_type = "F";
     EXPECT_EQ(encode(o),
               "O|1|S240611-0042||^^^GLU\\^^^K\\^^^ALT|R|20240611081000|20240611081500||||N||||SERUM||||||||||F\r");
+}
+
+// decode_observations reads the same fields as parse_message + to_observations, from views
+// into the text, into a reused arena: the same observations for escapes, custom delimiters,
+// repeats with empty parts, comments, the header's sender, censored values, LF after CR;
+// and a smaller message after a larger one leaves nothing of the larger one behind.
+TEST(AstmRecords, DecodeObservationsEqualsParseThenToObservations) {
+    const std::vector<std::string> texts = {
+        "H|\\^&|||Inst\rP|1\rO|1|S1^R2^P3\rC|1|I|order note\rR|1|^^^A|1\rC|1|I|result note\r"
+        "P|2\rO|1|S2\rR|1|^^^B|2||||||||||Other\rL|1|N\r",
+        "H|\\^&|||A&F&B^1\rP|1\rO|1|S&S&1\\S9^x\rR|1|^^^GL&R&U^Glu&E&cose|&X3E&500|mg&F&dL|1 to 2|H\\\\A\\|x|F|"
+        "y|OP&S&1|20240101|20240102|Ana&F&lyzer^SN\rC|1|I|c&F&1\rC|2|I|second\rM|1|x\rC|3|I|after M\rL|1\r",
+        "H!@#$!!!Custom\r\nP!1\r\nO!1!S7\r\nR!1!#\x23#X1#Name!<= 3.5!U!R!N@L!!C\r\nL!1\r\n",
+        "H|\\^&\rP|1\rO|1|S1\rR|1|^^^A|  Positive \rR|2|^^^B|= 7\rR|3\rL|1",
+        "H|\\^&\rQ|1|^S1||ALL\rL|1|N\r",
+    };
+    std::vector<protocols::Observation> arena;
+    for (int round = 0; round < 2; ++round) {
+        for (auto it = texts.rbegin(); it != texts.rend(); ++it) {  // each after a different one
+            SCOPED_TRACE(*it);
+            const auto expected = to_observations(parsed(*it));
+            ASSERT_FALSE(decode_observations(*it, arena).has_value());
+            EXPECT_EQ(arena, expected);
+        }
+    }
+    ASSERT_FALSE(decode_observations(texts[0], arena).has_value());
+    ASSERT_EQ(arena.size(), 2u);
+    EXPECT_EQ(arena[0].comments, std::vector<std::string>{"result note"});
+    ASSERT_FALSE(decode_observations(texts[1], arena).has_value());
+    ASSERT_EQ(arena.size(), 1u);
+    EXPECT_EQ(arena[0].abnormal_flags, (std::vector<std::string>{"H", "", "A", ""}));
+    EXPECT_EQ(arena[0].comments, (std::vector<std::string>{"c|1", "second", "after M"}));
+    EXPECT_EQ(arena[0].value, ">500");
+    EXPECT_EQ(arena[0].number, "500");
+    EXPECT_EQ(arena[0].specimen_id, "S^1");
 }

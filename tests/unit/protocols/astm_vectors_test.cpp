@@ -65,15 +65,24 @@ const std::vector<Expected>& expectations() {
     return table;
 }
 
+// Through parse_message and to_observations, checked against decode_observations into
+// one arena shared by every message of every test (what a connection's driver reuses):
+// the same observations, the same error, nothing left over from an earlier message.
 std::vector<Observation> decode_all(const std::vector<MessageReceived>& received, std::string* first_error) {
+    static std::vector<Observation> arena;
     std::vector<Observation> out;
     for (std::size_t i = 0; i < received.size(); ++i) {
         auto parsed = parse_message(received[i].records);
+        const auto arena_error = decode_observations(received[i].records, arena);
         if (auto* e = std::get_if<protocols::DecodeError>(&parsed)) {
+            EXPECT_EQ(arena_error, *e);
+            EXPECT_TRUE(arena.empty());
             if (i == 0 && first_error) *first_error = e->code;
             continue;
         }
         auto obs = to_observations(std::get<Message>(parsed));
+        EXPECT_FALSE(arena_error.has_value());
+        EXPECT_EQ(arena, obs);
         out.insert(out.end(), obs.begin(), obs.end());
     }
     return out;

@@ -21,10 +21,18 @@ std::vector<Observation> observations(const std::string& text, ParseOptions opti
         return {};
     }
     auto r = protocols::hl7::observations_from_oru(std::get<Message>(parsed));
+    // The arena form, into one vector shared by every call of every test (as a connection
+    // reuses it): the same observations, nothing left over from the message before.
+    static std::vector<Observation> arena;
+    const auto arena_error = protocols::hl7::observations_from_oru(std::get<Message>(parsed), arena);
     if (auto* e = std::get_if<DecodeError>(&r)) {
+        EXPECT_EQ(arena_error, *e);
+        EXPECT_TRUE(arena.empty());
         ADD_FAILURE() << e->code << " at " << e->offset;
         return {};
     }
+    EXPECT_FALSE(arena_error.has_value());
+    EXPECT_EQ(arena, std::get<std::vector<Observation>>(r));
     return std::get<std::vector<Observation>>(r);
 }
 
