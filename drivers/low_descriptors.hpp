@@ -46,34 +46,43 @@ private:
     int number_ = -1;
 };
 
+// Vacant numbers the pool keeps beyond those its lines hold, taken while it takes theirs:
+// lines added later (a new gateway configured through the API) find them even when the
+// process has thousands of connections open by then.
+inline constexpr std::size_t kSpareLowDescriptors = 8;
+
 // The numbers taken so far, vacant ones ready for the next line. Numbers are kept for the
 // life of the pool (a restarted DriverHost finds them again even when the process has
 // thousands of connections open by then).
 class LowDescriptorPool : public std::enable_shared_from_this<LowDescriptorPool> {
 public:
-    // The process's pool, shared by every DriverHost.
+    // The process's pool, shared by every DriverHost, with kSpareLowDescriptors spare.
     static std::shared_ptr<LowDescriptorPool> process();
-    // A pool of its own (tests).
-    static std::shared_ptr<LowDescriptorPool> create();
+    // A pool of its own (tests), keeping `spare` vacant numbers after each take().
+    static std::shared_ptr<LowDescriptorPool> create(std::size_t spare = 0);
     ~LowDescriptorPool();
 
     // A vacant number, or a new one when none is vacant; the error says why there is none
-    // (every number below FD_SETSIZE in use, or the process's file limit reached).
+    // (every number below FD_SETSIZE in use, or the process's file limit reached). Then
+    // tops the vacant numbers up to the spare count, as far as low numbers are free.
     std::variant<LowDescriptor, std::string> take();
 
     std::size_t held() const;    // numbers taken from the system so far
     std::size_t vacant() const;  // of them, not held by a line
 
 private:
-    LowDescriptorPool();
+    explicit LowDescriptorPool(std::size_t spare);
     friend class LowDescriptor;
     void give_back(int number);
+    // A new number below FD_SETSIZE from the system (mutex_ held), or why there is none.
+    std::variant<int, std::string> open_number();
     int placeholder() const noexcept { return placeholder_; }
 
     mutable std::mutex mutex_;
     int placeholder_ = -1;  // /dev/null, duplicated onto a number to vacate it
     std::vector<int> vacant_;
     std::size_t held_ = 0;
+    std::size_t spare_ = 0;
 };
 
 }  // namespace drivers

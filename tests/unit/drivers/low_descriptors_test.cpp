@@ -103,6 +103,23 @@ TEST(LowDescriptors, NumbersGoBackToThePoolAndAreUsedAgain) {
     EXPECT_LT(again.number(), FD_SETSIZE);
 }
 
+TEST(LowDescriptors, SpareNumbersAreKeptForLinesAddedWhenEveryLowNumberIsTaken) {
+    ASSERT_TRUE(raise_open_file_limit(4096)) << "the test needs 4096 open files (ulimit -Hn)";
+    auto pool = LowDescriptorPool::create(2);
+    auto first = take(*pool);
+    EXPECT_EQ(pool->held(), 3u);
+    EXPECT_EQ(pool->vacant(), 2u);
+    // Later the process has every number below 1024 open; two more lines still get one.
+    OpenFiles files(FD_SETSIZE);
+    ASSERT_GE(files.highest(), FD_SETSIZE);
+    auto second = take(*pool);
+    auto third = take(*pool);
+    EXPECT_LT(second.number(), FD_SETSIZE);
+    EXPECT_LT(third.number(), FD_SETSIZE);
+    EXPECT_EQ(pool->vacant(), 0u) << "no low number was free to top the spare up";
+    EXPECT_TRUE(std::holds_alternative<std::string>(pool->take()));
+}
+
 TEST(LowDescriptors, WhenEveryNumberBelowFdSetsizeIsOpenThePoolSaysSo) {
     ASSERT_TRUE(raise_open_file_limit(4096)) << "the test needs 4096 open files (ulimit -Hn)";
     auto pool = LowDescriptorPool::create();
