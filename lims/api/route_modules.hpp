@@ -59,6 +59,8 @@ void add_calendar_routes(Router& router, const RouteContext& context);
 // The newest result of each test of a worklist page with its rounded value, verdict and
 // raw message (routes/result_routes.cpp).
 void add_result_routes(Router& router, const RouteContext& context);
+// The sampling plans a caller may see, with their quotas' totals (routes/plan_list_routes.cpp).
+void add_plan_list_routes(Router& router, const RouteContext& context);
 
 // All of the above, in that order, for ApiParts::routeModules.
 std::vector<std::function<void(Router&)>> all_route_modules(const RouteContext& context);

@@ -5,6 +5,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
 #include <sstream>
 
 using namespace Poco::Data::Keywords;
@@ -104,6 +105,49 @@ std::vector<QuotaProgress> PlanRepository::progress(std::int64_t plan_id) {
                          "AND s.state NOT IN ('voided', 'rejected')",
             bind(static_cast<Poco::Int64>(q.id)), into(n), now;
         out.push_back({std::move(q), n});
+    }
+    return out;
+}
+
+std::vector<SamplingPlan> PlanRepository::list(const PlanListQuery& q) {
+    Poco::Data::Statement st(tx_.session());
+    std::string sql =
+        "SELECT p.id, p.code, p.title, p.org_id, p.year, p.state, p.starts_on, p.ends_on, p.version, p.created_at, "
+        "p.updated_at FROM sampling_plans p JOIN organisations o ON o.id = p.org_id WHERE (o.path LIKE $1";
+    int param = 1;
+    if (q.quota_office_id)
+        sql += " OR EXISTS (SELECT 1 FROM plan_quotas q WHERE q.plan_id = p.id AND q.office_org_id = $" +
+               std::to_string(++param) + ")";
+    sql += ")";
+    if (q.year) sql += " AND p.year = $" + std::to_string(++param);
+    if (q.state) sql += " AND p.state = $" + std::to_string(++param);
+    if (q.before_id > 0) sql += " AND p.id < $" + std::to_string(++param);
+    sql += " ORDER BY p.id DESC LIMIT $" + std::to_string(++param);
+    // An empty path covers nothing: "%" alone would match every organisation.
+    const std::string prefix = q.within_path.empty() ? std::string("(no subtree)") : q.within_path + "%";
+    st << sql, bind(prefix);
+    if (q.quota_office_id) st, bind(static_cast<Poco::Int64>(*q.quota_office_id));
+    if (q.year) st, bind(*q.year);
+    if (q.state) st, bind(*q.state);
+    if (q.before_id > 0) st, bind(static_cast<Poco::Int64>(q.before_id));
+    st, bind(static_cast<Poco::Int64>(std::clamp(q.limit, 1, 500) + 1));
+    st.execute();
+    Poco::Data::RecordSet rs(st);
+    std::vector<SamplingPlan> out;
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+        SamplingPlan p;
+        p.id = rs[0].convert<Poco::Int64>();
+        p.code = rs[1].convert<std::string>();
+        p.title = rs[2].convert<std::string>();
+        p.org_id = rs[3].convert<Poco::Int64>();
+        p.year = rs[4].convert<int>();
+        p.state = rs[5].convert<std::string>();
+        p.starts_on = rs[6].convert<std::string>();
+        p.ends_on = rs[7].convert<std::string>();
+        p.version = rs[8].convert<Poco::Int64>();
+        p.created_at = rs[9].convert<std::string>();
+        p.updated_at = rs[10].convert<std::string>();
+        out.push_back(std::move(p));
     }
     return out;
 }

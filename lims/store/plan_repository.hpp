@@ -44,6 +44,18 @@ struct QuotaProgress {
     std::int64_t registered = 0;
 };
 
+// Plans for a list (GET /api/v1/sampling-plans), newest first: those of organisations
+// under `within_path` ("/1/4/", whole segments) and those with a quota line for
+// `quota_office_id`; keyset pages by id (before_id 0: from the newest). Quotas not loaded.
+struct PlanListQuery {
+    std::string within_path;
+    std::optional<std::int64_t> quota_office_id;
+    std::optional<int> year;
+    std::optional<std::string> state;
+    std::int64_t before_id = 0;
+    int limit = 50;  // one more is read, so the caller knows whether a next page exists
+};
+
 class PlanRepository {
 public:
     explicit PlanRepository(Transaction& tx) : tx_(tx) {}
@@ -55,6 +67,7 @@ public:
     StoreResult<SamplingPlan> move_state(const SamplingPlan& current, std::int64_t expected_version,
                                          const std::string& to_state);
     std::vector<QuotaProgress> progress(std::int64_t plan_id);
+    std::vector<SamplingPlan> list(const PlanListQuery& query);
 
 private:
     Transaction& tx_;

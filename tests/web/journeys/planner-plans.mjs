@@ -3,7 +3,8 @@
 // offices — the code of an existing plan is refused by the service beside its field, a due
 // date after the plan's end is caught as typed — saves it as a draft, publishes it after
 // confirming (one task per line, assigned to its office; the service has them), then opens
-// the drug plan by its code and sees a sample registered against its quota (已抽 1 / 12 批).
+// the list (newest first, filtered by state on the server) and the drug plan from it with a
+// sample registered against its quota (已抽 1 / 12 批).
 // The plan's page also on a phone, no wider than 360 px.
 import { DESKTOP, PHONE, logIn } from '../browser.mjs'
 import { PASSWORD } from '../service.mjs'
@@ -97,10 +98,21 @@ export default async function ({ service, browser, base, data, assert }) {
   assert.equal(wzTasks[0].state, 'assigned')
   assert.equal(wzTasks[0].due_on, `${year}-12-28`)
 
-  // The drug plan by its code, with the registered sample counted against its quota.
+  // The list: both plans, newest first, with the samples registered against each; the drug
+  // plan opened from it.
   await page.locator('a').filter({ hasText: '返回抽检计划' }).click()
-  await page.locator('input[name="plan-lookup"]').fill(`SZ-YP-${year}`)
-  await page.locator('[data-test="plan-open"]').click()
+  const list = page.locator('[data-test="plan-list"]')
+  await list.locator(`[data-test="plan-progress-SZ-YP-${year}"]`).getByText('已抽 1 / 12 批').waitFor()
+  await list.locator(`[data-test="plan-progress-SZ-HZP-${year}"]`).getByText('已抽 0 / 35 批').waitFor()
+  const rows = await list.locator('[data-test^="plan-SZ-"]').evaluateAll((links) => links.map((a) => a.dataset.test))
+  assert.deepEqual(rows, [`plan-SZ-HZP-${year}`, `plan-SZ-YP-${year}`])
+  await w.shot('planner-plans-list.png')
+  await list.locator('[data-test="plans-state"]').click()
+  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '草稿' }).click()
+  await list.getByText('暂无抽检计划').waitFor()
+  await list.locator('[data-test="plans-state"]').click()
+  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '已下达' }).click()
+  await list.locator(`[data-test="plan-SZ-YP-${year}"]`).click()
   await plan.locator('[data-test="plan-state"][data-state="published"]').waitFor()
   await plan.locator('[data-test="quota-progress-SZ-GS"]').getByText('已抽 1 / 12 批').waitFor()
   await plan.locator('[data-test="plan-total"]').getByText('已抽 1 / 12 批').waitFor()
@@ -115,7 +127,7 @@ export default async function ({ service, browser, base, data, assert }) {
   await phone.fitsWidth()
   await phone.shot('planner-plan-phone.png')
   await phone.page.goto(`${base}/planner/plans`)
-  await phone.page.locator('[data-test="plan-form"]').waitFor()
+  await phone.page.locator(`[data-test="plan-progress-SZ-YP-${year}"]`).waitFor()
   await phone.fitsWidth()
   await phone.shot('planner-plans-phone.png')
   phone.check()

@@ -148,3 +148,19 @@ export interface SamplingPlan {
   version: number
   quotas: Quota[]
 }
+
+// A plan in the list (GET /sampling-plans): its quota lines' total and the samples
+// registered against them, over the lines the caller may see.
+export interface PlanSummary {
+  code: string
+  title: string
+  organisation_id: number
+  year: number
+  state: string
+  starts_on: string
+  ends_on: string
+  version: number
+  quota_lines: number
+  quantity: number
+  registered: number
+}
