@@ -25,6 +25,8 @@ void add_coldchain_tables(Migration& m);
 Migration migration_0002_case_lead_failed_alarms();
 // Migration 3: Idempotency-Key claims; BEFORE TRUNCATE guards on the fact tables, PostgreSQL (migration_0003.cpp).
 Migration migration_0003_idempotency_claims_and_truncate_guards();
+// Migration 4: versioned specification lines; tests keep the version they are judged against (migration_0004.cpp).
+Migration migration_0004_versioned_specification_lines();
 
 // Tables added by the parts above whose rows are facts (never updated or deleted).
 // Each part lists its own in extra_append_only_tables() (schema_parts.cpp).

@@ -16,8 +16,9 @@ namespace {
 
 constexpr const char* test_select =
     "SELECT t.id, t.sample_id, t.spec_line_id, t.test_code, COALESCE(l.test_name, '') AS test_name, t.state, "
-    "t.round, t.assigned_to, t.instrument_id, t.version, t.created_at, t.updated_at "
-    "FROM tests t LEFT JOIN specification_lines l ON l.id = t.spec_line_id ";
+    "t.round, t.assigned_to, t.instrument_id, t.version, t.created_at, t.updated_at, t.spec_line_version "
+    "FROM tests t LEFT JOIN specification_line_versions l ON l.line_id = t.spec_line_id "
+    "AND l.version = t.spec_line_version ";
 
 // States in which a test still needs someone's work (the default worklist).
 const std::vector<std::string> open_states = {"pending", "pending_review", "accepted", "verified",
@@ -37,6 +38,7 @@ TestRecord test_from(Poco::Data::RecordSet& rs) {
     t.version = rs["version"].convert<Poco::Int64>();
     t.created_at = rs["created_at"].convert<std::string>();
     t.updated_at = rs["updated_at"].convert<std::string>();
+    t.spec_line_version = optional_int(rs, "spec_line_version");
     return t;
 }
 
@@ -55,6 +57,7 @@ TestRecord test_from(SqlRow& r) {
     t.version = r.integer(9);
     t.created_at = r.take_text(10);
     t.updated_at = r.take_text(11);
+    t.spec_line_version = r.optional_integer(12);
     return t;
 }
 
@@ -89,6 +92,7 @@ std::string to_json(const TestRecord& t) {
         .integer("id", t.id)
         .integer("sample_id", t.sample_id)
         .integer("spec_line_id", t.spec_line_id)
+        .integer("spec_line_version", t.spec_line_version)
         .text("test_code", t.test_code)
         .text("test_name", t.test_name)
         .text("state", t.state)
@@ -108,10 +112,12 @@ StoreResult<TestRecord> TestRepository::create(const NewTest& in, const std::str
                            "test: sample " + std::to_string(in.sample_id) + " does not exist");
     const std::string at = tx_.now_utc();
     Poco::Int64 id = 0;
-    tx_.session() << "INSERT INTO tests (sample_id, spec_line_id, test_code, state, round, assigned_to, instrument_id, "
-                     "version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9) RETURNING id",
-        bind(in.sample_id), bind(nullable(in.spec_line_id)), bind(in.test_code), bind(in.state), bind(in.round),
-        bind(nullable(in.assigned_to)), bind(nullable(in.instrument_id)), bind(at), bind(at), into(id), now;
+    tx_.session() << "INSERT INTO tests (sample_id, spec_line_id, spec_line_version, test_code, state, round, "
+                     "assigned_to, instrument_id, version, created_at, updated_at) "
+                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10) RETURNING id",
+        bind(in.sample_id), bind(nullable(in.spec_line_id)), bind(nullable(in.spec_line_version)), bind(in.test_code),
+        bind(in.state), bind(in.round), bind(nullable(in.assigned_to)), bind(nullable(in.instrument_id)), bind(at),
+        bind(at), into(id), now;
     auto created = get(id);
     if (!created) return created;
     tx_.record({actor, "test.create", "test", std::to_string(id), "", to_json(*created), ""});

@@ -16,8 +16,11 @@ struct TestRecord {
     std::int64_t id = 0;
     std::int64_t sample_id = 0;
     std::optional<std::int64_t> spec_line_id;
+    // The version of the line the test is judged against (migration 4): set when the test
+    // is created, never changed by a later edit of the catalogue.
+    std::optional<std::int64_t> spec_line_version;
     std::string test_code;
-    std::string test_name;  // from the specification line ("" without one)
+    std::string test_name;  // from that version of the specification line ("" without one)
     std::string state;
     int round = 1;
     std::optional<std::int64_t> assigned_to;
@@ -30,6 +33,7 @@ struct TestRecord {
 struct NewTest {
     std::int64_t sample_id = 0;
     std::optional<std::int64_t> spec_line_id;
+    std::optional<std::int64_t> spec_line_version;  // empty: the line's current version
     std::string test_code;
     std::string state = "pending";
     int round = 1;

@@ -5,6 +5,8 @@
 
 #include "tests/unit/workflow/documents_seed.hpp"
 
+#include "lims/api/json_text.hpp"
+#include "lims/store/test_repository.hpp"
 #include "lims/workflow/documents/document_source.hpp"
 #include "lims/workflow/documents/report_document.hpp"
 #include "lims/workflow/documents/verification_limiter.hpp"
@@ -119,6 +121,73 @@ TEST_P(DocumentRoutes, ReportPdfCarriesTheNumberAndTheConclusion) {
     // Issued 2026-03-13T03:00Z: dates in Beijing time as official documents write them.
     EXPECT_NE(text.find("2026年3月13日"), std::string::npos) << text;
     EXPECT_EQ(text.find("2026-03-"), std::string::npos) << text;
+}
+
+// Issue 14: the catalogue's owner edits the specification line a test of an issued report
+// was judged against. The change is a new version of the line; the test keeps the version
+// it was judged against, so the issued verdict, the PDF and the public check are unchanged,
+// and the database refuses an edit of the line in place.
+TEST_P(DocumentRoutes, EditingASpecificationLineAfterIssueChangesNeitherTheVerdictNorThePdf) {
+    auto owner = service->as(TestService::kRootAdministrator);
+    const std::string pdf_path = "/api/v1/reports/" + seeded.report_number + "/pdf";
+    auto before = owner.get(pdf_path);
+    ASSERT_EQ(before.status, 200) << before.describe();
+    const auto text_before = pdf_text(before.body);
+    ASSERT_NE(text_before.find("结果不符合规定"), std::string::npos) << text_before;
+    ASSERT_NE(text_before.find("90.0"), std::string::npos) << text_before;
+
+    // The assay line (90.0–110.0 %; the result 86.4 does not conform) becomes 80.0–120.0.
+    std::int64_t line_id = 0;
+    auto found = service->database()->read([&](lims::store::Transaction& tx) -> lims::store::StoreResult<lims::store::Done> {
+        Poco::Int64 id = 0;
+        tx.session() << "SELECT spec_line_id FROM tests WHERE id = $1", Poco::Data::Keywords::bind(seeded.assay_test_id),
+            Poco::Data::Keywords::into(id), Poco::Data::Keywords::now;
+        line_id = id;
+        return lims::store::Done{};
+    });
+    ASSERT_TRUE(found) << found.error().message;
+    const std::string line_path = "/api/v1/specification-lines/" + std::to_string(line_id);
+    auto line = owner.get(line_path);
+    ASSERT_EQ(line.status, 200) << line.describe();
+    auto body = lims::api::newObject();
+    for (const char* key : {"test_code", "item", "unit", "basis"}) body->set(key, line.json()->getValue<std::string>(key));
+    body->set("requirement", "80.0–120.0");
+    auto edited = owner.put(line_path, body, {{"If-Match", line.header("etag")}});
+    ASSERT_EQ(edited.status, 200) << edited.describe();
+    EXPECT_EQ(edited.json()->getValue<std::string>("lower_limit"), "80.0");
+    EXPECT_EQ(edited.json()->getValue<int>("version"), 2);
+
+    // The test keeps version 1 and its report reads as issued.
+    auto kept = service->database()->read([&](lims::store::Transaction& tx) {
+        return lims::store::TestRepository(tx).get(seeded.assay_test_id);
+    });
+    ASSERT_TRUE(kept) << kept.error().message;
+    EXPECT_EQ(kept->spec_line_version, std::optional<std::int64_t>(1));
+    auto after = owner.get(pdf_path);
+    ASSERT_EQ(after.status, 200) << after.describe();
+    const auto text_after = pdf_text(after.body);
+    EXPECT_EQ(text_after, text_before);
+    EXPECT_NE(text_after.find("结果不符合规定"), std::string::npos) << text_after;
+    EXPECT_EQ(text_after.find("80.0"), std::string::npos) << text_after;
+    auto report = service->as(TestService::username(lims::domain::Role::bureau_viewer, Jurisdiction::A))
+                      .get("/api/v1/reports/" + seeded.report_number);
+    ASSERT_EQ(report.status, 200) << report.describe();
+    EXPECT_EQ(report.json()->getValue<std::string>("conclusion"), "does_not_conform") << report.describe();
+    // The printed check value still verifies: the report's canonical content is the issued one.
+    auto check = service->anonymous().get("/verify/" + seeded.report_number + "?h=" + printed_prefix);
+    ASSERT_EQ(check.status, 200) << check.describe();
+    EXPECT_TRUE(check.json()->getValue<bool>("verified")) << check.describe();
+
+    // Nothing edits a line in place, not even SQL that bypasses the use case.
+    auto in_place = service->database()->write([&](lims::store::Transaction& tx) -> lims::store::StoreResult<lims::store::Done> {
+        tx.session() << "UPDATE specification_lines SET upper_limit = '999' WHERE id = $1",
+            Poco::Data::Keywords::bind(line_id), Poco::Data::Keywords::now;
+        return lims::store::Done{};
+    });
+    EXPECT_FALSE(in_place) << "an update that keeps the version was accepted";
+    auto history = owner.get(line_path + "?version=1");
+    ASSERT_EQ(history.status, 200) << history.describe();
+    EXPECT_EQ(history.json()->getValue<std::string>("lower_limit"), "90.0");
 }
 
 TEST_P(DocumentRoutes, ReportPdfKeepsToTheJurisdiction) {

@@ -11,18 +11,6 @@ std::int64_t now_utc() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-cc::Caller caller_of(const Request& r) {
-    const Principal& p = *r.principal;
-    cc::Caller c;
-    c.user_id = p.userId;
-    c.name = p.username;
-    c.org_id = p.organisationId;
-    c.org_path = p.organisationPath;
-    for (const auto& name : p.roles)
-        if (auto role = domain::parse_role(name)) c.roles.add(*role);
-    return c;
-}
-
 cc::ColdChainOptions options_for(const Request& r, const domain::WorkingCalendar* calendar) {
     cc::ColdChainOptions o;
     o.actor = r.principal->username;

@@ -7,6 +7,7 @@
 #include "lims/api/conventions.hpp"
 #include "lims/api/json_text.hpp"
 #include "lims/api/route_modules.hpp"
+#include "lims/api/routes/route_caller.hpp"
 #include "lims/workflow/coldchain/site_use_cases.hpp"
 
 #include <Poco/JSON/Array.h>
@@ -23,7 +24,7 @@ using Json = Poco::JSON::Object::Ptr;
 inline constexpr std::int64_t kDefaultPeriod = 24 * 3600;  // readings and gaps of the last day unless asked
 
 std::int64_t now_utc();
-cc::Caller caller_of(const Request& r);
+using api::caller_of;
 cc::ColdChainOptions options_for(const Request& r, const domain::WorkingCalendar* calendar);
 
 // A use case's error as the API's answer: by its kind (invalid naming its field: 422;

@@ -23,12 +23,34 @@ using domain::Result;
 using store::Transaction;
 
 Error invalid(const std::string& field, std::string message) {
-    return domain::make_error(std::string(kInvalidPrefix) + field, std::move(message));
+    return domain::errors::invalid(field, std::string(kInvalidPrefix) + field, std::move(message));
 }
-Error notFound(const std::string& what) { return domain::make_error(std::string(kNotFound), what + " does not exist"); }
+Error notFound(const std::string& what) {
+    return domain::errors::not_found(std::string(kNotFound), what + " does not exist");
+}
 Error stale(const std::string& what, std::int64_t current, std::int64_t given) {
-    return domain::make_error(std::string(kStaleVersion), what + " is at version " + std::to_string(current) +
-                                                              ", not " + std::to_string(given));
+    return domain::errors::stale(std::string(kStaleVersion), what + " is at version " + std::to_string(current) +
+                                                                 ", not " + std::to_string(given));
+}
+
+// Products and specification lines are everyone's reference (every judgement reads them):
+// only an administrator of the root organisation or of a province-level one (GB/T 2260
+// code ending in 0000) writes them, not the administrator of a district laboratory.
+Result<bool> catalogueOwner(Transaction& tx, const Caller* caller) {
+    if (!caller) return true;  // the system's own seeding and imports
+    if (!caller->roles.contains(domain::Role::administrator))
+        return domain::errors::forbidden(std::string(kCatalogueOwner), "only an administrator writes the catalogue");
+    std::vector<Poco::Nullable<Poco::Int64>> parent;
+    std::vector<std::string> region;
+    tx.session() << "SELECT parent_id, region_code FROM organisations WHERE id = $1", bind(caller->org_id), into(parent),
+        into(region), now;
+    const bool root = !parent.empty() && parent.front().isNull();
+    const bool province = !region.empty() && region.front().size() == 6 && region.front().ends_with("0000");
+    if (!root && !province)
+        return domain::errors::forbidden(std::string(kCatalogueOwner),
+                                         "the product and specification catalogue is written by the province's "
+                                         "administrators only; ask them to make this change");
+    return true;
 }
 
 template <std::size_t N>
@@ -308,8 +330,22 @@ std::string requirementText(const domain::SpecificationLine& s) {
 
 // ---- entities ------------------------------------------------------------------------------
 
-Result<EntityRecord> createEntity(store::Database& db, const EntityInput& raw, const std::string& actor) {
+namespace {
+// The supervising organisation named in the body lies in the caller's subtree (an entity
+// is placed under one's own jurisdiction, never another's).
+Result<bool> supervisorInSubtree(Transaction& tx, const Caller* caller, std::int64_t orgId) {
+    if (!caller) return true;
+    std::vector<std::string> path;
+    tx.session() << "SELECT path FROM organisations WHERE id = $1", bind(orgId), into(path), now;
+    if (path.empty() || !within(*caller, path.front()))
+        return invalid("jurisdiction_org_id", "there is no organisation " + std::to_string(orgId) + " in your jurisdiction");
+    return true;
+}
+
+Result<EntityRecord> createEntityAs(store::Database& db, const Caller* caller, const EntityInput& raw,
+                                    const std::string& actor) {
     return db.write([&](Transaction& tx) -> Result<EntityRecord> {
+        if (auto ok = supervisorInSubtree(tx, caller, raw.jurisdictionOrgId); !ok) return ok.error();
         auto in = checkEntity(tx, raw);
         if (!in) return in.error();
         const std::string at = tx.now_utc();
@@ -329,14 +365,35 @@ Result<EntityRecord> createEntity(store::Database& db, const EntityInput& raw, c
     });
 }
 
+}  // namespace
+
+Result<EntityRecord> createEntity(store::Database& db, const EntityInput& raw, const std::string& actor) {
+    return createEntityAs(db, nullptr, raw, actor);
+}
+Result<EntityRecord> createEntity(store::Database& db, const Caller& caller, const EntityInput& in) {
+    return createEntityAs(db, &caller, in, caller.name);
+}
+
 Result<EntityRecord> getEntity(store::Database& db, std::int64_t id) {
     return db.read([&](Transaction& tx) { return loadEntity(tx, id); });
 }
 
-Result<EntityRecord> updateEntity(store::Database& db, std::int64_t id, std::int64_t expectedVersion,
-                                  const EntityInput& raw, const std::string& actor) {
+Result<EntityRecord> getEntity(store::Database& db, const Caller& caller, std::int64_t id) {
+    auto found = getEntity(db, id);
+    if (found && !entityVisible(caller.org_path, found->jurisdictionPath)) return notFound("regulated entity " + std::to_string(id));
+    return found;
+}
+
+namespace {
+Result<EntityRecord> updateEntityAs(store::Database& db, const Caller* caller, std::int64_t id,
+                                    std::int64_t expectedVersion, const EntityInput& raw, const std::string& actor) {
     return db.write([&](Transaction& tx) -> Result<EntityRecord> {
         auto before = loadEntity(tx, id);
+        // Changed only from the supervising organisation's subtree (seen from below: read only).
+        if (before && caller && !within(*caller, before->jurisdictionPath)) return notFound("regulated entity " + std::to_string(id));
+        if (before && before->entity.version != expectedVersion)
+            return stale("regulated entity " + std::to_string(id), before->entity.version, expectedVersion);
+        if (auto ok = supervisorInSubtree(tx, caller, raw.jurisdictionOrgId); !ok) return ok.error();
         if (!before) return before;
         if (before->entity.version != expectedVersion) {
             return stale("regulated entity " + std::to_string(id), before->entity.version, expectedVersion);
@@ -361,6 +418,16 @@ Result<EntityRecord> updateEntity(store::Database& db, std::int64_t id, std::int
         return after;
     });
 }
+}  // namespace
+
+Result<EntityRecord> updateEntity(store::Database& db, std::int64_t id, std::int64_t expectedVersion,
+                                  const EntityInput& raw, const std::string& actor) {
+    return updateEntityAs(db, nullptr, id, expectedVersion, raw, actor);
+}
+Result<EntityRecord> updateEntity(store::Database& db, const Caller& caller, std::int64_t id,
+                                  std::int64_t expectedVersion, const EntityInput& in) {
+    return updateEntityAs(db, &caller, id, expectedVersion, in, caller.name);
+}
 
 Result<std::vector<EntityRecord>> listEntities(store::Database& db, const std::string& viewerPath, std::int64_t afterId,
                                                std::size_t limit) {
@@ -381,8 +448,11 @@ Result<std::vector<EntityRecord>> listEntities(store::Database& db, const std::s
 
 // ---- products ------------------------------------------------------------------------------
 
-Result<domain::Product> createProduct(store::Database& db, const ProductInput& raw, const std::string& actor) {
+namespace {
+Result<domain::Product> createProductAs(store::Database& db, const Caller* owner, const ProductInput& raw,
+                                        const std::string& actor) {
     return db.write([&](Transaction& tx) -> Result<domain::Product> {
+        if (auto ok = catalogueOwner(tx, owner); !ok) return ok.error();
         auto in = checkProduct(tx, raw);
         if (!in) return in.error();
         const std::string at = tx.now_utc();
@@ -401,14 +471,24 @@ Result<domain::Product> createProduct(store::Database& db, const ProductInput& r
         return created;
     });
 }
+}  // namespace
+
+Result<domain::Product> createProduct(store::Database& db, const ProductInput& raw, const std::string& actor) {
+    return createProductAs(db, nullptr, raw, actor);
+}
+Result<domain::Product> createProduct(store::Database& db, const Caller& caller, const ProductInput& raw) {
+    return createProductAs(db, &caller, raw, caller.name);
+}
 
 Result<domain::Product> getProduct(store::Database& db, std::int64_t id) {
     return db.read([&](Transaction& tx) { return loadProduct(tx, id); });
 }
 
-Result<domain::Product> updateProduct(store::Database& db, std::int64_t id, std::int64_t expectedVersion,
-                                      const ProductInput& raw, const std::string& actor) {
+namespace {
+Result<domain::Product> updateProductAs(store::Database& db, const Caller* owner, std::int64_t id,
+                                        std::int64_t expectedVersion, const ProductInput& raw, const std::string& actor) {
     return db.write([&](Transaction& tx) -> Result<domain::Product> {
+        if (auto ok = catalogueOwner(tx, owner); !ok) return ok.error();
         auto before = loadProduct(tx, id);
         if (!before) return before;
         if (before->version != expectedVersion) return stale("product " + std::to_string(id), before->version, expectedVersion);
@@ -433,6 +513,16 @@ Result<domain::Product> updateProduct(store::Database& db, std::int64_t id, std:
         return after;
     });
 }
+}  // namespace
+
+Result<domain::Product> updateProduct(store::Database& db, std::int64_t id, std::int64_t expectedVersion,
+                                      const ProductInput& raw, const std::string& actor) {
+    return updateProductAs(db, nullptr, id, expectedVersion, raw, actor);
+}
+Result<domain::Product> updateProduct(store::Database& db, const Caller& caller, std::int64_t id,
+                                      std::int64_t expectedVersion, const ProductInput& raw) {
+    return updateProductAs(db, &caller, id, expectedVersion, raw, caller.name);
+}
 
 Result<std::vector<domain::Product>> listProducts(store::Database& db, std::int64_t afterId, std::size_t limit) {
     return db.read([&](Transaction& tx) -> Result<std::vector<domain::Product>> {
@@ -449,9 +539,11 @@ Result<std::vector<domain::Product>> listProducts(store::Database& db, std::int6
 
 // ---- specification lines ------------------------------------------------------------------
 
-Result<domain::SpecificationLine> createSpecificationLine(store::Database& db, std::int64_t productId,
-                                                          const SpecificationInput& in, const std::string& actor) {
+namespace {
+Result<domain::SpecificationLine> createLineAs(store::Database& db, const Caller* owner, std::int64_t productId,
+                                               const SpecificationInput& in, const std::string& actor) {
     return db.write([&](Transaction& tx) -> Result<domain::SpecificationLine> {
+        if (auto ok = catalogueOwner(tx, owner); !ok) return ok.error();
         auto product = loadProduct(tx, productId);
         if (!product) return product.error();
         auto c = limitColumns(in);
@@ -475,15 +567,41 @@ Result<domain::SpecificationLine> createSpecificationLine(store::Database& db, s
         return created;
     });
 }
+}  // namespace
 
-Result<domain::SpecificationLine> getSpecificationLine(store::Database& db, std::int64_t id) {
-    return db.read([&](Transaction& tx) { return loadSpec(tx, id); });
+Result<domain::SpecificationLine> createSpecificationLine(store::Database& db, std::int64_t productId,
+                                                          const SpecificationInput& in, const std::string& actor) {
+    return createLineAs(db, nullptr, productId, in, actor);
+}
+Result<domain::SpecificationLine> createSpecificationLine(store::Database& db, const Caller& caller,
+                                                          std::int64_t productId, const SpecificationInput& in) {
+    return createLineAs(db, &caller, productId, in, caller.name);
 }
 
-Result<domain::SpecificationLine> updateSpecificationLine(store::Database& db, std::int64_t id,
-                                                          std::int64_t expectedVersion, const SpecificationInput& in,
-                                                          const std::string& actor) {
+Result<domain::SpecificationLine> getSpecificationLine(store::Database& db, std::int64_t id,
+                                                       std::optional<std::int64_t> version) {
+    return db.read([&](Transaction& tx) -> Result<domain::SpecificationLine> {
+        if (!version) return loadSpec(tx, id);
+        std::vector<SpecRow> rows;
+        const Poco::Int64 v = *version;
+        tx.session() << "SELECT line_id, product_id, standard_ref, test_code, test_name, limit_kind, lower_limit, "
+                        "upper_limit, lower_inclusive, upper_inclusive, expected_text, unit, decimal_places, version "
+                        "FROM specification_line_versions WHERE line_id = $1 AND version = $2",
+            bind(id), bind(v), into(rows), now;
+        if (rows.empty()) return notFound("specification line " + std::to_string(id) + " version " + std::to_string(v));
+        return specFrom(rows.front());
+    });
+}
+
+namespace {
+// A new version of the line (never an edit of the old one: the database keeps every
+// version in specification_line_versions, migration 4); tests already created keep
+// theirs. The line's row names the current version.
+Result<domain::SpecificationLine> updateLineAs(store::Database& db, const Caller* owner, std::int64_t id,
+                                               std::int64_t expectedVersion, const SpecificationInput& in,
+                                               const std::string& actor) {
     return db.write([&](Transaction& tx) -> Result<domain::SpecificationLine> {
+        if (auto ok = catalogueOwner(tx, owner); !ok) return ok.error();
         auto before = loadSpec(tx, id);
         if (!before) return before;
         if (before->version != expectedVersion) {
@@ -512,6 +630,17 @@ Result<domain::SpecificationLine> updateSpecificationLine(store::Database& db, s
         tx.record({actor, "specification_line.update", "specification_line", std::to_string(id), toJson(*before), json, ""});
         return after;
     });
+}
+}  // namespace
+
+Result<domain::SpecificationLine> updateSpecificationLine(store::Database& db, std::int64_t id,
+                                                          std::int64_t expectedVersion, const SpecificationInput& in,
+                                                          const std::string& actor) {
+    return updateLineAs(db, nullptr, id, expectedVersion, in, actor);
+}
+Result<domain::SpecificationLine> updateSpecificationLine(store::Database& db, const Caller& caller, std::int64_t id,
+                                                          std::int64_t expectedVersion, const SpecificationInput& in) {
+    return updateLineAs(db, &caller, id, expectedVersion, in, caller.name);
 }
 
 Result<std::vector<domain::SpecificationLine>> listSpecificationLines(store::Database& db, std::int64_t productId) {

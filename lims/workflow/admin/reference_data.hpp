@@ -8,6 +8,7 @@
 #include "lims/domain/model/regulated_entity.hpp"
 #include "lims/domain/result.hpp"
 #include "lims/store/database.hpp"
+#include "lims/workflow/caller.hpp"
 
 #include <array>
 #include <cstdint>
@@ -25,6 +26,8 @@ inline constexpr std::string_view kNotFound = "admin.not_found";
 inline constexpr std::string_view kStaleVersion = "admin.stale_version";
 inline constexpr std::string_view kConflict = "admin.conflict";
 inline constexpr std::string_view kInvalidPrefix = "admin.invalid.";
+// A catalogue write by someone who does not own the catalogue (403; kind forbidden).
+inline constexpr std::string_view kCatalogueOwner = "admin.catalogue_owner";
 
 // The kinds the regulated_entities table accepts (migrations.cpp CHECK constraint).
 inline constexpr std::array<std::string_view, 9> kEntityKinds{
@@ -59,6 +62,13 @@ domain::Result<EntityRecord> createEntity(store::Database& db, const EntityInput
 domain::Result<EntityRecord> getEntity(store::Database& db, std::int64_t id);
 domain::Result<EntityRecord> updateEntity(store::Database& db, std::int64_t id, std::int64_t expectedVersion,
                                           const EntityInput& in, const std::string& actor);
+// The caller's versions: the entity is supervised within the caller's subtree (not_found
+// otherwise; get: within or above, as entityVisible), and so is jurisdiction_org_id
+// (invalid naming it otherwise). Checked in the use case's own transaction.
+domain::Result<EntityRecord> createEntity(store::Database& db, const Caller& caller, const EntityInput& in);
+domain::Result<EntityRecord> getEntity(store::Database& db, const Caller& caller, std::int64_t id);
+domain::Result<EntityRecord> updateEntity(store::Database& db, const Caller& caller, std::int64_t id,
+                                          std::int64_t expectedVersion, const EntityInput& in);
 // Entities a user of the organisation at `viewerPath` may see: those supervised inside
 // the viewer's subtree, and those supervised by an organisation above the viewer (a
 // sampler's office sees its bureau's entities). Id order, ids above `afterId`.
@@ -78,10 +88,17 @@ struct ProductInput {
     std::string storageClass;
 };
 
+// The catalogue's owner (products and specification lines): an administrator of the root
+// organisation or of a province-level one (region code xx0000). The Caller overloads
+// check it in their transaction (forbidden, admin.catalogue_owner, otherwise); the
+// actor-string ones are the system's (seeding, imports, tests' fixtures).
 domain::Result<domain::Product> createProduct(store::Database& db, const ProductInput& in, const std::string& actor);
+domain::Result<domain::Product> createProduct(store::Database& db, const Caller& caller, const ProductInput& in);
 domain::Result<domain::Product> getProduct(store::Database& db, std::int64_t id);
 domain::Result<domain::Product> updateProduct(store::Database& db, std::int64_t id, std::int64_t expectedVersion,
                                               const ProductInput& in, const std::string& actor);
+domain::Result<domain::Product> updateProduct(store::Database& db, const Caller& caller, std::int64_t id,
+                                              std::int64_t expectedVersion, const ProductInput& in);
 domain::Result<std::vector<domain::Product>> listProducts(store::Database& db, std::int64_t afterId, std::size_t limit);
 
 // ---- specification catalogue ----------------------------------------------------------------
@@ -99,11 +116,21 @@ struct SpecificationInput {
 domain::Result<domain::SpecificationLine> createSpecificationLine(store::Database& db, std::int64_t productId,
                                                                   const SpecificationInput& in,
                                                                   const std::string& actor);
-domain::Result<domain::SpecificationLine> getSpecificationLine(store::Database& db, std::int64_t id);
+domain::Result<domain::SpecificationLine> createSpecificationLine(store::Database& db, const Caller& caller,
+                                                                  std::int64_t productId, const SpecificationInput& in);
+// The line's current version, or the given one of its history (a test's kept version).
+domain::Result<domain::SpecificationLine> getSpecificationLine(store::Database& db, std::int64_t id,
+                                                               std::optional<std::int64_t> version = std::nullopt);
+// A change is a new version (version + 1); the old one stays in the line's history and
+// every test created before keeps it (migration 4). Errors: admin.not_found,
+// admin.stale_version, admin.invalid.<field>, admin.catalogue_owner (Caller overload).
 domain::Result<domain::SpecificationLine> updateSpecificationLine(store::Database& db, std::int64_t id,
                                                                   std::int64_t expectedVersion,
                                                                   const SpecificationInput& in,
                                                                   const std::string& actor);
+domain::Result<domain::SpecificationLine> updateSpecificationLine(store::Database& db, const Caller& caller,
+                                                                  std::int64_t id, std::int64_t expectedVersion,
+                                                                  const SpecificationInput& in);
 domain::Result<std::vector<domain::SpecificationLine>> listSpecificationLines(store::Database& db,
                                                                               std::int64_t productId);
 // The requirement as the report prints it ("95.0–105.0", "≤ 0.5", "符合规定").

@@ -239,7 +239,10 @@ Result<ReportDocument> load_report_document(store::Transaction& tx, std::string_
     auto tests = select_rows(tx,
                              "SELECT t.id, t.test_code, l.test_name, l.standard_ref, l.limit_kind, l.lower_limit, "
                              "l.upper_limit, l.lower_inclusive, l.upper_inclusive, l.expected_text, l.unit "
-                             "FROM tests t LEFT JOIN specification_lines l ON l.id = t.spec_line_id "
+                             // The version each test was judged against: a later edit of the
+                             // catalogue never changes a report already issued.
+                             "FROM tests t LEFT JOIN specification_line_versions l ON l.line_id = t.spec_line_id "
+                             "AND l.version = t.spec_line_version "
                              "WHERE t.sample_id = $1 AND t.round = $2 AND t.state NOT IN ('cancelled', 'retracted') "
                              "ORDER BY t.id",
                              sample_id, Poco::Int64(std::stoll(report->round)));

@@ -45,6 +45,7 @@ domain::Result<std::vector<store::TestRecord>> create_tests(store::Transaction& 
         store::NewTest t;
         t.sample_id = sample_id;
         t.spec_line_id = line.id;
+        t.spec_line_version = line.version;  // judged against this version, whatever edits follow
         t.test_code = line.test_code;
         t.state = std::string(*to);
         t.round = round;

@@ -62,7 +62,7 @@ domain::Result<RecordedResult> record_result(store::Transaction& tx, const Resul
     std::string unit = entry.unit;
     std::optional<std::string> conformity;
     if (test->spec_line_id) {
-        auto line = load_specification_line(tx, *test->spec_line_id);
+        auto line = load_specification_line(tx, *test->spec_line_id, test->spec_line_version);
         if (!line) return line.error();
         if (!line->unit.empty() && !unit.empty() && unit != line->unit)
             return domain::make_error("review.unit", "test " + std::to_string(test->id) + " (" + test->test_code +

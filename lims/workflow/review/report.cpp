@@ -71,7 +71,7 @@ domain::Result<Judged> judge_round(store::Transaction& tx, std::int64_t sample_i
         if (!result) return domain::make_error("review.results_pending", "test " + t.test_code + " has no result");
         if (!t.spec_line_id)
             return domain::make_error("review.specification", "test " + t.test_code + " has no specification line");
-        auto line = load_specification_line(tx, *t.spec_line_id);
+        auto line = load_specification_line(tx, *t.spec_line_id, t.spec_line_version);
         if (!line) return line.error();
         auto limit = limit_of(*line);
         if (!limit) return limit.error();

@@ -40,7 +40,7 @@ bool within(const std::string& caller, const std::string& path) {
 
 void judge_into(store::Transaction& tx, ResultView& v) {
     if (!v.test.spec_line_id) return;
-    auto line = load_specification_line(tx, *v.test.spec_line_id);
+    auto line = load_specification_line(tx, *v.test.spec_line_id, v.test.spec_line_version);
     if (!line) {
         v.judgement_problem = line.error().message;
         return;

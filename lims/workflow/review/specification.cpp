@@ -47,13 +47,20 @@ domain::Result<domain::Decimal> number(const domain::SpecificationLine& line, co
 
 }  // namespace
 
-domain::Result<domain::SpecificationLine> load_specification_line(store::Transaction& tx, std::int64_t id) {
-    // Every result entered (instrument results included) judges against its line: a cached statement.
-    static const std::string statement = std::string(line_select) + "WHERE id = $1";
-    auto rows = store::sql(tx, statement, {id});
+domain::Result<domain::SpecificationLine> load_specification_line(store::Transaction& tx, std::int64_t id,
+                                                                  std::optional<std::int64_t> version) {
+    // Every result entered (instrument results included) judges against its line: cached statements.
+    static const std::string current = std::string(line_select) + "WHERE id = $1";
+    static const std::string kept =
+        "SELECT line_id, product_id, standard_ref, test_code, test_name, limit_kind, lower_limit, upper_limit, "
+        "lower_inclusive, upper_inclusive, expected_text, unit, decimal_places, warning_lower, warning_upper, version "
+        "FROM specification_line_versions WHERE line_id = $1 AND version = $2";
+    auto rows = version ? store::sql(tx, kept, {id, *version}) : store::sql(tx, current, {id});
     if (rows.rows.empty())
-        return domain::make_error("review.specification_not_found",
-                                  "specification line " + std::to_string(id) + " does not exist");
+        return domain::errors::not_found("review.specification_not_found",
+                                         "specification line " + std::to_string(id) +
+                                             (version ? " version " + std::to_string(*version) : std::string()) +
+                                             " does not exist");
     return line_from(rows.rows.front());
 }
 

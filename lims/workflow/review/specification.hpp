@@ -9,12 +9,16 @@
 #include "lims/store/transaction.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace lims::workflow::review {
 
-// Errors: review.specification_not_found.
-domain::Result<domain::SpecificationLine> load_specification_line(store::Transaction& tx, std::int64_t id);
+// The line's current version, or with `version` that version from the line's history
+// (specification_line_versions): a test is judged, and its report printed, against the
+// version it keeps (TestRecord::spec_line_version). Errors: review.specification_not_found.
+domain::Result<domain::SpecificationLine> load_specification_line(store::Transaction& tx, std::int64_t id,
+                                                                  std::optional<std::int64_t> version = std::nullopt);
 std::vector<domain::SpecificationLine> specification_lines_of_product(store::Transaction& tx, std::int64_t product_id);
 
 // The line's limit at its decimal places; a qualitative line accepts each '|'-separated

@@ -144,7 +144,7 @@ TEST_F(AdminRoutesTest, RegulatedEntitiesCheckTheCreditCodeAndJurisdiction) {
 }
 
 TEST_F(AdminRoutesTest, DrugsNeedAValidApprovalNumberAndAreCanonicalised) {
-    auto admin = service.as("administrator_a");
+    auto admin = service.as(TestService::kRootAdministrator);  // the catalogue's owner
     auto missing = admin.post("/api/v1/products", product("drug", ""));
     EXPECT_EQ(missing.status, 422) << missing.describe();
     EXPECT_EQ(firstErrorField(missing), "approval_number");
@@ -160,7 +160,7 @@ TEST_F(AdminRoutesTest, DrugsNeedAValidApprovalNumberAndAreCanonicalised) {
 }
 
 TEST_F(AdminRoutesTest, SpecificationLinesKeepTheRequirementAsWritten) {
-    auto admin = service.as("administrator_a");
+    auto admin = service.as(TestService::kRootAdministrator);
     auto p = admin.post("/api/v1/products", product("drug", "H20044063"));
     ASSERT_EQ(p.status, 201);
     const std::string lines = "/api/v1/products/" + std::to_string(p.json()->getValue<int>("id")) + "/specification-lines";
@@ -201,8 +201,52 @@ TEST_F(AdminRoutesTest, SpecificationLinesKeepTheRequirementAsWritten) {
     auto entries = lims::store::read_audit_entries(*service.database(), 1, 100000);
     ASSERT_TRUE(entries);
     int specUpdates = 0;
-    for (const auto& e : *entries) specUpdates += e.record.action == "specification_line.update" && e.record.actor == "administrator_a";
+    for (const auto& e : *entries)
+        specUpdates += e.record.action == "specification_line.update" && e.record.actor == TestService::kRootAdministrator;
     EXPECT_EQ(specUpdates, 1);
+
+    // The change is a new version; the first stays readable as it was.
+    auto first = service.as("reviewer_b").get(one + "?version=1");
+    ASSERT_EQ(first.status, 200) << first.describe();
+    EXPECT_EQ(first.json()->getValue<std::string>("lower_limit"), "95.0");
+    EXPECT_EQ(first.json()->getValue<int>("version"), 1);
+    auto current = service.as("reviewer_b").get(one);
+    EXPECT_EQ(current.json()->getValue<std::string>("lower_limit"), "90.0");
+    EXPECT_EQ(current.json()->getValue<int>("version"), 2);
+    EXPECT_EQ(service.as("reviewer_b").get(one + "?version=3").status, 404);
+    EXPECT_EQ(service.as("reviewer_b").get(one + "?version=x").status, 422);
+}
+
+// The catalogue every judgement reads has one owner: a district's administrator may not
+// rewrite it (403, nothing written); the province's may.
+TEST_F(AdminRoutesTest, OnlyTheProvincesAdministratorsWriteTheCatalogue) {
+    auto district = service.as("administrator_a");
+    auto refused = district.post("/api/v1/products", product("cosmetic", ""));
+    EXPECT_EQ(refused.status, 403) << refused.describe();
+    auto owner = service.as(TestService::kRootAdministrator);
+    auto p = owner.post("/api/v1/products", product("cosmetic", ""));
+    ASSERT_EQ(p.status, 201) << p.describe();
+    const std::string path = "/api/v1/products/" + std::to_string(p.json()->getValue<int>("id"));
+    EXPECT_EQ(district.put(path, product("cosmetic", ""), {{"If-Match", "\"1\""}}).status, 403);
+
+    auto line = newObject();
+    line->set("test_code", "PB");
+    line->set("item", "lead");
+    line->set("requirement", "≤ 10");
+    line->set("unit", "mg/kg");
+    line->set("basis", "Safety and technical standards for cosmetics 2015");
+    EXPECT_EQ(district.post(path + "/specification-lines", line).status, 403);
+    auto created = owner.post(path + "/specification-lines", line);
+    ASSERT_EQ(created.status, 201) << created.describe();
+    const std::string one = "/api/v1/specification-lines/" + std::to_string(created.json()->getValue<int>("id"));
+    line->set("requirement", "≤ 1000");
+    auto rewritten = district.put(one, line, {{"If-Match", "\"1\""}});
+    EXPECT_EQ(rewritten.status, 403) << rewritten.describe();
+    auto unchanged = owner.get(one);
+    EXPECT_EQ(unchanged.json()->getValue<std::string>("upper_limit"), "10");
+    EXPECT_EQ(unchanged.json()->getValue<int>("version"), 1);
+    auto products = owner.get("/api/v1/products");
+    EXPECT_EQ(products.json()->getArray("items")->size(), 1u) << "the refused product was written";
 }
 
 }  // namespace

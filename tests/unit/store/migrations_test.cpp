@@ -174,11 +174,11 @@ TEST_P(MigrationTest, MigrationThreeAddsClaimColumnsAndRefusesTruncate) {
     ASSERT_TRUE(migrate(*db, through_two).ok());
     exec_raw("INSERT INTO idempotency_keys (user_id, idem_key, request_hash, created_at) VALUES (4, 'k', '" +
              std::string(64, 'a') + "', '2026-12-07T00:00:00Z')");
-    auto r = migrate(*db);
+    const std::vector<Migration> through_three{builtin_migrations()[0], builtin_migrations()[1], builtin_migrations()[2]};
+    auto r = migrate(*db, through_three);
     ASSERT_TRUE(r.ok()) << r.error().message;
     EXPECT_EQ(r->version_before, 2);
     EXPECT_EQ(r->version_after, 3);
-    EXPECT_TRUE(require_current_schema(*db).ok());
     auto kept = db->read([](Transaction& tx) -> StoreResult<std::string> {
         std::string key;
         Poco::Nullable<std::string> claim, committed;
@@ -192,6 +192,62 @@ TEST_P(MigrationTest, MigrationThreeAddsClaimColumnsAndRefusesTruncate) {
         for (const char* table : {"audit_log", "raw_messages", "readings", "results"})
             EXPECT_THROW(exec_raw(std::string("TRUNCATE ") + table + " CASCADE"), std::exception) << table;
     }
+}
+
+// Migration 4 on a database at version 3 holding a specification line edited twice in
+// place (version 3) and a test judged against it: the line's current version enters the
+// history, the test keeps that version, and from then on a change is a new version (the
+// history grows, the test's version stays) while an update in place is refused.
+TEST_P(MigrationTest, MigrationFourVersionsSpecificationLinesAndTestsKeepTheirs) {
+    open();
+    const std::vector<Migration> through_three{builtin_migrations()[0], builtin_migrations()[1], builtin_migrations()[2]};
+    ASSERT_TRUE(migrate(*db, through_three).ok());
+    const std::string at = "'2026-12-07T00:00:00Z'";
+    for (const std::string& sql : std::vector<std::string>{
+             "INSERT INTO organisations (id, code, name, kind, region_code, path, created_at, updated_at) VALUES "
+             "(1, 'SH', 'Shanghai bureau', 'bureau', '310000', '/1/', " + at + ", " + at + ")",
+             "INSERT INTO products (id, name, category, storage_class, created_at, updated_at) VALUES "
+             "(1, 'amoxicillin', 'drug', 'ambient', " + at + ", " + at + ")",
+             "INSERT INTO specification_lines (id, product_id, standard_ref, test_code, test_name, limit_kind, "
+             "lower_limit, upper_limit, unit, decimal_places, version, created_at, updated_at) VALUES (5, 1, 'ChP', "
+             "'ASSAY', 'assay', 'range', '90.0', '110.0', '%', 1, 3, " + at + ", " + at + ")",
+             "INSERT INTO samples (id, number, org_id, product_name, quantity, unit, storage_condition, sampled_at, "
+             "state, created_at, updated_at) VALUES (1, 'S-1', 1, 'amoxicillin', '6', 'box', 'ambient', " + at +
+                 ", 'in_testing', " + at + ", " + at + ")",
+             "INSERT INTO tests (id, sample_id, spec_line_id, test_code, state, created_at, updated_at) VALUES "
+             "(8, 1, 5, 'ASSAY', 'final', " + at + ", " + at + ")"})
+        exec_raw(sql);
+    auto r = migrate(*db);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->version_before, 3);
+    EXPECT_EQ(r->version_after, 4);
+    EXPECT_TRUE(require_current_schema(*db).ok());
+    auto text = [&](const std::string& sql) {
+        auto v = db->read([&](Transaction& tx) -> StoreResult<std::string> {
+            std::string out;
+            tx.session() << sql, into(out), now;
+            return out;
+        });
+        return v ? *v : "error: " + v.error().message;
+    };
+    EXPECT_EQ(text("SELECT CAST(spec_line_version AS TEXT) FROM tests WHERE id = 8"), "3");
+    EXPECT_EQ(text("SELECT lower_limit || '-' || upper_limit FROM specification_line_versions WHERE line_id = 5 AND version = 3"),
+              "90.0-110.0");
+    // In place: refused. A new version: kept in the history; the test keeps version 3.
+    EXPECT_THROW(exec_raw("UPDATE specification_lines SET upper_limit = '120.0' WHERE id = 5"), std::exception);
+    exec_raw("UPDATE specification_lines SET lower_limit = '80.0', upper_limit = '120.0', version = 4 WHERE id = 5");
+    EXPECT_EQ(text("SELECT lower_limit || '-' || upper_limit FROM specification_line_versions WHERE line_id = 5 AND version = 4"),
+              "80.0-120.0");
+    EXPECT_EQ(text("SELECT lower_limit || '-' || upper_limit FROM specification_line_versions WHERE line_id = 5 AND version = 3"),
+              "90.0-110.0");
+    EXPECT_EQ(text("SELECT CAST(spec_line_version AS TEXT) FROM tests WHERE id = 8"), "3");
+    EXPECT_THROW(exec_raw("UPDATE tests SET spec_line_version = 4 WHERE id = 8"), std::exception);
+    EXPECT_THROW(exec_raw("UPDATE specification_line_versions SET upper_limit = '1' WHERE line_id = 5"), std::exception);
+    EXPECT_THROW(exec_raw("DELETE FROM specification_lines WHERE id = 5"), std::exception);
+    // A test created now takes the line's current version.
+    exec_raw("INSERT INTO tests (id, sample_id, spec_line_id, test_code, state, round, created_at, updated_at) VALUES "
+             "(9, 1, 5, 'ASSAY', 'pending', 2, " + at + ", " + at + ")");
+    EXPECT_EQ(text("SELECT CAST(spec_line_version AS TEXT) FROM tests WHERE id = 9"), "4");
 }
 
 TEST_P(MigrationTest, ADatabaseNewerThanTheBuildIsRefused) {

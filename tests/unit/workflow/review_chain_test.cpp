@@ -104,10 +104,14 @@ TEST_F(ReviewChain, TestsComeFromTheCatalogueLinesOfTheProduct) {
 }
 
 TEST_F(ReviewChain, CreatingTestsIsRefusedWithoutAProductOrItsLinesOrTheRole) {
-    const auto bare = add_product("无标准品种", "drug", std::nullopt);
-    must(db->write([&](store::Transaction& tx) -> domain::Result<int> {
-        tx.session() << "DELETE FROM specification_lines WHERE product_id = $1", bind(bare), now;
-        return 0;
+    // A product the catalogue has no lines for (a line, once written, is never deleted).
+    const auto bare = must(db->write([&](store::Transaction& tx) -> domain::Result<std::int64_t> {
+        Poco::Int64 id = 0;
+        const std::string at = tx.now_utc();
+        tx.session() << "INSERT INTO products (name, category, storage_class, created_at, updated_at) VALUES "
+                        "('无标准品种', 'drug', 'ambient', $1, $2) RETURNING id",
+            bind(at), bind(at), into(id), now;
+        return id;
     }));
     auto s = received_sample(bare);
     auto no_lines = db->write([&](store::Transaction& tx) { return create_tests(tx, s.id, actor.at("receiver")); });
