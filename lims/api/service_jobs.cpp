@@ -5,8 +5,9 @@
 
 namespace lims::api {
 
-ServiceJobs::ServiceJobs(std::vector<PeriodicJob> jobs, Poco::Logger& logger) : logger_(logger) {
-    for (auto& job : jobs) slots_.push_back(Slot{std::move(job), {}, 0});
+ServiceJobs::ServiceJobs(std::vector<PeriodicJob> jobs, Poco::Logger& logger, JobClaim claim)
+    : claim_(std::move(claim)), logger_(logger) {
+    for (auto& job : jobs) slots_.push_back(Slot{std::move(job), {}});
 }
 
 ServiceJobs::~ServiceJobs() { stop(); }
@@ -36,6 +37,35 @@ std::size_t ServiceJobs::runs(const std::string& name) const {
     return 0;
 }
 
+std::size_t ServiceJobs::skips(const std::string& name, JobTurn reason) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& slot : slots_)
+        if (slot.job.name == name)
+            return reason == JobTurn::held_elsewhere ? slot.held_elsewhere
+                   : reason == JobTurn::unavailable  ? slot.unavailable
+                                                     : 0;
+    return 0;
+}
+
+std::vector<Gauge> ServiceJobs::figures() const {
+    std::lock_guard lock(mutex_);
+    std::vector<Gauge> out;
+    for (const auto& slot : slots_) {
+        const std::string job = "job=\"" + slot.job.name + "\"";
+        out.push_back({"lims_job_runs_total", "Rounds of a periodic job run on this node (successful or not).", job,
+                       static_cast<double>(slot.runs), "counter"});
+        out.push_back({"lims_job_failures_total", "Rounds of a periodic job on this node that failed.", job,
+                       static_cast<double>(slot.failures), "counter"});
+        out.push_back({"lims_job_skipped_total",
+                       "Rounds of a periodic job this node skipped: another node holds it, or the claim failed.",
+                       job + ",reason=\"held_elsewhere\"", static_cast<double>(slot.held_elsewhere), "counter"});
+        out.push_back({"lims_job_skipped_total",
+                       "Rounds of a periodic job this node skipped: another node holds it, or the claim failed.",
+                       job + ",reason=\"unavailable\"", static_cast<double>(slot.unavailable), "counter"});
+    }
+    return out;
+}
+
 void ServiceJobs::loop() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
@@ -47,6 +77,23 @@ void ServiceJobs::loop() {
         }
         Slot& slot = *next;
         lock.unlock();
+        if (claim_) {
+            JobClaimOutcome claimed;
+            try {
+                claimed = claim_(slot.job.name);
+            } catch (const std::exception& e) {
+                claimed = {JobTurn::unavailable, std::string("threw: ") + e.what()};
+            }
+            if (claimed.turn != JobTurn::run) {
+                if (claimed.turn == JobTurn::unavailable)
+                    logger_.warning("%s skipped: cannot tell whether another node runs it: %s", slot.job.name,
+                                    claimed.problem);
+                lock.lock();
+                ++(claimed.turn == JobTurn::held_elsewhere ? slot.held_elsewhere : slot.unavailable);
+                slot.due = std::chrono::steady_clock::now() + std::min(slot.job.period, kSkipRetry);
+                continue;
+            }
+        }
         std::string outcome;
         bool ok = false;
         try {
@@ -65,6 +112,7 @@ void ServiceJobs::loop() {
         }
         lock.lock();
         ++slot.runs;
+        if (!ok) ++slot.failures;
         slot.due = std::chrono::steady_clock::now() + slot.job.period;
     }
 }

@@ -4,7 +4,8 @@
 //   lims.http.body.limit (1 MiB), lims.http.request.deadline.seconds (30),
 //   lims.tls.certificate + lims.tls.key (both: HTTPS),
 //   lims.calendar.dir (fixtures/calendars), lims.auth.token.hours (8), lims.auth.throttle.by-address (true),
-//   lims.jobs.enabled (true): the periodic jobs (service_jobs.hpp),
+//   lims.jobs.enabled (true): the periodic jobs (service_jobs.hpp); on PostgreSQL each runs on
+//   the one node holding its advisory lock (store/job_locks.hpp), the other nodes skip it,
 //   lims.smtp.host, lims.smtp.port (25), lims.smtp.sender: alarm e-mail (none: e-mails wait),
 //   lims.webhook.url: the SMS gateway's webhook for alarms (none: webhook messages wait),
 //   lims.drivers.enabled (false): run the instruments' and loggers' drivers in-process
@@ -21,6 +22,7 @@
 #include "lims/workflow/coldchain/retention.hpp"
 #include "lims/workflow/figures/overdue.hpp"
 #include "lims/workflow/review/report.hpp"
+#include "lims/store/job_locks.hpp"
 #include "lims/store/migrations.hpp"
 #include "lims/domain/calendar/calendar_outlook.hpp"
 #include "lims/domain/calendar/deadline.hpp"
@@ -342,9 +344,21 @@ int run_serve(CommandContext& context) {
     }
     if (auto url = context.config.getString("lims.webhook.url", ""); !url.empty())
         channels.webhook = std::make_unique<workflow::coldchain::WebhookChannel>(url);
+    // Several nodes on one PostgreSQL database: each job runs on the node holding its lock.
+    auto jobLocks = std::make_shared<store::JobLocks>(db);
     std::unique_ptr<api::ServiceJobs> jobs;
     if (context.config.getBool("lims.jobs.enabled", true)) {
-        jobs = std::make_unique<api::ServiceJobs>(service_jobs(*host, channels), context.logger);
+        jobs = std::make_unique<api::ServiceJobs>(
+            service_jobs(*host, channels), context.logger, [jobLocks](const std::string& job) -> api::JobClaimOutcome {
+                auto outcome = jobLocks->claim(job);
+                switch (outcome.claim) {
+                case store::JobLocks::Claim::held: return {api::JobTurn::run, {}};
+                case store::JobLocks::Claim::held_elsewhere: return {api::JobTurn::held_elsewhere, {}};
+                case store::JobLocks::Claim::unavailable: break;
+                }
+                return {api::JobTurn::unavailable, outcome.problem};
+            });
+        host->api().metrics().addGaugeSource([jobs = jobs.get()] { return jobs->figures(); });
         jobs->start();
     }
 
@@ -364,6 +378,7 @@ int run_serve(CommandContext& context) {
     context.logger.information("stopping: finishing requests in progress");
     if (drivers) drivers->stop();  // devices first: nothing new is committed after this
     if (jobs) jobs->stop();
+    jobLocks->release_all();  // the other nodes take the jobs on their next try
     host->stop();
     return exit_ok;
 }
