@@ -261,15 +261,17 @@ void DriverHost::start_modbus_lines(std::vector<std::string>& problems) {
     std::size_t configured = 0;
     for (const auto& [key, line] : impl_->lines)
         if (line->loggers() > 0) ++configured;
-    const auto max = impl_->options.max_modbus_lines;
+    std::string bound = "max_modbus_lines";
+    const auto max = impl_->options.max_modbus_lines > 0 ? impl_->options.max_modbus_lines : modbus_line_limit(&bound);
     std::vector<std::shared_ptr<ModbusLine>> runnable;
     for (auto& [key, line] : impl_->lines) {
         if (line->loggers() == 0) continue;
         std::string why;
         if (runnable.size() >= max)
             why = std::to_string(configured) + " Modbus lines configured, at most " + std::to_string(max) +
-                  " run in one service (each holds a descriptor below FD_SETSIZE, " + std::to_string(FD_SETSIZE) +
-                  ", for libmodbus, which waits with select()); put the loggers behind fewer gateway endpoints";
+                  " run in this process: " + bound + "; each holds a descriptor below FD_SETSIZE (" +
+                  std::to_string(FD_SETSIZE) + ") for libmodbus, which waits with select(); put the loggers behind "
+                  "fewer gateway endpoints";
         else
             why = line->hold_descriptor(*pool);
         if (why.empty()) {

@@ -41,8 +41,9 @@ struct HostOptions {
     // Where Modbus lines take their descriptor numbers below FD_SETSIZE (libmodbus waits
     // with select()); empty: the process's pool, shared by every host and kept for its life.
     std::shared_ptr<LowDescriptorPool> descriptors{};
-    // Lines beyond this are refused, naming their loggers (modbus_poller.hpp).
-    std::size_t max_modbus_lines = kMaxModbusLines;
+    // Lines beyond this are refused, naming their loggers; 0: modbus_line_limit()
+    // (modbus_poller.hpp).
+    std::size_t max_modbus_lines = 0;
 };
 
 class DriverHost {

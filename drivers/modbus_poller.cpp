@@ -21,6 +21,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -32,7 +33,22 @@ using asio::awaitable;
 using asio::use_awaitable;
 namespace mb = protocols::modbus;
 
-static_assert(kMaxModbusLines * 2 == FD_SETSIZE, "half the numbers select() can watch");
+static_assert(kMaxModbusLines + 64 == FD_SETSIZE, "the numbers select() can watch, less a service's own");
+
+std::size_t modbus_line_limit(std::string* why) {
+    rlimit limit{};
+    std::size_t half = kMaxModbusLines;
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+        half = static_cast<std::size_t>(limit.rlim_cur / 2);
+    if (half < kMaxModbusLines) {
+        if (why)
+            *why = "half of the process's open-file limit (" + std::to_string(half * 2) +
+                   "; raise it with ulimit -n or LimitNOFILE=)";
+        return half;
+    }
+    if (why) *why = "FD_SETSIZE less 64 (each line holds a descriptor below " + std::to_string(FD_SETSIZE) + ")";
+    return kMaxModbusLines;
+}
 
 namespace {
 

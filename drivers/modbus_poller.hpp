@@ -137,10 +137,15 @@ private:
 };
 
 // Modbus lines one DriverHost runs at most: each holds a descriptor number below
-// FD_SETSIZE (1024) for libmodbus's select(). Half of them; the other half stays for
-// everything else a process opens early (database, listeners, HTTP, logs). One line is a
-// gateway endpoint of up to 247 loggers, so this is a fleet of well over 100,000 loggers.
-inline constexpr std::size_t kMaxModbusLines = 512;
+// FD_SETSIZE (1024) for libmodbus's select(). All of them but what a service opens before
+// its drivers start (database, listeners, HTTP, logs: well under 64), and never more than
+// half of the process's open-file limit (the other half is for its connections and files).
+// One line is a gateway endpoint of up to 247 loggers: 960 lines are 200,000 loggers.
+inline constexpr std::size_t kMaxModbusLines = 1024 - 64;
+
+// The lines this process can hold: kMaxModbusLines, or half its open-file limit if lower.
+// `why` says which bound it is, for the message that refuses a line beyond it.
+std::size_t modbus_line_limit(std::string* why = nullptr);
 
 // "tcp:host:port" or "rtu:/dev/ttyX": loggers with the same key share a line.
 std::string line_key(const ModbusAddress& address);

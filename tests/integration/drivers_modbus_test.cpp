@@ -397,12 +397,29 @@ TEST(DriversModbus, LinesBeyondWhatOneServiceRunsAreRefusedNamingTheirLoggers) {
     for (const char* unit : {"a", "b"}) {
         const auto id = "LINE-" + std::to_string(last) + unit;
         EXPECT_EQ(host.state(id).state, drivers::DeviceState::failed);
-        EXPECT_NE(host.state(id).last_error.find("3 Modbus lines configured, at most 2 run in one service"),
+        EXPECT_NE(host.state(id).last_error.find("3 Modbus lines configured, at most 2 run in this process"),
                   std::string::npos)
             << host.state(id).last_error;
     }
     for (const auto& p : problems) EXPECT_NE(p.find("LINE-" + std::to_string(last)), std::string::npos) << p;
     EXPECT_EQ(pool->held(), 2u);
+}
+
+TEST(DriversModbus, TheProcessHoldsAtMostHalfItsOpenFileLimitInLines) {
+    rlimit saved{};
+    ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+    std::string why;
+    rlimit low = saved;
+    low.rlim_cur = 200;  // the test process has far fewer open now
+    ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+    const auto limit = drivers::modbus_line_limit(&why);
+    ::setrlimit(RLIMIT_NOFILE, &saved);
+    EXPECT_EQ(limit, 100u);
+    EXPECT_NE(why.find("half of the process's open-file limit (200; raise it with ulimit -n"), std::string::npos) << why;
+    ASSERT_TRUE(raise_open_file_limit(4096));
+    EXPECT_EQ(drivers::modbus_line_limit(&why), drivers::kMaxModbusLines);
+    EXPECT_EQ(drivers::kMaxModbusLines, 960u);
+    EXPECT_NE(why.find("FD_SETSIZE less 64"), std::string::npos) << why;
 }
 
 TEST(DriversModbus, RtuLoggerOverSocatPty) {
