@@ -5,8 +5,9 @@
 
 namespace lims::api {
 
-ServiceJobs::ServiceJobs(std::vector<PeriodicJob> jobs, Poco::Logger& logger, JobClaim claim)
-    : claim_(std::move(claim)), logger_(logger) {
+ServiceJobs::ServiceJobs(std::vector<PeriodicJob> jobs, Poco::Logger& logger, JobClaim claim,
+                         std::chrono::milliseconds skipRetry)
+    : claim_(std::move(claim)), skipRetry_(skipRetry), logger_(logger) {
     for (auto& job : jobs) slots_.push_back(Slot{std::move(job), {}});
 }
 
@@ -90,7 +91,7 @@ void ServiceJobs::loop() {
                                     claimed.problem);
                 lock.lock();
                 ++(claimed.turn == JobTurn::held_elsewhere ? slot.held_elsewhere : slot.unavailable);
-                slot.due = std::chrono::steady_clock::now() + std::min(slot.job.period, kSkipRetry);
+                slot.due = std::chrono::steady_clock::now() + std::min(slot.job.period, skipRetry_);
                 continue;
             }
         }

@@ -45,8 +45,9 @@ public:
     // its jobs to the others within about a minute, whatever their period.
     static constexpr std::chrono::milliseconds kSkipRetry{60'000};
 
-    // Without `claim` every job runs on this node.
-    ServiceJobs(std::vector<PeriodicJob> jobs, Poco::Logger& logger, JobClaim claim = {});
+    // Without `claim` every job runs on this node. `skipRetry`: see kSkipRetry.
+    ServiceJobs(std::vector<PeriodicJob> jobs, Poco::Logger& logger, JobClaim claim = {},
+                std::chrono::milliseconds skipRetry = kSkipRetry);
     ~ServiceJobs();  // stops
     ServiceJobs(const ServiceJobs&) = delete;
     ServiceJobs& operator=(const ServiceJobs&) = delete;
@@ -76,6 +77,7 @@ private:
         std::size_t unavailable = 0;
     };
     JobClaim claim_;
+    std::chrono::milliseconds skipRetry_;
     std::vector<Slot> slots_;
     Poco::Logger& logger_;
     mutable std::mutex mutex_;

@@ -5,7 +5,8 @@
 //   lims.tls.certificate + lims.tls.key (both: HTTPS),
 //   lims.calendar.dir (fixtures/calendars), lims.auth.token.hours (8), lims.auth.throttle.by-address (true),
 //   lims.jobs.enabled (true): the periodic jobs (service_jobs.hpp); on PostgreSQL each runs on
-//   the one node holding its advisory lock (store/job_locks.hpp), the other nodes skip it,
+//   the one node holding its advisory lock (store/job_locks.hpp), the other nodes skip it
+//   and ask again after lims.jobs.claim.retry.seconds (60; at most the job's period),
 //   lims.smtp.host, lims.smtp.port (25), lims.smtp.sender: alarm e-mail (none: e-mails wait),
 //   lims.webhook.url: the SMS gateway's webhook for alarms (none: webhook messages wait),
 //   lims.drivers.enabled (false): run the instruments' and loggers' drivers in-process
@@ -207,6 +208,13 @@ int run_serve(CommandContext& context) {
         return exit_usage;
     }
     settings.auth.userTokenLifetime = std::chrono::hours(*hours);
+    // How soon a node that skipped a job another node holds asks for it again.
+    const std::string claimRetryText = context.config.getString("lims.jobs.claim.retry.seconds", "60");
+    const auto claimRetry = number(claimRetryText, 1, 3600);
+    if (!claimRetry) {
+        context.err << "lims: lims.jobs.claim.retry.seconds must be 1 to 3600, got \"" << claimRetryText << "\"\n";
+        return exit_usage;
+    }
     try {
         settings.auth.throttleByAddress = context.config.getBool("lims.auth.throttle.by-address", true);
     } catch (const Poco::Exception&) {
@@ -357,7 +365,8 @@ int run_serve(CommandContext& context) {
                 case store::JobLocks::Claim::unavailable: break;
                 }
                 return {api::JobTurn::unavailable, outcome.problem};
-            });
+            },
+            std::chrono::seconds(*claimRetry));
         host->api().metrics().addGaugeSource([jobs = jobs.get()] { return jobs->figures(); });
         jobs->start();
     }

@@ -7,12 +7,13 @@ A throwaway database on the server LIMS_TEST_PG names (scripts/run-tests starts 
 passive health: a node that fails is left out for 2 s). Writers register regulated
 entities through nginx, each request with its own Idempotency-Key and retried with the
 same key when the answer is lost (502, 503, connection error, 409 in progress). Meanwhile
-one node is killed with SIGKILL and restarted on its port. Checked:
+the node holding the alarm job is killed with SIGKILL and restarted on its port. Checked:
   - every entity the API answered 201 for is in the database exactly once, and no entity
     is there twice (retried idempotent requests are not doubled);
   - writes kept succeeding through the kill (nginx routed around the dead node);
   - each periodic job ran on exactly one node and the other two skipped it
-    (lims_job_runs_total / lims_job_skipped_total on each node's /metrics).
+    (lims_job_runs_total / lims_job_skipped_total on each node's /metrics); the killed
+    node's jobs moved to one survivor, and the restarted node skips them all.
 
     cluster_test.py --lims PATH --root SOURCE_DIR --work DIR [--nginx PATH]
 
@@ -153,7 +154,9 @@ def main():
     dbname = "lims_cluster_" + uuid.uuid4().hex[:12]
     psql(server, f"CREATE DATABASE {dbname}")
     conninfo = f"{server} dbname={dbname}"
-    env = dict(os.environ, LIMS_DATABASE="postgresql:" + conninfo)
+    # A node that skipped a job asks again after 2 s (60 in production), so the killed
+    # node's jobs move to another within the test.
+    env = dict(os.environ, LIMS_DATABASE="postgresql:" + conninfo, LIMS_JOBS_CLAIM_RETRY_SECONDS="2")
     processes = []
     try:
         def lims(*argv, stdin=None):
@@ -167,6 +170,15 @@ def main():
                           stdin=PASSWORD + "\n")):
             if step.returncode != 0:
                 sys.exit(f"FAIL: set-up: {step.args}: {step.stderr}")
+
+        # A retry setting out of range is refused by name.
+        bad = subprocess.run([args.lims, "serve", "--port", str(free_port()), "--web-root", "none", "--calendar-dir",
+                              str(pathlib.Path(args.root) / "fixtures" / "calendars")],
+                             capture_output=True, text=True, timeout=120,
+                             env=dict(env, LIMS_JOBS_CLAIM_RETRY_SECONDS="0"))
+        expect("lims.jobs.claim.retry.seconds=0 is refused (exit 2, naming the key)",
+               bad.returncode == 2 and "lims.jobs.claim.retry.seconds must be 1 to 3600, got \"0\"" in bad.stderr,
+               f"exit {bad.returncode}: {bad.stderr[-500:]}")
 
         ports = [free_port() for _ in range(3)]
         nodes = [None, None, None]
@@ -204,12 +216,19 @@ def main():
         # The periodic jobs: each ran (at start) on exactly one node; the others skipped it.
         time.sleep(1)
         pages = [metrics(f"http://127.0.0.1:{port}", token) for port in ports]
+        holders = {}
         for job in JOBS:
             ran = [i for i in range(3) if figure(pages[i], "lims_job_runs_total", f'job="{job}"') > 0]
             skipped = [i for i in range(3)
                        if figure(pages[i], "lims_job_skipped_total", f'job="{job}",reason="held_elsewhere"') > 0]
             expect(f"job {job} ran on one node and was skipped on the two others",
                    len(ran) == 1 and sorted(ran + skipped) == [0, 1, 2], f"ran on {ran}, skipped on {skipped}")
+            holders[job] = ran[0] if ran else None
+        # The node killed is the one holding the alarm job: its jobs must move.
+        victim = holders.get("coldchain.alarms")
+        if victim is None:
+            victim = 1
+        held_by_victim = [job for job, node in holders.items() if node == victim]
 
         acknowledged = []   # names answered 201
         outcomes = {}       # status (or error) -> count, first tries and retries alike
@@ -257,7 +276,6 @@ def main():
         for t in threads:
             t.start()
         time.sleep(KILL_AT)
-        victim = 1
         nodes[victim].send_signal(signal.SIGKILL)
         nodes[victim].wait()
         with lock:
@@ -288,9 +306,19 @@ def main():
         expect("no registration is in the database twice", not doubled, f"{doubled[:5]}")
         expect("no acknowledged name was answered twice", len(set(acknowledged)) == len(acknowledged))
 
-        # The restarted node is serving, through nginx as well as directly.
-        page = metrics(f"http://127.0.0.1:{ports[victim]}", token)
-        expect("the restarted node answers /metrics", "lims_http_requests_total" in page)
+        # The killed node's jobs moved to a surviving node (its session died with it, and
+        # with the session its advisory locks); the restarted node runs none of them.
+        survivors = [i for i in range(3) if i != victim]
+        pages = {i: metrics(f"http://127.0.0.1:{ports[i]}", token) for i in range(3)}
+        for job in held_by_victim:
+            took = [i for i in survivors if figure(pages[i], "lims_job_runs_total", f'job="{job}"') > 0]
+            expect(f"job {job} moved from the killed node {victim} to one survivor", len(took) == 1, f"ran on {took}")
+        for job in JOBS:
+            expect(f"the restarted node skips job {job} (held elsewhere)",
+                   figure(pages[victim], "lims_job_runs_total", f'job="{job}"') == 0 and
+                   figure(pages[victim], "lims_job_skipped_total", f'job="{job}",reason="held_elsewhere"') > 0,
+                   pages[victim][-2000:])
+        expect("the restarted node answers /metrics", "lims_http_requests_total" in pages[victim])
     finally:
         for proc in processes:
             if proc.poll() is None:

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -81,4 +82,41 @@ TEST(ServiceJobs, StopReturnsPromptlyWhileWaitingForALongPeriod) {
     ASSERT_TRUE(eventually([&] { return jobs.runs("daily") == 1; }));
     jobs.stop();  // would hang for a day if the wait ignored stop()
     EXPECT_EQ(jobs.runs("daily"), 1u);
+}
+
+TEST(ServiceJobs, AJobAnotherNodeHoldsIsSkippedAndCountedAndAFailedClaimIsLogged) {
+    std::ostringstream log;
+    std::atomic<int> mine{0}, theirs{0}, unknown{0};
+    std::atomic<bool> handedOver{false};
+    api::ServiceJobs jobs(
+        {{"mine", 5ms, [&]() -> domain::Result<std::string> { ++mine; return std::string(); }},
+         {"theirs", 5ms, [&]() -> domain::Result<std::string> { ++theirs; return std::string(); }},
+         {"unknown", 5ms, [&]() -> domain::Result<std::string> { ++unknown; return std::string(); }}},
+        captured_logger(log), [&](const std::string& job) -> api::JobClaimOutcome {
+            if (job == "theirs" && !handedOver) return {api::JobTurn::held_elsewhere, {}};
+            if (job == "unknown") return {api::JobTurn::unavailable, "could not connect to server"};
+            return {api::JobTurn::run, {}};
+        });
+    jobs.start();
+    ASSERT_TRUE(eventually([&] {
+        return mine >= 3 && jobs.skips("theirs", api::JobTurn::held_elsewhere) >= 3 &&
+               jobs.skips("unknown", api::JobTurn::unavailable) >= 2;
+    }));
+    EXPECT_EQ(theirs.load(), 0);
+    EXPECT_EQ(unknown.load(), 0);
+    EXPECT_EQ(jobs.runs("theirs"), 0u);
+    EXPECT_NE(log.str().find("unknown skipped: cannot tell whether another node runs it: could not connect to server"),
+              std::string::npos)
+        << log.str();
+    handedOver = true;  // the other node let go: this one runs it from its next try on
+    ASSERT_TRUE(eventually([&] { return theirs >= 1; }));
+    jobs.stop();
+
+    std::map<std::string, double> figures;
+    for (const auto& g : jobs.figures()) figures[g.name + "{" + g.labels + "}"] = g.value;
+    EXPECT_GE(figures.at("lims_job_runs_total{job=\"mine\"}"), 3);
+    EXPECT_GE(figures.at("lims_job_skipped_total{job=\"theirs\",reason=\"held_elsewhere\"}"), 3);
+    EXPECT_EQ(figures.at("lims_job_skipped_total{job=\"theirs\",reason=\"unavailable\"}"), 0);
+    EXPECT_GE(figures.at("lims_job_skipped_total{job=\"unknown\",reason=\"unavailable\"}"), 2);
+    EXPECT_EQ(figures.at("lims_job_failures_total{job=\"mine\"}"), 0);
 }
