@@ -207,11 +207,11 @@ TEST(DriversHl7, APeerNotInAllowedPeersIsClosedAtOnceCountedLoggedAndNamed) {
     EXPECT_NE(state.last_error.find("is not in allowed_peers (127.0.0.1, 10.0.0.0/8)"), std::string::npos)
         << state.last_error;
     EXPECT_EQ(state.connections, 0u);
-    {
+    // Logged just after it is counted.
+    ASSERT_TRUE(wait_for([&] {
         std::lock_guard lock(log_mutex);
-        ASSERT_FALSE(log.empty());
-        EXPECT_EQ(log.back().rfind("HL7-1: refused a connection from 127.0.0.2:", 0), 0u) << log.back();
-    }
+        return !log.empty() && log.back().rfind("HL7-1: refused a connection from 127.0.0.2:", 0) == 0;
+    }));
     // The analyzer at an allowed address is served as before.
     EXPECT_EQ(send(port, orus(1)).accepted, 1u);
     EXPECT_EQ(sink.messages().size(), 1u);
