@@ -19,6 +19,11 @@ Json verdict_json(const cc::TripVerdict& t) {
     body->set("verdict", t.verdict_word);
     body->set("outcome", std::string(lims::coldchain::to_string(t.verdict.outcome)));
     body->set("summary", t.summary);
+    // The range judged against (the transport box's; 2–8 °C without one); null: no bound.
+    Json range = newObject();
+    range->set("min_centi_celsius", t.range.low ? Poco::Dynamic::Var(*t.range.low) : Poco::Dynamic::Var());
+    range->set("max_centi_celsius", t.range.high ? Poco::Dynamic::Var(*t.range.high) : Poco::Dynamic::Var());
+    body->set("range", range);
     Poco::JSON::Array::Ptr excursions = new Poco::JSON::Array;
     for (const auto& x : t.verdict.excursions) {
         Json e = newObject();

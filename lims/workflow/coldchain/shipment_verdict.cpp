@@ -98,6 +98,7 @@ domain::Result<TripVerdict> trip_verdict(store::Transaction& tx, std::int64_t sh
     } else {
         rules = std::make_shared<const cc::RuleSet>(cc::default_rules(cc::StorageClass::refrigerated, cc::RecordingContext::transport));
     }
+    t.range = rules->range;
 
     if (!t.logger_id) {
         t.verdict.outcome = cc::ShipmentOutcome::incomplete_record;

@@ -33,6 +33,9 @@ struct TripVerdict {
     lims::coldchain::ShipmentVerdict verdict;
     std::string verdict_word;  // held, excursion, no_data
     std::string summary;       // one sentence for the receiver and the audit entry
+    // The range the trip was judged against: the transport box's, or the refrigerated
+    // default (2–8 °C) when the shipment has no box. Drawn as the chart's band.
+    lims::coldchain::TemperatureRange range;
     std::vector<lims::coldchain::SeriesBucket> chart;
     std::vector<SampleColdChainVerdict> samples;
 };

@@ -29,6 +29,15 @@ export default async function ({ service, browser, base, data, assert }) {
   await trip.locator('[data-test="temperature-chart"] canvas').waitFor()
   assert.ok(echarts.length > 0, 'the chart did not load ECharts')
   assert.match(await trip.locator('[data-test="trip-excursions"]').innerText(), /9\.5 °C/)
+  // The band is the range the service judged the trip against (the cool box's 2–8 °C).
+  const judged = (await page.evaluate(async () => {
+    const r = [...performance.getEntriesByType('resource')].map((e) => e.name).find((n) => n.includes('/verdict'))
+    return r ? new URL(r).pathname : null
+  }))
+  assert.ok(judged, 'the page did not ask for the trip verdict')
+  const judgedVerdict = await (await service.as('receiver')).get(judged)
+  assert.deepEqual(judgedVerdict.range, { min_centi_celsius: 200, max_centi_celsius: 800 })
+  assert.equal(await trip.locator('[data-test="temperature-chart"]').getAttribute('data-band'), '200,800')
   await page.waitForTimeout(600) // the dialog's fade-in and the chart's first frame
   await w.shot('receiver-trip-chart.png', { fullPage: false })
 
