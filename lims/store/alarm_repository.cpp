@@ -164,15 +164,17 @@ StoreResult<std::vector<AlarmRow>> AlarmRepository::due_for_escalation(std::int6
                   std::to_string(now_utc) + " ORDER BY id");
 }
 
-StoreResult<Done> AlarmRepository::escalate(std::int64_t alarm_id, int level, std::optional<std::int64_t> next_at_utc,
-                                            const std::string& actor) {
+StoreResult<bool> AlarmRepository::escalate(std::int64_t alarm_id, int from_level, int level,
+                                            std::optional<std::int64_t> next_at_utc, const std::string& actor) {
     NInt next = nullable(next_at_utc);
-    tx_.session() << "UPDATE coldchain_alarms SET escalation_level = $1, escalate_at_utc = $2, version = version + 1 "
-                     "WHERE id = $3",
-        bind(level), bind(next), bind(alarm_id), now;
+    Poco::Data::Statement update(tx_.session());
+    update << "UPDATE coldchain_alarms SET escalation_level = $1, escalate_at_utc = $2, version = version + 1 "
+              "WHERE id = $3 AND escalation_level = $4",
+        bind(level), bind(next), bind(alarm_id), bind(from_level);
+    if (update.execute() == 0) return false;
     tx_.record({actor, "alarm.escalate", "coldchain_alarm", std::to_string(alarm_id), "",
                 "{\"escalation_level\":" + std::to_string(level) + "}", ""});
-    return Done{};
+    return true;
 }
 
 StoreResult<AlarmRow> AlarmRepository::get(std::int64_t id) {
@@ -250,6 +252,15 @@ StoreResult<std::vector<NotificationRow>> AlarmRepository::notifications_of(std:
 StoreResult<std::vector<NotificationRow>> AlarmRepository::due_notifications(std::int64_t now_utc, std::size_t limit) {
     return notifications(tx_, "WHERE state = 'pending' AND next_attempt_utc <= " + std::to_string(now_utc) +
                                   " ORDER BY next_attempt_utc, id LIMIT " + std::to_string(limit));
+}
+
+StoreResult<bool> AlarmRepository::claim_notification(std::int64_t id, std::int64_t now_utc,
+                                                      std::int64_t lease_until_utc) {
+    Poco::Data::Statement update(tx_.session());
+    update << "UPDATE alarm_notifications SET next_attempt_utc = $1 "
+              "WHERE id = $2 AND state = 'pending' AND next_attempt_utc <= $3",
+        bind(lease_until_utc), bind(id), bind(now_utc);
+    return update.execute() == 1;
 }
 
 StoreResult<Done> AlarmRepository::notification_sent(std::int64_t id, std::int64_t at_utc) {

@@ -74,7 +74,10 @@ public:
                                       std::optional<std::int64_t> expected_version, const std::string& actor);
     // Unacknowledged alarms whose escalation time has come.
     StoreResult<std::vector<AlarmRow>> due_for_escalation(std::int64_t now_utc);
-    StoreResult<Done> escalate(std::int64_t alarm_id, int level, std::optional<std::int64_t> next_at_utc,
+    // Moves the alarm from `from_level` to `level`; false (nothing written) when it is no
+    // longer at `from_level`: another node escalated it first (PostgreSQL re-reads the row
+    // after waiting for that node's commit).
+    StoreResult<bool> escalate(std::int64_t alarm_id, int from_level, int level, std::optional<std::int64_t> next_at_utc,
                                const std::string& actor);
     StoreResult<AlarmRow> get(std::int64_t id);
     StoreResult<std::vector<AlarmRow>> list(const AlarmFilter& filter);
@@ -82,6 +85,11 @@ public:
     StoreResult<std::int64_t> add_notification(const NotificationRow& n);
     StoreResult<std::vector<NotificationRow>> notifications_of(std::int64_t alarm_id);
     StoreResult<std::vector<NotificationRow>> due_notifications(std::int64_t now_utc, std::size_t limit);
+    // Takes a due, pending notification for delivery: its next attempt moves to
+    // `lease_until_utc`, so no other node sees it due meanwhile (a node that dies after the
+    // claim leaves it to be tried again then). False when it is no longer due and pending:
+    // another node took it or delivered it.
+    StoreResult<bool> claim_notification(std::int64_t id, std::int64_t now_utc, std::int64_t lease_until_utc);
     StoreResult<Done> notification_sent(std::int64_t id, std::int64_t at_utc);
     // A failed attempt: retried at next_attempt_utc, or given up (state failed) when empty.
     StoreResult<Done> notification_failed(std::int64_t id, const std::string& error,

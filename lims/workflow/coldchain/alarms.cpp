@@ -182,6 +182,13 @@ domain::Result<DeliveryReport> deliver_notifications(store::Database& db, const 
     for (const auto& n : *due) {
         NotificationChannel* channel = n.channel == "email" ? channels.email : n.channel == "webhook" ? channels.webhook : nullptr;
         if (!channel) continue;  // that channel is not configured here: the row waits
+        // Several nodes (or a node whose job lock moved mid-run): only the one that claims
+        // the row sends it.
+        auto claimed = db.write([&](store::Transaction& tx) {
+            return store::AlarmRepository(tx).claim_notification(n.id, now_utc, now_utc + kDeliveryLease);
+        });
+        if (!claimed) return claimed.error();
+        if (!*claimed) continue;
         auto sent = channel->deliver(n);
         auto recorded = db.write([&](store::Transaction& tx) -> store::StoreResult<store::Done> {
             store::AlarmRepository alarms(tx);
@@ -222,14 +229,18 @@ domain::Result<std::size_t> escalate_alarms(store::Database& db, std::int64_t no
         store::AlarmRepository alarms(tx);
         auto due = alarms.due_for_escalation(now_utc);
         if (!due) return due.error();
+        std::size_t escalated = 0;
         for (const auto& a : *due) {
             const int level = a.escalation_level + 1;
             std::optional<std::int64_t> next;
             if (level < kMaxEscalationLevel) next = now_utc + options.acknowledgement_deadline;
-            if (auto ok = alarms.escalate(a.id, level, next, options.actor); !ok) return ok.error();
+            auto moved = alarms.escalate(a.id, a.escalation_level, level, next, options.actor);
+            if (!moved) return moved.error();
+            if (!*moved) continue;  // another node escalated it first, and notified
+            ++escalated;
             if (auto n = notify_contacts(tx, a, level, place_of(tx, a), now_utc); !n) return n.error();
         }
-        return due->size();
+        return escalated;
     });
 }
 

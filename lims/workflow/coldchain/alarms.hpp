@@ -27,6 +27,9 @@ inline constexpr std::size_t kMinDesignatedContacts = 3;
 // out a mail server restart or a gateway outage of about two hours, then given up and
 // left visible as failed.
 inline constexpr std::array<lims::coldchain::Seconds, 6> kDeliveryRetryDelays{60, 120, 300, 900, 1800, 3600};
+// How long a notification claimed for delivery is hidden from other deliverers: longer than
+// a channel's timeout; a node that dies mid-delivery leaves the row to be tried after it.
+inline constexpr lims::coldchain::Seconds kDeliveryLease = 300;
 
 // One way of reaching a person. deliver() blocks for at most the channel's timeout and
 // returns an error naming what went wrong (the delivery is retried).

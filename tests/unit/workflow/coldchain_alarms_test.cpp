@@ -9,6 +9,7 @@
 #include <Poco/Net/StreamSocket.h>
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -298,6 +299,59 @@ TEST_F(ColdChainAlarmsTest, UnacknowledgedAlarmEscalatesLevelByLevel) {
     // Level 2 has no contacts of its own: the designated contacts hear it again.
     EXPECT_EQ(count("SELECT count(*) FROM alarm_notifications WHERE escalation_level = 2 AND channel = 'in_app'"), 3);
     EXPECT_EQ(must(escalate_alarms(*db, due + 10 * kAcknowledgementDeadline, options)), 0u);  // the top level stays
+}
+
+
+// Two nodes deliver at the same moment (issue 17: a node whose job lock moved mid-run, or
+// a second deliverer): each notification is sent by exactly one of them, because a row is
+// claimed in the database before it is sent.
+class SlowChannel final : public NotificationChannel {
+public:
+    domain::Result<void> deliver(const store::NotificationRow& n) override {
+        std::this_thread::sleep_for(std::chrono::milliseconds(150));  // both nodes have read the due rows by now
+        std::lock_guard lock(mutex);
+        ++sends[n.id];
+        return {};
+    }
+    std::mutex mutex;
+    std::map<std::int64_t, int> sends;
+};
+
+TEST_F(ColdChainAlarmsTest, TwoNodesDeliveringAtOnceSendEachNotificationOnce) {
+    raise_one_alarm();
+    auto second = store::Database::open("sqlite:" + db->display_name());
+    ASSERT_TRUE(second) << second.error().message;
+    SlowChannel sms;
+    const std::int64_t now = kT0 + 2 * kHour;
+    DeliveryReport a, b;
+    std::thread other([&] { b = must(deliver_notifications(**second, {nullptr, &sms}, now)); });
+    a = must(deliver_notifications(*db, {nullptr, &sms}, now));
+    other.join();
+    EXPECT_EQ(a.sent + b.sent, 3u);
+    ASSERT_EQ(sms.sends.size(), 3u);
+    for (const auto& [id, n] : sms.sends) EXPECT_EQ(n, 1) << "notification " << id;
+    EXPECT_EQ(count("SELECT count(*) FROM alarm_notifications WHERE channel = 'webhook' AND state = 'sent'"), 3);
+    // A claimed row is no longer due for anyone, and a sent one is never claimed again.
+    must(db->write([&](store::Transaction& tx) -> store::StoreResult<store::Done> {
+        store::AlarmRepository alarms(tx);
+        const auto id = sms.sends.begin()->first;
+        EXPECT_FALSE(must(alarms.claim_notification(id, now + 10 * kHour, now + 11 * kHour)));
+        return store::Done{};
+    }));
+}
+
+TEST_F(ColdChainAlarmsTest, AnAlarmAnotherNodeEscalatedIsNotEscalatedAgain) {
+    const auto alarm = raise_one_alarm();
+    const auto audit_before = count("SELECT count(*) FROM audit_log WHERE action = 'alarm.escalate'");
+    must(db->write([&](store::Transaction& tx) -> store::StoreResult<store::Done> {
+        store::AlarmRepository alarms(tx);
+        EXPECT_TRUE(must(alarms.escalate(alarm, 0, 1, std::nullopt, "test")));
+        // The second node read level 0 too: its escalation changes nothing and records nothing.
+        EXPECT_FALSE(must(alarms.escalate(alarm, 0, 1, std::nullopt, "test")));
+        return store::Done{};
+    }));
+    EXPECT_EQ(count("SELECT escalation_level FROM coldchain_alarms"), 1);
+    EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'alarm.escalate'"), audit_before + 1);
 }
 
 }  // namespace
