@@ -48,26 +48,13 @@ StringCheck regionCheck() {
 
 Response failure(const domain::Error& e, const std::string& what, const std::string& id, std::int64_t given,
                  const std::function<std::optional<std::int64_t>()>& reread) {
-    using domain::ErrorKind;
-    const std::string& code = e.code;
-    switch (e.kind) {
-        case ErrorKind::not_found: return Response::problem(notVisible(what, id));
-        case ErrorKind::stale: {
-            const auto current = reread ? reread() : std::nullopt;
-            return Response::problem(current ? problems::staleVersion(*current, given) : problems::conflict(e.message));
-        }
-        case ErrorKind::conflict: return Response::problem(problems::conflict(e.message));
-        case ErrorKind::invalid:
-            return Response::problem(problems::validation({{e.field.empty() ? "body" : e.field, e.message}}));
-        case ErrorKind::forbidden: return Response::problem(problems::forbidden(e.message));
-        case ErrorKind::unavailable: return Response::problem(problems::serviceUnavailable(e.message));
-        case ErrorKind::unspecified:
-        case ErrorKind::internal: break;
+    if (e.kind == domain::ErrorKind::stale && reread) {
+        if (const auto current = reread()) return Response::problem(problems::staleVersion(*current, given));
     }
-    if (code == "store.invalid_argument" || code.rfind("password.", 0) == 0 || code.rfind("role.", 0) == 0)
-        return Response::problem(problems::validation({{"body", e.message}}));
-    logger().error("%s %s: %s: %s", what, id, code, e.message);
-    return Response::problem(problems::serviceUnavailable("The database cannot be reached; try again shortly."));
+    if (e.kind == domain::ErrorKind::not_found) return Response::problem(notVisible(what, id));
+    if (e.kind == domain::ErrorKind::internal || e.kind == domain::ErrorKind::unspecified)
+        logger().error("%s %s: %s: %s", what, id, e.code, e.message);
+    return Response::error(e);
 }
 
 Response withVersion(int status, const Object::Ptr& body, std::int64_t version) {

@@ -6,7 +6,6 @@
 #include "lims/api/conventions.hpp"
 #include "lims/api/json_text.hpp"
 #include "lims/api/route_modules.hpp"
-#include "lims/api/routes/route_caller.hpp"
 
 #include <Poco/JSON/Array.h>
 
@@ -39,11 +38,9 @@ StringCheck regionCheck();
 // A list of names (the workflow's constant arrays) as a schema's allowed values.
 std::vector<std::string> names(const auto& values) { return {values.begin(), values.end()}; }
 
-// A use case's error as the API's answer, by its kind: not_found -> the record's 404
-// (notVisible(what, id)); stale -> 409 stale-version with the current version `reread`
-// gives (plain 409 without); conflict 409; invalid 422 naming the field; forbidden 403;
-// the store's and the password checks' refusals without a kind 422; anything else is
-// logged and answered 503.
+// A use case's error as the API's answer: Response::error (api/problem's one mapping),
+// except a stale version, answered with the record's current version that `reread`
+// gives, and a missing record, answered as notVisible(what, id).
 Response failure(const domain::Error& e, const std::string& what, const std::string& id, std::int64_t given = 0,
                  const std::function<std::optional<std::int64_t>()>& reread = {});
 

@@ -70,7 +70,7 @@ void add_entity_routes(Router& router, const RouteContext& context) {
                 AuthRequirement::User, std::nullopt, [db](const Request& r) {
                     const auto id = idParam(r);
                     if (!id) return Response::problem(notVisible("regulated entity", r.params.at("id")));
-                    auto found = admin::getEntity(*db, caller_of(r), *id);
+                    auto found = admin::getEntity(*db, actor_of(r), *id);
                     if (!found) return failure(found.error(), "regulated entity", r.params.at("id"));
                     return withVersion(200, entityJson(*found), found->entity.version);
                 }, 200, kPeopleRoles});
@@ -78,7 +78,7 @@ void add_entity_routes(Router& router, const RouteContext& context) {
     router.add({"POST", "/api/v1/regulated-entities", "createRegulatedEntity",
                 "Add a regulated entity under an organisation of the administrator's subtree", AuthRequirement::User,
                 entitySchema(), [db](const Request& r) {
-                    auto created = admin::createEntity(*db, caller_of(r), entityInput(r));
+                    auto created = admin::createEntity(*db, actor_of(r), entityInput(r));
                     if (!created) return failure(created.error(), "regulated entity", str(r, "name"));
                     return withVersion(201, entityJson(*created), created->entity.version);
                 }, 201, kAdministrators});
@@ -90,13 +90,13 @@ void add_entity_routes(Router& router, const RouteContext& context) {
                     if (!id) return Response::problem(notVisible("regulated entity", r.params.at("id")));
                     // Only the supervising subtree changes an entity; others get the missing record's 404
                     // before If-Match is asked for.
-                    auto found = admin::getEntity(*db, caller_of(r), *id);
+                    auto found = admin::getEntity(*db, actor_of(r), *id);
                     if (!found) return failure(found.error(), "regulated entity", r.params.at("id"));
                     if (!withinJurisdiction(r.principal->organisationPath, found->jurisdictionPath))
                         return Response::problem(notVisible("regulated entity", r.params.at("id")));
                     auto version = requireIfMatch(r);
                     if (!version) return Response::problem(version.problem());
-                    auto updated = admin::updateEntity(*db, caller_of(r), *id, *version, entityInput(r));
+                    auto updated = admin::updateEntity(*db, actor_of(r), *id, *version, entityInput(r));
                     if (!updated)
                         return failure(updated.error(), "regulated entity", r.params.at("id"), *version,
                                        [&]() -> std::optional<std::int64_t> {

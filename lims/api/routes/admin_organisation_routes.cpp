@@ -51,7 +51,7 @@ void add_organisation_routes(Router& router, const RouteContext& context) {
     router.add({"GET", "/api/v1/organisations", "listOrganisations",
                 "The caller's organisation and everything below it, parents before children", AuthRequirement::User,
                 std::nullopt, [db](const Request& r) {
-                    auto tree = admin::organisation_subtree(*db, caller_of(r));
+                    auto tree = admin::organisation_subtree(*db, actor_of(r));
                     if (!tree) return failure(tree.error(), "organisation", std::to_string(r.principal->organisationId));
                     Array::Ptr items = new Array;
                     for (const auto& o : *tree) items->add(organisationJson(o));
@@ -64,7 +64,7 @@ void add_organisation_routes(Router& router, const RouteContext& context) {
                 AuthRequirement::User, std::nullopt, [db](const Request& r) {
                     const auto id = idParam(r);
                     if (!id) return Response::problem(notVisible("organisation", r.params.at("id")));
-                    auto org = admin::organisation(*db, caller_of(r), *id);
+                    auto org = admin::organisation(*db, actor_of(r), *id);
                     if (!org) return failure(org.error(), "organisation", r.params.at("id"));
                     return withVersion(200, organisationJson(*org), org->version);
                 }, 200, kPeopleRoles});
@@ -75,7 +75,7 @@ void add_organisation_routes(Router& router, const RouteContext& context) {
                     store::NewOrganisation org{str(r, "code"), str(r, "name"),
                                                *domain::organisation_kind_from(str(r, "kind")),
                                                r.json->getValue<Poco::Int64>("parent_id"), str(r, "region_code")};
-                    auto created = admin::create_organisation(*db, caller_of(r), org);
+                    auto created = admin::create_organisation(*db, actor_of(r), org);
                     if (!created) return failure(created.error(), "organisation", org.code);
                     return withVersion(201, organisationJson(*created), created->version);
                 }, 201, kAdministrators});
@@ -86,16 +86,16 @@ void add_organisation_routes(Router& router, const RouteContext& context) {
                     const auto id = idParam(r);
                     if (!id) return Response::problem(notVisible("organisation", r.params.at("id")));
                     // Another jurisdiction's organisation is a 404 before If-Match is asked for.
-                    auto org = admin::organisation(*db, caller_of(r), *id);
+                    auto org = admin::organisation(*db, actor_of(r), *id);
                     if (!org) return failure(org.error(), "organisation", r.params.at("id"));
                     auto version = requireIfMatch(r);
                     if (!version) return Response::problem(version.problem());
-                    auto updated = admin::update_organisation(*db, caller_of(r), *id, *version, str(r, "name"),
+                    auto updated = admin::update_organisation(*db, actor_of(r), *id, *version, str(r, "name"),
                                                               r.json->getValue<bool>("active"));
                     if (!updated)
                         return failure(updated.error(), "organisation", r.params.at("id"), *version,
                                        [&]() -> std::optional<std::int64_t> {
-                                           auto now = admin::organisation(*db, caller_of(r), *id);
+                                           auto now = admin::organisation(*db, actor_of(r), *id);
                                            return now ? std::optional<std::int64_t>(now->version) : std::nullopt;
                                        });
                     return withVersion(200, organisationJson(*updated), updated->version);

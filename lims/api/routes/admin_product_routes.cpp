@@ -111,7 +111,7 @@ void add_product_routes(Router& router, const RouteContext& context) {
     router.add({"POST", "/api/v1/products", "createProduct",
                 "Add a product to the catalogue (the catalogue's owner: an administrator of the province)",
                 AuthRequirement::User, productSchema(), [db](const Request& r) {
-                    auto created = admin::createProduct(*db, caller_of(r), productInput(r));
+                    auto created = admin::createProduct(*db, actor_of(r), productInput(r));
                     if (!created) return failure(created.error(), "product", str(r, "name"));
                     return withVersion(201, productJson(*created), created->version);
                 }, 201, kAdministrators});
@@ -122,7 +122,7 @@ void add_product_routes(Router& router, const RouteContext& context) {
                     if (!id) return Response::problem(notVisible("product", r.params.at("id")));
                     auto version = requireIfMatch(r);
                     if (!version) return Response::problem(version.problem());
-                    auto updated = admin::updateProduct(*db, caller_of(r), *id, *version, productInput(r));
+                    auto updated = admin::updateProduct(*db, actor_of(r), *id, *version, productInput(r));
                     if (!updated)
                         return failure(updated.error(), "product", r.params.at("id"), *version,
                                        [&]() -> std::optional<std::int64_t> {
@@ -151,7 +151,7 @@ void add_product_routes(Router& router, const RouteContext& context) {
                 AuthRequirement::User, specSchema(), [db](const Request& r) {
                     const auto id = idParam(r);
                     if (!id) return Response::problem(notVisible("product", r.params.at("id")));
-                    auto created = admin::createSpecificationLine(*db, caller_of(r), *id, specInput(r));
+                    auto created = admin::createSpecificationLine(*db, actor_of(r), *id, specInput(r));
                     if (!created) return failure(created.error(), "product", r.params.at("id"));
                     return withVersion(201, specJson(*created), created->version);
                 }, 201, kAdministrators});
@@ -182,7 +182,7 @@ void add_product_routes(Router& router, const RouteContext& context) {
                     if (!id) return Response::problem(notVisible("specification line", r.params.at("id")));
                     auto version = requireIfMatch(r);
                     if (!version) return Response::problem(version.problem());
-                    auto updated = admin::updateSpecificationLine(*db, caller_of(r), *id, *version, specInput(r));
+                    auto updated = admin::updateSpecificationLine(*db, actor_of(r), *id, *version, specInput(r));
                     if (!updated)
                         return failure(updated.error(), "specification line", r.params.at("id"), *version,
                                        [&]() -> std::optional<std::int64_t> {

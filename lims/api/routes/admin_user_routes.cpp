@@ -56,7 +56,7 @@ void add_user_routes(Router& router, const RouteContext& context) {
                 AuthRequirement::User, std::nullopt, [db](const Request& r) {
                     auto page = idPage(r);
                     if (!page) return Response::problem(page.problem());
-                    auto users = admin::users_in_subtree(*db, caller_of(r), page->first, page->second + 1);
+                    auto users = admin::users_in_subtree(*db, actor_of(r), page->first, page->second + 1);
                     if (!users) return failure(users.error(), "user", "list");
                     return pageOf(std::move(*users), page->second, userRecordJson,
                                   [](const domain::User& u) { return u.id; });
@@ -66,7 +66,7 @@ void add_user_routes(Router& router, const RouteContext& context) {
                 AuthRequirement::User, std::nullopt, [db, auth](const Request& r) {
                     const auto id = idParam(r);
                     if (!id) return Response::problem(notVisible("user", r.params.at("id")));
-                    auto record = admin::user_record(*db, caller_of(r), *id);
+                    auto record = admin::user_record(*db, actor_of(r), *id);
                     if (!record) return failure(record.error(), "user", r.params.at("id"));
                     auto account = auth->user(*id);
                     if (!account) return Response::problem(account.problem());
@@ -84,16 +84,16 @@ void add_user_routes(Router& router, const RouteContext& context) {
                     const auto id = idParam(r);
                     if (!id) return Response::problem(notVisible("user", r.params.at("id")));
                     // Another jurisdiction's account is a 404 before If-Match is asked for.
-                    if (auto seen = admin::user_record(*db, caller_of(r), *id); !seen)
+                    if (auto seen = admin::user_record(*db, actor_of(r), *id); !seen)
                         return failure(seen.error(), "user", r.params.at("id"));
                     auto version = requireIfMatch(r);
                     if (!version) return Response::problem(version.problem());
                     store::UserChange change{str(r, "display_name"), strings(r, "roles"), r.json->getValue<bool>("active")};
-                    auto updated = admin::update_user(*db, caller_of(r), *id, *version, change);
+                    auto updated = admin::update_user(*db, actor_of(r), *id, *version, change);
                     if (!updated)
                         return failure(updated.error(), "user", r.params.at("id"), *version,
                                        [&]() -> std::optional<std::int64_t> {
-                                           auto now = admin::user_record(*db, caller_of(r), *id);
+                                           auto now = admin::user_record(*db, actor_of(r), *id);
                                            return now ? std::optional<std::int64_t>(now->version) : std::nullopt;
                                        });
                     return withVersion(200, userRecordJson(*updated), updated->version);
@@ -109,7 +109,7 @@ void add_user_routes(Router& router, const RouteContext& context) {
                 [db, auth](const Request& r) {
                     const auto id = idParam(r);
                     if (!id) return Response::problem(notVisible("user", r.params.at("id")));
-                    if (auto seen = admin::user_record(*db, caller_of(r), *id); !seen)
+                    if (auto seen = admin::user_record(*db, actor_of(r), *id); !seen)
                         return failure(seen.error(), "user", r.params.at("id"));
                     if (*id == r.principal->userId)
                         return Response::problem(problems::forbidden(
@@ -126,7 +126,7 @@ void add_user_routes(Router& router, const RouteContext& context) {
                 userCreateSchema(), [db, auth](const Request& r) {
                     // The organisation first: a refused request costs no password hash.
                     const auto orgId = r.json->getValue<Poco::Int64>("organisation_id");
-                    if (auto org = admin::organisation(*db, caller_of(r), orgId); !org) {
+                    if (auto org = admin::organisation(*db, actor_of(r), orgId); !org) {
                         if (org.error().kind != domain::ErrorKind::not_found) return failure(org.error(), "user", "new");
                         return Response::problem(problems::validation(
                             {{"organisation_id", "there is no organisation " + std::to_string(orgId) + " in your jurisdiction"}}));
@@ -135,7 +135,7 @@ void add_user_routes(Router& router, const RouteContext& context) {
                     if (!hash) return Response::problem(problems::validation({{"password", hash.error().message}}));
                     store::NewUser user{orgId, str(r, "username"),
                                         str(r, "display_name"), *hash, strings(r, "roles")};
-                    auto created = admin::create_user(*db, caller_of(r), user);
+                    auto created = admin::create_user(*db, actor_of(r), user);
                     if (!created) return failure(created.error(), "user", user.username);
                     return withVersion(201, userRecordJson(*created), created->version);
                 }, 201, kAdministrators});

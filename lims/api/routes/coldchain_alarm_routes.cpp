@@ -17,8 +17,8 @@ void add_alarm_routes(Router& router, const RouteContext& context) {
                         if (auto p = query_int(r, name, *slot)) return Response::problem(*p);
                     f.after_id = after.value_or(0);
                     f.open_only = r.query.count("open") && r.query.at("open") == "true";
-                    auto rows = cc::alarms(*db, caller_of(r), f);
-                    if (!rows) return problem_for(rows.error());
+                    auto rows = cc::alarms(*db, actor_of(r), f);
+                    if (!rows) return Response::error(rows.error());
                     return items_of(*rows);
                 },
                 200, kPeopleRoles});
@@ -30,11 +30,11 @@ void add_alarm_routes(Router& router, const RouteContext& context) {
                     auto id = param_id(r);
                     if (!id) return Response::problem(problems::notFound("no such alarm"));
                     // Another site's alarm is a 404 before anything is asked of the request.
-                    if (auto found = cc::find_alarm(*db, caller_of(r), *id); !found) return problem_for(found.error());
+                    if (auto found = cc::find_alarm(*db, actor_of(r), *id); !found) return Response::error(found.error());
                     auto version = requireIfMatch(r);
                     if (!version) return Response::problem(version.problem());
-                    auto ack = cc::acknowledge(*db, caller_of(r), *id, r.json->getValue<std::string>("note"), *version);
-                    if (!ack) return problem_for(ack.error());
+                    auto ack = cc::acknowledge(*db, actor_of(r), *id, r.json->getValue<std::string>("note"), *version);
+                    if (!ack) return Response::error(ack.error());
                     return Response::json(200, parse_object(store::to_json(*ack))).withHeader("ETag", etagFor(ack->version));
                 },
                 200, kPeopleRoles});

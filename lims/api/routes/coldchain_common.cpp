@@ -18,26 +18,6 @@ cc::ColdChainOptions options_for(const Request& r, const domain::WorkingCalendar
     return o;
 }
 
-Response problem_for(const domain::Error& e) {
-    using domain::ErrorKind;
-    const auto& c = e.code;
-    if (c == "store.invalid_argument") return Response::problem(problems::validation({{"body", e.message}}));
-    switch (e.kind) {
-        case ErrorKind::invalid:
-            return Response::problem(problems::validation({{e.field.empty() ? "body" : e.field, e.message}}));
-        case ErrorKind::not_found: return Response::problem(problems::notFound(e.message));
-        case ErrorKind::forbidden: return Response::problem(problems::forbidden(e.message));
-        case ErrorKind::conflict:
-        case ErrorKind::stale: return Response::problem(problems::conflict(e.message));
-        case ErrorKind::unavailable: return Response::problem(problems::serviceUnavailable(e.message));
-        case ErrorKind::internal: return Response::problem(problems::internal());
-        case ErrorKind::unspecified: break;
-    }
-    // Codes made before errors carried a kind: the rules' own refusals are the request's.
-    if (c.rfind("coldchain.", 0) == 0) return Response::problem(problems::validation({{"body", e.message}}));
-    return Response::problem(problems::internal());
-}
-
 std::optional<std::int64_t> param_id(const Request& r, const std::string& name) {
     auto it = r.params.find(name);
     if (it == r.params.end()) return std::nullopt;

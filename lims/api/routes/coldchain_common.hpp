@@ -1,13 +1,12 @@
-// What the cold-chain route tables share (routes/coldchain_*_routes.cpp): the caller as the
-// use cases take it, query and path parameters, the error -> problem mapping and the JSON
-// of a chart bucket. Each table adds one URL prefix's routes; add_coldchain_routes
-// (coldchain_routes.cpp) adds them all.
+// What the cold-chain route tables share (routes/coldchain_*_routes.cpp): query and path
+// parameters and the JSON of a chart bucket (the caller: api::actor_of; errors:
+// Response::error, the one mapping of api/problem). Each table adds one URL prefix's
+// routes; add_coldchain_routes (coldchain_routes.cpp) adds them all.
 #pragma once
 
 #include "lims/api/conventions.hpp"
 #include "lims/api/json_text.hpp"
 #include "lims/api/route_modules.hpp"
-#include "lims/api/routes/route_caller.hpp"
 #include "lims/workflow/coldchain/site_use_cases.hpp"
 
 #include <Poco/JSON/Array.h>
@@ -24,13 +23,7 @@ using Json = Poco::JSON::Object::Ptr;
 inline constexpr std::int64_t kDefaultPeriod = 24 * 3600;  // readings and gaps of the last day unless asked
 
 std::int64_t now_utc();
-using api::caller_of;
 cc::ColdChainOptions options_for(const Request& r, const domain::WorkingCalendar* calendar);
-
-// A use case's error as the API's answer: by its kind (invalid naming its field: 422;
-// not_found: 404; conflict/stale: 409; unavailable: 503), store.invalid_argument and
-// coldchain.* codes without a kind as 422, anything else 500.
-Response problem_for(const domain::Error& e);
 
 // {id} of the path; nullopt when not a positive integer (answered as a missing record).
 std::optional<std::int64_t> param_id(const Request& r, const std::string& name = "id");

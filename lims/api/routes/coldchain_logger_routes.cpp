@@ -36,8 +36,8 @@ void add_logger_routes(Router& router, const RouteContext& context) {
                     if (!id) return no_such_logger();
                     cc::PlacementRequest p{*id, optional_int(r.json, "storage_unit_id"), optional_int(r.json, "shipment_id"),
                                            r.json->getValue<Poco::Int64>("from_utc")};
-                    auto placed = cc::place_logger(*db, caller_of(r), p, now_utc(), options_for(r, calendar));
-                    if (!placed) return problem_for(placed.error());
+                    auto placed = cc::place_logger(*db, actor_of(r), p, now_utc(), options_for(r, calendar));
+                    if (!placed) return Response::error(placed.error());
                     return Response::json(201, parse_object(store::to_json(*placed)));
                 },
                 201, placers});
@@ -47,8 +47,8 @@ void add_logger_routes(Router& router, const RouteContext& context) {
                 [db](const Request& r) {
                     auto id = param_id(r);
                     if (!id) return no_such_logger();
-                    auto rows = cc::logger_placements(*db, caller_of(r), *id);
-                    if (!rows) return problem_for(rows.error());
+                    auto rows = cc::logger_placements(*db, actor_of(r), *id);
+                    if (!rows) return Response::error(rows.error());
                     return items_of(*rows);
                 },
                 200, kPeopleRoles});
@@ -63,9 +63,9 @@ void add_logger_routes(Router& router, const RouteContext& context) {
                     if (!period) return Response::problem(period.problem());
                     std::optional<std::int64_t> points;
                     if (auto p = query_int(r, "points", points)) return Response::problem(*p);
-                    auto chart = cc::logger_chart(*db, caller_of(r), *id, period->from, period->to,
+                    auto chart = cc::logger_chart(*db, actor_of(r), *id, period->from, period->to,
                                                   points ? static_cast<std::size_t>(*points) : kDefaultChartPoints);  // < 1 wraps: refused
-                    if (!chart) return problem_for(chart.error());
+                    if (!chart) return Response::error(chart.error());
                     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                     for (const auto& b : *chart) items->add(bucket_json(b));
                     Json body = newObject();
@@ -84,8 +84,8 @@ void add_logger_routes(Router& router, const RouteContext& context) {
                     if (!id) return no_such_logger();
                     auto period = query_period(r);
                     if (!period) return Response::problem(period.problem());
-                    auto gaps = cc::logger_recording_gaps(*db, caller_of(r), *id, period->from, period->to);
-                    if (!gaps) return problem_for(gaps.error());
+                    auto gaps = cc::logger_recording_gaps(*db, actor_of(r), *id, period->from, period->to);
+                    if (!gaps) return Response::error(gaps.error());
                     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                     for (const auto& g : *gaps) {
                         Json j = newObject();

@@ -69,9 +69,9 @@ void add_shipment_routes(Router& router, const RouteContext& context) {
                 [db](const Request& r) {
                     auto id = param_id(r);
                     if (!id) return no_such_shipment();
-                    auto bound = cc::bind_transport_box(*db, caller_of(r), *id, r.json->getValue<Poco::Int64>("storage_unit_id"),
+                    auto bound = cc::bind_transport_box(*db, actor_of(r), *id, r.json->getValue<Poco::Int64>("storage_unit_id"),
                                                         r.json->getValue<Poco::Int64>("at_utc"));
-                    if (!bound) return problem_for(bound.error());
+                    if (!bound) return Response::error(bound.error());
                     return Response::noContent();
                 },
                 204, placers});
@@ -84,8 +84,8 @@ void add_shipment_routes(Router& router, const RouteContext& context) {
                     if (!id) return no_such_shipment();
                     std::optional<std::int64_t> receipt;
                     if (auto p = query_int(r, "receipt_utc", receipt)) return Response::problem(*p);
-                    auto t = cc::shipment_verdict(*db, caller_of(r), *id, receipt.value_or(now_utc()));
-                    if (!t) return problem_for(t.error());
+                    auto t = cc::shipment_verdict(*db, actor_of(r), *id, receipt.value_or(now_utc()));
+                    if (!t) return Response::error(t.error());
                     return Response::json(200, verdict_json(*t));
                 },
                 200, kPeopleRoles});

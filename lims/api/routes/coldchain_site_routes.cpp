@@ -67,8 +67,8 @@ void add_site_routes(Router& router, const RouteContext& context) {
                 "sensor_fault, no_logger)",
                 AuthRequirement::User, std::nullopt,
                 [db](const Request& r) {
-                    auto board = cc::site_status(*db, caller_of(r));
-                    if (!board) return problem_for(board.error());
+                    auto board = cc::site_status(*db, actor_of(r));
+                    if (!board) return Response::error(board.error());
                     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                     for (const auto& s : *board) items->add(status_json(s));
                     Json body = newObject();
@@ -85,8 +85,8 @@ void add_site_routes(Router& router, const RouteContext& context) {
                 [db](const Request& r) {
                     auto period = query_period(r);
                     if (!period) return Response::problem(period.problem());
-                    auto report = cc::site_compliance(*db, caller_of(r), period->from, period->to);
-                    if (!report) return problem_for(report.error());
+                    auto report = cc::site_compliance(*db, actor_of(r), period->from, period->to);
+                    if (!report) return Response::error(report.error());
                     Poco::JSON::Array::Ptr sites = new Poco::JSON::Array;
                     for (const auto& site : report->sites) sites->add(site_json(site));
                     Json body = newObject();
@@ -108,8 +108,8 @@ void add_site_routes(Router& router, const RouteContext& context) {
                                               std::pair{"after_id", &after}})
                         if (auto p = query_int(r, name, *slot)) return Response::problem(*p);
                     f.after_id = after.value_or(0);
-                    auto rows = cc::excursions(*db, caller_of(r), f);
-                    if (!rows) return problem_for(rows.error());
+                    auto rows = cc::excursions(*db, actor_of(r), f);
+                    if (!rows) return Response::error(rows.error());
                     return items_of(*rows);
                 },
                 200, kPeopleRoles});

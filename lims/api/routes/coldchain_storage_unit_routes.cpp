@@ -64,8 +64,8 @@ void add_storage_unit_routes(Router& router, const RouteContext& context) {
                 "Register a refrigerator, freezer, cold room or transport box with its storage class and range",
                 AuthRequirement::User, unit_schema(),
                 [db](const Request& r) {
-                    auto created = cc::create_storage_unit(*db, caller_of(r), unit_of(r.json));
-                    if (!created) return problem_for(created.error());
+                    auto created = cc::create_storage_unit(*db, actor_of(r), unit_of(r.json));
+                    if (!created) return Response::error(created.error());
                     return Response::json(201, parse_object(store::to_json(*created)));
                 },
                 201, admin});
@@ -73,8 +73,8 @@ void add_storage_unit_routes(Router& router, const RouteContext& context) {
     router.add({"GET", "/api/v1/coldchain/storage-units", "listStorageUnits", "Storage units in the caller's jurisdiction",
                 AuthRequirement::User, std::nullopt,
                 [db](const Request& r) {
-                    auto units = cc::storage_units(*db, caller_of(r));
-                    if (!units) return problem_for(units.error());
+                    auto units = cc::storage_units(*db, actor_of(r));
+                    if (!units) return Response::error(units.error());
                     return items_of(*units);
                 },
                 200, kPeopleRoles});
@@ -83,8 +83,8 @@ void add_storage_unit_routes(Router& router, const RouteContext& context) {
                 "Designate a person to be alarmed for a site (at least three per site)", AuthRequirement::User,
                 contact_schema(),
                 [db](const Request& r) {
-                    auto added = cc::designate_contact(*db, caller_of(r), contact_of(r.json));
-                    if (!added) return problem_for(added.error());
+                    auto added = cc::designate_contact(*db, actor_of(r), contact_of(r.json));
+                    if (!added) return Response::error(added.error());
                     Json j = newObject();
                     j->set("id", added->id);
                     j->set("name", added->name);

@@ -14,18 +14,18 @@ domain::Error not_visible(const std::string& what, std::int64_t id) {
 }
 
 // The organisation, when it lies in the caller's subtree.
-Result<domain::Organisation> visible_organisation(Transaction& tx, const Caller& caller, std::int64_t id) {
+Result<domain::Organisation> visible_organisation(Transaction& tx, const Actor& caller, std::int64_t id) {
     auto org = store::OrganisationRepository(tx).get(id);
     if (!org) {
         if (org.error().kind == domain::ErrorKind::not_found) return not_visible("organisation", id);
         return org.error();
     }
-    if (!within(caller, org->path)) return not_visible("organisation", id);
+    if (!jurisdiction::covers(caller, org->path)) return not_visible("organisation", id);
     return org;
 }
 
 // An organisation named by a body field: in the subtree, else invalid naming the field.
-Result<domain::Organisation> body_organisation(Transaction& tx, const Caller& caller, const std::string& field,
+Result<domain::Organisation> body_organisation(Transaction& tx, const Actor& caller, const std::string& field,
                                                std::int64_t id) {
     auto org = visible_organisation(tx, caller, id);
     if (!org && org.error().kind == domain::ErrorKind::not_found)
@@ -34,7 +34,7 @@ Result<domain::Organisation> body_organisation(Transaction& tx, const Caller& ca
     return org;
 }
 
-Result<domain::User> visible_user(Transaction& tx, const Caller& caller, std::int64_t id) {
+Result<domain::User> visible_user(Transaction& tx, const Actor& caller, std::int64_t id) {
     auto user = store::UserRepository(tx).get(id);
     if (!user) {
         if (user.error().kind == domain::ErrorKind::not_found) return not_visible("user", id);
@@ -58,15 +58,16 @@ Result<T> stale_if_conflict(Result<T> r, const std::string& what, std::int64_t i
 
 }  // namespace
 
-Result<std::vector<domain::Organisation>> organisation_subtree(store::Database& db, const Caller& caller) {
-    return db.read([&](Transaction& tx) { return store::OrganisationRepository(tx).subtree(caller.org_id); });
+Result<std::vector<domain::Organisation>> organisation_subtree(store::Database& db, const Actor& caller) {
+    if (!caller.org_id) return std::vector<domain::Organisation>{};
+    return db.read([&](Transaction& tx) { return store::OrganisationRepository(tx).subtree(*caller.org_id); });
 }
 
-Result<domain::Organisation> organisation(store::Database& db, const Caller& caller, std::int64_t id) {
+Result<domain::Organisation> organisation(store::Database& db, const Actor& caller, std::int64_t id) {
     return db.read([&](Transaction& tx) { return visible_organisation(tx, caller, id); });
 }
 
-Result<domain::Organisation> create_organisation(store::Database& db, const Caller& caller,
+Result<domain::Organisation> create_organisation(store::Database& db, const Actor& caller,
                                                  const store::NewOrganisation& org) {
     return db.write([&](Transaction& tx) -> Result<domain::Organisation> {
         if (!org.parent_id)
@@ -76,7 +77,7 @@ Result<domain::Organisation> create_organisation(store::Database& db, const Call
     });
 }
 
-Result<domain::Organisation> update_organisation(store::Database& db, const Caller& caller, std::int64_t id,
+Result<domain::Organisation> update_organisation(store::Database& db, const Actor& caller, std::int64_t id,
                                                  std::int64_t expected_version, const std::string& name, bool active) {
     return db.write([&](Transaction& tx) -> Result<domain::Organisation> {
         auto org = visible_organisation(tx, caller, id);
@@ -90,25 +91,25 @@ Result<domain::Organisation> update_organisation(store::Database& db, const Call
     });
 }
 
-Result<std::vector<domain::User>> users_in_subtree(store::Database& db, const Caller& caller, std::int64_t after_id,
+Result<std::vector<domain::User>> users_in_subtree(store::Database& db, const Actor& caller, std::int64_t after_id,
                                                    std::size_t limit) {
     return db.read([&](Transaction& tx) {
         return store::UserRepository(tx).list_in_subtree(caller.org_path, after_id, limit);
     });
 }
 
-Result<domain::User> user_record(store::Database& db, const Caller& caller, std::int64_t id) {
+Result<domain::User> user_record(store::Database& db, const Actor& caller, std::int64_t id) {
     return db.read([&](Transaction& tx) { return visible_user(tx, caller, id); });
 }
 
-Result<domain::User> create_user(store::Database& db, const Caller& caller, const store::NewUser& user) {
+Result<domain::User> create_user(store::Database& db, const Actor& caller, const store::NewUser& user) {
     return db.write([&](Transaction& tx) -> Result<domain::User> {
         if (auto org = body_organisation(tx, caller, "organisation_id", user.org_id); !org) return org.error();
         return store::UserRepository(tx).create(user, caller.name);
     });
 }
 
-Result<domain::User> update_user(store::Database& db, const Caller& caller, std::int64_t id,
+Result<domain::User> update_user(store::Database& db, const Actor& caller, std::int64_t id,
                                  std::int64_t expected_version, const store::UserChange& change) {
     if (id == caller.user_id) {
         // Nobody locks themselves (or the last administrator) out by mistake.

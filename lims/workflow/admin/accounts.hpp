@@ -12,7 +12,8 @@
 #include "lims/store/database.hpp"
 #include "lims/store/organisation_repository.hpp"
 #include "lims/store/user_repository.hpp"
-#include "lims/workflow/caller.hpp"
+#include "lims/workflow/actor.hpp"
+#include "lims/workflow/jurisdiction.hpp"
 
 #include <cstdint>
 #include <string>
@@ -22,24 +23,24 @@ namespace lims::workflow::admin {
 
 // ---- organisations --------------------------------------------------------------------------
 // The caller's organisation and everything below it, parents before children.
-domain::Result<std::vector<domain::Organisation>> organisation_subtree(store::Database& db, const Caller& caller);
-domain::Result<domain::Organisation> organisation(store::Database& db, const Caller& caller, std::int64_t id);
+domain::Result<std::vector<domain::Organisation>> organisation_subtree(store::Database& db, const Actor& caller);
+domain::Result<domain::Organisation> organisation(store::Database& db, const Actor& caller, std::int64_t id);
 // The parent (org.parent_id) must lie in the subtree: invalid "parent_id" otherwise.
-domain::Result<domain::Organisation> create_organisation(store::Database& db, const Caller& caller,
+domain::Result<domain::Organisation> create_organisation(store::Database& db, const Actor& caller,
                                                          const store::NewOrganisation& org);
-domain::Result<domain::Organisation> update_organisation(store::Database& db, const Caller& caller, std::int64_t id,
+domain::Result<domain::Organisation> update_organisation(store::Database& db, const Actor& caller, std::int64_t id,
                                                          std::int64_t expected_version, const std::string& name,
                                                          bool active);
 
 // ---- users ----------------------------------------------------------------------------------
-domain::Result<std::vector<domain::User>> users_in_subtree(store::Database& db, const Caller& caller,
+domain::Result<std::vector<domain::User>> users_in_subtree(store::Database& db, const Actor& caller,
                                                            std::int64_t after_id, std::size_t limit);
-domain::Result<domain::User> user_record(store::Database& db, const Caller& caller, std::int64_t id);
+domain::Result<domain::User> user_record(store::Database& db, const Actor& caller, std::int64_t id);
 // The organisation (user.org_id) must lie in the subtree: invalid "organisation_id" otherwise.
-domain::Result<domain::User> create_user(store::Database& db, const Caller& caller, const store::NewUser& user);
+domain::Result<domain::User> create_user(store::Database& db, const Actor& caller, const store::NewUser& user);
 // Disabling an account revokes every token of it in the same transaction. Nobody disables
 // themselves or drops their own administrator role (invalid "active" / "roles").
-domain::Result<domain::User> update_user(store::Database& db, const Caller& caller, std::int64_t id,
+domain::Result<domain::User> update_user(store::Database& db, const Actor& caller, std::int64_t id,
                                          std::int64_t expected_version, const store::UserChange& change);
 
 }  // namespace lims::workflow::admin

@@ -36,13 +36,14 @@ Error stale(const std::string& what, std::int64_t current, std::int64_t given) {
 // Products and specification lines are everyone's reference (every judgement reads them):
 // only an administrator of the root organisation or of a province-level one (GB/T 2260
 // code ending in 0000) writes them, not the administrator of a district laboratory.
-Result<bool> catalogueOwner(Transaction& tx, const Caller* caller) {
+Result<bool> catalogueOwner(Transaction& tx, const Actor* caller) {
     if (!caller) return true;  // the system's own seeding and imports
     if (!caller->roles.contains(domain::Role::administrator))
         return domain::errors::forbidden(std::string(kCatalogueOwner), "only an administrator writes the catalogue");
     std::vector<Poco::Nullable<Poco::Int64>> parent;
     std::vector<std::string> region;
-    tx.session() << "SELECT parent_id, region_code FROM organisations WHERE id = $1", bind(caller->org_id), into(parent),
+    const Poco::Int64 org = caller->org_id.value_or(0);
+    tx.session() << "SELECT parent_id, region_code FROM organisations WHERE id = $1", bind(org), into(parent),
         into(region), now;
     const bool root = !parent.empty() && parent.front().isNull();
     const bool province = !region.empty() && region.front().size() == 6 && region.front().ends_with("0000");
@@ -333,16 +334,16 @@ std::string requirementText(const domain::SpecificationLine& s) {
 namespace {
 // The supervising organisation named in the body lies in the caller's subtree (an entity
 // is placed under one's own jurisdiction, never another's).
-Result<bool> supervisorInSubtree(Transaction& tx, const Caller* caller, std::int64_t orgId) {
+Result<bool> supervisorInSubtree(Transaction& tx, const Actor* caller, std::int64_t orgId) {
     if (!caller) return true;
     std::vector<std::string> path;
     tx.session() << "SELECT path FROM organisations WHERE id = $1", bind(orgId), into(path), now;
-    if (path.empty() || !within(*caller, path.front()))
+    if (path.empty() || !jurisdiction::covers(*caller, path.front()))
         return invalid("jurisdiction_org_id", "there is no organisation " + std::to_string(orgId) + " in your jurisdiction");
     return true;
 }
 
-Result<EntityRecord> createEntityAs(store::Database& db, const Caller* caller, const EntityInput& raw,
+Result<EntityRecord> createEntityAs(store::Database& db, const Actor* caller, const EntityInput& raw,
                                     const std::string& actor) {
     return db.write([&](Transaction& tx) -> Result<EntityRecord> {
         if (auto ok = supervisorInSubtree(tx, caller, raw.jurisdictionOrgId); !ok) return ok.error();
@@ -370,7 +371,7 @@ Result<EntityRecord> createEntityAs(store::Database& db, const Caller* caller, c
 Result<EntityRecord> createEntity(store::Database& db, const EntityInput& raw, const std::string& actor) {
     return createEntityAs(db, nullptr, raw, actor);
 }
-Result<EntityRecord> createEntity(store::Database& db, const Caller& caller, const EntityInput& in) {
+Result<EntityRecord> createEntity(store::Database& db, const Actor& caller, const EntityInput& in) {
     return createEntityAs(db, &caller, in, caller.name);
 }
 
@@ -378,19 +379,19 @@ Result<EntityRecord> getEntity(store::Database& db, std::int64_t id) {
     return db.read([&](Transaction& tx) { return loadEntity(tx, id); });
 }
 
-Result<EntityRecord> getEntity(store::Database& db, const Caller& caller, std::int64_t id) {
+Result<EntityRecord> getEntity(store::Database& db, const Actor& caller, std::int64_t id) {
     auto found = getEntity(db, id);
     if (found && !entityVisible(caller.org_path, found->jurisdictionPath)) return notFound("regulated entity " + std::to_string(id));
     return found;
 }
 
 namespace {
-Result<EntityRecord> updateEntityAs(store::Database& db, const Caller* caller, std::int64_t id,
+Result<EntityRecord> updateEntityAs(store::Database& db, const Actor* caller, std::int64_t id,
                                     std::int64_t expectedVersion, const EntityInput& raw, const std::string& actor) {
     return db.write([&](Transaction& tx) -> Result<EntityRecord> {
         auto before = loadEntity(tx, id);
         // Changed only from the supervising organisation's subtree (seen from below: read only).
-        if (before && caller && !within(*caller, before->jurisdictionPath)) return notFound("regulated entity " + std::to_string(id));
+        if (before && caller && !jurisdiction::covers(*caller, before->jurisdictionPath)) return notFound("regulated entity " + std::to_string(id));
         if (before && before->entity.version != expectedVersion)
             return stale("regulated entity " + std::to_string(id), before->entity.version, expectedVersion);
         if (auto ok = supervisorInSubtree(tx, caller, raw.jurisdictionOrgId); !ok) return ok.error();
@@ -424,7 +425,7 @@ Result<EntityRecord> updateEntity(store::Database& db, std::int64_t id, std::int
                                   const EntityInput& raw, const std::string& actor) {
     return updateEntityAs(db, nullptr, id, expectedVersion, raw, actor);
 }
-Result<EntityRecord> updateEntity(store::Database& db, const Caller& caller, std::int64_t id,
+Result<EntityRecord> updateEntity(store::Database& db, const Actor& caller, std::int64_t id,
                                   std::int64_t expectedVersion, const EntityInput& in) {
     return updateEntityAs(db, &caller, id, expectedVersion, in, caller.name);
 }
@@ -449,7 +450,7 @@ Result<std::vector<EntityRecord>> listEntities(store::Database& db, const std::s
 // ---- products ------------------------------------------------------------------------------
 
 namespace {
-Result<domain::Product> createProductAs(store::Database& db, const Caller* owner, const ProductInput& raw,
+Result<domain::Product> createProductAs(store::Database& db, const Actor* owner, const ProductInput& raw,
                                         const std::string& actor) {
     return db.write([&](Transaction& tx) -> Result<domain::Product> {
         if (auto ok = catalogueOwner(tx, owner); !ok) return ok.error();
@@ -476,7 +477,7 @@ Result<domain::Product> createProductAs(store::Database& db, const Caller* owner
 Result<domain::Product> createProduct(store::Database& db, const ProductInput& raw, const std::string& actor) {
     return createProductAs(db, nullptr, raw, actor);
 }
-Result<domain::Product> createProduct(store::Database& db, const Caller& caller, const ProductInput& raw) {
+Result<domain::Product> createProduct(store::Database& db, const Actor& caller, const ProductInput& raw) {
     return createProductAs(db, &caller, raw, caller.name);
 }
 
@@ -485,7 +486,7 @@ Result<domain::Product> getProduct(store::Database& db, std::int64_t id) {
 }
 
 namespace {
-Result<domain::Product> updateProductAs(store::Database& db, const Caller* owner, std::int64_t id,
+Result<domain::Product> updateProductAs(store::Database& db, const Actor* owner, std::int64_t id,
                                         std::int64_t expectedVersion, const ProductInput& raw, const std::string& actor) {
     return db.write([&](Transaction& tx) -> Result<domain::Product> {
         if (auto ok = catalogueOwner(tx, owner); !ok) return ok.error();
@@ -519,7 +520,7 @@ Result<domain::Product> updateProduct(store::Database& db, std::int64_t id, std:
                                       const ProductInput& raw, const std::string& actor) {
     return updateProductAs(db, nullptr, id, expectedVersion, raw, actor);
 }
-Result<domain::Product> updateProduct(store::Database& db, const Caller& caller, std::int64_t id,
+Result<domain::Product> updateProduct(store::Database& db, const Actor& caller, std::int64_t id,
                                       std::int64_t expectedVersion, const ProductInput& raw) {
     return updateProductAs(db, &caller, id, expectedVersion, raw, caller.name);
 }
@@ -540,7 +541,7 @@ Result<std::vector<domain::Product>> listProducts(store::Database& db, std::int6
 // ---- specification lines ------------------------------------------------------------------
 
 namespace {
-Result<domain::SpecificationLine> createLineAs(store::Database& db, const Caller* owner, std::int64_t productId,
+Result<domain::SpecificationLine> createLineAs(store::Database& db, const Actor* owner, std::int64_t productId,
                                                const SpecificationInput& in, const std::string& actor) {
     return db.write([&](Transaction& tx) -> Result<domain::SpecificationLine> {
         if (auto ok = catalogueOwner(tx, owner); !ok) return ok.error();
@@ -573,7 +574,7 @@ Result<domain::SpecificationLine> createSpecificationLine(store::Database& db, s
                                                           const SpecificationInput& in, const std::string& actor) {
     return createLineAs(db, nullptr, productId, in, actor);
 }
-Result<domain::SpecificationLine> createSpecificationLine(store::Database& db, const Caller& caller,
+Result<domain::SpecificationLine> createSpecificationLine(store::Database& db, const Actor& caller,
                                                           std::int64_t productId, const SpecificationInput& in) {
     return createLineAs(db, &caller, productId, in, caller.name);
 }
@@ -597,7 +598,7 @@ namespace {
 // A new version of the line (never an edit of the old one: the database keeps every
 // version in specification_line_versions, migration 4); tests already created keep
 // theirs. The line's row names the current version.
-Result<domain::SpecificationLine> updateLineAs(store::Database& db, const Caller* owner, std::int64_t id,
+Result<domain::SpecificationLine> updateLineAs(store::Database& db, const Actor* owner, std::int64_t id,
                                                std::int64_t expectedVersion, const SpecificationInput& in,
                                                const std::string& actor) {
     return db.write([&](Transaction& tx) -> Result<domain::SpecificationLine> {
@@ -638,7 +639,7 @@ Result<domain::SpecificationLine> updateSpecificationLine(store::Database& db, s
                                                           const std::string& actor) {
     return updateLineAs(db, nullptr, id, expectedVersion, in, actor);
 }
-Result<domain::SpecificationLine> updateSpecificationLine(store::Database& db, const Caller& caller, std::int64_t id,
+Result<domain::SpecificationLine> updateSpecificationLine(store::Database& db, const Actor& caller, std::int64_t id,
                                                           std::int64_t expectedVersion, const SpecificationInput& in) {
     return updateLineAs(db, &caller, id, expectedVersion, in, caller.name);
 }

@@ -8,7 +8,8 @@
 #include "lims/domain/model/regulated_entity.hpp"
 #include "lims/domain/result.hpp"
 #include "lims/store/database.hpp"
-#include "lims/workflow/caller.hpp"
+#include "lims/workflow/actor.hpp"
+#include "lims/workflow/jurisdiction.hpp"
 
 #include <array>
 #include <cstdint>
@@ -65,9 +66,9 @@ domain::Result<EntityRecord> updateEntity(store::Database& db, std::int64_t id, 
 // The caller's versions: the entity is supervised within the caller's subtree (not_found
 // otherwise; get: within or above, as entityVisible), and so is jurisdiction_org_id
 // (invalid naming it otherwise). Checked in the use case's own transaction.
-domain::Result<EntityRecord> createEntity(store::Database& db, const Caller& caller, const EntityInput& in);
-domain::Result<EntityRecord> getEntity(store::Database& db, const Caller& caller, std::int64_t id);
-domain::Result<EntityRecord> updateEntity(store::Database& db, const Caller& caller, std::int64_t id,
+domain::Result<EntityRecord> createEntity(store::Database& db, const Actor& caller, const EntityInput& in);
+domain::Result<EntityRecord> getEntity(store::Database& db, const Actor& caller, std::int64_t id);
+domain::Result<EntityRecord> updateEntity(store::Database& db, const Actor& caller, std::int64_t id,
                                           std::int64_t expectedVersion, const EntityInput& in);
 // Entities a user of the organisation at `viewerPath` may see: those supervised inside
 // the viewer's subtree, and those supervised by an organisation above the viewer (a
@@ -89,15 +90,15 @@ struct ProductInput {
 };
 
 // The catalogue's owner (products and specification lines): an administrator of the root
-// organisation or of a province-level one (region code xx0000). The Caller overloads
+// organisation or of a province-level one (region code xx0000). The Actor overloads
 // check it in their transaction (forbidden, admin.catalogue_owner, otherwise); the
 // actor-string ones are the system's (seeding, imports, tests' fixtures).
 domain::Result<domain::Product> createProduct(store::Database& db, const ProductInput& in, const std::string& actor);
-domain::Result<domain::Product> createProduct(store::Database& db, const Caller& caller, const ProductInput& in);
+domain::Result<domain::Product> createProduct(store::Database& db, const Actor& caller, const ProductInput& in);
 domain::Result<domain::Product> getProduct(store::Database& db, std::int64_t id);
 domain::Result<domain::Product> updateProduct(store::Database& db, std::int64_t id, std::int64_t expectedVersion,
                                               const ProductInput& in, const std::string& actor);
-domain::Result<domain::Product> updateProduct(store::Database& db, const Caller& caller, std::int64_t id,
+domain::Result<domain::Product> updateProduct(store::Database& db, const Actor& caller, std::int64_t id,
                                               std::int64_t expectedVersion, const ProductInput& in);
 domain::Result<std::vector<domain::Product>> listProducts(store::Database& db, std::int64_t afterId, std::size_t limit);
 
@@ -116,19 +117,19 @@ struct SpecificationInput {
 domain::Result<domain::SpecificationLine> createSpecificationLine(store::Database& db, std::int64_t productId,
                                                                   const SpecificationInput& in,
                                                                   const std::string& actor);
-domain::Result<domain::SpecificationLine> createSpecificationLine(store::Database& db, const Caller& caller,
+domain::Result<domain::SpecificationLine> createSpecificationLine(store::Database& db, const Actor& caller,
                                                                   std::int64_t productId, const SpecificationInput& in);
 // The line's current version, or the given one of its history (a test's kept version).
 domain::Result<domain::SpecificationLine> getSpecificationLine(store::Database& db, std::int64_t id,
                                                                std::optional<std::int64_t> version = std::nullopt);
 // A change is a new version (version + 1); the old one stays in the line's history and
 // every test created before keeps it (migration 4). Errors: admin.not_found,
-// admin.stale_version, admin.invalid.<field>, admin.catalogue_owner (Caller overload).
+// admin.stale_version, admin.invalid.<field>, admin.catalogue_owner (Actor overload).
 domain::Result<domain::SpecificationLine> updateSpecificationLine(store::Database& db, std::int64_t id,
                                                                   std::int64_t expectedVersion,
                                                                   const SpecificationInput& in,
                                                                   const std::string& actor);
-domain::Result<domain::SpecificationLine> updateSpecificationLine(store::Database& db, const Caller& caller,
+domain::Result<domain::SpecificationLine> updateSpecificationLine(store::Database& db, const Actor& caller,
                                                                   std::int64_t id, std::int64_t expectedVersion,
                                                                   const SpecificationInput& in);
 domain::Result<std::vector<domain::SpecificationLine>> listSpecificationLines(store::Database& db,

@@ -8,7 +8,7 @@ using namespace Poco::Data::Keywords;
 
 namespace lims::workflow::coldchain {
 
-domain::Result<Subtree> Subtree::of(store::Transaction& tx, const Caller& caller) {
+domain::Result<Subtree> Subtree::of(store::Transaction& tx, const Actor& caller) {
     Subtree s;
     if (caller.org_path.empty()) return s;  // a caller without an organisation sees nothing
     std::vector<Poco::Int64> ids;
@@ -23,11 +23,6 @@ bool Subtree::contains(std::int64_t org_id) const { return std::binary_search(id
 
 domain::Error not_visible(std::string_view what, std::int64_t id) {
     return domain::errors::not_found("coldchain.not_found", "There is no " + std::string(what) + " " + std::to_string(id) + ".");
-}
-
-domain::Error body_id_not_visible(std::string field, std::string_view what, std::int64_t id) {
-    return domain::errors::invalid(std::move(field), "coldchain.not_in_jurisdiction",
-                                   "there is no " + std::string(what) + " " + std::to_string(id) + " in your jurisdiction");
 }
 
 domain::Result<std::optional<std::int64_t>> logger_org(store::Transaction& tx, std::int64_t logger_id) {

@@ -7,7 +7,8 @@
 #include "lims/domain/error.hpp"
 #include "lims/domain/result.hpp"
 #include "lims/store/transaction.hpp"
-#include "lims/workflow/caller.hpp"
+#include "lims/workflow/actor.hpp"
+#include "lims/workflow/jurisdiction.hpp"
 
 #include <cstdint>
 #include <string>
@@ -17,12 +18,12 @@
 
 namespace lims::workflow::coldchain {
 
-using Caller = workflow::Caller;
+using workflow::Actor;
 
 // The organisations of the caller's subtree, read once in the use case's transaction.
 class Subtree {
 public:
-    static domain::Result<Subtree> of(store::Transaction& tx, const Caller& caller);
+    static domain::Result<Subtree> of(store::Transaction& tx, const Actor& caller);
     bool contains(std::int64_t org_id) const;
     const std::vector<std::int64_t>& ids() const { return ids_; }
 
@@ -34,9 +35,6 @@ private:
 // no logger 7."), the same answer either way so another jurisdiction's records are never
 // admitted to exist.
 domain::Error not_visible(std::string_view what, std::int64_t id);
-// A record named by a body field that is missing or outside the subtree: invalid, naming
-// the field; nothing is written.
-domain::Error body_id_not_visible(std::string field, std::string_view what, std::int64_t id);
 
 // The organisation owning a logger (nullopt: no such logger).
 domain::Result<std::optional<std::int64_t>> logger_org(store::Transaction& tx, std::int64_t logger_id);

@@ -12,7 +12,7 @@ namespace lims::workflow::coldchain {
 namespace {
 
 template <typename T, typename Work>
-domain::Result<T> reading(store::Database& db, const Caller& caller, Work work) {
+domain::Result<T> reading(store::Database& db, const Actor& caller, Work work) {
     return db.read([&](store::Transaction& tx) -> domain::Result<T> {
         auto subtree = Subtree::of(tx, caller);
         if (!subtree) return subtree.error();
@@ -51,7 +51,7 @@ domain::Result<UnitStatus> status_of(store::Transaction& tx, const store::Storag
 
 }  // namespace
 
-domain::Result<std::vector<UnitStatus>> site_status(store::Database& db, const Caller& caller) {
+domain::Result<std::vector<UnitStatus>> site_status(store::Database& db, const Actor& caller) {
     using Board = std::vector<UnitStatus>;
     return reading<Board>(db, caller, [](store::Transaction& tx, const Subtree& s) -> domain::Result<Board> {
         auto units = store::StorageUnitRepository(tx).list(s.ids());
@@ -67,7 +67,7 @@ domain::Result<std::vector<UnitStatus>> site_status(store::Database& db, const C
     });
 }
 
-domain::Result<std::vector<store::ExcursionRow>> excursions(store::Database& db, const Caller& caller,
+domain::Result<std::vector<store::ExcursionRow>> excursions(store::Database& db, const Actor& caller,
                                                            store::ExcursionFilter filter) {
     using Rows = std::vector<store::ExcursionRow>;
     return reading<Rows>(db, caller, [&](store::Transaction& tx, const Subtree& s) -> domain::Result<Rows> {
@@ -77,14 +77,14 @@ domain::Result<std::vector<store::ExcursionRow>> excursions(store::Database& db,
     });
 }
 
-domain::Result<ComplianceReport> site_compliance(store::Database& db, const Caller& caller, std::int64_t from_utc,
+domain::Result<ComplianceReport> site_compliance(store::Database& db, const Actor& caller, std::int64_t from_utc,
                                                  std::int64_t to_utc) {
     return reading<ComplianceReport>(db, caller, [&](store::Transaction& tx, const Subtree& s) {
         return recording_compliance(tx, s.ids(), from_utc, to_utc);
     });
 }
 
-domain::Result<std::vector<store::AlarmRow>> alarms(store::Database& db, const Caller& caller, store::AlarmFilter filter) {
+domain::Result<std::vector<store::AlarmRow>> alarms(store::Database& db, const Actor& caller, store::AlarmFilter filter) {
     using Rows = std::vector<store::AlarmRow>;
     return reading<Rows>(db, caller, [&](store::Transaction& tx, const Subtree& s) -> domain::Result<Rows> {
         filter.org_ids = s.ids();
@@ -105,23 +105,25 @@ domain::Result<store::AlarmRow> visible_alarm(store::Transaction& tx, const Subt
 }
 }  // namespace
 
-domain::Result<store::AlarmRow> find_alarm(store::Database& db, const Caller& caller, std::int64_t alarm_id) {
+domain::Result<store::AlarmRow> find_alarm(store::Database& db, const Actor& caller, std::int64_t alarm_id) {
     return reading<store::AlarmRow>(db, caller, [&](store::Transaction& tx, const Subtree& s) {
         return visible_alarm(tx, s, alarm_id);
     });
 }
 
-domain::Result<store::AlarmRow> acknowledge(store::Database& db, const Caller& caller, std::int64_t alarm_id,
+domain::Result<store::AlarmRow> acknowledge(store::Database& db, const Actor& caller, std::int64_t alarm_id,
                                             const std::string& note, std::int64_t expected_version) {
     return db.write([&](store::Transaction& tx) -> domain::Result<store::AlarmRow> {
         auto subtree = Subtree::of(tx, caller);
         if (!subtree) return subtree.error();
         if (auto alarm = visible_alarm(tx, *subtree, alarm_id); !alarm) return alarm.error();
-        return store::AlarmRepository(tx).acknowledge(alarm_id, caller.user_id, note, expected_version, caller.name);
+        if (!caller.user_id)  // an acknowledgement is a person's word on what was done
+            return domain::errors::forbidden("coldchain.acknowledgement.person", "only a signed-in person acknowledges an alarm");
+        return store::AlarmRepository(tx).acknowledge(alarm_id, *caller.user_id, note, expected_version, caller.name);
     });
 }
 
-domain::Result<void> bind_transport_box(store::Database& db, const Caller& caller, std::int64_t shipment_id,
+domain::Result<void> bind_transport_box(store::Database& db, const Actor& caller, std::int64_t shipment_id,
                                         std::int64_t storage_unit_id, std::int64_t at_utc) {
     return db.write([&](store::Transaction& tx) -> domain::Result<void> {
         auto subtree = Subtree::of(tx, caller);
@@ -132,12 +134,12 @@ domain::Result<void> bind_transport_box(store::Database& db, const Caller& calle
         auto box = store::StorageUnitRepository(tx).get(storage_unit_id);
         if (!box && box.error().kind != domain::ErrorKind::not_found) return box.error();
         if (!box || !subtree->contains(box->org_id))
-            return body_id_not_visible("storage_unit_id", "storage unit", storage_unit_id);
+            return jurisdiction::body_id_refused("storage_unit_id", "storage unit", storage_unit_id);
         return bind_transport_box(tx, shipment_id, storage_unit_id, at_utc, caller.name);
     });
 }
 
-domain::Result<TripVerdict> shipment_verdict(store::Database& db, const Caller& caller, std::int64_t shipment_id,
+domain::Result<TripVerdict> shipment_verdict(store::Database& db, const Actor& caller, std::int64_t shipment_id,
                                              std::int64_t receipt_utc) {
     return reading<TripVerdict>(db, caller, [&](store::Transaction& tx, const Subtree& s) -> domain::Result<TripVerdict> {
         auto parties = shipment_parties(tx, shipment_id);

@@ -25,16 +25,16 @@ domain::Result<void> check_body_unit(store::Transaction& tx, const Subtree& subt
     auto unit = store::StorageUnitRepository(tx).get(unit_id);
     if (!unit) {
         if (unit.error().kind == domain::ErrorKind::not_found)
-            return body_id_not_visible("storage_unit_id", "storage unit", unit_id);
+            return jurisdiction::body_id_refused("storage_unit_id", "storage unit", unit_id);
         return unit.error();
     }
-    if (!subtree.contains(unit->org_id)) return body_id_not_visible("storage_unit_id", "storage unit", unit_id);
+    if (!subtree.contains(unit->org_id)) return jurisdiction::body_id_refused("storage_unit_id", "storage unit", unit_id);
     return {};
 }
 
 // Runs `work` on a subtree of the caller in one read transaction.
 template <typename T, typename Work>
-domain::Result<T> reading(store::Database& db, const Caller& caller, Work work) {
+domain::Result<T> reading(store::Database& db, const Actor& caller, Work work) {
     return db.read([&](store::Transaction& tx) -> domain::Result<T> {
         auto subtree = Subtree::of(tx, caller);
         if (!subtree) return subtree.error();
@@ -44,7 +44,7 @@ domain::Result<T> reading(store::Database& db, const Caller& caller, Work work) 
 
 }  // namespace
 
-domain::Result<store::StorageUnitRow> create_storage_unit(store::Database& db, const Caller& caller,
+domain::Result<store::StorageUnitRow> create_storage_unit(store::Database& db, const Actor& caller,
                                                           const store::StorageUnitRow& unit) {
     return db.write([&](store::Transaction& tx) -> domain::Result<store::StorageUnitRow> {
         auto subtree = Subtree::of(tx, caller);
@@ -60,13 +60,13 @@ domain::Result<store::StorageUnitRow> create_storage_unit(store::Database& db, c
     });
 }
 
-domain::Result<std::vector<store::StorageUnitRow>> storage_units(store::Database& db, const Caller& caller) {
+domain::Result<std::vector<store::StorageUnitRow>> storage_units(store::Database& db, const Actor& caller) {
     return reading<std::vector<store::StorageUnitRow>>(db, caller, [](store::Transaction& tx, const Subtree& s) {
         return store::StorageUnitRepository(tx).list(s.ids());
     });
 }
 
-domain::Result<store::ContactRow> designate_contact(store::Database& db, const Caller& caller,
+domain::Result<store::ContactRow> designate_contact(store::Database& db, const Actor& caller,
                                                     const store::ContactRow& contact) {
     return db.write([&](store::Transaction& tx) -> domain::Result<store::ContactRow> {
         auto subtree = Subtree::of(tx, caller);
@@ -76,7 +76,7 @@ domain::Result<store::ContactRow> designate_contact(store::Database& db, const C
     });
 }
 
-domain::Result<store::PlacementRow> place_logger(store::Database& db, const Caller& caller,
+domain::Result<store::PlacementRow> place_logger(store::Database& db, const Actor& caller,
                                                  const PlacementRequest& request, std::int64_t now_utc,
                                                  const ColdChainOptions& options) {
     if (request.storage_unit_id.has_value() == request.shipment_id.has_value())
@@ -93,7 +93,7 @@ domain::Result<store::PlacementRow> place_logger(store::Database& db, const Call
             auto parties = shipment_parties(tx, *request.shipment_id);
             if (!parties) return parties.error();
             if (!*parties || !(subtree->contains((*parties)->from_org_id) || subtree->contains((*parties)->to_org_id)))
-                return body_id_not_visible("shipment_id", "shipment", *request.shipment_id);
+                return jurisdiction::body_id_refused("shipment_id", "shipment", *request.shipment_id);
         }
         ColdChainOptions o = options;
         o.actor = caller.name;
@@ -101,7 +101,7 @@ domain::Result<store::PlacementRow> place_logger(store::Database& db, const Call
     });
 }
 
-domain::Result<std::vector<store::PlacementRow>> logger_placements(store::Database& db, const Caller& caller,
+domain::Result<std::vector<store::PlacementRow>> logger_placements(store::Database& db, const Actor& caller,
                                                                    std::int64_t logger_id) {
     return reading<std::vector<store::PlacementRow>>(
         db, caller, [&](store::Transaction& tx, const Subtree& s) -> domain::Result<std::vector<store::PlacementRow>> {
@@ -110,7 +110,7 @@ domain::Result<std::vector<store::PlacementRow>> logger_placements(store::Databa
         });
 }
 
-domain::Result<std::vector<cc::SeriesBucket>> logger_chart(store::Database& db, const Caller& caller,
+domain::Result<std::vector<cc::SeriesBucket>> logger_chart(store::Database& db, const Actor& caller,
                                                            std::int64_t logger_id, std::int64_t from_utc,
                                                            std::int64_t to_utc, std::size_t max_points) {
     using Buckets = std::vector<cc::SeriesBucket>;
@@ -122,7 +122,7 @@ domain::Result<std::vector<cc::SeriesBucket>> logger_chart(store::Database& db, 
     });
 }
 
-domain::Result<std::vector<cc::RecordingGap>> logger_recording_gaps(store::Database& db, const Caller& caller,
+domain::Result<std::vector<cc::RecordingGap>> logger_recording_gaps(store::Database& db, const Actor& caller,
                                                                     std::int64_t logger_id, std::int64_t from_utc,
                                                                     std::int64_t to_utc) {
     using Gaps = std::vector<cc::RecordingGap>;

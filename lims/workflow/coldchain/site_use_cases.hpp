@@ -29,30 +29,30 @@ namespace lims::workflow::coldchain {
 
 // ---- storage units and contacts (coldchain/storage-units, coldchain/contacts) ---------------
 // The unit's org_id must lie in the subtree (not_found otherwise).
-domain::Result<store::StorageUnitRow> create_storage_unit(store::Database& db, const Caller& caller,
+domain::Result<store::StorageUnitRow> create_storage_unit(store::Database& db, const Actor& caller,
                                                           const store::StorageUnitRow& unit);
-domain::Result<std::vector<store::StorageUnitRow>> storage_units(store::Database& db, const Caller& caller);
+domain::Result<std::vector<store::StorageUnitRow>> storage_units(store::Database& db, const Actor& caller);
 // The contact's org_id must lie in the subtree (not_found otherwise).
-domain::Result<store::ContactRow> designate_contact(store::Database& db, const Caller& caller,
+domain::Result<store::ContactRow> designate_contact(store::Database& db, const Actor& caller,
                                                     const store::ContactRow& contact);
 
 // ---- loggers (coldchain/loggers/{id}/...) ------------------------------------------------------
 // Exactly one of storage_unit_id (a unit of the subtree) and shipment_id (a shipment sent
 // from or to the subtree); else invalid naming the field. Errors of place_logger besides.
-domain::Result<store::PlacementRow> place_logger(store::Database& db, const Caller& caller,
+domain::Result<store::PlacementRow> place_logger(store::Database& db, const Actor& caller,
                                                  const PlacementRequest& request, std::int64_t now_utc,
                                                  const ColdChainOptions& options);
-domain::Result<std::vector<store::PlacementRow>> logger_placements(store::Database& db, const Caller& caller,
+domain::Result<std::vector<store::PlacementRow>> logger_placements(store::Database& db, const Actor& caller,
                                                                    std::int64_t logger_id);
 // Buckets over [from, to): at most max_points (1..kMaxChartPoints; else invalid "points").
 inline constexpr std::size_t kMaxChartPoints = 10'000;
-domain::Result<std::vector<lims::coldchain::SeriesBucket>> logger_chart(store::Database& db, const Caller& caller,
+domain::Result<std::vector<lims::coldchain::SeriesBucket>> logger_chart(store::Database& db, const Actor& caller,
                                                                         std::int64_t logger_id, std::int64_t from_utc,
                                                                         std::int64_t to_utc, std::size_t max_points);
 // Recording gaps over [from, to] under the rules of the logger's current place (storage,
 // or transport on a trip; a logger never placed is judged as refrigerated storage).
 domain::Result<std::vector<lims::coldchain::RecordingGap>> logger_recording_gaps(store::Database& db,
-                                                                                 const Caller& caller,
+                                                                                 const Actor& caller,
                                                                                  std::int64_t logger_id,
                                                                                  std::int64_t from_utc,
                                                                                  std::int64_t to_utc);
@@ -67,29 +67,29 @@ struct UnitStatus {
     // ok, out_of_range, excursion, offline, sensor_fault (the worst open alarm), no_logger
     std::string state;
 };
-domain::Result<std::vector<UnitStatus>> site_status(store::Database& db, const Caller& caller);
+domain::Result<std::vector<UnitStatus>> site_status(store::Database& db, const Actor& caller);
 // The filter's org_ids are replaced by the subtree's.
-domain::Result<std::vector<store::ExcursionRow>> excursions(store::Database& db, const Caller& caller,
+domain::Result<std::vector<store::ExcursionRow>> excursions(store::Database& db, const Actor& caller,
                                                            store::ExcursionFilter filter);
-domain::Result<ComplianceReport> site_compliance(store::Database& db, const Caller& caller, std::int64_t from_utc,
+domain::Result<ComplianceReport> site_compliance(store::Database& db, const Actor& caller, std::int64_t from_utc,
                                                  std::int64_t to_utc);
 
 // ---- alarms (coldchain/alarms) ------------------------------------------------------------------
 // The filter's org_ids are replaced by the subtree's.
-domain::Result<std::vector<store::AlarmRow>> alarms(store::Database& db, const Caller& caller, store::AlarmFilter filter);
+domain::Result<std::vector<store::AlarmRow>> alarms(store::Database& db, const Actor& caller, store::AlarmFilter filter);
 // An alarm of the subtree (not_found otherwise): the route looks before it asks for If-Match.
-domain::Result<store::AlarmRow> find_alarm(store::Database& db, const Caller& caller, std::int64_t alarm_id);
+domain::Result<store::AlarmRow> find_alarm(store::Database& db, const Actor& caller, std::int64_t alarm_id);
 // Errors: not_found (missing or outside), conflict (version differs, already acknowledged).
-domain::Result<store::AlarmRow> acknowledge(store::Database& db, const Caller& caller, std::int64_t alarm_id,
+domain::Result<store::AlarmRow> acknowledge(store::Database& db, const Actor& caller, std::int64_t alarm_id,
                                             const std::string& note, std::int64_t expected_version);
 
 // ---- shipments (coldchain/shipments/{id}/...) --------------------------------------------------
 // The shipment must be sent from the subtree (not_found otherwise) and the box must be a
 // unit of the subtree (invalid "storage_unit_id" otherwise).
-domain::Result<void> bind_transport_box(store::Database& db, const Caller& caller, std::int64_t shipment_id,
+domain::Result<void> bind_transport_box(store::Database& db, const Actor& caller, std::int64_t shipment_id,
                                         std::int64_t storage_unit_id, std::int64_t at_utc);
 // The shipment must be sent from or to the subtree (not_found otherwise).
-domain::Result<TripVerdict> shipment_verdict(store::Database& db, const Caller& caller, std::int64_t shipment_id,
+domain::Result<TripVerdict> shipment_verdict(store::Database& db, const Actor& caller, std::int64_t shipment_id,
                                              std::int64_t receipt_utc);
 
 }  // namespace lims::workflow::coldchain
