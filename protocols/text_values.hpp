@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <string_view>
 
 namespace protocols {
@@ -24,6 +25,21 @@ inline bool is_decimal(std::string_view s) {
             return false;
     }
     return digits > 0;
+}
+
+// The first `c` in `s` at or after `from`, or npos: what std::string_view::find does, for
+// the short fields and components the codecs split. A plain loop over the first 32 bytes
+// (memchr's call and set-up cost more than that on a field of a dozen bytes, and it ran
+// once per field: a third of the decode time, issue 18), then memchr for a long run.
+inline std::size_t find_char(std::string_view s, char c, std::size_t from = 0) noexcept {
+    const std::size_t n = s.size();
+    if (from >= n) return std::string_view::npos;
+    const std::size_t inline_end = n - from > 32 ? from + 32 : n;
+    for (std::size_t i = from; i < inline_end; ++i)
+        if (s[i] == c) return i;
+    if (inline_end == n) return std::string_view::npos;
+    const void* p = std::memchr(s.data() + inline_end, static_cast<unsigned char>(c), n - inline_end);
+    return p ? static_cast<std::size_t>(static_cast<const char*>(p) - s.data()) : std::string_view::npos;
 }
 
 // The value without the spaces an instrument pads it with on either side.

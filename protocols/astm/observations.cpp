@@ -118,7 +118,7 @@ void split_fields(std::string_view line, char separator, FieldViews& f) {
     std::size_t begin = 0;
     std::size_t n = 1;
     for (; n <= kFieldsRead; ++n) {
-        const std::size_t end = line.find(separator, begin);
+        const std::size_t end = find_char(line, separator, begin);
         if (end == std::string_view::npos) {
             f[n++] = line.substr(begin);
             break;
@@ -129,9 +129,13 @@ void split_fields(std::string_view line, char separator, FieldViews& f) {
     for (; n <= kFieldsRead; ++n) f[n] = {};
 }
 
-// Record::component(n, c) of a raw field: component c of its first repeat, unescaped.
-void component_into(std::string_view raw, const Delimiters& d, std::size_t c, std::string& out) {
-    unescape_into(nth_part(nth_part(raw, d.repeat, 1), d.component, c), d, out);
+// A raw field into `out`, unescaped when the record holds an escape character at all
+// (one memchr per record instead of a scan per field).
+void field_into(std::string_view raw, const Delimiters& d, bool escaped, std::string& out) {
+    if (escaped)
+        unescape_into(raw, d, out);
+    else
+        out.assign(raw);
 }
 
 }  // namespace
@@ -163,36 +167,49 @@ std::optional<DecodeError> decode_observations(std::string_view records, std::ve
                 break;
             case 'R': {
                 split_fields(line, d.field, f);
+                const bool escaped = line.find(d.escape) != std::string_view::npos;
                 Observation& o = next_observation(out, used++);
-                unescape_into(f[field::kResultInstrument], d, o.instrument_id);
+                field_into(f[field::kResultInstrument], d, escaped, o.instrument_id);
                 if (o.instrument_id.empty()) unescape_into(sender, d, o.instrument_id);
                 unescape_into(specimen, d, o.specimen_id);
                 const std::string_view test = f[field::kResultTest];
-                unescape_into(test, d, o.universal_test_id);
-                component_into(test, d, field::kLocalCodeComponent, o.test_code);
-                component_into(test, d, field::kLocalNameComponent, o.test_name);
-                unescape_into(f[field::kResultValue], d, o.value);
+                field_into(test, d, escaped, o.universal_test_id);
+                // R.3's components 4 and 5 (of its first repeat), found in one walk.
+                const std::string_view first_repeat = test.substr(0, find_char(test, d.repeat));
+                std::string_view components[2];
+                std::size_t begin = 0;
+                for (std::size_t c = 1; c <= field::kLocalNameComponent; ++c) {
+                    const std::size_t end = find_char(first_repeat, d.component, begin);
+                    if (c >= field::kLocalCodeComponent)
+                        components[c - field::kLocalCodeComponent] =
+                            first_repeat.substr(begin, end == std::string_view::npos ? end : end - begin);
+                    if (end == std::string_view::npos) break;
+                    begin = end + 1;
+                }
+                field_into(components[0], d, escaped, o.test_code);
+                field_into(components[1], d, escaped, o.test_name);
+                field_into(f[field::kResultValue], d, escaped, o.value);
                 std::string_view comparator;
                 std::string_view number;
                 if (censored_parts(o.value, comparator, number)) {
                     o.comparator.assign(comparator);
                     o.number.assign(number);
                 }
-                unescape_into(f[field::kResultUnits], d, o.units);
-                unescape_into(f[field::kResultRange], d, o.reference_range);
+                field_into(f[field::kResultUnits], d, escaped, o.units);
+                field_into(f[field::kResultRange], d, escaped, o.reference_range);
                 if (const std::string_view flags = f[field::kResultFlags]; !flags.empty()) {
                     std::size_t begin = 0;
                     while (true) {
-                        const std::size_t end = flags.find(d.repeat, begin);
-                        unescape_into(flags.substr(begin, end == std::string_view::npos ? end : end - begin), d,
-                                      o.abnormal_flags.emplace_back());
+                        const std::size_t end = find_char(flags, d.repeat, begin);
+                        field_into(flags.substr(begin, end == std::string_view::npos ? end : end - begin), d, escaped,
+                                   o.abnormal_flags.emplace_back());
                         if (end == std::string_view::npos) break;
                         begin = end + 1;
                     }
                 }
-                unescape_into(f[field::kResultStatus], d, o.status);
-                unescape_into(f[field::kResultOperator], d, o.operator_id);
-                unescape_into(f[field::kResultCompleted], d, o.observed_at);
+                field_into(f[field::kResultStatus], d, escaped, o.status);
+                field_into(f[field::kResultOperator], d, escaped, o.operator_id);
+                field_into(f[field::kResultCompleted], d, escaped, o.observed_at);
                 comments_to_result = true;
                 break;
             }

@@ -1,4 +1,5 @@
 #include "protocols/astm/records.hpp"
+#include "protocols/text_values.hpp"
 
 #include <algorithm>
 #include <string>
@@ -51,11 +52,11 @@ std::string_view nth_part(std::string_view text, char separator, std::size_t n) 
     if (n == 0) return {};
     std::size_t begin = 0;
     for (std::size_t index = 1; index < n; ++index) {
-        const std::size_t end = text.find(separator, begin);
+        const std::size_t end = protocols::find_char(text, separator, begin);
         if (end == std::string_view::npos) return {};
         begin = end + 1;
     }
-    const std::size_t end = text.find(separator, begin);
+    const std::size_t end = protocols::find_char(text, separator, begin);
     return text.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
 }
 
@@ -77,7 +78,7 @@ std::string unescape(std::string_view text, const Delimiters& d) {
 }
 
 void unescape_into(std::string_view text, const Delimiters& d, std::string& out) {
-    std::size_t i = text.find(d.escape);
+    std::size_t i = protocols::find_char(text, d.escape);
     out.assign(text.substr(0, i));  // the whole text when it holds no escape character
     if (i == std::string_view::npos) return;
     out.reserve(text.size());

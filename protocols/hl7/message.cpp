@@ -1,4 +1,5 @@
 #include "protocols/hl7/message.hpp"
+#include "protocols/text_values.hpp"
 
 #include <cstring>
 #include <limits>
@@ -30,11 +31,11 @@ DecodeError error(const char* code, std::size_t offset, std::string detail) {
 std::string_view nth(std::string_view s, char sep, std::size_t index) {
     std::size_t start = 0;
     for (std::size_t k = 0; k < index; ++k) {
-        const std::size_t pos = s.find(sep, start);
+        const std::size_t pos = find_char(s, sep, start);
         if (pos == std::string_view::npos) return {};
         start = pos + 1;
     }
-    const std::size_t end = s.find(sep, start);
+    const std::size_t end = find_char(s, sep, start);
     return s.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
 }
 
@@ -56,13 +57,13 @@ void unescape_append(std::string_view raw, const Delimiters& d, std::string& out
     }
     std::size_t i = 0;
     while (i < raw.size()) {
-        const std::size_t open = raw.find(d.escape, i);
+        const std::size_t open = find_char(raw, d.escape, i);
         if (open == std::string_view::npos) {
             out.append(raw.substr(i));
             return;
         }
         out.append(raw.substr(i, open - i));
-        const std::size_t close = raw.find(d.escape, open + 1);
+        const std::size_t close = find_char(raw, d.escape, open + 1);
         if (close == std::string_view::npos) {  // unterminated: keep as sent
             out.append(raw.substr(open));
             return;
@@ -232,8 +233,8 @@ std::variant<Message, DecodeError> parse(std::string text, const ParseOptions& o
         }
         while (f < end) {  // data[f] is a field separator
             const std::size_t begin = f + 1;
-            const void* next = std::memchr(data + begin, d.field, end - begin);
-            const std::size_t stop = next ? static_cast<std::size_t>(static_cast<const char*>(next) - data) : end;
+            const std::size_t next = find_char(std::string_view(data + begin, end - begin), d.field);
+            const std::size_t stop = next == std::string_view::npos ? end : begin + next;
             m.fields_.push_back({static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(stop - begin)});
             f = stop;
         }

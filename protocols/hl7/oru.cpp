@@ -26,15 +26,27 @@ bool is_comparator(std::string_view s) {
     return s == "<" || s == ">" || s == "<=" || s == ">=" || s == "=" || s == "<>";
 }
 
+// Whether the message holds its escape character anywhere after MSH-2 (which declares it):
+// when not, parts are copied as they are, without a scan per part.
+bool has_escapes(const Message& m) {
+    const Delimiters& d = m.delimiters();
+    if (d.escape == '\0') return false;
+    const std::string_view text = m.text();
+    const std::string_view encoding = m.field(0, 2);
+    const std::size_t after = static_cast<std::size_t>(encoding.data() - text.data()) + encoding.size();
+    return text.find(d.escape, after) != std::string_view::npos;
+}
+
 // Message::text_of into a reused string: the part unescaped, no allocation once `out` has grown.
-void text_into(const Message& m, std::size_t seg, std::size_t number, std::string& out, std::size_t repetition = 0,
-               std::size_t component = 1, std::size_t subcomponent = 0) {
-    out.clear();
-    if (seg == 0 && number <= 2) {
-        out.assign(m.part(seg, number, repetition, component, subcomponent));
+void text_into(const Message& m, bool escapes, std::size_t seg, std::size_t number, std::string& out,
+               std::size_t repetition = 0, std::size_t component = 1, std::size_t subcomponent = 0) {
+    const std::string_view part = m.part(seg, number, repetition, component, subcomponent);
+    if (!escapes || (seg == 0 && number <= 2)) {
+        out.assign(part);
         return;
     }
-    unescape_append(m.part(seg, number, repetition, component, subcomponent), m.delimiters(), out);
+    out.clear();
+    unescape_append(part, m.delimiters(), out);
 }
 
 // Splits a censored decimal into views into `text`; false when it is not one.
@@ -101,6 +113,7 @@ std::optional<DecodeError> observations_from_oru(const Message& m, std::vector<O
     }
     const Delimiters& d = m.delimiters();
     const std::string_view sending_application = m.part(0, kMshSendingApplication);
+    const bool escapes = has_escapes(m);
     std::size_t used = 0;
     std::string specimen;
     std::string id;
@@ -111,13 +124,13 @@ std::optional<DecodeError> observations_from_oru(const Message& m, std::vector<O
     for (std::size_t seg = 1; seg < m.segment_count(); ++seg) {
         const std::string_view name = m.segment_name(seg);
         if (name == "OBR") {
-            text_into(m, seg, kObrFillerOrderNumber, specimen);
-            if (specimen.empty()) text_into(m, seg, kObrPlacerOrderNumber, specimen);
+            text_into(m, escapes, seg, kObrFillerOrderNumber, specimen);
+            if (specimen.empty()) text_into(m, escapes, seg, kObrPlacerOrderNumber, specimen);
             group_start = used;
             comments_go_to_last = false;
         } else if (name == "SPM") {
-            text_into(m, seg, kSpmSpecimenId, id, 0, 1, 1);
-            if (id.empty()) text_into(m, seg, kSpmSpecimenId, id, 0, 2, 1);
+            text_into(m, escapes, seg, kSpmSpecimenId, id, 0, 1, 1);
+            if (id.empty()) text_into(m, escapes, seg, kSpmSpecimenId, id, 0, 2, 1);
             if (specimen.empty() && !id.empty()) {
                 specimen = id;
                 for (std::size_t k = group_start; k < used; ++k)
@@ -129,14 +142,14 @@ std::optional<DecodeError> observations_from_oru(const Message& m, std::vector<O
             o.specimen_id.assign(specimen);
             o.value_type.assign(m.field(seg, kObxValueType));
             unescape_append(m.field(seg, kObxIdentifier), d, o.universal_test_id);
-            text_into(m, seg, kObxIdentifier, o.test_code, 0, 1);
-            text_into(m, seg, kObxIdentifier, o.test_name, 0, 2);
+            text_into(m, escapes, seg, kObxIdentifier, o.test_code, 0, 1);
+            text_into(m, escapes, seg, kObxIdentifier, o.test_name, 0, 2);
             const std::string_view type = o.value_type;
             if (type == "SN") {
                 read_structured_numeric(m, seg, o, scratch);
             } else if (type == "CWE" || type == "CE" || type == "CNE" || type == "CF") {
-                text_into(m, seg, kObxValue, o.value, 0, 2);
-                if (o.value.empty()) text_into(m, seg, kObxValue, o.value, 0, 1);
+                text_into(m, escapes, seg, kObxValue, o.value, 0, 2);
+                if (o.value.empty()) text_into(m, escapes, seg, kObxValue, o.value, 0, 1);
             } else if (type == "TX" || type == "FT") {
                 const std::size_t reps = m.repetition_count(seg, kObxValue);
                 for (std::size_t r = 0; r < reps; ++r) {
@@ -144,7 +157,7 @@ std::optional<DecodeError> observations_from_oru(const Message& m, std::vector<O
                     unescape_append(part_of(m.field(seg, kObxValue), d, r, 0), d, o.value);
                 }
             } else {
-                text_into(m, seg, kObxValue, o.value);
+                text_into(m, escapes, seg, kObxValue, o.value);
                 std::string_view comparator;
                 std::string_view number;
                 if ((type == "NM" || type == "ST") && censored_parts(o.value, comparator, number)) {
@@ -152,19 +165,19 @@ std::optional<DecodeError> observations_from_oru(const Message& m, std::vector<O
                     o.number.assign(number);
                 }
             }
-            text_into(m, seg, kObxUnits, o.units);
-            text_into(m, seg, kObxReferenceRange, o.reference_range);
+            text_into(m, escapes, seg, kObxUnits, o.units);
+            text_into(m, escapes, seg, kObxReferenceRange, o.reference_range);
             const std::size_t flags = m.repetition_count(seg, kObxAbnormalFlags);
             for (std::size_t r = 0; r < flags; ++r) {
                 std::string& flag = o.abnormal_flags.emplace_back();
-                text_into(m, seg, kObxAbnormalFlags, flag, r);
+                text_into(m, escapes, seg, kObxAbnormalFlags, flag, r);
                 if (flag.empty()) o.abnormal_flags.pop_back();
             }
-            text_into(m, seg, kObxStatus, o.status);
-            text_into(m, seg, kObxAnalysisTime, o.observed_at);
-            if (o.observed_at.empty()) text_into(m, seg, kObxObservationTime, o.observed_at);
-            text_into(m, seg, kObxResponsibleObserver, o.operator_id);
-            text_into(m, seg, kObxEquipmentInstance, o.instrument_id);
+            text_into(m, escapes, seg, kObxStatus, o.status);
+            text_into(m, escapes, seg, kObxAnalysisTime, o.observed_at);
+            if (o.observed_at.empty()) text_into(m, escapes, seg, kObxObservationTime, o.observed_at);
+            text_into(m, escapes, seg, kObxResponsibleObserver, o.operator_id);
+            text_into(m, escapes, seg, kObxEquipmentInstance, o.instrument_id);
             if (o.instrument_id.empty()) unescape_append(sending_application, d, o.instrument_id);
             comments_go_to_last = true;
         } else if (name == "NTE") {

@@ -23,13 +23,25 @@ using namespace protocols::astm;
 
 namespace {
 
+// parse_message + to_observations and decode_observations into an arena reused across
+// inputs give the same observations or the same error.
+void same_observations(std::string_view records) {
+    static std::vector<protocols::Observation> arena;
+    auto parsed = parse_message(records);
+    const auto error = decode_observations(records, arena);
+    if (const auto* message = std::get_if<Message>(&parsed)) {
+        if (error || arena != to_observations(*message)) std::abort();
+    } else if (error != std::get<protocols::DecodeError>(parsed) || !arena.empty()) {
+        std::abort();
+    }
+}
+
 void decode_messages(const std::vector<ReceiverEvent>& events, std::size_t bound) {
     for (const auto& e : events) {
         const auto* m = std::get_if<MessageReceived>(&e);
         if (!m) continue;
         if (m->raw.size() > bound || m->records.size() > bound) std::abort();
-        auto parsed = parse_message(m->records);
-        if (const auto* message = std::get_if<Message>(&parsed)) (void)to_observations(*message);
+        same_observations(m->records);
     }
 }
 
@@ -95,9 +107,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
         exercise_receiver(data, config);
     }
     // 3. The records parser on the raw input, and the sender fed it as replies.
+    same_observations(data);
     auto parsed = parse_message(data);
     if (const auto* message = std::get_if<Message>(&parsed)) {
-        (void)to_observations(*message);
         for (const auto& record : message->records) {
             if (record.type() == 'O') (void)encode(decode_order(record), message->delimiters);
             if (record.type() == 'Q') (void)encode(decode_query(record), message->delimiters);

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace {
 
@@ -18,6 +19,14 @@ void digest(std::string_view text, bool tolerate_lf) {
     const AckParams params{.code = AckCode::accept, .control_id = "F1", .timestamp = "20240101000000"};
     if (auto* m = std::get_if<Message>(&parsed)) {
         auto obs = observations_from_oru(*m);
+        // The arena form (reused across inputs, as a connection reuses it) gives the same.
+        static std::vector<protocols::Observation> arena;
+        const auto arena_error = observations_from_oru(*m, arena);
+        if (auto* e = std::get_if<protocols::DecodeError>(&obs)) {
+            if (arena_error != *e || !arena.empty()) __builtin_trap();
+        } else if (arena_error || arena != std::get<std::vector<protocols::Observation>>(obs)) {
+            __builtin_trap();
+        }
         AckParams p = params;
         if (auto* e = std::get_if<protocols::DecodeError>(&obs)) {
             p.code = AckCode::error;
