@@ -4,11 +4,17 @@
 #include "test_service.hpp"
 
 #include "lims/store/reading_repository.hpp"
+#include "lims/workflow/coldchain/alarms.hpp"
 #include "lims/workflow/coldchain/ingest.hpp"
 
 #include <gtest/gtest.h>
 
 #include <Poco/JSON/Object.h>
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <thread>
 
 namespace lims::test {
 namespace {
@@ -163,6 +169,64 @@ TEST_P(ColdChainApiTest, BadBodiesAreRefusedNamingTheField) {
     // Only administrators register units.
     auto sampler = service->as(TestService::username(Role::sampler, Jurisdiction::A));
     EXPECT_EQ(sampler.post("/api/v1/coldchain/storage-units", std::string("{}")).status, 403);
+}
+
+// Two nodes on one database deliver and escalate at the same moment (issue 17; on
+// PostgreSQL as a cluster runs): each e-mail is sent once, the alarm moves up one level once.
+class SlowChannel final : public cc::NotificationChannel {
+public:
+    domain::Result<void> deliver(const store::NotificationRow& n) override {
+        std::this_thread::sleep_for(std::chrono::milliseconds(150));  // both nodes have read the due rows by now
+        std::lock_guard lock(mutex);
+        ++sends[n.id];
+        return {};
+    }
+    std::mutex mutex;
+    std::map<std::int64_t, int> sends;
+};
+
+TEST_P(ColdChainApiTest, TwoNodesDeliverEachAlarmMessageOnceAndEscalateOnce) {
+    const auto unit = create_unit();
+    add_contacts(3);
+    ASSERT_EQ(place(unit).status, 201);
+    std::vector<cc::IncomingReading> readings;
+    std::int64_t t = kT0 + 60;
+    for (int i = 0; i < 30; ++i, t += 120) readings.push_back({"TL-API", t, 500, std::nullopt});
+    for (int i = 0; i < 10; ++i, t += 120) readings.push_back({"TL-API", t, 1200, std::nullopt});
+    auto ingested = cc::ingest_readings(*service->database(), readings, t);
+    ASSERT_TRUE(ingested) << ingested.error().message;
+    ASSERT_EQ(ingested->alarms_raised, 1u);
+
+    const auto& db = service->database();
+    auto other = store::Database::open(
+        std::string(db->dialect() == store::Dialect::sqlite ? "sqlite:" : "postgresql:") + db->display_name());
+    ASSERT_TRUE(other) << other.error().message;
+    SlowChannel email;
+    const std::int64_t now = t + 60;
+    domain::Result<cc::DeliveryReport> a = domain::make_error("test.unset", "not run");
+    domain::Result<cc::DeliveryReport> b = domain::make_error("test.unset", "not run");
+    std::thread second([&] { b = cc::deliver_notifications(**other, {&email, nullptr}, now); });
+    a = cc::deliver_notifications(*db, {&email, nullptr}, now);
+    second.join();
+    ASSERT_TRUE(a) << a.error().message;
+    ASSERT_TRUE(b) << b.error().message;
+    EXPECT_EQ(a->sent + b->sent, 3u);
+    EXPECT_EQ(email.sends.size(), 3u);
+    for (const auto& [id, n] : email.sends) EXPECT_EQ(n, 1) << "notification " << id;
+
+    // Escalation from both nodes once nobody acknowledged: one level up, once.
+    const std::int64_t late = now + 7 * 24 * 3600;
+    domain::Result<std::size_t> ea = domain::make_error("test.unset", "not run");
+    domain::Result<std::size_t> eb = domain::make_error("test.unset", "not run");
+    std::thread third([&] { eb = cc::escalate_alarms(**other, late); });
+    ea = cc::escalate_alarms(*db, late);
+    third.join();
+    ASSERT_TRUE(ea) << ea.error().message;
+    ASSERT_TRUE(eb) << eb.error().message;
+    EXPECT_EQ(*ea + *eb, 1u);
+    auto alarms = admin.get("/api/v1/coldchain/alarms");
+    ASSERT_EQ(alarms.status, 200) << alarms.describe();
+    EXPECT_EQ(alarms.json()->getArray("items")->getObject(0)->getValue<int>("escalation_level"), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ColdChainApiTest, kBothBackends, backendName);
