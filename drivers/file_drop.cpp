@@ -129,7 +129,15 @@ void FileDropWatcher::fail(const fs::path& file, const std::string& reason) {
         ctx_.states->count_failure(options_.instrument_id, "cannot move " + file.string() + " to failed/: " + ec.message());
         return;
     }
-    std::ofstream(moved.string() + ".reason") << reason << '\n';
+    // Written beside and renamed into place, so whoever sees the reason file sees all of it.
+    const fs::path reason_file = moved.string() + ".reason";
+    const fs::path written = moved.string() + ".reason.writing";
+    {
+        std::ofstream out(written);
+        out << reason << '\n';
+    }
+    fs::rename(written, reason_file, ec);
+    if (ec) fs::remove(written, ec);
     ctx_.states->count_failure(options_.instrument_id, file.filename().string() + ": " + reason);
 }
 
