@@ -4,6 +4,8 @@
 // options.allowed_peers); the Listener closes a connection from anyone else at once.
 #pragma once
 
+#include "drivers/ip_network.hpp"
+
 #include <boost/asio/ip/address.hpp>
 
 #include <cstddef>
@@ -34,11 +36,7 @@ public:
     const std::string& text() const noexcept { return text_; }  // as configured
 
 private:
-    struct Range {
-        boost::asio::ip::address network;
-        unsigned prefix = 0;
-    };
-    std::vector<Range> ranges_;
+    std::vector<IpNetwork> ranges_;
     std::string text_;
 };
 

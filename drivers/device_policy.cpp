@@ -1,10 +1,11 @@
 #include "drivers/device_policy.hpp"
 
+#include "drivers/ip_network.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
 #include <algorithm>
-#include <array>
 #include <charconv>
 
 namespace drivers {
@@ -14,41 +15,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Bytes16 = std::array<unsigned char, 16>;
-
 // The private ranges an unset allowlist admits: RFC 1918 and IPv6 unique-local (RFC 4193).
 // Loopback, link-local (cloud metadata at 169.254.169.254) and public addresses are not.
 const char* const kPrivateNetworks[] = {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "[fc00::/7]"};
 const char* const kLoopbackNetworks[] = {"127.0.0.0/8", "[::1/128]"};
-
-asio::ip::address unmapped(const asio::ip::address& a) {
-    if (a.is_v6() && a.to_v6().is_v4_mapped())
-        return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
-    return a;
-}
-
-bool in_network(const asio::ip::address& a, const asio::ip::address& network, unsigned prefix) {
-    if (a.is_v4() != network.is_v4()) return false;
-    Bytes16 x{}, n{};
-    std::size_t size = 0;
-    if (a.is_v4()) {
-        auto ab = a.to_v4().to_bytes(), nb = network.to_v4().to_bytes();
-        std::copy(ab.begin(), ab.end(), x.begin());
-        std::copy(nb.begin(), nb.end(), n.begin());
-        size = 4;
-    } else {
-        x = a.to_v6().to_bytes();
-        n = network.to_v6().to_bytes();
-        size = 16;
-    }
-    for (std::size_t i = 0; i < size && prefix > 0; ++i) {
-        const unsigned bits = std::min(prefix, 8u);
-        const auto mask = static_cast<unsigned char>(0xFF00u >> bits);
-        if ((x[i] & mask) != (n[i] & mask)) return false;
-        prefix -= bits;
-    }
-    return true;
-}
 
 std::optional<unsigned> number(std::string_view text, unsigned max) {
     unsigned v = 0;
@@ -59,20 +29,15 @@ std::optional<unsigned> number(std::string_view text, unsigned max) {
 
 // "10.0.0.0/8" or "[fd00::/8]" (brackets already removed by the caller for IPv6).
 std::variant<AllowRule, std::string> network_of(std::string_view text, bool v6) {
-    AllowRule rule;
-    const auto slash = text.find('/');
-    const std::string address(text.substr(0, slash));
-    boost::system::error_code ec;
-    rule.network = asio::ip::make_address(address, ec);
-    if (ec || rule.network.is_v6() != v6)
+    auto parsed = IpNetwork::parse(text);
+    const std::string address(text.substr(0, text.find('/')));
+    const auto* network = std::get_if<IpNetwork>(&parsed);
+    if ((!network && std::get<std::string>(parsed) == "not an IP address") || (network && network->network.is_v6() != v6))
         return "\"" + address + "\" is not an " + (v6 ? "IPv6 address (in brackets)" : "IPv4 address");
-    const unsigned bits = v6 ? 128 : 32;
-    rule.prefix = bits;
-    if (slash != std::string_view::npos) {
-        auto prefix = number(text.substr(slash + 1), bits);
-        if (!prefix) return "the prefix length after \"/\" must be 0 to " + std::to_string(bits);
-        rule.prefix = *prefix;
-    }
+    if (!network) return std::get<std::string>(parsed);
+    AllowRule rule;
+    rule.network = network->network;
+    rule.prefix = network->prefix;
     return rule;
 }
 
@@ -194,7 +159,7 @@ AllowList AllowList::defaults() { return std::get<AllowList>(parse(kDefaultAllow
 bool AllowList::allows(const asio::ip::address& raw, std::uint16_t port) const {
     const auto address = unmapped(raw);
     for (const auto& rule : rules_) {
-        if (!in_network(address, rule.network, rule.prefix)) continue;
+        if (!IpNetwork{rule.network, rule.prefix}.contains(address)) continue;
         if (rule.ports.empty()) return true;
         for (const auto& range : rule.ports)
             if (port >= range.first && port <= range.last) return true;
