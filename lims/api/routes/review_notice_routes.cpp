@@ -1,0 +1,197 @@
+// Nonconformity notices and their acknowledgement, case leads and their steps, and
+// re-inspection applications: /api/v1/notices..., /case-leads..., /samples/{number}/reinspection.
+#include "lims/api/routes/review_common.hpp"
+
+namespace lims::api::review_tables {
+
+void add_notice_lead_routes(Router& router, const RouteContext& context) {
+    auto db = context.database;
+    const domain::WorkingCalendar* calendar = context.calendar;
+
+    // ---- notices ------------------------------------------------------------------------
+    router.add({"GET", "/api/v1/notices", "listNotices",
+                "Notices to organisations of the caller's subtree (?overdue=true: unacknowledged past their deadline)",
+                AuthRequirement::User, std::nullopt,
+                [db](const Request& r) {
+                    store::NoticeQuery q;
+                    // The caller's subtree, as for a single notice: a city bureau sees its districts' notices.
+                    q.within_org_path = r.principal->organisationPath;
+                    if (auto it = r.query.find("overdue"); it != r.query.end() && it->second == "true")
+                        q.overdue_at = store::utc_now();
+                    q.limit = 500;
+                    auto listed = db->read([&](store::Transaction& tx) -> domain::Result<std::pair<std::vector<store::NoticeRecord>, std::int64_t>> {
+                        store::NoticeRepository n(tx);
+                        return std::pair{n.list(q), n.count(q)};
+                    });
+                    if (!listed) return Response::error(listed.error());
+                    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+                    for (const auto& n : listed->first) items->add(notice_json(n));
+                    auto o = newObject();
+                    o->set("items", items);
+                    o->set("count", listed->second);
+                    return Response::json(200, o);
+                },
+                200, {bureau_viewer, enforcement_officer, planner, administrator, signatory}});
+
+    router.add({"POST", "/api/v1/notices/{id}/acknowledge", "acknowledgeNotice",
+                "Acknowledge a notice to the caller's bureau (If-Match); external ones by an administrator with a reference",
+                AuthRequirement::User, ObjectSchema{{field::string("reference").length(1, 500).optional()}},
+                [db](const Request& r) {
+                    if (auto hidden = hidden_from_caller(*db, r, Record::notice, "id")) return std::move(*hidden);
+                    auto id = id_param(r, "id");
+                    if (!id) return Response::problem(id.problem());
+                    auto version = requireIfMatch(r);
+                    if (!version) return Response::problem(version.problem());
+                    auto n = db->write([&](store::Transaction& tx) {
+                        return rv::acknowledge_notice(tx, {*id, *version, text(r.json, "reference")}, actor_of(r));
+                    });
+                    if (!n) return Response::error(n.error());
+                    return with_etag(Response::json(200, notice_json(*n)), n->version);
+                },
+                200, {bureau_viewer, enforcement_officer, planner, administrator}});
+
+    // ---- case leads ---------------------------------------------------------------------
+    router.add({"GET", "/api/v1/case-leads", "listCaseLeads",
+                "Case leads of the units in the caller's subtree (?state=, ?overdue=true), keyset pages", AuthRequirement::User,
+                std::nullopt,
+                [db](const Request& r) {
+                    auto page = readPage(r);
+                    if (!page) return Response::problem(page.problem());
+                    store::CaseLeadQuery q;
+                    // The caller's subtree, as for a single lead: a bureau sees its enforcement units' leads.
+                    q.within_org_path = r.principal->organisationPath;
+                    if (auto it = r.query.find("state"); it != r.query.end()) q.state = it->second;
+                    if (auto it = r.query.find("overdue"); it != r.query.end() && it->second == "true")
+                        q.due_before = store::utc_now();
+                    q.limit = static_cast<int>(page->limit);
+                    auto after = cursorAfterId(*page);
+                    if (!after) return Response::problem(after.problem());
+                    if (*after > 0) q.after_id = *after;
+                    auto leads = db->read([&](store::Transaction& tx) { return store::CaseLeadRepository(tx).list(q); });
+                    if (!leads) return Response::error(leads.error());
+                    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+                    for (const auto& l : leads->items) items->add(lead_json(l));
+                    std::optional<std::vector<std::string>> next;
+                    if (leads->next_after_id) next = std::vector<std::string>{std::to_string(*leads->next_after_id)};
+                    return Response::json(200, pageJson(items, next));
+                },
+                200, {enforcement_officer, administrator}});
+
+    router.add({"GET", "/api/v1/case-leads/{number}", "getCaseLead", "A case lead with its findings and evidence",
+                AuthRequirement::User, std::nullopt,
+                [db](const Request& r) {
+                    if (auto hidden = hidden_from_caller(*db, r, Record::case_lead, "number")) return std::move(*hidden);
+                    auto lead = db->read([&](store::Transaction& tx) {
+                        return store::CaseLeadRepository(tx).get_by_number(r.params.at("number"));
+                    });
+                    if (!lead) return Response::error(lead.error());
+                    return with_etag(Response::json(200, lead_json(*lead)), lead->version);
+                },
+                200, {enforcement_officer, administrator}});
+
+    router.add({"POST", "/api/v1/case-leads", "openCaseLead",
+                "Open a case lead by hand (complaint, inspection) against a regulated entity", AuthRequirement::User,
+                ObjectSchema{{field::integer("subject_entity_id").range(1, std::numeric_limits<std::int64_t>::max()),
+                              field::string("summary").length(1, 2000).multiLineText(),
+                              field::string("product_name").length(0, 200).optional(),
+                              field::string("batch_number").length(0, 64).optional(),
+                              field::string("complaint_reference").length(1, 200).optional()}},
+                [db, calendar](const Request& r) {
+                    wf::case_leads::NewCaseLead lead;
+                    lead.source = store::CaseLeadSource::manual;
+                    lead.subject_entity_id = r.json->getValue<Poco::Int64>("subject_entity_id");
+                    lead.summary = text(r.json, "summary");
+                    lead.product_name = text(r.json, "product_name");
+                    lead.batch_number = text(r.json, "batch_number");
+                    if (auto ref = text(r.json, "complaint_reference"); !ref.empty())
+                        lead.evidence.push_back({"complaint", ref, "complaint or inspection record"});
+                    auto opened = wf::case_leads::open_manual_case_lead(*db, *calendar, lead, actor_of(r));
+                    if (!opened) return Response::error(opened.error());
+                    return with_etag(Response::json(201, lead_json(*opened)), opened->version)
+                        .withHeader("Location", "/api/v1/case-leads/" + opened->number);
+                },
+                201, {enforcement_officer}});
+
+    router.add({"POST", "/api/v1/case-leads/{number}/steps", "stepCaseLead",
+                "Take a step (accept, investigate, file, decline with reason, transfer with receiving body, close) "
+                "with the head's approval where required (If-Match)",
+                AuthRequirement::User,
+                ObjectSchema{{field::string("action").oneOf({"accept", "investigate", "file", "decline", "transfer", "close"}),
+                              field::string("reason").length(1, 2000).multiLineText().optional(),
+                              field::string("receiving_body").length(1, 200).optional(),
+                              field::string("approval").length(1, 500).optional()}},
+                [db](const Request& r) {
+                    if (auto hidden = hidden_from_caller(*db, r, Record::case_lead, "number")) return std::move(*hidden);
+                    auto version = requireIfMatch(r);
+                    if (!version) return Response::problem(version.problem());
+                    auto id = lead_id_of(*db, r.params.at("number"));
+                    if (!id) return Response::error(id.error());
+                    auto lead = db->write([&](store::Transaction& tx) {
+                        return wf::case_leads::take_step(
+                            tx, {*id, *version, text(r.json, "action"), text(r.json, "reason"),
+                                 text(r.json, "receiving_body"), text(r.json, "approval")},
+                            actor_of(r));
+                    });
+                    if (!lead) return Response::error(lead.error());
+                    return with_etag(Response::json(200, lead_json(*lead)), lead->version);
+                },
+                200, {enforcement_officer}});
+
+    router.add({"POST", "/api/v1/case-leads/{number}/extension", "extendCaseLead",
+                "Extend the decision deadline once by 15 working days with the recorded approval (If-Match)",
+                AuthRequirement::User, ObjectSchema{{field::string("approval").length(1, 500)}},
+                [db, calendar](const Request& r) {
+                    if (auto hidden = hidden_from_caller(*db, r, Record::case_lead, "number")) return std::move(*hidden);
+                    auto version = requireIfMatch(r);
+                    if (!version) return Response::problem(version.problem());
+                    auto id = lead_id_of(*db, r.params.at("number"));
+                    if (!id) return Response::error(id.error());
+                    auto lead = db->write([&](store::Transaction& tx) {
+                        return wf::case_leads::extend_deadline(tx, *calendar, {*id, *version, text(r.json, "approval")},
+                                                               actor_of(r));
+                    });
+                    if (!lead) return Response::error(lead.error());
+                    return with_etag(Response::json(200, lead_json(*lead)), lead->version);
+                },
+                200, {enforcement_officer}});
+
+    // ---- re-inspection ------------------------------------------------------------------
+    router.add({"POST", "/api/v1/samples/{number}/reinspection", "applyReinspection",
+                "Register a re-inspection (复验) application of the sampled unit or the labelled manufacturer; "
+                "refused with the deadline when late",
+                AuthRequirement::User,
+                ObjectSchema{{field::string("applicant").oneOf({"sampled_unit", "manufacturer"}),
+                              field::integer("applicant_entity_id").range(1, std::numeric_limits<std::int64_t>::max()).optional(),
+                              field::string("applicant_name").length(1, 200),
+                              field::string("report_received_at").withFormat("date-time")}},
+                [db, calendar](const Request& r) {
+                    if (auto hidden = hidden_from_caller(*db, r, Record::sample, "number")) return std::move(*hidden);
+                    auto sample = sample_id_of(*db, r.params.at("number"));
+                    if (!sample) return Response::error(sample.error());
+                    auto received = wf::parse_store_time(text(r.json, "report_received_at"));
+                    if (!received) return Response::error(received.error());
+                    rv::ReinspectionApplication app;
+                    app.sample_id = *sample;
+                    app.applicant = text(r.json, "applicant") == "manufacturer" ? rv::Applicant::manufacturer
+                                                                                : rv::Applicant::sampled_unit;
+                    if (r.json->has("applicant_entity_id"))
+                        app.applicant_entity_id = r.json->getValue<Poco::Int64>("applicant_entity_id");
+                    app.applicant_name = text(r.json, "applicant_name");
+                    app.report_received_at = *received;
+                    auto re = db->write([&](store::Transaction& tx) {
+                        return rv::apply_reinspection(tx, *calendar, app, actor_of(r));
+                    });
+                    if (!re) return Response::error(re.error());
+                    auto o = newObject();
+                    o->set("id", re->id);
+                    o->set("deadline_at", re->deadline_at);
+                    if (re->deadline_provisional) o->set("deadline_provisional", true);
+                    Poco::JSON::Array::Ptr tests = new Poco::JSON::Array;
+                    for (const auto& t : re->tests) tests->add(test_json(t));
+                    o->set("tests", tests);
+                    return Response::json(201, o);
+                },
+                201, {receiver}});
+}
+
+}  // namespace lims::api::review_tables
