@@ -107,12 +107,13 @@ export async function seed(service) {
   return { orgs, users, pharmacy, maker, product, plan: plan.body, task: tasks[0] }
 }
 
-// One sample of the drug registered at the pharmacy and shipped (dispatched) to the
-// laboratory, as the office's samplers do.
-export async function shippedSample(service, data, { storage = 'ambient' } = {}) {
+// One sample of the drug registered at the pharmacy by the office's samplers (the task
+// started first unless it already is), not yet shipped.
+export async function registeredSample(service, data, { storage = 'ambient', batch = 'MH2609017', seals = ['FQ-GS-0001', 'FQ-GS-0002'] } = {}) {
   const sampler = await service.as('sampler1')
   const task = `/api/v1/tasks/${data.task.number}`
-  await sampler.post(`${task}/start`, undefined, { ifMatch: await sampler.etag(task), expect: [200] })
+  if ((await sampler.get(task)).state !== 'in_progress')
+    await sampler.post(`${task}/start`, undefined, { ifMatch: await sampler.etag(task), expect: [200] })
   const now = new Date()
   const sample = (
     await sampler.post('/api/v1/samples', {
@@ -128,7 +129,7 @@ export async function shippedSample(service, data, { storage = 'ambient' } = {})
         manufacturer_name: MAKER.name,
         manufacturer_credit_code: MAKER.credit_code,
       },
-      batch_number: 'MH2609017',
+      batch_number: batch,
       production_date: '2026-09-01',
       expiry_date: '2028-08-31',
       quantity: '6',
@@ -136,12 +137,20 @@ export async function shippedSample(service, data, { storage = 'ambient' } = {})
       test_quantity: '4',
       retained_quantity: '2',
       storage_condition: storage,
-      seal_numbers: ['FQ-GS-0001', 'FQ-GS-0002'],
+      seal_numbers: seals,
       sampler_user_ids: [data.users.sampler1.id, data.users.sampler2.id],
       sampled_at: iso(new Date(now.getTime() - 4 * 3600_000)),
       sampling_place: '营业厅货架及仓库',
     })
   ).body
+  return sample
+}
+
+// One sample of the drug registered at the pharmacy and shipped (dispatched) to the
+// laboratory, as the office's samplers do.
+export async function shippedSample(service, data, { storage = 'ambient' } = {}) {
+  const sampler = await service.as('sampler1')
+  const sample = await registeredSample(service, data, { storage })
   const shipment = await sampler.post('/api/v1/shipments', { samples: [sample.number], laboratory_id: data.orgs['SZ-IDC'].id, carrier: '顺丰速运' })
   const dispatched = await sampler.post(`/api/v1/shipments/${shipment.body.number}/dispatch`, {}, { ifMatch: shipment.etag, expect: [200] })
   return { sample, shipment: dispatched.body }

@@ -6,7 +6,7 @@ import { PASSWORD } from '../service.mjs'
 import { nonconformingReport, reviewAndIssue } from '../seed.mjs'
 
 const PAGES = {
-  sampler1: ['/', '/sampler/tasks', '/sampler/register'],
+  sampler1: ['/', '/sampler/tasks', '/sampler/register', '/sampler/shipments'],
   planner: ['/', '/planner/plans', 'PLAN', '/sampler/tasks'],
   analyst: ['/', '/analyst/worklist', '/analyst/quarantine'],
   receiver: ['/', '/receiver/samples', '/coldchain'],
@@ -47,7 +47,7 @@ export default async function ({ service, browser, base, data, assert }) {
         assert.ok(text.includes(MARKERS[locale].own), `${url} in ${locale}: no "${MARKERS[locale].own}"`)
         assert.ok(!text.includes(MARKERS[locale].other), `${url} in ${locale}: shows "${MARKERS[locale].other}"`)
         // A key shown instead of its message looks like "leads.actions.accept".
-        const raw = text.match(/\b(?:app|home|menu|tasks|register|validation|states|deadline|notices|leads|worklist|roles|kinds|categories|storage|login|admin|quarantine|raw|links|receipt|coldchain|plans)\.[a-zA-Z_.]+\b/g)
+        const raw = text.match(/\b(?:app|home|menu|tasks|register|validation|states|deadline|notices|leads|worklist|roles|kinds|categories|storage|login|admin|quarantine|raw|links|receipt|coldchain|plans|shipments)\.[a-zA-Z_.]+\b/g)
         assert.equal(raw, null, `${url} in ${locale} shows message keys: ${raw}`)
       }
       w.check()

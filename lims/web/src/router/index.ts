@@ -44,6 +44,12 @@ export const routes: RouteRecordRaw[] = [
         meta: { roles: ['sampler'], titleKey: 'register.title' },
       },
       {
+        path: 'sampler/shipments',
+        name: 'shipments',
+        component: () => import('../views/sampler/ShipmentsView.vue'),
+        meta: { roles: ['sampler'], titleKey: 'shipments.title' },
+      },
+      {
         path: 'receiver/samples',
         name: 'receipt',
         component: () => import('../views/receiver/ReceiptView.vue'),
