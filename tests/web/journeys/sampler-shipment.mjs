@@ -1,6 +1,7 @@
 // A sampler on a phone (360×740) ships the office's registered samples to the laboratory:
 // 样品寄送 lists them; a shipment without samples is refused in the form and a logger serial
-// with a space is caught as typed; the shipment is made with its carrier and temperature
+// with a space is caught as typed; an organisation that is no laboratory and a logger the
+// service does not know come back beside their fields; the shipment is made with its carrier and temperature
 // logger, shown with its samples, and dispatched after confirming; the service has it in
 // transit and its sample shipped. A second shipment dispatched behind the page's back
 // (through the API) is refused when dispatched again from the page (409): the page says
@@ -19,6 +20,7 @@ export default async function ({ service, browser, base, data, assert }) {
 
   const w = await browser.page(PHONE, 'sampler ships samples')
   w.expect(409, /^\/api\/v1\/shipments\/[^/]+\/dispatch$/) // the deliberate stale dispatch
+  w.expect(422, /^\/api\/v1\/shipments$/) // the deliberate wrong laboratory and logger
   const { page } = w
   await logIn(w, base, 'sampler1', PASSWORD)
   // On a phone the menu is a drawer behind its button.
@@ -46,6 +48,20 @@ export default async function ({ service, browser, base, data, assert }) {
   await input('logger').fill('GS-TRIP-L01')
   await page.locator('.el-form-item__error').getByText('序列号只能包含').waitFor({ state: 'detached' })
   await pick(first.number).click()
+  // Sent to an organisation that is no laboratory, then with a logger the service does not
+  // know: each refusal is shown beside its field, in the service's words.
+  const item = (name) => page.locator('.el-form-item').filter({ has: page.locator(`input[data-test="${name}"], [data-test="${name}"] input`) })
+  await input('laboratory').fill(String(data.orgs['SZ-ENF'].id))
+  await input('logger').fill('GS-TRIP-L99')
+  await page.locator('[data-test="create"]').click()
+  await item('laboratory').locator('.el-form-item__error').getByText(`organisation ${data.orgs['SZ-ENF'].id}`, { exact: false }).waitFor()
+  await w.shot('sampler-shipment-refused.png', { fullPage: false })
+  await input('laboratory').fill(String(lab))
+  await item('laboratory').locator('.el-form-item__error').waitFor({ state: 'detached' })
+  await page.locator('[data-test="create"]').click()
+  await item('logger').locator('.el-form-item__error').getByText('there is no logger GS-TRIP-L99').waitFor()
+  await input('logger').fill('GS-TRIP-L01')
+  await item('logger').locator('.el-form-item__error').waitFor({ state: 'detached' })
   await page.locator('[data-test="create"]').click()
 
   const card = page.locator('[data-test="shipment"]')
