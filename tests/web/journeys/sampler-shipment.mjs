@@ -23,6 +23,9 @@ export default async function ({ service, browser, base, data, assert }) {
   w.expect(422, /^\/api\/v1\/shipments$/) // the deliberate wrong laboratory and logger
   const { page } = w
   await logIn(w, base, 'sampler1', PASSWORD)
+  // 我的待办 offers the samples to ship a way to this page.
+  await page.locator('[data-test="todo-unshipped"]').getByText(second.number).waitFor()
+  assert.equal(await page.locator('[data-test="todo-ship"]').getAttribute('href'), '/sampler/shipments')
   // On a phone the menu is a drawer behind its button.
   await page.getByRole('button', { name: '菜单' }).click()
   await page.locator('.el-drawer').getByRole('menuitem', { name: '样品寄送' }).click()
