@@ -89,6 +89,7 @@ export default async function ({ service, browser, base, data, assert }) {
   await card.locator('[data-test="dispatch"]').click()
   const box = page.locator('.el-message-box')
   await box.getByText(`确认运输批次 ${number}（1 批样品）已交由顺丰速运寄出？`, { exact: false }).waitFor()
+  await page.waitForTimeout(400) // the box's fade-in
   await w.shot('sampler-shipment-confirm.png', { fullPage: false })
   await box.getByRole('button', { name: '取消' }).click()
   await box.waitFor({ state: 'hidden' })
