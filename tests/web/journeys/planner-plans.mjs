@@ -38,9 +38,21 @@ export default async function ({ service, browser, base, data, assert }) {
   await form.waitFor()
   const field = (name) => form.locator(`input[name="${name}"]`)
   const item = (name) => form.locator('.el-form-item').filter({ has: page.locator(`input[name="${name}"]`) })
+  // An option clicked while its dropdown is still opening can be ignored by Element Plus
+  // (seen once in CI under load: the first office stayed empty): choose until the select
+  // shows the choice.
   const choose = async (selector, text) => {
-    await form.locator(selector).click()
-    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: text }).click()
+    const select = form.locator(selector)
+    for (let attempt = 1; ; attempt++) {
+      await select.click()
+      await page.locator('.el-select-dropdown__item:visible').filter({ hasText: text }).click()
+      try {
+        await select.getByText(text, { exact: true }).waitFor({ timeout: 3000 })
+        return
+      } catch (e) {
+        if (attempt === 3) throw new Error(`${selector} does not show '${text}' after 3 choices: ${e.message}`)
+      }
+    }
   }
   await field('code').fill(`SZ-YP-${year}`) // the drug plan's code: refused by the service
   await field('title').fill(`${year}年苏州市化妆品质量安全专项抽检计划`)
