@@ -193,17 +193,21 @@ StoreResult<std::vector<AlarmRow>> AlarmRepository::list(const AlarmFilter& f) {
 }
 
 StoreResult<std::int64_t> AlarmRepository::add_notification(const NotificationRow& n) {
+    NInt alarm = n.alarm_id != 0 ? NInt(n.alarm_id) : NInt();
     NInt contact = nullable(n.contact_id);
     NInt user = nullable(n.user_id);
     NInt sent = nullable(n.sent_at_utc);
+    NInt notice = nullable(n.notice_id);
+    NInt org_contact = nullable(n.org_contact_id);
     int level = n.escalation_level;
     const std::string at = tx_.now_utc();
     Poco::Int64 id = 0;
     tx_.session() << "INSERT INTO alarm_notifications (alarm_id, contact_id, user_id, channel, address, "
-                     "escalation_level, subject, body, state, next_attempt_utc, sent_at_utc, created_at) VALUES ($1, $2, "
-                     "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-        bind(n.alarm_id), bind(contact), bind(user), bind(n.channel), bind(n.address), bind(level), bind(n.subject),
-        bind(n.body), bind(n.state), bind(n.next_attempt_utc), bind(sent), bind(at), into(id), now;
+                     "escalation_level, subject, body, state, next_attempt_utc, sent_at_utc, created_at, notice_id, "
+                     "org_contact_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+        bind(alarm), bind(contact), bind(user), bind(n.channel), bind(n.address), bind(level), bind(n.subject),
+        bind(n.body), bind(n.state), bind(n.next_attempt_utc), bind(sent), bind(at), bind(notice), bind(org_contact),
+        into(id), now;
     return static_cast<std::int64_t>(id);
 }
 
@@ -212,7 +216,7 @@ namespace {
 std::vector<NotificationRow> notifications(Transaction& tx, const std::string& where) {
     Poco::Data::Statement st(tx.session());
     st << "SELECT id, alarm_id, contact_id, user_id, channel, address, escalation_level, subject, body, state, "
-          "attempts, next_attempt_utc, last_error, sent_at_utc FROM alarm_notifications " +
+          "attempts, next_attempt_utc, last_error, sent_at_utc, notice_id, org_contact_id FROM alarm_notifications " +
               where;
     st.execute();
     Poco::Data::RecordSet rs(st);
@@ -225,7 +229,7 @@ std::vector<NotificationRow> notifications(Transaction& tx, const std::string& w
         auto str = [&](std::size_t c) { return rs.value(c).isEmpty() ? std::string() : rs.value(c).convert<std::string>(); };
         NotificationRow n;
         n.id = i64(0);
-        n.alarm_id = i64(1);
+        n.alarm_id = rs.value(1).isEmpty() ? 0 : i64(1);
         n.contact_id = oi64(2);
         n.user_id = oi64(3);
         n.channel = str(4);
@@ -238,6 +242,8 @@ std::vector<NotificationRow> notifications(Transaction& tx, const std::string& w
         n.next_attempt_utc = i64(11);
         n.last_error = str(12);
         n.sent_at_utc = oi64(13);
+        n.notice_id = oi64(14);
+        n.org_contact_id = oi64(15);
         out.push_back(std::move(n));
     }
     return out;
@@ -247,6 +253,10 @@ std::vector<NotificationRow> notifications(Transaction& tx, const std::string& w
 
 StoreResult<std::vector<NotificationRow>> AlarmRepository::notifications_of(std::int64_t alarm_id) {
     return notifications(tx_, "WHERE alarm_id = " + std::to_string(alarm_id) + " ORDER BY id");
+}
+
+StoreResult<std::vector<NotificationRow>> AlarmRepository::notifications_of_notice(std::int64_t notice_id) {
+    return notifications(tx_, "WHERE notice_id = " + std::to_string(notice_id) + " ORDER BY id");
 }
 
 StoreResult<std::vector<NotificationRow>> AlarmRepository::due_notifications(std::int64_t now_utc, std::size_t limit) {

@@ -38,7 +38,11 @@ struct AlarmRow {
 
 struct NotificationRow {
     std::int64_t id = 0;
-    std::int64_t alarm_id = 0;
+    std::int64_t alarm_id = 0;  // 0: the row is about a notice
+    // A nonconformity notice pushed to a recipient organisation's contact (migration 6):
+    // the same queue, channels and retries as an alarm's notifications.
+    std::optional<std::int64_t> notice_id;
+    std::optional<std::int64_t> org_contact_id;
     std::optional<std::int64_t> contact_id;
     std::optional<std::int64_t> user_id;
     std::string channel;  // in_app, email, webhook
@@ -84,6 +88,7 @@ public:
 
     StoreResult<std::int64_t> add_notification(const NotificationRow& n);
     StoreResult<std::vector<NotificationRow>> notifications_of(std::int64_t alarm_id);
+    StoreResult<std::vector<NotificationRow>> notifications_of_notice(std::int64_t notice_id);
     StoreResult<std::vector<NotificationRow>> due_notifications(std::int64_t now_utc, std::size_t limit);
     // Takes a due, pending notification for delivery: its next attempt moves to
     // `lease_until_utc`, so no other node sees it due meanwhile (a node that dies after the

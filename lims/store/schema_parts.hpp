@@ -27,6 +27,8 @@ Migration migration_0002_case_lead_failed_alarms();
 Migration migration_0003_idempotency_claims_and_truncate_guards();
 // Migration 4: versioned specification lines; tests keep the version they are judged against (migration_0004.cpp).
 Migration migration_0004_versioned_specification_lines();
+// Migration 6: notification marks, contacts with history, notices pushed (migration_0006.cpp).
+Migration migration_0006_notifications_and_contacts();
 
 // Tables added by the parts above whose rows are facts (never updated or deleted).
 // Each part lists its own in extra_append_only_tables() (schema_parts.cpp).

@@ -95,7 +95,8 @@ domain::Result<void> WebhookChannel::deliver(const store::NotificationRow& n) {
         j.set("to", n.address);
         j.set("subject", n.subject);
         j.set("text", n.body);
-        j.set("alarm_id", n.alarm_id);
+        if (n.alarm_id != 0) j.set("alarm_id", n.alarm_id);
+        if (n.notice_id) j.set("notice_id", *n.notice_id);
         j.set("notification_id", n.id);
         std::ostringstream body;
         j.stringify(body);

@@ -53,8 +53,8 @@ private:
     std::chrono::milliseconds timeout_;
 };
 
-// The SMS gateway's webhook: POST {"to","subject","text","alarm_id","notification_id"} as
-// JSON; any 2xx is delivered. The URL is http://host:port/path.
+// The SMS gateway's webhook: POST {"to","subject","text","alarm_id" or "notice_id",
+// "notification_id"} as JSON; any 2xx is delivered. The URL is http://host:port/path.
 class WebhookChannel final : public NotificationChannel {
 public:
     explicit WebhookChannel(std::string url, std::chrono::milliseconds timeout = std::chrono::seconds(10));
