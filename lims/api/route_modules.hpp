@@ -61,6 +61,9 @@ void add_calendar_routes(Router& router, const RouteContext& context);
 void add_result_routes(Router& router, const RouteContext& context);
 // The sampling plans a caller may see, with their quotas' totals (routes/plan_list_routes.cpp).
 void add_plan_list_routes(Router& router, const RouteContext& context);
+// The caller's notifications with their read and acknowledged marks, bureaus' notice contacts,
+// a notice's deliveries (routes/notification_routes.cpp).
+void add_notification_routes(Router& router, const RouteContext& context);
 
 // All of the above, in that order, for ApiParts::routeModules.
 std::vector<std::function<void(Router&)>> all_route_modules(const RouteContext& context);

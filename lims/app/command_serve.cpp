@@ -22,6 +22,7 @@
 #include "lims/workflow/coldchain/placements.hpp"
 #include "lims/workflow/coldchain/retention.hpp"
 #include "lims/workflow/figures/overdue.hpp"
+#include "lims/workflow/notifications/notice_push.hpp"
 #include "lims/workflow/review/report.hpp"
 #include "lims/store/job_locks.hpp"
 #include "lims/store/migrations.hpp"
@@ -99,9 +100,20 @@ std::vector<api::PeriodicJob> service_jobs(api::ServiceHost& host, const AlarmCh
          [&db, &channels, counted]() -> domain::Result<std::string> {
              auto escalated = cc::escalate_alarms(db, unix_now());
              if (!escalated) return escalated.error();
+             // Nonconformity notices ride the same queue: pushed to their bureau's contacts,
+             // escalated to its head when a 24-hour one is not acknowledged in time.
+             auto pushed = workflow::notifications::push_notices(db, unix_now());
+             if (!pushed) return pushed.error();
+             auto notices_escalated = workflow::notifications::escalate_notices(db, unix_now());
+             if (!notices_escalated) return notices_escalated.error();
              auto delivered = cc::deliver_notifications(db, channels.view(), unix_now());
              if (!delivered) return delivered.error();
              std::string summary = counted("alarm(s) escalated", *escalated);
+             for (const auto& [what, n] : {std::pair{"notice(s) pushed", pushed->notices},
+                                           std::pair{"notice(s) escalated to the bureau's head", notices_escalated->notices},
+                                           std::pair{"notice(s) with no contact to push to",
+                                                     pushed->without_contacts + notices_escalated->without_contacts}})
+                 if (n) summary += (summary.empty() ? "" : "; ") + counted(what, n);
              if (delivered->sent || delivered->retried || delivered->given_up)
                  summary += (summary.empty() ? "" : "; ") + std::to_string(delivered->sent) + " sent, " +
                             std::to_string(delivered->retried) + " to retry, " + std::to_string(delivered->given_up) +

@@ -221,6 +221,69 @@ RouteRecord coldChainLoggerRecord(TestService& s, Jurisdiction side) {
     return RouteRecord{{{"id", std::to_string(logger->id)}}, body};
 }
 
+// ---- notifications (notification_routes.cpp, coldchain_contact_routes.cpp): a notice to
+// the side's bureau (whose people have it among their notifications), a bureau's notice
+// contact, a storage unit with its site's contact.
+std::int64_t notificationNotice(TestService& s, Jurisdiction side) {
+    static std::atomic<int> n{0};
+    const std::string number = "TZ-RECIPE-" + std::to_string(++n);
+    const auto bureau = s.organisationId(TestService::bureau(side));
+    Poco::Int64 id = 0;
+    auto made = s.database()->write([&](store::Transaction& tx) -> store::StoreResult<store::Done> {
+        tx.session() << "INSERT INTO notices (number, recipient, to_org_id, state, due_at, version, created_at, "
+                        "updated_at) VALUES ($1, 'organising_bureau', $2, 'sent', '2099-01-01T00:00:00.000Z', 1, $3, $4) "
+                        "RETURNING id",
+            Poco::Data::Keywords::bind(number), Poco::Data::Keywords::bind(bureau), Poco::Data::Keywords::bind(tx.now_utc()),
+            Poco::Data::Keywords::bind(tx.now_utc()), Poco::Data::Keywords::into(id), Poco::Data::Keywords::now;
+        return store::Done{};
+    });
+    if (!made) throw std::runtime_error(made.error().message);
+    return id;
+}
+
+Poco::JSON::Object::Ptr orgContactBody() {
+    return bodyOf({{"role", "notices"}, {"name", "recipe contact"}, {"email", "recipe@bureau.example"}});
+}
+
+RouteRecord orgContactRecord(TestService& s, Jurisdiction side) {
+    const auto bureau = s.organisationId(TestService::bureau(side));
+    Poco::Int64 id = 0;
+    auto made = s.database()->write([&](store::Transaction& tx) -> store::StoreResult<store::Done> {
+        tx.session() << "INSERT INTO organisation_contacts (org_id, role, name, email, created_by, created_at) VALUES "
+                        "($1, 'notices', 'recipe contact', 'recipe@bureau.example', 'recipe', $2) RETURNING id",
+            Poco::Data::Keywords::bind(bureau), Poco::Data::Keywords::bind(tx.now_utc()), Poco::Data::Keywords::into(id),
+            Poco::Data::Keywords::now;
+        return store::Done{};
+    });
+    if (!made) throw std::runtime_error(made.error().message);
+    return RouteRecord{{{"id", std::to_string(id)}}, orgContactBody()};
+}
+
+RouteRecord unitContactRecord(TestService& s, Jurisdiction side, bool unit) {
+    namespace cc = lims::workflow::coldchain;
+    static std::atomic<int> n{0};
+    const auto office = s.organisationId(TestService::office(side));
+    store::StorageUnitRow u;
+    u.code = "RECIPE-C" + std::to_string(++n);
+    u.org_id = office;
+    u.name = "refrigerator";
+    u.kind = "refrigerator";
+    u.storage_class = "refrigerated";
+    u.min_centi_celsius = 200;
+    u.max_centi_celsius = 800;
+    auto created = cc::register_storage_unit(*s.database(), u, "recipe");
+    if (!created) throw std::runtime_error(created.error().message);
+    store::ContactRow c;
+    c.org_id = office;
+    c.name = "recipe contact";
+    c.email = "duty@example.org";
+    auto contact = cc::add_site_contact(*s.database(), c, "recipe");
+    if (!contact) throw std::runtime_error(contact.error().message);
+    if (unit) return RouteRecord{{{"id", std::to_string(created->id)}}, nullptr};
+    auto body = bodyOf({{"name", "recipe contact (changed)"}});
+    return RouteRecord{{{"id", std::to_string(contact->id)}}, body};
+}
+
 RouteRecord coldChainAlarmRecord(TestService& s, Jurisdiction side) {
     namespace cc = lims::workflow::coldchain;
     static std::atomic<int> n{0};
@@ -387,6 +450,32 @@ const std::map<std::string, RouteRecipe>& routeRecipes() {
               return RouteRecord{{{"id", std::to_string(s.userId(TestService::username(Role::bureau_viewer, side)))}},
                                  nullptr};
           }}},
+        // ---- notifications (notification_routes.cpp, coldchain_contact_routes.cpp) ------------
+        {"/api/v1/notifications/{source}/{id}",
+         {[](TestService& s, Jurisdiction side) {
+              return RouteRecord{{{"source", "notice"}, {"id", std::to_string(notificationNotice(s, side))}}, nullptr};
+          }}},
+        {"/api/v1/notifications/{source}/{id}/read",
+         {[](TestService& s, Jurisdiction side) {
+              return RouteRecord{{{"source", "notice"}, {"id", std::to_string(notificationNotice(s, side))}}, nullptr};
+          }}},
+        {"/api/v1/notifications/{source}/{id}/acknowledgement",
+         {[](TestService& s, Jurisdiction side) {
+              return RouteRecord{{{"source", "notice"}, {"id", std::to_string(notificationNotice(s, side))}},
+                                 bodyOf({{"note", "recipe"}})};
+          }}},
+        {"/api/v1/notices/{id}/deliveries",
+         {[](TestService& s, Jurisdiction side) {
+              return RouteRecord{{{"id", std::to_string(notificationNotice(s, side))}}, nullptr};
+          }}},
+        {"/api/v1/organisations/{id}/contacts",
+         {[](TestService& s, Jurisdiction side) {
+              return RouteRecord{{{"id", std::to_string(s.organisationId(TestService::bureau(side)))}}, orgContactBody()};
+          }}},
+        {"/api/v1/organisation-contacts/{id}", {orgContactRecord}},
+        {"/api/v1/coldchain/storage-units/{id}/contacts",
+         {[](TestService& s, Jurisdiction side) { return unitContactRecord(s, side, true); }}},
+        {"/api/v1/coldchain/contacts/{id}", {[](TestService& s, Jurisdiction side) { return unitContactRecord(s, side, false); }}},
         // ---- cold chain (coldchain_routes.cpp) -------------------------------------------------
         {"/api/v1/coldchain/loggers/{id}/placements", {coldChainLoggerRecord}},
         {"/api/v1/coldchain/loggers/{id}/readings", {coldChainLoggerRecord}},

@@ -55,6 +55,7 @@ void add_storage_unit_routes(Router& router, const RouteContext& context);  // s
 void add_logger_routes(Router& router, const RouteContext& context);        // loggers/{id}/placements, readings, gaps
 void add_site_routes(Router& router, const RouteContext& context);          // site-status, excursions, compliance
 void add_alarm_routes(Router& router, const RouteContext& context);         // alarms
+void add_contact_routes(Router& router, const RouteContext& context);       // a unit's contacts, change, remove
 void add_shipment_routes(Router& router, const RouteContext& context);      // shipments/{id}/transport-box, verdict
 
 }  // namespace lims::api::coldchain_routes

@@ -14,6 +14,7 @@ void add_coldchain_routes(Router& router, const RouteContext& context) {
     coldchain_routes::add_logger_routes(router, context);
     coldchain_routes::add_site_routes(router, context);
     coldchain_routes::add_alarm_routes(router, context);
+    coldchain_routes::add_contact_routes(router, context);
     coldchain_routes::add_shipment_routes(router, context);
 }
 

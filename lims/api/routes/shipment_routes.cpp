@@ -1,5 +1,5 @@
-// Shipments from the office to the laboratory (dispatch, arrival) and the office's
-// notifications.
+// Shipments from the office to the laboratory (dispatch, arrival). The office's messages
+// are among the caller's notifications (notification_routes.cpp).
 #include "lims/api/routes/sampling_common.hpp"
 
 namespace lims::api::sampling_tables {
@@ -52,26 +52,6 @@ void add_shipment_routes(Router& router, const RouteContext& context) {
                     if (!shipment) return transition_problem(shipment.error(), *version);
                     return with_etag(Response::json(200, shipment_json(*shipment)), shipment->version);
                 }}, row(wf::shipment_machine(), "in_transit", "arrive")));
-
-    // ---- the office's notifications --------------------------------------------------
-    router.add(with_roles({"GET", "/api/v1/notifications", "listNotifications",
-                "Messages to the caller's organisation (rejected samples and why), keyset pages",
-                AuthRequirement::User, std::nullopt, [db](const Request& r) {
-                    auto page = id_page(r);
-                    if (!page) return Response::problem(page.problem());
-                    auto found = wf::list_notifications(*db, actor_of(r), page->first, page->second);
-                    if (!found) return Response::error(found.error());
-                    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-                    for (const auto& n : found->items) {
-                        auto j = newObject();
-                        j->set("kind", n.kind);
-                        j->set("sample_number", n.sample_number);
-                        j->set("message", n.message);
-                        j->set("created_at", n.created_at);
-                        items->add(j);
-                    }
-                    return Response::json(200, pageJson(items, next_key(found->next_after_id)));
-                }}, kPeopleRoles));
 }
 
 }  // namespace lims::api::sampling_tables
