@@ -1,7 +1,5 @@
 #include "lims/api/metrics.hpp"
 
-#include "lims/store/database.hpp"
-
 #include <map>
 #include <sstream>
 
@@ -88,23 +86,6 @@ std::string Metrics::render() const {
         }
     }
     return out.str();
-}
-
-GaugeSource databaseWriteGauges(std::shared_ptr<store::Database> database) {
-    return [database = std::move(database)] {
-        const auto stats = database->write_stats();
-        const std::string backend = std::string("backend=\"") +
-                                    (database->dialect() == store::Dialect::sqlite ? "sqlite" : "postgresql") + "\"";
-        return std::vector<Gauge>{
-            {"lims_db_write_calls_total", "Database::write calls run under group commit (0 when it is off).", backend,
-             static_cast<double>(stats.calls), "counter"},
-            {"lims_db_write_commits_total",
-             "Commits those writes shared under group commit (calls/commits = calls per fsync; 0 when off).", backend,
-             static_cast<double>(stats.groups), "counter"},
-            {"lims_db_write_queued", "Database writes waiting for their group commit now.", backend,
-             static_cast<double>(stats.queued)},
-        };
-    };
 }
 
 }  // namespace lims::api

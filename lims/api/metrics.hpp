@@ -13,10 +13,6 @@
 #include <string>
 #include <vector>
 
-namespace lims::store {
-class Database;
-}
-
 namespace lims::api {
 
 // A figure another component reports: a point-in-time value (pool size, queue depth), or
@@ -63,10 +59,5 @@ private:
     mutable std::mutex gaugesMutex_;
     std::vector<GaugeSource> gauges_;
 };
-
-// The database's group-commit figures (store::Database::write_stats): write() calls and
-// the commits they shared (counters; calls per commit is their ratio), and calls queued
-// now. `lims serve` adds it to its Metrics.
-GaugeSource databaseWriteGauges(std::shared_ptr<store::Database> database);
 
 }  // namespace lims::api

@@ -12,10 +12,10 @@
 //   lims.drivers.enabled (false): run the instruments' and loggers' drivers in-process
 //   (serve_drivers.hpp), lims.drivers.registry: a registry file adding devices (gateway JSON),
 //   lims.web.root (--web-root, lims/web/dist): the built web interface served at / (none: API only).
-#include "lims/api/service_host.hpp"
+#include "lims/app/service_host.hpp"
 #include "lims/app/command.hpp"
 #include "lims/app/serve_drivers.hpp"
-#include "lims/api/service_jobs.hpp"
+#include "lims/app/service_jobs.hpp"
 #include "lims/workflow/coldchain/alarms.hpp"
 #include "lims/workflow/coldchain/excursion_leads.hpp"
 #include "lims/workflow/coldchain/ingest.hpp"
@@ -84,7 +84,7 @@ struct AlarmChannels {
     workflow::coldchain::NotificationChannels view() const { return {email.get(), webhook.get()}; }
 };
 
-std::vector<api::PeriodicJob> service_jobs(api::ServiceHost& host, const AlarmChannels& channels) {
+std::vector<app::PeriodicJob> service_jobs(app::ServiceHost& host, const AlarmChannels& channels) {
     namespace cc = workflow::coldchain;
     store::Database& db = host.database();
     const domain::WorkingCalendar& calendar = host.calendar();
@@ -176,7 +176,7 @@ int run_serve(CommandContext& context) {
         context.err << "lims: serve takes no positional arguments (got \"" << context.positional().front() << "\")\n";
         return exit_usage;
     }
-    api::ServiceSettings settings;
+    app::ServiceSettings settings;
     settings.server.host = setting(context, "host", "lims.http.host", settings.server.host);
     const std::string portText = setting(context, "port", "lims.http.port", std::to_string(settings.server.port));
     const auto port = number(portText, 0, kMaxPort);
@@ -341,9 +341,9 @@ int run_serve(CommandContext& context) {
         settings.instrumentStatus = drivers;
     }
 
-    std::unique_ptr<api::ServiceHost> host;
+    std::unique_ptr<app::ServiceHost> host;
     try {
-        host = std::make_unique<api::ServiceHost>(db, std::move(*calendar), settings);
+        host = std::make_unique<app::ServiceHost>(db, std::move(*calendar), settings);
         host->start();
     } catch (const Poco::Exception& e) {
         context.err << "lims: cannot listen on " << settings.server.host << ":" << settings.server.port << ": "
@@ -366,17 +366,17 @@ int run_serve(CommandContext& context) {
         channels.webhook = std::make_unique<workflow::coldchain::WebhookChannel>(url);
     // Several nodes on one PostgreSQL database: each job runs on the node holding its lock.
     auto jobLocks = std::make_shared<store::JobLocks>(db);
-    std::unique_ptr<api::ServiceJobs> jobs;
+    std::unique_ptr<app::ServiceJobs> jobs;
     if (context.config.getBool("lims.jobs.enabled", true)) {
-        jobs = std::make_unique<api::ServiceJobs>(
-            service_jobs(*host, channels), context.logger, [jobLocks](const std::string& job) -> api::JobClaimOutcome {
+        jobs = std::make_unique<app::ServiceJobs>(
+            service_jobs(*host, channels), context.logger, [jobLocks](const std::string& job) -> app::JobClaimOutcome {
                 auto outcome = jobLocks->claim(job);
                 switch (outcome.claim) {
-                case store::JobLocks::Claim::held: return {api::JobTurn::run, {}};
-                case store::JobLocks::Claim::held_elsewhere: return {api::JobTurn::held_elsewhere, {}};
+                case store::JobLocks::Claim::held: return {app::JobTurn::run, {}};
+                case store::JobLocks::Claim::held_elsewhere: return {app::JobTurn::held_elsewhere, {}};
                 case store::JobLocks::Claim::unavailable: break;
                 }
-                return {api::JobTurn::unavailable, outcome.problem};
+                return {app::JobTurn::unavailable, outcome.problem};
             },
             std::chrono::seconds(*claimRetry));
         host->api().metrics().addGaugeSource([jobs = jobs.get()] { return jobs->figures(); });

@@ -3,7 +3,7 @@
 // printed once and stored only as its hash; revoke it with the user's tokens. The issue is
 // audited (token.issue) naming the operating-system account that ran the command.
 #include "lims/api/auth_service.hpp"
-#include "lims/api/store_credentials.hpp"
+#include "lims/app/store_credentials.hpp"
 #include "lims/app/command.hpp"
 #include "lims/store/migrations.hpp"
 #include "lims/store/utc_time.hpp"
@@ -41,7 +41,7 @@ int run_token_issue(CommandContext& context) {
         context.err << "lims: " << current.error().message << "\n";
         return exit_database;
     }
-    api::StoreCredentials credentials(db, "system:cli");
+    app::StoreCredentials credentials(db, "system:cli");
     auto account = credentials.findUserByUsername(*user);
     if (!account) {
         context.err << "lims: " << account.error().message << "\n";

@@ -3,7 +3,7 @@
 // command line where `ps` and the shell history would keep it. Bootstraps the first
 // administrator; later accounts are usually made through the API.
 #include "lims/api/auth_service.hpp"
-#include "lims/api/store_credentials.hpp"
+#include "lims/app/store_credentials.hpp"
 #include "lims/app/command.hpp"
 #include "lims/store/migrations.hpp"
 #include "lims/store/organisation_repository.hpp"
@@ -66,7 +66,7 @@ int run_user_add(CommandContext& context) {
         return exit_usage;
     }
     const std::string password = read_secret_line(context.in);
-    api::StoreCredentials credentials(db, "system:cli");
+    app::StoreCredentials credentials(db, "system:cli");
     api::AuthService auth(credentials);
     api::NewUserAccount account{words.front(), context.option("name").value_or(words.front()), *orgCode, roles, ""};
     auto created = auth.createUser(account, password);

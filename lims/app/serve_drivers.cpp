@@ -170,8 +170,8 @@ std::vector<std::string> ServeDrivers::start() {
     if (started_) return {"drivers already started"};
     started_ = true;
     auto problems = check_registry();
-    checker_ = std::make_unique<api::ServiceJobs>(
-        std::vector<api::PeriodicJob>{{"drivers.registry", options_.check_period,
+    checker_ = std::make_unique<app::ServiceJobs>(
+        std::vector<app::PeriodicJob>{{"drivers.registry", options_.check_period,
                                        [this]() -> domain::Result<std::string> {
                                            std::string summary;
                                            for (const auto& p : check_registry())

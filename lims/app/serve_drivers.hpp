@@ -9,7 +9,7 @@
 #include "drivers/driver_host.hpp"
 #include "drivers/registry.hpp"
 #include "lims/api/instrument_status.hpp"
-#include "lims/api/service_jobs.hpp"
+#include "lims/app/service_jobs.hpp"
 #include "lims/app/ingest_sink_adapter.hpp"
 #include "lims/domain/result.hpp"
 #include "lims/store/database.hpp"
@@ -106,7 +106,7 @@ private:
     std::map<std::string, api::InstrumentLink, std::less<>> idle_links_;
     std::unique_ptr<drivers::DriverHost> loggers_;
     std::string loggers_fingerprint_;
-    std::unique_ptr<api::ServiceJobs> checker_;
+    std::unique_ptr<app::ServiceJobs> checker_;
     bool started_ = false;
 };
 

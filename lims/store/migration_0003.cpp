@@ -4,7 +4,7 @@
 //   write transactions (store::WriteHook), so a claim left in progress tells whether its
 //   work was committed: if not, a retry takes the key over once the claim is older than
 //   the lease, and a later write of the original request finds the key taken and rolls
-//   back (lims/api/store_idempotency.cpp).
+//   back (lims/app/store_idempotency.cpp).
 // - PostgreSQL refuses TRUNCATE of the fact tables. Their row triggers refuse UPDATE and
 //   DELETE (migration 1), but TRUNCATE fires no row trigger, so one statement could empty
 //   the audit trail, the raw instrument messages or the readings. A statement trigger

@@ -5,7 +5,7 @@
 //   cmake --build <dir> --target api_load_bench && <dir>/tests/api_load_bench [seconds] [connections]
 // Clients and server share the machine's cores, as they would with wrk on the same host.
 #include "lims/api/password_hash.hpp"
-#include "lims/api/service_host.hpp"
+#include "lims/app/service_host.hpp"
 #include "lims/domain/identifiers/credit_code.hpp"
 #include "lims/store/migrations.hpp"
 #include "lims/store/organisation_repository.hpp"
@@ -187,11 +187,11 @@ int main(int argc, char** argv) {
             std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) - std::chrono::hours(1));
 
         auto calendar = must(workflow::load_working_calendar(std::string(LIMS_SOURCE_DIR) + "/fixtures/calendars"), "calendar");
-        api::ServiceSettings settings;
+        app::ServiceSettings settings;
         settings.server.host = "127.0.0.1";
         settings.server.port = 0;
         settings.server.maxKeepAliveRequests = 1'000'000;
-        api::ServiceHost host(db, std::move(calendar), settings);
+        app::ServiceHost host(db, std::move(calendar), settings);
         host.start();
         const auto port = host.port();
 

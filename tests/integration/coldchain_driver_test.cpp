@@ -17,7 +17,7 @@
 #include "drivers/driver_host.hpp"
 #include "drivers_test_sink.hpp"
 #include "fixtures/simulators/modbus_loggers.hpp"
-#include "lims/api/service_host.hpp"
+#include "lims/app/service_host.hpp"
 #include "lims/app/ingest_sink_adapter.hpp"
 #include "lims/store/excursion_repository.hpp"
 #include "lims/workflow/coldchain/excursion_leads.hpp"
@@ -602,11 +602,11 @@ TEST_F(ColdChainLeadFailureDriverTest, BreachAtASiteWithoutEnforcementUnitIsStor
               3);
 
     // ... on the running service's /healthz and /metrics.
-    lims::api::ServiceSettings settings;
+    lims::app::ServiceSettings settings;
     settings.server.host = "127.0.0.1";
     settings.server.port = 0;
     settings.server.maxThreads = 2;
-    lims::api::ServiceHost service(db, load_calendar(), settings);
+    lims::app::ServiceHost service(db, load_calendar(), settings);
     service.start();
     lims::test::HttpClient client(service.port());
     std::int64_t waiting = 0;

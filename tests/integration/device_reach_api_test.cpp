@@ -277,12 +277,12 @@ protected:
         auto created = app::ServeDrivers::create(service.database(), options, Poco::Logger::get("device-reach-test"));
         ASSERT_TRUE(created.ok()) << created.error().message;
         drivers = *created;
-        api::ServiceSettings settings;
+        app::ServiceSettings settings;
         settings.server.host = "127.0.0.1";
         settings.server.port = 0;
         settings.server.maxThreads = 4;
         settings.instrumentStatus = drivers;
-        host = std::make_unique<api::ServiceHost>(service.database(), std::move(*calendar), settings);
+        host = std::make_unique<app::ServiceHost>(service.database(), std::move(*calendar), settings);
         host->start();
         admin = HttpClient(host->port(), service.login("administrator_a"));
     }
@@ -323,7 +323,7 @@ protected:
 
     TestService service;
     std::shared_ptr<app::ServeDrivers> drivers;
-    std::unique_ptr<api::ServiceHost> host;
+    std::unique_ptr<app::ServiceHost> host;
     HttpClient admin{0};
 };
 

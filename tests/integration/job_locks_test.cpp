@@ -1,10 +1,10 @@
 // Periodic jobs exactly once across nodes (issue 17): three "nodes" (each its own
-// store::Database pool, store::JobLocks and api::ServiceJobs, as three `lims serve`
+// store::Database pool, store::JobLocks and app::ServiceJobs, as three `lims serve`
 // processes have) on one PostgreSQL database run a job whose work leaves a row per run in
 // the database. Only the node holding the job's advisory lock runs it, the others count
 // skips; when the holder stops, another node takes the job over. On SQLite every claim is
 // granted (one node per database file, nothing changes).
-#include "lims/api/service_jobs.hpp"
+#include "lims/app/service_jobs.hpp"
 #include "lims/store/database.hpp"
 #include "lims/store/job_locks.hpp"
 #include "lims/store/migrations.hpp"
@@ -41,15 +41,15 @@ std::shared_ptr<store::Database> open(const std::string& url) {
     return *db;
 }
 
-api::JobClaim claimer(std::shared_ptr<store::JobLocks> locks) {
-    return [locks](const std::string& job) -> api::JobClaimOutcome {
+app::JobClaim claimer(std::shared_ptr<store::JobLocks> locks) {
+    return [locks](const std::string& job) -> app::JobClaimOutcome {
         auto outcome = locks->claim(job);
         switch (outcome.claim) {
-        case store::JobLocks::Claim::held: return {api::JobTurn::run, {}};
-        case store::JobLocks::Claim::held_elsewhere: return {api::JobTurn::held_elsewhere, {}};
+        case store::JobLocks::Claim::held: return {app::JobTurn::run, {}};
+        case store::JobLocks::Claim::held_elsewhere: return {app::JobTurn::held_elsewhere, {}};
         case store::JobLocks::Claim::unavailable: break;
         }
-        return {api::JobTurn::unavailable, outcome.problem};
+        return {app::JobTurn::unavailable, outcome.problem};
     };
 }
 
@@ -80,7 +80,7 @@ protected:
     }
 
     // The job's work: a transaction that takes a while and leaves a row saying who ran it.
-    api::PeriodicJob job(int node) {
+    app::PeriodicJob job(int node) {
         auto db = nodes_[static_cast<std::size_t>(node)];
         return {"test.count", 20ms, [db, node]() -> domain::Result<std::string> {
                     const auto began = now_ms();
@@ -130,10 +130,10 @@ TEST_P(JobLocksTest, OneNodeHoldsAJobUntilItLetsGo) {
 TEST_P(JobLocksTest, ThreeNodesRunEachRoundOnceAndAnotherTakesOverWhenTheHolderStops) {
     Poco::Logger& logger = quiet_logger();
     std::vector<std::shared_ptr<store::JobLocks>> locks;
-    std::vector<std::unique_ptr<api::ServiceJobs>> jobs;
+    std::vector<std::unique_ptr<app::ServiceJobs>> jobs;
     for (int n = 0; n < 3; ++n) {
         locks.push_back(std::make_shared<store::JobLocks>(nodes_[static_cast<std::size_t>(n)]));
-        jobs.push_back(std::make_unique<api::ServiceJobs>(std::vector<api::PeriodicJob>{job(n)}, logger,
+        jobs.push_back(std::make_unique<app::ServiceJobs>(std::vector<app::PeriodicJob>{job(n)}, logger,
                                                           claimer(locks.back())));
     }
     for (auto& j : jobs) j->start();
@@ -158,7 +158,7 @@ TEST_P(JobLocksTest, ThreeNodesRunEachRoundOnceAndAnotherTakesOverWhenTheHolderS
     EXPECT_EQ(runners, 1) << "one node holds the job";
     for (std::size_t n = 0; n < 3; ++n) {
         if (n == holder) continue;
-        EXPECT_GT(jobs[n]->skips("test.count", api::JobTurn::held_elsewhere), 0u) << "node " << n;
+        EXPECT_GT(jobs[n]->skips("test.count", app::JobTurn::held_elsewhere), 0u) << "node " << n;
         bool shown = false;
         for (const auto& g : jobs[n]->figures())
             if (g.name == "lims_job_skipped_total" && g.labels == "job=\"test.count\",reason=\"held_elsewhere\"")

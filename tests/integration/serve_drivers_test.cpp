@@ -85,13 +85,13 @@ protected:
         drivers = *created;
         // The service as `lims serve` assembles it with lims.drivers.enabled: the routes
         // read the drivers' links. It shares the harness's database, users and tokens.
-        lims::api::ServiceSettings settings;
+        lims::app::ServiceSettings settings;
         settings.server.host = "127.0.0.1";
         settings.server.port = 0;
         settings.server.maxThreads = 4;
         settings.instrumentStatus = drivers;
         settings.devicePolicy = TestService::testDevicePolicy();
-        host = std::make_unique<lims::api::ServiceHost>(service.database(), std::move(*calendar), settings);
+        host = std::make_unique<lims::app::ServiceHost>(service.database(), std::move(*calendar), settings);
         host->start();
         EXPECT_EQ(drivers->start(), std::vector<std::string>{});  // nothing configured yet
         admin = HttpClient(host->port(), service.login("administrator_a"));
@@ -168,7 +168,7 @@ protected:
 
     TestService service;
     std::shared_ptr<lims::app::ServeDrivers> drivers;
-    std::unique_ptr<lims::api::ServiceHost> host;
+    std::unique_ptr<lims::app::ServiceHost> host;
     HttpClient admin{0};
     HttpClient analyst{0};
 };

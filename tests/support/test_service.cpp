@@ -139,7 +139,7 @@ TestService::TestService(Options options) : options_(options) {
         options_.calendarDir.empty() ? std::string(LIMS_SOURCE_DIR) + "/fixtures/calendars" : options_.calendarDir);
     if (!calendar) throw std::runtime_error("test service: calendar: " + calendar.error().message);
 
-    api::ServiceSettings settings;
+    app::ServiceSettings settings;
     settings.server.host = "127.0.0.1";
     settings.server.port = 0;
     settings.server.maxThreads = 8;
@@ -150,7 +150,7 @@ TestService::TestService(Options options) : options_(options) {
         if (!site) throw std::runtime_error("test service: web root: " + site.error().message);
         settings.site = std::move(*site);
     }
-    host_ = std::make_unique<api::ServiceHost>(database_, std::move(*calendar), settings);
+    host_ = std::make_unique<app::ServiceHost>(database_, std::move(*calendar), settings);
     if (options_.seed) seed();
     host_->start();
 }

@@ -18,7 +18,7 @@
 
 #include "test_database.hpp"
 
-#include "lims/api/service_host.hpp"
+#include "lims/app/service_host.hpp"
 #include "lims/domain/model/organisation.hpp"
 #include "lims/domain/state_machine/role.hpp"
 
@@ -130,7 +130,7 @@ public:
 
     // ---- what runs --------------------------------------------------------------------
     std::uint16_t port() const { return host_->port(); }
-    api::ServiceHost& host() { return *host_; }
+    app::ServiceHost& host() { return *host_; }
     const api::Router& router() const { return host_->api().router(); }
     const std::shared_ptr<store::Database>& database() const { return database_; }
     Backend backend() const { return scratch_->backend(); }
@@ -188,7 +188,7 @@ private:
     Options options_;
     std::unique_ptr<ScratchDatabase> scratch_;
     std::shared_ptr<store::Database> database_;
-    std::unique_ptr<api::ServiceHost> host_;
+    std::unique_ptr<app::ServiceHost> host_;
     mutable std::mutex mutex_;
     std::map<std::string, std::string> tokens_;
 };

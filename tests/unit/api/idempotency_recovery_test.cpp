@@ -8,7 +8,7 @@
 #include "test_service.hpp"
 
 #include "lims/api/idempotency.hpp"
-#include "lims/api/store_idempotency.hpp"
+#include "lims/app/store_idempotency.hpp"
 #include "lims/store/sql.hpp"
 #include "lims/store/transaction.hpp"
 #include "lims/store/utc_time.hpp"
@@ -19,7 +19,7 @@ namespace {
 
 using lims::api::IdempotencyStore;
 using lims::api::KeyReplay;
-using lims::api::StoreIdempotencyStore;
+using lims::app::StoreIdempotencyStore;
 using lims::test::TestService;
 
 std::int64_t count(TestService& service, const std::string& query) {

@@ -1,6 +1,7 @@
 // Metrics rendering of reported figures, and the database's group-commit figures
 // (store::Database::write_stats) as `lims serve` puts them on /metrics.
 #include "lims/api/metrics.hpp"
+#include "lims/app/service_host.hpp"
 #include "lims/store/database.hpp"
 
 #include <gtest/gtest.h>
@@ -57,7 +58,7 @@ TEST(MetricsTest, ReportedCountersAndGaugesCarryTheirType) {
 TEST(MetricsTest, DatabaseWriteFiguresCountCallsAndCommits) {
     ScratchDatabase scratch;
     Metrics metrics({"r"});
-    metrics.addGaugeSource(databaseWriteGauges(scratch.db));
+    metrics.addGaugeSource(app::databaseWriteGauges(scratch.db));
     EXPECT_NE(metrics.render().find("lims_db_write_calls_total{backend=\"sqlite\"} 0\n"), std::string::npos);
 
     scratch.writes(3);
@@ -84,7 +85,7 @@ TEST(MetricsTest, DatabaseWriteFiguresCountCallsAndCommits) {
 TEST(MetricsTest, DatabaseWithoutGroupCommitReportsZeroCommits) {
     ScratchDatabase scratch(false);
     Metrics metrics({"r"});
-    metrics.addGaugeSource(databaseWriteGauges(scratch.db));
+    metrics.addGaugeSource(app::databaseWriteGauges(scratch.db));
     scratch.writes(2);
     const auto text = metrics.render();
     EXPECT_NE(text.find("lims_db_write_commits_total{backend=\"sqlite\"} 0\n"), std::string::npos) << text;

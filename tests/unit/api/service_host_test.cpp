@@ -4,7 +4,7 @@
 #include "test_service.hpp"
 
 #include "lims/api/bearer_token.hpp"
-#include "lims/api/store_credentials.hpp"
+#include "lims/app/store_credentials.hpp"
 #include "lims/store/utc_time.hpp"
 #include "lims/store/transaction.hpp"
 #include "lims/store/user_repository.hpp"
@@ -104,7 +104,7 @@ TEST(ServiceHostTest, AdministratorRevokesAUsersTokens) {
 TEST(ServiceHostTest, TokenAndUserInOneLookUpMatchTheSeparateLookUps) {
     TestService service;
     const std::string hash = lims::api::hashBearerToken(service.login("sampler_a"));
-    lims::api::StoreCredentials credentials(service.database());
+    lims::app::StoreCredentials credentials(service.database());
     auto joined = credentials.findTokenWithUser(hash);
     ASSERT_TRUE(joined) << joined.error().message;
     ASSERT_TRUE(*joined);
@@ -202,12 +202,12 @@ TEST(ServiceHostTest, HealthzProbesTheDatabase) {
 }
 
 TEST(ServiceHostTest, StoreTimesRoundTrip) {
-    const auto t = lims::api::parseStoreUtc("2026-11-23T11:08:04.123Z");
+    const auto t = lims::app::parseStoreUtc("2026-11-23T11:08:04.123Z");
     ASSERT_TRUE(t);
     EXPECT_EQ(lims::store::format_utc(*t), "2026-11-23T11:08:04.123Z");
-    EXPECT_FALSE(lims::api::parseStoreUtc("2026-13-23T11:08:04.123Z"));
-    EXPECT_FALSE(lims::api::parseStoreUtc("2026-11-23 11:08:04"));
-    EXPECT_FALSE(lims::api::parseStoreUtc(""));
+    EXPECT_FALSE(lims::app::parseStoreUtc("2026-13-23T11:08:04.123Z"));
+    EXPECT_FALSE(lims::app::parseStoreUtc("2026-11-23 11:08:04"));
+    EXPECT_FALSE(lims::app::parseStoreUtc(""));
 }
 
 TEST(ServiceHostTest, OpenApiDocumentsEveryAssembledRouteWithItsRoles) {

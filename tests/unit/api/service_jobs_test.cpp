@@ -1,4 +1,4 @@
-#include "lims/api/service_jobs.hpp"
+#include "lims/app/service_jobs.hpp"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Logger.h>
@@ -37,7 +37,7 @@ bool eventually(Condition condition) {
 TEST(ServiceJobs, EachJobRunsAtStartThenEveryPeriodAndFailuresAreLoggedAndRetried) {
     std::ostringstream log;
     std::atomic<int> quick{0}, failing{0}, slow{0};
-    api::ServiceJobs jobs(
+    app::ServiceJobs jobs(
         {
             {"quick", 5ms, [&]() -> domain::Result<std::string> { ++quick; return std::string("did it"); }},
             {"failing", 5ms,
@@ -65,7 +65,7 @@ TEST(ServiceJobs, EachJobRunsAtStartThenEveryPeriodAndFailuresAreLoggedAndRetrie
 TEST(ServiceJobs, AJobThatThrowsIsLoggedAndTheOthersGoOn) {
     std::ostringstream log;
     std::atomic<int> others{0};
-    api::ServiceJobs jobs({{"throws", 5ms, []() -> domain::Result<std::string> { throw std::runtime_error("boom"); }},
+    app::ServiceJobs jobs({{"throws", 5ms, []() -> domain::Result<std::string> { throw std::runtime_error("boom"); }},
                            {"other", 5ms, [&]() -> domain::Result<std::string> { ++others; return std::string(); }}},
                           captured_logger(log));
     jobs.start();
@@ -76,7 +76,7 @@ TEST(ServiceJobs, AJobThatThrowsIsLoggedAndTheOthersGoOn) {
 
 TEST(ServiceJobs, StopReturnsPromptlyWhileWaitingForALongPeriod) {
     std::ostringstream log;
-    api::ServiceJobs jobs({{"daily", std::chrono::hours(24), []() -> domain::Result<std::string> { return std::string(); }}},
+    app::ServiceJobs jobs({{"daily", std::chrono::hours(24), []() -> domain::Result<std::string> { return std::string(); }}},
                           captured_logger(log));
     jobs.start();
     ASSERT_TRUE(eventually([&] { return jobs.runs("daily") == 1; }));
@@ -88,19 +88,19 @@ TEST(ServiceJobs, AJobAnotherNodeHoldsIsSkippedAndCountedAndAFailedClaimIsLogged
     std::ostringstream log;
     std::atomic<int> mine{0}, theirs{0}, unknown{0};
     std::atomic<bool> handedOver{false};
-    api::ServiceJobs jobs(
+    app::ServiceJobs jobs(
         {{"mine", 5ms, [&]() -> domain::Result<std::string> { ++mine; return std::string(); }},
          {"theirs", 5ms, [&]() -> domain::Result<std::string> { ++theirs; return std::string(); }},
          {"unknown", 5ms, [&]() -> domain::Result<std::string> { ++unknown; return std::string(); }}},
-        captured_logger(log), [&](const std::string& job) -> api::JobClaimOutcome {
-            if (job == "theirs" && !handedOver) return {api::JobTurn::held_elsewhere, {}};
-            if (job == "unknown") return {api::JobTurn::unavailable, "could not connect to server"};
-            return {api::JobTurn::run, {}};
+        captured_logger(log), [&](const std::string& job) -> app::JobClaimOutcome {
+            if (job == "theirs" && !handedOver) return {app::JobTurn::held_elsewhere, {}};
+            if (job == "unknown") return {app::JobTurn::unavailable, "could not connect to server"};
+            return {app::JobTurn::run, {}};
         });
     jobs.start();
     ASSERT_TRUE(eventually([&] {
-        return mine >= 3 && jobs.skips("theirs", api::JobTurn::held_elsewhere) >= 3 &&
-               jobs.skips("unknown", api::JobTurn::unavailable) >= 2;
+        return mine >= 3 && jobs.skips("theirs", app::JobTurn::held_elsewhere) >= 3 &&
+               jobs.skips("unknown", app::JobTurn::unavailable) >= 2;
     }));
     EXPECT_EQ(theirs.load(), 0);
     EXPECT_EQ(unknown.load(), 0);

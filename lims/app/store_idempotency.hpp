@@ -9,9 +9,9 @@
 #include <chrono>
 #include <memory>
 
-namespace lims::api {
+namespace lims::app {
 
-class StoreIdempotencyStore : public IdempotencyStore {
+class StoreIdempotencyStore : public api::IdempotencyStore {
 public:
     // Keys are kept a day, as MemoryIdempotencyStore does (see its note on the period).
     // A claim still in progress after `lease` was left by a request that stopped: no
@@ -24,9 +24,9 @@ public:
     // A database failure while claiming answers InProgress-like refusal: the caller gets a
     // problem rather than the work done twice. Completion and release failures are logged.
     ClaimResult claim(std::int64_t userId, const std::string& key, const std::string& requestHash,
-                      KeyReplay mode) override;
+                      api::KeyReplay mode) override;
     void complete(std::int64_t userId, const std::string& key, const std::string& claimId,
-                  const Response& response) override;
+                  const api::Response& response) override;
     void release(std::int64_t userId, const std::string& key, const std::string& claimId) override;
     // A store::WriteHook: each write transaction of the handler sets work_committed_at on
     // its claim, and rolls back when the claim is no longer its own.
@@ -42,4 +42,4 @@ private:
     std::chrono::seconds lease_;
 };
 
-}  // namespace lims::api
+}  // namespace lims::app

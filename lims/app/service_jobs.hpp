@@ -19,7 +19,7 @@
 #include <thread>
 #include <vector>
 
-namespace lims::api {
+namespace lims::app {
 
 struct PeriodicJob {
     std::string name;                   // for the log: "coldchain.tick"
@@ -63,7 +63,7 @@ public:
 
     // lims_job_runs_total{job}, lims_job_failures_total{job} and
     // lims_job_skipped_total{job,reason} of this node, for /metrics.
-    std::vector<Gauge> figures() const;
+    std::vector<api::Gauge> figures() const;
 
 private:
     void loop();
@@ -86,4 +86,4 @@ private:
     std::thread thread_;
 };
 
-}  // namespace lims::api
+}  // namespace lims::app

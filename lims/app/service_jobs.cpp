@@ -1,9 +1,11 @@
-#include "lims/api/service_jobs.hpp"
+#include "lims/app/service_jobs.hpp"
 
 #include <algorithm>
 #include <exception>
 
-namespace lims::api {
+namespace lims::app {
+
+using api::Gauge;
 
 ServiceJobs::ServiceJobs(std::vector<PeriodicJob> jobs, Poco::Logger& logger, JobClaim claim,
                          std::chrono::milliseconds skipRetry)
@@ -118,4 +120,4 @@ void ServiceJobs::loop() {
     }
 }
 
-}  // namespace lims::api
+}  // namespace lims::app

@@ -1,4 +1,4 @@
-#include "lims/api/service_host.hpp"
+#include "lims/app/service_host.hpp"
 
 #include "lims/api/route_modules.hpp"
 #include "lims/workflow/coldchain/excursion_leads.hpp"
@@ -8,7 +8,13 @@
 
 using namespace Poco::Data::Keywords;
 
-namespace lims::api {
+namespace lims::app {
+
+using api::Gauge;
+using api::GaugeSource;
+using api::HealthProbe;
+using api::HealthWarning;
+using api::HealthWarningSource;
 
 HealthProbe databaseProbe(std::shared_ptr<store::Database> database) {
     return [database]() -> domain::Result<void> {
@@ -80,31 +86,48 @@ GaugeSource reportLeadGauges(std::shared_ptr<store::Database> database) {
 
 }  // namespace
 
+GaugeSource databaseWriteGauges(std::shared_ptr<store::Database> database) {
+    return [database = std::move(database)] {
+        const auto stats = database->write_stats();
+        const std::string backend = std::string("backend=\"") +
+                                    (database->dialect() == store::Dialect::sqlite ? "sqlite" : "postgresql") + "\"";
+        return std::vector<Gauge>{
+            {"lims_db_write_calls_total", "Database::write calls run under group commit (0 when it is off).", backend,
+             static_cast<double>(stats.calls), "counter"},
+            {"lims_db_write_commits_total",
+             "Commits those writes shared under group commit (calls/commits = calls per fsync; 0 when off).", backend,
+             static_cast<double>(stats.groups), "counter"},
+            {"lims_db_write_queued", "Database writes waiting for their group commit now.", backend,
+             static_cast<double>(stats.queued)},
+        };
+    };
+}
+
 ServiceHost::ServiceHost(std::shared_ptr<store::Database> database, domain::WorkingCalendar calendar,
                          ServiceSettings settings)
     : database_(std::move(database)), calendar_(std::move(calendar)) {
     if (!database_) throw std::invalid_argument("ServiceHost needs a database");
     credentials_ = std::make_unique<StoreCredentials>(database_);
-    auth_ = std::make_unique<AuthService>(*credentials_, settings.auth);
+    auth_ = std::make_unique<api::AuthService>(*credentials_, settings.auth);
     idempotency_ = std::make_unique<StoreIdempotencyStore>(database_);
-    replay_ = std::make_unique<IdempotentReplay>(*idempotency_);
-    ApiParts parts;
+    replay_ = std::make_unique<api::IdempotentReplay>(*idempotency_);
+    api::ApiParts parts;
     parts.auth = auth_.get();
     parts.health = databaseProbe(database_);
     parts.warnings.push_back(coldChainWarnings(database_));
     parts.warnings.push_back(reportLeadWarnings(database_));
     parts.replay = replay_.get();
-    parts.routeModules = all_route_modules(RouteContext{database_, auth_.get(), &calendar_, settings.instrumentStatus,
+    parts.routeModules = api::all_route_modules(api::RouteContext{database_, auth_.get(), &calendar_, settings.instrumentStatus,
                                                            settings.devicePolicy});
     parts.calendar = &calendar_;  // /healthz warnings and /metrics for a missing or provisional year
     parts.info = settings.info;
     parts.site = std::move(settings.site);
-    api_ = std::make_unique<ApiService>(std::move(parts));
+    api_ = std::make_unique<api::ApiService>(std::move(parts));
     api_->metrics().addGaugeSource(databaseWriteGauges(database_));
     api_->metrics().addGaugeSource(coldChainGauges(database_));
     api_->metrics().addGaugeSource(reportLeadGauges(database_));
-    api_->metrics().addGaugeSource(ingest_refusal_gauges);
-    server_ = std::make_unique<Server>(settings.server, api_->dispatcher());
+    api_->metrics().addGaugeSource(api::ingest_refusal_gauges);
+    server_ = std::make_unique<api::Server>(settings.server, api_->dispatcher());
 }
 
 ServiceHost::~ServiceHost() { stop(); }
@@ -115,4 +138,4 @@ void ServiceHost::stop() {
     if (server_) server_->stop();
 }
 
-}  // namespace lims::api
+}  // namespace lims::app

@@ -1,4 +1,4 @@
-#include "lims/api/store_credentials.hpp"
+#include "lims/app/store_credentials.hpp"
 
 #include "lims/store/organisation_repository.hpp"
 #include "lims/store/sql.hpp"
@@ -7,7 +7,13 @@
 
 #include <cstdio>
 
-namespace lims::api {
+namespace lims::app {
+
+using api::NewUserAccount;
+using api::StoredToken;
+using api::TokenHolder;
+using api::TokenScope;
+using api::UserAccount;
 
 namespace {
 
@@ -202,4 +208,4 @@ domain::Result<std::optional<TokenHolder>> StoreCredentials::findTokenWithUser(c
     });
 }
 
-}  // namespace lims::api
+}  // namespace lims::app

@@ -9,23 +9,23 @@
 #include <memory>
 #include <string>
 
-namespace lims::api {
+namespace lims::app {
 
-class StoreCredentials : public CredentialStore {
+class StoreCredentials : public api::CredentialStore {
 public:
     // `actor` is who the audit trail names for changes made through this seam that carry
     // no caller (user creation from the command line, token revocation at logout);
     // revokeUserTokens names its caller instead.
     explicit StoreCredentials(std::shared_ptr<store::Database> database, std::string actor = "system:auth");
 
-    domain::Result<std::optional<UserAccount>> findUserByUsername(const std::string& username) override;
-    domain::Result<std::optional<UserAccount>> findUserById(std::int64_t id) override;
-    domain::Result<std::int64_t> createUser(const NewUserAccount& user) override;
-    domain::Result<void> saveToken(const StoredToken& token) override;
-    domain::Result<std::optional<StoredToken>> findToken(const std::string& tokenHash) override;
+    domain::Result<std::optional<api::UserAccount>> findUserByUsername(const std::string& username) override;
+    domain::Result<std::optional<api::UserAccount>> findUserById(std::int64_t id) override;
+    domain::Result<std::int64_t> createUser(const api::NewUserAccount& user) override;
+    domain::Result<void> saveToken(const api::StoredToken& token) override;
+    domain::Result<std::optional<api::StoredToken>> findToken(const std::string& tokenHash) override;
     domain::Result<bool> revokeToken(const std::string& tokenHash, std::chrono::system_clock::time_point at) override;
     // One read transaction and one joined query (every request is authenticated).
-    domain::Result<std::optional<TokenHolder>> findTokenWithUser(const std::string& tokenHash) override;
+    domain::Result<std::optional<api::TokenHolder>> findTokenWithUser(const std::string& tokenHash) override;
     domain::Result<int> revokeUserTokens(std::int64_t userId, std::chrono::system_clock::time_point at,
                                          const std::string& actor) override;
     domain::Result<int> setPassword(std::int64_t userId, const std::string& passwordHash,
@@ -41,4 +41,4 @@ private:
 // text is not in that form.
 std::optional<std::chrono::system_clock::time_point> parseStoreUtc(const std::string& text);
 
-}  // namespace lims::api
+}  // namespace lims::app

@@ -11,28 +11,28 @@
 #include "lims/api/instrument_status.hpp"
 #include "lims/api/server.hpp"
 #include "lims/api/static_files.hpp"
-#include "lims/api/store_credentials.hpp"
-#include "lims/api/store_idempotency.hpp"
+#include "lims/app/store_credentials.hpp"
+#include "lims/app/store_idempotency.hpp"
 #include "lims/domain/calendar/working_calendar.hpp"
 #include "lims/store/database.hpp"
 
 #include <memory>
 #include <optional>
 
-namespace lims::api {
+namespace lims::app {
 
 struct ServiceSettings {
-    ServerConfig server;
-    AuthSettings auth;
-    OpenApiInfo info;
+    api::ServerConfig server;
+    api::AuthSettings auth;
+    api::OpenApiInfo info;
     // The drivers' link states shown on the instrument routes; null when no drivers run.
-    std::shared_ptr<const InstrumentStatusSource> instrumentStatus;
+    std::shared_ptr<const api::InstrumentStatusSource> instrumentStatus;
     // What instruments and loggers configured through the API may reach (lims.drivers.allow,
     // file_drop_root, map_root): refused with 422 otherwise. The default: private ranges only.
     std::shared_ptr<const drivers::DevicePolicy> devicePolicy = std::make_shared<const drivers::DevicePolicy>();
     // The web interface's built files (lims.web.root), served from the API's origin; none:
     // API only.
-    std::optional<StaticFiles> site;
+    std::optional<api::StaticFiles> site;
 };
 
 class ServiceHost {
@@ -52,23 +52,28 @@ public:
 
     store::Database& database() { return *database_; }
     const std::shared_ptr<store::Database>& sharedDatabase() const { return database_; }
-    AuthService& auth() { return *auth_; }
+    api::AuthService& auth() { return *auth_; }
     StoreIdempotencyStore& idempotency() { return *idempotency_; }
-    ApiService& api() { return *api_; }
+    api::ApiService& api() { return *api_; }
     const domain::WorkingCalendar& calendar() const { return calendar_; }
 
 private:
     std::shared_ptr<store::Database> database_;
     domain::WorkingCalendar calendar_;
     std::unique_ptr<StoreCredentials> credentials_;
-    std::unique_ptr<AuthService> auth_;
+    std::unique_ptr<api::AuthService> auth_;
     std::unique_ptr<StoreIdempotencyStore> idempotency_;
-    std::unique_ptr<IdempotentReplay> replay_;
-    std::unique_ptr<ApiService> api_;
-    std::unique_ptr<Server> server_;
+    std::unique_ptr<api::IdempotentReplay> replay_;
+    std::unique_ptr<api::ApiService> api_;
+    std::unique_ptr<api::Server> server_;
 };
 
 // /healthz's database probe: one trivial read through the pool.
-HealthProbe databaseProbe(std::shared_ptr<store::Database> database);
+api::HealthProbe databaseProbe(std::shared_ptr<store::Database> database);
 
-}  // namespace lims::api
+// The database's group-commit figures (store::Database::write_stats): write() calls and
+// the commits they shared (counters; calls per commit is their ratio), and calls queued
+// now, for /metrics.
+api::GaugeSource databaseWriteGauges(std::shared_ptr<store::Database> database);
+
+}  // namespace lims::app

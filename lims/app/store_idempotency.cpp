@@ -1,4 +1,4 @@
-#include "lims/api/store_idempotency.hpp"
+#include "lims/app/store_idempotency.hpp"
 
 #include "lims/store/sql.hpp"
 #include "lims/store/transaction.hpp"
@@ -15,7 +15,11 @@
 
 using namespace Poco::Data::Keywords;
 
-namespace lims::api {
+namespace lims::app {
+
+using api::IdempotencyStore;
+using api::KeyReplay;
+using api::Response;
 
 namespace {
 
@@ -170,4 +174,4 @@ domain::Result<int> StoreIdempotencyStore::purgeExpired() {
     });
 }
 
-}  // namespace lims::api
+}  // namespace lims::app
