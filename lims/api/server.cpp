@@ -1,5 +1,7 @@
 #include "lims/api/server.hpp"
 
+#include "lims/api/http_front.hpp"
+
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -140,26 +142,7 @@ private:
 // The connection being served on this thread (Poco serves a connection on one thread).
 thread_local RequestDeadlines::Connection* tCurrentConnection = nullptr;
 
-std::map<std::string, std::string> parseQuery(const std::string& raw) {
-    std::map<std::string, std::string> out;
-    std::size_t start = 0;
-    while (start < raw.size()) {
-        std::size_t end = raw.find('&', start);
-        if (end == std::string::npos) end = raw.size();
-        const std::string pair = raw.substr(start, end - start);
-        const auto eq = pair.find('=');
-        std::string name, value;
-        try {
-            Poco::URI::decode(pair.substr(0, eq), name, true);
-            if (eq != std::string::npos) Poco::URI::decode(pair.substr(eq + 1), value, true);
-        } catch (const Poco::Exception&) {
-            name.clear();
-        }
-        if (!name.empty()) out.emplace(name, value);  // the first value wins
-        start = end + 1;
-    }
-    return out;
-}
+using http::parseQuery;
 
 class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
 public:
@@ -316,14 +299,19 @@ struct Server::State {
     std::unique_ptr<Poco::ThreadPool> pool;
     Poco::SharedPtr<ApiRequestHandlerFactory> handlers;
     std::unique_ptr<Poco::Net::TCPServer> http;
+    std::unique_ptr<http::AsioFront> front;  // lims.http.engine=asio: the rest is unused
     bool running = false;
 };
 
 Server::Server(ServerConfig config, Dispatcher& dispatcher)
-    : state_(std::make_unique<State>(State{std::move(config), dispatcher, nullptr, nullptr, nullptr, nullptr})) {
+    : state_(std::make_unique<State>(State{std::move(config), dispatcher, nullptr, nullptr, nullptr, nullptr, nullptr})) {
     const auto& c = state_->config;
     if (c.tlsCertificateFile.empty() != c.tlsPrivateKeyFile.empty()) {
         throw std::invalid_argument("HTTPS needs both a certificate file and a private key file");
+    }
+    if (c.engine == HttpEngine::asio) {
+        state_->front = std::make_unique<http::AsioFront>(c, dispatcher);
+        return;
     }
     Poco::Net::SocketAddress address(c.host, c.port);
     Poco::Net::ServerSocket socket;
@@ -362,6 +350,11 @@ Server::~Server() { stop(); }
 
 void Server::start() {
     if (state_->running) return;
+    if (state_->front) {
+        state_->front->start();
+        state_->running = true;
+        return;
+    }
     state_->deadlines->start();
     state_->http->start();
     state_->running = true;
@@ -369,6 +362,11 @@ void Server::start() {
 
 void Server::stop() {
     if (!state_->running) return;
+    if (state_->front) {
+        state_->front->stop();
+        state_->running = false;
+        return;
+    }
     state_->http->stop();
     state_->handlers->stopped(false);
     state_->pool->joinAll();
@@ -376,7 +374,7 @@ void Server::stop() {
     state_->running = false;
 }
 
-std::uint16_t Server::port() const { return state_->http->port(); }
+std::uint16_t Server::port() const { return state_->front ? state_->front->port() : state_->http->port(); }
 
 bool Server::secure() const { return !state_->config.tlsCertificateFile.empty(); }
 

@@ -1,6 +1,6 @@
-// The HTTP(S) listener of `lims serve`: Poco's HTTP server connections with their own
-// thread pool, keep-alive, socket timeouts, a whole-request deadline and a request body
-// limit, handing every request to the Dispatcher. The app builds one from its configuration; tests start one on port 0.
+// The HTTP(S) listener of `lims serve`: keep-alive, socket timeouts, a whole-request
+// deadline and a request body limit, handing every request to the Dispatcher, through one
+// of two engines (HttpEngine). The app builds one from its configuration; tests start one on port 0.
 #pragma once
 
 #include "lims/api/dispatcher.hpp"
@@ -13,10 +13,17 @@
 
 namespace lims::api {
 
+// Which HTTP front serves the connections (lims.http.engine): `asio`, a few I/O threads
+// reading every connection and a worker pool for complete requests (http_front.hpp), or
+// `poco`, Poco's HTTPServer with a thread per connection.
+enum class HttpEngine { asio, poco };
+
 struct ServerConfig {
+    HttpEngine engine = HttpEngine::poco;
+    int ioThreads = 2;  // asio: threads reading and writing sockets (lims.http.io.threads)
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;  // 0: any free port (tests)
-    int maxThreads = 16;
+    int maxThreads = 16;  // asio: the workers that handle complete requests; poco: connections served at once
     int maxQueued = 256;
     bool keepAlive = true;
     std::chrono::seconds keepAliveTimeout{15};
@@ -30,6 +37,7 @@ struct ServerConfig {
     // The largest registration (a sample with its samplers, seals and codes) is a few KiB;
     // ingest batches of observations are the biggest bodies.
     std::size_t maxBodyBytes = 1024 * 1024;
+    std::size_t maxHeaderBytes = 64 * 1024;  // asio: request headers (and trailers) past this are 431
     std::string tlsCertificateFile;  // both set: HTTPS
     std::string tlsPrivateKeyFile;
 };

@@ -2,6 +2,8 @@
 // Configuration (file, LIMS_* environment, -D or the options below):
 //   lims.http.host (127.0.0.1), lims.http.port (8080), lims.http.threads (16),
 //   lims.http.body.limit (1 MiB), lims.http.request.deadline.seconds (30),
+//   lims.http.engine (asio: I/O threads read connections, lims.http.io.threads (2), and
+//   lims.http.threads workers handle complete requests; poco: a thread per connection),
 //   lims.tls.certificate + lims.tls.key (both: HTTPS),
 //   lims.calendar.dir (fixtures/calendars), lims.auth.token.hours (8), lims.auth.throttle.by-address (true),
 //   lims.jobs.enabled (true): the periodic jobs (service_jobs.hpp); on PostgreSQL each runs on
@@ -207,6 +209,19 @@ int run_serve(CommandContext& context) {
         return exit_usage;
     }
     settings.server.requestDeadline = std::chrono::seconds(*deadline);
+    const std::string engineText = context.config.getString("lims.http.engine", "poco");
+    if (engineText != "asio" && engineText != "poco") {
+        context.err << "lims: lims.http.engine must be asio or poco, got \"" << engineText << "\"\n";
+        return exit_usage;
+    }
+    settings.server.engine = engineText == "asio" ? api::HttpEngine::asio : api::HttpEngine::poco;
+    const std::string ioThreadsText = context.config.getString("lims.http.io.threads", std::to_string(settings.server.ioThreads));
+    const auto ioThreads = number(ioThreadsText, 1, 64);
+    if (!ioThreads) {
+        context.err << "lims: lims.http.io.threads must be 1 to 64, got \"" << ioThreadsText << "\"\n";
+        return exit_usage;
+    }
+    settings.server.ioThreads = static_cast<int>(*ioThreads);
     settings.server.tlsCertificateFile = setting(context, "tls-certificate", "lims.tls.certificate", "");
     settings.server.tlsPrivateKeyFile = setting(context, "tls-key", "lims.tls.key", "");
     if (settings.server.tlsCertificateFile.empty() != settings.server.tlsPrivateKeyFile.empty()) {

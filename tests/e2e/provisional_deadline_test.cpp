@@ -11,7 +11,7 @@
 #include "lims/store/audit.hpp"
 #include "lims/workflow/admin/calendar_files.hpp"
 #include "lims/workflow/case_leads/case_lead_transitions.hpp"
-#include "lims/workflow/review/store_time.hpp"
+#include "lims/workflow/store_time.hpp"
 
 #include <Poco/Data/Session.h>
 

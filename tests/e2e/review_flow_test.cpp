@@ -18,7 +18,7 @@
 #include "lims/workflow/review/reinspection.hpp"
 #include "lims/workflow/review/report.hpp"
 #include "lims/workflow/review/review_result.hpp"
-#include "lims/workflow/review/store_time.hpp"
+#include "lims/workflow/store_time.hpp"
 #include "lims/workflow/sampling/on_receipt.hpp"
 
 #include <set>

@@ -3,7 +3,7 @@
 #include "lims/domain/calendar/deadline.hpp"
 #include "lims/domain/calendar/statutory_deadlines.hpp"
 #include "lims/store/notice_repository.hpp"
-#include "lims/workflow/review/store_time.hpp"
+#include "lims/workflow/store_time.hpp"
 
 using namespace Poco::Data::Keywords;
 

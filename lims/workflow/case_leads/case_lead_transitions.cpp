@@ -3,7 +3,7 @@
 #include "lims/domain/calendar/deadline_clock.hpp"
 #include "lims/domain/calendar/statutory_deadlines.hpp"
 #include "lims/domain/state_machine/machines.hpp"
-#include "lims/workflow/review/store_time.hpp"
+#include "lims/workflow/store_time.hpp"
 
 #include <algorithm>
 

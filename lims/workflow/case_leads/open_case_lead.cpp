@@ -4,7 +4,7 @@
 #include "lims/domain/calendar/statutory_deadlines.hpp"
 #include "lims/domain/state_machine/machines.hpp"
 #include "lims/workflow/jurisdiction.hpp"
-#include "lims/workflow/review/store_time.hpp"
+#include "lims/workflow/store_time.hpp"
 
 using namespace Poco::Data::Keywords;
 

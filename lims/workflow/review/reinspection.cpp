@@ -7,7 +7,7 @@
 #include "lims/store/sample_repository.hpp"
 #include "lims/workflow/review/create_tests.hpp"
 #include "lims/workflow/review/sample_progress.hpp"
-#include "lims/workflow/review/store_time.hpp"
+#include "lims/workflow/store_time.hpp"
 
 using namespace Poco::Data::Keywords;
 

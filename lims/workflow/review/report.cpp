@@ -14,7 +14,7 @@
 #include "lims/workflow/documents/report_pdf.hpp"
 #include "lims/workflow/review/sample_progress.hpp"
 #include "lims/workflow/review/specification.hpp"
-#include "lims/workflow/review/store_time.hpp"
+#include "lims/workflow/store_time.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>

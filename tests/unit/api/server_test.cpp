@@ -69,11 +69,12 @@ std::vector<std::string> labels(const Router& r) {
     return out;
 }
 
-class ServerTest : public ::testing::Test {
+class ServerTest : public ::testing::TestWithParam<HttpEngine> {
 protected:
     ServerTest() : metrics(labels(router)), dispatcher(router, metrics, &auth) {}
     void SetUp() override {
         ServerConfig config;
+        config.engine = GetParam();
         config.port = 0;
         config.maxThreads = 4;
         config.maxBodyBytes = 1024;
@@ -93,14 +94,14 @@ const std::map<std::string, std::string> kUser{{"Authorization", "Bearer user-to
 
 }  // namespace
 
-TEST_F(ServerTest, RoutesWithParametersAndQuery) {
+TEST_P(ServerTest, RoutesWithParametersAndQuery) {
     auto r = call(port, "GET", "/echo/%E6%A0%B7%E5%93%81?q=a%20b&q=ignored");
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(r.json()->getValue<std::string>("id"), "样品");
     EXPECT_EQ(r.json()->getValue<std::string>("q"), "a b");
 }
 
-TEST_F(ServerTest, UnknownPathIs404ProblemAndWrongMethodIs405WithAllow) {
+TEST_P(ServerTest, UnknownPathIs404ProblemAndWrongMethodIs405WithAllow) {
     auto r = call(port, "GET", "/nowhere");
     EXPECT_EQ(r.status, 404);
     EXPECT_EQ(r.contentType, kProblemContentType);
@@ -110,7 +111,7 @@ TEST_F(ServerTest, UnknownPathIs404ProblemAndWrongMethodIs405WithAllow) {
     EXPECT_EQ(m.headers["allow"], "POST");
 }
 
-TEST_F(ServerTest, AuthenticationIsRequiredAndScopesAreKeptApart) {
+TEST_P(ServerTest, AuthenticationIsRequiredAndScopesAreKeptApart) {
     EXPECT_EQ(call(port, "POST", "/things", R"({"name":"a","count":1})").status, 401);
     auto bad = call(port, "POST", "/things", R"({"name":"a","count":1})", {{"Authorization", "Bearer nope"}});
     EXPECT_EQ(bad.status, 401);
@@ -125,7 +126,7 @@ TEST_F(ServerTest, AuthenticationIsRequiredAndScopesAreKeptApart) {
     EXPECT_EQ(ok.json()->getValue<std::string>("by"), "zhang.san");
 }
 
-TEST_F(ServerTest, BodiesAreCheckedBeforeTheHandler) {
+TEST_P(ServerTest, BodiesAreCheckedBeforeTheHandler) {
     auto r = call(port, "POST", "/things", R"({"name":"","count":10,"admin":true})", kUser);
     EXPECT_EQ(r.status, 422);
     EXPECT_EQ(r.json()->getArray("errors")->size(), 3u);
@@ -134,7 +135,7 @@ TEST_F(ServerTest, BodiesAreCheckedBeforeTheHandler) {
     EXPECT_EQ(call(port, "POST", "/readings", "{}", {{"Authorization", "Bearer ingest-token"}}).status, 400);  // takes no body
 }
 
-TEST_F(ServerTest, OversizedBodyIs413AndTheConnectionCloses) {
+TEST_P(ServerTest, OversizedBodyIs413AndTheConnectionCloses) {
     std::string big = R"({"name":")" + std::string(2000, 'x') + R"(","count":1})";
     auto r = call(port, "POST", "/things", big, kUser);
     EXPECT_EQ(r.status, 413);
@@ -143,7 +144,7 @@ TEST_F(ServerTest, OversizedBodyIs413AndTheConnectionCloses) {
     EXPECT_EQ(call(port, "GET", "/echo/1").status, 200);  // the server is still up
 }
 
-TEST_F(ServerTest, ChunkedBodyOverTheLimitIs413) {
+TEST_P(ServerTest, ChunkedBodyOverTheLimitIs413) {
     Poco::Net::HTTPClientSession session("127.0.0.1", port);
     Poco::Net::HTTPRequest request("POST", "/things", Poco::Net::HTTPMessage::HTTP_1_1);
     request.setChunkedTransferEncoding(true);
@@ -155,7 +156,7 @@ TEST_F(ServerTest, ChunkedBodyOverTheLimitIs413) {
     EXPECT_EQ(response.getStatus(), 413);
 }
 
-TEST_F(ServerTest, KeepAliveServesManyRequestsOnOneConnection) {
+TEST_P(ServerTest, KeepAliveServesManyRequestsOnOneConnection) {
     Poco::Net::HTTPClientSession session("127.0.0.1", port);
     for (int i = 0; i < 20; ++i) {
         auto r = exchange(session, "GET", "/echo/" + std::to_string(i));
@@ -165,14 +166,14 @@ TEST_F(ServerTest, KeepAliveServesManyRequestsOnOneConnection) {
     EXPECT_EQ(metrics.requestCount(0, 200), 20u);
 }
 
-TEST_F(ServerTest, HandlerExceptionIs500WithoutTheInternals) {
+TEST_P(ServerTest, HandlerExceptionIs500WithoutTheInternals) {
     auto r = call(port, "GET", "/boom");
     EXPECT_EQ(r.status, 500);
     EXPECT_EQ(r.body.find("database went away"), std::string::npos);
     EXPECT_EQ(call(port, "GET", "/echo/still-up").status, 200);
 }
 
-TEST_F(ServerTest, GarbageOnTheSocketDoesNotStopTheServer) {
+TEST_P(ServerTest, GarbageOnTheSocketDoesNotStopTheServer) {
     {
         Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", port));
         const std::string junk = "\x16\x03\x01 this is not HTTP\r\n\r\n";
@@ -226,7 +227,7 @@ std::optional<std::chrono::milliseconds> trickle(std::uint16_t port, const std::
     return std::nullopt;
 }
 
-class ServerDeadlineTest : public ::testing::Test {
+class ServerDeadlineTest : public ::testing::TestWithParam<HttpEngine> {
 protected:
     ServerDeadlineTest() : metrics(labels(router)), dispatcher(router, metrics, &auth) {}
     static Router deadlineRoutes() {
@@ -241,6 +242,7 @@ protected:
     }
     void SetUp() override {
         ServerConfig config;
+        config.engine = GetParam();
         config.port = 0;
         config.maxThreads = 2;  // two slow clients would hold every thread
         config.requestDeadline = kDeadline;
@@ -260,7 +262,7 @@ protected:
 
 }  // namespace
 
-TEST_F(ServerDeadlineTest, ClientsTricklingHeadersAreCutOffAndOthersAreServed) {
+TEST_P(ServerDeadlineTest, ClientsTricklingHeadersAreCutOffAndOthersAreServed) {
     using namespace std::chrono_literals;
     const std::string request = "GET /echo/slow HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + std::string(200, 'p') + "\r\n\r\n";
     std::vector<std::future<std::optional<std::chrono::milliseconds>>> slow;
@@ -281,7 +283,7 @@ TEST_F(ServerDeadlineTest, ClientsTricklingHeadersAreCutOffAndOthersAreServed) {
     EXPECT_EQ(call(port, "GET", "/echo/after").status, 200);
 }
 
-TEST_F(ServerDeadlineTest, ABodyTrickledPastTheDeadlineIsNeverHandled) {
+TEST_P(ServerDeadlineTest, ABodyTrickledPastTheDeadlineIsNeverHandled) {
     using namespace std::chrono_literals;
     const std::string body = R"({"x":")" + std::string(30, 'x') + R"("})";
     const std::string head = "POST /slow-posts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -297,7 +299,7 @@ TEST_F(ServerDeadlineTest, ABodyTrickledPastTheDeadlineIsNeverHandled) {
     EXPECT_EQ(handledSlowPosts.load(), 1);
 }
 
-TEST_F(ServerDeadlineTest, KeepAliveRequestsEachGetTheirOwnDeadline) {
+TEST_P(ServerDeadlineTest, KeepAliveRequestsEachGetTheirOwnDeadline) {
     // A connection kept alive longer than the deadline, with quick requests on it, is not cut.
     Poco::Net::HTTPClientSession session("127.0.0.1", port);
     for (int i = 0; i < 4; ++i) {
@@ -307,12 +309,15 @@ TEST_F(ServerDeadlineTest, KeepAliveRequestsEachGetTheirOwnDeadline) {
     }
 }
 
-TEST(ServerTls, ServesHttpsWithAConfiguredCertificate) {
+class ServerTls : public ::testing::TestWithParam<HttpEngine> {};
+
+TEST_P(ServerTls, ServesHttpsWithAConfiguredCertificate) {
     Router router = testRoutes();
     TableAuthenticator auth;
     Metrics metrics(labels(router));
     Dispatcher dispatcher(router, metrics, &auth);
     ServerConfig config;
+    config.engine = GetParam();
     config.port = 0;
     config.tlsCertificateFile = LIMS_SOURCE_DIR "/tests/unit/api/support/test_tls_cert.pem";
     config.tlsPrivateKeyFile = LIMS_SOURCE_DIR "/tests/unit/api/support/test_tls_key.pem";
@@ -326,12 +331,23 @@ TEST(ServerTls, ServesHttpsWithAConfiguredCertificate) {
     EXPECT_EQ(r.json()->getValue<std::string>("id"), "tls");
 }
 
-TEST(ServerTls, CertificateWithoutKeyIsRefused) {
+TEST_P(ServerTls, CertificateWithoutKeyIsRefused) {
     Router router = testRoutes();
     Metrics metrics(labels(router));
     Dispatcher dispatcher(router, metrics, nullptr);
     ServerConfig config;
+    config.engine = GetParam();
     config.port = 0;
     config.tlsCertificateFile = "/nonexistent/cert.pem";
     EXPECT_THROW(Server(config, dispatcher), std::invalid_argument);
 }
+
+namespace {
+std::string engineName(const ::testing::TestParamInfo<HttpEngine>& info) {
+    return info.param == HttpEngine::asio ? "Asio" : "Poco";
+}
+}  // namespace
+
+INSTANTIATE_TEST_SUITE_P(Engines, ServerTest, ::testing::Values(HttpEngine::asio, HttpEngine::poco), engineName);
+INSTANTIATE_TEST_SUITE_P(Engines, ServerDeadlineTest, ::testing::Values(HttpEngine::asio, HttpEngine::poco), engineName);
+INSTANTIATE_TEST_SUITE_P(Engines, ServerTls, ::testing::Values(HttpEngine::asio, HttpEngine::poco), engineName);

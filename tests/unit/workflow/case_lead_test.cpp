@@ -7,7 +7,7 @@
 #include "lims/store/case_lead_repository.hpp"
 #include "lims/workflow/case_leads/case_lead_transitions.hpp"
 #include "lims/workflow/case_leads/open_case_lead.hpp"
-#include "lims/workflow/review/store_time.hpp"
+#include "lims/workflow/store_time.hpp"
 
 namespace lims::workflow::review::testing {
 namespace {

@@ -14,7 +14,7 @@
 #include "lims/workflow/review/record_result.hpp"
 #include "lims/workflow/review/report.hpp"
 #include "lims/workflow/review/review_result.hpp"
-#include "lims/workflow/review/store_time.hpp"
+#include "lims/workflow/store_time.hpp"
 
 #include "lims/domain/calendar/deadline.hpp"
 
