@@ -57,6 +57,18 @@ awaitable<void> look_up_orders(DriverContext ctx, OrderQuery query, std::shared_
     wait->wake.cancel();
 }
 
+// Whether the records' text holds a Q record (a host query): records start the text or
+// follow a CR, and a record's type is its first character.
+bool has_query_record(std::string_view records) {
+    for (std::size_t at = 0; at < records.size();) {
+        if (records[at] == 'Q') return true;
+        const std::size_t cr = records.find('\r', at);
+        if (cr == std::string_view::npos) break;
+        at = cr + 1;
+    }
+    return false;
+}
+
 // One connection: the Receiver owns the line until the analyzer ends its session; queries
 // committed in it are answered afterwards by the Sender, which owns the line from its ENQ
 // until its EOT (or until the analyzer wins a contention). The link has one protocol timer:
@@ -222,17 +234,19 @@ private:
         im.protocol = "astm";
         im.raw = message.raw;
         im.received_at = std::chrono::system_clock::now();
+        // The observations straight from the records' text into this session's arena; the
+        // Records are built only for a query, which needs them for its answer.
+        im.observations = std::move(arena_);
         std::optional<astm::Message> decoded;
-        auto parsed = astm::parse_message(message.records);
-        if (auto* m = std::get_if<astm::Message>(&parsed)) {
-            im.observations = astm::to_observations(*m);
-            decoded = std::move(*m);
-        } else {
-            const auto& e = std::get<protocols::DecodeError>(parsed);
+        if (auto failed = astm::decode_observations(message.records, im.observations)) {
             // Kept anyway: the raw message goes to quarantine with no observations.
-            ctx_.states->count_failure(id_, e.code + ": " + e.detail);
+            ctx_.states->count_failure(id_, failed->code + ": " + failed->detail);
+        } else if (has_query_record(message.records)) {
+            auto parsed = astm::parse_message(message.records);
+            if (auto* m = std::get_if<astm::Message>(&parsed)) decoded = std::move(*m);
         }
-        auto outcome = co_await commit_message(ctx_, std::move(im));
+        auto outcome = co_await commit_message_reusing(ctx_, im);
+        arena_ = std::move(im.observations);
         const bool committed = std::holds_alternative<CommitReceipt>(outcome);
         if (committed) {
             ctx_.states->count_message(id_);
@@ -321,6 +335,7 @@ private:
     std::optional<Clock::time_point> sender_due_;
     TimerOwner timer_owner_ = TimerOwner::none;
     std::vector<PendingQuery> queries_;  // committed, answered when the analyzer hands back the line
+    std::vector<protocols::Observation> arena_;  // reused by decode_observations, message after message
 };
 
 }  // namespace

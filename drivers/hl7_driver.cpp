@@ -48,7 +48,7 @@ std::string Hl7Driver::next_control_id() {
     return "L" + compact_utc(std::chrono::system_clock::now()) + "-" + std::to_string(++control_counter_);
 }
 
-awaitable<std::string> Hl7Driver::answer(std::string payload) {
+awaitable<std::string> Hl7Driver::answer(std::string payload, std::vector<protocols::Observation>& arena) {
     const auto& id = options_.instrument_id;
     hl7::AckParams params;
     params.control_id = next_control_id();
@@ -63,8 +63,10 @@ awaitable<std::string> Hl7Driver::answer(std::string payload) {
         co_return hl7::build_reject_ack(payload, *error, params, local);
     }
     const auto& message = std::get<hl7::Message>(parsed);
-    auto observations = hl7::observations_from_oru(message);
-    if (auto* error = std::get_if<protocols::DecodeError>(&observations)) {
+    InstrumentMessage im;
+    im.observations = std::move(arena);
+    if (auto error = hl7::observations_from_oru(message, im.observations)) {
+        arena = std::move(im.observations);
         ctx_.states->count_failure(id, error->code + ": " + error->detail);
         params.code = hl7::AckCode::reject;
         params.condition = hl7::AckCondition::unsupported_message_type;
@@ -74,14 +76,12 @@ awaitable<std::string> Hl7Driver::answer(std::string payload) {
         params.error_field = 9;
         co_return hl7::build_ack(message, params);
     }
-
-    InstrumentMessage im;
     im.instrument_code = id;
     im.protocol = "hl7";
-    im.raw = payload;
+    im.raw = std::move(payload);
     im.received_at = std::chrono::system_clock::now();
-    im.observations = std::move(std::get<std::vector<protocols::Observation>>(observations));
-    auto outcome = co_await commit_message(ctx_, std::move(im));
+    auto outcome = co_await commit_message_reusing(ctx_, im);
+    arena = std::move(im.observations);
     if (std::holds_alternative<CommitReceipt>(outcome)) {
         ctx_.states->count_message(id);
         params.code = hl7::AckCode::accept;
@@ -99,6 +99,7 @@ awaitable<void> Hl7Driver::session(std::shared_ptr<Link> link) {
     const auto& id = options_.instrument_id;
     hl7::MllpDecoder decoder(options_.max_message_bytes);
     std::vector<hl7::MllpEvent> events;
+    std::vector<protocols::Observation> arena;  // the connection's observations, reused message after message
     std::string buffer(16 * 1024, '\0');
     for (;;) {
         auto read = co_await link->read(buffer.data(), buffer.size());
@@ -122,7 +123,7 @@ awaitable<void> Hl7Driver::session(std::shared_ptr<Link> link) {
         for (auto& event : events) {
             if (auto* frame = std::get_if<hl7::MllpFrame>(&event)) {
                 ctx_.states->set(id, DeviceState::receiving);
-                auto ack = co_await answer(std::move(frame->payload));
+                auto ack = co_await answer(std::move(frame->payload), arena);
                 auto framed = hl7::mllp_encode(ack);
                 if (auto* text = std::get_if<std::string>(&framed)) {
                     if (!co_await link->write(*text)) co_return;

@@ -47,7 +47,7 @@ public:
     boost::asio::awaitable<void> session(std::shared_ptr<Link> link);
 
 private:
-    boost::asio::awaitable<std::string> answer(std::string payload);
+    boost::asio::awaitable<std::string> answer(std::string payload, std::vector<protocols::Observation>& arena);
     std::string next_control_id();
 
     DriverContext ctx_;

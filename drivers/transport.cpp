@@ -29,6 +29,36 @@ awaitable<CommitOutcome> commit_message(const DriverContext& ctx, InstrumentMess
     });
 }
 
+namespace {
+struct Committed {
+    CommitOutcome outcome;
+    InstrumentMessage message;
+};
+
+// Not a coroutine (as commit_message): GCC 12 mishandles lambdas with captures created
+// inside a coroutine frame. The message travels to the worker and back by move: nothing on
+// the worker refers to the caller's frame.
+awaitable<Committed> commit_and_return(const DriverContext& ctx, InstrumentMessage message) {
+    IngestSink* sink = ctx.sink;
+    return ctx.runtime->run_blocking([sink, m = std::move(message)]() mutable -> Committed {
+        CommitOutcome outcome;
+        try {
+            outcome = sink->commit_message(m);
+        } catch (const std::exception& e) {
+            outcome = CommitFailure{"ingest.exception", e.what(), true};
+        }
+        return Committed{std::move(outcome), std::move(m)};
+    });
+}
+
+}  // namespace
+
+awaitable<CommitOutcome> commit_message_reusing(const DriverContext& ctx, InstrumentMessage& message) {
+    Committed done = co_await commit_and_return(ctx, std::move(message));
+    message = std::move(done.message);
+    co_return std::move(done.outcome);
+}
+
 awaitable<CommitOutcome> commit_readings(const DriverContext& ctx, std::vector<LoggerReading> readings) {
     IngestSink* sink = ctx.sink;
     return ctx.runtime->run_blocking([sink, readings = std::move(readings)]() -> CommitOutcome {

@@ -48,6 +48,9 @@ struct DriverContext {
 // ("ingest.exception"): the device is not acknowledged and will resend.
 boost::asio::awaitable<CommitOutcome> commit_message(const DriverContext& ctx, InstrumentMessage message);
 boost::asio::awaitable<CommitOutcome> commit_readings(const DriverContext& ctx, std::vector<LoggerReading> readings);
+// The same, handing `message` back once committed (or not), so that a session reuses its
+// observations' storage for the next message (the decoders' arenas, issue 18).
+boost::asio::awaitable<CommitOutcome> commit_message_reusing(const DriverContext& ctx, InstrumentMessage& message);
 
 // UTC timestamps as ASTM and HL7 write them: YYYYMMDDHHMMSS (HL7 adds +0000).
 std::string compact_utc(std::chrono::system_clock::time_point t);
