@@ -61,6 +61,10 @@ void add_calendar_routes(Router& router, const RouteContext& context);
 void add_result_routes(Router& router, const RouteContext& context);
 // The sampling plans a caller may see, with their quotas' totals (routes/plan_list_routes.cpp).
 void add_plan_list_routes(Router& router, const RouteContext& context);
+// The shipment screens' lists (issue 13): GET /api/v1/shipments, /shipments/{number}/transport-box,
+// /laboratories (routes/shipment_list_routes.cpp); the notice inbox in pages (routes/notice_list_routes.cpp).
+void add_shipment_list_routes(Router& router, const RouteContext& context);
+void add_notice_list_routes(Router& router, const RouteContext& context);
 // The caller's notifications with their read and acknowledged marks, bureaus' notice contacts,
 // a notice's deliveries (routes/notification_routes.cpp).
 void add_notification_routes(Router& router, const RouteContext& context);

@@ -5,6 +5,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
 #include <sstream>
 
 using namespace Poco::Data::Keywords;
@@ -137,6 +138,20 @@ StoreResult<std::vector<domain::Organisation>> OrganisationRepository::subtree(s
     const std::string pattern = root->path + "%";
     tx_.session() << std::string(select_columns) + "WHERE path LIKE $1 ORDER BY path", bind(pattern), into(rows),
         now;
+    std::vector<domain::Organisation> out;
+    out.reserve(rows.size());
+    for (const auto& r : rows) out.push_back(from_row(r));
+    return out;
+}
+
+std::vector<domain::Organisation> OrganisationRepository::active_of_kind(domain::OrganisationKind kind,
+                                                                         std::int64_t after_id, int limit) {
+    std::vector<Row> rows;
+    const std::string name(domain::to_string(kind));
+    const Poco::Int64 after = after_id;
+    const Poco::Int64 n = std::clamp(limit, 1, 501);
+    tx_.session() << std::string(select_columns) + "WHERE kind = $1 AND active = 1 AND id > $2 ORDER BY id LIMIT $3",
+        bind(name), bind(after), bind(n), into(rows), now;
     std::vector<domain::Organisation> out;
     out.reserve(rows.size());
     for (const auto& r : rows) out.push_back(from_row(r));

@@ -39,6 +39,10 @@ public:
     // The organisation and everything below it, parents before children.
     StoreResult<std::vector<domain::Organisation>> subtree(std::int64_t root_id);
 
+    // Active organisations of one kind anywhere in the tree (the laboratories a shipment may
+    // go to), by id after `after_id`, at most `limit` rows (1-501).
+    std::vector<domain::Organisation> active_of_kind(domain::OrganisationKind kind, std::int64_t after_id, int limit);
+
 private:
     StoreResult<domain::Organisation> load(const std::string& where, const std::string& key);
     Transaction& tx_;

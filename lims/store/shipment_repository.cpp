@@ -8,6 +8,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -48,7 +49,7 @@ StoreResult<Shipment> ShipmentRepository::create(const Shipment& in, int year) {
 StoreResult<Shipment> ShipmentRepository::load(const std::string& where, const Poco::Dynamic::Var& key) {
     Poco::Data::Statement st(tx_.session());
     st << "SELECT h.id, h.number, h.from_org_id, f.path, h.to_org_id, t.path, h.state, h.carrier, h.logger_id, "
-          "l.serial, h.sent_at, h.received_at, h.version, h.created_at, h.updated_at FROM shipments h "
+          "l.serial, h.sent_at, h.received_at, h.version, h.created_at, h.updated_at, f.name, t.name FROM shipments h "
           "JOIN organisations f ON f.id = h.from_org_id JOIN organisations t ON t.id = h.to_org_id "
           "LEFT JOIN loggers l ON l.id = h.logger_id WHERE " +
               where;
@@ -74,6 +75,8 @@ StoreResult<Shipment> ShipmentRepository::load(const std::string& where, const P
     s.version = rs[12].convert<Poco::Int64>();
     s.created_at = rs[13].convert<std::string>();
     s.updated_at = rs[14].convert<std::string>();
+    s.from_name = rs[15].convert<std::string>();
+    s.to_name = rs[16].convert<std::string>();
 
     Poco::Data::Statement items(tx_.session());
     items << "SELECT i.sample_id, s.number, i.receipt_condition, i.receipt_note FROM shipment_items i "
@@ -95,6 +98,42 @@ StoreResult<Shipment> ShipmentRepository::get_by_number(const std::string& numbe
 }
 
 StoreResult<Shipment> ShipmentRepository::get(std::int64_t id) { return load("h.id = $1", static_cast<Poco::Int64>(id)); }
+
+StoreResult<std::vector<Shipment>> ShipmentRepository::list(const ShipmentListQuery& q) {
+    // Paths hold only digits and '/', so LIKE's wildcards cannot occur in the prefix; an
+    // empty path covers nothing ("%" alone would match every organisation).
+    const std::string prefix = q.within_path.empty() ? std::string("(no subtree)") : q.within_path + "%";
+    std::string sql = "SELECT h.id FROM shipments h JOIN organisations f ON f.id = h.from_org_id "
+                      "JOIN organisations t ON t.id = h.to_org_id WHERE ";
+    if (q.direction && *q.direction == "sent") sql += "f.path LIKE $1";
+    else if (q.direction && *q.direction == "incoming") sql += "t.path LIKE $1";
+    else sql += "(f.path LIKE $1 OR t.path LIKE $1)";
+    int param = 1;
+    if (q.state) sql += " AND h.state = $" + std::to_string(++param);
+    if (q.sample_number)
+        sql += " AND EXISTS (SELECT 1 FROM shipment_items i JOIN samples s ON s.id = i.sample_id "
+               "WHERE i.shipment_id = h.id AND s.number = $" + std::to_string(++param) + ")";
+    if (q.before_id > 0) sql += " AND h.id < $" + std::to_string(++param);
+    sql += " ORDER BY h.id DESC LIMIT $" + std::to_string(++param);
+    Poco::Data::Statement st(tx_.session());
+    st << sql, bind(prefix);
+    if (q.state) st, bind(*q.state);
+    if (q.sample_number) st, bind(*q.sample_number);
+    if (q.before_id > 0) st, bind(static_cast<Poco::Int64>(q.before_id));
+    st, bind(static_cast<Poco::Int64>(std::clamp(q.limit, 1, 500) + 1));
+    st.execute();
+    Poco::Data::RecordSet rs(st);
+    std::vector<Poco::Int64> ids;
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) ids.push_back(rs[0].convert<Poco::Int64>());
+    std::vector<Shipment> out;
+    out.reserve(ids.size());
+    for (auto id : ids) {
+        auto s = load("h.id = $1", id);
+        if (!s) return s.error();
+        out.push_back(std::move(*s));
+    }
+    return out;
+}
 
 StoreResult<Shipment> ShipmentRepository::move_state(const Shipment& current, std::int64_t expected_version,
                                                      const std::string& to_state,

@@ -29,6 +29,8 @@ struct Shipment {
     std::string from_path;  // filled when read
     std::int64_t to_org_id = 0;
     std::string to_path;  // filled when read
+    std::string from_name;  // filled when read: the sending office's name
+    std::string to_name;    // filled when read: the laboratory's name
     std::string state;
     std::string carrier;
     std::optional<std::int64_t> logger_id;
@@ -41,6 +43,16 @@ struct Shipment {
     std::vector<ShipmentItem> items;
 };
 
+// GET /api/v1/shipments: shipments sent from or to organisations of a subtree, newest first.
+struct ShipmentListQuery {
+    std::string within_path;               // the caller's subtree ("/1/4/"); empty matches nothing
+    std::optional<std::string> direction;  // "sent": from the subtree; "incoming": to it; none: either
+    std::optional<std::string> state;      // ready, in_transit, arrived
+    std::optional<std::string> sample_number;  // shipments holding this sample
+    std::int64_t before_id = 0;            // 0: from the newest
+    int limit = 50;                        // rows returned: limit + 1 when there are more
+};
+
 class ShipmentRepository {
 public:
     explicit ShipmentRepository(Transaction& tx) : tx_(tx) {}
@@ -50,6 +62,8 @@ public:
     StoreResult<Shipment> create(const Shipment& shipment, int year);
     StoreResult<Shipment> get_by_number(const std::string& number);
     StoreResult<Shipment> get(std::int64_t id);
+    // Up to limit + 1 shipments (with their items), newest first.
+    StoreResult<std::vector<Shipment>> list(const ShipmentListQuery& query);
     // A new version with the state and, when given, the departure or arrival time.
     StoreResult<Shipment> move_state(const Shipment& current, std::int64_t expected_version, const std::string& to_state,
                                      const std::optional<std::string>& sent_at,

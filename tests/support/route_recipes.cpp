@@ -532,6 +532,8 @@ const std::map<std::string, RouteRecipe>& routeRecipes() {
          {[](TestService& s, Jurisdiction side) {
               return RouteRecord{{{"number", samplingRecord(s, side).shipment_number}}, emptyBody()};
           }}},
+        {"/api/v1/shipments/{number}/transport-box",
+         {[](TestService& s, Jurisdiction side) { return RouteRecord{{{"number", samplingRecord(s, side).shipment_number}}, nullptr}; }}},
         // ---- review (review_routes.cpp) ------------------------------------------------------------
         {"/api/v1/tests/{id}", {[](TestService& s, Jurisdiction side) { return reviewTest(s, side, nullptr); }}},
         {"/api/v1/tests/{id}/results",

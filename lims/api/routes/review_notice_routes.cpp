@@ -9,29 +9,7 @@ void add_notice_lead_routes(Router& router, const RouteContext& context) {
     const domain::WorkingCalendar* calendar = context.calendar;
 
     // ---- notices ------------------------------------------------------------------------
-    router.add({"GET", "/api/v1/notices", "listNotices",
-                "Notices to organisations of the caller's subtree (?overdue=true: unacknowledged past their deadline)",
-                AuthRequirement::User, std::nullopt,
-                [db](const Request& r) {
-                    store::NoticeQuery q;
-                    // The caller's subtree, as for a single notice: a city bureau sees its districts' notices.
-                    q.within_org_path = r.principal->organisationPath;
-                    if (auto it = r.query.find("overdue"); it != r.query.end() && it->second == "true")
-                        q.overdue_at = store::utc_now();
-                    q.limit = 500;
-                    auto listed = db->read([&](store::Transaction& tx) -> domain::Result<std::pair<std::vector<store::NoticeRecord>, std::int64_t>> {
-                        store::NoticeRepository n(tx);
-                        return std::pair{n.list(q), n.count(q)};
-                    });
-                    if (!listed) return Response::error(listed.error());
-                    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-                    for (const auto& n : listed->first) items->add(notice_json(n));
-                    auto o = newObject();
-                    o->set("items", items);
-                    o->set("count", listed->second);
-                    return Response::json(200, o);
-                },
-                200, {bureau_viewer, enforcement_officer, planner, administrator, signatory}});
+    // GET /api/v1/notices (the inbox, in pages): notice_list_routes.cpp.
 
     router.add({"POST", "/api/v1/notices/{id}/acknowledge", "acknowledgeNotice",
                 "Acknowledge a notice to the caller's bureau (If-Match); external ones by an administrator with a reference",

@@ -6,6 +6,7 @@
 #include "lims/workflow/sampling/dates.hpp"
 #include "lims/workflow/sampling/errors.hpp"
 #include "lims/workflow/sampling/registration.hpp"
+#include "lims/workflow/sampling/shipment_list.hpp"
 #include "lims/workflow/sampling/state_tables.hpp"
 
 #include <Poco/Data/Statement.h>
@@ -67,7 +68,7 @@ Result<store::Shipment> create_shipment(store::Database& db, const Actor& actor,
                 loaded.push_back(*s);
         }
         auto lab = store::OrganisationRepository(tx).get(r.laboratory_org_id);
-        const bool lab_ok = lab && lab->kind == domain::OrganisationKind::inspection_centre;
+        const bool lab_ok = is_destination_laboratory(lab ? std::optional<domain::Organisation>(*lab) : std::nullopt);
         auto to = take(shipment_machine(), domain::kNotCreated, "create", actor, [&](std::string_view g) {
             if (g == "samples_registered_here") return !sample_error;
             if (g == "destination_is_laboratory") return lab_ok;
@@ -77,7 +78,7 @@ Result<store::Shipment> create_shipment(store::Database& db, const Actor& actor,
             if (to.error().code != "transition.guard_failed") return to.error();
             if (sample_error) return *sample_error;
             return invalid_field("laboratory_id", "organisation " + std::to_string(r.laboratory_org_id) +
-                                                      " is not a laboratory (inspection centre)");
+                                                      " is not an active laboratory (inspection centre); GET /api/v1/laboratories lists them");
         }
         store::Shipment s;
         s.from_org_id = actor.org_id.value_or(0);
