@@ -29,6 +29,26 @@ std::vector<PlanQuota> load_quotas(Transaction& tx, std::int64_t plan_id) {
     return out;
 }
 
+// The plan's own columns in the order read_plan_row reads them (prefixed "p." in list()).
+constexpr const char* kPlanColumns =
+    "id, code, title, org_id, year, state, starts_on, ends_on, version, created_at, updated_at";
+
+SamplingPlan read_plan_row(Poco::Data::RecordSet& rs) {
+    SamplingPlan p;
+    p.id = rs[0].convert<Poco::Int64>();
+    p.code = rs[1].convert<std::string>();
+    p.title = rs[2].convert<std::string>();
+    p.org_id = rs[3].convert<Poco::Int64>();
+    p.year = rs[4].convert<int>();
+    p.state = rs[5].convert<std::string>();
+    p.starts_on = rs[6].convert<std::string>();
+    p.ends_on = rs[7].convert<std::string>();
+    p.version = rs[8].convert<Poco::Int64>();
+    p.created_at = rs[9].convert<std::string>();
+    p.updated_at = rs[10].convert<std::string>();
+    return p;
+}
+
 }  // namespace
 
 StoreResult<SamplingPlan> PlanRepository::create(const SamplingPlan& in) {
@@ -59,24 +79,12 @@ StoreResult<SamplingPlan> PlanRepository::create(const SamplingPlan& in) {
 
 StoreResult<SamplingPlan> PlanRepository::get_by_code(const std::string& code) {
     Poco::Data::Statement st(tx_.session());
-    st << "SELECT id, code, title, org_id, year, state, starts_on, ends_on, version, created_at, updated_at "
-          "FROM sampling_plans WHERE code = $1",
+    st << std::string("SELECT ") + kPlanColumns + " FROM sampling_plans WHERE code = $1",
         bind(code);
     st.execute();
     Poco::Data::RecordSet rs(st);
     if (!rs.moveFirst()) return store_error(StoreErrorKind::not_found, "plan " + code + " does not exist");
-    SamplingPlan p;
-    p.id = rs[0].convert<Poco::Int64>();
-    p.code = rs[1].convert<std::string>();
-    p.title = rs[2].convert<std::string>();
-    p.org_id = rs[3].convert<Poco::Int64>();
-    p.year = rs[4].convert<int>();
-    p.state = rs[5].convert<std::string>();
-    p.starts_on = rs[6].convert<std::string>();
-    p.ends_on = rs[7].convert<std::string>();
-    p.version = rs[8].convert<Poco::Int64>();
-    p.created_at = rs[9].convert<std::string>();
-    p.updated_at = rs[10].convert<std::string>();
+    SamplingPlan p = read_plan_row(rs);
     p.quotas = load_quotas(tx_, p.id);
     return p;
 }
@@ -135,19 +143,7 @@ std::vector<SamplingPlan> PlanRepository::list(const PlanListQuery& q) {
     Poco::Data::RecordSet rs(st);
     std::vector<SamplingPlan> out;
     for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-        SamplingPlan p;
-        p.id = rs[0].convert<Poco::Int64>();
-        p.code = rs[1].convert<std::string>();
-        p.title = rs[2].convert<std::string>();
-        p.org_id = rs[3].convert<Poco::Int64>();
-        p.year = rs[4].convert<int>();
-        p.state = rs[5].convert<std::string>();
-        p.starts_on = rs[6].convert<std::string>();
-        p.ends_on = rs[7].convert<std::string>();
-        p.version = rs[8].convert<Poco::Int64>();
-        p.created_at = rs[9].convert<std::string>();
-        p.updated_at = rs[10].convert<std::string>();
-        out.push_back(std::move(p));
+        out.push_back(read_plan_row(rs));
     }
     return out;
 }
