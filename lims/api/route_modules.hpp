@@ -12,11 +12,16 @@
 #include "lims/api/instrument_status.hpp"
 #include "lims/api/router.hpp"
 #include "lims/domain/calendar/working_calendar.hpp"
-#include "lims/store/database.hpp"
 
 #include <functional>
 #include <memory>
 #include <vector>
+
+// The database is only named here: route modules pass it to the workflow use cases, which
+// open and own its transactions; lims/app opens it and composes the service.
+namespace lims::store {
+class Database;
+}  // namespace lims::store
 
 namespace lims::api {
 
