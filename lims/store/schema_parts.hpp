@@ -29,6 +29,8 @@ Migration migration_0003_idempotency_claims_and_truncate_guards();
 Migration migration_0004_versioned_specification_lines();
 // Migration 6: notification marks, contacts with history, notices pushed (migration_0006.cpp).
 Migration migration_0006_notifications_and_contacts();
+// Migration 7: service of documents (送达) and its evidence; re-inspection windows from it (migration_0007.cpp).
+Migration migration_0007_document_services();
 
 // Tables added by the parts above whose rows are facts (never updated or deleted).
 // Each part lists its own in extra_append_only_tables() (schema_parts.cpp).

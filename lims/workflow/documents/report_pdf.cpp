@@ -5,6 +5,7 @@
 #include "lims/workflow/documents/code128.hpp"
 #include "lims/workflow/documents/document_source.hpp"
 #include "lims/workflow/documents/pdf_canvas.hpp"
+#include "lims/workflow/documents/pdf_layout.hpp"
 #include "lims/workflow/documents/qr_code.hpp"
 
 #include <Poco/DigestEngine.h>
@@ -26,8 +27,7 @@ constexpr float kBottom = 64.0F;       // below this only the footer
 constexpr float kFooterBaseline = 32.0F;
 constexpr float kBodySize = 10.0F;
 constexpr float kSmallSize = 8.0F;
-constexpr float kLineHeight = 14.0F;
-constexpr float kCellPadding = 4.0F;
+constexpr float kLineHeight = layout::kLineHeight;
 constexpr float kQrSide = 96.0F;
 // The closing block (conclusion, signatures, QR) needs this much room on the last page.
 constexpr float kClosingBlockHeight = 250.0F;
@@ -38,44 +38,15 @@ domain::Result<std::unique_ptr<PdfCanvas>> open_canvas(const RenderOptions& opti
     return PdfCanvas::open(*font);
 }
 
-// A table row of cells: each cell wraps its text to its width; the row is as tall as its
-// tallest cell. Returns the height used.
-struct Cell {
-    std::string text;
-    float width;
-    bool label = false;
-};
-
-float row_height(const PdfCanvas& c, const std::vector<Cell>& cells, float size) {
-    std::size_t lines = 1;
-    for (const auto& cell : cells) lines = std::max(lines, c.wrap(cell.text, size, cell.width - 2 * kCellPadding).size());
-    return static_cast<float>(lines) * kLineHeight + kCellPadding;
-}
+// Rows and footers: pdf_layout.hpp, at this page's left margin and footer line.
+using layout::Cell;
+using layout::row_height;
 
 void draw_row(PdfCanvas& c, float top, const std::vector<Cell>& cells, float size, float height) {
-    float x = kMarginLeft;
-    for (const auto& cell : cells) {
-        c.box(x, top - height, cell.width, height);
-        auto lines = c.wrap(cell.text, size, cell.width - 2 * kCellPadding);
-        float baseline = top - kCellPadding - size;
-        for (const auto& l : lines) {
-            if (cell.label) c.text_centred(x + cell.width / 2, baseline, l, size);
-            else c.text(x + kCellPadding, baseline, l, size);
-            baseline -= kLineHeight;
-        }
-        x += cell.width;
-    }
+    layout::draw_row(c, kMarginLeft, top, cells, size, height);
 }
 
-void footers(PdfCanvas& c, const std::string& label) {
-    const std::size_t n = c.page_count();
-    for (std::size_t i = 0; i < n; ++i) {
-        c.select_page(i);
-        c.text_centred(kA4Width / 2, kFooterBaseline,
-                       label + "    第 " + std::to_string(i + 1) + " 页 共 " + std::to_string(n) + " 页", kSmallSize);
-    }
-    c.select_page(n - 1);
-}
+void footers(PdfCanvas& c, const std::string& label) { layout::number_pages(c, label, kFooterBaseline, kSmallSize); }
 
 // Every date and time on the page is Beijing time in the form of official documents
 // ("2026年3月2日", "2026年3月2日 02:30"); the documents carry UTC instants and ISO dates.

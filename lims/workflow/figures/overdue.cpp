@@ -2,6 +2,7 @@
 
 #include "lims/store/audit.hpp"
 #include "lims/workflow/documents/document_source.hpp"
+#include "lims/workflow/documents/service_of_documents.hpp"
 #include "lims/workflow/documents/sql_rows.hpp"
 
 #include <Poco/JSON/Object.h>
@@ -21,6 +22,7 @@ std::string_view to_string(OverdueKind kind) {
         case OverdueKind::test: return "test";
         case OverdueKind::notice: return "notice";
         case OverdueKind::case_lead: return "case_lead";
+        case OverdueKind::service: return "service";
     }
     return "test";
 }
@@ -123,6 +125,20 @@ Result<OverdueScan> scan_overdue(store::Transaction& tx, const domain::WorkingCa
                                    text_or_empty(row[2]), text_or_empty(row[3]), domain::format_instant(*due), *days,
                                    stored_flag(row[5]) || overdue_count_provisional(calendar, *due, query.now)});
     }
+
+    // Recipients of an issued report not proven served by the end of the service period.
+    auto unserved = documents::unserved_obligations(tx, calendar, query.within_org_path);
+    if (!unserved) return unserved.error();
+    for (const auto& o : *unserved) {
+        auto due = parse_stored_instant(o.due_at);
+        if (!due) return due.error();
+        if (!domain::is_overdue(*due, query.now)) continue;
+        auto days = days_overdue(calendar, *due, query.now);
+        if (!days) return days.error();
+        scan.services.push_back({OverdueKind::service, o.report_number + "/" + std::string(documents::to_string(o.recipient)),
+                                 o.sample_number, "unserved", o.recipient_name, o.due_at, *days,
+                                 o.deadline_provisional || overdue_count_provisional(calendar, *due, query.now)});
+    }
     return scan;
 }
 
@@ -130,11 +146,11 @@ Table overdue_table(const OverdueScan& scan) {
     Table t;
     t.columns = {"kind", "reference", "sample_number", "state", "organisation", "due_at", "working_days_overdue"};
     bool provisional = false;
-    for (const auto* list : {&scan.tests, &scan.notices, &scan.case_leads})
+    for (const auto* list : {&scan.tests, &scan.notices, &scan.case_leads, &scan.services})
         for (const auto& i : *list) provisional = provisional || i.deadline_provisional;
     // The ordinary table keeps its shape; the column appears while a year is provisional.
     if (provisional) t.columns.push_back("deadline_provisional");
-    for (const auto* list : {&scan.tests, &scan.notices, &scan.case_leads})
+    for (const auto* list : {&scan.tests, &scan.notices, &scan.case_leads, &scan.services})
         for (const auto& i : *list) {
             t.rows.push_back({std::string(to_string(i.kind)), i.reference, i.sample_number, i.state, i.org_name, i.due_at,
                               std::to_string(i.working_days_overdue)});
@@ -149,12 +165,13 @@ Result<OverdueCounts> run_scheduled_overdue_scan(store::Database& db, const doma
     query.now = now;
     auto scan = db.read([&](store::Transaction& tx) { return scan_overdue(tx, calendar, query); });
     if (!scan) return scan.error();
-    OverdueCounts counts{scan->tests.size(), scan->notices.size(), scan->case_leads.size()};
+    OverdueCounts counts{scan->tests.size(), scan->notices.size(), scan->case_leads.size(), scan->services.size()};
     Poco::JSON::Object after;
     after.set("as_of", scan->as_of);
     after.set("tests", counts.tests);
     after.set("notices", counts.notices);
     after.set("case_leads", counts.case_leads);
+    after.set("services", counts.services);
     std::ostringstream json;
     after.stringify(json);
     auto recorded = db.write([&](store::Transaction& tx) -> store::StoreResult<store::Done> {

@@ -1,7 +1,9 @@
 // The overdue scan: tests whose sample has no issued report 25 working days after
 // receipt, notices not acknowledged by their due time, case leads not decided by their
-// deadline. Answered on demand by GET /api/v1/overdue (document routes) and run on a
-// schedule by the service (run_scheduled_overdue_scan), which leaves an audit entry.
+// deadline, issued reports not proven served (送达) on the sampled unit or the labelled
+// manufacturer within the service period (documents/service_of_documents.hpp). Answered
+// on demand by GET /api/v1/overdue (document routes) and run on a schedule by the service
+// (run_scheduled_overdue_scan), which leaves an audit entry.
 #pragma once
 
 #include "lims/domain/calendar/deadline.hpp"
@@ -18,15 +20,16 @@
 
 namespace lims::workflow::figures {
 
-enum class OverdueKind { test, notice, case_lead };
-std::string_view to_string(OverdueKind kind);  // "test", "notice", "case_lead"
+enum class OverdueKind { test, notice, case_lead, service };
+std::string_view to_string(OverdueKind kind);  // "test", "notice", "case_lead", "service"
 
 struct OverdueItem {
     OverdueKind kind = OverdueKind::test;
-    std::string reference;      // test: "<sample number>/<test code>"; notice and lead: their number
+    std::string reference;      // test: "<sample number>/<test code>"; notice and lead: their number;
+                                // service: "<report number>/<recipient kind>"
     std::string sample_number;  // empty for a lead opened by hand
     std::string state;
-    std::string org_name;       // registering office (test), recipient (notice), responsible unit (lead)
+    std::string org_name;       // registering office (test), recipient (notice, service), responsible unit (lead)
     std::string due_at;         // UTC instant
     int working_days_overdue = 0;  // working days after the last day allowed (1 on the first one)
     // The due time or the working days overdue were counted through a provisional
@@ -39,6 +42,7 @@ struct OverdueScan {
     std::vector<OverdueItem> tests;
     std::vector<OverdueItem> notices;
     std::vector<OverdueItem> case_leads;
+    std::vector<OverdueItem> services;  // a recipient of an issued report not proven served
 };
 
 struct OverdueQuery {
@@ -54,12 +58,12 @@ struct OverdueQuery {
 domain::Result<OverdueScan> scan_overdue(store::Transaction& tx, const domain::WorkingCalendar& calendar,
                                          const OverdueQuery& query);
 
-// All three lists in one table (kind first), for CSV export. A last column
+// All four lists in one table (kind first), for CSV export. A last column
 // "deadline_provisional" ("true"/"false") is there only when some item is provisional.
 Table overdue_table(const OverdueScan& scan);
 
 struct OverdueCounts {
-    std::size_t tests = 0, notices = 0, case_leads = 0;
+    std::size_t tests = 0, notices = 0, case_leads = 0, services = 0;
 };
 
 // For the service's timer: scans everything and records one audit entry

@@ -5,6 +5,7 @@
 #include "lims/domain/state_machine/machines.hpp"
 #include "lims/store/report_repository.hpp"
 #include "lims/store/sample_repository.hpp"
+#include "lims/workflow/documents/service_of_documents.hpp"
 #include "lims/workflow/review/create_tests.hpp"
 #include "lims/workflow/review/sample_progress.hpp"
 #include "lims/workflow/store_time.hpp"
@@ -15,11 +16,10 @@ namespace lims::workflow::review {
 
 namespace {
 
-// Drugs, vaccines and biologicals fall under 药品管理法 (7 days); cosmetics and devices
-// under their own regulations (7 working days).
+// Drugs, vaccines and biologicals fall under 药品管理法; cosmetics and devices under their
+// own regulations: the periods the service of documents counts too (service_periods.hpp).
 domain::DeadlineRule window_for(const std::string& category) {
-    if (category == "cosmetic" || category == "device") return domain::statutory::kCosmeticDeviceReinspectionApplication;
-    return domain::statutory::kDrugReinspectionApplication;
+    return documents::reinspection_period(documents::default_service_periods(), category).rule;
 }
 
 }  // namespace
@@ -66,14 +66,26 @@ domain::Result<Reinspection> apply_reinspection(store::Transaction& tx, const do
                                           " of sample " + sample->number);
     }
 
+    // The window runs from the proven date of service on the applicant (送达 with its
+    // evidence, documents/service_of_documents.hpp); without one, from the receipt the
+    // applicant states.
+    auto proven = documents::first_proven_service(tx, report->id,
+                                                  app.applicant == Applicant::sampled_unit ? documents::Recipient::sampled_unit
+                                                                                           : documents::Recipient::manufacturer);
+    if (!proven) return proven.error();
+    const domain::Instant window_start =
+        *proven ? documents::start_of_service_day((*proven)->served_on) : app.report_received_at;
+    const std::string received_how =
+        *proven ? "served on " + domain::format_date((*proven)->served_on) + ", 送达回证 " + (*proven)->number
+                : store_time(app.report_received_at);
     auto issued = parse_store_time(*report->issued_at);
     if (!issued) return issued.error();
-    if (app.report_received_at < *issued)
+    if (!*proven && app.report_received_at < *issued)
         return domain::make_error("review.reinspection_received_at",
                                   "the report cannot have been received (" + store_time(app.report_received_at) +
                                       ") before it was issued (" + *report->issued_at + ")");
     const auto rule = window_for(category);
-    auto counted = domain::counted_deadline_for(calendar, rule, app.report_received_at);
+    auto counted = domain::counted_deadline_for(calendar, rule, window_start);
     if (!counted) return counted.error();
     const domain::Instant deadline = counted->due;
     auto now_instant = parse_store_time(tx.now_utc());
@@ -82,7 +94,7 @@ domain::Result<Reinspection> apply_reinspection(store::Transaction& tx, const do
         return domain::make_error("review.reinspection_late",
                                   "re-inspection of sample " + sample->number + " had to be applied for within " +
                                       domain::describe(rule) + " of receiving report " + report->number + " (" +
-                                      store_time(app.report_received_at) + "), that is before " + store_time(deadline) +
+                                      received_how + "), that is before " + store_time(deadline) +
                                       (counted->provisional ? " (counted on a provisional calendar year: statutory "
                                                               "holidays only, the State Council's notice is not loaded)"
                                                             : "") +
@@ -114,22 +126,25 @@ domain::Result<Reinspection> apply_reinspection(store::Transaction& tx, const do
     if (!started) return started.error();
 
     const std::string kind = app.applicant == Applicant::sampled_unit ? "sampled_unit" : "manufacturer";
-    const std::string at = tx.now_utc(), received = store_time(app.report_received_at), due = store_time(deadline);
+    const std::string at = tx.now_utc(), received = store_time(window_start), due = store_time(deadline);
     Poco::Nullable<Poco::Int64> provisional;  // NULL unless counted through a provisional year
     if (counted->provisional) provisional = 1;
     Poco::Nullable<Poco::Int64> applicant_entity;
     if (app.applicant_entity_id) applicant_entity = *app.applicant_entity_id;
+    Poco::Nullable<Poco::Int64> window_service;  // NULL: counted from the stated receipt
+    if (*proven) window_service = (*proven)->service_id;
     Poco::Int64 id = 0;
     tx.session() << "INSERT INTO reinspections (sample_id, original_report_id, applicant_kind, applicant_entity_id, "
                     "applicant_name, report_received_at, applied_at, deadline_at, state, version, created_at, updated_at, "
-                    "deadline_provisional) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'in_testing', 1, $9, $10, $11) "
-                    "RETURNING id",
+                    "deadline_provisional, window_service_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'in_testing', 1, $9, "
+                    "$10, $11, $12) RETURNING id",
         bind(sample->id), bind(report->id), bind(kind), bind(applicant_entity), bind(app.applicant_name), bind(received),
-        bind(at), bind(due), bind(at), bind(at), bind(provisional), into(id), now;
+        bind(at), bind(due), bind(at), bind(at), bind(provisional), bind(window_service), into(id), now;
     tx.record({actor.name, "reinspection.apply", "reinspection", std::to_string(id), "",
                "{\"sample\":\"" + sample->number + "\",\"report\":\"" + report->number + "\",\"applicant_kind\":\"" +
                    kind + "\",\"deadline_at\":\"" + due + "\"" +
-                   (counted->provisional ? ",\"deadline_provisional\":true" : "") + "}",
+                   (counted->provisional ? ",\"deadline_provisional\":true" : "") +
+                   (*proven ? ",\"window_from_service\":\"" + (*proven)->number + "\"" : "") + "}",
                "applicant: " + app.applicant_name});
 
     // The retained portion is tested through the same chain: round 2 tests. The actor is

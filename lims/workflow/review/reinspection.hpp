@@ -26,7 +26,10 @@ struct ReinspectionApplication {
     Applicant applicant = Applicant::sampled_unit;
     std::optional<std::int64_t> applicant_entity_id;  // when given, must be the sampled unit / the manufacturer
     std::string applicant_name;
-    domain::Instant report_received_at{};  // when the applicant received the report; the window counts from here
+    // When the applicant says it received the report. The window counts from the proven
+    // date of service on the applicant when one is recorded (送达, documents/
+    // service_of_documents.hpp: reinspections.window_service_id names it), else from here.
+    domain::Instant report_received_at{};
 };
 
 struct Reinspection {

@@ -96,9 +96,14 @@ TEST_F(FiguresTest, OverdueScanListsTestsNoticesAndLeadsPastTheirDeadlines) {
     EXPECT_EQ(s->notices[0].due_at, "2026-03-17T16:00:00Z");
     ASSERT_EQ(s->case_leads.size(), 1U);  // decided leads are not overdue
     EXPECT_EQ(s->case_leads[0].reference, "XS-DOC-1");
+    // The issued report was never proven served (送达) on the pharmacy or the manufacturer.
+    ASSERT_EQ(s->services.size(), 2U);
+    EXPECT_EQ(s->services[0].reference, seeded.report_number + "/sampled_unit");
+    EXPECT_EQ(s->services[1].reference, seeded.report_number + "/manufacturer");
     const auto table = overdue_table(*s);
-    EXPECT_EQ(table.rows.size(), 3U);
+    EXPECT_EQ(table.rows.size(), 5U);
     EXPECT_EQ(table.rows[0][0], "test");
+    EXPECT_EQ(table.rows[4][0], "service");
 }
 
 TEST_F(FiguresTest, TheReportDeadlineIs25WorkingDaysFromReceipt) {
@@ -123,6 +128,7 @@ TEST_F(FiguresTest, NothingIsOverdueEarly) {
     EXPECT_TRUE(s->tests.empty());
     EXPECT_TRUE(s->notices.empty());
     EXPECT_TRUE(s->case_leads.empty());
+    EXPECT_TRUE(s->services.empty());  // issued 2026-03-13: to be served by the close of 20 March
 }
 
 TEST_F(FiguresTest, OverdueScanKeepsToTheJurisdiction) {
@@ -131,9 +137,10 @@ TEST_F(FiguresTest, OverdueScanKeepsToTheJurisdiction) {
     EXPECT_EQ(office->tests.size(), 1U);
     EXPECT_EQ(office->notices.size(), 1U);  // TZ-DOC-2 went to the office
     EXPECT_EQ(office->case_leads.size(), 0U);
+    EXPECT_EQ(office->services.size(), 2U);  // the office registered the sample
     auto lab = scan(at("2026-05-06T02"), path_of(orgs.lab));
     ASSERT_TRUE(lab.ok());
-    EXPECT_TRUE(lab->tests.empty() && lab->notices.empty() && lab->case_leads.empty());
+    EXPECT_TRUE(lab->tests.empty() && lab->notices.empty() && lab->case_leads.empty() && lab->services.empty());
 }
 
 TEST_F(FiguresTest, OverdueScanOutsideTheLoadedCalendarIsAnError) {
