@@ -153,7 +153,7 @@ bool LoggerDetector::admit(const Reading& r, UtcSeconds now, std::vector<Event>&
 }
 
 void LoggerDetector::note_contact(UtcSeconds at, std::vector<Event>& out) {
-    const Seconds threshold = rules_->offline_after();
+    const Seconds threshold = rules_->offline_alarm_after;
     if (!offline_ && at - last_seen_ > threshold) {
         out.emplace_back(WentOffline{logger_, last_seen_ + threshold, last_seen_});
         offline_ = true;
@@ -192,7 +192,7 @@ void LoggerDetector::feed(const Reading& r, UtcSeconds now, std::vector<Event>& 
 }
 
 void LoggerDetector::tick(UtcSeconds now, std::vector<Event>& out) {
-    const Seconds threshold = rules_->offline_after();
+    const Seconds threshold = rules_->offline_alarm_after;
     if (!offline_ && now > last_seen_ && now - last_seen_ > threshold) {
         out.emplace_back(WentOffline{logger_, last_seen_ + threshold, last_seen_});
         offline_ = true;
@@ -329,6 +329,16 @@ std::string LoggerDetector::save() const {
 
 domain::Result<LoggerDetector> LoggerDetector::restore(LoggerId logger, std::shared_ptr<const RuleSet> rules,
                                                        std::string_view saved) {
+    return read_state(std::move(logger), std::move(rules), saved, true);
+}
+
+domain::Result<LoggerDetector> LoggerDetector::carry_over(LoggerId logger, std::shared_ptr<const RuleSet> rules,
+                                                          std::string_view saved) {
+    return read_state(std::move(logger), std::move(rules), saved, false);
+}
+
+domain::Result<LoggerDetector> LoggerDetector::read_state(LoggerId logger, std::shared_ptr<const RuleSet> rules,
+                                                          std::string_view saved, bool same_rules) {
     auto created = create(std::move(logger), std::move(rules), 0);
     if (!created) return created.error();
     LoggerDetector d = std::move(created).value();
@@ -341,7 +351,7 @@ domain::Result<LoggerDetector> LoggerDetector::restore(LoggerId logger, std::sha
     }
     std::uint64_t fp = 0;
     if (!in.get(fp, 16)) return malformed("rule fingerprint");
-    if (fp != fingerprint(*d.rules_)) {
+    if (same_rules && fp != fingerprint(*d.rules_)) {
         return make_error("coldchain.state.rules_changed",
                           "saved detector state was written under different rules for logger '" + d.logger_ + "'");
     }
@@ -357,6 +367,15 @@ domain::Result<LoggerDetector> LoggerDetector::restore(LoggerId logger, std::sha
     if (side < 0 || side > 2 || raised < 0 || raised > 2) return malformed("alarm side out of range");
     d.alarm_.run_side = static_cast<std::uint8_t>(side);
     d.alarm_.raised = static_cast<std::uint8_t>(raised);
+    if (!same_rules) {
+        if (rule_count > 10'000) return malformed("rule count");
+        // The old rules' states mean nothing under the new ones: skipped whole, checked for shape.
+        for (std::size_t i = 0; i < rule_count * 10; ++i)
+            if (!in.token()) return malformed("rule fields");
+        if (!in.exhausted()) return malformed("trailing fields");
+        d.alarm_.run_side = kSideNone;
+        return d;
+    }
     if (rule_count != d.rule_states_.size()) return malformed("rule count differs from the rule set");
     for (RuleState& s : d.rule_states_) {
         if (!in.get_flag(s.in_stretch) || !in.get(s.stretch_last) || !in.get_flag(s.open) || !in.get_flag(s.window) ||

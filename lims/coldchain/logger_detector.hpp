@@ -19,9 +19,13 @@
 //   evaluated, so it cannot change state or raise anything. A reading at the latest time
 //   is a duplicate (same value, rejected, taken once) or a conflict (rejected).
 // - Rejected readings (implausible value, time in the future or too old) change nothing.
-// - Offline: tick(now) declares it when now − last reading > threshold; a reading that
-//   arrives after such a silence without a tick reports went_offline (at last + threshold)
-//   and came_online together, so back-filled batches tell the same story.
+// - Offline: tick(now) declares it when now − last reading > offline_alarm_after (the
+//   rules'; by default the GSP recording interval); a reading that arrives after such a
+//   silence without a tick reports went_offline (at last + that delay) and came_online
+//   together, so back-filled batches tell the same story.
+// - New rules (an administrator's new rule version): carry_over() keeps what the logger
+//   did (last reading, offline, sensor fault, raised alarm) and starts every excursion rule
+//   afresh; the caller closes the excursions open under the old rules first (finish()).
 #pragma once
 
 #include "lims/coldchain/events.hpp"
@@ -45,6 +49,12 @@ public:
     // Restores a state written by save() under the same rules; coldchain.state.* otherwise.
     static domain::Result<LoggerDetector> restore(LoggerId logger, std::shared_ptr<const RuleSet> rules,
                                                   std::string_view saved);
+    // A state written under other rules, carried to `rules`: the logger's own fields are
+    // kept, the excursion rules' runs and totals start again, an alarm run restarts (a
+    // raised alarm stays raised until a reading is in the new range). Errors as restore()
+    // but never coldchain.state.rules_changed.
+    static domain::Result<LoggerDetector> carry_over(LoggerId logger, std::shared_ptr<const RuleSet> rules,
+                                                     std::string_view saved);
 
     // Evaluates one reading received at `now` (the ingest clock) and appends its events.
     void feed(const Reading& reading, UtcSeconds now, std::vector<Event>& out);
@@ -88,6 +98,8 @@ private:
     };
 
     LoggerDetector(LoggerId logger, std::shared_ptr<const RuleSet> rules, UtcSeconds watching_since);
+    static domain::Result<LoggerDetector> read_state(LoggerId logger, std::shared_ptr<const RuleSet> rules,
+                                                     std::string_view saved, bool same_rules);
 
     bool admit(const Reading& reading, UtcSeconds now, std::vector<Event>& out) const;
     void note_contact(UtcSeconds at, std::vector<Event>& out);

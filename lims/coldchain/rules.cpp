@@ -19,6 +19,7 @@ RuleSet base_rules(StorageClass storage_class, TemperatureRange range, Recording
     rules.recording_interval = context == RecordingContext::transport ? standard::kGspTransportRecordingInterval
                                                                       : standard::kGspStorageRecordingInterval;
     rules.offline_after_intervals = standard::kOfflineAfterIntervals;
+    rules.offline_alarm_after = rules.recording_interval;
     rules.max_clock_skew = standard::kMaxClockSkew;
     rules.max_backlog = standard::kMaxBacklog;
     rules.mkt_activation_over_r = standard::kMktActivationOverR;
@@ -80,6 +81,29 @@ bool ExcursionRule::met_by(Centidegrees t) const {
     return false;
 }
 
+std::string describe(const ExcursionRule& rule) {
+    std::string text;
+    switch (rule.comparison) {
+        case Comparison::above: text = "above "; break;
+        case Comparison::at_or_above: text = "at or above "; break;
+        case Comparison::at_or_below: text = "at or below "; break;
+        case Comparison::below: text = "below "; break;
+    }
+    const Centidegrees t = rule.threshold;
+    const Centidegrees whole = (t < 0 ? -t : t) / 100;
+    const Centidegrees cents = (t < 0 ? -t : t) % 100;
+    text += (t < 0 ? "-" : "") + std::to_string(whole) + "." + (cents < 10 ? "0" : "") + std::to_string(cents) + " °C";
+    if (rule.duration == 0 && rule.accumulation == Accumulation::consecutive) return text + " at any single reading (spike)";
+    const Seconds h = rule.duration / standard::kHour;
+    const Seconds m = (rule.duration % standard::kHour) / standard::kMinute;
+    const Seconds sec = rule.duration % standard::kMinute;
+    std::string span;
+    if (h) span += std::to_string(h) + " h";
+    if (m) span += (span.empty() ? "" : " ") + std::to_string(m) + " min";
+    if (sec || span.empty()) span += (span.empty() ? "" : " ") + std::to_string(sec) + " s";
+    return text + " for " + span + (rule.accumulation == Accumulation::cumulative ? " in all (cumulative)" : " in a row");
+}
+
 TemperatureRange default_range(StorageClass c) {
     switch (c) {
         case StorageClass::refrigerated: return {standard::kRefrigeratedLow, standard::kRefrigeratedHigh};
@@ -129,6 +153,8 @@ domain::Status validate(const RuleSet& r) {
         return make_error("coldchain.rules.recording_interval", "the recording interval must be positive");
     if (r.offline_after_intervals < 1 || r.offline_after_intervals > 1000)
         return make_error("coldchain.rules.offline_intervals", "offline_after_intervals must be 1..1000");
+    if (r.offline_alarm_after < standard::kMinute || r.offline_alarm_after > standard::kDay * 7)
+        return make_error("coldchain.rules.offline_alarm_after", "the offline alarm delay must be 1 minute to 7 days");
     if (r.recording_interval > standard::kDay * 366)
         return make_error("coldchain.rules.recording_interval", "the recording interval is longer than a year");
     if (r.max_clock_skew < 0 || r.max_backlog < 0)
@@ -168,6 +194,7 @@ std::uint64_t fingerprint(const RuleSet& r) {
     add(r.alarm_confirmation);
     add(r.recording_interval);
     add(r.offline_after_intervals);
+    add(r.offline_alarm_after);
     add(r.max_clock_skew);
     add(r.max_backlog);
     add(r.mkt_activation_over_r);

@@ -68,11 +68,15 @@ struct RuleSet {
     std::vector<ExcursionRule> excursions;
     Seconds recording_interval = 0;
     int offline_after_intervals = 0;
+    // No reading for this long raises the offline alarm (WentOffline). Default: the GSP
+    // recording interval of the context (a record is due at least that often), so a silent
+    // logger is an alarm after 30 min in storage, 5 in transport; set per unit by a rule.
+    Seconds offline_alarm_after = 0;
     Seconds max_clock_skew = 0;  // a reading later than now + this is rejected
     Seconds max_backlog = 0;     // a reading earlier than now - this is rejected
     double mkt_activation_over_r = 0;
 
-    // No reading for longer than this: offline, and a break in "in a row".
+    // No valid reading for longer than this breaks "in a row" (a record gap).
     Seconds offline_after() const { return recording_interval * offline_after_intervals; }
     friend bool operator==(const RuleSet&, const RuleSet&) = default;
 };
@@ -84,6 +88,10 @@ struct RuleSet {
 RuleSet default_rules(StorageClass, RecordingContext = RecordingContext::storage);
 // Frozen storage with the product's own upper limit (e.g. standard::kFrozenHighMinus20).
 RuleSet frozen_rules(Centidegrees upper_limit, RecordingContext = RecordingContext::storage);
+
+// What a rule means, in words: "above 8.00 °C for 10 h in a row", "at or above 30.00 °C
+// for 10 h in all (cumulative)", "at or above 45.00 °C at any single reading (spike)".
+std::string describe(const ExcursionRule&);
 
 // Every field checked, the first problem named: "coldchain.rules.<problem>".
 domain::Status validate(const RuleSet&);

@@ -48,7 +48,9 @@ inline constexpr Seconds kGspStorageRecordingInterval = 30 * kMinute;
 inline constexpr Seconds kGspTransportRecordingInterval = 5 * kMinute;
 inline constexpr Seconds kGspOutOfRangeRecordingInterval = 2 * kMinute;
 
-// Issue 7: a logger is offline when no reading arrives for three recording intervals.
+// Issue 7: no valid reading for three recording intervals breaks "in a row" (a record gap).
+// The offline alarm comes sooner (issue 19): after one recording interval without a
+// reading, when a GSP record is already missing (RuleSet::offline_alarm_after).
 inline constexpr int kOfflineAfterIntervals = 3;
 
 // Issue 7 "Bad input": below −100 °C or above 100 °C is physically impossible for these

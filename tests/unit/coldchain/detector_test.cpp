@@ -54,8 +54,9 @@ TEST(Detector, TickReportsEverySilentLoggerOnce) {
     ASSERT_TRUE(fleet.watch("B", storage(), 0).ok());
     std::vector<Event> ignored;
     fleet.feed(Reading::temperature_at("A", 1000, 500), 1000, ignored);
-    EXPECT_EQ(fleet.tick(5401).size(), 1u);  // B: silent since watching began at 0
-    EXPECT_EQ(fleet.tick(6401).size(), 1u);  // A
+    // The offline alarm delay: one 30-minute storage recording interval (issue 19).
+    EXPECT_EQ(fleet.tick(1801).size(), 1u);  // B: silent since watching began at 0
+    EXPECT_EQ(fleet.tick(2801).size(), 1u);  // A
     EXPECT_TRUE(fleet.tick(99999).empty());
 }
 

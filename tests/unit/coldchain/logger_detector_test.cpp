@@ -84,34 +84,36 @@ TEST(LoggerDetector, SensorFaultIsReportedOnceAndClearedByAValidReading) {
     EXPECT_FALSE(d.sensor_fault());
 }
 
-TEST(LoggerDetector, SilentLoggerGoesOfflineAfterThreeRecordingIntervalsAndComesBack) {
+// Issue 19: the offline alarm comes after one GSP recording interval (30 min in storage),
+// not after the three that break "in a row".
+TEST(LoggerDetector, SilentLoggerGoesOfflineAfterOneRecordingIntervalAndComesBack) {
     auto d = make();
     auto readings = ProfileBuilder(kLogger, 0, kMin).hold(500, kHour).build();  // last at 3540
     EXPECT_TRUE(run(d, readings).empty());
     std::vector<Event> events;
-    d.tick(3540 + 3 * 1800, events);  // exactly three intervals: not yet
+    d.tick(3540 + 1800, events);  // exactly one interval: not yet
     EXPECT_TRUE(events.empty());
-    d.tick(3540 + 3 * 1800 + 1, events);
+    d.tick(3540 + 1800 + 1, events);
     d.tick(20000, events);  // reported once
     d.feed(Reading::temperature_at(kLogger, 21000, 500), 21000, events);
     EXPECT_EQ(describe_all(events),
-              (Strings{"went_offline TL-0001 at=8940 last_seen=3540", "came_online TL-0001 at=21000"}));
+              (Strings{"went_offline TL-0001 at=5340 last_seen=3540", "came_online TL-0001 at=21000"}));
 }
 
 TEST(LoggerDetector, LoggerThatNeverReportsGoesOfflineFromWhenWatchingBegan) {
     auto d = make(refrigerated(RecordingContext::transport), 1000);
     std::vector<Event> events;
-    d.tick(1000 + 900, events);
+    d.tick(1000 + 300, events);  // transport: one 5-minute interval
     EXPECT_TRUE(events.empty());
-    d.tick(1000 + 901, events);
-    EXPECT_EQ(describe_all(events), (Strings{"went_offline TL-0001 at=1900 last_seen=1000"}));
+    d.tick(1000 + 301, events);
+    EXPECT_EQ(describe_all(events), (Strings{"went_offline TL-0001 at=1300 last_seen=1000"}));
 }
 
 TEST(LoggerDetector, SilenceSeenOnlyInTheReadingsReportsOfflineAndOnlineTogether) {
-    auto d = make(refrigerated(RecordingContext::transport));  // offline after 15 min
+    auto d = make(refrigerated(RecordingContext::transport));  // offline alarm after 5 min
     auto readings = ProfileBuilder(kLogger, 0, kMin).hold(500, 10 * kMin).silence(20 * kMin).hold(500, 5 * kMin).build();
     EXPECT_EQ(describe_all(run(d, readings)),
-              (Strings{"went_offline TL-0001 at=1440 last_seen=540", "came_online TL-0001 at=1800"}));
+              (Strings{"went_offline TL-0001 at=840 last_seen=540", "came_online TL-0001 at=1800"}));
 }
 
 TEST(LoggerDetector, ExactlyTenHoursAboveEightIsAnExcursionOneMinuteLessIsNot) {
@@ -196,7 +198,7 @@ TEST(LoggerDetector, SingleEventIndicatorAtFortyFiveResetsWhenTheTemperatureDrop
 }
 
 TEST(LoggerDetector, GapLongerThanOfflineThresholdBreaksInARow) {
-    auto d = make();  // offline after 90 min
+    auto d = make();  // "in a row" broken after 90 min
     auto readings =
         ProfileBuilder(kLogger, 0, kMin).hold(900, 6 * kHour).silence(2 * kHour).hold(900, 6 * kHour).hold(500, kMin).build();
     auto events = run(d, readings);
@@ -212,7 +214,9 @@ TEST(LoggerDetector, GapWithinTheThresholdDoesNotBreakInARow) {
         ProfileBuilder(kLogger, 0, kMin).hold(900, 6 * kHour).silence(89 * kMin).hold(900, 6 * kHour).build();
     auto events = run(d, readings);
     EXPECT_EQ(only<ExcursionOpened>(events).size(), 1u);
-    EXPECT_TRUE(only<WentOffline>(events).empty());
+    // The silence is an offline alarm (over 30 min) that clears, but no record gap.
+    EXPECT_EQ(only<WentOffline>(events).size(), 1u);
+    EXPECT_TRUE(only<ExcursionClosed>(events).empty());
 }
 
 TEST(LoggerDetector, GapDuringAnOpenExcursionClosesItAtTheLastReadingBeforeTheGap) {

@@ -85,13 +85,14 @@ TEST_F(ColdChainIngestTest, SensorFaultRaisesOneFaultAlarmClearedWhenReadingsRet
     EXPECT_EQ(count("SELECT count(*) FROM excursions"), 0);
 }
 
-TEST_F(ColdChainIngestTest, SilentLoggerGoesOfflineOnceAfterThreeIntervals) {
+// Issue 19: offline after one GSP recording interval (30 min in storage), not three.
+TEST_F(ColdChainIngestTest, SilentLoggerGoesOfflineOnceAfterOneInterval) {
     Profile p("TL-1", kT0 + kMin, 30 * kMin);
     p.hold(500, 3 * kHour);
     ingest(p.readings(), p.now());
     const std::int64_t last = p.readings().back().at_utc;
-    EXPECT_EQ(must(tick_loggers(*db, last + 90 * kMin, options)), 0u);  // exactly three intervals: not yet
-    EXPECT_EQ(must(tick_loggers(*db, last + 90 * kMin + 1, options)), 1u);
+    EXPECT_EQ(must(tick_loggers(*db, last + 30 * kMin, options)), 0u);  // exactly one interval: not yet
+    EXPECT_EQ(must(tick_loggers(*db, last + 30 * kMin + 1, options)), 1u);
     EXPECT_EQ(must(tick_loggers(*db, last + 5 * kHour, options)), 0u);  // still offline, not again
     EXPECT_EQ(alarms(), Strings({"offline"}));
     ingest({{"TL-1", last + 6 * kHour, 500, std::nullopt}}, last + 6 * kHour);
@@ -166,7 +167,9 @@ TEST_F(ColdChainIngestTest, BadReadingsAreRefusedOrFlaggedWithReasonsAndRaiseNot
                                                          {9, "reading.missing_logger"}}));
     EXPECT_EQ(count("SELECT count(*) FROM reading_rejections"), 8);
     EXPECT_EQ(count("SELECT count(*) FROM reading_rejections WHERE value_text = 'abc' AND reason = 'reading.not_numeric'"), 1);
-    EXPECT_TRUE(alarms().empty());
+    // The first good reading came an hour after the placement: offline (over the 30-minute
+    // GSP interval) and back at once. Nothing comes of the bad readings.
+    EXPECT_EQ(alarms(), Strings({"offline"}));
 
     // Late readings: one already stored with another value (refused), one new (flagged, kept, not evaluated).
     auto late = ingest({{"TL-1", kT0 + kHour, 700, std::nullopt}, {"TL-1", kT0 + 70 * kMin, 1500, std::nullopt}}, now);
@@ -178,7 +181,7 @@ TEST_F(ColdChainIngestTest, BadReadingsAreRefusedOrFlaggedWithReasonsAndRaiseNot
     EXPECT_EQ(late.problems[1].code, "reading.out_of_order");
     EXPECT_TRUE(late.problems[1].stored);
     EXPECT_EQ(count("SELECT count(*) FROM readings WHERE flags = 256"), 1);
-    EXPECT_TRUE(alarms().empty());
+    EXPECT_EQ(alarms(), Strings({"offline"}));
 }
 
 TEST_F(ColdChainIngestTest, ImpossibleValuesInsideAHeatRunCannotMakeAnExcursion) {
