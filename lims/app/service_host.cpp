@@ -2,8 +2,10 @@
 
 #include "lims/api/route_modules.hpp"
 #include "lims/workflow/coldchain/excursion_leads.hpp"
+#include "lims/workflow/coldchain/polling_status.hpp"
 #include "lims/workflow/review/report.hpp"
 
+#include <chrono>
 #include <stdexcept>
 
 using namespace Poco::Data::Keywords;
@@ -48,6 +50,23 @@ HealthWarningSource coldChainWarnings(std::shared_ptr<store::Database> database)
                  std::to_string(*n) + " excursion(s) at regulated entities have no case lead: it could not be opened "
                                       "(see their case_lead_failed alarms); it is opened by itself once the cause is fixed",
                  static_cast<std::int64_t>(*n)}};
+    };
+}
+
+// Loggers whose polling is set while nothing polls them (issue 19 item 6): this service
+// runs no drivers and no gateway delivers their readings.
+HealthWarningSource pollingWarnings(std::shared_ptr<store::Database> database, bool drivers_running) {
+    return [database, drivers_running]() -> std::vector<HealthWarning> {
+        const auto epoch = std::chrono::system_clock::now().time_since_epoch();
+        auto serials = workflow::coldchain::unserved_pollings(
+            *database, drivers_running, std::chrono::duration_cast<std::chrono::seconds>(epoch).count());
+        if (!serials || serials->empty()) return {};
+        std::string names;
+        for (const auto& s : *serials) names += (names.empty() ? "" : ", ") + s;
+        return {{"coldchain.polling_not_served",
+                 std::to_string(serials->size()) + " logger(s) have polling set but nothing polls them: this service "
+                 "runs no drivers (lims.drivers.enabled is false) and no gateway delivers their readings: " + names,
+                 static_cast<std::int64_t>(serials->size())}};
     };
 }
 
@@ -116,6 +135,7 @@ ServiceHost::ServiceHost(std::shared_ptr<store::Database> database, domain::Work
     parts.health = databaseProbe(database_);
     parts.warnings.push_back(coldChainWarnings(database_));
     parts.warnings.push_back(reportLeadWarnings(database_));
+    parts.warnings.push_back(pollingWarnings(database_, settings.instrumentStatus != nullptr));
     parts.replay = replay_.get();
     parts.routeModules = api::all_route_modules(api::RouteContext{database_, auth_.get(), &calendar_, settings.instrumentStatus,
                                                            settings.devicePolicy});

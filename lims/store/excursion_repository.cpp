@@ -28,7 +28,7 @@ std::optional<T> opt(const N& v) {
 constexpr const char* kColumns =
     "id, logger_id, placement_id, storage_unit_id, shipment_id, rule, kind, accumulation, start_utc, opened_at_utc, "
     "end_utc, min_centi_celsius, max_centi_celsius, time_out_of_range_s, mkt_celsius, readings, ended_by, state, "
-    "case_lead_id";
+    "case_lead_id, rule_source, rule_version_id, rule_detail";
 
 }  // namespace
 
@@ -53,6 +53,9 @@ std::string to_json(const ExcursionRow& x) {
     if (!x.ended_by.empty()) j.set("ended_by", x.ended_by);
     j.set("state", x.state);
     if (x.case_lead_id) j.set("case_lead_id", *x.case_lead_id);
+    j.set("rule_source", x.rule_source);
+    if (x.rule_version_id) j.set("rule_version_id", *x.rule_version_id);
+    j.set("rule_detail", x.rule_detail);
     std::ostringstream s;
     j.stringify(s);
     return s.str();
@@ -90,6 +93,9 @@ StoreResult<std::vector<ExcursionRow>> ExcursionRepository::select(const std::st
         if (!rs.value(16).isEmpty()) x.ended_by = rs.value(16).convert<std::string>();
         x.state = rs.value(17).convert<std::string>();
         x.case_lead_id = oi64(18);
+        x.rule_source = rs.value(19).convert<std::string>();
+        x.rule_version_id = oi64(20);
+        x.rule_detail = rs.value(21).convert<std::string>();
         out.push_back(std::move(x));
     }
     return out;
@@ -103,12 +109,15 @@ StoreResult<ExcursionRow> ExcursionRepository::open(const ExcursionRow& row, con
     NInt unit = nullable(row.storage_unit_id);
     NInt shipment = nullable(row.shipment_id);
     const std::string at = tx_.now_utc();
+    NInt rule_version = nullable(row.rule_version_id);
     Poco::Int64 id = 0;
     tx_.session() << "INSERT INTO excursions (logger_id, placement_id, storage_unit_id, shipment_id, rule, kind, "
-                     "accumulation, start_utc, opened_at_utc, state, created_at, updated_at) VALUES ($1, $2, $3, $4, "
-                     "$5, $6, $7, $8, $9, 'open', $10, $10) RETURNING id",
+                     "accumulation, start_utc, opened_at_utc, state, created_at, updated_at, rule_source, "
+                     "rule_version_id, rule_detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $10, $11, "
+                     "$12, $13) RETURNING id",
         bind(row.logger_id), bind(row.placement_id), bind(unit), bind(shipment), bind(row.rule), bind(row.kind),
-        bind(row.accumulation), bind(row.start_utc), bind(row.opened_at_utc), bind(at), into(id), now;
+        bind(row.accumulation), bind(row.start_utc), bind(row.opened_at_utc), bind(at), bind(row.rule_source),
+        bind(rule_version), bind(row.rule_detail), into(id), now;
     auto created = get(id);
     if (created) tx_.record({actor, "excursion.open", "excursion", std::to_string(id), "", to_json(*created), ""});
     return created;

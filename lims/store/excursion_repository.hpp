@@ -32,6 +32,12 @@ struct ExcursionRow {
     std::string ended_by;  // empty while open
     std::string state;     // open, closed
     std::optional<std::int64_t> case_lead_id;
+    // Which rule fired: "default" (the WHO/GSP default of the storage class), "product_class"
+    // or "storage_unit" (an administrator's rule, rule_version_id its version's row in
+    // excursion_rules), and the rule in words (rule_detail).
+    std::string rule_source = "default";
+    std::optional<std::int64_t> rule_version_id;
+    std::string rule_detail;
 };
 
 struct ExcursionFigures {

@@ -89,7 +89,8 @@ std::string to_json(const LoggerPolling& p) {
     j.set("logger", p.serial_number);
     j.set("transport", p.fields.transport);
     j.set("address", p.fields.address);
-    j.set("serial", p.fields.serial);
+    // Line settings mean something on a serial line only; a TCP logger does not show them.
+    if (p.fields.transport == "modbus_rtu") j.set("serial", p.fields.serial);
     j.set("unit_id", p.fields.unit_id);
     j.set("map_file", p.fields.map_file);
     if (!p.fields.map_json.empty()) {

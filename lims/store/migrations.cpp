@@ -550,6 +550,7 @@ const std::vector<Migration>& builtin_migrations() {
     static const std::vector<Migration> all{core_schema(), migration_0002_case_lead_failed_alarms(),
                                             migration_0003_idempotency_claims_and_truncate_guards(),
                                             migration_0004_versioned_specification_lines(),
+                                            migration_0005_excursion_rules(),
                                             migration_0006_notifications_and_contacts(),
                                             migration_0007_document_services()};
     return all;

@@ -27,6 +27,8 @@ Migration migration_0002_case_lead_failed_alarms();
 Migration migration_0003_idempotency_claims_and_truncate_guards();
 // Migration 4: versioned specification lines; tests keep the version they are judged against (migration_0004.cpp).
 Migration migration_0004_versioned_specification_lines();
+// Migration 5: excursion rules per storage unit and product class, versioned (migration_0005.cpp).
+Migration migration_0005_excursion_rules();
 // Migration 6: notification marks, contacts with history, notices pushed (migration_0006.cpp).
 Migration migration_0006_notifications_and_contacts();
 // Migration 7: service of documents (送达) and its evidence; re-inspection windows from it (migration_0007.cpp).

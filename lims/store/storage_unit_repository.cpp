@@ -24,6 +24,7 @@ std::optional<std::int64_t> optional_of(const NInt& v) {
 const std::set<std::string> kUnitKinds{"refrigerator", "freezer",       "cold_room",
                                        "cool_store",   "ambient_store", "transport_box"};
 const std::set<std::string> kStorageClasses{"refrigerated", "frozen", "cool", "ambient"};
+const std::set<std::string> kProductClasses{"drug", "vaccine", "biological", "tcm_decoction_piece", "cosmetic", "device"};
 
 std::string stringify(const Poco::JSON::Object& j) {
     std::ostringstream s;
@@ -32,10 +33,11 @@ std::string stringify(const Poco::JSON::Object& j) {
 }
 
 constexpr const char* kUnitColumns =
-    "id, code, org_id, entity_id, name, kind, storage_class, min_centi_celsius, max_centi_celsius, active, version";
+    "id, code, org_id, entity_id, name, kind, storage_class, min_centi_celsius, max_centi_celsius, active, version, "
+    "product_class";
 
 using UnitTuple = Poco::Tuple<Poco::Int64, std::string, Poco::Int64, NInt, std::string, std::string, std::string, int,
-                              int, int, Poco::Int64>;
+                              int, int, Poco::Int64, Poco::Nullable<std::string>>;
 
 StorageUnitRow unit_of(const UnitTuple& t) {
     StorageUnitRow u;
@@ -50,6 +52,7 @@ StorageUnitRow unit_of(const UnitTuple& t) {
     u.max_centi_celsius = t.get<8>();
     u.active = t.get<9>() != 0;
     u.version = t.get<10>();
+    if (!t.get<11>().isNull()) u.product_class = t.get<11>().value();
     return u;
 }
 
@@ -74,6 +77,7 @@ std::string to_json(const StorageUnitRow& u) {
     j.set("storage_class", u.storage_class);
     j.set("min_centi_celsius", u.min_centi_celsius);
     j.set("max_centi_celsius", u.max_centi_celsius);
+    if (!u.product_class.empty()) j.set("product_class", u.product_class);
     j.set("active", u.active);
     j.set("version", u.version);
     return stringify(j);
@@ -101,6 +105,8 @@ StoreResult<StorageUnitRow> StorageUnitRepository::create(const StorageUnitRow& 
     if (!kStorageClasses.contains(u.storage_class))
         return invalid("storage_class '" + u.storage_class + "' is not one of refrigerated, frozen, cool, ambient");
     if (u.min_centi_celsius >= u.max_centi_celsius) return invalid("min_centi_celsius must be below max_centi_celsius");
+    if (!u.product_class.empty() && !kProductClasses.contains(u.product_class))
+        return invalid("product_class '" + u.product_class + "' is not one of " + std::string(kProductClassList));
     int org = 0;
     tx_.session() << "SELECT count(*) FROM organisations WHERE id = $1", bind(u.org_id), into(org), now;
     if (!org) return invalid("organisation " + std::to_string(u.org_id) + " does not exist");
@@ -117,12 +123,14 @@ StoreResult<StorageUnitRow> StorageUnitRepository::create(const StorageUnitRow& 
     const std::string at = tx_.now_utc();
     NInt entity = nullable(u.entity_id);
     int active = u.active ? 1 : 0;
+    Poco::Nullable<std::string> product_class;
+    if (!u.product_class.empty()) product_class = u.product_class;
     Poco::Int64 id = 0;
     tx_.session() << "INSERT INTO storage_units (code, org_id, entity_id, name, kind, storage_class, min_centi_celsius, "
-                     "max_centi_celsius, active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-                     "$10, $10) RETURNING id",
+                     "max_centi_celsius, active, created_at, updated_at, product_class) VALUES ($1, $2, $3, $4, $5, $6, "
+                     "$7, $8, $9, $10, $10, $11) RETURNING id",
         bind(u.code), bind(u.org_id), bind(entity), bind(u.name), bind(u.kind), bind(u.storage_class),
-        bind(u.min_centi_celsius), bind(u.max_centi_celsius), bind(active), bind(at), into(id), now;
+        bind(u.min_centi_celsius), bind(u.max_centi_celsius), bind(active), bind(at), bind(product_class), into(id), now;
     auto created = get(id);
     if (created) tx_.record({actor, "storage_unit.create", "storage_unit", std::to_string(id), "", to_json(*created), ""});
     return created;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lims::store {
@@ -25,7 +26,11 @@ struct StorageUnitRow {
     std::int32_t max_centi_celsius = 0;
     bool active = true;
     std::int64_t version = 1;
+    std::string product_class;  // what it holds (products.category: vaccine, drug, ...); empty: not said
 };
+
+// The product classes a storage unit or a product-class excursion rule names (products.category).
+inline constexpr std::string_view kProductClassList = "drug, vaccine, biological, tcm_decoction_piece, cosmetic, device";
 
 struct PlacementRow {
     std::int64_t id = 0;

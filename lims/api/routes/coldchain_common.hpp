@@ -57,5 +57,6 @@ void add_site_routes(Router& router, const RouteContext& context);          // s
 void add_alarm_routes(Router& router, const RouteContext& context);         // alarms
 void add_contact_routes(Router& router, const RouteContext& context);       // a unit's contacts, change, remove
 void add_shipment_routes(Router& router, const RouteContext& context);      // shipments/{id}/transport-box, verdict
+void add_rule_routes(Router& router, const RouteContext& context);          // excursion-rules (unit, product class, defaults)
 
 }  // namespace lims::api::coldchain_routes

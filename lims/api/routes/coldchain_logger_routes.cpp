@@ -16,7 +16,7 @@ constexpr std::size_t kDefaultChartPoints = 1000;
 ObjectSchema placement_schema() {
     return {{field::integer("storage_unit_id").range(1, INT64_MAX).optional(),
              field::integer("shipment_id").range(1, INT64_MAX).optional(),
-             field::integer("from_utc").range(0, INT64_MAX)}};
+             field::integer("from_utc").range(0, INT64_MAX).describedAs("UTC seconds; absent: now").optional()}};
 }
 
 Response no_such_logger() { return Response::problem(problems::notFound("no such logger")); }
@@ -35,8 +35,10 @@ void add_logger_routes(Router& router, const RouteContext& context) {
                     auto id = param_id(r);
                     if (!id) return no_such_logger();
                     cc::PlacementRequest p{*id, optional_int(r.json, "storage_unit_id"), optional_int(r.json, "shipment_id"),
-                                           r.json->getValue<Poco::Int64>("from_utc")};
-                    auto placed = cc::place_logger(*db, actor_of(r), p, now_utc(), options_for(r, calendar));
+                                           optional_int(r.json, "from_utc").value_or(0)};
+                    const auto now = now_utc();
+                    if (!optional_int(r.json, "from_utc")) p.from_utc = now;
+                    auto placed = cc::place_logger(*db, actor_of(r), p, now, options_for(r, calendar));
                     if (!placed) return Response::error(placed.error());
                     return Response::json(201, parse_object(store::to_json(*placed)));
                 },

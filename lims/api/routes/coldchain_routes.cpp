@@ -16,6 +16,7 @@ void add_coldchain_routes(Router& router, const RouteContext& context) {
     coldchain_routes::add_alarm_routes(router, context);
     coldchain_routes::add_contact_routes(router, context);
     coldchain_routes::add_shipment_routes(router, context);
+    coldchain_routes::add_rule_routes(router, context);
 }
 
 }  // namespace lims::api

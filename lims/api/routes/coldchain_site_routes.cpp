@@ -12,6 +12,10 @@ Json status_json(const cc::UnitStatus& s) {
     if (s.last_reading_utc) j->set("last_reading_utc", *s.last_reading_utc);
     if (s.last_centi_celsius) j->set("last_centi_celsius", *s.last_centi_celsius);
     if (s.open_alarms) j->set("open_alarms", *s.open_alarms);
+    if (!s.logger_serial.empty()) j->set("logger_serial", s.logger_serial);
+    if (s.no_data_since_utc) j->set("no_data_since_utc", *s.no_data_since_utc);
+    if (s.logger_id) j->set("stale_after_s", s.stale_after_s);
+    if (!s.link_state.empty()) j->set("link_state", s.link_state);
     j->set("state", s.state);
     return j;
 }
@@ -61,13 +65,21 @@ Json site_json(const cc::SiteCompliance& site) {
 
 void add_site_routes(Router& router, const RouteContext& context) {
     auto db = context.database;
+    auto links = context.instrumentStatus;
 
     router.add({"GET", "/api/v1/coldchain/site-status", "coldChainSiteStatus",
-                "For each storage unit: its logger, last reading and state (ok, out_of_range, excursion, offline, "
-                "sensor_fault, no_logger)",
+                "For each storage unit: its logger, last reading and state (ok, no_data, out_of_range, excursion, "
+                "offline, sensor_fault, no_logger); no_data_since_utc as soon as data stops (the poller's link_state "
+                "down, or no reading for stale_after_s)",
                 AuthRequirement::User, std::nullopt,
-                [db](const Request& r) {
-                    auto board = cc::site_status(*db, actor_of(r));
+                [db, links](const Request& r) {
+                    cc::LinkStateOf link_state;
+                    if (links)
+                        link_state = [&links](const std::string& serial) {
+                            auto link = links->link(serial);
+                            return link ? link->state : std::string();
+                        };
+                    auto board = cc::site_status(*db, actor_of(r), now_utc(), link_state);
                     if (!board) return Response::error(board.error());
                     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                     for (const auto& s : *board) items->add(status_json(s));

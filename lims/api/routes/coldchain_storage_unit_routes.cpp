@@ -18,7 +18,11 @@ ObjectSchema unit_schema() {
              field::string("storage_class").oneOf({"refrigerated", "frozen", "cool", "ambient"}),
              field::integer("org_id").range(1, INT64_MAX), field::integer("entity_id").range(1, INT64_MAX).optional(),
              field::integer("min_centi_celsius").range(-10000, 10000),
-             field::integer("max_centi_celsius").range(-10000, 10000)}};
+             field::integer("max_centi_celsius").range(-10000, 10000),
+             field::string("product_class")
+                 .oneOf({"drug", "vaccine", "biological", "tcm_decoction_piece", "cosmetic", "device"})
+                 .describedAs("what it holds: the product class whose excursion rule applies to it")
+                 .optional()}};
 }
 
 ObjectSchema contact_schema() {
@@ -39,6 +43,7 @@ store::StorageUnitRow unit_of(const Json& j) {
     u.entity_id = optional_int(j, "entity_id");
     u.min_centi_celsius = static_cast<std::int32_t>(j->getValue<Poco::Int64>("min_centi_celsius"));
     u.max_centi_celsius = static_cast<std::int32_t>(j->getValue<Poco::Int64>("max_centi_celsius"));
+    u.product_class = optional_text(j, "product_class");
     return u;
 }
 

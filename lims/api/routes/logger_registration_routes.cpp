@@ -10,10 +10,13 @@
 #include "lims/store/organisation_repository.hpp"
 #include "lims/workflow/ingest/device_reach.hpp"
 #include "lims/workflow/ingest/logger_registration.hpp"
+#include "lims/workflow/coldchain/polling_status.hpp"
 #include "lims/workflow/ingest/quarantine_resolution.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/String.h>
+
+#include <chrono>
 
 namespace lims::api::ingest_tables {
 
@@ -145,9 +148,22 @@ Poco::JSON::Object::Ptr loggerLink(const StatusSource& links, const std::string&
     return l;
 }
 
-Response pollingResponse(int status, const store::LoggerPolling& p, const StatusSource& links) {
+Response pollingResponse(int status, const store::LoggerPolling& p, const StatusSource& links, store::Database& db) {
     auto o = parseObject(store::to_json(p));
     if (auto link = loggerLink(links, p.serial_number)) o->set("link", link);
+    // Settings nothing acts on say so (issue 19 item 6): no drivers here, no gateway's readings.
+    const auto epoch = std::chrono::system_clock::now().time_since_epoch();
+    auto warnings = lims::workflow::coldchain::polling_warnings(
+        db, p, links != nullptr, std::chrono::duration_cast<std::chrono::seconds>(epoch).count());
+    if (!warnings) return Response::error(warnings.error());
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const auto& w : *warnings) {
+        auto item = newObject();
+        item->set("code", w.code);
+        item->set("message", w.message);
+        list->add(item);
+    }
+    o->set("warnings", list);
     return Response::json(status, o).withHeader("ETag", etagFor(p.version));
 }
 
@@ -298,7 +314,7 @@ void add_logger_registration_routes(Router& router, const std::shared_ptr<store:
                         if (!id) return Response::problem(notVisible("logger", r.params.at("id")));
                         auto p = store::LoggerPollingRepository(tx).get(*id);
                         if (!p) return Response::error(p.error());
-                        return pollingResponse(200, *p, links);
+                        return pollingResponse(200, *p, links, *db);
                     });
                 },
                 200, kAdministrators});
@@ -338,7 +354,7 @@ void add_logger_registration_routes(Router& router, const std::shared_ptr<store:
                             return Response::problem(*bad);
                         auto p = store::LoggerPollingRepository(tx).put(*id, expected, f, r.principal->username);
                         if (!p) return Response::error(p.error());
-                        return pollingResponse(200, *p, links);
+                        return pollingResponse(200, *p, links, *db);
                     });
                 },
                 200, kAdministrators});

@@ -87,12 +87,17 @@ public:
         x.accumulation = rule ? std::string(cc::to_string(rule->accumulation)) : "consecutive";
         x.start_utc = e.start;
         x.opened_at_utc = e.at;
+        if (in_force) {
+            x.rule_source = in_force->excursions_from.source;
+            x.rule_version_id = in_force->excursions_from.version_id;
+            x.rule_detail = in_force->why(e.rule);
+        }
         auto opened = excursions_.open(x, options_.actor);
         if (!opened) return opened.error();
         ++counts_.excursions_opened;
         if (auto ok = raise("excursion", "", e.at, e.start, std::nullopt,
-                            std::string(cc::to_string(e.kind)) + " excursion under rule " + e.rule + " since " +
-                                std::to_string(e.start) + ".",
+                            std::string(cc::to_string(e.kind)) + " excursion under rule " + e.rule + " (" +
+                                x.rule_detail + ") since " + std::to_string(e.start) + ".",
                             opened->id);
             !ok)
             return ok;
@@ -114,7 +119,7 @@ public:
     }
     domain::Result<void> operator()(const cc::WentOffline& e) {
         return raise("offline", "", e.at, e.last_seen, std::nullopt,
-                     "No reading since " + std::to_string(e.last_seen) + " (three recording intervals).");
+                     "No reading since " + std::to_string(e.last_seen) + " (" + offline_words() + ").");
     }
     domain::Result<void> operator()(const cc::CameOnline& e) { return clear("offline", e.at); }
     domain::Result<void> operator()(const cc::SensorFaultRaised& e) {
@@ -133,6 +138,10 @@ private:
         return nullptr;
     }
     const cc::RuleSet* rules_for_watch() const;
+    std::string offline_words() const {
+        if (!in_force || !in_force->rules) return "the offline alarm delay";
+        return "the offline alarm delay of " + std::to_string(in_force->rules->offline_alarm_after) + " s";
+    }
 
     // Only storage at a regulated entity gets a lead (excursion_leads.hpp); it is opened in
     // a savepoint, so a lead that cannot be opened never rolls back the readings and the
@@ -158,20 +167,20 @@ private:
     std::string place_;
 
 public:
-    std::shared_ptr<const cc::RuleSet> rules;
+    const RuleInForce* in_force = nullptr;
 };
 
-const cc::RuleSet* Recorder::rules_for_watch() const { return rules.get(); }
+const cc::RuleSet* Recorder::rules_for_watch() const { return in_force ? in_force->rules.get() : nullptr; }
 
 }  // namespace
 
 domain::Result<void> record_detector_events(store::Transaction& tx, const store::LoggerWatch& watch,
                                             const std::vector<cc::Event>& events, std::int64_t now_utc,
                                             const ColdChainOptions& options, EventCounts& counts,
-                                            std::shared_ptr<const cc::RuleSet> rules) {
+                                            const RuleInForce& rules) {
     if (!watch.placement) return {};
     Recorder recorder(tx, watch, now_utc, options, counts);
-    recorder.rules = std::move(rules);
+    recorder.in_force = &rules;
     for (const auto& event : events) {
         auto ok = std::visit(recorder, event);
         if (!ok) return ok;

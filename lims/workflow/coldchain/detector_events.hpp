@@ -9,6 +9,7 @@
 #include "lims/store/storage_unit_repository.hpp"
 #include "lims/store/transaction.hpp"
 #include "lims/workflow/coldchain/ingest.hpp"
+#include "lims/workflow/coldchain/site_rules.hpp"
 
 #include <memory>
 #include <vector>
@@ -24,10 +25,11 @@ struct EventCounts {
 };
 
 // Readings the events refer to must already be stored (a case lead's evidence reads them).
-// Rejected/flagged reading events are ignored here (the ingest reports them).
+// Rejected/flagged reading events are ignored here (the ingest reports them). An excursion
+// records which rule fired (its source and version in `rules`) and the rule in words.
 domain::Result<void> record_detector_events(store::Transaction& tx, const store::LoggerWatch& watch,
                                             const std::vector<lims::coldchain::Event>& events, std::int64_t now_utc,
                                             const ColdChainOptions& options, EventCounts& counts,
-                                            std::shared_ptr<const lims::coldchain::RuleSet> rules);
+                                            const RuleInForce& rules);
 
 }  // namespace lims::workflow::coldchain

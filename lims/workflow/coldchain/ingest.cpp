@@ -159,19 +159,13 @@ public:
             return store(rows);
         }
 
-        auto rules = rules_for(watch);
+        auto rules = rule_in_force(tx_, watch);
         if (!rules) return rules.error();
         std::optional<cc::LoggerDetector> detector;
-        if (watch.detector_state) {
-            auto restored = cc::LoggerDetector::restore(serial, *rules, *watch.detector_state);
-            if (restored) detector.emplace(std::move(restored).value());
-            else
-                tx_.record({options_.actor, "detector.reset", "logger", serial, "", "", restored.error().message});
-        }
-        if (!detector) {
-            auto created = cc::LoggerDetector::create(serial, *rules, watch.placement->from_utc);
-            if (!created) return created.error();
-            detector.emplace(std::move(created).value());
+        {
+            auto found = detector_for(tx_, watch, rules->rules, options_.actor);
+            if (!found) return found.error();
+            detector.emplace(std::move(found).value());
         }
         const std::optional<std::int64_t> last = detector->last_reading_at();
 

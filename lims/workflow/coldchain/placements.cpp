@@ -12,23 +12,13 @@ namespace cc = lims::coldchain;
 
 namespace {
 
-// The detector of the logger's current placement, restored (or fresh from the placement's start).
-domain::Result<cc::LoggerDetector> detector_of(const store::LoggerWatch& watch,
-                                               const std::shared_ptr<const cc::RuleSet>& rules) {
-    if (watch.detector_state) {
-        auto restored = cc::LoggerDetector::restore(watch.serial, rules, *watch.detector_state);
-        if (restored) return restored;
-    }
-    return cc::LoggerDetector::create(watch.serial, rules, watch.placement->from_utc);
-}
-
 domain::Result<std::size_t> run_detector(store::Transaction& tx, const store::LoggerWatch& watch, std::int64_t now_utc,
                                          const ColdChainOptions& options,
                                          const std::function<void(cc::LoggerDetector&, std::vector<cc::Event>&)>& step) {
     if (!watch.placement) return std::size_t{0};
-    auto rules = rules_for(watch);
+    auto rules = rule_in_force(tx, watch);
     if (!rules) return rules.error();
-    auto detector = detector_of(watch, *rules);
+    auto detector = detector_for(tx, watch, rules->rules, options.actor);
     if (!detector) return detector.error();
     std::vector<cc::Event> events;
     step(*detector, events);

@@ -88,8 +88,9 @@ domain::Result<ComplianceReport> recording_compliance(store::Transaction& tx, co
     std::map<SiteKey, SiteCompliance> sites;
     for (const auto& unit : *units) {
         if (unit.kind == "transport_box") continue;
-        auto rules = rules_for(unit, cc::RecordingContext::storage);
-        if (!rules) return rules.error();
+        auto in_force = rule_in_force(tx, unit, cc::RecordingContext::storage);
+        if (!in_force) return in_force.error();
+        const auto* rules = &in_force->rules;
 
         const SiteKey key = unit.entity_id ? SiteKey{kEntitySite, *unit.entity_id} : SiteKey{kPremisesSite, unit.org_id};
         auto [it, fresh] = sites.try_emplace(key);

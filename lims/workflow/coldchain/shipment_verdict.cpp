@@ -92,9 +92,9 @@ domain::Result<TripVerdict> trip_verdict(store::Transaction& tx, std::int64_t sh
     if (*box) {
         auto unit = units.get(**box);
         if (!unit) return unit.error();
-        auto r = rules_for(*unit, cc::RecordingContext::transport);
+        auto r = rule_in_force(tx, *unit, cc::RecordingContext::transport);
         if (!r) return r.error();
-        rules = *r;
+        rules = r->rules;
     } else {
         rules = std::make_shared<const cc::RuleSet>(cc::default_rules(cc::StorageClass::refrigerated, cc::RecordingContext::transport));
     }

@@ -1,6 +1,8 @@
 // The site board, excursions, compliance, alarms and shipments of site_use_cases.hpp.
 #include "lims/workflow/coldchain/site_use_cases.hpp"
 
+#include "lims/workflow/coldchain/site_rules.hpp"
+
 #include <Poco/Data/Session.h>
 
 #include <algorithm>
@@ -22,15 +24,19 @@ domain::Result<T> reading(store::Database& db, const Actor& caller, Work work) {
 
 // One unit's line of the board: its logger now, that logger's last reading and the
 // unit's uncleared alarms, the worst of which names the state.
-domain::Result<UnitStatus> status_of(store::Transaction& tx, const store::StorageUnitRow& unit) {
+domain::Result<UnitStatus> status_of(store::Transaction& tx, const store::StorageUnitRow& unit, std::int64_t now_utc,
+                                     const LinkStateOf& link_state) {
     UnitStatus s;
     s.unit = unit;
     s.state = "no_logger";
-    std::vector<Poco::Int64> logger;
-    tx.session() << "SELECT logger_id FROM logger_placements WHERE storage_unit_id = $1 AND to_utc IS NULL", bind(unit.id),
-        into(logger), now;
+    std::vector<Poco::Int64> logger, placed_from;
+    std::vector<std::string> serial;
+    tx.session() << "SELECT p.logger_id, p.from_utc, l.serial FROM logger_placements p JOIN loggers l ON l.id = p.logger_id "
+                    "WHERE p.storage_unit_id = $1 AND p.to_utc IS NULL",
+        bind(unit.id), into(logger), into(placed_from), into(serial), now;
     if (logger.empty()) return s;
     s.logger_id = logger.front();
+    s.logger_serial = serial.front();
     std::vector<Poco::Int64> at;
     std::vector<int> centi, flags;
     tx.session() << "SELECT at_utc, centi_celsius, flags FROM readings WHERE logger_id = $1 ORDER BY at_utc DESC LIMIT 1",
@@ -46,20 +52,42 @@ domain::Result<UnitStatus> status_of(store::Transaction& tx, const store::Storag
     for (const char* k : {"out_of_range", "sensor_fault", "offline", "excursion"})
         if (std::find(kinds.begin(), kinds.end(), k) != kinds.end()) s.state = k;
     s.open_alarms = static_cast<std::int64_t>(kinds.size());
+
+    // Has data stopped? A polled logger is expected every interval; any other as often as
+    // its rule's offline alarm delay. A link the drivers report down says so at once.
+    std::vector<int> interval;
+    tx.session() << "SELECT interval_seconds FROM logger_settings WHERE logger_id = $1 AND active = 1", bind(logger.front()),
+        into(interval), now;
+    if (!interval.empty()) {
+        s.stale_after_s = 2 * static_cast<std::int64_t>(interval.front());
+    } else {
+        auto in_force = rule_in_force(tx, unit, unit.kind == "transport_box" ? lims::coldchain::RecordingContext::transport
+                                                                              : lims::coldchain::RecordingContext::storage);
+        if (!in_force) return in_force.error();
+        s.stale_after_s = in_force->rules->offline_alarm_after;
+    }
+    if (link_state) s.link_state = link_state(s.logger_serial);
+    const bool link_down = s.link_state == "failed" || s.link_state == "backing_off" || s.link_state == "stopped";
+    const std::int64_t since = s.last_reading_utc.value_or(placed_from.front());
+    if (link_down || now_utc - since > s.stale_after_s) {
+        s.no_data_since_utc = since;
+        if (s.state == "ok") s.state = "no_data";
+    }
     return s;
 }
 
 }  // namespace
 
-domain::Result<std::vector<UnitStatus>> site_status(store::Database& db, const Actor& caller) {
+domain::Result<std::vector<UnitStatus>> site_status(store::Database& db, const Actor& caller, std::int64_t now_utc,
+                                                    const LinkStateOf& link_state) {
     using Board = std::vector<UnitStatus>;
-    return reading<Board>(db, caller, [](store::Transaction& tx, const Subtree& s) -> domain::Result<Board> {
+    return reading<Board>(db, caller, [&](store::Transaction& tx, const Subtree& s) -> domain::Result<Board> {
         auto units = store::StorageUnitRepository(tx).list(s.ids());
         if (!units) return units.error();
         Board board;
         board.reserve(units->size());
         for (const auto& u : *units) {
-            auto line = status_of(tx, u);
+            auto line = status_of(tx, u, now_utc, link_state);
             if (!line) return line.error();
             board.push_back(std::move(*line));
         }

@@ -131,10 +131,12 @@ domain::Result<std::vector<cc::RecordingGap>> logger_recording_gaps(store::Datab
         auto watch = store::StorageUnitRepository(tx).watch_by_id(logger_id);
         if (!watch) return watch.error();
         const bool placed = *watch && (*watch)->placement;
-        auto rules = placed ? rules_for(**watch)
-                            : domain::Result<std::shared_ptr<const cc::RuleSet>>(std::make_shared<const cc::RuleSet>(
-                                  cc::default_rules(cc::StorageClass::refrigerated)));
-        if (!rules) return rules.error();
+        auto in_force = placed ? rule_in_force(tx, **watch)
+                               : domain::Result<RuleInForce>(RuleInForce{std::make_shared<const cc::RuleSet>(
+                                                                             cc::default_rules(cc::StorageClass::refrigerated)),
+                                                                         {}, {}});
+        if (!in_force) return in_force.error();
+        const auto* rules = &in_force->rules;
         const bool trip = placed && (*watch)->placement->shipment_id;
         auto raw = store::ReadingRepository(tx).range(logger_id, from_utc, to_utc + 1);
         if (!raw) return raw.error();

@@ -21,6 +21,7 @@
 #include "lims/workflow/coldchain/site_access.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,13 +62,26 @@ domain::Result<std::vector<lims::coldchain::RecordingGap>> logger_recording_gaps
 struct UnitStatus {
     store::StorageUnitRow unit;
     std::optional<std::int64_t> logger_id;  // the logger placed in it now
+    std::string logger_serial;
     std::optional<std::int64_t> last_reading_utc;
     std::optional<std::int32_t> last_centi_celsius;  // empty when the last reading was a sensor fault
     std::optional<std::int64_t> open_alarms;         // with a logger: its uncleared alarms at this unit
-    // ok, out_of_range, excursion, offline, sensor_fault (the worst open alarm), no_logger
+    // Data stopped (issue 19 item 5): set as soon as the poller's link is down (failed,
+    // backing_off, stopped) or no reading came for stale_after_s — two polling intervals
+    // of a polled logger, else the offline alarm delay of the rule in force. The time is
+    // the last reading's (or the placement's start when there is none).
+    std::optional<std::int64_t> no_data_since_utc;
+    std::int64_t stale_after_s = 0;
+    std::string link_state;  // the poller's link as this service's drivers report it; empty: none here
+    // ok, no_data, out_of_range, sensor_fault, offline, excursion (the worst open alarm;
+    // no_data when there is none but data stopped), no_logger
     std::string state;
 };
-domain::Result<std::vector<UnitStatus>> site_status(store::Database& db, const Actor& caller);
+// The state of a logger's link by its serial, from the drivers this service runs (empty
+// when it runs none for the logger).
+using LinkStateOf = std::function<std::string(const std::string& serial)>;
+domain::Result<std::vector<UnitStatus>> site_status(store::Database& db, const Actor& caller, std::int64_t now_utc,
+                                                    const LinkStateOf& link_state = {});
 // The filter's org_ids are replaced by the subtree's.
 domain::Result<std::vector<store::ExcursionRow>> excursions(store::Database& db, const Actor& caller,
                                                            store::ExcursionFilter filter);

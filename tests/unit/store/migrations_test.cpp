@@ -220,7 +220,7 @@ TEST_P(MigrationTest, MigrationFourVersionsSpecificationLinesAndTestsKeepTheirs)
     auto r = migrate(*db);
     ASSERT_TRUE(r.ok()) << r.error().message;
     EXPECT_EQ(r->version_before, 3);
-    EXPECT_EQ(r->version_after, 4);
+    EXPECT_EQ(r->version_after, builtin_migrations().back().version);  // 4 and the migrations after it
     EXPECT_TRUE(require_current_schema(*db).ok());
     auto text = [&](const std::string& sql) {
         auto v = db->read([&](Transaction& tx) -> StoreResult<std::string> {
