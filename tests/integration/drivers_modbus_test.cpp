@@ -2,6 +2,7 @@
 // profile), a python3-pymodbus server, an RTU logger on a socat pty pair, and mbpoll
 // reading the farm. Readings land in the in-memory sink.
 #include "drivers_test_sink.hpp"
+#include "open_files.hpp"
 
 #include "drivers/driver_host.hpp"
 #include "fixtures/simulators/modbus_loggers.hpp"
@@ -31,6 +32,8 @@
 namespace {
 
 using drivers_test::MemorySink;
+using lims::testing::OpenFiles;
+using lims::testing::raise_open_file_limit;
 using drivers_test::wait_for;
 using simulators::Profile;
 
@@ -298,37 +301,6 @@ TEST(DriversModbus, PymodbusServerIsPolled) {
 // libmodbus waits with select(): a socket numbered 1024 or more aborted the whole process
 // ("*** bit out of range 0 - FD_SETSIZE on fd_set ***"). A service with a few hundred
 // gateways and its HTTP clients has that many open.
-
-// Raises the soft limit of open files to `want` (the hard limit permitting).
-bool raise_open_file_limit(rlim_t want) {
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return false;
-    if (limit.rlim_cur >= want) return true;
-    if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < want) return false;
-    limit.rlim_cur = want;
-    return ::setrlimit(RLIMIT_NOFILE, &limit) == 0;
-}
-
-// Opens /dev/null until a number at or above `number` is open: every free number up to it
-// is then taken, as in a process with that many files and connections. Closed at the end.
-class OpenFiles {
-public:
-    explicit OpenFiles(int number) {
-        for (;;) {
-            const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-            if (fd < 0) break;
-            fds_.push_back(fd);
-            if (fd >= number) break;
-        }
-    }
-    ~OpenFiles() {
-        for (int fd : fds_) ::close(fd);
-    }
-    int highest() const { return fds_.empty() ? -1 : fds_.back(); }
-
-private:
-    std::vector<int> fds_;
-};
 
 int new_socket_number() {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

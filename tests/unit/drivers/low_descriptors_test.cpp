@@ -4,6 +4,8 @@
 // used again, and a pool that can find none says why.
 #include "drivers/low_descriptors.hpp"
 
+#include "../../support/open_files.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -20,6 +22,8 @@ namespace {
 
 using drivers::LowDescriptor;
 using drivers::LowDescriptorPool;
+using lims::testing::OpenFiles;
+using lims::testing::raise_open_file_limit;
 
 LowDescriptor take(LowDescriptorPool& pool) {
     auto taken = pool.take();
@@ -35,35 +39,6 @@ bool is_dev_null(int fd) {
 bool is_socket(int fd) {
     struct stat st {};
     return ::fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
-}
-
-// Takes every free number up to `number`; closed at the end.
-class OpenFiles {
-public:
-    explicit OpenFiles(int number) {
-        for (;;) {
-            const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-            if (fd < 0) break;
-            fds_.push_back(fd);
-            if (fd >= number) break;
-        }
-    }
-    ~OpenFiles() {
-        for (int fd : fds_) ::close(fd);
-    }
-    int highest() const { return fds_.empty() ? -1 : fds_.back(); }
-
-private:
-    std::vector<int> fds_;
-};
-
-bool raise_open_file_limit(rlim_t want) {
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return false;
-    if (limit.rlim_cur >= want) return true;
-    if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < want) return false;
-    limit.rlim_cur = want;
-    return ::setrlimit(RLIMIT_NOFILE, &limit) == 0;
 }
 
 TEST(LowDescriptors, ASocketOpenedAboveFdSetsizeIsMovedOntoTheHeldNumber) {
