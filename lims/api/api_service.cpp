@@ -85,10 +85,12 @@ ApiService::ApiService(ApiParts parts) : parts_(std::move(parts)) {
                  AuthRequirement::AnyToken, std::nullopt, [this](const Request&) {
                      return Response::text(200, kPrometheusContentType, metrics_->render());
                  }, 200, kEveryRole});
+    // Public: the document holds no data, only the contract, and a client generator or a
+    // gateway reads it before it has a token.
     router_.add({"GET", "/api/v1/openapi.json", "getOpenApi", "This API's OpenAPI 3 document",
-                 AuthRequirement::AnyToken, std::nullopt, [this](const Request&) {
+                 AuthRequirement::Public, std::nullopt, [this](const Request&) {
                      return Response::text(200, kJsonContentType, openApiText_);
-                 }, 200, kEveryRole});
+                 }});
     addAuthRoutes(router_, *parts_.auth);
     for (const auto& module : parts_.routeModules) module(router_);
 

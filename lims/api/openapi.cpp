@@ -1,8 +1,12 @@
 #include "lims/api/openapi.hpp"
 
 #include "lims/api/json_text.hpp"
+#include "lims/api/schemas/catalogue.hpp"
 
 #include <Poco/JSON/Array.h>
+
+#include <map>
+#include <set>
 
 namespace lims::api {
 
@@ -22,12 +26,19 @@ Object::Ptr fieldSchema(const FieldSchema& f) {
         case JsonType::Decimal: o->set("type", "number"); break;
         case JsonType::Boolean: o->set("type", "boolean"); break;
         case JsonType::Object: {
-            auto nested = f.properties ? openApiSchema(*f.properties) : newObject();
-            for (const auto& [k, v] : *nested) o->set(k, v);
+            if (f.properties) {
+                auto nested = openApiSchema(*f.properties);
+                for (const auto& [k, v] : *nested) o->set(k, v);
+            } else {
+                // A map (schemas::mapOf): data for keys, each value of one schema.
+                o->set("type", "object");
+                if (f.items) o->set("additionalProperties", fieldSchema(*f.items));
+            }
             break;
         }
         case JsonType::Array:
             o->set("type", "array");
+            if (!f.items) o->set("items", newObject());
             if (f.items) o->set("items", fieldSchema(*f.items));
             break;
     }
@@ -52,6 +63,37 @@ Object::Ptr fieldSchema(const FieldSchema& f) {
     return o;
 }
 
+// Every problem type the API answers with: its URI, status and title (problem.hpp's
+// catalogue, and the routes' own).
+struct ProblemTypeRow {
+    const char* type;
+    int status;
+    const char* title;
+};
+constexpr ProblemTypeRow kProblemTypes[] = {
+    {problem_type::kMalformedJson, 400, "Malformed JSON"},
+    {problem_type::kBadRequest, 400, "Bad request (a query parameter, header or path value that cannot be read)"},
+    {problem_type::kUnauthenticated, 401, "Unauthenticated"},
+    {problem_type::kInvalidCredentials, 401, "Invalid credentials"},
+    {problem_type::kForbidden, 403, "Forbidden (scope, role or jurisdiction)"},
+    {problem_type::kNotFound, 404, "Not found"},
+    {problem_type::kMethodNotAllowed, 405, "Method not allowed"},
+    {problem_type::kConflict, 409, "Conflict (the record's state does not allow this)"},
+    {problem_type::kStaleVersion, 409, "Stale version (If-Match names an older version)"},
+    {problem_type::kIdempotencyInProgress, 409, "Idempotency key in progress"},
+    {problem_type::kIdempotencyOutcomeLost, 409, "Request done, answer lost"},
+    {problem_type::kPayloadTooLarge, 413, "Payload too large"},
+    {problem_type::kUnsupportedMediaType, 415, "Unsupported media type"},
+    {problem_type::kValidation, 422, "Validation failed (errors[] names each field)"},
+    {problem_type::kIdempotencyKeyReused, 422, "Idempotency key reused with another request"},
+    {problem_type::kAccountLocked, 423, "Account locked"},
+    {problem_type::kPreconditionRequired, 428, "Precondition required (If-Match)"},
+    {problem_type::kLoginThrottled, 429, "Login throttled"},
+    {"urn:lims:problem:rate-limited", 429, "Too many requests"},
+    {problem_type::kInternal, 500, "Internal error"},
+    {problem_type::kServiceUnavailable, 503, "Service unavailable"},
+};
+
 Object::Ptr problemSchema() {
     auto fieldError = newObject();
     fieldError->set("type", "object");
@@ -61,7 +103,11 @@ Object::Ptr problemSchema() {
     feProps->set("problem", str());
     fieldError->set("properties", feProps);
     auto props = newObject();
-    props->set("type", str());
+    auto type = str();
+    Array::Ptr types = new Array;
+    for (const auto& row : kProblemTypes) types->add(std::string(row.type));
+    type->set("enum", types);
+    props->set("type", type);
     props->set("title", str());
     auto status = newObject();
     status->set("type", "integer");
@@ -80,7 +126,7 @@ Object::Ptr problemSchema() {
     return o;
 }
 
-Object::Ptr problemResponse(const std::string& description) {
+Object::Ptr problemResponse(const std::string& description, const std::vector<std::string>& types = {}) {
     auto ref = newObject();
     ref->set("$ref", "#/components/schemas/Problem");
     auto media = newObject();
@@ -90,7 +136,88 @@ Object::Ptr problemResponse(const std::string& description) {
     auto r = newObject();
     r->set("description", description);
     r->set("content", content);
+    if (!types.empty()) {
+        Array::Ptr list = new Array;
+        for (const auto& t : types) list->add(t);
+        r->set("x-problem-types", list);
+    }
     return r;
+}
+
+// The problem statuses a route can answer with, from what it is: authenticated, with a body,
+// with path or query parameters, changing a record. Each lists its problem types.
+std::map<int, std::vector<std::string>> problemStatuses(const Route& route, bool hasQuery) {
+    std::set<std::string> types{problem_type::kInternal, problem_type::kServiceUnavailable};
+    const bool writes = route.method == "POST" || route.method == "PUT" || route.method == "PATCH" ||
+                        route.method == "DELETE";
+    const bool hasPath = route.pattern.find('{') != std::string::npos;
+    if (route.auth != AuthRequirement::Public) {
+        types.insert(problem_type::kUnauthenticated);
+        types.insert(problem_type::kForbidden);
+    }
+    if (route.body) {
+        for (const char* t : {problem_type::kMalformedJson, problem_type::kPayloadTooLarge,
+                              problem_type::kUnsupportedMediaType, problem_type::kValidation})
+            types.insert(t);
+    }
+    if (hasQuery || hasPath || writes) types.insert(problem_type::kBadRequest);
+    if (hasQuery) types.insert(problem_type::kValidation);
+    if (hasPath) types.insert(problem_type::kNotFound);
+    if (writes) {
+        for (const char* t : {problem_type::kConflict, problem_type::kStaleVersion, problem_type::kPreconditionRequired,
+                              problem_type::kValidation})
+            types.insert(t);
+        if (route.method == "POST" && route.keyReplay != KeyReplay::never)
+            for (const char* t : {problem_type::kIdempotencyInProgress, problem_type::kIdempotencyOutcomeLost,
+                                  problem_type::kIdempotencyKeyReused})
+                types.insert(t);
+    }
+    std::map<int, std::vector<std::string>> out;
+    for (const auto& row : kProblemTypes)
+        if (types.count(row.type)) out[row.status].push_back(row.type);
+    return out;
+}
+
+std::string problemDescription(int status, const std::vector<std::string>& types) {
+    std::string d = "A problem (RFC 9457) of type ";
+    for (std::size_t i = 0; i < types.size(); ++i) {
+        for (const auto& row : kProblemTypes)
+            if (types[i] == row.type) d += (i ? i + 1 == types.size() ? " or " : ", " : "") + std::string(row.type) + " (" + row.title + ")";
+    }
+    (void)status;
+    return d + ".";
+}
+
+Object::Ptr responseObject(const ResponseSchema& r) {
+    auto o = newObject();
+    o->set("description", r.description.empty() ? std::string("Success.") : r.description);
+    if (!r.mediaType.empty()) {
+        auto media = newObject();
+        if (r.body) {
+            media->set("schema", fieldSchema(*r.body));
+        } else {
+            auto s = newObject();
+            s->set("type", "string");
+            s->set("format", "binary");
+            media->set("schema", s);
+        }
+        auto content = newObject();
+        content->set(r.mediaType, media);
+        o->set("content", content);
+    }
+    return o;
+}
+
+Object::Ptr parameterObject(const FieldSchema& f, const char* in) {
+    auto p = newObject();
+    p->set("name", f.name);
+    p->set("in", in);
+    p->set("required", std::string(in) == "path" || f.required);
+    if (!f.description.empty()) p->set("description", f.description);
+    auto schema = fieldSchema(f);
+    schema->remove("description");
+    p->set("schema", schema);
+    return p;
 }
 
 std::vector<std::string> pathParameters(const std::string& pattern) {
@@ -146,19 +273,20 @@ Object::Ptr openApiDocument(const Router& router, const OpenApiInfo& info) {
             op->set("x-roles", names);
             op->set("description", "Roles: " + roles.describe() + ".");
         }
+        // Declarations on the route itself, else the catalogue's (schemas/catalogue.hpp).
+        const schemas::OperationDoc* catalogued = schemas::find(route.operationId);
+        const auto& query = !route.query.empty() || !catalogued ? route.query : catalogued->query;
+        const auto& declared = !route.responses.empty() || !catalogued ? route.responses : catalogued->responses;
         const auto params = pathParameters(route.pattern);
-        if (!params.empty()) {
+        if (!params.empty() || !query.empty()) {
             Array::Ptr list = new Array;
             for (const auto& name : params) {
-                auto p = newObject();
-                p->set("name", name);
-                p->set("in", "path");
-                p->set("required", true);
-                auto s = newObject();
-                s->set("type", "string");
-                p->set("schema", s);
-                list->add(p);
+                // Record ids are integers; numbers and codes are strings.
+                auto f = name == "id" ? field::integer(name).describedAs("The record's id.")
+                                      : field::string(name).describedAs("The record's " + name + ".");
+                list->add(parameterObject(f, "path"));
             }
+            for (const auto& q : query) list->add(parameterObject(q, "query"));
             op->set("parameters", list);
         }
         Array::Ptr security = new Array;
@@ -180,12 +308,26 @@ Object::Ptr openApiDocument(const Router& router, const OpenApiInfo& info) {
             op->set("requestBody", body);
         }
         auto responses = newObject();
-        auto ok = newObject();
-        ok->set("description", route.successStatus == 204 ? "Done; no content." : "Success.");
-        responses->set(std::to_string(route.successStatus), ok);
-        if (route.auth != AuthRequirement::Public) {
-            responses->set("401", problemResponse("Missing, unknown, expired or revoked token."));
-            responses->set("403", problemResponse("The token's scope or the caller's roles do not allow this."));
+        for (const auto& [status, types] : problemStatuses(route, !query.empty()))
+            responses->set(std::to_string(status), problemResponse(problemDescription(status, types), types));
+        std::set<int> answered;
+        for (const auto& r : declared) {
+            const std::string status = std::to_string(r.status);
+            auto object = responseObject(r);
+            if (answered.insert(r.status).second || !object->has("content")) {
+                responses->set(status, object);
+                continue;
+            }
+            // A second media type for the same status (JSON or CSV): one response, two contents.
+            auto existing = responses->getObject(status);
+            if (!existing->has("content")) existing->set("content", newObject());
+            for (const auto& [media, value] : *object->getObject("content")) existing->getObject("content")->set(media, value);
+        }
+        if (!responses->has(std::to_string(route.successStatus))) {
+            // Undeclared: said so, and the contract test (tests/e2e/api_contract_test.cpp) fails.
+            auto ok = newObject();
+            ok->set("description", "Success (no response schema declared).");
+            responses->set(std::to_string(route.successStatus), ok);
         }
         responses->set("default", problemResponse("A problem (RFC 9457)."));
         op->set("responses", responses);

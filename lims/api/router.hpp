@@ -19,7 +19,7 @@ namespace lims::api {
 
 // Who may call a route. User tokens never reach ingest routes and ingest tokens never
 // reach user routes: a gateway's token stolen from a laboratory PC cannot read samples.
-// AnyToken is for operational reads (metrics, the OpenAPI document) that a monitoring
+// AnyToken is for operational reads (metrics) that a monitoring
 // service token and a person may both make.
 enum class AuthRequirement { Public, User, Ingest, AnyToken };
 
@@ -69,6 +69,16 @@ enum class KeyReplay {
     never,
 };
 
+// One answer of a route as the OpenAPI document declares it (openapi.cpp): its status, in
+// words, and its body (a JSON value described with the body-schema vocabulary; none: no
+// JSON body, `mediaType` then says what comes instead, or "" for no content).
+struct ResponseSchema {
+    int status = 200;
+    std::string description;
+    std::optional<FieldSchema> body;
+    std::string mediaType = "application/json";
+};
+
 struct Route {
     std::string method;
     std::string pattern;  // "/api/v1/samples/{number}"
@@ -85,6 +95,12 @@ struct Route {
     //   router.add({"POST", "/api/v1/samples", ..., handler, 201, {domain::Role::sampler}});
     domain::RoleSet roles{};
     KeyReplay keyReplay = KeyReplay::once;
+    // Documentation beyond the body: the query parameters the handler reads and its answers
+    // per status. Left empty, openapi.cpp takes them from the schema catalogue by
+    // operationId (lims/api/schemas/catalogue.hpp); tests/e2e/api_contract_test.cpp fails for
+    // a route declared in neither.
+    std::vector<FieldSchema> query{};
+    std::vector<ResponseSchema> responses{};
 };
 
 // Every role there is: for routes any authenticated caller may use (their own account,

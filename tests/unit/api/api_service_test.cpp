@@ -39,6 +39,16 @@ protected:
                    ObjectSchema{{field::string("seal").length(1, 20),
                                  field::array("codes", field::string("").length(20, 20)).optional()}},
                    [](const Request&) { return Response::noContent(); }, 204});
+            // A read with its own query parameter and response declarations (Route::query, ::responses).
+            Route seals{"GET", "/api/v1/samples/{number}/seals", "listSeals", "List seals", AuthRequirement::User,
+                        std::nullopt, [](const Request&) { return Response::noContent(); }};
+            seals.query = {field::integer("limit").optional().describedAs("At most this many.")};
+            seals.responses = {ResponseSchema{
+                200, "The seals.",
+                field::array("", field::object("", ObjectSchema{{field::string("seal"),
+                                                                 field::string("sealed_at").withFormat("date-time").orNull()}})),
+                "application/json"}};
+            r.add(std::move(seals));
         });
         api = std::make_unique<ApiService>(std::move(parts));
         ServerConfig c;
@@ -94,8 +104,40 @@ TEST_F(ApiServiceTest, OpenApiCarriesBodySchemasParametersAndSecurity) {
     EXPECT_TRUE(op->getObject("responses")->has("204"));
 }
 
-TEST_F(ApiServiceTest, OpenApiNeedsAToken) {
-    EXPECT_EQ(call(server->port(), "GET", "/api/v1/openapi.json").status, 401);
+TEST_F(ApiServiceTest, OpenApiIsReadableWithoutAToken) {
+    auto r = call(server->port(), "GET", "/api/v1/openapi.json");
+    EXPECT_EQ(r.status, 200);
+    auto op = r.json()->getObject("paths")->getObject("/api/v1/openapi.json")->getObject("get");
+    EXPECT_EQ(op->getArray("security")->size(), 0u);
+}
+
+TEST_F(ApiServiceTest, OpenApiCarriesQueryParametersResponseSchemasAndProblemTypes) {
+    auto doc = call(server->port(), "GET", "/api/v1/openapi.json").json();
+    auto op = doc->getObject("paths")->getObject("/api/v1/samples/{number}/seals")->getObject("get");
+    auto params = op->getArray("parameters");
+    ASSERT_EQ(params->size(), 2u);
+    EXPECT_EQ(params->getObject(1)->getValue<std::string>("name"), "limit");
+    EXPECT_EQ(params->getObject(1)->getValue<std::string>("in"), "query");
+    EXPECT_FALSE(params->getObject(1)->getValue<bool>("required"));
+    EXPECT_EQ(params->getObject(1)->getObject("schema")->getValue<std::string>("type"), "integer");
+    auto schema = op->getObject("responses")->getObject("200")->getObject("content")->getObject("application/json")->getObject("schema");
+    EXPECT_EQ(schema->getValue<std::string>("type"), "array");
+    auto sealedAt = schema->getObject("items")->getObject("properties")->getObject("sealed_at");
+    EXPECT_EQ(sealedAt->getValue<std::string>("format"), "date-time");
+    EXPECT_TRUE(sealedAt->getValue<bool>("nullable"));
+    // Problems per status with their types: an authenticated read with a path parameter.
+    auto notFound = op->getObject("responses")->getObject("404");
+    ASSERT_TRUE(notFound);
+    EXPECT_EQ(notFound->getArray("x-problem-types")->get(0).toString(), "urn:lims:problem:not-found");
+    EXPECT_TRUE(op->getObject("responses")->has("401"));
+    EXPECT_FALSE(op->getObject("responses")->has("415"));  // no body
+    auto post = doc->getObject("paths")->getObject("/api/v1/samples/{number}/seals")->getObject("post");
+    EXPECT_TRUE(post->getObject("responses")->has("422"));
+    EXPECT_TRUE(post->getObject("responses")->has("415"));
+    // The Problem schema names every problem type.
+    auto types = doc->getObject("components")->getObject("schemas")->getObject("Problem")->getObject("properties")
+                     ->getObject("type")->getArray("enum");
+    EXPECT_GE(types->size(), 20u);
 }
 
 TEST_F(ApiServiceTest, HealthzReportsTheDatabaseWithoutAToken) {
