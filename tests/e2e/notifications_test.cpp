@@ -23,6 +23,9 @@
 #include <Poco/Data/Session.h>
 #include <Poco/JSON/Object.h>
 
+#include <atomic>
+#include <thread>
+
 namespace lims::test {
 namespace {
 
@@ -388,6 +391,61 @@ TEST_P(NotificationsTest, ANoticeIsPushedToTheBureausContactsAndEscalatedToItsHe
     EXPECT_EQ(audited("notice.escalate"), 1);
     EXPECT_EQ(audited("organisation_contact.remove"), 1);
     EXPECT_TRUE(service->auditChainIntact());
+}
+
+TEST_P(NotificationsTest, TwoPushersAtOnceQueueANoticeOnceAndAFailedSmsStaysVisible) {
+    const std::string stamp = "'2026-03-02T00:00:00.000Z'";
+    exec("INSERT INTO notices (number, recipient, to_org_id, state, due_at, version, created_at, updated_at) VALUES "
+         "('TZ-N-9', 'organising_bureau', " + std::to_string(bureau) + ", 'sent', '2026-03-04T16:00:00.000Z', 1, " +
+         stamp + ", " + stamp + ")");
+    const auto notice = scalar("SELECT id FROM notices WHERE number = 'TZ-N-9'");
+    Poco::JSON::Object::Ptr c = new Poco::JSON::Object;
+    c->set("role", "notices");
+    c->set("name", "Duty phone");
+    c->set("phone", "+86 10 3333 0000");
+    ASSERT_EQ(admin.post("/api/v1/organisations/" + std::to_string(bureau) + "/contacts", c).status, 201);
+
+    // Two service nodes' jobs at the same moment (two threads on the database's pool).
+    std::atomic<std::size_t> notices{0}, rows{0};
+    auto push = [&] {
+        auto r = nf::push_notices(*service->database(), kT0);
+        ASSERT_TRUE(r) << r.error().message;
+        notices += r->notices;
+        rows += r->deliveries;
+    };
+    std::thread a(push), b(push);
+    a.join();
+    b.join();
+    EXPECT_EQ(notices.load(), 1u);
+    EXPECT_EQ(rows.load(), 1u);
+    EXPECT_EQ(scalar("SELECT count(*) FROM alarm_notifications WHERE notice_id = " + std::to_string(notice)), 1);
+
+    // The SMS gateway refuses: the message is kept, retried later, its error shown.
+    WebhookSink gateway(500);
+    cc::WebhookChannel sms("http://127.0.0.1:" + std::to_string(gateway.port()) + "/sms", std::chrono::seconds(5));
+    auto sent = cc::deliver_notifications(*service->database(), {nullptr, &sms}, kT0 + 10);
+    ASSERT_TRUE(sent) << sent.error().message;
+    EXPECT_EQ(sent->retried, 1u);
+    auto state = admin.get("/api/v1/notices/" + std::to_string(notice) + "/deliveries");
+    ASSERT_EQ(state.status, 200) << state.describe();
+    auto row = state.json()->getArray("items")->getObject(0);
+    EXPECT_EQ(row->getValue<std::string>("channel"), "webhook");
+    EXPECT_EQ(row->getValue<std::string>("state"), "pending");
+    EXPECT_EQ(row->getValue<int>("attempts"), 1);
+    EXPECT_NE(row->getValue<std::string>("last_error").find("500"), std::string::npos) << state.body;
+    // An organisation without contacts: the push is recorded with nobody to reach (visible).
+    exec("INSERT INTO notices (number, recipient, to_org_id, state, due_at, version, created_at, updated_at) VALUES "
+         "('TZ-N-10', 'organising_bureau', " + std::to_string(office) + ", 'sent', '2026-03-04T16:00:00.000Z', 1, " +
+         stamp + ", " + stamp + ")");
+    auto lonely = nf::push_notices(*service->database(), kT0 + 20);
+    ASSERT_TRUE(lonely);
+    EXPECT_EQ(lonely->notices, 1u);
+    EXPECT_EQ(lonely->without_contacts, 1u);
+    auto none = admin.get("/api/v1/notices/" + std::to_string(scalar("SELECT id FROM notices WHERE number = 'TZ-N-10'")) +
+                          "/deliveries");
+    ASSERT_EQ(none.status, 200) << none.describe();
+    EXPECT_FALSE(none.json()->isNull("pushed_at"));
+    EXPECT_EQ(none.json()->getValue<int>("pushed_to"), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, NotificationsTest, kBothBackends, backendName);
