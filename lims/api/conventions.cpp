@@ -106,6 +106,20 @@ Outcome<std::int64_t> cursorAfterId(const PageRequest& page) {
     return static_cast<std::int64_t>(v);
 }
 
+Outcome<IdPageRequest> readIdPage(const Request& request, std::size_t defaultLimit, std::size_t maxLimit) {
+    auto page = readPage(request, defaultLimit, maxLimit);
+    if (!page) return page.problem();
+    auto after = cursorAfterId(*page);
+    if (!after) return after.problem();
+    return IdPageRequest{*after, page->limit};
+}
+
+Poco::JSON::Object::Ptr idPageJson(const Poco::JSON::Array::Ptr& items, const std::optional<std::int64_t>& nextAfterId) {
+    std::optional<std::vector<std::string>> next;
+    if (nextAfterId) next = std::vector<std::string>{std::to_string(*nextAfterId)};
+    return pageJson(items, next);
+}
+
 Poco::JSON::Object::Ptr pageJson(const Poco::JSON::Array::Ptr& items,
                                  const std::optional<std::vector<std::string>>& nextSortKey) {
     auto o = newObject();

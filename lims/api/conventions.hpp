@@ -51,6 +51,21 @@ Outcome<std::int64_t> cursorAfterId(const PageRequest& page);
 Poco::JSON::Object::Ptr pageJson(const Poco::JSON::Array::Ptr& items,
                                  const std::optional<std::vector<std::string>>& nextSortKey);
 
+// An id-keyed listing's page asked for (?limit=&cursor=, the cursor holding the last id
+// seen): the one reading of it every such listing uses. The use case fetches limit + 1
+// rows and answers workflow::IdPage (lims/workflow/page.hpp: id_page keeps `limit` and
+// names the next page's first id); idPageJson turns that id into the next cursor.
+struct IdPageRequest {
+    std::int64_t after_id = 0;  // 0: the first page
+    std::size_t limit = kDefaultPageSize;
+};
+// readPage and cursorAfterId: a bad limit or a cursor that holds anything but one id is a
+// 422 naming the parameter.
+Outcome<IdPageRequest> readIdPage(const Request& request, std::size_t defaultLimit = kDefaultPageSize,
+                                  std::size_t maxLimit = kMaxPageSize);
+// pageJson with the cursor of the id the next page starts after (null: the last page).
+Poco::JSON::Object::Ptr idPageJson(const Poco::JSON::Array::Ptr& items, const std::optional<std::int64_t>& nextAfterId);
+
 // ---- jurisdiction ---------------------------------------------------------------------
 // Organisations carry a materialised path of ids from the root ("/1/4/9/"); a record
 // belongs to the organisation whose path it carries.

@@ -33,25 +33,21 @@ void add_notice_lead_routes(Router& router, const RouteContext& context) {
                 "Case leads of the units in the caller's subtree (?state=, ?overdue=true), keyset pages", AuthRequirement::User,
                 std::nullopt,
                 [db](const Request& r) {
-                    auto page = readPage(r);
+                    auto page = readIdPage(r);
                     if (!page) return Response::problem(page.problem());
                     store::CaseLeadQuery q;
                     // The caller's subtree, as for a single lead: a bureau sees its enforcement units' leads.
                     q.within_org_path = r.principal->organisationPath;
                     if (auto it = r.query.find("state"); it != r.query.end()) q.state = it->second;
                     if (auto it = r.query.find("overdue"); it != r.query.end() && it->second == "true")
-                        q.due_before = store::utc_now();
+                        q.due_before = wf::store_time_now();
                     q.limit = static_cast<int>(page->limit);
-                    auto after = cursorAfterId(*page);
-                    if (!after) return Response::problem(after.problem());
-                    if (*after > 0) q.after_id = *after;
+                    if (page->after_id > 0) q.after_id = page->after_id;
                     auto leads = db->read([&](store::Transaction& tx) { return store::CaseLeadRepository(tx).list(q); });
                     if (!leads) return Response::error(leads.error());
                     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                     for (const auto& l : leads->items) items->add(lead_json(l));
-                    std::optional<std::vector<std::string>> next;
-                    if (leads->next_after_id) next = std::vector<std::string>{std::to_string(*leads->next_after_id)};
-                    return Response::json(200, pageJson(items, next));
+                    return Response::json(200, idPageJson(items, leads->next_after_id));
                 },
                 200, {enforcement_officer, administrator}});
 

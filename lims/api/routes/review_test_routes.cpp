@@ -15,7 +15,7 @@ void add_test_report_routes(Router& router, const RouteContext& context) {
                 "Open tests of the caller's jurisdiction by instrument (?instrument_id=), analyst (?assigned_to=) or test (?test_code=), keyset pages",
                 AuthRequirement::User, std::nullopt,
                 [db](const Request& r) {
-                    auto page = readPage(r);
+                    auto page = readIdPage(r);
                     if (!page) return Response::problem(page.problem());
                     store::WorklistQuery q;
                     auto instrument = optional_id(r, "instrument_id");
@@ -27,16 +27,12 @@ void add_test_report_routes(Router& router, const RouteContext& context) {
                     if (auto it = r.query.find("test_code"); it != r.query.end()) q.test_code = it->second;
                     q.within_org_path = r.principal->organisationPath;
                     q.limit = static_cast<int>(page->limit);
-                    auto after = cursorAfterId(*page);
-                    if (!after) return Response::problem(after.problem());
-                    if (*after > 0) q.after_id = *after;
+                    if (page->after_id > 0) q.after_id = page->after_id;
                     auto tests = db->read([&](store::Transaction& tx) { return store::TestRepository(tx).worklist(q); });
                     if (!tests) return Response::error(tests.error());
                     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                     for (const auto& t : tests->items) items->add(test_json(t));
-                    std::optional<std::vector<std::string>> next;
-                    if (tests->next_after_id) next = std::vector<std::string>{std::to_string(*tests->next_after_id)};
-                    return Response::json(200, pageJson(items, next));
+                    return Response::json(200, idPageJson(items, tests->next_after_id));
                 },
                 200, {analyst, reviewer, signatory}});
 

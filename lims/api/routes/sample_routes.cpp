@@ -50,7 +50,7 @@ void add_sample_routes(Router& router, const RouteContext& context) {
     router.add(with_roles({"GET", "/api/v1/samples", "listSamples",
                 "Samples in the caller's jurisdiction (?state=&task=&limit=&cursor=), keyset pages",
                 AuthRequirement::User, std::nullopt, [db](const Request& r) {
-                    auto page = id_page(r);
+                    auto page = readIdPage(r);
                     if (!page) return Response::problem(page.problem());
                     wf::SampleFilter f;
                     if (auto it = r.query.find("state"); it != r.query.end()) {
@@ -59,13 +59,13 @@ void add_sample_routes(Router& router, const RouteContext& context) {
                         f.state = it->second;
                     }
                     if (auto it = r.query.find("task"); it != r.query.end()) f.task_number = it->second;
-                    f.after_id = page->first;
-                    f.limit = page->second;
+                    f.after_id = page->after_id;
+                    f.limit = static_cast<int>(page->limit);
                     auto samples = wf::list_samples(*db, actor_of(r), f);
                     if (!samples) return Response::error(samples.error());
                     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                     for (const auto& s : samples->items) items->add(sample_summary(s));
-                    return Response::json(200, pageJson(items, next_key(samples->next_after_id)));
+                    return Response::json(200, idPageJson(items, samples->next_after_id));
                 }}, kPeopleRoles));
 
     router.add(with_roles({"GET", "/api/v1/samples/{number}", "getSample", "A sample with its label, portions and receipts",

@@ -8,6 +8,7 @@
 #include "lims/api/conventions.hpp"
 #include "lims/api/json_text.hpp"
 #include "lims/api/route_modules.hpp"
+#include "lims/domain/model/product_category.hpp"
 #include "lims/workflow/sampling/errors.hpp"
 #include "lims/workflow/sampling/plans.hpp"
 #include "lims/workflow/sampling/product_link.hpp"
@@ -56,7 +57,7 @@ inline FieldSchema decimal_text(std::string name) {
 inline FieldSchema code(std::string name) { return field::string(std::move(name)).matching(kCodePattern, "letters, digits, . _ / -"); }
 inline FieldSchema name(std::string n, std::size_t max = kMaxName) { return field::string(std::move(n)).length(1, max); }
 
-inline const std::vector<std::string> kCategories{"drug", "vaccine", "biological", "tcm_decoction_piece", "cosmetic", "device"};
+inline const std::vector<std::string> kCategories{domain::kProductCategories.begin(), domain::kProductCategories.end()};
 
 inline ObjectSchema plan_schema() {
     return {{code("code"), name("title"), field::integer("year").range(2000, 2099), date("starts_on"), date("ends_on"),
@@ -296,20 +297,6 @@ inline Response transition_problem(const domain::Error& e, const IfMatch& m) {
 }
 
 inline Response with_etag(Response r, std::int64_t version) { return std::move(r).withHeader("ETag", etagFor(version)); }
-
-// ?cursor= of an id-keyed listing: the id after which the page starts.
-inline Outcome<std::pair<std::int64_t, int>> id_page(const Request& r) {
-    auto page = readPage(r);
-    if (!page) return page.problem();
-    auto after = cursorAfterId(*page);
-    if (!after) return after.problem();
-    return std::pair<std::int64_t, int>{*after, static_cast<int>(page->limit)};
-}
-
-inline std::optional<std::vector<std::string>> next_key(const std::optional<std::int64_t>& id) {
-    if (!id) return std::nullopt;
-    return std::vector<std::string>{std::to_string(*id)};
-}
 
 void add_sampling_plan_routes(Router& router, const RouteContext& context);
 void add_sample_routes(Router& router, const RouteContext& context);

@@ -55,13 +55,13 @@ void add_sampling_plan_routes(Router& router, const RouteContext& context) {
 
     router.add(with_roles({"GET", "/api/v1/tasks", "listTasks", "Tasks of the caller's organisation subtree (keyset pages)",
                 AuthRequirement::User, std::nullopt, [db](const Request& r) {
-                    auto page = id_page(r);
+                    auto page = readIdPage(r);
                     if (!page) return Response::problem(page.problem());
-                    auto tasks = wf::list_tasks(*db, actor_of(r), page->first, page->second);
+                    auto tasks = wf::list_tasks(*db, actor_of(r), page->after_id, static_cast<int>(page->limit));
                     if (!tasks) return Response::error(tasks.error());
                     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                     for (const auto& t : tasks->items) items->add(task_json(t));
-                    return Response::json(200, pageJson(items, next_key(tasks->next_after_id)));
+                    return Response::json(200, idPageJson(items, tasks->next_after_id));
                 }}, kPlanReaders));
 
     router.add(with_roles({"GET", "/api/v1/tasks/{number}", "getTask", "A task", AuthRequirement::User, std::nullopt,
