@@ -54,7 +54,8 @@ Poco::JSON::Object::Ptr pageJson(const Poco::JSON::Array::Ptr& items,
 // An id-keyed listing's page asked for (?limit=&cursor=, the cursor holding the last id
 // seen): the one reading of it every such listing uses. The use case fetches limit + 1
 // rows and answers workflow::IdPage (lims/workflow/page.hpp: id_page keeps `limit` and
-// names the next page's first id); idPageJson turns that id into the next cursor.
+// names the last kept id, after which the next page starts); idPageJson turns that id into
+// the next cursor.
 struct IdPageRequest {
     std::int64_t after_id = 0;  // 0: the first page
     std::size_t limit = kDefaultPageSize;

@@ -74,7 +74,7 @@ TEST_F(IngestSics, AStableWeightIsStoredQuarantinedAndAssignedToTheSampleTest) {
     assignment.sample_number = world.sample_number;
     assignment.test_code = "net_content";
     auto resolved = lims::workflow::ingest::assign_quarantined(*world.db, entry, assignment,
-                                                                {"technician:wang", world.lab_path});
+                                                                {.name = "technician:wang", .org_path = world.lab_path});
     ASSERT_TRUE(resolved.ok()) << resolved.error().code << ": " << resolved.error().message;
     ASSERT_TRUE(resolved->result_id.has_value());
     EXPECT_EQ(world.test_state(world.sample_number, "net_content"), "pending_review");

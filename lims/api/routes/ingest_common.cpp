@@ -1,7 +1,5 @@
 #include "lims/api/routes/ingest_common.hpp"
 
-#include "lims/store/organisation_repository.hpp"
-
 #include <Poco/Base64Decoder.h>
 #include <Poco/Base64Encoder.h>
 #include <Poco/JSON/Parser.h>
@@ -10,12 +8,6 @@
 #include <sstream>
 
 namespace lims::api::ingest_tables {
-
-std::string orgPathOf(store::Transaction& tx, std::int64_t org_id) {
-    store::OrganisationRepository orgs(tx);
-    auto org = orgs.get(org_id);
-    return org ? org->path : std::string("/unknown/");
-}
 
 Poco::JSON::Object::Ptr parseObject(const std::string& json) {
     Poco::JSON::Parser parser;

@@ -6,10 +6,8 @@
 #include "drivers/registry.hpp"
 #include "lims/api/conventions.hpp"
 #include "lims/api/json_text.hpp"
-#include "lims/store/instrument_repository.hpp"
-#include "lims/store/organisation_repository.hpp"
 #include "lims/workflow/ingest/device_reach.hpp"
-#include "lims/workflow/ingest/quarantine_resolution.hpp"
+#include "lims/workflow/ingest/instruments.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <map>
@@ -19,6 +17,7 @@ namespace lims::api::ingest_tables {
 namespace {
 
 using domain::Role;
+namespace wi = lims::workflow::ingest;
 
 // ---- instruments ------------------------------------------------------------------------
 
@@ -54,10 +53,10 @@ ObjectSchema mappingSchema() {
 }
 
 // With the driver's link when this service runs the drivers and one runs for it.
-Poco::JSON::Object::Ptr instrumentJson(const store::Instrument& i, const std::string& org_code,
-                                       const StatusSource& status) {
+Poco::JSON::Object::Ptr instrumentJson(const wi::InstrumentView& v, const StatusSource& status) {
+    const auto& i = v.instrument;
     auto o = parseObject(store::to_json(i));
-    o->set("organisation_code", org_code);
+    o->set("organisation_code", v.org_code);
     if (!status) return o;
     if (auto link = status->link(i.code)) {
         auto l = newObject();
@@ -73,9 +72,8 @@ Poco::JSON::Object::Ptr instrumentJson(const store::Instrument& i, const std::st
     return o;
 }
 
-Response instrumentResponse(int status, const store::Instrument& i, const std::string& org_code,
-                            const StatusSource& links) {
-    return Response::json(status, instrumentJson(i, org_code, links)).withHeader("ETag", etagFor(i.version));
+Response instrumentResponse(int status, const wi::InstrumentView& v, const StatusSource& links) {
+    return Response::json(status, instrumentJson(v, links)).withHeader("ETag", etagFor(v.instrument.version));
 }
 
 // The options against the drivers' table (drivers/registry.hpp), the same check the
@@ -115,8 +113,9 @@ std::optional<Problem> addressProblem(const Request& r, const drivers::DevicePol
     return problems::validation(std::move(errors));
 }
 
-// Reads the body into fields; the organisation by code, which must lie in the caller's jurisdiction.
-Outcome<store::InstrumentFields> instrumentFields(store::Transaction& tx, const Request& r) {
+// Reads the body into fields (the organisation, by code, is the use case's to find); the
+// options against the drivers' table.
+Outcome<store::InstrumentFields> instrumentFields(const Request& r) {
     store::InstrumentFields f;
     f.code = r.json->getValue<std::string>("code");
     f.name = r.json->getValue<std::string>("name");
@@ -126,12 +125,6 @@ Outcome<store::InstrumentFields> instrumentFields(store::Transaction& tx, const 
     f.options_json = r.json->optValue<std::string>("options", "{}");
     f.active = r.json->optValue<bool>("active", true);
     if (auto errors = optionErrors(f); !errors.empty()) return problems::validation(std::move(errors));
-    store::OrganisationRepository orgs(tx);
-    const auto code = r.json->getValue<std::string>("organisation_code");
-    auto org = orgs.get_by_code(code);
-    if (!org || !withinJurisdiction(r.principal->organisationPath, org->path))
-        return problems::validation({{"organisation_code", "no organisation " + code + " in your jurisdiction"}});
-    f.org_id = org->id;
     return f;
 }
 
@@ -147,15 +140,6 @@ store::TestMappingFields mappingFields(const Request& r, const std::string& inst
     return f;
 }
 
-// The instrument named in the path, if the caller may see it.
-Outcome<store::Instrument> visibleInstrument(store::Transaction& tx, const Request& r) {
-    store::InstrumentRepository instruments(tx);
-    auto i = instruments.get_by_code(r.params.at("code"));
-    if (!i || !withinJurisdiction(r.principal->organisationPath, orgPathOf(tx, i->org_id)))
-        return notVisible("instrument", r.params.at("code"));
-    return *i;
-}
-
 }  // namespace
 
 void add_instrument_routes(Router& router, const std::shared_ptr<store::Database>& db, const StatusSource& links,
@@ -165,29 +149,13 @@ void add_instrument_routes(Router& router, const std::shared_ptr<store::Database
                 "this service runs the drivers",
                 AuthRequirement::User, std::nullopt,
                 [db, links](const Request& r) {
-                    auto page = readPage(r);
+                    auto page = readIdPage(r);
                     if (!page) return Response::problem(page.problem());
-                    auto cursor = cursorAfterId(*page);
-                    if (!cursor) return Response::problem(cursor.problem());
-                    const std::int64_t after = *cursor;
-                    return inRead(*db, [&](store::Transaction& tx) {
-                        store::InstrumentRepository instruments(tx);
-                        auto rows = instruments.list(r.principal->organisationPath, after,
-                                                     static_cast<int>(page->limit) + 1);
-                        if (!rows) return Response::error(rows.error());
-                        Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-                        std::optional<std::vector<std::string>> next;
-                        store::OrganisationRepository orgs(tx);
-                        for (std::size_t k = 0; k < rows->size(); ++k) {
-                            if (k == page->limit) {
-                                next = std::vector<std::string>{std::to_string((*rows)[k - 1].id)};
-                                break;
-                            }
-                            auto org = orgs.get((*rows)[k].org_id);
-                            items->add(instrumentJson((*rows)[k], org ? org->code : "", links));
-                        }
-                        return Response::json(200, pageJson(items, next));
-                    });
+                    auto found = wi::list_instruments(*db, actor_of(r), page->after_id, page->limit);
+                    if (!found) return Response::error(found.error());
+                    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+                    for (const auto& v : found->items) items->add(instrumentJson(v, links));
+                    return Response::json(200, idPageJson(items, found->next_after_id));
                 },
                 200, kLabStaff});
 
@@ -195,16 +163,13 @@ void add_instrument_routes(Router& router, const std::shared_ptr<store::Database
                 AuthRequirement::User, instrumentSchema(),
                 [db, links, policy](const Request& r) {
                     if (auto bad = addressProblem(r, *policy)) return Response::problem(*bad);
-                    return inWrite(*db, [&](store::Transaction& tx) {
-                        auto fields = instrumentFields(tx, r);
-                        if (!fields) return Response::problem(fields.problem());
-                        store::InstrumentRepository instruments(tx);
-                        auto created = instruments.create(*fields, r.principal->username);
-                        if (!created) return Response::error(created.error());
-                        return instrumentResponse(201, *created, r.json->getValue<std::string>("organisation_code"),
-                                                  links)
-                            .withHeader("Location", "/api/v1/instruments/" + created->code);
-                    });
+                    auto fields = instrumentFields(r);
+                    if (!fields) return Response::problem(fields.problem());
+                    auto created = wi::register_instrument(*db, actor_of(r), std::move(*fields),
+                                                           r.json->getValue<std::string>("organisation_code"));
+                    if (!created) return Response::error(created.error());
+                    return instrumentResponse(201, *created, links)
+                        .withHeader("Location", "/api/v1/instruments/" + created->instrument.code);
                 },
                 201, kAdministrators});
 
@@ -213,13 +178,9 @@ void add_instrument_routes(Router& router, const std::shared_ptr<store::Database
                 "last_error)",
                 AuthRequirement::User, std::nullopt,
                 [db, links](const Request& r) {
-                    return inRead(*db, [&](store::Transaction& tx) {
-                        auto i = visibleInstrument(tx, r);
-                        if (!i) return Response::problem(i.problem());
-                        store::OrganisationRepository orgs(tx);
-                        auto org = orgs.get(i->org_id);
-                        return instrumentResponse(200, *i, org ? org->code : "", links);
-                    });
+                    auto i = wi::find_instrument(*db, actor_of(r), r.params.at("code"));
+                    if (!i) return Response::error(i.error());
+                    return instrumentResponse(200, *i, links);
                 },
                 200, kLabStaff});
 
@@ -228,39 +189,35 @@ void add_instrument_routes(Router& router, const std::shared_ptr<store::Database
                 instrumentSchema(),
                 [db, links, policy](const Request& r) {
                     if (auto bad = addressProblem(r, *policy)) return Response::problem(*bad);
-                    return inWrite(*db, [&](store::Transaction& tx) {
-                        // Another jurisdiction's instrument is a 404 like a missing one, before If-Match.
-                        auto current = visibleInstrument(tx, r);
-                        if (!current) return Response::problem(current.problem());
-                        auto version = requireIfMatch(r);
-                        if (!version) return Response::problem(version.problem());
-                        if (auto stale = checkVersion(current->version, *version)) return Response::problem(*stale);
-                        auto fields = instrumentFields(tx, r);
-                        if (!fields) return Response::problem(fields.problem());
-                        store::InstrumentRepository instruments(tx);
-                        auto updated = instruments.update(current->code, *version, *fields, r.principal->username);
-                        if (!updated) return Response::error(updated.error());
-                        return instrumentResponse(200, *updated, r.json->getValue<std::string>("organisation_code"),
-                                                  links);
-                    });
+                    const auto actor = actor_of(r);
+                    // Another jurisdiction's instrument is a 404 like a missing one, before If-Match;
+                    // the change checks it again in its own transaction.
+                    auto current = wi::find_instrument(*db, actor, r.params.at("code"));
+                    if (!current) return Response::error(current.error());
+                    auto version = requireIfMatch(r);
+                    if (!version) return Response::problem(version.problem());
+                    if (auto stale = checkVersion(current->instrument.version, *version))
+                        return Response::problem(*stale);
+                    auto fields = instrumentFields(r);
+                    if (!fields) return Response::problem(fields.problem());
+                    auto updated = wi::update_instrument(*db, actor, current->instrument.code, *version,
+                                                         std::move(*fields),
+                                                         r.json->getValue<std::string>("organisation_code"));
+                    if (!updated) return Response::error(updated.error());
+                    return instrumentResponse(200, *updated, links);
                 },
                 200, kAdministrators});
 
     router.add({"GET", "/api/v1/instruments/{code}/mappings", "listInstrumentMappings",
                 "The instrument's test-code mappings with their unit conversion", AuthRequirement::User, std::nullopt,
                 [db](const Request& r) {
-                    return inRead(*db, [&](store::Transaction& tx) {
-                        auto i = visibleInstrument(tx, r);
-                        if (!i) return Response::problem(i.problem());
-                        store::InstrumentRepository instruments(tx);
-                        auto rows = instruments.mappings(i->id);
-                        if (!rows) return Response::error(rows.error());
-                        Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-                        for (const auto& m : *rows) items->add(parseObject(store::to_json(m)));
-                        auto o = newObject();
-                        o->set("items", items);
-                        return Response::json(200, o);
-                    });
+                    auto rows = wi::instrument_mappings(*db, actor_of(r), r.params.at("code"));
+                    if (!rows) return Response::error(rows.error());
+                    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+                    for (const auto& m : *rows) items->add(parseObject(store::to_json(m)));
+                    auto o = newObject();
+                    o->set("items", items);
+                    return Response::json(200, o);
                 },
                 200, kLabStaff});
 
@@ -268,17 +225,12 @@ void add_instrument_routes(Router& router, const std::shared_ptr<store::Database
                 "Map one of the instrument's codes to a catalogue test code (administrators)", AuthRequirement::User,
                 mappingSchema(),
                 [db](const Request& r) {
-                    return inWrite(*db, [&](store::Transaction& tx) {
-                        auto i = visibleInstrument(tx, r);
-                        if (!i) return Response::problem(i.problem());
-                        store::InstrumentRepository instruments(tx);
-                        auto created = instruments.create_mapping(
-                            i->id, mappingFields(r, r.json->getValue<std::string>("instrument_test_code")),
-                            r.principal->username);
-                        if (!created) return Response::error(created.error());
-                        return Response::json(201, parseObject(store::to_json(*created)))
-                            .withHeader("ETag", etagFor(created->version));
-                    });
+                    auto created = wi::add_instrument_mapping(
+                        *db, actor_of(r), r.params.at("code"),
+                        mappingFields(r, r.json->getValue<std::string>("instrument_test_code")));
+                    if (!created) return Response::error(created.error());
+                    return Response::json(201, parseObject(store::to_json(*created)))
+                        .withHeader("ETag", etagFor(created->version));
                 },
                 201, kAdministrators});
 
@@ -288,24 +240,19 @@ void add_instrument_routes(Router& router, const std::shared_ptr<store::Database
                 [db](const Request& r) {
                     const auto id = idParam(r, "id");
                     if (!id) return Response::problem(notVisible("mapping", r.params.at("id")));
-                    return inWrite(*db, [&](store::Transaction& tx) {
-                        auto i = visibleInstrument(tx, r);
-                        if (!i) return Response::problem(i.problem());
-                        store::InstrumentRepository instruments(tx);
-                        auto current = instruments.get_mapping(*id);
-                        if (!current || current->instrument_id != i->id)
-                            return Response::problem(notVisible("mapping", r.params.at("id")));
-                        // Only a visible mapping is told about its precondition.
-                        auto version = requireIfMatch(r);
-                        if (!version) return Response::problem(version.problem());
-                        if (auto stale = checkVersion(current->version, *version)) return Response::problem(*stale);
-                        auto updated = instruments.update_mapping(
-                            *id, *version, mappingFields(r, r.json->getValue<std::string>("instrument_test_code")),
-                            r.principal->username);
-                        if (!updated) return Response::error(updated.error());
-                        return Response::json(200, parseObject(store::to_json(*updated)))
-                            .withHeader("ETag", etagFor(updated->version));
-                    });
+                    const auto actor = actor_of(r);
+                    auto current = wi::find_instrument_mapping(*db, actor, r.params.at("code"), *id);
+                    if (!current) return Response::error(current.error());
+                    // Only a visible mapping is told about its precondition.
+                    auto version = requireIfMatch(r);
+                    if (!version) return Response::problem(version.problem());
+                    if (auto stale = checkVersion(current->version, *version)) return Response::problem(*stale);
+                    auto updated = wi::update_instrument_mapping(
+                        *db, actor, r.params.at("code"), *id, *version,
+                        mappingFields(r, r.json->getValue<std::string>("instrument_test_code")));
+                    if (!updated) return Response::error(updated.error());
+                    return Response::json(200, parseObject(store::to_json(*updated)))
+                        .withHeader("ETag", etagFor(updated->version));
                 },
                 200, kAdministrators});
 }

@@ -5,13 +5,9 @@
 #include "lims/api/route_modules.hpp"
 #include "lims/api/conventions.hpp"
 #include "lims/api/json_text.hpp"
-#include "lims/store/logger_polling_repository.hpp"
-#include "lims/store/logger_repository.hpp"
-#include "lims/store/organisation_repository.hpp"
 #include "lims/workflow/ingest/device_reach.hpp"
 #include "lims/workflow/ingest/logger_registration.hpp"
 #include "lims/workflow/coldchain/polling_status.hpp"
-#include "lims/workflow/ingest/quarantine_resolution.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/String.h>
@@ -23,6 +19,7 @@ namespace lims::api::ingest_tables {
 namespace {
 
 using domain::Role;
+namespace wi = lims::workflow::ingest;
 
 // A logger's register map has a handful of points (temperature, humidity, battery, alarms);
 // 256 is a whole device's table.
@@ -124,13 +121,10 @@ std::optional<Problem> mapProblem(std::vector<workflow::ingest::MapProblem> foun
     return problems::validation(std::move(errors));
 }
 
-// The logger named in the path, if it exists and lies in the caller's jurisdiction.
-std::optional<std::int64_t> visibleLogger(store::Transaction& tx, const Request& r) {
+// The logger id of the path; another text is no logger's (404, like a missing one).
+Outcome<std::int64_t> loggerId(const Request& r) {
     const auto id = idParam(r, "id");
-    if (!id) return std::nullopt;
-    auto logger = store::LoggerRepository(tx).get(*id);
-    if (!logger || !withinJurisdiction(r.principal->organisationPath, orgPathOf(tx, logger->org_id)))
-        return std::nullopt;
+    if (!id) return notVisible("logger", r.params.at("id"));
     return *id;
 }
 
@@ -188,15 +182,6 @@ Response loggerResponse(int status, const workflow::ingest::LoggerDetails& d, co
     return Response::json(status, loggerJson(d, links, isAdministrator(r))).withHeader("ETag", etagFor(d.logger.version));
 }
 
-// The organisation of a body by code, within the caller's jurisdiction.
-Outcome<std::int64_t> organisationInJurisdiction(store::Transaction& tx, const Request& r) {
-    const auto code = r.json->getValue<std::string>("organisation_code");
-    auto org = store::OrganisationRepository(tx).get_by_code(code);
-    if (!org || !withinJurisdiction(r.principal->organisationPath, org->path))
-        return problems::validation({{"organisation_code", "no organisation " + code + " in your jurisdiction"}});
-    return org->id;
-}
-
 }  // namespace
 
 void add_logger_registration_routes(Router& router, const std::shared_ptr<store::Database>& db,
@@ -206,28 +191,22 @@ void add_logger_registration_routes(Router& router, const std::shared_ptr<store:
                 "how `lims serve` polls it (register map by file or in-line, checked now)",
                 AuthRequirement::User, loggerSchema(),
                 [db, links, policy](const Request& r) {
-                    workflow::ingest::LoggerRegistration reg;
+                    const auto actor = actor_of(r);
+                    wi::LoggerRegistration reg;
                     reg.policy = *policy;
                     reg.serial = r.json->getValue<std::string>("serial");
                     reg.model = r.json->optValue<std::string>("model", "");
+                    reg.org_code = r.json->getValue<std::string>("organisation_code");
                     if (r.json->has("polling") && !r.json->isNull("polling"))
                         reg.polling = pollingFields(*r.json->getObject("polling"));
-                    std::optional<Problem> refused;
-                    auto org = db->read([&](store::Transaction& tx) -> store::StoreResult<std::int64_t> {
-                        auto id = organisationInJurisdiction(tx, r);
-                        if (!id) {
-                            refused = id.problem();
-                            return std::int64_t{0};
-                        }
-                        return *id;
-                    });
+                    // The organisation first, then the polling, as the body reads; the
+                    // registration checks the organisation again in its transaction.
+                    auto org = wi::logger_organisation(*db, actor, reg.org_code);
                     if (!org) return Response::error(org.error());
-                    if (refused) return Response::problem(*refused);
-                    reg.org_id = *org;
                     if (reg.polling)
-                        if (auto bad = mapProblem(workflow::ingest::polling_problems(*reg.polling, *policy), "polling."))
+                        if (auto bad = mapProblem(wi::polling_problems(*reg.polling, *policy), "polling."))
                             return Response::problem(*bad);
-                    auto created = workflow::ingest::register_logger(*db, reg, r.principal->username);
+                    auto created = wi::register_logger(*db, actor, reg);
                     if (!created) return Response::error(created.error());
                     return loggerResponse(201, *created, links, r)
                         .withHeader("Location", "/api/v1/coldchain/loggers/" + std::to_string(created->logger.id));
@@ -239,28 +218,13 @@ void add_logger_registration_routes(Router& router, const std::shared_ptr<store:
                 "administrators also see their polling",
                 AuthRequirement::User, std::nullopt,
                 [db, links](const Request& r) {
-                    auto page = readPage(r);
+                    auto page = readIdPage(r);
                     if (!page) return Response::problem(page.problem());
-                    auto cursor = cursorAfterId(*page);
-                    if (!cursor) return Response::problem(cursor.problem());
-                    const std::int64_t after = *cursor;
-                    return inRead(*db, [&](store::Transaction& tx) {
-                        auto rows = store::LoggerRepository(tx).list(r.principal->organisationPath, after,
-                                                                      static_cast<int>(page->limit) + 1);
-                        if (!rows) return Response::error(rows.error());
-                        Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-                        std::optional<std::vector<std::string>> next;
-                        for (std::size_t k = 0; k < rows->size(); ++k) {
-                            if (k == page->limit) {
-                                next = std::vector<std::string>{std::to_string((*rows)[k - 1].id)};
-                                break;
-                            }
-                            auto d = workflow::ingest::logger_details(tx, (*rows)[k].id);
-                            if (!d) return Response::error(d.error());
-                            items->add(loggerJson(*d, links, isAdministrator(r)));
-                        }
-                        return Response::json(200, pageJson(items, next));
-                    });
+                    auto found = wi::list_loggers(*db, actor_of(r), page->after_id, page->limit);
+                    if (!found) return Response::error(found.error());
+                    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+                    for (const auto& d : found->items) items->add(loggerJson(d, links, isAdministrator(r)));
+                    return Response::json(200, idPageJson(items, found->next_after_id));
                 },
                 200, kPeopleRoles});
 
@@ -269,13 +233,11 @@ void add_logger_registration_routes(Router& router, const std::shared_ptr<store:
                 "polls it, its link (state, since, last_error)",
                 AuthRequirement::User, std::nullopt,
                 [db, links](const Request& r) {
-                    return inRead(*db, [&](store::Transaction& tx) {
-                        auto id = visibleLogger(tx, r);
-                        if (!id) return Response::problem(notVisible("logger", r.params.at("id")));
-                        auto d = workflow::ingest::logger_details(tx, *id);
-                        if (!d) return Response::error(d.error());
-                        return loggerResponse(200, *d, links, r);
-                    });
+                    auto id = loggerId(r);
+                    if (!id) return Response::problem(id.problem());
+                    auto d = wi::find_logger(*db, actor_of(r), *id);
+                    if (!d) return Response::error(d.error());
+                    return loggerResponse(200, *d, links, r);
                 },
                 200, kPeopleRoles});
 
@@ -284,24 +246,20 @@ void add_logger_registration_routes(Router& router, const std::shared_ptr<store:
                 "Polling is PUT .../polling, placement POST .../placements",
                 AuthRequirement::User, loggerUpdateSchema(),
                 [db, links](const Request& r) {
-                    return inWrite(*db, [&](store::Transaction& tx) {
-                        // Another jurisdiction's logger is a 404 like a missing one, before If-Match.
-                        auto id = visibleLogger(tx, r);
-                        if (!id) return Response::problem(notVisible("logger", r.params.at("id")));
-                        auto version = requireIfMatch(r);
-                        if (!version) return Response::problem(version.problem());
-                        auto current = store::LoggerRepository(tx).get(*id);
-                        if (!current) return Response::error(current.error());
-                        if (auto stale = checkVersion(current->version, *version)) return Response::problem(*stale);
-                        auto org = organisationInJurisdiction(tx, r);
-                        if (!org) return Response::problem(org.problem());
-                        auto updated = store::LoggerRepository(tx).update(
-                            *id, *version, r.json->getValue<std::string>("model"), *org, r.principal->username);
-                        if (!updated) return Response::error(updated.error());
-                        auto d = workflow::ingest::logger_details(tx, *id);
-                        if (!d) return Response::error(d.error());
-                        return loggerResponse(200, *d, links, r);
-                    });
+                    auto id = loggerId(r);
+                    if (!id) return Response::problem(id.problem());
+                    const auto actor = actor_of(r);
+                    // Another jurisdiction's logger is a 404 like a missing one, before If-Match;
+                    // the change checks it again in its own transaction.
+                    auto current = wi::find_logger(*db, actor, *id);
+                    if (!current) return Response::error(current.error());
+                    auto version = requireIfMatch(r);
+                    if (!version) return Response::problem(version.problem());
+                    if (auto stale = checkVersion(current->logger.version, *version)) return Response::problem(*stale);
+                    auto updated = wi::update_logger(*db, actor, *id, *version, r.json->getValue<std::string>("model"),
+                                                     r.json->getValue<std::string>("organisation_code"));
+                    if (!updated) return Response::error(updated.error());
+                    return loggerResponse(200, *updated, links, r);
                 },
                 200, kAdministrators});
 
@@ -309,13 +267,11 @@ void add_logger_registration_routes(Router& router, const std::shared_ptr<store:
                 "How the logger is polled, and its poller's link when this service runs the drivers",
                 AuthRequirement::User, std::nullopt,
                 [db, links](const Request& r) {
-                    return inRead(*db, [&](store::Transaction& tx) {
-                        auto id = visibleLogger(tx, r);
-                        if (!id) return Response::problem(notVisible("logger", r.params.at("id")));
-                        auto p = store::LoggerPollingRepository(tx).get(*id);
-                        if (!p) return Response::error(p.error());
-                        return pollingResponse(200, *p, links, *db);
-                    });
+                    auto id = loggerId(r);
+                    if (!id) return Response::problem(id.problem());
+                    auto p = wi::logger_polling(*db, actor_of(r), *id);
+                    if (!p) return Response::error(p.error());
+                    return pollingResponse(200, *p, links, *db);
                 },
                 200, kAdministrators});
 
@@ -327,35 +283,33 @@ void add_logger_registration_routes(Router& router, const std::shared_ptr<store:
                 [db, links, policy](const Request& r) {
                     // The address before any transaction: a host name is resolved.
                     if (r.json->getValue<std::string>("transport") == "modbus_tcp")
-                        if (auto why = workflow::ingest::outgoing_address_problem(
-                                *policy, r.json->getValue<std::string>("address"));
+                        if (auto why = wi::outgoing_address_problem(*policy, r.json->getValue<std::string>("address"));
                             !why.empty())
                             return Response::problem(problems::validation({{"address", why}}));
-                    return inWrite(*db, [&](store::Transaction& tx) {
-                        auto id = visibleLogger(tx, r);
-                        if (!id) return Response::problem(notVisible("logger", r.params.at("id")));
-                        // Replacing needs If-Match with the settings' version; the first
-                        // settings need If-None-Match: * (RFC 9110 13.1.2), so neither
-                        // overwrites what another administrator set meanwhile.
-                        std::optional<std::int64_t> expected;
-                        if (!r.header("if-match").empty() || Poco::trim(r.header("if-none-match")) != "*") {
-                            auto version = requireIfMatch(r);
-                            if (!version && version.problem().status == 428)
-                                return Response::problem(problems::preconditionRequired(
-                                    "Setting a logger's polling needs If-Match with the settings' version (their "
-                                    "ETag) to replace them, or If-None-Match: * when the logger has none yet."));
-                            if (!version) return Response::problem(version.problem());
-                            expected = *version;
-                        }
-                        const auto f = pollingFields(*r.json);
-                        // Only a visible logger is told about its map (read inside the
-                        // transaction: a few kilobytes from a local file).
-                        if (auto bad = mapProblem(workflow::ingest::register_map_problems(f, *policy), ""))
-                            return Response::problem(*bad);
-                        auto p = store::LoggerPollingRepository(tx).put(*id, expected, f, r.principal->username);
-                        if (!p) return Response::error(p.error());
-                        return pollingResponse(200, *p, links, *db);
-                    });
+                    auto id = loggerId(r);
+                    if (!id) return Response::problem(id.problem());
+                    const auto actor = actor_of(r);
+                    auto visible = wi::find_logger(*db, actor, *id);
+                    if (!visible) return Response::error(visible.error());
+                    // Replacing needs If-Match with the settings' version; the first
+                    // settings need If-None-Match: * (RFC 9110 13.1.2), so neither
+                    // overwrites what another administrator set meanwhile.
+                    std::optional<std::int64_t> expected;
+                    if (!r.header("if-match").empty() || Poco::trim(r.header("if-none-match")) != "*") {
+                        auto version = requireIfMatch(r);
+                        if (!version && version.problem().status == 428)
+                            return Response::problem(problems::preconditionRequired(
+                                "Setting a logger's polling needs If-Match with the settings' version (their "
+                                "ETag) to replace them, or If-None-Match: * when the logger has none yet."));
+                        if (!version) return Response::problem(version.problem());
+                        expected = *version;
+                    }
+                    const auto f = pollingFields(*r.json);
+                    // Only a visible logger is told about its map (a few kilobytes from a local file).
+                    if (auto bad = mapProblem(wi::register_map_problems(f, *policy), "")) return Response::problem(*bad);
+                    auto p = wi::set_logger_polling(*db, actor, *id, expected, f);
+                    if (!p) return Response::error(p.error());
+                    return pollingResponse(200, *p, links, *db);
                 },
                 200, kAdministrators});
 }

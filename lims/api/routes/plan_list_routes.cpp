@@ -7,7 +7,6 @@
 
 #include "lims/api/conventions.hpp"
 #include "lims/api/json_text.hpp"
-#include "lims/domain/error.hpp"
 #include "lims/workflow/sampling/plan_list.hpp"
 
 #include <Poco/JSON/Array.h>
@@ -23,18 +22,6 @@ using domain::Role;
 
 // Who reads plans: as GET /sampling-plans/{code} (sampling_routes.cpp).
 constexpr domain::RoleSet kPlanListReaders{Role::planner, Role::sampler, Role::bureau_viewer, Role::administrator};
-
-workflow::Actor list_caller(const Request& r) {
-    const Principal& p = *r.principal;
-    workflow::Actor a;
-    a.user_id = p.userId;
-    a.name = p.username;
-    a.org_id = p.organisationId;
-    a.org_path = p.organisationPath;
-    for (const auto& name : p.roles)
-        if (auto role = domain::parse_role(name)) a.roles.add(*role);
-    return a;
-}
 
 Poco::JSON::Object::Ptr summary_json(const wf::PlanSummary& s) {
     auto o = newObject();
@@ -73,13 +60,8 @@ Response list(store::Database& db, const Request& r) {
         request.year = year;
     }
     if (auto s = r.query.find("state"); s != r.query.end()) request.state = s->second;
-    auto plans = wf::list_plans(db, list_caller(r), request);
-    if (!plans) {
-        const auto& e = plans.error();
-        if (e.kind == domain::ErrorKind::invalid) return Response::problem(problems::validation({{e.field, e.message}}));
-        if (e.kind == domain::ErrorKind::unavailable) return Response::problem(problems::serviceUnavailable(e.message));
-        return Response::problem(problems::internal());
-    }
+    auto plans = wf::list_plans(db, actor_of(r), request);
+    if (!plans) return Response::error(plans.error());
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
     for (const auto& s : plans->items) items->add(summary_json(s));
     std::optional<std::vector<std::string>> next;

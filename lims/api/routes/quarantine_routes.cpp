@@ -5,9 +5,6 @@
 #include "lims/api/route_modules.hpp"
 #include "lims/api/conventions.hpp"
 #include "lims/api/json_text.hpp"
-#include "lims/store/instrument_repository.hpp"
-#include "lims/store/quarantine_repository.hpp"
-#include "lims/store/raw_message_repository.hpp"
 #include "lims/workflow/ingest/quarantine_resolution.hpp"
 
 #include <Poco/JSON/Array.h>
@@ -16,7 +13,7 @@ namespace lims::api::ingest_tables {
 
 namespace {
 
-using domain::Role;
+namespace wi = lims::workflow::ingest;
 
 // ---- quarantine and raw messages ------------------------------------------------------------
 
@@ -28,14 +25,8 @@ Poco::JSON::Object::Ptr quarantineJson(const store::QuarantineEntry& e) { return
 Outcome<std::optional<std::int64_t>> resolutionIfMatch(store::Database& db, const Request& r, std::int64_t id) {
     auto v = requireIfMatch(r);
     if (v) return std::optional<std::int64_t>{*v};
-    std::optional<Problem> hidden;
-    auto done = db.read([&](store::Transaction& tx) -> domain::Result<store::Done> {
-        auto e = workflow::ingest::visible_quarantine_entry(tx, id, r.principal->organisationPath);
-        if (!e) hidden = problems::from_error(e.error());
-        return store::Done{};
-    });
-    if (!done) return problems::from_error(done.error());
-    if (hidden) return *hidden;
+    auto e = wi::find_quarantine_entry(db, actor_of(r), id);
+    if (!e) return problems::from_error(e.error());
     return v.problem();
 }
 
@@ -46,35 +37,15 @@ void add_quarantine_routes(Router& router, const std::shared_ptr<store::Database
                 "Quarantined observations of the caller's laboratories (?state=open|assigned|discarded)",
                 AuthRequirement::User, std::nullopt,
                 [db](const Request& r) {
-                    auto page = readPage(r);
+                    auto page = readIdPage(r);
                     if (!page) return Response::problem(page.problem());
-                    store::QuarantineQuery q;
-                    q.org_path_prefix = r.principal->organisationPath;
-                    q.limit = static_cast<int>(page->limit) + 1;
-                    auto after = cursorAfterId(*page);
-                    if (!after) return Response::problem(after.problem());
-                    if (*after > 0) q.after_id = *after;
-                    if (auto s = r.query.find("state"); s != r.query.end()) {
-                        if (s->second != "open" && s->second != "assigned" && s->second != "discarded")
-                            return Response::problem(
-                                problems::validation({{"state", "must be open, assigned or discarded"}}));
-                        q.state = s->second;
-                    }
-                    return inRead(*db, [&](store::Transaction& tx) {
-                        store::QuarantineRepository quarantine(tx);
-                        auto rows = quarantine.list(q);
-                        if (!rows) return Response::error(rows.error());
-                        Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-                        std::optional<std::vector<std::string>> next;
-                        for (std::size_t k = 0; k < rows->size(); ++k) {
-                            if (k == page->limit) {
-                                next = std::vector<std::string>{std::to_string((*rows)[k - 1].id)};
-                                break;
-                            }
-                            items->add(quarantineJson((*rows)[k]));
-                        }
-                        return Response::json(200, pageJson(items, next));
-                    });
+                    std::optional<std::string> state;
+                    if (auto s = r.query.find("state"); s != r.query.end()) state = s->second;
+                    auto rows = wi::list_quarantine(*db, actor_of(r), state, page->after_id, page->limit);
+                    if (!rows) return Response::error(rows.error());
+                    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+                    for (const auto& e : rows->items) items->add(quarantineJson(e));
+                    return Response::json(200, idPageJson(items, rows->next_after_id));
                 },
                 200, kLabStaff});
 
@@ -83,11 +54,9 @@ void add_quarantine_routes(Router& router, const std::shared_ptr<store::Database
                 [db](const Request& r) {
                     const auto id = idParam(r, "id");
                     if (!id) return Response::problem(notVisible("quarantine entry", r.params.at("id")));
-                    return inRead(*db, [&](store::Transaction& tx) {
-                        auto e = workflow::ingest::visible_quarantine_entry(tx, *id, r.principal->organisationPath);
-                        if (!e) return Response::error(e.error());
-                        return Response::json(200, quarantineJson(*e)).withHeader("ETag", etagFor(e->version));
-                    });
+                    auto e = wi::find_quarantine_entry(*db, actor_of(r), *id);
+                    if (!e) return Response::error(e.error());
+                    return Response::json(200, quarantineJson(*e)).withHeader("ETag", etagFor(e->version));
                 },
                 200, kLabStaff});
 
@@ -101,14 +70,13 @@ void add_quarantine_routes(Router& router, const std::shared_ptr<store::Database
                     if (!id) return Response::problem(notVisible("quarantine entry", r.params.at("id")));
                     auto expected = resolutionIfMatch(*db, r, *id);
                     if (!expected) return Response::problem(expected.problem());
-                    auto done = workflow::ingest::assign_quarantined(
+                    auto done = wi::assign_quarantined(
                         *db, *id,
                         {r.json->getValue<std::string>("sample_number"), r.json->getValue<std::string>("test_code"),
                          *expected},
-                        {r.principal->username, r.principal->organisationPath});
+                        actor_of(r));
                     if (!done) return Response::error(done.error());
-                    auto o = quarantineJson(done->entry);
-                    return Response::json(200, o).withHeader("ETag", etagFor(done->entry.version));
+                    return Response::json(200, quarantineJson(done->entry)).withHeader("ETag", etagFor(done->entry.version));
                 },
                 200, kResolvers});
 
@@ -120,9 +88,8 @@ void add_quarantine_routes(Router& router, const std::shared_ptr<store::Database
                     if (!id) return Response::problem(notVisible("quarantine entry", r.params.at("id")));
                     auto expected = resolutionIfMatch(*db, r, *id);
                     if (!expected) return Response::problem(expected.problem());
-                    auto done = workflow::ingest::discard_quarantined(*db, *id, r.json->getValue<std::string>("reason"),
-                                                                      *expected,
-                                                                      {r.principal->username, r.principal->organisationPath});
+                    auto done = wi::discard_quarantined(*db, *id, r.json->getValue<std::string>("reason"), *expected,
+                                                        actor_of(r));
                     if (!done) return Response::error(done.error());
                     return Response::json(200, quarantineJson(done->entry))
                         .withHeader("ETag", etagFor(done->entry.version));
@@ -135,23 +102,16 @@ void add_quarantine_routes(Router& router, const std::shared_ptr<store::Database
                 [db](const Request& r) {
                     const auto id = idParam(r, "id");
                     if (!id) return Response::problem(notVisible("raw message", r.params.at("id")));
-                    return inRead(*db, [&](store::Transaction& tx) {
-                        store::RawMessageRepository raw(tx);
-                        auto m = raw.get(*id);
-                        if (!m || !m->instrument_id) return Response::problem(notVisible("raw message", r.params.at("id")));
-                        store::InstrumentRepository instruments(tx);
-                        auto i = instruments.get(*m->instrument_id);
-                        if (!i || !withinJurisdiction(r.principal->organisationPath, orgPathOf(tx, i->org_id)))
-                            return Response::problem(notVisible("raw message", r.params.at("id")));
-                        auto o = newObject();
-                        o->set("id", m->id);
-                        o->set("instrument", i->code);
-                        o->set("protocol", m->protocol);
-                        o->set("received_at", m->received_at);
-                        o->set("sha256", m->sha256);
-                        o->set("bytes_base64", base64(m->bytes));
-                        return Response::json(200, o);
-                    });
+                    auto m = wi::find_raw_message(*db, actor_of(r), *id);
+                    if (!m) return Response::error(m.error());
+                    auto o = newObject();
+                    o->set("id", m->message.id);
+                    o->set("instrument", m->instrument_code);
+                    o->set("protocol", m->message.protocol);
+                    o->set("received_at", m->message.received_at);
+                    o->set("sha256", m->message.sha256);
+                    o->set("bytes_base64", base64(m->message.bytes));
+                    return Response::json(200, o);
                 },
                 200, kLabStaff});
 }

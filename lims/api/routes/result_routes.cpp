@@ -5,8 +5,8 @@
 // use case (lims/workflow/review/result_view) owns the transaction and the jurisdiction.
 #include "lims/api/route_modules.hpp"
 
+#include "lims/api/conventions.hpp"
 #include "lims/api/json_text.hpp"
-#include "lims/store/error.hpp"
 #include "lims/workflow/review/result_view.hpp"
 
 #include <Poco/JSON/Array.h>
@@ -82,13 +82,8 @@ Response results(store::Database& db, const Request& r) {
         errors.push_back({"test_id", "at most " + std::to_string(workflow::review::kMaxResultViews) + " tests, not " +
                                          std::to_string(ids.size())});
     if (!errors.empty()) return Response::problem(problems::validation(std::move(errors)));
-    auto views = workflow::review::view_results(db, ids, r.principal->organisationPath);
-    if (!views) {
-        const auto kind = store::kind_of(views.error());
-        if (kind == store::StoreErrorKind::busy || kind == store::StoreErrorKind::unavailable)
-            return Response::problem(problems::serviceUnavailable(views.error().message));
-        return Response::problem(problems::internal());
-    }
+    auto views = workflow::review::view_results(db, actor_of(r), ids);
+    if (!views) return Response::error(views.error());
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
     for (const auto& v : *views) items->add(view_json(v));
     auto body = newObject();

@@ -1,16 +1,14 @@
 // What the review chain's route tables share (review_test_routes.cpp: worklists, tests,
 // results and reports; review_notice_routes.cpp: notices, case leads, re-inspection): JSON
 // shapes, path and query ids, the signing password check, and the jurisdiction check of a
-// record named in the path (another jurisdiction's record is answered 404). Internal to
-// lims/api/routes.
+// record named in the path (workflow/review/visibility: another jurisdiction's record is
+// answered 404). Internal to lims/api/routes.
 #pragma once
 
 #include "lims/api/conventions.hpp"
 #include "lims/api/json_text.hpp"
 #include "lims/api/password_hash.hpp"
 #include "lims/api/route_modules.hpp"
-#include "lims/store/sample_repository.hpp"
-#include "lims/store/utc_time.hpp"
 #include "lims/workflow/case_leads/case_lead_transitions.hpp"
 #include "lims/workflow/case_leads/open_case_lead.hpp"
 #include "lims/workflow/review/notices.hpp"
@@ -20,6 +18,7 @@
 #include "lims/workflow/review/report.hpp"
 #include "lims/workflow/review/review_result.hpp"
 #include "lims/workflow/store_time.hpp"
+#include "lims/workflow/review/visibility.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -78,28 +77,15 @@ inline Outcome<std::optional<std::int64_t>> optional_id(const Request& r, const 
     return std::optional<std::int64_t>{v};
 }
 
+// The ids behind path numbers; the route has checked the record with hidden_from_caller.
 inline domain::Result<std::int64_t> sample_id_of(store::Database& db, const std::string& number) {
-    return db.read([&](store::Transaction& tx) -> domain::Result<std::int64_t> {
-        auto s = store::SampleRepository(tx).get_by_number(number);
-        if (!s) return domain::make_error("review.sample_not_found", "sample " + number + " does not exist");
-        return s->id;
-    });
+    return rv::sample_id_by_number(db, number);
 }
-
 inline domain::Result<std::int64_t> report_id_of(store::Database& db, const std::string& number) {
-    return db.read([&](store::Transaction& tx) -> domain::Result<std::int64_t> {
-        auto r = store::ReportRepository(tx).get_by_number(number);
-        if (!r) return domain::make_error("review.report_not_found", "report " + number + " does not exist");
-        return r->id;
-    });
+    return rv::report_id_by_number(db, number);
 }
-
 inline domain::Result<std::int64_t> lead_id_of(store::Database& db, const std::string& number) {
-    return db.read([&](store::Transaction& tx) -> domain::Result<std::int64_t> {
-        auto l = store::CaseLeadRepository(tx).get_by_number(number);
-        if (!l) return domain::make_error("case_lead.not_found", "case lead " + number + " does not exist");
-        return l->id;
-    });
+    return rv::case_lead_id_by_number(db, number);
 }
 
 // The signer's password is checked here, before the signing transaction (Argon2 must not
@@ -117,71 +103,17 @@ inline Outcome<rv::PasswordCheck> checked_password(AuthService& auth, const Requ
 }
 
 // ---- jurisdiction ---------------------------------------------------------------------
-// What a path parameter names, and the organisations it belongs to: tests, reports and
-// samples belong to the office that took the sample and to each laboratory it was
-// shipped to (the one that receives and tests it); a notice to the organisation it is
-// sent to (an external one to the sample's office); a case lead to the unit it is
-// assigned to. The list routes filter on the same owners over the caller's subtree.
-enum class Record { test, sample, report, notice, case_lead };
+using Record = rv::RecordKind;
 
-inline const char* record_word(Record k) {
-    switch (k) {
-        case Record::test: return "test";
-        case Record::sample: return "sample";
-        case Record::report: return "report";
-        case Record::notice: return "notice";
-        case Record::case_lead: return "case lead";
-    }
-    return "record";
-}
-
-inline std::string owner_paths_sql(Record k) {
-    // The sample's office and every laboratory a shipment of it went to.
-    auto of_sample = [](const std::string& target) {
-        return "WITH target(id) AS (" + target +
-               ") SELECT o.path FROM organisations o WHERE o.id IN (SELECT s.org_id FROM samples s JOIN target t ON "
-               "s.id = t.id UNION SELECT h.to_org_id FROM shipment_items i JOIN shipments h ON h.id = i.shipment_id "
-               "JOIN target t ON i.sample_id = t.id)";
-    };
-    switch (k) {
-        case Record::test: return of_sample("SELECT sample_id FROM tests WHERE id = $1");
-        case Record::sample: return of_sample("SELECT id FROM samples WHERE number = $1");
-        case Record::report: return of_sample("SELECT sample_id FROM reports WHERE number = $1");
-        case Record::notice:
-            // An external notice (to another province) has no recipient here: it belongs to
-            // the office that took the sample, whose administrators deliver it.
-            return "SELECT o.path FROM notices n JOIN organisations o ON o.id = COALESCE(n.to_org_id, (SELECT s.org_id "
-                   "FROM samples s WHERE s.id = n.sample_id)) WHERE n.id = $1";
-        case Record::case_lead:
-            return "SELECT o.path FROM case_leads l JOIN organisations o ON o.id = l.assigned_org_id WHERE l.number = $1";
-    }
-    return {};
-}
-
-// The 404 (conventions.hpp notVisible, the same as for a missing record) unless the
-// record named by `param` lies in the caller's organisation subtree. Checked before the
-// If-Match precondition and the use case, so another jurisdiction's record is never
-// admitted to exist, not even as a 403, 409 or 428.
-inline std::optional<Response> hidden_from_caller(store::Database& db, const Request& r, Record kind, const std::string& param) {
-    const std::string key = r.params.at(param);
-    const bool numeric_key = kind == Record::test || kind == Record::notice;
-    Poco::Int64 id = 0;
-    if (numeric_key && (!Poco::NumberParser::tryParse64(key, id) || id <= 0))
-        return Response::problem(notVisible(record_word(kind), key));
-    auto paths = db.read([&](store::Transaction& tx) -> store::StoreResult<std::vector<std::string>> {
-        std::vector<std::string> out;
-        if (numeric_key)
-            tx.session() << owner_paths_sql(kind), Poco::Data::Keywords::bind(id), Poco::Data::Keywords::into(out),
-                Poco::Data::Keywords::now;
-        else
-            tx.session() << owner_paths_sql(kind), Poco::Data::Keywords::bind(key), Poco::Data::Keywords::into(out),
-                Poco::Data::Keywords::now;
-        return out;
-    });
-    if (!paths) return Response::error(paths.error());
-    for (const auto& path : *paths)
-        if (withinJurisdiction(r.principal->organisationPath, path)) return std::nullopt;
-    return Response::problem(notVisible(record_word(kind), key));
+// The 404 (the same as for a missing record) unless the record named by `param` lies in
+// the caller's organisation subtree (rv::check_visible). Checked before the If-Match
+// precondition and the use case, so another jurisdiction's record is never admitted to
+// exist, not even as a 403, 409 or 428.
+inline std::optional<Response> hidden_from_caller(store::Database& db, const Request& r, Record kind,
+                                                  const std::string& param) {
+    auto visible = rv::check_visible(db, actor_of(r), kind, r.params.at(param));
+    if (!visible) return Response::error(visible.error());
+    return std::nullopt;
 }
 
 void add_test_report_routes(Router& router, const RouteContext& context);

@@ -5,9 +5,6 @@
 #include "lims/api/route_modules.hpp"
 
 #include "lims/api/conventions.hpp"
-#include "lims/store/instrument_repository.hpp"
-#include "lims/store/organisation_repository.hpp"
-#include "lims/workflow/ingest/ingest_message.hpp"
 #include "lims/workflow/ingest/worklist.hpp"
 
 #include <Poco/JSON/Array.h>
@@ -36,25 +33,6 @@ std::vector<std::string> split_specimens(const std::string& text) {
     }
 }
 
-// The instrument must belong to the gateway account's jurisdiction; another's is answered
-// as unknown (404), never admitted to exist.
-Outcome<bool> instrumentVisible(store::Database& db, const Principal& principal, const std::string& code) {
-    auto visible = db.read([&](store::Transaction& tx) -> domain::Result<bool> {
-        store::InstrumentRepository instruments(tx);
-        auto instrument = instruments.get_by_code(code);
-        if (!instrument) {
-            if (store::kind_of(instrument.error()) == store::StoreErrorKind::not_found) return false;
-            return instrument.error();
-        }
-        store::OrganisationRepository orgs(tx);
-        auto org = orgs.get(instrument->org_id);
-        if (!org) return org.error();
-        return withinJurisdiction(principal.organisationPath, org->path);
-    });
-    if (!visible) return problems::from_error(visible.error());
-    return *visible;
-}
-
 Response orders(store::Database& db, const Request& r) {
     std::vector<FieldError> errors;
     const auto instrument_param = r.query.find("instrument");
@@ -76,11 +54,9 @@ Response orders(store::Database& db, const Request& r) {
     }
     if (!errors.empty()) return Response::problem(problems::validation(std::move(errors)));
 
-    auto visible = instrumentVisible(db, *r.principal, instrument);
-    if (!visible) return Response::problem(visible.problem());
-    if (!*visible) return Response::problem(notVisible("instrument", instrument));
-
-    auto worklist = workflow::ingest::find_orders(db, instrument, specimens);
+    // The instrument must belong to the gateway account's jurisdiction; another's is answered
+    // as unknown (404), never admitted to exist.
+    auto worklist = workflow::ingest::find_orders(db, actor_of(r), instrument, specimens);
     if (!worklist) return Response::error(worklist.error());
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
     body->set("instrument", instrument);

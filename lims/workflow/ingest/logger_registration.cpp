@@ -4,6 +4,8 @@
 #include "lims/store/organisation_repository.hpp"
 #include "lims/store/reading_repository.hpp"
 #include "lims/workflow/ingest/device_reach.hpp"
+#include "lims/workflow/ingest/instruments.hpp"
+#include "lims/workflow/jurisdiction.hpp"
 #include "lims/workflow/modbus_map_json.hpp"
 
 #include <Poco/JSON/Array.h>
@@ -151,8 +153,7 @@ store::StoreResult<LoggerDetails> logger_details(store::Transaction& tx, std::in
     return d;
 }
 
-domain::Result<LoggerDetails> register_logger(store::Database& db, const LoggerRegistration& r,
-                                              const std::string& actor) {
+domain::Result<LoggerDetails> register_logger(store::Database& db, const Actor& actor, const LoggerRegistration& r) {
     if (r.polling) {
         auto problems = polling_problems(*r.polling, r.policy);
         if (!problems.empty()) {
@@ -165,13 +166,93 @@ domain::Result<LoggerDetails> register_logger(store::Database& db, const LoggerR
         return domain::make_error("store.invalid_argument", "logger " + r.serial + ": model is longer than " +
                                                                 std::to_string(store::kMaxLoggerModel) + " bytes");
     return db.write([&](store::Transaction& tx) -> store::StoreResult<LoggerDetails> {
-        auto created = store::ReadingRepository(tx).create_logger(r.serial, r.model, r.org_id, actor);
+        auto org = organisation_in_jurisdiction(tx, actor, r.org_code);
+        if (!org) return org.error();
+        auto created = store::ReadingRepository(tx).create_logger(r.serial, r.model, *org, actor.name);
         if (!created) return created.error();
         if (r.polling) {
-            auto polled = store::LoggerPollingRepository(tx).put(created->id, std::nullopt, *r.polling, actor);
+            auto polled = store::LoggerPollingRepository(tx).put(created->id, std::nullopt, *r.polling, actor.name);
             if (!polled) return polled.error();
         }
         return logger_details(tx, created->id);
+    });
+}
+
+namespace {
+
+// The logger named in the path, owned by an organisation of the actor's subtree.
+domain::Result<domain::Logger> held_logger(store::Transaction& tx, const Actor& actor, std::int64_t logger_id) {
+    const auto none = domain::errors::not_found("logger.not_found", "There is no logger " + std::to_string(logger_id) + ".");
+    auto logger = store::LoggerRepository(tx).get(logger_id);
+    if (!logger) return logger.error().kind == domain::ErrorKind::not_found ? none : logger.error();
+    auto held = jurisdiction::holds_organisation(tx, actor, logger->org_id);
+    if (!held) return held.error();
+    if (!*held) return none;
+    return logger;
+}
+
+}  // namespace
+
+domain::Result<std::int64_t> logger_organisation(store::Database& db, const Actor& actor, const std::string& org_code) {
+    return db.read([&](store::Transaction& tx) { return organisation_in_jurisdiction(tx, actor, org_code); });
+}
+
+domain::Result<IdPage<LoggerDetails>> list_loggers(store::Database& db, const Actor& actor, std::int64_t after_id,
+                                                   std::size_t limit) {
+    return db.read([&](store::Transaction& tx) -> domain::Result<IdPage<LoggerDetails>> {
+        // The repository lists by the subtree's path prefix ("" would be everyone's).
+        if (!jurisdiction::covers(actor, actor.org_path)) return IdPage<LoggerDetails>{};
+        auto rows = store::LoggerRepository(tx).list(actor.org_path, after_id, static_cast<int>(limit) + 1);
+        if (!rows) return rows.error();
+        auto page = id_page(std::move(*rows), limit, [](const domain::Logger& l) { return l.id; });
+        IdPage<LoggerDetails> out{{}, page.next_after_id};
+        for (const auto& l : page.items) {
+            auto d = logger_details(tx, l.id);
+            if (!d) return d.error();
+            out.items.push_back(std::move(*d));
+        }
+        return out;
+    });
+}
+
+domain::Result<LoggerDetails> find_logger(store::Database& db, const Actor& actor, std::int64_t logger_id) {
+    return db.read([&](store::Transaction& tx) -> domain::Result<LoggerDetails> {
+        auto held = held_logger(tx, actor, logger_id);
+        if (!held) return held.error();
+        return logger_details(tx, logger_id);
+    });
+}
+
+domain::Result<LoggerDetails> update_logger(store::Database& db, const Actor& actor, std::int64_t logger_id,
+                                            std::int64_t expected_version, const std::string& model,
+                                            const std::string& org_code) {
+    return db.write([&](store::Transaction& tx) -> domain::Result<LoggerDetails> {
+        auto held = held_logger(tx, actor, logger_id);
+        if (!held) return held.error();
+        auto org = organisation_in_jurisdiction(tx, actor, org_code);
+        if (!org) return org.error();
+        auto updated = store::LoggerRepository(tx).update(logger_id, expected_version, model, *org, actor.name);
+        if (!updated) return updated.error();
+        return logger_details(tx, logger_id);
+    });
+}
+
+domain::Result<store::LoggerPolling> logger_polling(store::Database& db, const Actor& actor, std::int64_t logger_id) {
+    return db.read([&](store::Transaction& tx) -> domain::Result<store::LoggerPolling> {
+        auto held = held_logger(tx, actor, logger_id);
+        if (!held) return held.error();
+        return store::LoggerPollingRepository(tx).get(logger_id);
+    });
+}
+
+domain::Result<store::LoggerPolling> set_logger_polling(store::Database& db, const Actor& actor,
+                                                        std::int64_t logger_id,
+                                                        std::optional<std::int64_t> expected_version,
+                                                        const store::LoggerPollingFields& polling) {
+    return db.write([&](store::Transaction& tx) -> domain::Result<store::LoggerPolling> {
+        auto held = held_logger(tx, actor, logger_id);
+        if (!held) return held.error();
+        return store::LoggerPollingRepository(tx).put(logger_id, expected_version, polling, actor.name);
     });
 }
 

@@ -7,23 +7,24 @@
 #include "lims/workflow/ingest/specimen.hpp"
 #include "lims/workflow/ingest/test_lookup.hpp"
 #include "lims/workflow/ingest/unit_conversion.hpp"
+#include "lims/workflow/jurisdiction.hpp"
 
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
 #include <sstream>
 
-using namespace Poco::Data::Keywords;
 
 namespace lims::workflow::ingest {
 
 namespace {
 
-domain::Result<store::QuarantineEntry> open_entry(store::Transaction& tx, std::int64_t id, const std::string& org_path,
+domain::Result<store::QuarantineEntry> open_entry(store::Transaction& tx, const Actor& actor, std::int64_t id,
                                                   std::optional<std::int64_t> expected_version) {
-    auto entry = visible_quarantine_entry(tx, id, org_path);
+    auto entry = visible_quarantine_entry(tx, actor, id);
     if (!entry) return entry;
     if (entry->state != "open")
-        return domain::make_error("ingest.quarantine_resolved",
+        return domain::errors::conflict("ingest.quarantine_resolved",
                                   "quarantine entry " + std::to_string(id) + " was already " + entry->state + " by " +
                                       entry->resolved_by.value_or("?") + " at " + entry->resolved_at.value_or("?"));
     if (expected_version && *expected_version != entry->version)
@@ -46,7 +47,7 @@ std::string resolution_json(const store::QuarantineEntry& e) {
 
 domain::Result<Resolution> finish(store::Transaction& tx, const store::QuarantineEntry& before, const std::string& state,
                                   const std::string& reason, std::optional<std::int64_t> result_id,
-                                  const Resolver& resolver, const std::string& action) {
+                                  const Actor& resolver, const std::string& action) {
     store::QuarantineRepository repository(tx);
     auto after = repository.resolve(before.id, state, resolver.name, reason, result_id);
     if (!after) return after.error();
@@ -63,24 +64,64 @@ domain::Result<Resolution> translate(domain::Result<Resolution> outcome) {
 
 }  // namespace
 
-domain::Result<store::QuarantineEntry> visible_quarantine_entry(store::Transaction& tx, std::int64_t id,
-                                                                const std::string& org_path) {
+domain::Result<store::QuarantineEntry> visible_quarantine_entry(store::Transaction& tx, const Actor& actor,
+                                                                std::int64_t id) {
     store::QuarantineRepository repository(tx);
     auto entry = repository.get(id);
-    const auto not_found = domain::make_error("ingest.quarantine_not_found",
-                                              "quarantine entry " + std::to_string(id) + " does not exist");
+    const auto not_found = domain::errors::not_found("ingest.quarantine_not_found",
+                                                     "quarantine entry " + std::to_string(id) + " does not exist");
     if (!entry) return store::kind_of(entry.error()) == store::StoreErrorKind::not_found ? not_found : entry.error();
-    std::string entry_path;
-    Poco::Int64 org = entry->org_id;
-    tx.session() << "SELECT path FROM organisations WHERE id = $1", bind(org), into(entry_path), now;
-    if (entry_path.rfind(org_path, 0) != 0) return not_found;
+    auto held = jurisdiction::holds_organisation(tx, actor, entry->org_id);
+    if (!held) return held.error();
+    if (!*held) return not_found;
     return entry;
 }
 
+domain::Result<IdPage<store::QuarantineEntry>> list_quarantine(store::Database& db, const Actor& actor,
+                                                               const std::optional<std::string>& state,
+                                                               std::int64_t after_id, std::size_t limit) {
+    if (state && std::find(std::begin(kQuarantineStates), std::end(kQuarantineStates), *state) ==
+                     std::end(kQuarantineStates))
+        return domain::errors::invalid("state", "quarantine.state", "must be open, assigned or discarded");
+    return db.read([&](store::Transaction& tx) -> domain::Result<IdPage<store::QuarantineEntry>> {
+        // The repository lists by the subtree's path prefix ("" would be everyone's).
+        if (!jurisdiction::covers(actor, actor.org_path)) return IdPage<store::QuarantineEntry>{};
+        store::QuarantineQuery q;
+        q.org_path_prefix = actor.org_path;
+        q.state = state;
+        q.after_id = after_id;
+        q.limit = static_cast<int>(limit) + 1;
+        auto rows = store::QuarantineRepository(tx).list(q);
+        if (!rows) return rows.error();
+        return id_page(std::move(*rows), limit, [](const store::QuarantineEntry& e) { return e.id; });
+    });
+}
+
+domain::Result<store::QuarantineEntry> find_quarantine_entry(store::Database& db, const Actor& actor,
+                                                             std::int64_t entry_id) {
+    return db.read([&](store::Transaction& tx) { return visible_quarantine_entry(tx, actor, entry_id); });
+}
+
+domain::Result<RawMessageView> find_raw_message(store::Database& db, const Actor& actor, std::int64_t message_id) {
+    const auto none =
+        domain::errors::not_found("ingest.raw_message_not_found", "There is no raw message " + std::to_string(message_id) + ".");
+    return db.read([&](store::Transaction& tx) -> domain::Result<RawMessageView> {
+        auto m = store::RawMessageRepository(tx).get(message_id);
+        if (!m) return m.error().kind == domain::ErrorKind::not_found ? none : m.error();
+        if (!m->instrument_id) return none;
+        auto i = store::InstrumentRepository(tx).get(*m->instrument_id);
+        if (!i) return i.error().kind == domain::ErrorKind::not_found ? none : i.error();
+        auto held = jurisdiction::holds_organisation(tx, actor, i->org_id);
+        if (!held) return held.error();
+        if (!*held) return none;
+        return RawMessageView{std::move(*m), i->code};
+    });
+}
+
 domain::Result<Resolution> assign_quarantined(store::Database& db, std::int64_t id, const Assignment& a,
-                                              const Resolver& resolver) {
+                                              const Actor& resolver) {
     return translate(db.write([&](store::Transaction& tx) -> domain::Result<Resolution> {
-        auto entry = open_entry(tx, id, resolver.org_path, a.expected_version);
+        auto entry = open_entry(tx, resolver, id, a.expected_version);
         if (!entry) return entry.error();
         if (entry->position < 0)
             return domain::make_error("ingest.quarantine_no_observation",
@@ -119,12 +160,12 @@ domain::Result<Resolution> assign_quarantined(store::Database& db, std::int64_t 
 }
 
 domain::Result<Resolution> discard_quarantined(store::Database& db, std::int64_t id, const std::string& reason,
-                                               std::optional<std::int64_t> expected_version, const Resolver& resolver) {
+                                               std::optional<std::int64_t> expected_version, const Actor& resolver) {
     if (reason.find_first_not_of(" \t\r\n") == std::string::npos)
         return domain::make_error("ingest.reason_required", "discarding quarantine entry " + std::to_string(id) +
                                                                 " needs a reason");
     return translate(db.write([&](store::Transaction& tx) -> domain::Result<Resolution> {
-        auto entry = open_entry(tx, id, resolver.org_path, expected_version);
+        auto entry = open_entry(tx, resolver, id, expected_version);
         if (!entry) return entry.error();
         return finish(tx, *entry, "discarded", reason, std::nullopt, resolver, "quarantine.discard");
     }));

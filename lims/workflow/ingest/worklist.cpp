@@ -5,6 +5,7 @@
 #include "lims/workflow/ingest/ingest_message.hpp"
 #include "lims/workflow/ingest/specimen.hpp"
 #include "lims/workflow/ingest/test_lookup.hpp"
+#include "lims/workflow/jurisdiction.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -153,6 +154,19 @@ domain::Result<Worklist> find_orders_in(store::Transaction& tx, const std::strin
 domain::Result<Worklist> find_orders(store::Database& db, const std::string& instrument_code,
                                      const std::vector<std::string>& specimen_ids) {
     auto outcome = db.read([&](store::Transaction& tx) { return find_orders_in(tx, instrument_code, specimen_ids); });
+    if (!outcome && outcome.error().code.rfind("store.", 0) == 0) return ingest_store_error(outcome.error());
+    return outcome;
+}
+
+domain::Result<Worklist> find_orders(store::Database& db, const Actor& gateway, const std::string& instrument_code,
+                                     const std::vector<std::string>& specimen_ids) {
+    auto outcome = db.read([&](store::Transaction& tx) -> domain::Result<Worklist> {
+        auto held = jurisdiction::holds_instrument(tx, gateway, instrument_code);
+        if (!held) return held.error();
+        if (!*held)
+            return domain::errors::not_found("instrument.not_found", "There is no instrument " + instrument_code + ".");
+        return find_orders_in(tx, instrument_code, specimen_ids);
+    });
     if (!outcome && outcome.error().code.rfind("store.", 0) == 0) return ingest_store_error(outcome.error());
     return outcome;
 }

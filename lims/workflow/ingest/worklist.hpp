@@ -7,6 +7,7 @@
 
 #include "lims/domain/result.hpp"
 #include "lims/store/database.hpp"
+#include "lims/workflow/actor.hpp"
 
 #include <cstddef>
 #include <string>
@@ -51,5 +52,11 @@ domain::Result<Worklist> find_orders(store::Database& db, const std::string& ins
                                      const std::vector<std::string>& specimen_ids);
 domain::Result<Worklist> find_orders_in(store::Transaction& tx, const std::string& instrument_code,
                                         const std::vector<std::string>& specimen_ids);
+// GET /api/v1/ingest/orders: the same for a gateway's ingest token, whose organisation's
+// subtree must hold the instrument (jurisdiction::holds_instrument); another's, like an
+// unknown one, is not_found "There is no instrument <code>." (checked first, in the same
+// read transaction).
+domain::Result<Worklist> find_orders(store::Database& db, const Actor& gateway, const std::string& instrument_code,
+                                     const std::vector<std::string>& specimen_ids);
 
 }  // namespace lims::workflow::ingest

@@ -1,5 +1,7 @@
 #include "lims/workflow/review/result_view.hpp"
 
+#include "lims/workflow/review/visibility.hpp"
+
 #include "lims/domain/judgement/reported_value.hpp"
 #include "lims/workflow/review/specification.hpp"
 
@@ -13,29 +15,11 @@ using Poco::Data::Keywords::bind;
 using Poco::Data::Keywords::into;
 using Poco::Data::Keywords::now;
 
-// The organisations a test belongs to: its sample's office and every laboratory a shipment
-// of the sample went to (as the review routes decide who sees a test).
-std::vector<std::string> owner_paths(store::Transaction& tx, std::int64_t sample_id) {
-    std::vector<std::string> out;
-    Poco::Int64 id = sample_id;
-    tx.session() << "SELECT o.path FROM organisations o WHERE o.id IN (SELECT s.org_id FROM samples s WHERE s.id = $1 "
-                    "UNION SELECT h.to_org_id FROM shipment_items i JOIN shipments h ON h.id = i.shipment_id "
-                    "WHERE i.sample_id = $2)",
-        bind(id), bind(id), into(out), now;
-    return out;
-}
-
 std::string sample_number_of(store::Transaction& tx, std::int64_t sample_id) {
     std::vector<std::string> out;
     Poco::Int64 id = sample_id;
     tx.session() << "SELECT number FROM samples WHERE id = $1", bind(id), into(out), now;
     return out.empty() ? std::string() : out.front();
-}
-
-// Whole path segments only: "/1/4/" covers "/1/4/9/" but not "/1/40/".
-bool within(const std::string& caller, const std::string& path) {
-    if (caller.empty() || caller.front() != '/' || caller.back() != '/') return false;
-    return path.size() >= caller.size() && path.compare(0, caller.size(), caller) == 0;
 }
 
 void judge_into(store::Transaction& tx, ResultView& v) {
@@ -72,8 +56,8 @@ void judge_into(store::Transaction& tx, ResultView& v) {
 
 }  // namespace
 
-domain::Result<std::vector<ResultView>> view_results(store::Database& db, const std::vector<std::int64_t>& test_ids,
-                                                     const std::string& caller_org_path) {
+domain::Result<std::vector<ResultView>> view_results(store::Database& db, const Actor& actor,
+                                                     const std::vector<std::int64_t>& test_ids) {
     if (test_ids.size() > kMaxResultViews)
         return domain::errors::invalid("test_id", "review.too_many_tests",
                                        "at most " + std::to_string(kMaxResultViews) + " tests, not " +
@@ -88,9 +72,11 @@ domain::Result<std::vector<ResultView>> view_results(store::Database& db, const 
                 if (store::kind_of(test.error()) == store::StoreErrorKind::not_found) continue;
                 return test.error();
             }
-            bool visible = false;
-            for (const auto& path : owner_paths(tx, test->sample_id)) visible = visible || within(caller_org_path, path);
-            if (!visible) continue;
+            // The test's sample's office and every laboratory a shipment of it went to
+            // (visibility.hpp, as the review routes decide who sees a test).
+            auto visible = holds_sample(tx, actor, test->sample_id);
+            if (!visible) return visible.error();
+            if (!*visible) continue;
             ResultView v;
             v.test = *test;
             v.sample_number = sample_number_of(tx, test->sample_id);

@@ -10,6 +10,7 @@
 #include "lims/store/database.hpp"
 #include "lims/store/result_repository.hpp"
 #include "lims/store/test_repository.hpp"
+#include "lims/workflow/actor.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -42,7 +43,7 @@ struct ResultView {
 // or a laboratory a shipment of it went to), in the order asked; the others are left out as
 // if they did not exist. Errors: review.too_many_tests (more than kMaxResultViews), store
 // errors.
-domain::Result<std::vector<ResultView>> view_results(store::Database& db, const std::vector<std::int64_t>& test_ids,
-                                                     const std::string& caller_org_path);
+domain::Result<std::vector<ResultView>> view_results(store::Database& db, const Actor& actor,
+                                                     const std::vector<std::int64_t>& test_ids);
 
 }  // namespace lims::workflow::review

@@ -16,7 +16,7 @@ using ingest_testing::IngestWorld;
 class QuarantineResolutionTest : public ::testing::Test {
 protected:
     IngestWorld world;
-    Resolver technician{"tech1", ""};
+    Actor technician{.name = "tech1", .org_path = ""};
 
     void SetUp() override { technician.org_path = world.lab_path; }
 
@@ -82,7 +82,7 @@ TEST_F(QuarantineResolutionTest, DiscardNeedsAReasonAndIsAudited) {
 
 TEST_F(QuarantineResolutionTest, OtherLaboratoriesSeeNothing) {
     const auto id = quarantined();
-    Resolver outsider{"tech2", world.other_lab_path};
+    Actor outsider{.name = "tech2", .org_path = world.other_lab_path};
     auto hidden = discard_quarantined(*world.db, id, "not mine", std::nullopt, outsider);
     ASSERT_FALSE(hidden.ok());
     EXPECT_EQ(hidden.error().code, "ingest.quarantine_not_found");
@@ -90,7 +90,7 @@ TEST_F(QuarantineResolutionTest, OtherLaboratoriesSeeNothing) {
     ASSERT_FALSE(missing.ok());
     EXPECT_EQ(missing.error().code, "ingest.quarantine_not_found");
     // The bureau above the laboratory sees it.
-    Resolver bureau{"chief", world.root_path};
+    Actor bureau{.name = "chief", .org_path = world.root_path};
     EXPECT_TRUE(discard_quarantined(*world.db, id, "seen from above", std::nullopt, bureau).ok());
 }
 
