@@ -601,8 +601,10 @@ const en: typeof zh = {
       week: '7 days',
       month: '30 days',
     },
+    noDataSince: 'no data since {at}',
     states: {
       ok: 'OK',
+      no_data: 'No data',
       out_of_range: 'Out of range',
       excursion: 'Excursion',
       offline: 'Offline',

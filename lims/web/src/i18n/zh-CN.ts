@@ -600,8 +600,10 @@ export default {
       week: '7天',
       month: '30天',
     },
+    noDataSince: '自 {at} 起无数据',
     states: {
       ok: '正常',
+      no_data: '无数据',
       out_of_range: '温度超标',
       excursion: '温度偏离',
       offline: '离线',
