@@ -2,7 +2,7 @@
 
 #include "lims/api/conventions.hpp"
 #include "lims/api/json_text.hpp"
-#include "lims/store/utc_time.hpp"
+#include "lims/domain/calendar/utc_time.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/NumberParser.h>
@@ -34,7 +34,7 @@ Poco::JSON::Object::Ptr tokenJson(const IssuedToken& t, TokenScope scope) {
     o->set("token", t.token);
     o->set("token_type", "Bearer");
     o->set("scope", scope == TokenScope::Ingest ? "ingest" : "user");
-    o->set("expires_at", store::format_utc(t.expiresAt));
+    o->set("expires_at", domain::format_utc(t.expiresAt));
     o->set("user", userJson(t.user));
     return o;
 }

@@ -4,8 +4,7 @@
 #include "lims/store/sql.hpp"
 #include "lims/store/user_repository.hpp"
 #include "lims/store/utc_time.hpp"
-
-#include <cstdio>
+#include "lims/domain/calendar/utc_time.hpp"
 
 namespace lims::app {
 
@@ -41,21 +40,6 @@ domain::Result<std::optional<UserAccount>> account(Transaction& tx, store::Store
 }
 
 }  // namespace
-
-std::optional<std::chrono::system_clock::time_point> parseStoreUtc(const std::string& text) {
-    int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0;
-    char z = 0;
-    // Fixed width: "2026-11-23T11:08:04.123Z" is 24 characters.
-    if (text.size() != 24 ||
-        std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &y, &mo, &d, &h, &mi, &s, &ms, &z) != 8 || z != 'Z') {
-        return std::nullopt;
-    }
-    using namespace std::chrono;
-    const year_month_day date{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
-    if (!date.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
-    return system_clock::time_point(sys_days(date).time_since_epoch() + hours(h) + minutes(mi) + seconds(s) +
-                                    milliseconds(ms));
-}
 
 StoreCredentials::StoreCredentials(std::shared_ptr<store::Database> database, std::string actor)
     : database_(std::move(database)), actor_(std::move(actor)) {}
@@ -116,8 +100,8 @@ domain::Result<std::optional<StoredToken>> StoreCredentials::findToken(const std
     t.tokenHash = found->token.token_hash;
     t.userId = found->token.user_id;
     t.scope = found->scope == store::kIngestTokenScope ? TokenScope::Ingest : TokenScope::User;
-    const auto issued = parseStoreUtc(found->token.issued_at);
-    const auto expires = parseStoreUtc(found->token.expires_at);
+    const auto issued = domain::parse_utc_millis(found->token.issued_at);
+    const auto expires = domain::parse_utc_millis(found->token.expires_at);
     if (!issued || !expires) {
         return domain::make_error("store.database", "token row has unreadable times: issued " +
                                                         found->token.issued_at + ", expires " + found->token.expires_at);
@@ -126,7 +110,7 @@ domain::Result<std::optional<StoredToken>> StoreCredentials::findToken(const std
     t.expiresAt = *expires;
     if (found->token.revoked_at) {
         // An unreadable revocation time still means revoked.
-        t.revokedAt = parseStoreUtc(*found->token.revoked_at).value_or(std::chrono::system_clock::time_point{});
+        t.revokedAt = domain::parse_utc_millis(*found->token.revoked_at).value_or(std::chrono::system_clock::time_point{});
     }
     return std::optional<StoredToken>(std::move(t));
 }
@@ -181,8 +165,8 @@ domain::Result<std::optional<TokenHolder>> StoreCredentials::findTokenWithUser(c
         h.token.tokenHash = tokenHash;
         h.token.userId = first.integer(0);
         h.token.scope = first.text(4) == store::kIngestTokenScope ? TokenScope::Ingest : TokenScope::User;
-        const auto issued = parseStoreUtc(first.text(1));
-        const auto expires = parseStoreUtc(first.text(2));
+        const auto issued = domain::parse_utc_millis(first.text(1));
+        const auto expires = domain::parse_utc_millis(first.text(2));
         if (!issued || !expires)
             return domain::make_error("store.database", "token row has unreadable times: issued " + first.text(1) +
                                                             ", expires " + first.text(2));
@@ -190,7 +174,7 @@ domain::Result<std::optional<TokenHolder>> StoreCredentials::findTokenWithUser(c
         h.token.expiresAt = *expires;
         if (auto revoked = first.optional_text(3))
             // An unreadable revocation time still means revoked.
-            h.token.revokedAt = parseStoreUtc(*revoked).value_or(std::chrono::system_clock::time_point{});
+            h.token.revokedAt = domain::parse_utc_millis(*revoked).value_or(std::chrono::system_clock::time_point{});
         if (!first.is_null(5) && !first.is_null(9)) {
             UserAccount a;
             a.id = first.integer(5);

@@ -37,8 +37,4 @@ private:
     std::string actor_;
 };
 
-// "YYYY-MM-DDTHH:MM:SS.mmmZ" (store::format_utc) back to a time point; nullopt when the
-// text is not in that form.
-std::optional<std::chrono::system_clock::time_point> parseStoreUtc(const std::string& text);
-
 }  // namespace lims::app

@@ -1,5 +1,6 @@
 // UTC timestamps as the store writes them: "YYYY-MM-DDTHH:MM:SS.mmmZ" (fixed width, so
-// text order is time order on both backends). Used by transactions and repositories.
+// text order is time order on both backends). Used by transactions and repositories;
+// the form is the domain's (lims/domain/calendar/utc_time.hpp).
 #pragma once
 
 #include <chrono>

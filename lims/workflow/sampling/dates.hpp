@@ -1,4 +1,5 @@
-// Calendar checks shared by the sampling use cases: ISO dates and UTC times as the API
+// Calendar checks shared by the sampling use cases (over the domain's time module,
+// lims/domain/calendar/): ISO dates and UTC times as the API
 // carries them, and "today" as the sampler's calendar shows it (Beijing time, UTC+8).
 #pragma once
 

@@ -201,15 +201,6 @@ TEST(ServiceHostTest, HealthzProbesTheDatabase) {
     EXPECT_EQ(health.json()->getValue<std::string>("database"), "ok");
 }
 
-TEST(ServiceHostTest, StoreTimesRoundTrip) {
-    const auto t = lims::app::parseStoreUtc("2026-11-23T11:08:04.123Z");
-    ASSERT_TRUE(t);
-    EXPECT_EQ(lims::store::format_utc(*t), "2026-11-23T11:08:04.123Z");
-    EXPECT_FALSE(lims::app::parseStoreUtc("2026-13-23T11:08:04.123Z"));
-    EXPECT_FALSE(lims::app::parseStoreUtc("2026-11-23 11:08:04"));
-    EXPECT_FALSE(lims::app::parseStoreUtc(""));
-}
-
 TEST(ServiceHostTest, OpenApiDocumentsEveryAssembledRouteWithItsRoles) {
     TestService service;
     auto doc = service.as("planner_a").get("/api/v1/openapi.json");
