@@ -181,42 +181,24 @@ struct CodeRow {
     std::string_view field;  // kind invalid: the field; empty = the part of the code after the prefix
 };
 
-// Today's codes made with make_error, from the five mappers the routes had (review,
+// The codes still made with make_error, from the five mappers the routes had (review,
 // sampling, documents, ingest, coldchain; admin's codes too). Exact codes first, then
-// prefixes; a use case that gives its errors a kind takes its rows out of this table.
+// prefixes; a use case that gives its errors a kind takes its rows out of this table (the
+// review, case-lead, notice, signature and document use cases' have theirs now).
 constexpr CodeRow kCodeTable[] = {
     // Not found, or outside the caller's jurisdiction: never admitted to exist.
-    {"documents.report_not_found", ErrorKind::not_found, {}},
+    {"documents.report_not_found", ErrorKind::not_found, {}},  // routes/document_routes.cpp
     {"documents.sample_not_found", ErrorKind::not_found, {}},
-    {"review.test_not_found", ErrorKind::not_found, {}},
-    {"review.sample_not_found", ErrorKind::not_found, {}},
-    {"review.report_not_found", ErrorKind::not_found, {}},
-    {"notice.not_found", ErrorKind::not_found, {}},
-    {"case_lead.not_found", ErrorKind::not_found, {}},
-    {"ingest.quarantine_not_found", ErrorKind::not_found, {}},
     {"ingest.unknown_instrument", ErrorKind::not_found, {}},
     {"sampling.not_found", ErrorKind::not_found, {}},
     {"admin.not_found", ErrorKind::not_found, {}},
-    // Another person's right: a role, the two-person rule, another bureau's notice.
+    // Another person's right: a role.
     {"transition.role_not_allowed", ErrorKind::forbidden, {}},
-    {"review.verifier_is_producer", ErrorKind::forbidden, {}},
-    {"review.already_verified", ErrorKind::forbidden, {}},
-    {"notice.not_recipient", ErrorKind::forbidden, {}},
-    {"case_lead.not_responsible", ErrorKind::forbidden, {}},
     {"sampling.forbidden", ErrorKind::forbidden, {}},
-    {"signature.", ErrorKind::forbidden, {}},
     // A field of the request the use case refused.
-    {"review.value", ErrorKind::invalid, "value"},
-    {"review.unit", ErrorKind::invalid, "unit"},
     {"transition.missing_record", ErrorKind::invalid, "reason"},
-    {"case_lead.approval_required", ErrorKind::invalid, "reason"},
-    {"notice.reference_required", ErrorKind::invalid, "reference"},
-    {"review.reinspection_applicant", ErrorKind::invalid, "applicant"},
-    {"review.reinspection_received_at", ErrorKind::invalid, "report_received_at"},
+    // workflow::parse_store_time of a body's time: re-inspection's report_received_at.
     {"time.format", ErrorKind::invalid, "report_received_at"},
-    {"case_lead.subject_required", ErrorKind::invalid, "case_lead"},
-    {"case_lead.finding", ErrorKind::invalid, "case_lead"},
-    {"case_lead.evidence", ErrorKind::invalid, "case_lead"},
     {"sampling.invalid_field:", ErrorKind::invalid, {}},
     {"admin.invalid.", ErrorKind::invalid, {}},
     {"password.", ErrorKind::invalid, "body"},
@@ -226,19 +208,13 @@ constexpr CodeRow kCodeTable[] = {
     {"sampling.stale_version", ErrorKind::stale, {}},
     {"admin.stale_version", ErrorKind::stale, {}},
     // The installation or the database, not the request: try again later.
-    {"documents.font_missing", ErrorKind::unavailable, {}},
-    {"documents.font_unusable", ErrorKind::unavailable, {}},
     {"calendar.year_not_loaded", ErrorKind::unavailable, {}},
     {"ingest.unavailable", ErrorKind::unavailable, {}},
     {"ingest.store_failed", ErrorKind::internal, {}},
     // The record's state does not allow it now.
-    {"ingest.quarantine_resolved", ErrorKind::conflict, {}},
     {"sampling.conflict", ErrorKind::conflict, {}},
     {"admin.conflict", ErrorKind::conflict, {}},
-    {"review.", ErrorKind::conflict, {}},
     {"transition.", ErrorKind::conflict, {}},
-    {"case_lead.", ErrorKind::conflict, {}},
-    {"notice.", ErrorKind::conflict, {}},
     {"calendar.", ErrorKind::conflict, {}},
     {"deadline_clock.", ErrorKind::conflict, {}},
 };

@@ -15,7 +15,7 @@ namespace {
 
 domain::Result<store::CaseLeadRecord> load(store::Transaction& tx, std::int64_t id, std::int64_t expected_version) {
     auto lead = store::CaseLeadRepository(tx).get(id);
-    if (!lead) return domain::make_error("case_lead.not_found", "case lead " + std::to_string(id) + " does not exist");
+    if (!lead) return domain::errors::not_found("case_lead.not_found", "case lead " + std::to_string(id) + " does not exist");
     if (lead->version != expected_version)
         return store::store_error(store::StoreErrorKind::conflict,
                                   "case lead " + lead->number + " is at version " + std::to_string(lead->version) +
@@ -43,7 +43,7 @@ domain::Result<store::CaseLeadRecord> take_step(store::Transaction& tx, const Ca
     if (!lead) return lead.error();
     const bool responsible = in_responsible_unit(tx, *lead, actor);
     if (!responsible)
-        return domain::make_error("case_lead.not_responsible",
+        return domain::errors::forbidden("case_lead.not_responsible",
                                   actor.name + " is not in the enforcement unit responsible for case lead " + lead->number);
     domain::RecordSet supplied;
     if (!step.reason.empty()) supplied.add(domain::Recorded::reason);
@@ -74,16 +74,16 @@ domain::Result<store::CaseLeadRecord> extend_deadline(store::Transaction& tx, co
     auto lead = load(tx, request.lead_id, request.expected_version);
     if (!lead) return lead.error();
     if (!in_responsible_unit(tx, *lead, actor))
-        return domain::make_error("case_lead.not_responsible",
+        return domain::errors::forbidden("case_lead.not_responsible",
                                   actor.name + " is not in the enforcement unit responsible for case lead " + lead->number);
     if (request.approval.empty())
-        return domain::make_error("case_lead.approval_required",
+        return domain::errors::invalid("reason", "case_lead.approval_required",
                                   "an extension needs the head's recorded approval (市场监督管理行政处罚程序规定)");
     if (!undecided(lead->state))
-        return domain::make_error("case_lead.decided", "case lead " + lead->number + " is " + lead->state +
+        return domain::errors::conflict("case_lead.decided", "case lead " + lead->number + " is " + lead->state +
                                                            ": the decision clock no longer runs");
     if (lead->extended)
-        return domain::make_error("case_lead.extension_used",
+        return domain::errors::conflict("case_lead.extension_used",
                                   "case lead " + lead->number + " was extended once already; only one extension is allowed");
     auto received = parse_store_time(lead->received_at);
     if (!received) return received.error();

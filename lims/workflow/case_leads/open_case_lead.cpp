@@ -13,7 +13,7 @@ namespace lims::workflow::case_leads {
 domain::Result<store::CaseLeadRecord> open_case_lead(store::Transaction& tx, const domain::WorkingCalendar& calendar,
                                                      const NewCaseLead& lead, const Actor& actor) {
     if (lead.subject_entity_id <= 0)
-        return domain::make_error("case_lead.subject_required", "a case lead needs the entity it is about");
+        return domain::errors::invalid("case_lead", "case_lead.subject_required", "a case lead needs the entity it is about");
     int known = 0;
     tx.session() << "SELECT count(*) FROM regulated_entities WHERE id = $1", bind(lead.subject_entity_id), into(known),
         now;
@@ -21,10 +21,10 @@ domain::Result<store::CaseLeadRecord> open_case_lead(store::Transaction& tx, con
         return domain::errors::invalid("subject_entity_id", "case_lead.subject_unknown",
                                        "regulated entity " + std::to_string(lead.subject_entity_id) + " does not exist");
     for (const auto& f : lead.findings)
-        if (f.item.empty()) return domain::make_error("case_lead.finding", "a finding has no item named");
+        if (f.item.empty()) return domain::errors::invalid("case_lead", "case_lead.finding", "a finding has no item named");
     for (const auto& e : lead.evidence)
         if (e.kind.empty() || e.ref.empty())
-            return domain::make_error("case_lead.evidence", "an evidence link needs its kind and its reference");
+            return domain::errors::invalid("case_lead", "case_lead.evidence", "an evidence link needs its kind and its reference");
 
     auto to = domain::apply(domain::machines::case_lead(), domain::kNotCreated,
                             {.action = "open", .actor_roles = actor.roles, .supplied = {}, .guard_holds = {}});
@@ -32,7 +32,7 @@ domain::Result<store::CaseLeadRecord> open_case_lead(store::Transaction& tx, con
 
     store::CaseLeadRepository leads(tx);
     auto unit = leads.responsible_enforcement_unit(lead.subject_entity_id);
-    if (!unit) return domain::make_error("case_lead.no_enforcement_unit", unit.error().message);
+    if (!unit) return domain::errors::conflict("case_lead.no_enforcement_unit", unit.error().message);
 
     domain::Instant received{};
     if (lead.received_at) {

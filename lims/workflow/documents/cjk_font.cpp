@@ -28,20 +28,20 @@ domain::Result<std::string> locate_cjk_font(std::string_view configured) {
     if (!configured.empty()) {
         std::string path(configured);
         if (!is_file(path))
-            return domain::make_error("documents.font_missing",
+            return domain::errors::unavailable("documents.font_missing",
                                       "the configured CJK font " + path + " does not exist or is not a file");
         return path;
     }
     if (const char* env = std::getenv("LIMS_CJK_FONT"); env != nullptr && *env != '\0') {
         std::string path(env);
         if (!is_file(path))
-            return domain::make_error("documents.font_missing",
+            return domain::errors::unavailable("documents.font_missing",
                                       "LIMS_CJK_FONT names " + path + ", which does not exist or is not a file");
         return path;
     }
     for (const auto& path : known_cjk_font_paths())
         if (is_file(path)) return path;
-    return domain::make_error("documents.font_missing",
+    return domain::errors::unavailable("documents.font_missing",
                               "no TrueType CJK font found (looked for " + known_cjk_font_paths().front() +
                                   " and others); install the Debian package " + std::string(kCjkFontPackage) +
                                   " or set LIMS_CJK_FONT to a TrueType .ttf/.ttc file");

@@ -148,14 +148,14 @@ Result<std::string> local_date_or_error(std::string_view what, const std::string
 
 Result<domain::Instant> parse_stored_instant(std::string_view instant) {
     auto at = domain::parse_instant(instant);
-    if (!at) return make_error("documents.instant", at.error().message);
+    if (!at) return domain::errors::internal("documents.instant", at.error().message);
     return at;
 }
 
 Result<std::string> local_date_of_instant(std::string_view instant) {
     if (instant.size() == 10) {
         if (auto d = domain::parse_date(instant); d) return std::string(instant);
-        return make_error("documents.instant", "\"" + std::string(instant) + "\" is not a date YYYY-MM-DD");
+        return domain::errors::internal("documents.instant", "\"" + std::string(instant) + "\" is not a date YYYY-MM-DD");
     }
     auto at = parse_stored_instant(instant);
     if (!at) return at.error();
@@ -173,7 +173,7 @@ std::string storage_condition_in_chinese(std::string_view condition) {
 
 Result<DocumentOwners> report_owners(store::Transaction& tx, std::string_view report_number) {
     auto report = find_report(tx, report_number);
-    if (!report) return make_error("documents.report_not_found", "no report " + std::string(report_number));
+    if (!report) return domain::errors::not_found("documents.report_not_found", "no report " + std::string(report_number));
     DocumentOwners owners;
     owners.sample_org_path = org_path(tx, report->sample_org_id);
     const auto signatures = report_signatures(tx, *report);
@@ -183,7 +183,7 @@ Result<DocumentOwners> report_owners(store::Transaction& tx, std::string_view re
 
 Result<ReportDocument> load_report_document(store::Transaction& tx, std::string_view report_number) {
     auto report = find_report(tx, report_number);
-    if (!report) return make_error("documents.report_not_found", "no report " + std::string(report_number));
+    if (!report) return domain::errors::not_found("documents.report_not_found", "no report " + std::string(report_number));
     const Poco::Int64 sample_id = std::stoll(report->sample_id);
 
     auto samples = select_rows(tx,
@@ -345,7 +345,7 @@ Result<bool> verify_report(store::Transaction& tx, std::string_view report_numbe
 
 Result<DocumentOwners> sample_owners(store::Transaction& tx, std::string_view sample_number) {
     auto rows = select_rows(tx, "SELECT org_id FROM samples WHERE number = $1", std::string(sample_number));
-    if (rows.empty()) return make_error("documents.sample_not_found", "no sample " + std::string(sample_number));
+    if (rows.empty()) return domain::errors::not_found("documents.sample_not_found", "no sample " + std::string(sample_number));
     return DocumentOwners{org_path(tx, rows[0][0]), ""};
 }
 
@@ -355,7 +355,7 @@ Result<SamplingRecordDocument> load_sampling_record(store::Transaction& tx, std:
                             "s.batch_number, s.production_date, s.expiry_date, s.quantity, s.unit, s.storage_condition, "
                             "s.sampled_at, s.sampling_place FROM samples s WHERE s.number = $1",
                             std::string(sample_number));
-    if (rows.empty()) return make_error("documents.sample_not_found", "no sample " + std::string(sample_number));
+    if (rows.empty()) return domain::errors::not_found("documents.sample_not_found", "no sample " + std::string(sample_number));
     const auto& s = rows[0];
     const Poco::Int64 id = std::stoll(*s[0]);
     SamplingRecordDocument doc;

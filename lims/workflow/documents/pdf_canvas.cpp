@@ -105,7 +105,7 @@ domain::Result<std::unique_ptr<PdfCanvas>> PdfCanvas::open(const std::string& fo
     std::unique_ptr<PdfCanvas> canvas(new PdfCanvas());
     Handle& h = *canvas->h_;
     h.doc = HPDF_New(&record_error, &h);
-    if (!h.doc) return domain::make_error("documents.pdf", "libharu could not create a document (out of memory)");
+    if (!h.doc) return domain::errors::internal("documents.pdf", "libharu could not create a document (out of memory)");
     HPDF_SetCompressionMode(h.doc, HPDF_COMP_ALL);
     HPDF_UseUTFEncodings(h.doc);
     HPDF_SetCurrentEncoder(h.doc, "UTF-8");
@@ -115,8 +115,7 @@ domain::Result<std::unique_ptr<PdfCanvas>> PdfCanvas::open(const std::string& fo
                            : HPDF_LoadTTFontFromFile(h.doc, font_path.c_str(), HPDF_TRUE);
     if (name) h.font = HPDF_GetFont(h.doc, name, "UTF-8");
     if (!name || !h.font)
-        return domain::make_error(
-            "documents.font_unusable",
+        return domain::errors::unavailable("documents.font_unusable",
             font_path + " cannot be embedded by libharu (error " + hex(h.first_error) +
                 "): it must be a TrueType-outline .ttf/.ttc (Noto CJK's CFF outlines are not); install " +
                 std::string(kCjkFontPackage));
@@ -255,7 +254,7 @@ void PdfCanvas::bars(const std::vector<bool>& modules, float x, float y, float w
 domain::Result<std::string> PdfCanvas::save() {
     if (h_->first_error == HPDF_OK) HPDF_SaveToStream(h_->doc);
     if (h_->first_error != HPDF_OK)
-        return domain::make_error("documents.pdf", "libharu failed while drawing the document (error " +
+        return domain::errors::internal("documents.pdf", "libharu failed while drawing the document (error " +
                                                        hex(h_->first_error) + ", detail " +
                                                        std::to_string(h_->first_detail) + ")");
     const HPDF_UINT32 size = HPDF_GetStreamSize(h_->doc);
@@ -266,7 +265,7 @@ domain::Result<std::string> PdfCanvas::save() {
     // Reading the whole stream may end with libharu's end-of-stream notice: not a failure.
     if (h_->first_error == HPDF_STREAM_EOF) h_->first_error = HPDF_OK;
     if (h_->first_error != HPDF_OK || read != size)
-        return domain::make_error("documents.pdf", "libharu could not hand over the saved document (error " +
+        return domain::errors::internal("documents.pdf", "libharu could not hand over the saved document (error " +
                                                        hex(h_->first_error) + ")");
     return bytes;
 }

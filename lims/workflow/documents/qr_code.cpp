@@ -10,9 +10,9 @@
 namespace lims::workflow::documents {
 
 domain::Result<QrMatrix> encode_qr(std::string_view text) {
-    if (text.empty()) return domain::make_error("qr.empty", "nothing to encode in the QR code");
+    if (text.empty()) return domain::errors::internal("qr.empty", "nothing to encode in the QR code");
     if (text.size() > kQrMaxTextLength)
-        return domain::make_error("qr.too_long", "QR text of " + std::to_string(text.size()) +
+        return domain::errors::internal("qr.too_long", "QR text of " + std::to_string(text.size()) +
                                                      " bytes is longer than " + std::to_string(kQrMaxTextLength));
     const std::string data(text);
     errno = 0;
@@ -23,7 +23,7 @@ domain::Result<QrMatrix> encode_qr(std::string_view text) {
         &QRcode_free);
     if (!code) {
         const int err = errno;
-        return domain::make_error("qr.encode", std::string("libqrencode could not encode the text: ") +
+        return domain::errors::internal("qr.encode", std::string("libqrencode could not encode the text: ") +
                                                    (err != 0 ? std::strerror(err) : "unknown reason"));
     }
     QrMatrix m;

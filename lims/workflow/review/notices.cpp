@@ -24,7 +24,7 @@ domain::Result<store::NoticeRecord> acknowledge_notice(store::Transaction& tx, c
     store::NoticeRepository notices(tx);
     auto notice = notices.get(request.notice_id);
     if (!notice)
-        return domain::make_error("notice.not_found", "notice " + std::to_string(request.notice_id) + " does not exist");
+        return domain::errors::not_found("notice.not_found", "notice " + std::to_string(request.notice_id) + " does not exist");
     if (notice->version != request.expected_version)
         return store::store_error(store::StoreErrorKind::conflict,
                                   "notice " + notice->number + " is at version " + std::to_string(notice->version) +
@@ -32,10 +32,10 @@ domain::Result<store::NoticeRecord> acknowledge_notice(store::Transaction& tx, c
     const bool external = notice->external;
     const bool recipient = !external && notice->to_org_id && actor.org_id && within_org(tx, *notice->to_org_id, *actor.org_id);
     if (!external && !recipient)
-        return domain::make_error("notice.not_recipient",
+        return domain::errors::forbidden("notice.not_recipient",
                                   "notice " + notice->number + " is addressed to another bureau; only its users may acknowledge it");
     if (external && request.reference.empty())
-        return domain::make_error("notice.reference_required",
+        return domain::errors::invalid("reference", "notice.reference_required",
                                   "notice " + notice->number + " went outside the system: record how it was delivered");
     domain::RecordSet supplied;
     if (!request.reference.empty()) supplied.add(domain::Recorded::reference);

@@ -40,23 +40,23 @@ domain::Result<RecordedResult> record_result(store::Transaction& tx, const Resul
     auto test = known.test && known.test->id == entry.test_id ? store::StoreResult<store::TestRecord>(*known.test)
                                                               : tests.get(entry.test_id);
     if (!test)
-        return domain::make_error("review.test_not_found", "test " + std::to_string(entry.test_id) + " does not exist");
+        return domain::errors::not_found("review.test_not_found", "test " + std::to_string(entry.test_id) + " does not exist");
     if (entry.expected_test_version && *entry.expected_test_version != test->version)
         return store::store_error(store::StoreErrorKind::conflict,
                                   "test " + std::to_string(test->id) + " is at version " +
                                       std::to_string(test->version) + ", not " +
                                       std::to_string(*entry.expected_test_version) + ": changed meanwhile");
     if (test->state == "final" || test->state == "cancelled")
-        return domain::make_error("review.test_final", "test " + std::to_string(test->id) + " (" + test->test_code +
+        return domain::errors::conflict("review.test_final", "test " + std::to_string(test->id) + " (" + test->test_code +
                                                            ") is " + test->state + ": no further result is taken");
     if (test->state == "pending_review" || test->state == "accepted" || test->state == "verified")
-        return domain::make_error("review.result_awaiting_review",
+        return domain::errors::conflict("review.result_awaiting_review",
                                   "test " + std::to_string(test->id) + " (" + test->test_code + ") has a result " +
                                       test->state + "; reject it or order a retest before entering another");
 
     auto value = domain::ReportedValue::parse(entry.value_text);
     if (!value)
-        return domain::make_error("review.value", "test " + std::to_string(test->id) + ": value \"" +
+        return domain::errors::invalid("value", "review.value", "test " + std::to_string(test->id) + ": value \"" +
                                                       entry.value_text + "\": " + value.error().message);
 
     std::string unit = entry.unit;
@@ -65,7 +65,7 @@ domain::Result<RecordedResult> record_result(store::Transaction& tx, const Resul
         auto line = load_specification_line(tx, *test->spec_line_id, test->spec_line_version);
         if (!line) return line.error();
         if (!line->unit.empty() && !unit.empty() && unit != line->unit)
-            return domain::make_error("review.unit", "test " + std::to_string(test->id) + " (" + test->test_code +
+            return domain::errors::invalid("unit", "review.unit", "test " + std::to_string(test->id) + " (" + test->test_code +
                                                          "): unit \"" + unit + "\" differs from the specification's \"" +
                                                          line->unit + "\"");
         if (unit.empty()) unit = line->unit;
@@ -75,7 +75,7 @@ domain::Result<RecordedResult> record_result(store::Transaction& tx, const Resul
         // a qualitative line); the verdict that counts is taken on the final result.
         auto judged = domain::judge(*limit, *value);
         if (!judged)
-            return domain::make_error("review.value", "test " + std::to_string(test->id) + " (" + test->test_code +
+            return domain::errors::invalid("value", "review.value", "test " + std::to_string(test->id) + " (" + test->test_code +
                                                           "): " + judged.error().message);
         if (judged->verdict == domain::Verdict::conforms)
             conformity = judged->warning ? "warning" : "conforming";
@@ -85,10 +85,10 @@ domain::Result<RecordedResult> record_result(store::Transaction& tx, const Resul
 
     if (entry.source == ResultSource::instrument) {
         if (!entry.raw_message_id)
-            return domain::make_error("review.raw_message_required",
+            return domain::errors::conflict("review.raw_message_required",
                                       "an instrument result needs the raw message it came in");
         if (!known.raw_message_stored && !results.raw_message_exists(*entry.raw_message_id))
-            return domain::make_error("review.raw_message_unknown",
+            return domain::errors::conflict("review.raw_message_unknown",
                                       "raw message " + std::to_string(*entry.raw_message_id) + " does not exist");
     }
 

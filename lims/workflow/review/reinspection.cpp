@@ -28,20 +28,20 @@ domain::Result<Reinspection> apply_reinspection(store::Transaction& tx, const do
                                                 const ReinspectionApplication& app, const Actor& actor) {
     auto sample = store::SampleRepository(tx).get_by_id(app.sample_id);
     if (!sample)
-        return domain::make_error("review.sample_not_found", "sample " + std::to_string(app.sample_id) + " does not exist");
+        return domain::errors::not_found("review.sample_not_found", "sample " + std::to_string(app.sample_id) + " does not exist");
     if (app.applicant_name.empty())
-        return domain::make_error("review.reinspection_applicant", "the applicant's name is required");
+        return domain::errors::invalid("applicant", "review.reinspection_applicant", "the applicant's name is required");
 
     std::optional<store::ReportRecord> report;
     for (const auto& r : store::ReportRepository(tx).for_sample(sample->id))
         if (r.round == kFirstExamination && r.state == "issued") report = r;
     if (!report || !report->issued_at)
-        return domain::make_error("review.reinspection_no_report",
+        return domain::errors::conflict("review.reinspection_no_report",
                                   "sample " + sample->number + " has no issued report to re-inspect");
     int earlier = 0;
     tx.session() << "SELECT count(*) FROM reinspections WHERE sample_id = $1", bind(sample->id), into(earlier), now;
     if (earlier > 0)
-        return domain::make_error("review.reinspection_repeated",
+        return domain::errors::conflict("review.reinspection_repeated",
                                   "sample " + sample->number + " has been re-inspected already; 复验 is done once");
 
     // Who may apply: the sampled unit, or the labelled manufacturer.
@@ -60,7 +60,7 @@ domain::Result<Reinspection> apply_reinspection(store::Transaction& tx, const do
     if (app.applicant_entity_id) {
         const auto expected = app.applicant == Applicant::sampled_unit ? sample->entity_id : manufacturer;
         if (!expected || *expected != *app.applicant_entity_id)
-            return domain::make_error("review.reinspection_applicant",
+            return domain::errors::invalid("applicant", "review.reinspection_applicant",
                                       "entity " + std::to_string(*app.applicant_entity_id) + " is not the " +
                                           (app.applicant == Applicant::sampled_unit ? "sampled unit" : "labelled manufacturer") +
                                           " of sample " + sample->number);
@@ -81,7 +81,7 @@ domain::Result<Reinspection> apply_reinspection(store::Transaction& tx, const do
     auto issued = parse_store_time(*report->issued_at);
     if (!issued) return issued.error();
     if (!*proven && app.report_received_at < *issued)
-        return domain::make_error("review.reinspection_received_at",
+        return domain::errors::invalid("report_received_at", "review.reinspection_received_at",
                                   "the report cannot have been received (" + store_time(app.report_received_at) +
                                       ") before it was issued (" + *report->issued_at + ")");
     const auto rule = window_for(category);
@@ -91,7 +91,7 @@ domain::Result<Reinspection> apply_reinspection(store::Transaction& tx, const do
     auto now_instant = parse_store_time(tx.now_utc());
     if (!now_instant) return now_instant.error();
     if (domain::is_overdue(deadline, *now_instant))
-        return domain::make_error("review.reinspection_late",
+        return domain::errors::conflict("review.reinspection_late",
                                   "re-inspection of sample " + sample->number + " had to be applied for within " +
                                       domain::describe(rule) + " of receiving report " + report->number + " (" +
                                       received_how + "), that is before " + store_time(deadline) +
@@ -104,7 +104,7 @@ domain::Result<Reinspection> apply_reinspection(store::Transaction& tx, const do
     tx.session() << "SELECT count(*) FROM sample_portions WHERE sample_id = $1 AND kind = 'retained'", bind(sample->id),
         into(retained), now;
     if (retained == 0)
-        return domain::make_error("review.reinspection_no_retained_portion",
+        return domain::errors::conflict("review.reinspection_no_retained_portion",
                                   "sample " + sample->number + " has no retained portion (留样) to re-inspect");
 
     // The receiver registers the application; the window and "once" were checked above.

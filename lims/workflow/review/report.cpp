@@ -55,30 +55,30 @@ domain::Result<Judged> judge_round(store::Transaction& tx, std::int64_t sample_i
     auto tests = store::TestRepository(tx).for_sample(sample_id, round);
     std::erase_if(tests, [](const store::TestRecord& t) { return t.state == "cancelled"; });
     if (tests.empty())
-        return domain::make_error("review.no_tests", "sample " + std::to_string(sample_id) + " has no tests in round " +
+        return domain::errors::conflict("review.no_tests", "sample " + std::to_string(sample_id) + " has no tests in round " +
                                                          std::to_string(round));
     std::string pending;
     for (const auto& t : tests)
         if (t.state != "final") pending += (pending.empty() ? "" : ", ") + t.test_code + " (" + t.state + ")";
     if (!pending.empty())
-        return domain::make_error("review.results_pending", "not every result is final: " + pending);
+        return domain::errors::conflict("review.results_pending", "not every result is final: " + pending);
 
     store::ResultRepository results(tx);
     Judged out;
     std::vector<domain::JudgedItem> items;
     for (const auto& t : tests) {
         auto result = results.latest_for_test(t.id);
-        if (!result) return domain::make_error("review.results_pending", "test " + t.test_code + " has no result");
+        if (!result) return domain::errors::conflict("review.results_pending", "test " + t.test_code + " has no result");
         if (!t.spec_line_id)
-            return domain::make_error("review.specification", "test " + t.test_code + " has no specification line");
+            return domain::errors::conflict("review.specification", "test " + t.test_code + " has no specification line");
         auto line = load_specification_line(tx, *t.spec_line_id, t.spec_line_version);
         if (!line) return line.error();
         auto limit = limit_of(*line);
         if (!limit) return limit.error();
         auto value = domain::ReportedValue::parse(result->value_text ? *result->value_text : *result->qualitative);
-        if (!value) return domain::make_error("review.value", "test " + t.test_code + ": " + value.error().message);
+        if (!value) return domain::errors::invalid("value", "review.value", "test " + t.test_code + ": " + value.error().message);
         auto judgement = domain::judge(*limit, *value);
-        if (!judgement) return domain::make_error("review.value", "test " + t.test_code + ": " + judgement.error().message);
+        if (!judgement) return domain::errors::invalid("value", "review.value", "test " + t.test_code + ": " + judgement.error().message);
         items.push_back({line->test_name.empty() ? t.test_code : line->test_name, *judgement});
         out.lines.push_back({t, *result, *line, *limit, *judgement});
     }
@@ -86,7 +86,7 @@ domain::Result<Judged> judge_round(store::Transaction& tx, std::int64_t sample_i
     if (out.sample.verdict == domain::Verdict::indeterminate) {
         std::string names;
         for (const auto& n : out.sample.undecided_items) names += (names.empty() ? "" : ", ") + n;
-        return domain::make_error("review.undecided", "these results cannot be judged against their limits and need a "
+        return domain::errors::conflict("review.undecided", "these results cannot be judged against their limits and need a "
                                                       "person's decision: " + names);
     }
     return out;
@@ -130,7 +130,7 @@ std::string conclusion_of(domain::Verdict v) { return v == domain::Verdict::conf
 
 domain::Result<store::ReportRecord> load_report(store::Transaction& tx, std::int64_t id, std::int64_t expected_version) {
     auto report = store::ReportRepository(tx).get(id);
-    if (!report) return domain::make_error("review.report_not_found", "report " + std::to_string(id) + " does not exist");
+    if (!report) return domain::errors::not_found("review.report_not_found", "report " + std::to_string(id) + " does not exist");
     if (report->version != expected_version)
         return store::store_error(store::StoreErrorKind::conflict,
                                   "report " + report->number + " is at version " + std::to_string(report->version) +
@@ -306,7 +306,7 @@ domain::Result<store::CaseLeadRecord> open_lead_for(store::Transaction& tx, cons
                                                     const domain::Sample& sample, const store::ReportRecord& report,
                                                     const Judged& judged, const Actor& actor) {
     if (!sample.entity_id)
-        return domain::make_error("case_lead.subject_required",
+        return domain::errors::invalid("case_lead", "case_lead.subject_required",
                                   "sample " + sample.number + " names no sampled unit to open a case lead against");
     case_leads::NewCaseLead lead;
     lead.source = store::CaseLeadSource::nonconforming_result;
@@ -355,13 +355,13 @@ constexpr const char* kReportsWithoutLead =
 domain::Result<store::ReportRecord> draft_report(store::Transaction& tx, std::int64_t sample_id, const Actor& actor) {
     auto sample = store::SampleRepository(tx).get_by_id(sample_id);
     if (!sample)
-        return domain::make_error("review.sample_not_found", "sample " + std::to_string(sample_id) + " does not exist");
+        return domain::errors::not_found("review.sample_not_found", "sample " + std::to_string(sample_id) + " does not exist");
     const int round = latest_round(tx, sample_id);
-    if (round == 0) return domain::make_error("review.no_tests", "sample " + sample->number + " has no tests");
+    if (round == 0) return domain::errors::conflict("review.no_tests", "sample " + sample->number + " has no tests");
     store::ReportRepository reports(tx);
     for (const auto& r : reports.for_sample(sample_id))
         if (r.round == round && r.state != "discarded")
-            return domain::make_error("review.report_exists", "sample " + sample->number + " already has report " +
+            return domain::errors::conflict("review.report_exists", "sample " + sample->number + " already has report " +
                                                                   r.number + " (" + r.state + ") for this round");
     auto judged = judge_round(tx, sample_id, round);
     if (!judged) return judged.error();
@@ -396,7 +396,7 @@ domain::Result<store::ReportRecord> approve_report(store::Transaction& tx, const
     auto sample = store::SampleRepository(tx).get_by_id(report->sample_id);
     if (!sample) return sample.error();
     if (content_json(*sample, report->round, *judged) != report->content_json)
-        return domain::make_error("review.report_stale", "the results of report " + report->number +
+        return domain::errors::conflict("review.report_stale", "the results of report " + report->number +
                                                              " changed since it was drafted; discard it and draft again");
     // The password is checked by sign() below; the guard holds only if it passes, so
     // the transition is tried first (role and state) and signing comes second.

@@ -16,14 +16,14 @@ struct Current {
 
 domain::Result<Current> load_current(store::Transaction& tx, std::int64_t test_id, std::int64_t expected_version) {
     auto test = store::TestRepository(tx).get(test_id);
-    if (!test) return domain::make_error("review.test_not_found", "test " + std::to_string(test_id) + " does not exist");
+    if (!test) return domain::errors::not_found("review.test_not_found", "test " + std::to_string(test_id) + " does not exist");
     if (test->version != expected_version)
         return store::store_error(store::StoreErrorKind::conflict,
                                   "test " + std::to_string(test_id) + " is at version " + std::to_string(test->version) +
                                       ", not " + std::to_string(expected_version) + ": someone acted on it meanwhile");
     auto result = store::ResultRepository(tx).latest_for_test(test_id);
     if (!result)
-        return domain::make_error("review.no_result", "test " + std::to_string(test_id) + " (" + test->test_code +
+        return domain::errors::conflict("review.no_result", "test " + std::to_string(test_id) + " (" + test->test_code +
                                                           ") has no result to review");
     return Current{*test, *result};
 }
@@ -92,7 +92,7 @@ domain::Result<store::TestRecord> verify_result(store::Transaction& tx, const Ve
     const bool is_producer =
         actor.user_id && std::find(made_by.begin(), made_by.end(), *actor.user_id) != made_by.end();
     if (is_producer)
-        return domain::make_error("review.verifier_is_producer",
+        return domain::errors::forbidden("review.verifier_is_producer",
                                   actor.name + " entered or performed result " + std::to_string(result.id) +
                                       " of test " + test.test_code +
                                       "; a second person must verify it (复核): nothing was signed");
@@ -101,7 +101,7 @@ domain::Result<store::TestRecord> verify_result(store::Transaction& tx, const Ve
         if (s.meaning != kMeaningVerified) continue;
         ++verifications;
         if (actor.user_id && s.signer_user_id == *actor.user_id)
-            return domain::make_error("review.already_verified",
+            return domain::errors::forbidden("review.already_verified",
                                       actor.name + " has already verified result " + std::to_string(result.id));
     }
 

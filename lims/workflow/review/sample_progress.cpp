@@ -11,7 +11,7 @@ domain::Result<domain::Sample> advance_sample(store::Transaction& tx, std::int64
     store::SampleRepository samples(tx);
     auto sample = samples.get_by_id(sample_id);
     if (!sample)
-        return domain::make_error("review.sample_not_found", "sample " + std::to_string(sample_id) + " does not exist");
+        return domain::errors::not_found("review.sample_not_found", "sample " + std::to_string(sample_id) + " does not exist");
     const auto& machine = domain::machines::sample();
     const auto* row = machine.find(sample->state, action);
     if (!row) return *sample;

@@ -1,35 +1,30 @@
 #include "lims/workflow/review/signing.hpp"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/SHA2Engine.h>
+#include "lims/domain/text/sha256.hpp"
 
 using namespace Poco::Data::Keywords;
 
 namespace lims::workflow::review {
 
-std::string sha256_hex(std::string_view text) {
-    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
-    engine.update(text.data(), static_cast<unsigned>(text.size()));
-    return Poco::DigestEngine::digestToHex(engine.digest());
-}
+std::string sha256_hex(std::string_view text) { return domain::sha256_hex(text); }
 
 domain::Result<store::SignatureRecord> sign(store::Transaction& tx, const PasswordCheck& check, const Actor& signer,
                                             const SigningIntent& intent, const std::string& entity_type,
                                             const std::string& entity_id, const std::string& meaning,
                                             const std::string& content_sha256) {
     if (!signer.user_id)
-        return domain::make_error("signature.signer_required", signer.name + " is not a person and cannot sign");
+        return domain::errors::forbidden("signature.signer_required", signer.name + " is not a person and cannot sign");
     if (intent.password.empty())
-        return domain::make_error("signature.password_required", "signing needs the signer's password, typed again");
+        return domain::errors::forbidden("signature.password_required", "signing needs the signer's password, typed again");
     std::vector<std::string> hash;
     std::vector<int> active;
     tx.session() << "SELECT password_hash, active FROM users WHERE id = $1", bind(*signer.user_id), into(hash),
         into(active), now;
     if (hash.empty())
-        return domain::make_error("signature.signer_unknown", "user " + std::to_string(*signer.user_id) + " does not exist");
-    if (active.front() == 0) return domain::make_error("signature.signer_inactive", signer.name + " is deactivated");
+        return domain::errors::forbidden("signature.signer_unknown", "user " + std::to_string(*signer.user_id) + " does not exist");
+    if (active.front() == 0) return domain::errors::forbidden("signature.signer_inactive", signer.name + " is deactivated");
     if (!check || !check(intent.password, hash.front()))
-        return domain::make_error("signature.password_mismatch",
+        return domain::errors::forbidden("signature.password_mismatch",
                                   "the password does not match " + signer.name + "'s: nothing was signed");
     store::SignatureRecord s;
     s.entity_type = entity_type;

@@ -33,7 +33,7 @@ domain::SpecificationLine line_from(store::SqlRow& r) {
 }
 
 domain::Error line_error(const domain::SpecificationLine& line, const std::string& what) {
-    return domain::make_error("review.specification", "specification line " + std::to_string(line.id) + " (" +
+    return domain::errors::conflict("review.specification", "specification line " + std::to_string(line.id) + " (" +
                                                           line.test_code + "): " + what);
 }
 

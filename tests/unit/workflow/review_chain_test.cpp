@@ -168,6 +168,9 @@ TEST_F(ReviewChain, BadResultsAreRefusedAndNothingIsWritten) {
         auto r = enter(tests[c.test], c.value, c.unit);
         ASSERT_FALSE(r) << c.value;
         EXPECT_EQ(r.error().code, c.code) << c.value << ": " << r.error().message;
+        // 422 naming the field the code names.
+        EXPECT_EQ(r.error().kind, domain::ErrorKind::invalid);
+        EXPECT_EQ(r.error().field, c.code == "review.unit" ? "unit" : "value");
     }
     auto no_raw = db->write([&](store::Transaction& tx) {
         return record_result(tx, {tests[1].id, "0.31", "%", ResultSource::instrument, std::nullopt, "", std::nullopt},
@@ -199,6 +202,7 @@ TEST_F(ReviewChain, AFinalResultTakesNoFurtherResult) {
     auto again = enter(tests[0], "99.0", "%");
     ASSERT_FALSE(again);
     EXPECT_EQ(again.error().code, "review.test_final");
+    EXPECT_EQ(again.error().kind, domain::ErrorKind::conflict);  // 409 by its kind, not the code table
     auto awaiting = enter(tests[1], "0.3", "%");
     ASSERT_TRUE(awaiting);
     auto second = enter(tests[1], "0.2", "%");
@@ -234,6 +238,7 @@ TEST_F(ReviewChain, SigningWithAWrongPasswordIsRefusedAndNothingIsWritten) {
     auto wrong = accept(tests[0].id, "analyst.a", "not my password");
     ASSERT_FALSE(wrong);
     EXPECT_EQ(wrong.error().code, "signature.password_mismatch");
+    EXPECT_EQ(wrong.error().kind, domain::ErrorKind::forbidden);
     auto empty = accept(tests[0].id, "analyst.a", "");
     ASSERT_FALSE(empty);
     EXPECT_EQ(empty.error().code, "signature.password_required");
@@ -256,6 +261,7 @@ TEST_F(ReviewChain, NobodyVerifiesTheirOwnResult) {
     auto own = verify(tests[0].id, "analyst.b");
     ASSERT_FALSE(own);
     EXPECT_EQ(own.error().code, "review.verifier_is_producer");
+    EXPECT_EQ(own.error().kind, domain::ErrorKind::forbidden);
     EXPECT_NE(own.error().message.find("复核"), std::string::npos);
     EXPECT_EQ(count("SELECT count(*) FROM signatures"), before);
     EXPECT_EQ(get_test(tests[0].id).state, "accepted");
