@@ -32,7 +32,7 @@ using lims::test::TestService;
 namespace {
 
 // Authenticated routes meant for every caller; any other route must declare its roles.
-const std::set<std::string> kOpenToEveryRole{"getMe", "logout", "getMetrics", "getOpenApi"};
+const std::set<std::string> kOpenToEveryRole{"getMe", "logout", "getMetrics"};
 
 class MatrixTest : public ::testing::Test {
 protected:
