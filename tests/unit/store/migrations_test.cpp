@@ -250,6 +250,84 @@ TEST_P(MigrationTest, MigrationFourVersionsSpecificationLinesAndTestsKeepTheirs)
     EXPECT_EQ(text("SELECT CAST(spec_line_version AS TEXT) FROM tests WHERE id = 9"), "4");
 }
 
+// Migration 6 on a database at the version before it holding an alarm with its delivered
+// in-app notification and a pending e-mail: both kept (ids, state, alarm), and from then on a
+// row of the queue is about exactly one alarm or one notice; the marks and pushes are facts.
+TEST_P(MigrationTest, MigrationSixKeepsTheQueueAndAdmitsNoticeDeliveries) {
+    open();
+    std::vector<Migration> before, through_six;
+    for (const auto& m : builtin_migrations()) {
+        if (m.version < 6) before.push_back(m);
+        if (m.version <= 6) through_six.push_back(m);
+    }
+    ASSERT_TRUE(migrate(*db, before).ok());
+    const std::string at = "2026-03-02T00:00:00Z";
+    for (const std::string& sql : std::vector<std::string>{
+             "INSERT INTO organisations (id, code, name, kind, region_code, path, created_at, updated_at) VALUES "
+             "(1, 'SH', 'Shanghai bureau', 'bureau', '310000', '/1/', '" + at + "', '" + at + "')",
+             "INSERT INTO users (id, org_id, username, display_name, password_hash, created_at, updated_at) VALUES "
+             "(3, 1, 'li', 'Li', 'x', '" + at + "', '" + at + "')",
+             "INSERT INTO storage_units (id, code, org_id, name, kind, min_centi_celsius, max_centi_celsius, created_at, "
+             "updated_at) VALUES (1, 'F1', 1, 'fridge', 'refrigerator', 200, 800, '" + at + "', '" + at + "')",
+             "INSERT INTO loggers (id, serial, org_id, created_at, updated_at) VALUES (1, 'TL-1', 1, '" + at + "', '" +
+                 at + "')",
+             std::string("INSERT INTO logger_placements (id, logger_id, storage_unit_id, from_utc) VALUES (1, 1, 1, 100)"),
+             "INSERT INTO coldchain_alarms (id, logger_id, placement_id, org_id, storage_unit_id, kind, raised_at_utc, "
+             "since_utc, detail, created_at) VALUES (7, 1, 1, 1, 1, 'offline', 200, 150, 'no reading', '" + at + "')",
+             "INSERT INTO alarm_notifications (id, alarm_id, user_id, channel, subject, body, state, next_attempt_utc, "
+             "sent_at_utc, created_at) VALUES (9, 7, 3, 'in_app', 's', 'b', 'sent', 200, 200, '" + at + "')",
+             "INSERT INTO alarm_notifications (id, alarm_id, channel, address, subject, body, state, attempts, "
+             "next_attempt_utc, last_error, created_at) VALUES (10, 7, 'email', 'li@sh.example', 's', 'b', 'pending', 2, "
+             "400, 'SMTP down', '" + at + "')",
+             "INSERT INTO notices (id, number, recipient, to_org_id, state, due_at, created_at, updated_at) VALUES "
+             "(5, 'TZ-1', 'organising_bureau', 1, 'sent', '2026-03-03T00:00:00Z', '" + at + "', '" + at + "')"})
+        exec_raw(sql);
+
+    auto r = migrate(*db, through_six);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->version_after, 6);
+    auto kept = db->read([](Transaction& tx) -> StoreResult<std::string> {
+        std::vector<std::string> rows;
+        tx.session() << "SELECT CAST(id AS TEXT) || ' ' || CAST(alarm_id AS TEXT) || ' ' || channel || ' ' || state || ' ' "
+                        "|| CAST(attempts AS TEXT) || ' ' || last_error || ' ' || COALESCE(CAST(notice_id AS TEXT), '-') "
+                        "FROM alarm_notifications ORDER BY id",
+            into(rows), now;
+        std::string out;
+        for (const auto& row : rows) out += row + ";";
+        return out;
+    });
+    ASSERT_TRUE(kept.ok()) << kept.error().message;
+    EXPECT_EQ(*kept, "9 7 in_app sent 0  -;10 7 email pending 2 SMTP down -;");
+
+    // A notice's delivery, without an alarm; a row about nothing or about both is refused.
+    exec_raw("INSERT INTO alarm_notifications (notice_id, channel, address, subject, body, state, next_attempt_utc, "
+             "created_at) VALUES (5, 'webhook', '+86 10 1', 's', 'b', 'pending', 500, '" + at + "')");
+    EXPECT_THROW(exec_raw("INSERT INTO alarm_notifications (channel, subject, body, state, next_attempt_utc, created_at) "
+                          "VALUES ('email', 's', 'b', 'pending', 500, '" + at + "')"),
+                 std::exception);
+    EXPECT_THROW(exec_raw("INSERT INTO alarm_notifications (alarm_id, notice_id, channel, subject, body, state, "
+                          "next_attempt_utc, created_at) VALUES (7, 5, 'email', 's', 'b', 'pending', 500, '" + at + "')"),
+                 std::exception);
+    // Marks and pushes are facts, each once.
+    exec_raw("INSERT INTO notification_marks (user_id, source, item_id, mark, created_at) VALUES (3, 'alarm', 9, 'read', '" +
+             at + "')");
+    EXPECT_THROW(exec_raw("INSERT INTO notification_marks (user_id, source, item_id, mark, created_at) VALUES "
+                          "(3, 'alarm', 9, 'read', '" + at + "')"),
+                 std::exception);
+    EXPECT_THROW(exec_raw("UPDATE notification_marks SET note = 'x'"), std::exception);
+    EXPECT_THROW(exec_raw("DELETE FROM notification_marks"), std::exception);
+    exec_raw("INSERT INTO notice_pushes (notice_id, step, recipients, created_at) VALUES (5, 'push', 1, '" + at + "')");
+    EXPECT_THROW(exec_raw("INSERT INTO notice_pushes (notice_id, step, recipients, created_at) VALUES (5, 'push', 1, '" +
+                          at + "')"),
+                 std::exception);
+    exec_raw("INSERT INTO organisation_contacts (id, org_id, role, name, email, created_by, created_at) VALUES "
+             "(1, 1, 'head', 'Zhao', 'z@sh.example', 't', '" + at + "')");
+    EXPECT_THROW(exec_raw("UPDATE organisation_contacts SET name = 'x'"), std::exception);
+    if (GetParam() == Backend::postgresql)
+        for (const char* table : {"notification_marks", "notice_pushes", "organisation_contacts"})
+            EXPECT_THROW(exec_raw(std::string("TRUNCATE ") + table + " CASCADE"), std::exception) << table;
+}
+
 TEST_P(MigrationTest, ADatabaseNewerThanTheBuildIsRefused) {
     open_migrated();
     exec_raw("INSERT INTO schema_version (version, name, applied_at) VALUES (99, 'from the future', 'x')");
