@@ -284,6 +284,30 @@ TEST_P(ShipmentListTest, TheReceiverReadsTheTransportBoxAndTheTripsLogger) {
     ASSERT_EQ(none.status, 200) << none.describe();
     EXPECT_TRUE(none.json()->isNull("box"));
     EXPECT_TRUE(none.json()->isNull("logger"));
+    // A logger placed in it through the cold chain's placements (not named when it was made)
+    // is the trip's logger.
+    exec("INSERT INTO loggers (serial, model, org_id, created_at, updated_at) VALUES ('SL-TRIP-2', 'T', " +
+         std::to_string(office_id) + ", " + stamp + ", " + stamp + ")");
+    for (const std::string who : {"duty", "head", "quality"}) {  // the GSP annex: alarms reach three people
+        Object::Ptr contact = new Object;
+        contact->set("org_id", office_id);
+        contact->set("name", who);
+        contact->set("email", who + "@office.example.cn");
+        auto added = service->as(TestService::kRootAdministrator).post("/api/v1/coldchain/contacts", contact);
+        ASSERT_LT(added.status, 300) << added.describe();
+    }
+    Object::Ptr place = new Object;
+    place->set("shipment_id", plain.json()->getValue<std::int64_t>("id"));
+    place->set("from_utc", now_seconds() - 900);
+    auto placed = service->as(TestService::kRootAdministrator)
+                      .post("/api/v1/coldchain/loggers/" + std::to_string(scalar("SELECT id FROM loggers WHERE serial = 'SL-TRIP-2'")) +
+                                "/placements", place);
+    ASSERT_LT(placed.status, 300) << placed.describe();
+    auto placed_trip = service->as(user(Role::receiver)).get("/api/v1/shipments/" + plain.json()->getValue<std::string>("number") + "/transport-box");
+    ASSERT_EQ(placed_trip.status, 200) << placed_trip.describe();
+    ASSERT_FALSE(placed_trip.json()->isNull("logger")) << placed_trip.body;
+    EXPECT_EQ(placed_trip.json()->getObject("logger")->getValue<std::string>("serial"), "SL-TRIP-2");
+    EXPECT_EQ(placed_trip.json()->getObject("logger")->getValue<std::int64_t>("placed_from_utc"), place->getValue<std::int64_t>("from_utc"));
 
     // With both: bound, dispatched, readings over the trip.
     auto created = ship({registered_sample(task)}, service->organisationId(TestService::kLabA), "SL-TRIP-1");

@@ -81,24 +81,28 @@ domain::Result<ShipmentTrip> shipment_trip(store::Database& db, const Actor& act
             trip.box = TransportBoxView{unit->id, unit->code, unit->name, unit->storage_class, unit->min_centi_celsius,
                                         unit->max_centi_celsius};
         }
-        if (shipment->logger_id) {
+        // The trip's logger: the one placed in the shipment (at dispatch for the logger named
+        // when it was made, or placed through the cold chain's placements), else the one named.
+        auto placement = units.shipment_placement(shipment->id);
+        if (!placement) return placement.error();
+        if (*placement) {
             TripLoggerView logger;
-            logger.serial = shipment->logger_serial;
-            auto placement = units.shipment_placement(shipment->id);
-            if (!placement) return placement.error();
-            if (*placement) {
-                logger.placed_from_utc = (*placement)->from_utc;
-                logger.placed_to_utc = (*placement)->to_utc;
-                auto readings = store::ReadingRepository(tx).range(*shipment->logger_id, (*placement)->from_utc,
-                                                                   (*placement)->to_utc.value_or(now_utc + 1));
-                if (!readings) return readings.error();
-                logger.readings = static_cast<std::int64_t>(readings->size());
-                if (!readings->empty()) {
-                    logger.first_reading_utc = readings->front().at_utc;
-                    logger.last_reading_utc = readings->back().at_utc;
-                }
+            auto watched = units.watch_by_id((*placement)->logger_id);
+            if (!watched) return watched.error();
+            logger.serial = *watched ? (*watched)->serial : shipment->logger_serial;
+            logger.placed_from_utc = (*placement)->from_utc;
+            logger.placed_to_utc = (*placement)->to_utc;
+            auto readings = store::ReadingRepository(tx).range((*placement)->logger_id, (*placement)->from_utc,
+                                                               (*placement)->to_utc.value_or(now_utc + 1));
+            if (!readings) return readings.error();
+            logger.readings = static_cast<std::int64_t>(readings->size());
+            if (!readings->empty()) {
+                logger.first_reading_utc = readings->front().at_utc;
+                logger.last_reading_utc = readings->back().at_utc;
             }
             trip.logger = std::move(logger);
+        } else if (shipment->logger_id) {
+            trip.logger = TripLoggerView{shipment->logger_serial, std::nullopt, std::nullopt, 0, std::nullopt, std::nullopt};
         }
         trip.shipment = std::move(*shipment);
         return trip;
