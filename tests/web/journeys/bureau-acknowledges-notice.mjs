@@ -1,6 +1,8 @@
 // A nonconforming report issued (through the API, as the laboratory would) sends its notices;
 // the city bureau's viewer sees them waiting on the home page with their deadline and
-// acknowledges one after confirming; the service records it.
+// acknowledges one after confirming; the service records it. The inbox is paged and filtered
+// on the server (GET /api/v1/notices?state=sent): the page says how many of how many it shows,
+// as the service counts them, and 全部 asks the service again.
 import { DESKTOP, logIn } from '../browser.mjs'
 import { PASSWORD } from '../service.mjs'
 import { nonconformingReport, reviewAndIssue } from '../seed.mjs'
@@ -29,6 +31,9 @@ export default async function ({ service, browser, base, data, assert }) {
   await deadline.locator('[data-test="days-left"]').waitFor()
   assert.equal(await deadline.locator('.date').innerText(), clock.due_date)
   assert.equal(await deadline.locator('[data-test="days-left"]').innerText(), clock.working_days_left === 0 ? '今日到期' : `剩 ${clock.working_days_left} 个工作日`)
+  const open = await viewer.get('/api/v1/notices?state=sent&limit=20')
+  assert.equal(await page.locator('[data-test="notice-count"]').innerText(), `已显示 ${open.items.length} / 共 ${open.count} 份`)
+  assert.deepEqual(await table.locator('tbody tr .num').allInnerTexts(), open.items.map((n) => n.number))
   await w.shot('bureau-notices.png')
   await page.locator(`[data-test="acknowledge-${notice.number}"]`).click()
   await page.getByRole('dialog').getByText(`确认签收通知 ${notice.number}`).waitFor()
@@ -37,6 +42,8 @@ export default async function ({ service, browser, base, data, assert }) {
   await table.getByText(notice.number).waitFor({ state: 'detached' }) // gone from 待签收
   await page.locator('.el-radio-button', { hasText: '全部' }).click()
   await page.locator('.el-radio-button.is-active', { hasText: '全部' }).waitFor()
+  const all = await viewer.get('/api/v1/notices?limit=20')
+  await page.locator('[data-test="notice-count"]').getByText(`共 ${all.count} 份`).waitFor()
   const row = table.locator('tr').filter({ hasText: notice.number })
   await row.getByText('已签收').waitFor()
   await row.getByText('组织抽检的监管部门').waitFor()

@@ -164,3 +164,52 @@ export interface PlanSummary {
   quantity: number
   registered: number
 }
+
+// GET /api/v1/shipments (the list) and /api/v1/shipments/{number}.
+export interface Shipment {
+  id: number
+  number: string
+  from_organisation_id: number
+  from_organisation_name?: string // in the list
+  laboratory_id: number
+  laboratory_name?: string // in the list
+  state: string
+  carrier: string
+  logger_serial: string | null
+  departed_at: string | null
+  arrived_at: string | null
+  samples: { sample_number: string; receipt_condition: string | null }[]
+  version: number
+  created_at?: string
+}
+
+// GET /api/v1/laboratories: where a shipment may go.
+export interface Laboratory {
+  id: number
+  code: string
+  name: string
+  region_code: string
+}
+
+// GET /api/v1/shipments/{number}/transport-box: the box and the trip's logger.
+export interface ShipmentTrip {
+  shipment_id: number
+  shipment_number: string
+  state: string
+  box: {
+    storage_unit_id: number
+    code: string
+    name: string
+    storage_class: string
+    min_centi_celsius: number
+    max_centi_celsius: number
+  } | null
+  logger: {
+    serial: string
+    placed_from_utc: number | null
+    placed_to_utc: number | null
+    readings: number
+    first_reading_utc: number | null
+    last_reading_utc: number | null
+  } | null
+}
