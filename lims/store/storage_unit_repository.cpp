@@ -24,7 +24,6 @@ std::optional<std::int64_t> optional_of(const NInt& v) {
 const std::set<std::string> kUnitKinds{"refrigerator", "freezer",       "cold_room",
                                        "cool_store",   "ambient_store", "transport_box"};
 const std::set<std::string> kStorageClasses{"refrigerated", "frozen", "cool", "ambient"};
-const std::set<std::string> kProductClasses{"drug", "vaccine", "biological", "tcm_decoction_piece", "cosmetic", "device"};
 
 std::string stringify(const Poco::JSON::Object& j) {
     std::ostringstream s;
@@ -105,7 +104,7 @@ StoreResult<StorageUnitRow> StorageUnitRepository::create(const StorageUnitRow& 
     if (!kStorageClasses.contains(u.storage_class))
         return invalid("storage_class '" + u.storage_class + "' is not one of refrigerated, frozen, cool, ambient");
     if (u.min_centi_celsius >= u.max_centi_celsius) return invalid("min_centi_celsius must be below max_centi_celsius");
-    if (!u.product_class.empty() && !kProductClasses.contains(u.product_class))
+    if (!u.product_class.empty() && !domain::is_product_category(u.product_class))
         return invalid("product_class '" + u.product_class + "' is not one of " + std::string(kProductClassList));
     int org = 0;
     tx_.session() << "SELECT count(*) FROM organisations WHERE id = $1", bind(u.org_id), into(org), now;

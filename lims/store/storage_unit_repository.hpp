@@ -4,6 +4,7 @@
 // designated contacts of each site. Called by lims/workflow/coldchain inside a Transaction.
 #pragma once
 
+#include "lims/domain/model/product_category.hpp"
 #include "lims/store/transaction.hpp"
 
 #include <cstdint>
@@ -29,8 +30,9 @@ struct StorageUnitRow {
     std::string product_class;  // what it holds (products.category: vaccine, drug, ...); empty: not said
 };
 
-// The product classes a storage unit or a product-class excursion rule names (products.category).
-inline constexpr std::string_view kProductClassList = "drug, vaccine, biological, tcm_decoction_piece, cosmetic, device";
+// The product classes a storage unit or a product-class excursion rule names (products.category):
+// the domain's one list (lims/domain/model/product_category.hpp).
+inline constexpr std::string_view kProductClassList = domain::kProductCategoryList;
 
 struct PlacementRow {
     std::int64_t id = 0;

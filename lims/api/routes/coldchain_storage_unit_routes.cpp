@@ -2,6 +2,7 @@
 // freezers, cold rooms and transport boxes of the caller's sites, and the people their
 // alarms reach. Administrators write, within their subtree.
 #include "lims/api/routes/coldchain_common.hpp"
+#include "lims/domain/model/product_category.hpp"
 
 #include <climits>
 
@@ -20,7 +21,7 @@ ObjectSchema unit_schema() {
              field::integer("min_centi_celsius").range(-10000, 10000),
              field::integer("max_centi_celsius").range(-10000, 10000),
              field::string("product_class")
-                 .oneOf({"drug", "vaccine", "biological", "tcm_decoction_piece", "cosmetic", "device"})
+                 .oneOf({domain::kProductCategories.begin(), domain::kProductCategories.end()})
                  .describedAs("what it holds: the product class whose excursion rule applies to it")
                  .optional()}};
 }

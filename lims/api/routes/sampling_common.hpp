@@ -8,6 +8,7 @@
 #include "lims/api/conventions.hpp"
 #include "lims/api/json_text.hpp"
 #include "lims/api/route_modules.hpp"
+#include "lims/domain/model/product_category.hpp"
 #include "lims/workflow/sampling/errors.hpp"
 #include "lims/workflow/sampling/plans.hpp"
 #include "lims/workflow/sampling/product_link.hpp"
@@ -56,7 +57,7 @@ inline FieldSchema decimal_text(std::string name) {
 inline FieldSchema code(std::string name) { return field::string(std::move(name)).matching(kCodePattern, "letters, digits, . _ / -"); }
 inline FieldSchema name(std::string n, std::size_t max = kMaxName) { return field::string(std::move(n)).length(1, max); }
 
-inline const std::vector<std::string> kCategories{"drug", "vaccine", "biological", "tcm_decoction_piece", "cosmetic", "device"};
+inline const std::vector<std::string> kCategories{domain::kProductCategories.begin(), domain::kProductCategories.end()};
 
 inline ObjectSchema plan_schema() {
     return {{code("code"), name("title"), field::integer("year").range(2000, 2099), date("starts_on"), date("ends_on"),

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "lims/domain/model/product.hpp"
+#include "lims/domain/model/product_category.hpp"
 #include "lims/domain/model/regulated_entity.hpp"
 #include "lims/domain/result.hpp"
 #include "lims/store/database.hpp"
@@ -34,8 +35,8 @@ inline constexpr std::string_view kCatalogueOwner = "admin.catalogue_owner";
 inline constexpr std::array<std::string_view, 9> kEntityKinds{
     "pharmacy", "hospital", "clinic", "distributor", "manufacturer", "cdc", "vaccination_site",
     "cosmetics_business", "device_business"};
-inline constexpr std::array<std::string_view, 6> kProductCategories{
-    "drug", "vaccine", "biological", "tcm_decoction_piece", "cosmetic", "device"};
+// The product categories: the domain's one list (lims/domain/model/product_category.hpp).
+using domain::kProductCategories;
 inline constexpr std::array<std::string_view, 4> kStorageClasses{"ambient", "cool", "refrigerated", "frozen"};
 
 // Categories whose products carry a 国药准字 approval number (Drug Administration Law

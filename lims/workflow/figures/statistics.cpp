@@ -1,5 +1,6 @@
 #include "lims/workflow/figures/statistics.hpp"
 
+#include "lims/domain/model/product_category.hpp"
 #include "lims/workflow/documents/document_source.hpp"
 #include "lims/workflow/documents/sql_rows.hpp"
 
@@ -23,7 +24,6 @@ using domain::Result;
 namespace {
 
 constexpr std::size_t kMaxFilterLength = 200;  // longer than any product or company name
-const std::set<std::string> kCategories = {"drug", "vaccine", "biological", "tcm_decoction_piece", "cosmetic", "device"};
 const std::set<std::string> kGroupings = {"category", "variety", "manufacturer", "office"};
 
 domain::Error bad(const std::string& parameter, const std::string& why) {
@@ -229,8 +229,8 @@ Result<StatisticsFilter> parse_statistics_filter(const std::map<std::string, std
     }
     if (f.from && f.to && *f.from > *f.to) return bad("from", "the period starts after it ends");
     f.category = get("category");
-    if (!f.category.empty() && !kCategories.count(f.category))
-        return bad("category", "\"" + f.category + "\" is not one of drug, vaccine, biological, tcm_decoction_piece, cosmetic, device");
+    if (!f.category.empty() && !domain::is_product_category(f.category))
+        return bad("category", "\"" + f.category + "\" is not one of " + std::string(domain::kProductCategoryList));
     f.variety = get("variety");
     f.manufacturer = get("manufacturer");
     if (const std::string o = get("office"); !o.empty()) {

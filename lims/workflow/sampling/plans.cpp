@@ -1,6 +1,7 @@
 #include "lims/workflow/sampling/plans.hpp"
 #include "lims/workflow/jurisdiction.hpp"
 
+#include "lims/domain/model/product_category.hpp"
 #include "lims/store/organisation_repository.hpp"
 #include "lims/store/sample_repository.hpp"
 #include "lims/workflow/sampling/dates.hpp"
@@ -17,11 +18,6 @@ namespace {
 using domain::Error;
 template <typename T>
 using Result = domain::Result<T>;
-
-const std::set<std::string>& categories() {
-    static const std::set<std::string> c{"drug", "vaccine", "biological", "tcm_decoction_piece", "cosmetic", "device"};
-    return c;
-}
 
 // Whether a store error is a version conflict, which the API answers 409.
 Error versioned(const Error& e, const std::string& what, std::int64_t current, std::int64_t given) {
@@ -41,7 +37,7 @@ std::optional<Error> validate(const PlanRequest& r) {
     for (std::size_t i = 0; i < r.quotas.size(); ++i) {
         const auto& q = r.quotas[i];
         const std::string at = "quotas[" + std::to_string(i) + "].";
-        if (!categories().count(q.category)) return invalid_field(at + "category", "unknown category " + q.category);
+        if (!domain::is_product_category(q.category)) return invalid_field(at + "category", "unknown category " + q.category);
         if (q.quantity < 1) return invalid_field(at + "quantity", "a quota is at least one sample");
         auto due = parse_date(q.due_on);
         if (!due) return invalid_field(at + "due_on", "\"" + q.due_on + "\" is not a date YYYY-MM-DD");

@@ -4,6 +4,7 @@
 #include "lims/domain/decimal.hpp"
 #include "lims/domain/identifiers/approval_number.hpp"
 #include "lims/domain/identifiers/credit_code.hpp"
+#include "lims/domain/model/product_category.hpp"
 #include "lims/store/sql.hpp"
 #include "lims/store/task_repository.hpp"
 #include "lims/store/user_repository.hpp"
@@ -29,17 +30,6 @@ namespace {
 using domain::Error;
 template <typename T>
 using Result = domain::Result<T>;
-
-std::optional<domain::SampleCategory> category_of(const std::string& c) {
-    using enum domain::SampleCategory;
-    if (c == "drug") return drug;
-    if (c == "vaccine") return vaccine;
-    if (c == "biological") return biological;
-    if (c == "tcm_decoction_piece") return tcm_decoction;
-    if (c == "cosmetic") return cosmetic;
-    if (c == "device") return medical_device;
-    return std::nullopt;
-}
 
 const std::set<std::string>& entity_kinds() {
     static const std::set<std::string> k{"pharmacy", "hospital",         "clinic",           "distributor",    "manufacturer",
@@ -72,7 +62,7 @@ Result<domain::Decimal> positive_decimal(const std::string& field, const std::st
 
 // Everything that can be checked without the database, field by field.
 std::optional<Error> validate(const RegistrationRequest& r, std::chrono::sys_seconds now) {
-    if (!category_of(r.product.category))
+    if (!domain::sample_category_of(r.product.category))
         return invalid_field("product.category", "unknown category \"" + r.product.category + "\"");
     if (!entity_kinds().count(r.entity.kind)) return invalid_field("entity.kind", "unknown kind \"" + r.entity.kind + "\"");
     if (auto c = domain::CreditCode::parse(r.entity.credit_code); !c) return invalid_field("entity.credit_code", c.error().message);
@@ -223,7 +213,7 @@ Result<domain::Sample> register_sample(store::Database& db, const Actor& actor, 
 
         store::NewSample s;
         s.org_id = actor.org_id.value_or(0);
-        s.category = *category_of(r.product.category);
+        s.category = *domain::sample_category_of(r.product.category);
         s.task_id = task->id;
         s.entity_id = *entity_id;
         s.product_id = r.product.catalogue_id;
