@@ -1,8 +1,10 @@
 // Hostile clients against the running service (issue 15, fault-injection suite): 10,000
 // malformed requests across every route of its own OpenAPI document (crafted ids and
 // cursors, query strings, bodies, media types, tokens) from four clients at once, plus
-// connections that speak no HTTP at all. Nothing gets a 5xx, nothing goes unanswered, the
-// health check answers within a second throughout, and the audit chain verifies after.
+// connections that speak no HTTP at all, plus 1,000 slow connections held open throughout
+// (trickling a request a byte at a time, idle after the accept, idle between kept-alive
+// requests). Nothing gets a 5xx, nothing goes unanswered, the health check answers within
+// a second throughout, and the audit chain verifies after.
 #include "support/fault_fixture.hpp"
 
 #include <Poco/JSON/Object.h>
@@ -11,8 +13,17 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <random>
@@ -27,6 +38,119 @@ constexpr int kRequests = 10'000;
 constexpr int kClients = 4;
 constexpr int kRawConnections = 200;
 constexpr std::uint32_t kSeed = 20261207;
+constexpr int kSlowConnections = 1'000;
+
+// Raises the soft limit on open files so that this process (1,000 slow connections and
+// the clients) and the service it starts (which inherits it) can hold them; false when
+// the hard limit does not allow `needed`.
+bool allowOpenFiles(rlim_t needed) {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return false;
+    if (limit.rlim_cur >= needed) return true;
+    if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < needed) return false;
+    limit.rlim_cur = needed;
+    return ::setrlimit(RLIMIT_NOFILE, &limit) == 0;
+}
+
+// 1,000 connections that hold the service without finishing a request, kept open for as
+// long as it runs: a third send a request a byte every second (cut by the service at its
+// whole-request deadline, then opened again), a third send nothing after the connect, and
+// a third make one request and then sit idle on the kept-alive connection. One thread,
+// poll(2) over all of them.
+class SlowConnections {
+public:
+    explicit SlowConnections(std::uint16_t port) : port_(port), slots_(kSlowConnections) {
+        thread_ = std::thread([this] { run(); });
+    }
+    ~SlowConnections() { stop(); }
+    void stop() {
+        stopping_ = true;
+        if (thread_.joinable()) thread_.join();
+        for (auto& s : slots_)
+            if (s.fd >= 0) ::close(s.fd);
+    }
+    int open() const { return open_.load(); }
+    long long reopened() const { return reopened_.load(); }
+    long long bytesTrickled() const { return trickled_.load(); }
+
+private:
+    struct Slot {
+        int fd = -1;
+        std::size_t sent = 0;
+        bool requested = false;  // the keep-alive kind: its one request was sent
+    };
+    static constexpr const char* kTrickled = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+                                             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n";
+    static constexpr const char* kWhole = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+
+    int connectOne() {
+        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0) return -1;
+        sockaddr_in to{};
+        to.sin_family = AF_INET;
+        to.sin_port = htons(port_);
+        to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0 && errno != EINPROGRESS) {
+            ::close(fd);
+            return -1;
+        }
+        return fd;
+    }
+
+    void run() {
+        auto nextTrickle = std::chrono::steady_clock::now();
+        std::vector<pollfd> fds(slots_.size());
+        while (!stopping_) {
+            int open = 0;
+            for (std::size_t i = 0; i < slots_.size(); ++i) {
+                auto& s = slots_[i];
+                if (s.fd < 0) {
+                    s = Slot{connectOne()};
+                    if (s.fd >= 0 && everConnected_[i]) ++reopened_;
+                    if (s.fd >= 0) everConnected_[i] = true;
+                }
+                // The keep-alive kind's one request, once the connect has completed.
+                if (s.fd >= 0 && i % 3 == 2 && !s.requested)
+                    s.requested = ::send(s.fd, kWhole, std::strlen(kWhole), MSG_NOSIGNAL) ==
+                                  static_cast<ssize_t>(std::strlen(kWhole));
+                if (s.fd >= 0) ++open;
+                fds[i] = pollfd{s.fd, POLLIN, 0};
+            }
+            open_ = open;
+            ::poll(fds.data(), fds.size(), 100);
+            for (std::size_t i = 0; i < slots_.size(); ++i) {
+                auto& s = slots_[i];
+                if (s.fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+                char buffer[4096];
+                const auto n = ::recv(s.fd, buffer, sizeof buffer, 0);
+                if (n > 0 && i % 3 == 2) continue;  // the answer to its one request: now it idles
+                if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+                ::close(s.fd);  // cut by the service (deadline, keep-alive timeout): open again
+                s.fd = -1;
+            }
+            if (std::chrono::steady_clock::now() >= nextTrickle) {
+                nextTrickle += std::chrono::seconds(1);
+                const std::size_t length = std::strlen(kTrickled);
+                for (std::size_t i = 0; i < slots_.size(); i += 3) {
+                    auto& s = slots_[i];
+                    if (s.fd < 0 || s.sent + 1 >= length) continue;  // never the final LF
+                    if (::send(s.fd, kTrickled + s.sent, 1, MSG_NOSIGNAL) == 1) {
+                        ++s.sent;
+                        ++trickled_;
+                    }
+                }
+            }
+        }
+    }
+
+    const std::uint16_t port_;
+    std::vector<Slot> slots_;
+    std::vector<bool> everConnected_ = std::vector<bool>(kSlowConnections, false);
+    std::thread thread_;
+    std::atomic<bool> stopping_{false};
+    std::atomic<int> open_{0};
+    std::atomic<long long> reopened_{0}, trickled_{0};
+};
 
 struct RouteTemplate {
     std::string method;
@@ -63,8 +187,11 @@ std::string fill(const std::string& path, std::mt19937& rng) {
 class HostileClients : public FaultWorld {};
 
 TEST_F(HostileClients, MalformedRequestsOnEveryRouteGetNo5xxAndTheServiceStaysHealthy) {
+    ASSERT_TRUE(allowOpenFiles(4096)) << "the hard limit on open files is below 4,096: 1,000 slow connections do not fit";
     build(0);
-    auto service = start_service(false);
+    // A whole-request deadline of 2 s (30 by default) so that the slow connections are cut,
+    // and opened again, many times during the flood.
+    auto service = start_service(false, {"-Dlims.http.request.deadline.seconds=2"});
     const std::string token = login();
     ASSERT_FALSE(token.empty());
     auto document = http(http_port, "GET", "/api/v1/openapi.json", "", token);
@@ -79,6 +206,13 @@ TEST_F(HostileClients, MalformedRequestsOnEveryRouteGetNo5xxAndTheServiceStaysHe
         }
     ASSERT_GT(routes.size(), 50u);
 
+    // The slow connections are all open before the flood starts, and stay open to its end.
+    SlowConnections slow(http_port);
+    for (int i = 0; i < 100 && slow.open() < kSlowConnections; ++i) std::this_thread::sleep_for(50ms);
+    ASSERT_EQ(slow.open(), kSlowConnections);
+    std::this_thread::sleep_for(1s);
+    std::atomic<int> fewest_slow_open{kSlowConnections};
+
     std::atomic<bool> done{false};
     std::atomic<long long> slowest_health_ms{0};
     std::atomic<int> health_checks{0}, health_failures{0};
@@ -86,6 +220,8 @@ TEST_F(HostileClients, MalformedRequestsOnEveryRouteGetNo5xxAndTheServiceStaysHe
         while (!done) {
             auto h = http(http_port, "GET", "/healthz", "", "", 5s);
             ++health_checks;
+            for (int open = slow.open(), fewest = fewest_slow_open.load();
+                 open < fewest && !fewest_slow_open.compare_exchange_weak(fewest, open);) {}
             if (h.status != 200) ++health_failures;
             long long ms = h.took.count(), seen = slowest_health_ms.load();
             while (ms > seen && !slowest_health_ms.compare_exchange_weak(seen, ms)) {}
@@ -151,6 +287,8 @@ TEST_F(HostileClients, MalformedRequestsOnEveryRouteGetNo5xxAndTheServiceStaysHe
     raw.join();
     done = true;
     health.join();
+    const int slow_open_at_end = slow.open();
+    slow.stop();
 
     std::string summary;
     for (const auto& [status, n] : by_status) summary += " " + std::to_string(status) + ":" + std::to_string(n);
@@ -159,14 +297,20 @@ TEST_F(HostileClients, MalformedRequestsOnEveryRouteGetNo5xxAndTheServiceStaysHe
     EXPECT_TRUE(service->running()) << service->output();
     EXPECT_EQ(health_failures.load(), 0);
     EXPECT_LT(slowest_health_ms.load(), 1000);
+    // Held throughout: a cut connection is opened again at once, so only a few are ever
+    // between their close and their next connect.
+    EXPECT_GE(fewest_slow_open.load(), kSlowConnections * 9 / 10);
+    EXPECT_GE(slow_open_at_end, kSlowConnections * 9 / 10);
+    EXPECT_GT(slow.reopened(), 0) << "no slow connection was cut at the 2-second deadline";
     EXPECT_EQ(http(http_port, "GET", "/healthz").status, 200);
     EXPECT_EQ(service->terminate(), 0) << service->output();
     const auto verified = verify_audit();
     EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
-    std::printf("[ fault   ] %d malformed requests over %zu routes from %d clients + %d non-HTTP connections: "
+    std::printf("[ fault   ] %d malformed requests over %zu routes from %d clients + %d non-HTTP connections + "
+                "%d slow connections (fewest open at a health check %d, %lld reopened after a cut, %lld bytes trickled): "
                 "statuses%s; %d health checks, slowest %lld ms; audit chain intact\n",
-                kRequests, routes.size(), kClients, kRawConnections, summary.c_str(), health_checks.load(),
-                slowest_health_ms.load());
+                kRequests, routes.size(), kClients, kRawConnections, kSlowConnections, fewest_slow_open.load(),
+                slow.reopened(), slow.bytesTrickled(), summary.c_str(), health_checks.load(), slowest_health_ms.load());
 }
 
 }  // namespace

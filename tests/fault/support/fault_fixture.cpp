@@ -55,13 +55,13 @@ void FaultWorld::TearDown() {
     std::filesystem::remove_all(dir, ec);
 }
 
-std::unique_ptr<LimsProcess> FaultWorld::start_service(bool drivers) {
-    auto p = std::make_unique<LimsProcess>(
-        std::vector<std::string>{"serve", "--port", std::to_string(http_port), "--calendar-dir",
-                                 LIMS_SOURCE_DIR "/fixtures/calendars",
-                                 std::string("-Dlims.drivers.enabled=") + (drivers ? "true" : "false"),
-                                 "-Dlims.web.root=none"},
-        url);
+std::unique_ptr<LimsProcess> FaultWorld::start_service(bool drivers, const std::vector<std::string>& extra) {
+    std::vector<std::string> args{"serve", "--port", std::to_string(http_port), "--calendar-dir",
+                                  LIMS_SOURCE_DIR "/fixtures/calendars",
+                                  std::string("-Dlims.drivers.enabled=") + (drivers ? "true" : "false"),
+                                  "-Dlims.web.root=none"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto p = std::make_unique<LimsProcess>(args, url);
     const auto line = p->wait_for_line("lims: serving http://127.0.0.1:" + std::to_string(http_port));
     EXPECT_NE(line, "") << p->output();
     return p;

@@ -35,7 +35,8 @@ protected:
 
     // lims serve on `http_port`, its drivers in-process unless `drivers` is false (a
     // gateway runs them); waits for its "serving" line.
-    std::unique_ptr<lims::test::LimsProcess> start_service(bool drivers = true);
+    // `extra`: more -D settings for it.
+    std::unique_ptr<lims::test::LimsProcess> start_service(bool drivers = true, const std::vector<std::string>& extra = {});
     // An ingest account of the laboratory and its token in a file (for `lims gateway`).
     std::string ingest_token_file();
     // One count from the service's database, read from this process (-1 when unreadable).
