@@ -186,6 +186,17 @@ const en: typeof zh = {
       other: '{state}',
     },
   },
+  labels: {
+    title: 'Sample labels',
+    hint: '{n} labels (a test portion and a retained portion per sample), 60 × 40 mm; print on label stock.',
+    print: 'Print labels',
+    none: 'No sample given',
+    forShipment: 'Print the labels of these samples',
+    batch: 'Batch {batch}',
+    quantity: '{quantity} {unit}',
+    sampledOn: 'Sampled {date}',
+    seals: 'Seals {seals}',
+  },
   tripBox: {
     box: 'Transport box',
     noBox: 'No box bound',

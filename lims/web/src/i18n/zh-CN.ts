@@ -185,6 +185,17 @@ export default {
       other: '{state}',
     },
   },
+  labels: {
+    title: '样品标签',
+    hint: '共 {n} 张标签（每批样品的检验样品与留样各一张），60 × 40 毫米，请用标签纸打印。',
+    print: '打印标签',
+    none: '未指定样品',
+    forShipment: '打印本批样品标签',
+    batch: '批号 {batch}',
+    quantity: '{quantity} {unit}',
+    sampledOn: '抽样 {date}',
+    seals: '封签 {seals}',
+  },
   tripBox: {
     box: '运输箱',
     noBox: '未绑定运输箱',

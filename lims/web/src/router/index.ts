@@ -50,6 +50,12 @@ export const routes: RouteRecordRaw[] = [
         meta: { roles: ['sampler'], titleKey: 'shipments.title' },
       },
       {
+        path: 'labels',
+        name: 'labels',
+        component: () => import('../views/sampler/LabelsView.vue'),
+        meta: { roles: ['sampler', 'receiver'], titleKey: 'labels.title' },
+      },
+      {
         path: 'receiver/samples',
         name: 'receipt',
         component: () => import('../views/receiver/ReceiptView.vue'),
