@@ -77,6 +77,35 @@ TEST(Cursor, PageJsonHasNullNextCursorOnTheLastPage) {
     EXPECT_NE(toJsonText(pageJson(items, std::vector<std::string>{"x"})).find("\"next_cursor\":\""), std::string::npos);
 }
 
+TEST(Cursor, ReadIdPageTakesOneIdAndItsCursorLeadsToTheNextPage) {
+    Request r;
+    auto first = readIdPage(r);
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->after_id, 0);
+    EXPECT_EQ(first->limit, kDefaultPageSize);
+    // The cursor idPageJson writes is the one readIdPage reads back.
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+    auto body = idPageJson(items, std::int64_t{41});
+    r.query = {{"limit", "7"}, {"cursor", body->getValue<std::string>("next_cursor")}};
+    auto next = readIdPage(r);
+    ASSERT_TRUE(next);
+    EXPECT_EQ(next->after_id, 41);
+    EXPECT_EQ(next->limit, 7u);
+    EXPECT_TRUE(idPageJson(items, std::nullopt)->isNull("next_cursor"));
+    // Crafted: two values, text, a negative id, a bad limit: 422 naming the parameter.
+    for (const auto& bad : {encodeCursor({"1", "2"}), encodeCursor({"x"}), encodeCursor({"-3"}), std::string("!!")}) {
+        r.query = {{"cursor", bad}};
+        auto p = readIdPage(r);
+        ASSERT_FALSE(p) << bad;
+        EXPECT_EQ(p.problem().status, 422);
+        EXPECT_EQ(p.problem().errors.at(0).field, "cursor");
+    }
+    r.query = {{"limit", "0"}};
+    auto p = readIdPage(r);
+    ASSERT_FALSE(p);
+    EXPECT_EQ(p.problem().errors.at(0).field, "limit");
+}
+
 TEST(Jurisdiction, SubtreeByWholeSegments) {
     EXPECT_TRUE(withinJurisdiction("/1/4/", "/1/4/"));
     EXPECT_TRUE(withinJurisdiction("/1/4/", "/1/4/9/"));
