@@ -342,6 +342,23 @@ protected:
         call(signatory, "GET", "/api/v1/reports/" + reportNumber + "/pdf");
         call(service->anonymous(), "GET", "/verify/" + reportNumber + "?h=" + str(report, "pdf_sha256"));
 
+        // Service of the report (送达) to the sampled unit, with its evidence, where the
+        // service's routes are in the table.
+        const std::string services = "/api/v1/reports/" + reportNumber + "/services";
+        if (routed("GET", services)) {
+            call(signatory, "GET", services);
+            auto prepared = call(signatory, "POST", services,
+                                 R"({"recipient":"sampled_unit","documents":["inspection_report"],"method":"in_person"})");
+            EXPECT_EQ(prepared.status, 201) << prepared.describe();
+            const std::string service = "/api/v1/document-services/" + str(prepared, "number");
+            call(signatory, "GET", service);
+            call(signatory, "GET", service + "/receipt.pdf");
+            const std::string today = utcMinutesAgo(0).substr(0, 10);
+            auto served = call(signatory, "POST", service + "/evidence",
+                               R"({"served_on":")" + today + R"(","signed_by":"Li Ming, pharmacist in charge"})");
+            EXPECT_EQ(served.status, 201) << served.describe();
+        }
+
         // Notices of the nonconforming result, acknowledged by whoever receives one; the case
         // lead it opened, accepted and extended; a re-inspection applied for.
         for (const auto& who : {planner, officer, user(Role::bureau_viewer), std::string(TestService::kRootAdministrator)}) {
