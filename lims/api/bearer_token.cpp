@@ -1,8 +1,8 @@
 #include "lims/api/bearer_token.hpp"
 
+#include "lims/domain/text/sha256.hpp"
+
 #include <Poco/Base64Encoder.h>
-#include <Poco/DigestEngine.h>
-#include <Poco/SHA2Engine.h>
 
 #include <array>
 #include <sstream>
@@ -26,9 +26,7 @@ std::string generateBearerToken(RandomSource source) {
 }
 
 std::string hashBearerToken(const std::string& token) {
-    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
-    sha.update(token);
-    return Poco::DigestEngine::digestToHex(sha.digest());
+    return domain::sha256_hex(token);
 }
 
 }  // namespace lims::api

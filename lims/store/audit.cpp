@@ -3,8 +3,7 @@
 #include "lims/store/database.hpp"
 #include "lims/store/transaction.hpp"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/SHA2Engine.h>
+#include "lims/domain/text/sha256.hpp"
 
 using namespace Poco::Data::Keywords;
 
@@ -42,10 +41,7 @@ std::string canonical_audit_text(const AuditEntry& e) {
 }
 
 std::string audit_hash(const AuditEntry& e) {
-    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
-    sha.update(e.prev_hash);
-    sha.update(canonical_audit_text(e));
-    return Poco::DigestEngine::digestToHex(sha.digest());
+    return domain::sha256_hex({e.prev_hash, canonical_audit_text(e)});
 }
 
 void append_audit_entries(Transaction& tx, const std::vector<AuditRecord>& records) {

@@ -1,20 +1,15 @@
 #include "lims/store/raw_message_repository.hpp"
 #include "lims/store/sql.hpp"
+#include "lims/domain/text/sha256.hpp"
 
 #include <Poco/Data/LOB.h>
 #include <Poco/Data/Statement.h>
-#include <Poco/DigestEngine.h>
-#include <Poco/SHA2Engine.h>
 
 using namespace Poco::Data::Keywords;
 
 namespace lims::store {
 
-std::string sha256_hex(const std::string& bytes) {
-    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
-    sha.update(bytes.data(), static_cast<unsigned>(bytes.size()));
-    return Poco::DigestEngine::digestToHex(sha.digest());
-}
+std::string sha256_hex(const std::string& bytes) { return domain::sha256_hex(bytes); }
 
 StoreResult<StoredRawMessage> RawMessageRepository::store(std::int64_t instrument_id, const std::string& protocol,
                                                           const std::string& received_at_utc,

@@ -2,8 +2,7 @@
 
 #include "lims/domain/calendar/civil_date.hpp"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/SHA2Engine.h>
+#include "lims/domain/text/sha256.hpp"
 
 namespace lims::workflow::documents {
 
@@ -168,9 +167,7 @@ std::string canonical_text(const ReportDocument& r) {
 }
 
 std::string report_content_hash(const ReportDocument& report) {
-    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
-    sha.update(canonical_text(report));
-    return Poco::DigestEngine::digestToHex(sha.digest());
+    return domain::sha256_hex(canonical_text(report));
 }
 
 std::string verification_path(std::string_view report_number, std::string_view content_hash,

@@ -8,8 +8,7 @@
 #include "lims/workflow/documents/pdf_layout.hpp"
 #include "lims/workflow/documents/qr_code.hpp"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/SHA2Engine.h>
+#include "lims/domain/text/sha256.hpp"
 
 #include <algorithm>
 #include <array>
@@ -55,11 +54,7 @@ std::string printed_time(const std::string& stored) { return domain::chinese_dat
 
 }  // namespace
 
-std::string sha256_hex(std::string_view bytes) {
-    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
-    sha.update(bytes.data(), static_cast<unsigned>(bytes.size()));
-    return Poco::DigestEngine::digestToHex(sha.digest());
-}
+std::string sha256_hex(std::string_view bytes) { return domain::sha256_hex(bytes); }
 
 domain::Result<std::string> render_report_pdf(const ReportDocument& report, const RenderOptions& options) {
     if (auto ok = validate(report); !ok) return ok.error();

@@ -1,17 +1,12 @@
 #include "lims/workflow/review/signing.hpp"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/SHA2Engine.h>
+#include "lims/domain/text/sha256.hpp"
 
 using namespace Poco::Data::Keywords;
 
 namespace lims::workflow::review {
 
-std::string sha256_hex(std::string_view text) {
-    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
-    engine.update(text.data(), static_cast<unsigned>(text.size()));
-    return Poco::DigestEngine::digestToHex(engine.digest());
-}
+std::string sha256_hex(std::string_view text) { return domain::sha256_hex(text); }
 
 domain::Result<store::SignatureRecord> sign(store::Transaction& tx, const PasswordCheck& check, const Actor& signer,
                                             const SigningIntent& intent, const std::string& entity_type,
