@@ -221,6 +221,23 @@ RouteRecord coldChainLoggerRecord(TestService& s, Jurisdiction side) {
     return RouteRecord{{{"id", std::to_string(logger->id)}}, body};
 }
 
+// ---- excursion rules (coldchain_rule_routes.cpp): a storage unit of the side's office.
+RouteRecord coldChainRuleUnitRecord(TestService& s, Jurisdiction side) {
+    namespace cc = lims::workflow::coldchain;
+    static std::atomic<int> n{0};
+    store::StorageUnitRow u;
+    u.code = "RECIPE-R" + std::to_string(++n);
+    u.org_id = s.organisationId(TestService::office(side));
+    u.name = "refrigerator";
+    u.kind = "refrigerator";
+    u.storage_class = "refrigerated";
+    u.min_centi_celsius = 200;
+    u.max_centi_celsius = 800;
+    auto created = cc::register_storage_unit(*s.database(), u, "recipe");
+    if (!created) throw std::runtime_error(created.error().message);
+    return RouteRecord{{{"id", std::to_string(created->id)}}, bodyOf({{"reason", "recipe"}})};
+}
+
 // ---- notifications (notification_routes.cpp, coldchain_contact_routes.cpp): a notice to
 // the side's bureau (whose people have it among their notifications), a bureau's notice
 // contact, a storage unit with its site's contact.
@@ -477,6 +494,13 @@ const std::map<std::string, RouteRecipe>& routeRecipes() {
          {[](TestService& s, Jurisdiction side) { return unitContactRecord(s, side, true); }}},
         {"/api/v1/coldchain/contacts/{id}", {[](TestService& s, Jurisdiction side) { return unitContactRecord(s, side, false); }}},
         // ---- cold chain (coldchain_routes.cpp) -------------------------------------------------
+        {"/api/v1/coldchain/storage-units/{id}/excursion-rules", {coldChainRuleUnitRecord}},
+        {"/api/v1/coldchain/product-classes/{product_class}/{storage_class}/excursion-rules",
+         {[](TestService&, Jurisdiction) {
+              return RouteRecord{{{"product_class", "vaccine"}, {"storage_class", "refrigerated"}},
+                                 bodyOf({{"reason", "recipe"}})};
+          },
+          true}},
         {"/api/v1/coldchain/loggers/{id}/placements", {coldChainLoggerRecord}},
         {"/api/v1/coldchain/loggers/{id}/readings", {coldChainLoggerRecord}},
         {"/api/v1/coldchain/loggers/{id}/recording-gaps", {coldChainLoggerRecord}},

@@ -3,6 +3,7 @@
 // field errors by field path ("entity.credit_code"); a 401 ends the session and goes to
 // the login page. No page calls fetch directly.
 import { session } from '../auth/session'
+import { describeFieldError, type Knows, type ServiceFieldError, type Translate } from './fieldErrors'
 
 export interface FieldErrors {
   [field: string]: string
@@ -56,13 +57,22 @@ function url(path: string, query?: Query): string {
   return q ? `${path}?${q}` : path
 }
 
+// Field errors are shown in the reader's language by their code (api/fieldErrors.ts); main.ts
+// hands the catalogue's t/te over once it is made.
+let translate: Translate | null = null
+let knows: Knows = () => false
+export function translateFieldErrorsWith(t: Translate, te: Knows) {
+  translate = t
+  knows = te
+}
+
 // "sampler_user_ids[1]" and "seal_numbers[0]" are shown beside the list's field.
 export function fieldOf(path: string): string {
   return path.replace(/\[\d+\]/g, '')
 }
 
 async function problemOf(response: Response): Promise<ApiError> {
-  let body: { type?: string; title?: string; detail?: string; errors?: { field: string; problem: string }[] } = {}
+  let body: { type?: string; title?: string; detail?: string; errors?: ServiceFieldError[] } = {}
   try {
     body = await response.json()
   } catch {
@@ -72,8 +82,9 @@ async function problemOf(response: Response): Promise<ApiError> {
   const paths: FieldErrors = {}
   for (const e of body.errors ?? []) {
     const f = fieldOf(e.field)
-    fields[f] = fields[f] ? `${fields[f]}; ${e.problem}` : e.problem
-    paths[e.field] = paths[e.field] ? `${paths[e.field]}; ${e.problem}` : e.problem
+    const said = translate ? describeFieldError(e, translate, knows) : e.problem
+    fields[f] = fields[f] ? `${fields[f]}; ${said}` : said
+    paths[e.field] = paths[e.field] ? `${paths[e.field]}; ${said}` : said
   }
   return new ApiError(response.status, body.type ?? '', body.title ?? response.statusText, body.detail ?? '', fields, paths)
 }
