@@ -201,6 +201,9 @@ void add_rule_routes(Router& router, const RouteContext& context) {
                 [db, calendar](const Request& r) {
                     auto id = param_id(r);
                     if (!id) return no_such_unit();
+                    // Another jurisdiction's unit is a 404 like a missing one, before If-Match.
+                    if (auto seen = cc::unit_excursion_rule(*db, actor_of(r), *id); !seen)
+                        return Response::error(seen.error());
                     auto expected = expected_version(r);
                     if (!expected) return Response::problem(expected.problem());
                     auto view = cc::set_unit_excursion_rule(*db, actor_of(r), *id, change_of(r.json), *expected,
