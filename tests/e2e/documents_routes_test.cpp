@@ -224,6 +224,8 @@ TEST_P(DocumentRoutes, OverdueListAndItsCsv) {
     EXPECT_EQ(reply.json()->getValue<int>("tests"), 1);
     EXPECT_EQ(reply.json()->getValue<int>("notices"), 1);
     EXPECT_EQ(reply.json()->getValue<int>("case_leads"), 1);
+    // The issued report is owed to the pharmacy and the manufacturer, neither proven served (送达).
+    EXPECT_EQ(reply.json()->getValue<int>("services"), 2);
     auto csv = admin.get("/api/v1/overdue?format=csv");
     ASSERT_EQ(csv.status, 200);
     EXPECT_EQ(csv.contentType.rfind("text/csv", 0), 0U);
@@ -232,6 +234,7 @@ TEST_P(DocumentRoutes, OverdueListAndItsCsv) {
     auto only_leads = admin.get("/api/v1/overdue?kind=case_lead");
     EXPECT_EQ(only_leads.json()->getValue<int>("tests"), 0);
     EXPECT_EQ(only_leads.json()->getValue<int>("case_leads"), 1);
+    EXPECT_EQ(only_leads.json()->getValue<int>("services"), 0);
     EXPECT_EQ(admin.get("/api/v1/overdue?kind=samples").status, 400);
     EXPECT_EQ(admin.get("/api/v1/overdue?format=xml").status, 400);
     EXPECT_EQ(admin.get("/api/v1/overdue?colour=red").status, 400);

@@ -77,6 +77,26 @@ documents_seed::Seeded documentRecord(TestService& s, Jurisdiction side) {
 }
 
 
+// ---- service of documents: documents_seed's issued report served in person on its
+// sampled unit, prepared through the API by the side's administrator.
+Poco::JSON::Object::Ptr serviceBody() {
+    auto body = api::newObject();
+    body->set("recipient", std::string("sampled_unit"));
+    Poco::JSON::Array::Ptr documents = new Poco::JSON::Array;
+    documents->add(std::string("inspection_report"));
+    body->set("documents", documents);
+    body->set("method", std::string("in_person"));
+    return body;
+}
+
+std::string serviceRecord(TestService& s, Jurisdiction side) {
+    const auto report = documentRecord(s, side).report_number;
+    auto made = s.as(TestService::username(Role::administrator, side)).post("/api/v1/reports/" + report + "/services",
+                                                                             serviceBody());
+    if (made.status != 201) throw std::runtime_error("recipe: service of " + report + ": " + made.describe());
+    return made.json()->getValue<std::string>("number");
+}
+
 // ---- review (review_routes.cpp): documents_seed's reported sample under the side's
 // bureau, shipped to the side's laboratory (whose analysts, reviewers and signatories
 // see it), its case leads assigned to the side's enforcement unit.
@@ -598,6 +618,20 @@ const std::map<std::string, RouteRecipe>& routeRecipes() {
         {"/api/v1/samples/{number}/sampling-record.pdf",
          {[](TestService& s, Jurisdiction side) {
               return RouteRecord{{{"number", documentRecord(s, side).sample_number}}, nullptr};
+          }}},
+        // ---- service of documents (service_routes.cpp) ------------------------------------------
+        {"/api/v1/reports/{number}/services",
+         {[](TestService& s, Jurisdiction side) {
+              return RouteRecord{{{"number", documentRecord(s, side).report_number}}, serviceBody()};
+          }}},
+        {"/api/v1/document-services/{number}",
+         {[](TestService& s, Jurisdiction side) { return RouteRecord{{{"number", serviceRecord(s, side)}}, nullptr}; }}},
+        {"/api/v1/document-services/{number}/receipt.pdf",
+         {[](TestService& s, Jurisdiction side) { return RouteRecord{{{"number", serviceRecord(s, side)}}, nullptr}; }}},
+        {"/api/v1/document-services/{number}/evidence",
+         {[](TestService& s, Jurisdiction side) {
+              return RouteRecord{{{"number", serviceRecord(s, side)}},
+                                 bodyOf({{"served_on", "2026-03-16"}, {"signed_by", "王店长"}})};
           }}},
         // ---- ingest (ingest_routes.cpp) -----------------------------------------------------------
         {"/api/v1/instruments/{code}",

@@ -186,8 +186,9 @@ void add_document_routes(Router& router, const RouteContext& context) {
                 }, 200, kSamplingRecordReaders});
 
     router.add({"GET", "/api/v1/overdue", "listOverdue",
-                "Tests past the 25-working-day reporting deadline, notices and case leads past theirs, "
-                "within the caller's jurisdiction (?kind=test|notice|case_lead, ?format=csv)",
+                "Tests past the 25-working-day reporting deadline, notices and case leads past theirs, issued reports "
+                "not proven served on a recipient in time, within the caller's jurisdiction "
+                "(?kind=test|notice|case_lead|service, ?format=csv)",
                 AuthRequirement::User, std::nullopt, [db, calendar](const Request& r) {
                     if (auto bad = check_format(r)) return Response::problem(*bad);
                     if (!calendar) return Response::problem(problems::serviceUnavailable("no working-day calendar loaded"));
@@ -197,18 +198,21 @@ void add_document_routes(Router& router, const RouteContext& context) {
                     std::string kind;
                     if (auto k = r.query.find("kind"); k != r.query.end()) {
                         kind = k->second;
-                        if (kind != "test" && kind != "notice" && kind != "case_lead")
+                        if (kind != "test" && kind != "notice" && kind != "case_lead" && kind != "service")
                             return Response::problem(problems::badRequest("query parameter kind: \"" + kind +
-                                                                          "\" is not test, notice or case_lead"));
+                                                                          "\" is not test, notice, case_lead or service"));
                     }
                     figs::OverdueQuery query;
                     query.now = now_instant();
                     query.within_org_path = r.principal->organisationPath;
                     auto scan = db->read([&](store::Transaction& tx) { return figs::scan_overdue(tx, *calendar, query); });
                     if (!scan) return Response::error(scan.error());
-                    if (kind == "test") { scan->notices.clear(); scan->case_leads.clear(); }
-                    if (kind == "notice") { scan->tests.clear(); scan->case_leads.clear(); }
-                    if (kind == "case_lead") { scan->tests.clear(); scan->notices.clear(); }
+                    if (!kind.empty()) {
+                        if (kind != "test") scan->tests.clear();
+                        if (kind != "notice") scan->notices.clear();
+                        if (kind != "case_lead") scan->case_leads.clear();
+                        if (kind != "service") scan->services.clear();
+                    }
                     const auto table = figs::overdue_table(*scan);
                     if (wants_csv(r)) return csv_response(table, "overdue");
                     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
@@ -216,6 +220,7 @@ void add_document_routes(Router& router, const RouteContext& context) {
                     body->set("tests", scan->tests.size());
                     body->set("notices", scan->notices.size());
                     body->set("case_leads", scan->case_leads.size());
+                    body->set("services", scan->services.size());
                     body->set("items", table_json(table));
                     return Response::json(200, body);
                 }, 200, kOverdueReaders});
