@@ -53,7 +53,7 @@ constexpr std::size_t kReadBuffer = 16 * 1024;
 // read and dropped for at most this long before the close, so that the close does not
 // reset the connection under the answer (RFC 9112 §9.6).
 constexpr std::chrono::milliseconds kLingerTime{1000};
-constexpr std::size_t kLingerBytes = 256 * 1024;
+constexpr std::size_t kLingerBytes = 4 * 1024 * 1024;
 // An accept that fails (out of descriptors) is retried after this pause, not in a spin.
 constexpr std::chrono::milliseconds kAcceptPause{100};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
