@@ -1,5 +1,6 @@
 #include "lims/store/database.hpp"
 
+#include "lims/store/prepared_statements.hpp"
 #include "lims/store/transaction.hpp"
 
 #include <Poco/Data/SQLite/Connector.h>
@@ -27,46 +28,6 @@
 using namespace Poco::Data::Keywords;
 
 namespace lims::store {
-
-const char* to_string(StoreErrorKind kind) {
-    switch (kind) {
-        case StoreErrorKind::invalid_url: return "invalid database URL";
-        case StoreErrorKind::unavailable: return "database unavailable";
-        case StoreErrorKind::not_a_database: return "not a database";
-        case StoreErrorKind::migration_failed: return "migration failed";
-        case StoreErrorKind::schema_outdated: return "schema outdated";
-        case StoreErrorKind::conflict: return "conflict";
-        case StoreErrorKind::not_found: return "not found";
-        case StoreErrorKind::invalid_argument: return "invalid argument";
-        case StoreErrorKind::busy: return "database busy";
-        case StoreErrorKind::database: return "database error";
-    }
-    return "database error";
-}
-
-std::string error_code(StoreErrorKind kind) {
-    switch (kind) {
-        case StoreErrorKind::invalid_url: return "store.invalid_url";
-        case StoreErrorKind::unavailable: return "store.unavailable";
-        case StoreErrorKind::not_a_database: return "store.not_a_database";
-        case StoreErrorKind::migration_failed: return "store.migration_failed";
-        case StoreErrorKind::schema_outdated: return "store.schema_outdated";
-        case StoreErrorKind::conflict: return "store.conflict";
-        case StoreErrorKind::not_found: return "store.not_found";
-        case StoreErrorKind::invalid_argument: return "store.invalid_argument";
-        case StoreErrorKind::busy: return "store.busy";
-        case StoreErrorKind::database: return "store.database";
-    }
-    return "store.database";
-}
-
-StoreErrorKind kind_of(const StoreError& error) {
-    for (auto kind : {StoreErrorKind::invalid_url, StoreErrorKind::unavailable, StoreErrorKind::not_a_database,
-                      StoreErrorKind::migration_failed, StoreErrorKind::schema_outdated, StoreErrorKind::conflict,
-                      StoreErrorKind::not_found, StoreErrorKind::invalid_argument, StoreErrorKind::busy})
-        if (error.code == error_code(kind)) return kind;
-    return StoreErrorKind::database;
-}
 
 const char* to_string(Dialect dialect) { return dialect == Dialect::sqlite ? "SQLite" : "PostgreSQL"; }
 
@@ -455,12 +416,14 @@ SqlResult Database::run_cached(Poco::Data::Session& session, std::string_view st
     return result;
 }
 
-std::size_t Database::cached_statements() const { return statements_ ? statements_->count() : 0; }
+std::size_t Database::cached_statements() const {
+    return (statements_ ? statements_->count() : 0) + (prepared_ ? prepared_->count() : 0);
+}
 
 void Database::forget_statements(Poco::Data::Session& session) {
-    if (!statements_) return;
     try {
-        statements_->forget(Poco::Data::SQLite::Utility::dbHandle(session));
+        if (statements_) statements_->forget(Poco::Data::SQLite::Utility::dbHandle(session));
+        if (prepared_) forget_prepared(session);
     } catch (...) {
         // No handle (already closed): nothing of it is cached under a live address.
     }
@@ -667,6 +630,7 @@ StoreResult<std::shared_ptr<Database>> Database::open(std::string_view url, Data
     std::shared_ptr<Database> db(new Database(std::move(location).value(), options));
     if (db->dialect() == Dialect::sqlite && options.group_commit) db->groups_ = std::make_unique<WriteGroups>();
     if (db->dialect() == Dialect::sqlite) db->statements_ = std::make_unique<StatementCaches>();
+    else db->prepared_ = std::make_unique<PreparedStatements>();
     try {
         Database* raw = db.get();
         db->pool_ = std::make_unique<Pool>(db->location_, options,

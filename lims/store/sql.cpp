@@ -2,14 +2,9 @@
 
 #include "lims/store/transaction.hpp"
 
-#include <Poco/Data/LOB.h>
-#include <Poco/Data/RecordSet.h>
-#include <Poco/Data/Statement.h>
-#include <Poco/Nullable.h>
+#include <Poco/Data/DataException.h>
 
 #include <stdexcept>
-
-using namespace Poco::Data::Keywords;
 
 namespace lims::store {
 
@@ -17,44 +12,6 @@ namespace {
 
 [[noreturn]] void null_column(std::size_t column) {
     throw Poco::Data::DataException("column " + std::to_string(column) + " is NULL where a value was expected");
-}
-
-// PostgreSQL: through Poco::Data, which prepares the statement on the server.
-SqlResult run_poco(Poco::Data::Session& session, std::string_view statement, std::span<const SqlParam> params) {
-    Poco::Data::Statement st(session);
-    st << std::string(statement);
-    for (const auto& p : params) {
-        if (p.type() == SqlParam::Type::integer)
-            st, bind(p.is_null() ? Poco::Nullable<Poco::Int64>() : Poco::Nullable<Poco::Int64>(p.integer()));
-        else if (p.type() == SqlParam::Type::blob)
-            st, bind(p.is_null() ? Poco::Nullable<Poco::Data::BLOB>()
-                                 : Poco::Nullable<Poco::Data::BLOB>(Poco::Data::BLOB(
-                                       reinterpret_cast<const unsigned char*>(p.text().data()), p.text().size())));
-        else
-            st, bind(p.is_null() ? Poco::Nullable<std::string>() : Poco::Nullable<std::string>(std::string(p.text())));
-    }
-    SqlResult result;
-    const std::size_t executed = st.execute();
-    if (st.columnsExtracted() == 0) {
-        result.changed = static_cast<std::int64_t>(executed);
-        return result;
-    }
-    Poco::Data::RecordSet rs(st);
-    const std::size_t columns = rs.columnCount();
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-        SqlRow row;
-        auto& values = row.values();
-        values.reserve(columns);
-        for (std::size_t i = 0; i < columns; ++i) {
-            const Poco::Dynamic::Var& v = rs.value(i);
-            if (v.isEmpty()) values.emplace_back(std::monostate{});
-            else if (v.isInteger()) values.emplace_back(v.convert<Poco::Int64>());
-            else values.emplace_back(v.convert<std::string>());
-        }
-        result.rows.push_back(std::move(row));
-    }
-    result.changed = static_cast<std::int64_t>(result.rows.size());
-    return result;
 }
 
 }  // namespace
@@ -92,7 +49,7 @@ std::string SqlRow::take_text(std::size_t column) {
 
 SqlResult sql(Transaction& tx, std::string_view statement, std::span<const SqlParam> params) {
     if (tx.dialect() == Dialect::sqlite) return tx.database().run_cached(tx.session(), statement, params);
-    return run_poco(tx.session(), statement, params);
+    return tx.database().run_prepared(tx.session(), statement, params);
 }
 
 std::string sql_value_rows(std::size_t rows, std::size_t columns, std::size_t first) {

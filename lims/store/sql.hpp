@@ -1,7 +1,8 @@
 // Parameterised SQL for the hot paths (registration, audit, authentication, sample reads):
 // on SQLite each distinct statement text is compiled once per pooled connection and reused
 // from then on (Poco::Data compiles every statement anew, which was most of a
-// registration's CPU); on PostgreSQL the statement runs through Poco::Data as before.
+// registration's CPU); on PostgreSQL each is prepared once per connection and run with
+// libpq's PQexecPrepared (Database::run_prepared, prepared_statements.cpp).
 // Repositories call sql(tx, "... $1 ... $2", {a, b}) with PostgreSQL-style $n parameters.
 #pragma once
 

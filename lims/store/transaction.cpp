@@ -7,11 +7,9 @@ using namespace Poco::Data::Keywords;
 namespace lims::store {
 
 namespace {
-// BEGIN/COMMIT/ROLLBACK: from the statement cache on SQLite (two of them per read).
-void run_plain(Transaction& tx, const char* statement) {
-    if (tx.dialect() == Dialect::sqlite) sql(tx, statement);
-    else tx.session() << statement, now;
-}
+// BEGIN/COMMIT/ROLLBACK and savepoints: compiled (SQLite) or prepared (PostgreSQL) once
+// per connection, like every statement of sql().
+void run_plain(Transaction& tx, const char* statement) { sql(tx, statement); }
 }  // namespace
 
 Transaction::Transaction(Database& db, TransactionMode mode)

@@ -5,7 +5,7 @@
 #pragma once
 
 #include "lims/store/audit.hpp"
-#include "lims/store/database.hpp"
+#include "lims/store/database_core.hpp"
 
 #include <Poco/Data/Session.h>
 
