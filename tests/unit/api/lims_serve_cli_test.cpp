@@ -149,40 +149,45 @@ TEST_F(LimsServeCliTest, TokenIssueIsForIngestServiceAccountsOnly) {
 
 TEST_F(LimsServeCliTest, ServeAnswersOnThePrintedPortUntilTerminated) {
     ASSERT_EQ(runLims({"user", "add", "root", "--org", "PROV", "--role", "administrator"}, url, "first-admin-password\n").exitCode, 0);
-    Poco::Pipe outPipe, errPipe;
-    Poco::Process::Env env;
-    env["LIMS_DATABASE"] = url;
-    auto handle = Poco::Process::launch(LIMS_BINARY_DIR "/lims/lims",
-                                        {"serve", "--port", "0", "--calendar-dir", LIMS_SOURCE_DIR "/fixtures/calendars"},
-                                        ".", nullptr, &outPipe, &errPipe, env);
-    Poco::PipeInputStream outStream(outPipe), errStream(errPipe);
-    std::string err;
-    std::thread errReader([&] { Poco::StreamCopier::copyToString(errStream, err); });
-    std::string line;
-    std::getline(outStream, line);  // "lims: serving http://127.0.0.1:PORT over ..."
-    const auto colon = line.find("127.0.0.1:");
-    if (colon == std::string::npos) {
-        Poco::Process::kill(handle);
-        handle.wait();
-        errReader.join();
-        FAIL() << "no serving line: " << line << " / " << err;
-    }
-    const int port = std::stoi(line.substr(colon + 10));
-    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
-    Poco::Net::HTTPRequest request("POST", "/api/v1/auth/login", Poco::Net::HTTPMessage::HTTP_1_1);
-    const std::string body = R"({"username":"root","password":"first-admin-password"})";
-    request.setContentType("application/json");
-    request.setContentLength64(static_cast<Poco::Int64>(body.size()));
-    session.sendRequest(request) << body;
-    Poco::Net::HTTPResponse response;
-    std::string answer;
-    Poco::StreamCopier::copyToString(session.receiveResponse(response), answer);
-    EXPECT_EQ(response.getStatus(), Poco::Net::HTTPResponse::HTTP_OK) << answer;
-    EXPECT_NE(answer.find("\"token\""), std::string::npos) << answer;
+    // Both HTTP engines (lims.http.engine) serve, and stop on SIGTERM with exit code 0.
+    for (const std::string engine : {"poco", "asio"}) {
+        SCOPED_TRACE("lims.http.engine=" + engine);
+        Poco::Pipe outPipe, errPipe;
+        Poco::Process::Env env;
+        env["LIMS_DATABASE"] = url;
+        auto handle = Poco::Process::launch(LIMS_BINARY_DIR "/lims/lims",
+                                            {"serve", "--port", "0", "--calendar-dir", LIMS_SOURCE_DIR "/fixtures/calendars",
+                                             "-Dlims.http.engine=" + engine},
+                                            ".", nullptr, &outPipe, &errPipe, env);
+        Poco::PipeInputStream outStream(outPipe), errStream(errPipe);
+        std::string err;
+        std::thread errReader([&] { Poco::StreamCopier::copyToString(errStream, err); });
+        std::string line;
+        std::getline(outStream, line);  // "lims: serving http://127.0.0.1:PORT over ..."
+        const auto colon = line.find("127.0.0.1:");
+        if (colon == std::string::npos) {
+            Poco::Process::kill(handle);
+            handle.wait();
+            errReader.join();
+            FAIL() << "no serving line: " << line << " / " << err;
+        }
+        const int port = std::stoi(line.substr(colon + 10));
+        Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
+        Poco::Net::HTTPRequest request("POST", "/api/v1/auth/login", Poco::Net::HTTPMessage::HTTP_1_1);
+        const std::string body = R"({"username":"root","password":"first-admin-password"})";
+        request.setContentType("application/json");
+        request.setContentLength64(static_cast<Poco::Int64>(body.size()));
+        session.sendRequest(request) << body;
+        Poco::Net::HTTPResponse response;
+        std::string answer;
+        Poco::StreamCopier::copyToString(session.receiveResponse(response), answer);
+        EXPECT_EQ(response.getStatus(), Poco::Net::HTTPResponse::HTTP_OK) << answer;
+        EXPECT_NE(answer.find("\"token\""), std::string::npos) << answer;
 
-    Poco::Process::requestTermination(handle.id());
-    EXPECT_EQ(handle.wait(), 0);
-    errReader.join();
+        Poco::Process::requestTermination(handle.id());
+        EXPECT_EQ(handle.wait(), 0);
+        errReader.join();
+    }
 }
 
 TEST_F(LimsServeCliTest, ServeRefusesAMissingCalendarOrABadPort) {
@@ -195,6 +200,12 @@ TEST_F(LimsServeCliTest, ServeRefusesAMissingCalendarOrABadPort) {
     auto deadline = runLims({"serve", "--port", "0", "-Dlims.http.request.deadline.seconds=0"}, url);
     EXPECT_EQ(deadline.exitCode, 2);
     EXPECT_NE(deadline.err.find("lims.http.request.deadline.seconds"), std::string::npos) << deadline.err;
+    auto engine = runLims({"serve", "--port", "0", "-Dlims.http.engine=nginx"}, url);
+    EXPECT_EQ(engine.exitCode, 2);
+    EXPECT_NE(engine.err.find("lims.http.engine must be asio or poco, got \"nginx\""), std::string::npos) << engine.err;
+    auto ioThreads = runLims({"serve", "--port", "0", "-Dlims.http.io.threads=0"}, url);
+    EXPECT_EQ(ioThreads.exitCode, 2);
+    EXPECT_NE(ioThreads.err.find("lims.http.io.threads"), std::string::npos) << ioThreads.err;
 }
 
 // Issue 15 items 7 and 8: what devices may reach is read at start; a value that cannot be
