@@ -2,6 +2,7 @@
 // report check, the PDFs (text checked with pdftotext), jurisdiction, the overdue list and
 // the statistics with their CSV forms, and bad input of each kind.
 #include "test_service.hpp"
+#include "pdf_text.hpp"
 
 #include "tests/unit/workflow/documents_seed.hpp"
 
@@ -27,20 +28,7 @@ using lims::test::Backend;
 
 namespace {
 
-std::string pdf_text(const std::string& pdf) {
-    std::random_device rd;
-    const auto path = std::filesystem::temp_directory_path() / ("lims-e2e-doc-" + std::to_string(rd()) + ".pdf");
-    std::ofstream(path, std::ios::binary) << pdf;
-    std::string out;
-    if (FILE* pipe = popen(("pdftotext -enc UTF-8 " + path.string() + " - 2>/dev/null").c_str(), "r")) {
-        std::array<char, 4096> buf{};
-        std::size_t n = 0;
-        while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-        pclose(pipe);
-    }
-    std::filesystem::remove(path);
-    return out;
-}
+using lims::testing::pdf_text;
 
 // Runs on SQLite and on PostgreSQL (LIMS_TEST_PG; see tests/support/test_database.hpp).
 class DocumentRoutes : public ::testing::TestWithParam<Backend> {

@@ -5,6 +5,7 @@
 // list before and after, by post with a tracking number, bad input naming its field, and
 // another jurisdiction's service answered as a missing one.
 #include "test_service.hpp"
+#include "pdf_text.hpp"
 
 #include "tests/unit/workflow/documents_seed.hpp"
 
@@ -28,20 +29,10 @@ using lims::test::TestService;
 
 namespace {
 
+// CJK characters come out with or without spaces between them, and a cell's text wraps
+// where its width ends: compare the text without either.
 std::string pdf_text(const std::string& pdf) {
-    std::random_device rd;
-    const auto path = std::filesystem::temp_directory_path() / ("lims-e2e-service-" + std::to_string(rd()) + ".pdf");
-    std::ofstream(path, std::ios::binary) << pdf;
-    std::string out;
-    if (FILE* pipe = popen(("pdftotext -enc UTF-8 " + path.string() + " - 2>/dev/null").c_str(), "r")) {
-        std::array<char, 4096> buf{};
-        std::size_t n = 0;
-        while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-        pclose(pipe);
-    }
-    std::filesystem::remove(path);
-    // CJK characters come out with or without spaces between them, and a cell's text
-    // wraps where its width ends: compare the text without either.
+    std::string out = lims::testing::pdf_text(pdf);
     std::erase(out, ' ');
     std::erase(out, '\n');
     return out;

@@ -5,6 +5,7 @@
 // proven date of service, unserved recipients in the overdue scan, jurisdiction, and the
 // 送达回证 PDF read back with pdftotext.
 #include "tests/unit/workflow/review_fixture.hpp"
+#include "tests/support/pdf_text.hpp"
 
 #include "lims/domain/calendar/beijing_time.hpp"
 #include "lims/store/report_repository.hpp"
@@ -30,19 +31,7 @@ namespace docs = lims::workflow::documents;
 domain::Date day(const char* text) { return must(domain::parse_date(text)); }
 
 std::string pdf_text(const std::string& pdf) {
-    char pattern[] = "/tmp/lims-receipt-XXXXXX";
-    const int fd = mkstemp(pattern);
-    EXPECT_GE(fd, 0);
-    close(fd);
-    std::ofstream(pattern, std::ios::binary) << pdf;
-    std::string out;
-    if (FILE* pipe = popen(("pdftotext -enc UTF-8 " + std::string(pattern) + " - 2>/dev/null").c_str(), "r")) {
-        std::array<char, 4096> buf{};
-        std::size_t n = 0;
-        while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-        pclose(pipe);
-    }
-    std::remove(pattern);
+    std::string out = lims::testing::pdf_text(pdf);
     std::erase(out, ' ');  // pdftotext puts spaces between CJK characters or not: compare without
     return out;
 }
