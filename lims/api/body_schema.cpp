@@ -174,25 +174,29 @@ void checkString(const FieldSchema& spec, const std::string& s, const std::strin
                  std::vector<FieldError>& out) {
     const auto length = utf8::codePointCount(s);
     if (!length) {
-        out.push_back({path, "is not valid UTF-8 text"});
+        out.push_back({path, "is not valid UTF-8 text", "field.not_utf8"});
         return;
     }
     if (const auto c = controlCharacter(s, spec.multiLine); !c.empty()) {
-        out.push_back({path, spec.multiLine || (c != "U+000A" && c != "U+000D" && c != "U+0009" && c != "U+2028")
-                                 ? "contains a control character (" + c + ")"
-                                 : "must be one line: it contains a line break or tab (" + c + ")"});
+        const bool control = spec.multiLine || (c != "U+000A" && c != "U+000D" && c != "U+0009" && c != "U+2028");
+        out.push_back({path,
+                       control ? "contains a control character (" + c + ")"
+                               : "must be one line: it contains a line break or tab (" + c + ")",
+                       control ? "field.control_character" : "field.one_line", {{"character", c}}});
         return;
     }
     if (spec.minLength && *length < *spec.minLength) {
-        out.push_back({path, *spec.minLength == 1
-                                 ? std::string("must not be empty")
-                                 : "must be at least " + std::to_string(*spec.minLength) +
-                                       " characters long"});
+        out.push_back({path,
+                       *spec.minLength == 1 ? std::string("must not be empty")
+                                            : "must be at least " + std::to_string(*spec.minLength) + " characters long",
+                       *spec.minLength == 1 ? "field.empty" : "field.too_short", {{"min", std::to_string(*spec.minLength)}}});
         return;
     }
     if (spec.maxLength && *length > *spec.maxLength) {
-        out.push_back({path, "must be at most " + std::to_string(*spec.maxLength) +
-                                 " characters long (it has " + std::to_string(*length) + ")"});
+        out.push_back({path,
+                       "must be at most " + std::to_string(*spec.maxLength) + " characters long (it has " +
+                           std::to_string(*length) + ")",
+                       "field.too_long", {{"max", std::to_string(*spec.maxLength)}, {"length", std::to_string(*length)}}});
         return;
     }
     if (!spec.enumValues.empty()) {
@@ -201,17 +205,19 @@ void checkString(const FieldSchema& spec, const std::string& s, const std::strin
         if (!found) {
             std::string list;
             for (const auto& e : spec.enumValues) list += (list.empty() ? "" : ", ") + e;
-            out.push_back({path, "must be one of: " + list});
+            out.push_back({path, "must be one of: " + list, "field.one_of", {{"values", list}}});
             return;
         }
     }
     if (spec.compiledPattern && !std::regex_match(s, *spec.compiledPattern)) {
-        out.push_back({path, spec.patternMeaning.empty() ? "has the wrong form"
-                                                         : spec.patternMeaning});
+        if (spec.patternMeaning.empty())
+            out.push_back({path, "has the wrong form", "field.pattern"});
+        else
+            out.push_back({path, spec.patternMeaning, "field.pattern", {{"meaning", spec.patternMeaning}}});
         return;
     }
     if (spec.check) {
-        if (auto why = spec.check(s)) out.push_back({path, *why});
+        if (auto why = spec.check(s)) out.push_back({path, *why, "field.check"});
     }
 }
 
@@ -219,11 +225,12 @@ void checkArray(const FieldSchema& spec, const Poco::JSON::Array& a, const std::
                 std::vector<FieldError>& out) {
     const std::size_t n = a.size();
     if (spec.minItems && n < *spec.minItems) {
-        out.push_back({path, "must have at least " + std::to_string(*spec.minItems) +
-                                 (*spec.minItems == 1 ? " item" : " items")});
+        out.push_back({path, "must have at least " + std::to_string(*spec.minItems) + (*spec.minItems == 1 ? " item" : " items"),
+                       "field.too_few_items", {{"min", std::to_string(*spec.minItems)}}});
     }
     if (spec.maxItems && n > *spec.maxItems) {
-        out.push_back({path, "must have at most " + std::to_string(*spec.maxItems) + " items"});
+        out.push_back({path, "must have at most " + std::to_string(*spec.maxItems) + " items", "field.too_many_items",
+                       {{"max", std::to_string(*spec.maxItems)}}});
         return;  // do not walk an oversized array item by item
     }
     std::set<std::string> seen;
@@ -233,7 +240,7 @@ void checkArray(const FieldSchema& spec, const Poco::JSON::Array& a, const std::
         if (spec.items) checkValue(*spec.items, item, itemPath, out);
         if (spec.uniqueItems && item.isString()) {
             if (!seen.insert(item.extract<std::string>()).second) {
-                out.push_back({itemPath, "repeats an earlier item"});
+                out.push_back({itemPath, "repeats an earlier item", "field.repeated_item"});
             }
         }
     }
@@ -242,7 +249,8 @@ void checkArray(const FieldSchema& spec, const Poco::JSON::Array& a, const std::
 void checkValue(const FieldSchema& spec, const Poco::Dynamic::Var& v, const std::string& path,
                 std::vector<FieldError>& out) {
     if (v.isEmpty()) {
-        if (!spec.nullable) out.push_back({path, std::string("must be ") + typeName(spec.type) + ", not null"});
+        if (!spec.nullable)
+            out.push_back({path, std::string("must be ") + typeName(spec.type) + ", not null", "field.null", {{"type", typeName(spec.type)}}});
         return;
     }
     const bool isObject = v.type() == typeid(Poco::JSON::Object::Ptr);
@@ -251,7 +259,7 @@ void checkValue(const FieldSchema& spec, const Poco::Dynamic::Var& v, const std:
     const bool isString = v.isString();
     const bool isNumber = !isBool && !isString && !isObject && !isArray && v.isNumeric();
     const bool isInteger = isNumber && v.isInteger();
-    auto wrongType = [&] { out.push_back({path, std::string("must be ") + typeName(spec.type)}); };
+    auto wrongType = [&] { out.push_back({path, std::string("must be ") + typeName(spec.type), "field.type", {{"type", typeName(spec.type)}}}); };
 
     switch (spec.type) {
         case JsonType::String:
@@ -269,14 +277,18 @@ void checkValue(const FieldSchema& spec, const Poco::Dynamic::Var& v, const std:
             } else {
                 const auto u = v.convert<std::uint64_t>();
                 if (u > static_cast<std::uint64_t>(INT64_MAX)) {
-                    out.push_back({path, "is too large"});
+                    // Coded as a range with its bounds, so a translation never shows an empty {max}.
+                    out.push_back({path, "is too large", "field.range",
+                                   {{"min", std::to_string(spec.minimum.value_or(INT64_MIN))},
+                                    {"max", std::to_string(spec.maximum.value_or(INT64_MAX))}}});
                     return;
                 }
                 value = static_cast<std::int64_t>(u);
             }
             if ((spec.minimum && value < *spec.minimum) || (spec.maximum && value > *spec.maximum)) {
-                out.push_back({path, "must be between " + std::to_string(spec.minimum.value_or(INT64_MIN)) +
-                                         " and " + std::to_string(spec.maximum.value_or(INT64_MAX))});
+                const std::string low = std::to_string(spec.minimum.value_or(INT64_MIN));
+                const std::string high = std::to_string(spec.maximum.value_or(INT64_MAX));
+                out.push_back({path, "must be between " + low + " and " + high, "field.range", {{"min", low}, {"max", high}}});
             }
             return;
         }
@@ -288,7 +300,10 @@ void checkValue(const FieldSchema& spec, const Poco::Dynamic::Var& v, const std:
                 std::ostringstream msg;
                 msg << "must be between " << spec.minimumDecimal.value_or(-1e308) << " and "
                     << spec.maximumDecimal.value_or(1e308);
-                out.push_back({path, msg.str()});
+                std::ostringstream low, high;
+                low << spec.minimumDecimal.value_or(-1e308);
+                high << spec.maximumDecimal.value_or(1e308);
+                out.push_back({path, msg.str(), "field.range", {{"min", low.str()}, {"max", high.str()}}});
             }
             return;
         }
@@ -312,7 +327,7 @@ void checkObject(const ObjectSchema& schema, const Poco::JSON::Object& object,
     for (const auto& spec : schema.fields) {
         const std::string fieldPath = join(path, spec.name);
         if (!object.has(spec.name)) {
-            if (spec.required) out.push_back({fieldPath, "is required"});
+            if (spec.required) out.push_back({fieldPath, "is required", "field.required"});
             continue;
         }
         checkValue(spec, object.get(spec.name), fieldPath, out);
@@ -322,7 +337,7 @@ void checkObject(const ObjectSchema& schema, const Poco::JSON::Object& object,
         for (const auto& spec : schema.fields) known = known || spec.name == name;
         if (!known) {
             const std::string shown = utf8::isValid(name) ? name : std::string("(not UTF-8)");
-            out.push_back({join(path, shown), "is not a known field"});
+            out.push_back({join(path, shown), "is not a known field", "field.unknown"});
         }
     }
 }
@@ -353,12 +368,12 @@ CheckedBody checkBody(const ObjectSchema& schema, std::string_view text) {
         return result;
     }
     if (root.type() != typeid(Poco::JSON::Object::Ptr)) {
-        result.problem = problems::validation({{"(body)", "must be a JSON object"}});
+        result.problem = problems::validation({{"(body)", "must be a JSON object", "field.type", {{"type", "object"}}}});
         return result;
     }
     std::vector<FieldError> errors;
     for (const auto& d : handler->duplicates()) {
-        errors.push_back({d, "appears more than once in the same object"});
+        errors.push_back({d, "appears more than once in the same object", "field.duplicate"});
     }
     auto object = root.extract<Poco::JSON::Object::Ptr>();
     checkObject(schema, *object, "", errors);

@@ -101,7 +101,21 @@ Object::Ptr problemSchema() {
     auto str = [] { auto s = newObject(); s->set("type", "string"); return s; };
     feProps->set("field", str());
     feProps->set("problem", str());
+    // A stable code a client translates ("field.required", "field.too_long"; a use case's own,
+    // "sampling.invalid_field"; "invalid" when none is given) and the values its message names.
+    auto code = str();
+    code->set("description", "stable code of this field error; \"invalid\" when it has none more specific");
+    feProps->set("code", code);
+    auto params = newObject();
+    params->set("type", "object");
+    params->set("description", "the numbers and lists the problem names (min, max, length, values, ...), as text");
+    params->set("additionalProperties", str());
+    feProps->set("params", params);
     fieldError->set("properties", feProps);
+    fieldError->set("additionalProperties", false);
+    Array::Ptr feRequired = new Array;
+    for (const char* r : {"field", "problem", "code"}) feRequired->add(r);
+    fieldError->set("required", feRequired);
     auto props = newObject();
     auto type = str();
     Array::Ptr types = new Array;

@@ -23,6 +23,12 @@ std::string Problem::toJson() const {
             Poco::JSON::Object::Ptr item = newObject();
             item->set("field", e.field);
             item->set("problem", e.problem);
+            item->set("code", e.code.empty() ? std::string("invalid") : e.code);
+            if (!e.params.empty()) {
+                Poco::JSON::Object::Ptr params = newObject();
+                for (const auto& [name, value] : e.params) params->set(name, value);
+                item->set("params", params);
+            }
             list->add(item);
         }
         body->set("errors", list);
@@ -234,9 +240,12 @@ const CodeRow* row_for(const std::string& code) {
 
 bool starts_with(const std::string& s, std::string_view prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
 
-Problem by_kind(ErrorKind kind, const std::string& field, const domain::Error& e) {
+// `code` is the field error's code: the use case's, without a field path it may carry
+// ("sampling.invalid_field:seal_numbers[1]" -> "sampling.invalid_field", "admin.invalid.name"
+// -> "admin.invalid"); the caller that knows where the path starts passes it.
+Problem by_kind(ErrorKind kind, const std::string& field, const domain::Error& e, std::string code) {
     switch (kind) {
-        case ErrorKind::invalid: return validation({{field.empty() ? "body" : field, e.message}});
+        case ErrorKind::invalid: return validation({{field.empty() ? "body" : field, e.message, std::move(code)}});
         case ErrorKind::not_found: return notFound(e.message);
         case ErrorKind::forbidden: return forbidden(e.message);
         case ErrorKind::conflict: return conflict(e.message);
@@ -255,7 +264,7 @@ Problem by_kind(ErrorKind kind, const std::string& field, const domain::Error& e
 }  // namespace
 
 Problem from_error(const domain::Error& e) {
-    if (e.kind != ErrorKind::unspecified) return by_kind(e.kind, e.field, e);
+    if (e.kind != ErrorKind::unspecified) return by_kind(e.kind, e.field, e, e.code.substr(0, e.code.find(':')));
     // A document that is not yet whole (no approval, a test without result): the data's
     // state, said as such.
     if (e.code == "documents.report_incomplete" || starts_with(e.code, "report_document.") ||
@@ -265,14 +274,19 @@ Problem from_error(const domain::Error& e) {
     if (e.code == "statistics.parameter" || starts_with(e.code, "verify.")) return badRequest(e.message);
     if (const CodeRow* row = row_for(e.code)) {
         std::string field(row->field);
-        if (row->kind == ErrorKind::invalid && field.empty()) field = e.code.substr(row->code.size());
-        return by_kind(row->kind, field, e);
+        std::string code = e.code.substr(0, e.code.find(':'));
+        if (row->kind == ErrorKind::invalid && field.empty()) {
+            field = e.code.substr(row->code.size());
+            const char last = row->code.back();
+            if (last == '.' || last == ':') code = std::string(row->code.substr(0, row->code.size() - 1));
+        }
+        return by_kind(row->kind, field, e, std::move(code));
     }
     // The rest of ingest's codes are the batch's content: a value, a specimen, a test that
     // cannot take it; 422 with the code as the field so a gateway can tell them apart.
     if (starts_with(e.code, "ingest.")) {
         Problem p = make(problem_type::kValidation, "The request cannot be carried out", 422, e.message);
-        p.errors.push_back({e.code, e.message});
+        p.errors.push_back({e.code, e.message, e.code});
         return p;
     }
     return internal();

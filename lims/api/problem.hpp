@@ -13,10 +13,15 @@ struct Error;
 
 namespace lims::api {
 
-// One violation of a request body, named by its JSON path ("samplers[1].name").
+// One violation of a request body, named by its JSON path ("samplers[1].name"), with a
+// stable code a client can translate ("field.required", "field.too_long" with params max and
+// length; a use case's own, "sampling.invalid_field"; "invalid" when none was given) and the
+// English problem beside it.
 struct FieldError {
     std::string field;
     std::string problem;
+    std::string code = {};
+    std::vector<std::pair<std::string, std::string>> params = {};  // what the message's numbers and lists were
     bool operator==(const FieldError&) const = default;
 };
 

@@ -138,6 +138,14 @@ TEST_F(ApiServiceTest, OpenApiCarriesQueryParametersResponseSchemasAndProblemTyp
     auto types = doc->getObject("components")->getObject("schemas")->getObject("Problem")->getObject("properties")
                      ->getObject("type")->getArray("enum");
     EXPECT_GE(types->size(), 20u);
+    // A field error declares its stable code (required) and params, and nothing else (issue 13).
+    auto fieldError = doc->getObject("components")->getObject("schemas")->getObject("Problem")->getObject("properties")
+                          ->getObject("errors")->getObject("items");
+    EXPECT_EQ(fieldError->getObject("properties")->getObject("code")->getValue<std::string>("type"), "string");
+    EXPECT_EQ(fieldError->getObject("properties")->getObject("params")->getObject("additionalProperties")
+                  ->getValue<std::string>("type"), "string");
+    EXPECT_FALSE(fieldError->getValue<bool>("additionalProperties"));
+    EXPECT_EQ(fieldError->getArray("required")->size(), 3u);
 }
 
 TEST_F(ApiServiceTest, HealthzReportsTheDatabaseWithoutAToken) {

@@ -1,4 +1,6 @@
 #include "lims/api/body_schema.hpp"
+#include "lims/api/problem.hpp"
+#include "lims/domain/error.hpp"
 
 #include <gtest/gtest.h>
 
@@ -185,5 +187,51 @@ TEST(BodySchema, ProblemJsonCarriesFieldErrors) {
     ASSERT_FALSE(checked);
     const std::string json = checked.problem->toJson();
     EXPECT_NE(json.find("\"type\":\"urn:lims:problem:validation-failed\""), std::string::npos) << json;
-    EXPECT_NE(json.find("{\"field\":\"kind\",\"problem\":\"must be one of: drug, cosmetic, device\"}"), std::string::npos) << json;
+    EXPECT_NE(json.find("{\"field\":\"kind\",\"problem\":\"must be one of: drug, cosmetic, device\",\"code\":\"field.one_of\","
+                        "\"params\":{\"values\":\"drug, cosmetic, device\"}}"),
+              std::string::npos)
+        << json;
+}
+
+// Issue 13: every field error carries a stable code (and the numbers or lists its message
+// names) that the web translates; the English problem stays beside it.
+TEST(BodySchema, FieldErrorsCarryStableCodesAndTheirParameters) {
+    auto code_of = [](const Problem& p, const std::string& field) {
+        for (const auto& e : p.errors)
+            if (e.field == field) return e.code;
+        return std::string("(no error for ") + field + ")";
+    };
+    auto checked = checkBody(sampleSchema(), R"({"product":7,"kind":"drug","quantity":0,"colour":"red","seals":["a","a"]})");
+    ASSERT_FALSE(checked);
+    const Problem& p = *checked.problem;
+    EXPECT_EQ(code_of(p, "product"), "field.type");
+    EXPECT_EQ(code_of(p, "cold_chain"), "field.required");
+    EXPECT_EQ(code_of(p, "colour"), "field.unknown");
+    EXPECT_EQ(code_of(p, "quantity"), "field.range");
+    EXPECT_EQ(code_of(p, "seals[1]"), "field.repeated_item");
+    for (const auto& e : p.errors)
+        if (e.field == "quantity")
+            EXPECT_EQ(e.params, (std::vector<std::pair<std::string, std::string>>{{"min", "1"}, {"max", "1000"}}));
+    // An integer past int64 is a range error with its bounds (the translation names them);
+    // a pattern with a meaning carries it, the web shows its own words.
+    auto huge = checkBody(sampleSchema(), R"({"quantity":18446744073709551615,"samplers":[{"name":"a","badge":"x1"},{"name":"b","badge":"SH0002"}]})");
+    ASSERT_FALSE(huge);
+    for (const auto& e : huge.problem->errors) {
+        if (e.field == "quantity") {
+            EXPECT_EQ(e.code, "field.range");
+            EXPECT_EQ(e.params, (std::vector<std::pair<std::string, std::string>>{{"min", "1"}, {"max", "1000"}}));
+        }
+    }
+    EXPECT_EQ(code_of(*huge.problem, "samplers[0].badge"), "field.pattern");
+    EXPECT_EQ(code_of(*huge.problem, "samplers[0].name"), "(no error for samplers[0].name)");
+    auto long_product = checkBody(sampleSchema(), R"({"product":"abcdefghijkl"})");
+    ASSERT_FALSE(long_product);
+    EXPECT_EQ(code_of(*long_product.problem, "product"), "field.too_long");
+    // A field error made without a code is still coded, as "invalid".
+    EXPECT_NE(problems::validation({{"cursor", "is not a cursor"}}).toJson().find("\"code\":\"invalid\""), std::string::npos);
+    // A use case's invalid error keeps its own code, without the field path it may carry.
+    auto from_use_case = problems::from_error(lims::domain::errors::invalid("seal_numbers[1]", "sampling.invalid_field:seal_numbers[1]", "seal repeated"));
+    ASSERT_EQ(from_use_case.errors.size(), 1u);
+    EXPECT_EQ(from_use_case.errors[0].code, "sampling.invalid_field");
+    EXPECT_EQ(from_use_case.errors[0].field, "seal_numbers[1]");
 }

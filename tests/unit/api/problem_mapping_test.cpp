@@ -49,5 +49,34 @@ TEST(ProblemMapping, CodesStillMadeWithoutAKindKeepTheirRow) {
     EXPECT_EQ(problems::from_error(make_error("verify.prefix_not_hex", "hex only")).status, 400);
 }
 
+// Issue 13: a field error made from a use case's error carries the use case's code without
+// the field path it may carry, so the web can translate it; the field is the path.
+TEST(ProblemMapping, FieldErrorsCarryTheUseCasesCodeWithoutItsFieldTail) {
+    auto code_and_field = [](const domain::Error& e) {
+        auto p = problems::from_error(e);
+        EXPECT_EQ(p.status, 422) << e.code;
+        return p.errors.size() == 1 ? p.errors[0].code + " @ " + p.errors[0].field : std::string("(not one field error)");
+    };
+    // By kind, with a colon tail and without one.
+    EXPECT_EQ(code_and_field(errors::invalid("seal_numbers[1]", "sampling.invalid_field:seal_numbers[1]", "repeated")),
+              "sampling.invalid_field @ seal_numbers[1]");
+    EXPECT_EQ(code_and_field(errors::invalid("value", "review.value", "not a number")), "review.value @ value");
+    // By the table: a prefix row whose tail is the field loses it (':' and '.'), an exact row keeps its code.
+    EXPECT_EQ(code_and_field(make_error("sampling.invalid_field:laboratory_id", "not a laboratory")),
+              "sampling.invalid_field @ laboratory_id");
+    EXPECT_EQ(code_and_field(make_error("admin.invalid.credit_code", "bad check digit")), "admin.invalid @ credit_code");
+    EXPECT_EQ(code_and_field(make_error("time.format", "not a UTC time")), "time.format @ report_received_at");
+    // Ingest's content errors name the code as field and as code.
+    EXPECT_EQ(code_and_field(make_error("ingest.unknown_test", "no such test")), "ingest.unknown_test @ ingest.unknown_test");
+    // In the body, a field error without a code says "invalid"; one with params gives them.
+    const std::string json = problems::validation({{"cursor", "is not a cursor"},
+                                                   {"name", "too long", "field.too_long", {{"max", "5"}, {"length", "7"}}}})
+                                 .toJson();
+    EXPECT_NE(json.find(R"({"field":"cursor","problem":"is not a cursor","code":"invalid"})"), std::string::npos) << json;
+    EXPECT_NE(json.find(R"({"field":"name","problem":"too long","code":"field.too_long","params":{"max":"5","length":"7"}})"),
+              std::string::npos)
+        << json;
+}
+
 }  // namespace
 }  // namespace lims::api
