@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -152,7 +153,11 @@ int main(int argc, char** argv) {
     try {
         std::string dir = (std::filesystem::temp_directory_path() / "lims-load-XXXXXX").string();
         if (!mkdtemp(dir.data())) throw std::runtime_error("mkdtemp");
-        auto db = must(store::Database::open("sqlite:" + dir + "/lims.db"), "open");
+        // LIMS_BENCH_DB: another database URL (e.g. "postgresql:host=... dbname=<an empty database>")
+        // instead of a fresh SQLite file.
+        const char* bench_db = std::getenv("LIMS_BENCH_DB");
+        const std::string url = bench_db && *bench_db ? std::string(bench_db) : "sqlite:" + dir + "/lims.db";
+        auto db = must(store::Database::open(url), "open");
         must(store::migrate(*db), "migrate");
 
         // A bureau, an office with two samplers, a laboratory.
@@ -226,7 +231,8 @@ int main(int argc, char** argv) {
         const auto stats_after_writes = db->write_stats();
         host.stop();
 
-        std::printf("api_load_bench: %d s per phase, %d keep-alive connections, SQLite %s\n", seconds, connections, dir.c_str());
+        std::printf("api_load_bench: %d s per phase, %d keep-alive connections, %s\n", seconds, connections,
+                    bench_db && *bench_db ? "the database of LIMS_BENCH_DB" : ("SQLite " + dir).c_str());
         std::printf("GET  /api/v1/samples/{number}: %8.0f req/s  p50 %.2f ms  p99 %.2f ms  (%lld requests, %lld failed)\n",
                     reads.requests / reads.seconds, reads.percentile(0.50), reads.percentile(0.99),
                     static_cast<long long>(reads.requests), static_cast<long long>(reads.failures));
