@@ -2,6 +2,7 @@
 // (draft, approve, issue): /api/v1/worklists/tests, /tests/{id}..., /samples/{number}/report,
 // /reports/{number}....
 #include "lims/api/routes/review_common.hpp"
+#include "lims/workflow/review/tests_and_reports.hpp"
 
 namespace lims::api::review_tables {
 
@@ -17,18 +18,15 @@ void add_test_report_routes(Router& router, const RouteContext& context) {
                 [db](const Request& r) {
                     auto page = readIdPage(r);
                     if (!page) return Response::problem(page.problem());
-                    store::WorklistQuery q;
+                    rv::TestWorklistFilter filter;
                     auto instrument = optional_id(r, "instrument_id");
                     if (!instrument) return Response::problem(instrument.problem());
                     auto assigned = optional_id(r, "assigned_to");
                     if (!assigned) return Response::problem(assigned.problem());
-                    q.instrument_id = *instrument;
-                    q.assigned_to = *assigned;
-                    if (auto it = r.query.find("test_code"); it != r.query.end()) q.test_code = it->second;
-                    q.within_org_path = r.principal->organisationPath;
-                    q.limit = static_cast<int>(page->limit);
-                    if (page->after_id > 0) q.after_id = page->after_id;
-                    auto tests = db->read([&](store::Transaction& tx) { return store::TestRepository(tx).worklist(q); });
+                    filter.instrument_id = *instrument;
+                    filter.assigned_to = *assigned;
+                    if (auto it = r.query.find("test_code"); it != r.query.end()) filter.test_code = it->second;
+                    auto tests = rv::list_test_worklist(*db, actor_of(r), filter, page->after_id, page->limit);
                     if (!tests) return Response::error(tests.error());
                     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                     for (const auto& t : tests->items) items->add(test_json(t));
@@ -39,10 +37,7 @@ void add_test_report_routes(Router& router, const RouteContext& context) {
     router.add({"GET", "/api/v1/tests/{id}", "getTest", "A test with its state and version", AuthRequirement::User,
                 std::nullopt,
                 [db](const Request& r) {
-                    if (auto hidden = hidden_from_caller(*db, r, Record::test, "id")) return std::move(*hidden);
-                    auto id = id_param(r, "id");
-                    if (!id) return Response::problem(id.problem());
-                    auto t = db->read([&](store::Transaction& tx) { return store::TestRepository(tx).get(*id); });
+                    auto t = rv::find_test(*db, actor_of(r), r.params.at("id"));
                     if (!t) return Response::error(t.error());
                     return with_etag(Response::json(200, test_json(*t)), t->version);
                 },
@@ -58,11 +53,10 @@ void add_test_report_routes(Router& router, const RouteContext& context) {
                     if (!id) return Response::problem(id.problem());
                     auto version = requireIfMatch(r);
                     if (!version) return Response::problem(version.problem());
-                    auto recorded = db->write([&](store::Transaction& tx) {
-                        return rv::record_result(tx, {*id, text(r.json, "value"), text(r.json, "unit"),
+                    auto recorded = rv::enter_result(*db,
+                                                     {*id, text(r.json, "value"), text(r.json, "unit"),
                                                       rv::ResultSource::manual, std::nullopt, "", *version},
-                                                 actor_of(r));
-                    });
+                                                     actor_of(r));
                     if (!recorded) return Response::error(recorded.error());
                     auto o = newObject();
                     o->set("result_id", recorded->result_id);
@@ -92,10 +86,8 @@ void add_test_report_routes(Router& router, const RouteContext& context) {
                                      ? checked_password(*auth, r)
                                      : Outcome<rv::PasswordCheck>(rv::PasswordCheck{});
                     if (!check) return Response::problem(check.problem());
-                    auto t = db->write([&](store::Transaction& tx) {
-                        return rv::review_result(tx, {*id, *version, decision, text(r.json, "reason"), signing_of(r)},
-                                                 actor_of(r), *check);
-                    });
+                    auto t = rv::review_result(*db, {*id, *version, decision, text(r.json, "reason"), signing_of(r)},
+                                               actor_of(r), *check);
                     if (!t) return Response::error(t.error());
                     return with_etag(Response::json(200, test_json(*t)), t->version);
                 },
@@ -112,9 +104,7 @@ void add_test_report_routes(Router& router, const RouteContext& context) {
                     if (!version) return Response::problem(version.problem());
                     auto check = checked_password(*auth, r);
                     if (!check) return Response::problem(check.problem());
-                    auto t = db->write([&](store::Transaction& tx) {
-                        return rv::verify_result(tx, {*id, *version, signing_of(r)}, actor_of(r), *check);
-                    });
+                    auto t = rv::verify_result(*db, {*id, *version, signing_of(r)}, actor_of(r), *check);
                     if (!t) return Response::error(t.error());
                     return with_etag(Response::json(200, test_json(*t)), t->version);
                 },
@@ -125,10 +115,7 @@ void add_test_report_routes(Router& router, const RouteContext& context) {
                 "Draft the report of the sample's latest round from its judged final results", AuthRequirement::User,
                 std::nullopt,
                 [db](const Request& r) {
-                    if (auto hidden = hidden_from_caller(*db, r, Record::sample, "number")) return std::move(*hidden);
-                    auto sample = sample_id_of(*db, r.params.at("number"));
-                    if (!sample) return Response::error(sample.error());
-                    auto report = db->write([&](store::Transaction& tx) { return rv::draft_report(tx, *sample, actor_of(r)); });
+                    auto report = rv::draft_report(*db, r.params.at("number"), actor_of(r));
                     if (!report) return Response::error(report.error());
                     return with_etag(Response::json(201, report_json(*report)), report->version)
                         .withHeader("Location", "/api/v1/reports/" + report->number);
@@ -138,10 +125,7 @@ void add_test_report_routes(Router& router, const RouteContext& context) {
     router.add({"GET", "/api/v1/reports/{number}", "getReport", "A report with its judged content", AuthRequirement::User,
                 std::nullopt,
                 [db](const Request& r) {
-                    if (auto hidden = hidden_from_caller(*db, r, Record::report, "number")) return std::move(*hidden);
-                    auto report = db->read([&](store::Transaction& tx) {
-                        return store::ReportRepository(tx).get_by_number(r.params.at("number"));
-                    });
+                    auto report = rv::find_report(*db, actor_of(r), r.params.at("number"));
                     if (!report) return Response::error(report.error());
                     return with_etag(Response::json(200, report_json(*report)), report->version);
                 },
@@ -154,13 +138,10 @@ void add_test_report_routes(Router& router, const RouteContext& context) {
                     if (auto hidden = hidden_from_caller(*db, r, Record::report, "number")) return std::move(*hidden);
                     auto version = requireIfMatch(r);
                     if (!version) return Response::problem(version.problem());
-                    auto id = report_id_of(*db, r.params.at("number"));
-                    if (!id) return Response::error(id.error());
                     auto check = checked_password(*auth, r);
                     if (!check) return Response::problem(check.problem());
-                    auto report = db->write([&](store::Transaction& tx) {
-                        return rv::approve_report(tx, {*id, *version, signing_of(r)}, actor_of(r), *check);
-                    });
+                    auto report = rv::approve_report(*db, r.params.at("number"), {0, *version, signing_of(r)},
+                                                     actor_of(r), *check);
                     if (!report) return Response::error(report.error());
                     return with_etag(Response::json(200, report_json(*report)), report->version);
                 },
@@ -173,12 +154,8 @@ void add_test_report_routes(Router& router, const RouteContext& context) {
                     if (auto hidden = hidden_from_caller(*db, r, Record::report, "number")) return std::move(*hidden);
                     auto version = requireIfMatch(r);
                     if (!version) return Response::problem(version.problem());
-                    auto id = report_id_of(*db, r.params.at("number"));
-                    if (!id) return Response::error(id.error());
                     const bool serious = r.json && r.json->has("serious_risk") && r.json->getValue<bool>("serious_risk");
-                    auto issued = db->write([&](store::Transaction& tx) {
-                        return rv::issue_report(tx, *calendar, {*id, *version, serious}, actor_of(r));
-                    });
+                    auto issued = rv::issue_report(*db, *calendar, r.params.at("number"), {0, *version, serious}, actor_of(r));
                     if (!issued) return Response::error(issued.error());
                     auto o = report_json(issued->report);
                     Poco::JSON::Array::Ptr notices = new Poco::JSON::Array;

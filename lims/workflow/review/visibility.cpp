@@ -40,13 +40,11 @@ bool any_covered(const Actor& actor, const store::SqlResult& found) {
     return false;
 }
 
-domain::Result<std::int64_t> id_by_number(store::Database& db, const char* query, const std::string& number,
+domain::Result<std::int64_t> id_by_number(store::Transaction& tx, const char* query, const std::string& number,
                                           domain::Error missing) {
-    return db.read([&](store::Transaction& tx) -> domain::Result<std::int64_t> {
-        auto found = store::sql(tx, query, {number});
-        if (found.rows.empty()) return missing;
-        return found.rows.front().integer(0);
-    });
+    auto found = store::sql(tx, query, {number});
+    if (found.rows.empty()) return missing;
+    return found.rows.front().integer(0);
 }
 
 }  // namespace
@@ -76,8 +74,8 @@ domain::Result<bool> holds_sample(store::Transaction& tx, const Actor& actor, st
     return any_covered(actor, store::sql(tx, of_sample("SELECT CAST($1 AS BIGINT)"), {sample_id}));
 }
 
-domain::Result<void> check_visible(store::Database& db, const Actor& actor, RecordKind kind, const std::string& key) {
-    auto held = db.read([&](store::Transaction& tx) { return holds_record(tx, actor, kind, key); });
+domain::Result<void> check_held(store::Transaction& tx, const Actor& actor, RecordKind kind, const std::string& key) {
+    auto held = holds_record(tx, actor, kind, key);
     if (!held) return held.error();
     if (!*held)
         return domain::errors::not_found("review.record_not_found",
@@ -85,19 +83,35 @@ domain::Result<void> check_visible(store::Database& db, const Actor& actor, Reco
     return {};
 }
 
-domain::Result<std::int64_t> sample_id_by_number(store::Database& db, const std::string& number) {
-    return id_by_number(db, "SELECT id FROM samples WHERE number = $1", number,
+domain::Result<void> check_visible(store::Database& db, const Actor& actor, RecordKind kind, const std::string& key) {
+    return db.read([&](store::Transaction& tx) { return check_held(tx, actor, kind, key); });
+}
+
+domain::Result<std::int64_t> sample_id_by_number(store::Transaction& tx, const std::string& number) {
+    return id_by_number(tx, "SELECT id FROM samples WHERE number = $1", number,
                         domain::errors::not_found("review.sample_not_found", "sample " + number + " does not exist"));
 }
 
-domain::Result<std::int64_t> report_id_by_number(store::Database& db, const std::string& number) {
-    return id_by_number(db, "SELECT id FROM reports WHERE number = $1", number,
+domain::Result<std::int64_t> report_id_by_number(store::Transaction& tx, const std::string& number) {
+    return id_by_number(tx, "SELECT id FROM reports WHERE number = $1", number,
                         domain::errors::not_found("review.report_not_found", "report " + number + " does not exist"));
 }
 
-domain::Result<std::int64_t> case_lead_id_by_number(store::Database& db, const std::string& number) {
-    return id_by_number(db, "SELECT id FROM case_leads WHERE number = $1", number,
+domain::Result<std::int64_t> case_lead_id_by_number(store::Transaction& tx, const std::string& number) {
+    return id_by_number(tx, "SELECT id FROM case_leads WHERE number = $1", number,
                         domain::errors::not_found("case_lead.not_found", "case lead " + number + " does not exist"));
+}
+
+domain::Result<std::int64_t> sample_id_by_number(store::Database& db, const std::string& number) {
+    return db.read([&](store::Transaction& tx) { return sample_id_by_number(tx, number); });
+}
+
+domain::Result<std::int64_t> report_id_by_number(store::Database& db, const std::string& number) {
+    return db.read([&](store::Transaction& tx) { return report_id_by_number(tx, number); });
+}
+
+domain::Result<std::int64_t> case_lead_id_by_number(store::Database& db, const std::string& number) {
+    return db.read([&](store::Transaction& tx) { return case_lead_id_by_number(tx, number); });
 }
 
 }  // namespace lims::workflow::review

@@ -32,6 +32,8 @@ domain::Result<bool> holds_sample(store::Transaction& tx, const Actor& actor, st
 // In its own read transaction: nothing when the actor's subtree holds the record,
 // not_found ("review.record_not_found") otherwise.
 domain::Result<void> check_visible(store::Database& db, const Actor& actor, RecordKind kind, const std::string& key);
+// The same inside the caller's transaction (a use case's own check of the record in its path).
+domain::Result<void> check_held(store::Transaction& tx, const Actor& actor, RecordKind kind, const std::string& key);
 
 // The id of a sample, report or case lead by its number (review.sample_not_found,
 // review.report_not_found, case_lead.not_found: not_found). No jurisdiction check: for a
@@ -39,5 +41,9 @@ domain::Result<void> check_visible(store::Database& db, const Actor& actor, Reco
 domain::Result<std::int64_t> sample_id_by_number(store::Database& db, const std::string& number);
 domain::Result<std::int64_t> report_id_by_number(store::Database& db, const std::string& number);
 domain::Result<std::int64_t> case_lead_id_by_number(store::Database& db, const std::string& number);
+// The same inside the caller's transaction.
+domain::Result<std::int64_t> sample_id_by_number(store::Transaction& tx, const std::string& number);
+domain::Result<std::int64_t> report_id_by_number(store::Transaction& tx, const std::string& number);
+domain::Result<std::int64_t> case_lead_id_by_number(store::Transaction& tx, const std::string& number);
 
 }  // namespace lims::workflow::review
