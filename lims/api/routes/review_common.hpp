@@ -77,17 +77,6 @@ inline Outcome<std::optional<std::int64_t>> optional_id(const Request& r, const 
     return std::optional<std::int64_t>{v};
 }
 
-// The ids behind path numbers; the route has checked the record with hidden_from_caller.
-inline domain::Result<std::int64_t> sample_id_of(store::Database& db, const std::string& number) {
-    return rv::sample_id_by_number(db, number);
-}
-inline domain::Result<std::int64_t> report_id_of(store::Database& db, const std::string& number) {
-    return rv::report_id_by_number(db, number);
-}
-inline domain::Result<std::int64_t> lead_id_of(store::Database& db, const std::string& number) {
-    return rv::case_lead_id_by_number(db, number);
-}
-
 // The signer's password is checked here, before the signing transaction (Argon2 must not
 // run while SQLite's only write lock is held) and through the login throttles; inside it,
 // the use case only compares the stored hash with the one checked (a password changed in

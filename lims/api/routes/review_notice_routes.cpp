@@ -1,6 +1,8 @@
 // Nonconformity notices and their acknowledgement, case leads and their steps, and
 // re-inspection applications: /api/v1/notices..., /case-leads..., /samples/{number}/reinspection.
 #include "lims/api/routes/review_common.hpp"
+#include "lims/workflow/case_leads/case_lead_access.hpp"
+#include "lims/workflow/review/notice_steps.hpp"
 
 namespace lims::api::review_tables {
 
@@ -20,9 +22,7 @@ void add_notice_lead_routes(Router& router, const RouteContext& context) {
                     if (!id) return Response::problem(id.problem());
                     auto version = requireIfMatch(r);
                     if (!version) return Response::problem(version.problem());
-                    auto n = db->write([&](store::Transaction& tx) {
-                        return rv::acknowledge_notice(tx, {*id, *version, text(r.json, "reference")}, actor_of(r));
-                    });
+                    auto n = rv::acknowledge_notice(*db, {*id, *version, text(r.json, "reference")}, actor_of(r));
                     if (!n) return Response::error(n.error());
                     return with_etag(Response::json(200, notice_json(*n)), n->version);
                 },
@@ -35,15 +35,11 @@ void add_notice_lead_routes(Router& router, const RouteContext& context) {
                 [db](const Request& r) {
                     auto page = readIdPage(r);
                     if (!page) return Response::problem(page.problem());
-                    store::CaseLeadQuery q;
-                    // The caller's subtree, as for a single lead: a bureau sees its enforcement units' leads.
-                    q.within_org_path = r.principal->organisationPath;
-                    if (auto it = r.query.find("state"); it != r.query.end()) q.state = it->second;
+                    wf::case_leads::CaseLeadFilter filter;
+                    if (auto it = r.query.find("state"); it != r.query.end()) filter.state = it->second;
                     if (auto it = r.query.find("overdue"); it != r.query.end() && it->second == "true")
-                        q.due_before = wf::store_time_now();
-                    q.limit = static_cast<int>(page->limit);
-                    if (page->after_id > 0) q.after_id = page->after_id;
-                    auto leads = db->read([&](store::Transaction& tx) { return store::CaseLeadRepository(tx).list(q); });
+                        filter.overdue_only = true;
+                    auto leads = wf::case_leads::list_case_leads(*db, actor_of(r), filter, page->after_id, page->limit);
                     if (!leads) return Response::error(leads.error());
                     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                     for (const auto& l : leads->items) items->add(lead_json(l));
@@ -54,10 +50,7 @@ void add_notice_lead_routes(Router& router, const RouteContext& context) {
     router.add({"GET", "/api/v1/case-leads/{number}", "getCaseLead", "A case lead with its findings and evidence",
                 AuthRequirement::User, std::nullopt,
                 [db](const Request& r) {
-                    if (auto hidden = hidden_from_caller(*db, r, Record::case_lead, "number")) return std::move(*hidden);
-                    auto lead = db->read([&](store::Transaction& tx) {
-                        return store::CaseLeadRepository(tx).get_by_number(r.params.at("number"));
-                    });
+                    auto lead = wf::case_leads::find_case_lead(*db, actor_of(r), r.params.at("number"));
                     if (!lead) return Response::error(lead.error());
                     return with_etag(Response::json(200, lead_json(*lead)), lead->version);
                 },
@@ -98,14 +91,11 @@ void add_notice_lead_routes(Router& router, const RouteContext& context) {
                     if (auto hidden = hidden_from_caller(*db, r, Record::case_lead, "number")) return std::move(*hidden);
                     auto version = requireIfMatch(r);
                     if (!version) return Response::problem(version.problem());
-                    auto id = lead_id_of(*db, r.params.at("number"));
-                    if (!id) return Response::error(id.error());
-                    auto lead = db->write([&](store::Transaction& tx) {
-                        return wf::case_leads::take_step(
-                            tx, {*id, *version, text(r.json, "action"), text(r.json, "reason"),
-                                 text(r.json, "receiving_body"), text(r.json, "approval")},
-                            actor_of(r));
-                    });
+                    auto lead = wf::case_leads::take_step(
+                        *db, r.params.at("number"),
+                        {0, *version, text(r.json, "action"), text(r.json, "reason"), text(r.json, "receiving_body"),
+                         text(r.json, "approval")},
+                        actor_of(r));
                     if (!lead) return Response::error(lead.error());
                     return with_etag(Response::json(200, lead_json(*lead)), lead->version);
                 },
@@ -118,12 +108,8 @@ void add_notice_lead_routes(Router& router, const RouteContext& context) {
                     if (auto hidden = hidden_from_caller(*db, r, Record::case_lead, "number")) return std::move(*hidden);
                     auto version = requireIfMatch(r);
                     if (!version) return Response::problem(version.problem());
-                    auto id = lead_id_of(*db, r.params.at("number"));
-                    if (!id) return Response::error(id.error());
-                    auto lead = db->write([&](store::Transaction& tx) {
-                        return wf::case_leads::extend_deadline(tx, *calendar, {*id, *version, text(r.json, "approval")},
-                                                               actor_of(r));
-                    });
+                    auto lead = wf::case_leads::extend_deadline(*db, *calendar, r.params.at("number"),
+                                                                {0, *version, text(r.json, "approval")}, actor_of(r));
                     if (!lead) return Response::error(lead.error());
                     return with_etag(Response::json(200, lead_json(*lead)), lead->version);
                 },
@@ -139,22 +125,18 @@ void add_notice_lead_routes(Router& router, const RouteContext& context) {
                               field::string("applicant_name").length(1, 200),
                               field::string("report_received_at").withFormat("date-time")}},
                 [db, calendar](const Request& r) {
+                    // Looked at before the body's time is judged; the use case checks again.
                     if (auto hidden = hidden_from_caller(*db, r, Record::sample, "number")) return std::move(*hidden);
-                    auto sample = sample_id_of(*db, r.params.at("number"));
-                    if (!sample) return Response::error(sample.error());
                     auto received = wf::parse_store_time(text(r.json, "report_received_at"));
                     if (!received) return Response::error(received.error());
                     rv::ReinspectionApplication app;
-                    app.sample_id = *sample;
                     app.applicant = text(r.json, "applicant") == "manufacturer" ? rv::Applicant::manufacturer
                                                                                 : rv::Applicant::sampled_unit;
                     if (r.json->has("applicant_entity_id"))
                         app.applicant_entity_id = r.json->getValue<Poco::Int64>("applicant_entity_id");
                     app.applicant_name = text(r.json, "applicant_name");
                     app.report_received_at = *received;
-                    auto re = db->write([&](store::Transaction& tx) {
-                        return rv::apply_reinspection(tx, *calendar, app, actor_of(r));
-                    });
+                    auto re = rv::apply_reinspection(*db, *calendar, r.params.at("number"), app, actor_of(r));
                     if (!re) return Response::error(re.error());
                     auto o = newObject();
                     o->set("id", re->id);
