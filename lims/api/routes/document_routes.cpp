@@ -1,16 +1,17 @@
 // Documents and figures over HTTP: the report and sampling-record PDFs, the public report
 // check behind the QR code, the overdue lists and the statistics, each list also as CSV
-// (?format=csv or Accept: text/csv). Handlers read through lims/workflow/documents and
-// lims/workflow/figures and map their errors to problem responses.
+// (?format=csv or Accept: text/csv). Handlers call the use cases of
+// lims/workflow/documents/document_access.hpp and lims/workflow/figures/figures_access.hpp
+// (each owns its transaction and checks the caller's jurisdiction) and map their errors to
+// problem responses.
 #include "lims/api/conventions.hpp"
 #include "lims/api/route_modules.hpp"
 #include "lims/domain/state_machine/role.hpp"
+#include "lims/workflow/documents/document_access.hpp"
 #include "lims/workflow/documents/document_source.hpp"
-#include "lims/workflow/documents/report_pdf.hpp"
 #include "lims/workflow/documents/verification_limiter.hpp"
 #include "lims/workflow/figures/csv.hpp"
-#include "lims/workflow/figures/overdue.hpp"
-#include "lims/workflow/figures/statistics.hpp"
+#include "lims/workflow/figures/figures_access.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -115,11 +116,6 @@ const domain::RoleSet kOverdueReaders{Role::planner, Role::receiver, Role::analy
 const domain::RoleSet kFigureReaders{Role::planner, Role::signatory, Role::enforcement_officer, Role::bureau_viewer,
                                      Role::administrator};
 
-bool visible(const Principal& p, const docs::DocumentOwners& owners) {
-    return withinJurisdiction(p.organisationPath, owners.sample_org_path) ||
-           (!owners.issuer_org_path.empty() && withinJurisdiction(p.organisationPath, owners.issuer_org_path));
-}
-
 }  // namespace
 
 void add_document_routes(Router& router, const RouteContext& context) {
@@ -138,7 +134,7 @@ void add_document_routes(Router& router, const RouteContext& context) {
                     auto h = r.query.find("h");
                     const std::string prefix = h == r.query.end() ? "" : h->second;
                     if (auto ok = docs::check_verification_input(number, prefix); !ok) return Response::error(ok.error());
-                    auto verified = db->read([&](store::Transaction& tx) { return docs::verify_report(tx, number, prefix); });
+                    auto verified = docs::verify_report(*db, number, prefix);
                     if (!verified) return Response::error(verified.error());
                     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
                     body->set("verified", *verified);
@@ -152,15 +148,7 @@ void add_document_routes(Router& router, const RouteContext& context) {
                 "The test report (检验报告书) as PDF, with the QR code of its verification address",
                 AuthRequirement::User, std::nullopt, [db](const Request& r) {
                     const std::string number = r.params.at("number");
-                    auto pdf = db->read([&](store::Transaction& tx) -> domain::Result<std::string> {
-                        auto owners = docs::report_owners(tx, number);
-                        if (!owners) return owners.error();
-                        if (!visible(*r.principal, *owners))
-                            return domain::make_error("documents.report_not_found", "There is no report " + number + ".");
-                        auto doc = docs::load_report_document(tx, number);
-                        if (!doc) return doc.error();
-                        return docs::render_report_pdf(*doc);
-                    });
+                    auto pdf = docs::report_pdf(*db, actor_of(r), number);
                     if (!pdf) return Response::error(pdf.error());
                     return Response::text(200, kPdfContentType, std::move(*pdf))
                         .withHeader("Content-Disposition", "inline; filename=\"" + file_name("report-" + number, "pdf") + "\"");
@@ -170,15 +158,7 @@ void add_document_routes(Router& router, const RouteContext& context) {
                 "The sampling record (抽样记录及凭证) as PDF, with a Code 128 barcode of the sample number",
                 AuthRequirement::User, std::nullopt, [db](const Request& r) {
                     const std::string number = r.params.at("number");
-                    auto pdf = db->read([&](store::Transaction& tx) -> domain::Result<std::string> {
-                        auto owners = docs::sample_owners(tx, number);
-                        if (!owners) return owners.error();
-                        if (!visible(*r.principal, *owners))
-                            return domain::make_error("documents.sample_not_found", "There is no sample " + number + ".");
-                        auto doc = docs::load_sampling_record(tx, number);
-                        if (!doc) return doc.error();
-                        return docs::render_sampling_record_pdf(*doc);
-                    });
+                    auto pdf = docs::sampling_record_pdf(*db, actor_of(r), number);
                     if (!pdf) return Response::error(pdf.error());
                     return Response::text(200, kPdfContentType, std::move(*pdf))
                         .withHeader("Content-Disposition",
@@ -202,10 +182,7 @@ void add_document_routes(Router& router, const RouteContext& context) {
                             return Response::problem(problems::badRequest("query parameter kind: \"" + kind +
                                                                           "\" is not test, notice, case_lead or service"));
                     }
-                    figs::OverdueQuery query;
-                    query.now = now_instant();
-                    query.within_org_path = r.principal->organisationPath;
-                    auto scan = db->read([&](store::Transaction& tx) { return figs::scan_overdue(tx, *calendar, query); });
+                    auto scan = figs::scan_overdue(*db, *calendar, actor_of(r), now_instant());
                     if (!scan) return Response::error(scan.error());
                     if (!kind.empty()) {
                         if (kind != "test") scan->tests.clear();
@@ -233,11 +210,7 @@ void add_document_routes(Router& router, const RouteContext& context) {
                     if (!calendar) return Response::problem(problems::serviceUnavailable("no working-day calendar loaded"));
                     auto filter = figs::parse_statistics_filter(r.query, {"format"});
                     if (!filter) return Response::error(filter.error());
-                    filter->within_org_path = r.principal->organisationPath;
-                    const auto now = now_instant();
-                    auto stats = db->read([&](store::Transaction& tx) {
-                        return figs::compute_statistics(tx, *calendar, *filter, now);
-                    });
+                    auto stats = figs::compute_statistics(*db, *calendar, actor_of(r), *filter, now_instant());
                     if (!stats) return Response::error(stats.error());
                     const auto& s = *stats;
                     if (wants_csv(r)) {
@@ -286,12 +259,9 @@ void add_document_routes(Router& router, const RouteContext& context) {
                     if (!calendar) return Response::problem(problems::serviceUnavailable("no working-day calendar loaded"));
                     auto filter = figs::parse_statistics_filter(r.query, {"format", "group_by"});
                     if (!filter) return Response::error(filter.error());
-                    filter->within_org_path = r.principal->organisationPath;
                     auto g = r.query.find("group_by");
                     const std::string group_by = g == r.query.end() ? "category" : g->second;
-                    auto table = db->read([&](store::Transaction& tx) {
-                        return figs::sample_figures_by(tx, *calendar, *filter, group_by, now_instant());
-                    });
+                    auto table = figs::sample_figures_by(*db, *calendar, actor_of(r), *filter, group_by, now_instant());
                     if (!table) return Response::error(table.error());
                     if (wants_csv(r)) return csv_response(*table, "samples-by-" + group_by);
                     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
@@ -307,11 +277,7 @@ void add_document_routes(Router& router, const RouteContext& context) {
                     if (!calendar) return Response::problem(problems::serviceUnavailable("no working-day calendar loaded"));
                     auto filter = figs::parse_statistics_filter(r.query, {"format"});
                     if (!filter) return Response::error(filter.error());
-                    filter->within_org_path = r.principal->organisationPath;
-                    const auto now = now_instant();
-                    auto stats = db->read([&](store::Transaction& tx) {
-                        return figs::compute_statistics(tx, *calendar, *filter, now);
-                    });
+                    auto stats = figs::compute_statistics(*db, *calendar, actor_of(r), *filter, now_instant());
                     if (!stats) return Response::error(stats.error());
                     const auto table = figs::lead_age_table(stats->leads);
                     if (wants_csv(r)) return csv_response(table, "case-leads-by-state-and-age");
