@@ -21,7 +21,10 @@ namespace {
 constexpr const char* notice_select =
     "SELECT id, number, sample_id, report_id, recipient, to_org_id, external, external_region_code, "
     "external_recipient, serious_risk, state, due_at, deadline_provisional, acknowledged_at, acknowledged_by, "
-    "acknowledgement_reference, version, created_at FROM notices ";
+    "acknowledgement_reference, version, created_at, "
+    "(SELECT s.number FROM samples s WHERE s.id = notices.sample_id) AS sample_number, "
+    "(SELECT s.product_name FROM samples s WHERE s.id = notices.sample_id) AS product_name, "
+    "(SELECT r.number FROM reports r WHERE r.id = notices.report_id) AS report_number FROM notices ";
 
 // deadline_provisional: 1 when counted through a provisional calendar year, else NULL.
 Poco::Nullable<Poco::Int64> provisional_flag(bool provisional) {
@@ -38,6 +41,9 @@ std::vector<NoticeRecord> select_notices(Poco::Data::Statement& st) {
         n.number = rs["number"].convert<std::string>();
         n.sample_id = optional_int(rs, "sample_id");
         n.report_id = optional_int(rs, "report_id");
+        n.sample_number = optional_text(rs, "sample_number");
+        n.product_name = optional_text(rs, "product_name");
+        n.report_number = optional_text(rs, "report_number");
         n.recipient = rs["recipient"].convert<std::string>();
         n.to_org_id = optional_int(rs, "to_org_id");
         n.external = rs["external"].convert<int>() != 0;
@@ -65,6 +71,9 @@ std::string to_json(const NoticeRecord& n) {
     j.set("number", n.number);
     if (n.sample_id) j.set("sample_id", *n.sample_id);
     if (n.report_id) j.set("report_id", *n.report_id);
+    if (n.sample_number) j.set("sample_number", *n.sample_number);
+    if (n.product_name) j.set("product_name", *n.product_name);
+    if (n.report_number) j.set("report_number", *n.report_number);
     j.set("recipient", n.recipient);
     if (n.to_org_id) j.set("to_org_id", *n.to_org_id);
     j.set("external", n.external);

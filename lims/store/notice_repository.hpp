@@ -17,6 +17,10 @@ struct NoticeRecord {
     std::string number;
     std::optional<std::int64_t> sample_id;
     std::optional<std::int64_t> report_id;
+    // Read with the notice (not stored in it): what a bureau recognises it by.
+    std::optional<std::string> sample_number;
+    std::optional<std::string> product_name;
+    std::optional<std::string> report_number;
     std::string recipient;  // organising_bureau, sampled_unit_bureau, manufacturer_bureau
     std::optional<std::int64_t> to_org_id;
     bool external = false;  // delivered outside the system (the bureau is not in it)

@@ -137,6 +137,10 @@ TEST_P(ReviewFlow, FromReceiptToANonconformingReportWithNoticesAndACaseLead) {
     for (const auto& n : issued.notices) {
         EXPECT_EQ(n.due_at, store_time(due));
         bureaus.insert(n.to_org_id.value_or(0));
+        // What a bureau recognises a notice by, read with it: the sample, its product, the report.
+        EXPECT_EQ(n.sample_number, sample.number);
+        EXPECT_EQ(n.report_number, issued.report.number);
+        EXPECT_TRUE(n.product_name && !n.product_name->empty());
     }
     EXPECT_EQ(bureaus, (std::set<std::int64_t>{org.at("SH").id, org.at("SH-PD").id, org.at("JS").id}));
 

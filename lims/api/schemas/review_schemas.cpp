@@ -38,7 +38,11 @@ std::vector<FieldSchema> reportFields() {
 
 FieldSchema notice() {
     return object({field::integer("id"), field::string("number"), field::integer("sample_id").optional(),
-                   field::integer("report_id").optional(), field::string("recipient"), field::integer("to_org_id").optional(),
+                   field::integer("report_id").optional(),
+                   field::string("sample_number").optional().describedAs("The sample's number (D2026-...)"),
+                   field::string("product_name").optional().describedAs("The product as registered on the sample"),
+                   field::string("report_number").optional().describedAs("The report that gave the notice"),
+                   field::string("recipient"), field::integer("to_org_id").optional(),
                    field::boolean("external"), field::string("external_region_code").optional(),
                    field::string("external_recipient"), field::boolean("serious_risk"), field::string("state"),
                    dateTime("due_at"),

@@ -34,6 +34,11 @@ export default async function ({ service, browser, base, data, assert }) {
   const open = await viewer.get('/api/v1/notices?state=sent&limit=20')
   assert.equal(await page.locator('[data-test="notice-count"]').innerText(), `已显示 ${open.items.length} / 共 ${open.count} 份`)
   assert.deepEqual(await table.locator('tbody tr .num').allInnerTexts(), open.items.map((n) => n.number))
+  // Each notice names its sample (number and product) and its report, as a bureau knows them.
+  assert.ok(notice.sample_number && notice.report_number, 'the notice carries no sample or report number')
+  const noticeRow = table.locator('tr').filter({ hasText: notice.number })
+  assert.equal(await noticeRow.locator('[data-test="notice-sample"]').innerText(), `${notice.sample_number} · ${notice.product_name}`)
+  await noticeRow.getByText(`检验报告 ${notice.report_number}`).waitFor()
   await w.shot('bureau-notices.png')
   await page.locator(`[data-test="acknowledge-${notice.number}"]`).click()
   await page.getByRole('dialog').getByText(`确认签收通知 ${notice.number}`).waitFor()

@@ -37,6 +37,9 @@ export interface Notice {
   number: string
   sample_id?: number
   report_id?: number
+  sample_number?: string
+  product_name?: string
+  report_number?: string
   recipient: string
   to_org_id?: number
   external: boolean

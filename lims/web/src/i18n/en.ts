@@ -426,6 +426,7 @@ const en: typeof zh = {
     shown: '{shown} of {count} shown',
     none: 'No nonconformity notices',
     sample: 'Sample id {id}',
+    report: 'Report {number}',
     recipients: {
       organising_bureau: 'Bureau that organised the sampling',
       sampled_unit_bureau: "Sampled unit's bureau",

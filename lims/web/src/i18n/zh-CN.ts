@@ -425,6 +425,7 @@ export default {
     shown: '已显示 {shown} / 共 {count} 份',
     none: '没有不合格通知',
     sample: '样品ID {id}',
+    report: '检验报告 {number}',
     recipients: {
       organising_bureau: '组织抽检的监管部门',
       sampled_unit_bureau: '被抽样单位所在地监管部门',
