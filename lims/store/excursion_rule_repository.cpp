@@ -1,5 +1,8 @@
 #include "lims/store/excursion_rule_repository.hpp"
 
+#include "lims/store/sql.hpp"
+#include "lims/store/transaction.hpp"
+
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/JSON/Array.h>
@@ -63,37 +66,31 @@ std::string to_json(const ExcursionRuleRow& r) {
 
 StoreResult<std::vector<ExcursionRuleRow>> ExcursionRuleRepository::select(const std::string& where,
                                                                            const std::string& key) {
-    Poco::Data::Statement st(tx_.session());
-    std::string k = key;
-    st << std::string("SELECT ") + kColumns + " FROM excursion_rules " + where;
-    if (!key.empty()) st, bind(k);
-    st.execute();
-    Poco::Data::RecordSet rs(st);
+    // Through sql(): compiled or prepared once per connection. The ingest reads a unit's
+    // and its product class's rule for every logger of every batch.
+    const std::string statement = std::string("SELECT ") + kColumns + " FROM excursion_rules " + where;
+    SqlResult result = key.empty() ? sql(tx_, statement) : sql(tx_, statement, {key});
     std::vector<ExcursionRuleRow> out;
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-        auto i64 = [&](std::size_t c) { return rs.value(c).convert<Poco::Int64>(); };
-        auto oi64 = [&](std::size_t c) {
-            return rs.value(c).isEmpty() ? std::nullopt : std::optional<std::int64_t>(i64(c));
-        };
-        auto text = [&](std::size_t c) { return rs.value(c).isEmpty() ? std::string() : rs.value(c).convert<std::string>(); };
+    out.reserve(result.rows.size());
+    for (auto& row : result.rows) {
         ExcursionRuleRow r;
-        r.id = i64(0);
-        r.scope = text(1);
-        r.scope_key = text(2);
-        r.storage_unit_id = oi64(3);
-        r.product_class = text(4);
-        r.storage_class = text(5);
-        r.version = i64(6);
-        r.withdrawn = i64(7) != 0;
-        if (auto v = oi64(8)) r.min_centi_celsius = static_cast<std::int32_t>(*v);
-        if (auto v = oi64(9)) r.max_centi_celsius = static_cast<std::int32_t>(*v);
-        r.alarm_confirmation_s = oi64(10);
-        r.recording_interval_s = oi64(11);
-        r.offline_alarm_after_s = oi64(12);
-        r.excursions_json = text(13);
-        r.reason = text(14);
-        r.created_by = text(15);
-        r.created_at = text(16);
+        r.id = row.integer(0);
+        r.scope = row.optional_text(1).value_or("");
+        r.scope_key = row.optional_text(2).value_or("");
+        r.storage_unit_id = row.optional_integer(3);
+        r.product_class = row.optional_text(4).value_or("");
+        r.storage_class = row.optional_text(5).value_or("");
+        r.version = row.integer(6);
+        r.withdrawn = row.integer(7) != 0;
+        if (auto v = row.optional_integer(8)) r.min_centi_celsius = static_cast<std::int32_t>(*v);
+        if (auto v = row.optional_integer(9)) r.max_centi_celsius = static_cast<std::int32_t>(*v);
+        r.alarm_confirmation_s = row.optional_integer(10);
+        r.recording_interval_s = row.optional_integer(11);
+        r.offline_alarm_after_s = row.optional_integer(12);
+        r.excursions_json = row.optional_text(13).value_or("");
+        r.reason = row.optional_text(14).value_or("");
+        r.created_by = row.optional_text(15).value_or("");
+        r.created_at = row.optional_text(16).value_or("");
         out.push_back(std::move(r));
     }
     return out;
