@@ -55,8 +55,10 @@ TEST_F(GatewayKill, NothingAcknowledgedToADeviceIsLostOrDoubledWhenTheGatewayOrT
     auto gateway = start_gateway();
 
     AnalyzerFleet analyzers(numbers, "G");
-    analyzers.add_hl7(kHl7Analyzers, kPerAnalyzer, hl7_port);
-    analyzers.add_astm(kAstmAnalyzers, kPerAnalyzer, astm_port);
+    // Paced (about 40 messages a second per analyzer at most): on an idle machine the fleet
+    // otherwise sent everything before the first kill could be aimed at the middle of it.
+    analyzers.add_hl7(kHl7Analyzers, kPerAnalyzer, hl7_port, 25ms);
+    analyzers.add_astm(kAstmAnalyzers, kPerAnalyzer, astm_port, 5ms);
 
     // The gateway dies with a third of the messages in its outbox ...
     ASSERT_TRUE(lims::test::eventually([&] { return outbox_counts().delivered + outbox_counts().pending >= kMessages / 3; }, 120s))

@@ -96,7 +96,7 @@ std::string FaultWorld::login() {
     return Poco::JSON::Parser().parse(answer.body).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("token");
 }
 
-void AnalyzerFleet::add_hl7(int count, int per_analyzer, std::uint16_t port) {
+void AnalyzerFleet::add_hl7(int count, int per_analyzer, std::uint16_t port, std::chrono::milliseconds pace) {
     using namespace std::chrono_literals;
     for (int a = 0; a < count; ++a) {
         simulators::Hl7AnalyzerOptions o;
@@ -105,6 +105,7 @@ void AnalyzerFleet::add_hl7(int count, int per_analyzer, std::uint16_t port) {
         o.ack_timeout = 5s;
         o.resend_on_error = 1000;  // an analyzer resends until it is answered AA
         o.resend_pause = 200ms;
+        o.pause_before_message = pace;
         for (int i = 0; i < per_analyzer; ++i, ++next_)
             o.messages.push_back(simulators::hl7_oru(kHl7, simulators::chemistry_panel(numbers_.at(next_), next_),
                                                      prefix_ + std::to_string(next_)));
@@ -113,13 +114,14 @@ void AnalyzerFleet::add_hl7(int count, int per_analyzer, std::uint16_t port) {
     }
 }
 
-void AnalyzerFleet::add_astm(int count, int per_analyzer, std::uint16_t port) {
+void AnalyzerFleet::add_astm(int count, int per_analyzer, std::uint16_t port, std::chrono::milliseconds pace) {
     using namespace std::chrono_literals;
     for (int a = 0; a < count; ++a) {
         simulators::AstmAnalyzerOptions o;
         o.port = port;
         o.instrument = kAstm;
         o.give_up = 150s;
+        o.pause_before_frame = pace;
         for (int i = 0; i < per_analyzer; ++i, ++next_)
             o.messages.push_back(simulators::astm_result_records(kAstm, simulators::chemistry_panel(numbers_.at(next_), next_)));
         auto& report = astm_.emplace_back();

@@ -60,8 +60,10 @@ public:
         : numbers_(numbers), prefix_(std::move(control_prefix)) {}
     ~AnalyzerFleet() { join(); }
     // `count` analyzers sending `per_analyzer` messages each, from the next unused sample.
-    void add_hl7(int count, int per_analyzer, std::uint16_t port);
-    void add_astm(int count, int per_analyzer, std::uint16_t port);
+    // `pace`: a pause before each message (HL7) or frame (ASTM), so that a fault aimed at the
+    // middle of the traffic finds traffic however fast the machine is.
+    void add_hl7(int count, int per_analyzer, std::uint16_t port, std::chrono::milliseconds pace = {});
+    void add_astm(int count, int per_analyzer, std::uint16_t port, std::chrono::milliseconds pace = {});
     void join();
     // After join(): how many analyzers lost their connection at least once, and per
     // analyzer what was acknowledged ("" when all), for the test's messages.
