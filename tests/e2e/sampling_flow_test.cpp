@@ -3,6 +3,7 @@
 // sample and reject another; the chain of custody and the audit entries are read back.
 // Also: Idempotency-Key replays, If-Match races (one receiver wins), and bad input to
 // each sampling route named by field with nothing written.
+#include "tests/support/sampling_values.hpp"
 #include "tests/support/test_service.hpp"
 
 #include "lims/domain/identifiers/credit_code.hpp"
@@ -24,25 +25,6 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 
 namespace {
-
-std::string credit_code(const std::string& stem9) {
-    const std::string first17 = "91310101" + stem9;
-    return first17 + *domain::CreditCode::check_character_for(first17);
-}
-
-std::string utc_minutes_ago(int minutes) {
-    using namespace std::chrono;
-    const auto t = floor<seconds>(system_clock::now()) - std::chrono::minutes(minutes);
-    const auto day = floor<days>(t);
-    const year_month_day ymd{day};
-    const hh_mm_ss hms{t - day};
-    char out[32];
-    std::snprintf(out, sizeof out, "%04d-%02u-%02uT%02ld:%02ld:%02lldZ", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                  static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
-                  static_cast<long long>(hms.seconds().count()));
-    return out;
-}
 
 int this_year() {
     using namespace std::chrono;

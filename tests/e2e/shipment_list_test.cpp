@@ -8,6 +8,7 @@
 //  - GET /api/v1/shipments/{number}/transport-box: the bound box with its range and the
 //    trip's logger with the readings stored over the trip; 404 outside the jurisdiction.
 //  - GET /api/v1/notices: pages with the count of all that match, ?state=, ?overdue=.
+#include "tests/support/sampling_values.hpp"
 #include "tests/support/test_service.hpp"
 
 #include "lims/domain/identifiers/credit_code.hpp"
@@ -29,25 +30,6 @@ using Poco::JSON::Object;
 using domain::Role;
 
 namespace {
-
-std::string credit_code(const std::string& stem9) {
-    const std::string first17 = "91310101" + stem9;
-    return first17 + *domain::CreditCode::check_character_for(first17);
-}
-
-std::string utc_minutes_ago(int minutes) {
-    using namespace std::chrono;
-    const auto t = floor<seconds>(system_clock::now()) - std::chrono::minutes(minutes);
-    const auto day = floor<days>(t);
-    const year_month_day ymd{day};
-    const hh_mm_ss hms{t - day};
-    char out[32];
-    std::snprintf(out, sizeof out, "%04d-%02u-%02uT%02ld:%02ld:%02lldZ", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                  static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
-                  static_cast<long long>(hms.seconds().count()));
-    return out;
-}
 
 std::int64_t now_seconds() {
     using namespace std::chrono;
