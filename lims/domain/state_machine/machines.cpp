@@ -144,8 +144,30 @@ const StateMachine& case_lead() {
     return m;
 }
 
+// A case filed from a lead decided for filing (市场监督管理行政处罚程序规定): the head's
+// approval of the filing; a transfer to the police proposed with its grounds, approved or
+// refused by the head (行政执法机关移送涉嫌犯罪案件的规定 第五条), handed over to a named
+// police body with the hand-over's reference; the outcome (penalty, no penalty, 撤案)
+// decided with the head's approval, also after the police returned a transferred case.
+const StateMachine& filed_case() {
+    static const StateMachine m{
+        "case",
+        {kNotCreated, "filed", "transfer_proposed", "transfer_approved", "transferred", "decided"},
+        {
+            {kNotCreated, "file", "filed", {enforcement_officer}, {}, {R::approval}},
+            {"filed", "propose_transfer", "transfer_proposed", {enforcement_officer}, {}, {R::reason}},
+            {"transfer_proposed", "approve_transfer", "transfer_approved", {enforcement_officer}, {}, {R::approval}},
+            {"transfer_proposed", "refuse_transfer", "filed", {enforcement_officer}, {}, {R::approval, R::reason}},
+            {"transfer_approved", "hand_over", "transferred", {enforcement_officer}, {},
+             {R::receiving_body, R::reference}},
+            {"filed", "decide", "decided", {enforcement_officer}, {}, {R::approval}},
+            {"transferred", "decide", "decided", {enforcement_officer}, {}, {R::approval}},
+        }};
+    return m;
+}
+
 std::vector<const StateMachine*> all() {
-    return {&task(), &sample(), &test_result(), &report(), &notice(), &case_lead()};
+    return {&task(), &sample(), &test_result(), &report(), &notice(), &case_lead(), &filed_case()};
 }
 
 }  // namespace lims::domain::machines

@@ -16,6 +16,8 @@ const StateMachine& test_result();  // pending → pending_review → accepted �
 const StateMachine& report();       // draft → approved → issued → superseded
 const StateMachine& notice();       // sent → acknowledged
 const StateMachine& case_lead();    // open → accepted → investigating → filed / not_filed / transferred → closed; withdrawn
+// filed (立案) → transfer_proposed → transfer_approved → transferred (移送公安); filed / transferred → decided
+const StateMachine& filed_case();
 
 std::vector<const StateMachine*> all();
 
