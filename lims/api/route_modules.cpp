@@ -10,6 +10,7 @@ std::vector<std::function<void(Router&)>> all_route_modules(const RouteContext& 
         [context](Router& r) { add_review_routes(r, context); },
         [context](Router& r) { add_document_routes(r, context); },
         [context](Router& r) { add_service_routes(r, context); },
+        [context](Router& r) { add_publication_routes(r, context); },
         [context](Router& r) { add_coldchain_routes(r, context); },
         [context](Router& r) { add_worklist_routes(r, context); },
         [context](Router& r) { add_calendar_routes(r, context); },

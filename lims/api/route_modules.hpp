@@ -56,6 +56,9 @@ void add_document_routes(Router& router, const RouteContext& context);
 // Service of documents (送达): a report's services, the 送达回证 PDF, the date of service with its
 // evidence (routes/service_routes.cpp).
 void add_service_routes(Router& router, const RouteContext& context);
+// Publication lists of nonconforming products (PDF, CSV, .xlsx), samples' national platform numbers and
+// the platform export (routes/publication_routes.cpp).
+void add_publication_routes(Router& router, const RouteContext& context);
 // Host query answers for gateways: GET /api/v1/ingest/orders (routes/worklist_routes.cpp).
 void add_worklist_routes(Router& router, const RouteContext& context);
 // Storage units, loggers, placements, readings, excursions, alarms, site status (routes/coldchain_routes.cpp).

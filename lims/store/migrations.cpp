@@ -552,7 +552,8 @@ const std::vector<Migration>& builtin_migrations() {
                                             migration_0004_versioned_specification_lines(),
                                             migration_0005_excursion_rules(),
                                             migration_0006_notifications_and_contacts(),
-                                            migration_0007_document_services()};
+                                            migration_0007_document_services(),
+                                            migration_0011_publication_and_platform_numbers()};
     return all;
 }
 
