@@ -19,6 +19,8 @@ std::vector<std::function<void(Router&)>> all_route_modules(const RouteContext& 
         [context](Router& r) { add_shipment_list_routes(r, context); },
         [context](Router& r) { add_notice_list_routes(r, context); },
         [context](Router& r) { add_notification_routes(r, context); },
+        [context](Router& r) { add_risk_routes(r, context); },
+        [context](Router& r) { add_focus_tag_routes(r, context); },
     };
 }
 

@@ -80,6 +80,11 @@ void add_notice_list_routes(Router& router, const RouteContext& context);
 // a notice's deliveries (routes/notification_routes.cpp).
 void add_notification_routes(Router& router, const RouteContext& context);
 
+// The risk ledger (风险台账) closed item by item (routes/risk_routes.cpp); focus varieties as
+// tags on products (routes/focus_tag_routes.cpp).
+void add_risk_routes(Router& router, const RouteContext& context);
+void add_focus_tag_routes(Router& router, const RouteContext& context);
+
 // All of the above, in that order, for ApiParts::routeModules.
 std::vector<std::function<void(Router&)>> all_route_modules(const RouteContext& context);
 

@@ -1,16 +1,24 @@
-// Sampling plans (抽检计划) and their quotas per office, with progress (samples registered
-// against the quota's tasks). Called by the sampling workflow's plan use cases inside
+// Sampling plans (抽检计划) and their quotas per sampling organisation (a supervision office,
+// an enforcement detachment or an inspection centre) and month, with their focus tags and
+// the plan's phases, and progress (samples registered against the quota's tasks, by month). Called by the sampling workflow's plan use cases inside
 // their one transaction; the caller writes the audit entries.
 #pragma once
 
 #include "lims/store/transaction.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace lims::store {
+
+// A quota's batches in one month ("2026-03").
+struct QuotaMonth {
+    std::string month;
+    std::int64_t quantity = 0;
+};
 
 struct PlanQuota {
     std::int64_t id = 0;
@@ -21,6 +29,18 @@ struct PlanQuota {
     std::string focus;
     std::int64_t quantity = 0;
     std::string due_on;  // YYYY-MM-DD
+    std::string office_name;  // filled when read
+    std::string office_kind;  // filled when read: supervision_office, enforcement_unit, inspection_centre
+    std::vector<QuotaMonth> months;       // empty: not broken down by month
+    std::vector<std::string> focus_tags;  // focus_tags codes, sorted
+};
+
+// A phase of the plan (阶段) with the date its summary is due.
+struct PlanPhaseRow {
+    std::string name;
+    std::string starts_on;
+    std::string ends_on;
+    std::optional<std::string> summary_due_on;
 };
 
 struct SamplingPlan {
@@ -36,12 +56,15 @@ struct SamplingPlan {
     std::string created_at;
     std::string updated_at;
     std::vector<PlanQuota> quotas;
+    std::vector<PlanPhaseRow> phases;  // in order
 };
 
 // Registered samples (not voided, not rejected) against a quota's tasks.
 struct QuotaProgress {
     PlanQuota quota;
     std::int64_t registered = 0;
+    // The same by the Beijing month of sampling ("2026-03" -> count).
+    std::map<std::string, std::int64_t> registered_by_month;
 };
 
 // Plans for a list (GET /api/v1/sampling-plans), newest first: those of organisations
@@ -60,7 +83,8 @@ class PlanRepository {
 public:
     explicit PlanRepository(Transaction& tx) : tx_(tx) {}
 
-    // Inserts the plan (state as given) and its quotas. Errors: conflict (code taken).
+    // Inserts the plan (state as given), its quotas with their months and tags, and its
+    // phases. Errors: conflict (code taken).
     StoreResult<SamplingPlan> create(const SamplingPlan& plan);
     StoreResult<SamplingPlan> get_by_code(const std::string& code);
     // Optimistic on expected_version; conflict names the plan.
@@ -68,6 +92,11 @@ public:
                                          const std::string& to_state);
     std::vector<QuotaProgress> progress(std::int64_t plan_id);
     std::vector<SamplingPlan> list(const PlanListQuery& query);
+    // The phases of a plan (for the per-phase figures), by the plan's code; empty when the
+    // plan has none. Errors: not_found.
+    StoreResult<std::vector<PlanPhaseRow>> phases_of(const std::string& plan_code);
+    // Gives a task made for a quota the quota's focus tags (publication).
+    void copy_quota_tags_to_task(std::int64_t quota_id, std::int64_t task_id);
 
 private:
     Transaction& tx_;

@@ -620,6 +620,11 @@ protected:
         call(service->withToken(str(again, "token")), "POST", "/api/v1/auth/logout", "");
         call(service->anonymous(), "GET", "/healthz");
         call(service->as(admin), "GET", "/metrics");
+        // The risk ledger: a risk with an item for the office to close (risk_routes.cpp).
+        auto risk = call(user(Role::planner), "POST", "/api/v1/risks",
+                         R"({"title":"风险","source":"风险会商","focus_tag":"vaccine","region_code":"310101","items":[{"description":"整改","responsible_org_id":)" +
+                             std::to_string(service->organisationId(TestService::kOfficeA1)) + R"(,"due_on":"2026-12-31"}]})");
+        EXPECT_EQ(risk.status, 201) << risk.describe();
     }
 
     // Who calls a route in the sweep: the first of its roles, in jurisdiction A.

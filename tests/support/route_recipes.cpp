@@ -9,6 +9,7 @@
 #include "lims/workflow/admin/reference_data.hpp"
 #include "lims/workflow/coldchain/ingest.hpp"
 #include "lims/workflow/coldchain/placements.hpp"
+#include "lims/workflow/figures/risk_ledger.hpp"
 #include "lims/workflow/ingest/ingest_message.hpp"
 #include "lims/workflow/sampling/dates.hpp"
 #include "lims/workflow/sampling/plans.hpp"
@@ -455,6 +456,20 @@ Poco::JSON::Object::Ptr mappingBody(const std::string& instrument_test_code) {
     return body;
 }
 
+// A risk of the side's city bureau with one item (the risk ledger, risk_routes.cpp).
+RouteRecord riskRecord(TestService& s, Jurisdiction side) {
+    const auto bureau = s.organisation(TestService::bureau(side));
+    const std::string planner = TestService::username(Role::planner, side);
+    workflow::Actor actor{s.userId(planner), planner, {Role::planner}, bureau.id, bureau.path};
+    workflow::figures::RiskRequest request{"风险", "", "风险会商", std::nullopt, std::nullopt, {{"约谈", std::nullopt, std::nullopt}}};
+    auto risk = workflow::figures::create_risk(*s.database(), actor, request);
+    if (!risk) throw std::runtime_error("risk recipe: " + risk.error().message);
+    auto body = api::newObject();
+    body->set("position", 1);
+    body->set("evidence", "约谈记录");
+    return RouteRecord{{{"number", risk->number}}, body};
+}
+
 }  // namespace
 
 const std::map<std::string, RouteRecipe>& routeRecipes() {
@@ -531,6 +546,17 @@ const std::map<std::string, RouteRecipe>& routeRecipes() {
         {"/api/v1/products/{id}",
          {[](TestService& s, Jurisdiction) { return RouteRecord{{{"id", std::to_string(makeProduct(s).id)}}, productBody()}; },
           true}},
+        {"/api/v1/products/{id}/focus-tags",
+         {[](TestService& s, Jurisdiction) {
+              auto body = api::newObject();
+              Poco::JSON::Array::Ptr tags = new Poco::JSON::Array;
+              tags->add("vaccine");
+              body->set("focus_tags", tags);
+              return RouteRecord{{{"id", std::to_string(makeProduct(s).id)}}, body};
+          },
+          true}},
+        {"/api/v1/risks/{number}", {riskRecord}},
+        {"/api/v1/risks/{number}/item-closures", {riskRecord}},
         {"/api/v1/products/{id}/specification-lines",
          {[](TestService& s, Jurisdiction) { return RouteRecord{{{"id", std::to_string(makeProduct(s).id)}}, specBody()}; },
           true}},

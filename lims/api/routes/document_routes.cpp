@@ -286,6 +286,51 @@ void add_document_routes(Router& router, const RouteContext& context) {
                     body->set("items", table_json(table));
                     return Response::json(200, body);
                 }, 200, kFigureReaders});
+
+    // Seeds 003 and 004: figures weekly, monthly and per phase of a plan, with its summary dates.
+    auto query_text = [](const Request& r, const char* name) {
+        auto it = r.query.find(name);
+        return it == r.query.end() ? std::string() : it->second;
+    };
+    router.add({"GET", "/api/v1/statistics/periods", "getPeriodStatistics",
+                "Sample figures per week, month or phase of a plan (?unit=week|month|phase, ?plan= for phase), "
+                "optionally grouped (?group_by=category, variety, manufacturer, office, region, unit_kind, "
+                "failing_item or focus_tag), with the statistics filters (?format=csv)",
+                AuthRequirement::User, std::nullopt, [db, calendar, query_text](const Request& r) {
+                    if (auto bad = check_format(r)) return Response::problem(*bad);
+                    if (!calendar) return Response::problem(problems::serviceUnavailable("no working-day calendar loaded"));
+                    auto filter = figs::parse_statistics_filter(r.query, {"format", "unit", "plan", "group_by"});
+                    if (!filter) return Response::error(filter.error());
+                    const std::string unit = query_text(r, "unit").empty() ? "month" : query_text(r, "unit");
+                    const std::string group_by = query_text(r, "group_by");
+                    auto table = figs::sample_figures_by_period(*db, *calendar, actor_of(r), *filter, unit,
+                                                                query_text(r, "plan"), group_by);
+                    if (!table) return Response::error(table.error());
+                    if (wants_csv(r)) return csv_response(*table, "samples-by-" + unit);
+                    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+                    body->set("unit", unit);
+                    body->set("group_by", group_by.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(group_by));
+                    body->set("items", table_json(*table));
+                    return Response::json(200, body);
+                }, 200, kFigureReaders});
+
+    router.add({"GET", "/api/v1/statistics/case-leads/summary", "getCaseLeadSummary",
+                "The case leads' summary per week (default), month or phase: opened, filed, not filed, transferred, "
+                "closed and withdrawn, each on the Beijing day it happened (?unit=, ?plan=, the statistics filters, "
+                "?format=csv)",
+                AuthRequirement::User, std::nullopt, [db, query_text](const Request& r) {
+                    if (auto bad = check_format(r)) return Response::problem(*bad);
+                    auto filter = figs::parse_statistics_filter(r.query, {"format", "unit", "plan"});
+                    if (!filter) return Response::error(filter.error());
+                    const std::string unit = query_text(r, "unit").empty() ? "week" : query_text(r, "unit");
+                    auto table = figs::lead_summary_by_period(*db, actor_of(r), *filter, unit, query_text(r, "plan"));
+                    if (!table) return Response::error(table.error());
+                    if (wants_csv(r)) return csv_response(*table, "case-leads-by-" + unit);
+                    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+                    body->set("unit", unit);
+                    body->set("items", table_json(*table));
+                    return Response::json(200, body);
+                }, 200, kFigureReaders});
 }
 
 }  // namespace lims::api

@@ -20,6 +20,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/NumberParser.h>
 
+#include <map>
 #include <stdexcept>
 
 namespace lims::api::sampling_tables {
@@ -64,8 +65,17 @@ inline ObjectSchema plan_schema() {
              field::array("quotas", field::object("", {{field::integer("office_id").range(1, INT64_MAX),
                                                         field::string("category").oneOf(kCategories),
                                                         field::string("focus").length(0, kMaxName).optional(),
-                                                        field::integer("quantity").range(1, 100'000), date("due_on")}}))
-                 .count(1, 500)}};
+                                                        field::integer("quantity").range(1, 100'000), date("due_on"),
+                                                        field::array("months", field::object("", {{
+                                                            field::string("month").matching(R"([0-9]{4}-[0-9]{2})", "a month YYYY-MM"),
+                                                            field::integer("quantity").range(1, 100'000)}}))
+                                                            .count(0, 36).optional(),
+                                                        field::array("focus_tags", field::string("").length(1, 64))
+                                                            .count(0, 20).optional()}}))
+                 .count(1, 500),
+             field::array("phases", field::object("", {{name("name", 64), date("starts_on"), date("ends_on"),
+                                                        date("summary_due_on").optional()}}))
+                 .count(0, 24).optional()}};
 }
 
 inline ObjectSchema registration_schema() {
@@ -134,15 +144,46 @@ inline Json plan_json(const store::SamplingPlan& p, const std::vector<store::Quo
         j->set("focus", q.focus);
         j->set("quantity", q.quantity);
         j->set("due_on", q.due_on);
+        j->set("office_name", q.office_name);
+        j->set("office_kind", q.office_kind);
+        Poco::JSON::Array::Ptr tags = new Poco::JSON::Array;
+        for (const auto& t : q.focus_tags) tags->add(t);
+        j->set("focus_tags", tags);
+        const store::QuotaProgress* got = nullptr;
         if (progress)
             for (const auto& g : *progress)
-                if (g.quota.id == q.id) {
-                    j->set("registered", g.registered);
-                    j->set("remaining", std::max<std::int64_t>(0, q.quantity - g.registered));
-                }
+                if (g.quota.id == q.id) got = &g;
+        if (got) {
+            j->set("registered", got->registered);
+            j->set("remaining", std::max<std::int64_t>(0, q.quantity - got->registered));
+        }
+        // Each month asked for, and each month something was registered in (progress per month).
+        std::map<std::string, std::pair<std::optional<std::int64_t>, std::int64_t>> by_month;
+        for (const auto& m : q.months) by_month[m.month].first = m.quantity;
+        if (got)
+            for (const auto& [month, n] : got->registered_by_month) by_month[month].second = n;
+        Poco::JSON::Array::Ptr months = new Poco::JSON::Array;
+        for (const auto& [month, line] : by_month) {
+            auto m = newObject();
+            m->set("month", month);
+            m->set("quantity", line.first ? Poco::Dynamic::Var(*line.first) : Poco::Dynamic::Var());
+            if (got) m->set("registered", line.second);
+            months->add(m);
+        }
+        j->set("months", months);
         quotas->add(j);
     }
     o->set("quotas", quotas);
+    Poco::JSON::Array::Ptr phases = new Poco::JSON::Array;
+    for (const auto& ph : p.phases) {
+        auto j = newObject();
+        j->set("name", ph.name);
+        j->set("starts_on", ph.starts_on);
+        j->set("ends_on", ph.ends_on);
+        j->set("summary_due_on", ph.summary_due_on ? Poco::Dynamic::Var(*ph.summary_due_on) : Poco::Dynamic::Var());
+        phases->add(j);
+    }
+    o->set("phases", phases);
     return o;
 }
 

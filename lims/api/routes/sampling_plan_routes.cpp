@@ -8,7 +8,7 @@ void add_sampling_plan_routes(Router& router, const RouteContext& context) {
 
     // ---- plans and tasks -------------------------------------------------------------
     router.add(with_roles({"POST", "/api/v1/sampling-plans", "createSamplingPlan",
-                "Create a sampling plan with quotas per office (planners)", AuthRequirement::User, plan_schema(),
+                "Create a sampling plan with quotas per sampling organisation and month, focus tags and phases (planners)", AuthRequirement::User, plan_schema(),
                 [db](const Request& r) {
                     wf::PlanRequest p;
                     p.code = text(r.json, "code");
@@ -19,9 +19,24 @@ void add_sampling_plan_routes(Router& router, const RouteContext& context) {
                     auto quotas = r.json->getArray("quotas");
                     for (std::size_t i = 0; i < quotas->size(); ++i) {
                         auto q = quotas->getObject(static_cast<unsigned>(i));
-                        p.quotas.push_back({q->getValue<Poco::Int64>("office_id"), text(q, "category"),
-                                            text(q, "focus"), q->getValue<Poco::Int64>("quantity"), text(q, "due_on")});
+                        wf::QuotaRequest line{q->getValue<Poco::Int64>("office_id"), text(q, "category"),
+                                              text(q, "focus"), q->getValue<Poco::Int64>("quantity"), text(q, "due_on")};
+                        if (auto months = q->getArray("months"))
+                            for (std::size_t m = 0; m < months->size(); ++m) {
+                                auto month = months->getObject(static_cast<unsigned>(m));
+                                line.months.push_back({text(month, "month"), month->getValue<Poco::Int64>("quantity")});
+                            }
+                        if (auto tags = q->getArray("focus_tags"))
+                            for (std::size_t t = 0; t < tags->size(); ++t)
+                                line.focus_tags.push_back(tags->getElement<std::string>(static_cast<unsigned>(t)));
+                        p.quotas.push_back(std::move(line));
                     }
+                    if (auto phases = r.json->getArray("phases"))
+                        for (std::size_t i = 0; i < phases->size(); ++i) {
+                            auto ph = phases->getObject(static_cast<unsigned>(i));
+                            p.phases.push_back({text(ph, "name"), text(ph, "starts_on"), text(ph, "ends_on"),
+                                                optional_text(ph, "summary_due_on")});
+                        }
                     auto plan = wf::create_plan(*db, actor_of(r), p);
                     if (!plan) return Response::error(plan.error());
                     return with_etag(Response::json(201, plan_json(*plan, nullptr)), plan->version)
@@ -30,7 +45,7 @@ void add_sampling_plan_routes(Router& router, const RouteContext& context) {
                 201}, row(wf::plan_machine(), domain::kNotCreated, "create")));
 
     router.add(with_roles({"GET", "/api/v1/sampling-plans/{code}", "getSamplingPlan",
-                "A plan with registered-vs-quota progress per office", AuthRequirement::User, std::nullopt,
+                "A plan with registered-vs-quota progress per quota and month", AuthRequirement::User, std::nullopt,
                 [db](const Request& r) {
                     auto progress = wf::plan_progress(*db, actor_of(r), r.params.at("code"));
                     if (!progress) return Response::error(progress.error());

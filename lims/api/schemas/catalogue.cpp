@@ -12,6 +12,7 @@ const Catalogue& catalogue() {
         addIngestDocs(d);
         addColdChainDocs(d);
         addNotificationDocs(d);
+        addPlanStatisticsDocs(d);
         return d;
     }();
     return docs;

@@ -11,7 +11,14 @@ const std::vector<std::string> kStorage{"ambient", "cool", "refrigerated", "froz
 
 FieldSchema quota() {
     return object({field::integer("id"), field::integer("office_id"), field::string("office_code"),
+                   field::string("office_name"),
+                   field::string("office_kind").oneOf({"supervision_office", "enforcement_unit", "inspection_centre"}),
                    field::string("category"), field::string("focus"), field::integer("quantity"), date("due_on"),
+                   field::array("focus_tags", field::string("")),
+                   field::array("months", object({field::string("month"),
+                                                  field::integer("quantity").orNull().describedAs("null: not asked for that month"),
+                                                  field::integer("registered").optional()}))
+                       .describedAs("Batches per month asked for, and registered per Beijing month (GET only)"),
                    field::integer("registered").optional().describedAs("Samples registered against it (GET only)"),
                    field::integer("remaining").optional()});
 }
@@ -19,7 +26,9 @@ FieldSchema quota() {
 FieldSchema plan() {
     return object({field::string("code"), field::string("title"), field::integer("organisation_id"), field::integer("year"),
                    field::string("state"), date("starts_on"), date("ends_on"), field::integer("version"),
-                   field::array("quotas", quota())});
+                   field::array("quotas", quota()),
+                   field::array("phases", object({field::string("name"), date("starts_on"), date("ends_on"),
+                                                  date("summary_due_on").orNull()}))});
 }
 
 FieldSchema planSummary() {

@@ -256,6 +256,8 @@ Result<LimitColumns> limitColumns(const SpecificationInput& in) {
 
 }  // namespace
 
+Result<bool> check_catalogue_owner(Transaction& tx, const Actor& caller) { return catalogueOwner(tx, &caller); }
+
 bool needsApprovalNumber(std::string_view category) {
     return category == "drug" || category == "vaccine" || category == "biological";
 }

@@ -94,6 +94,8 @@ struct ProductInput {
 // organisation or of a province-level one (region code xx0000). The Actor overloads
 // check it in their transaction (forbidden, admin.catalogue_owner, otherwise); the
 // actor-string ones are the system's (seeding, imports, tests' fixtures).
+// The same check for other writers of catalogue data (a product's focus tags), in their transaction.
+domain::Result<bool> check_catalogue_owner(store::Transaction& tx, const Actor& caller);
 domain::Result<domain::Product> createProduct(store::Database& db, const ProductInput& in, const std::string& actor);
 domain::Result<domain::Product> createProduct(store::Database& db, const Actor& caller, const ProductInput& in);
 domain::Result<domain::Product> getProduct(store::Database& db, std::int64_t id);

@@ -24,4 +24,14 @@ domain::Result<Table> sample_figures_by(store::Database& db, const domain::Worki
                                         const Actor& actor, StatisticsFilter filter, const std::string& group_by,
                                         domain::Instant now);
 
+// By week, month or phase: `unit` is week, month or phase; phases are those of `plan_code`
+// (required for phase, refused otherwise), a plan of the caller's subtree or of an
+// organisation above it (the bureau's plan an office works to). Errors:
+// statistics.parameter naming unit or plan; those of statistics.hpp.
+domain::Result<Table> sample_figures_by_period(store::Database& db, const domain::WorkingCalendar& calendar,
+                                               const Actor& actor, StatisticsFilter filter, const std::string& unit,
+                                               const std::string& plan_code, const std::string& group_by);
+domain::Result<Table> lead_summary_by_period(store::Database& db, const Actor& actor, StatisticsFilter filter,
+                                             const std::string& unit, const std::string& plan_code);
+
 }  // namespace lims::workflow::figures

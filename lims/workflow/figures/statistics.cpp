@@ -4,6 +4,9 @@
 #include "lims/workflow/documents/document_source.hpp"
 #include "lims/workflow/documents/sql_rows.hpp"
 
+#include <Poco/Exception.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/Types.h>
 
 #include <algorithm>
@@ -24,7 +27,8 @@ using domain::Result;
 namespace {
 
 constexpr std::size_t kMaxFilterLength = 200;  // longer than any product or company name
-const std::set<std::string> kGroupings = {"category", "variety", "manufacturer", "office"};
+const std::set<std::string> kGroupings = {"category", "variety",      "manufacturer", "office",
+                                          "region",   "unit_kind",    "failing_item", "focus_tag"};
 
 domain::Error bad(const std::string& parameter, const std::string& why) {
     return make_error("statistics.parameter", "query parameter " + parameter + ": " + why);
@@ -99,7 +103,11 @@ const char* kSampleJoins =
     " LEFT JOIN sample_labels sl ON sl.sample_id = s.id";
 
 struct SampleOutcome {
-    std::string category, variety, manufacturer, office;
+    std::int64_t id = 0;
+    domain::Date sampled_on{};  // Beijing date
+    std::string category, variety, manufacturer, office, region, unit_kind;
+    std::vector<std::string> failing_items;  // by the latest result of each test; nonconforming samples only
+    std::vector<std::string> focus_tags;     // the product's and the task's
     bool reported = false;
     std::optional<bool> conforming;  // by the current report, when it can be read
     bool on_time = false;
@@ -115,20 +123,49 @@ Result<std::vector<SampleOutcome>> sample_outcomes(store::Transaction& tx, const
         "SELECT s.id, s.sampled_at, " + std::string(kCategory) + ", s.product_name, " + std::string(kManufacturer) + ", "
         "so.name, (SELECT MIN(h.received_at) FROM shipments h JOIN shipment_items i ON i.shipment_id = h.id "
         " WHERE i.sample_id = s.id AND h.received_at IS NOT NULL), "
-        "(SELECT MIN(t.created_at) FROM tests t WHERE t.sample_id = s.id) FROM samples s" +
-            std::string(kSampleJoins) + " WHERE 1 = 1" + where->sql + " ORDER BY s.id",
+        "(SELECT MIN(t.created_at) FROM tests t WHERE t.sample_id = s.id), "
+        "COALESCE(ue.region_code, so.region_code), COALESCE(ue.kind, '') FROM samples s" +
+            std::string(kSampleJoins) + " LEFT JOIN regulated_entities ue ON ue.id = s.entity_id WHERE 1 = 1" +
+            where->sql + " ORDER BY s.id",
         where->params);
+    // Focus tags: the task's (given by its quota) and the catalogue product's current ones.
+    std::map<Poco::Int64, std::set<std::string>> tags;
+    for (const char* from :
+         {" FROM samples s JOIN task_focus_tags ft ON ft.task_id = s.task_id",
+          " FROM samples s JOIN product_focus_tags ft ON ft.product_id = s.product_id AND ft.event = 'tag' AND ft.id = "
+          "(SELECT MAX(l.id) FROM product_focus_tags l WHERE l.product_id = ft.product_id AND l.tag_code = ft.tag_code)"})
+        for (const auto& r : select_rows_with(tx, "SELECT s.id, ft.tag_code" + std::string(from) + kSampleJoins +
+                                                      " WHERE 1 = 1" + where->sql,
+                                              where->params))
+            tags[std::stoll(*r[0])].insert(text_or_empty(r[1]));
+    // Failing items: tests whose latest result does not conform, named as the specification names them.
+    std::map<Poco::Int64, std::set<std::string>> failing;
+    for (const auto& r : select_rows_with(
+             tx,
+             "SELECT s.id, COALESCE(NULLIF(sp.test_name, ''), ft.test_code) FROM samples s JOIN tests ft ON ft.sample_id = s.id "
+             "LEFT JOIN specification_lines sp ON sp.id = ft.spec_line_id JOIN results fr ON fr.test_id = ft.id AND fr.id = "
+             "(SELECT MAX(r2.id) FROM results r2 WHERE r2.test_id = ft.id)" +
+                 std::string(kSampleJoins) + " WHERE fr.conformity = 'nonconforming'" + where->sql,
+             where->params))
+        failing[std::stoll(*r[0])].insert(text_or_empty(r[1]));
     std::vector<SampleOutcome> out;
     for (const auto& r : rows) {
         auto sampled = parse_stored_instant(text_or_empty(r[1]));
         if (!sampled) return sampled.error();
         if (!in_period(f, *sampled)) continue;
+        const Poco::Int64 id = std::stoll(*r[0]);
         SampleOutcome o;
+        o.id = id;
+        o.sampled_on = domain::local_date(*sampled);
         o.category = text_or_empty(r[2]);
         o.variety = text_or_empty(r[3]);
         o.manufacturer = text_or_empty(r[4]);
         o.office = text_or_empty(r[5]);
-        const Poco::Int64 id = std::stoll(*r[0]);
+        o.region = text_or_empty(r[8]);
+        o.unit_kind = text_or_empty(r[9]);
+        if (auto t = tags.find(id); t != tags.end()) o.focus_tags.assign(t->second.begin(), t->second.end());
+        if (!f.focus_tag.empty() && std::find(o.focus_tags.begin(), o.focus_tags.end(), f.focus_tag) == o.focus_tags.end())
+            continue;
         auto reports = select_rows(tx,
                                    "SELECT r.id, r.number, r.state, r.conclusion, "
                                    "(SELECT MIN(g.signed_at) FROM signatures g WHERE g.entity_type = 'report' "
@@ -158,6 +195,8 @@ Result<std::vector<SampleOutcome>> sample_outcomes(store::Transaction& tx, const
                 break;
             }
         }
+        if (o.conforming && !*o.conforming)
+            if (auto fi = failing.find(id); fi != failing.end()) o.failing_items.assign(fi->second.begin(), fi->second.end());
         out.push_back(std::move(o));
     }
     return out;
@@ -201,11 +240,12 @@ std::string format_rate(const Rate& rate) {
 
 Result<StatisticsFilter> parse_statistics_filter(const std::map<std::string, std::string>& query,
                                                  const std::vector<std::string>& extra) {
-    static const std::set<std::string> known = {"from", "to", "period", "category", "variety", "manufacturer", "office"};
+    static const std::set<std::string> known = {"from",    "to",           "period", "category",
+                                                "variety", "manufacturer", "office", "focus_tag"};
     StatisticsFilter f;
     for (const auto& [name, value] : query) {
         if (!known.count(name) && std::find(extra.begin(), extra.end(), name) == extra.end())
-            return bad(name, "unknown parameter (known: from, to, period, category, variety, manufacturer, office)");
+            return bad(name, "unknown parameter (known: from, to, period, category, variety, manufacturer, office, focus_tag)");
         if (value.size() > kMaxFilterLength)
             return bad(name, "longer than " + std::to_string(kMaxFilterLength) + " characters");
     }
@@ -233,6 +273,7 @@ Result<StatisticsFilter> parse_statistics_filter(const std::map<std::string, std
         return bad("category", "\"" + f.category + "\" is not one of " + std::string(domain::kProductCategoryList));
     f.variety = get("variety");
     f.manufacturer = get("manufacturer");
+    f.focus_tag = get("focus_tag");
     if (const std::string o = get("office"); !o.empty()) {
         long long id = 0;
         if (!parse_int(o, id) || id <= 0) return bad("office", "\"" + o + "\" is not an organisation id");
@@ -309,27 +350,203 @@ Result<StatisticsSummary> compute_statistics(store::Transaction& tx, const domai
     return summary;
 }
 
+namespace {
+
+// The groups a sample counts under for `group_by` (several for failing items and tags).
+std::vector<std::string> groups_of(const SampleOutcome& o, const std::string& group_by) {
+    if (group_by == "category") return {o.category};
+    if (group_by == "variety") return {o.variety};
+    if (group_by == "manufacturer") return {o.manufacturer};
+    if (group_by == "office") return {o.office};
+    if (group_by == "region") return {o.region};
+    if (group_by == "unit_kind") return {o.unit_kind};
+    if (group_by == "failing_item") return o.failing_items.empty() ? std::vector<std::string>{""} : o.failing_items;
+    return o.focus_tags.empty() ? std::vector<std::string>{""} : o.focus_tags;  // focus_tag
+}
+
+std::vector<std::string> figure_cells(const SampleFigures& s) {
+    return {std::to_string(s.samples),       std::to_string(s.reported), std::to_string(s.conforming),
+            std::to_string(s.nonconforming), format_rate(s.pass),        format_rate(s.on_time_reports)};
+}
+
+const std::vector<std::string> kFigureColumns = {"samples",       "reported",  "conforming",
+                                                 "nonconforming", "pass_rate", "on_time_report_rate"};
+
+Result<void> check_group(const std::string& group_by) {
+    if (!kGroupings.count(group_by))
+        return bad("group_by", "\"" + group_by + "\" is not one of " + std::string(kSampleGroupings));
+    return {};
+}
+
+// The periods to show and a function from a Beijing date to its period's key.
+struct PeriodRows {
+    std::vector<domain::ReportPeriod> periods;                     // in order
+    std::map<std::string, std::optional<domain::Date>> summary;   // phase -> summary date
+};
+
+PeriodRows period_rows(const StatisticsFilter& f, const PeriodSpec& spec) {
+    PeriodRows out;
+    if (spec.unit == domain::PeriodUnit::phase) {
+        for (const auto& p : spec.phases) {
+            out.periods.push_back({p.name, p.first, p.last});
+            out.summary[p.name] = p.summary_due;
+        }
+    } else if (f.from && f.to) {
+        out.periods = domain::periods_between(spec.unit, *f.from, *f.to);
+    }
+    return out;
+}
+
+std::optional<domain::ReportPeriod> period_of(const PeriodSpec& spec, domain::Date day) {
+    switch (spec.unit) {
+        case domain::PeriodUnit::week: return domain::iso_week_of(day);
+        case domain::PeriodUnit::month: return domain::month_of(day);
+        case domain::PeriodUnit::phase: return domain::phase_of(spec.phases, day);
+    }
+    return std::nullopt;
+}
+
+// Adds a period met in the data that the fixed rows do not have, keeping the order.
+void note_period(PeriodRows& rows, const domain::ReportPeriod& p) {
+    for (const auto& known : rows.periods)
+        if (known.key == p.key) return;
+    rows.periods.push_back(p);
+    std::sort(rows.periods.begin(), rows.periods.end(),
+              [](const domain::ReportPeriod& a, const domain::ReportPeriod& b) { return a.first < b.first; });
+}
+
+std::vector<std::string> period_cells(const PeriodSpec& spec, const PeriodRows& rows, const domain::ReportPeriod& p) {
+    std::vector<std::string> cells{p.key, domain::format_date(p.first), domain::format_date(p.last)};
+    if (spec.unit == domain::PeriodUnit::phase) {
+        auto s = rows.summary.find(p.key);
+        cells.push_back(s != rows.summary.end() && s->second ? domain::format_date(*s->second) : "");
+    }
+    return cells;
+}
+
+std::vector<std::string> period_columns(const PeriodSpec& spec) {
+    std::vector<std::string> c{"period", "period_first", "period_last"};
+    if (spec.unit == domain::PeriodUnit::phase) c.push_back("summary_due_on");
+    return c;
+}
+
+}  // namespace
+
 Result<Table> sample_figures_by(store::Transaction& tx, const domain::WorkingCalendar& calendar,
                                 const StatisticsFilter& filter, const std::string& group_by, domain::Instant now,
                                 domain::DeadlineRule report_rule) {
     (void)now;
-    if (!kGroupings.count(group_by))
-        return bad("group_by", "\"" + group_by + "\" is not one of category, variety, manufacturer, office");
+    if (auto ok = check_group(group_by); !ok) return ok.error();
     auto outcomes = sample_outcomes(tx, calendar, filter, report_rule);
     if (!outcomes) return outcomes.error();
     std::map<std::string, SampleFigures> groups;
+    for (const auto& o : *outcomes)
+        for (const auto& key : groups_of(o, group_by)) add_to(groups[key], o);
+    Table t;
+    t.columns = {group_by};
+    t.columns.insert(t.columns.end(), kFigureColumns.begin(), kFigureColumns.end());
+    for (const auto& [key, s] : groups) {
+        std::vector<std::string> row{key};
+        for (auto& c : figure_cells(s)) row.push_back(std::move(c));
+        t.rows.push_back(std::move(row));
+    }
+    return t;
+}
+
+Result<Table> sample_figures_by_period(store::Transaction& tx, const domain::WorkingCalendar& calendar,
+                                       const StatisticsFilter& filter, const PeriodSpec& spec,
+                                       const std::string& group_by, domain::DeadlineRule report_rule) {
+    if (!group_by.empty())
+        if (auto ok = check_group(group_by); !ok) return ok.error();
+    auto outcomes = sample_outcomes(tx, calendar, filter, report_rule);
+    if (!outcomes) return outcomes.error();
+    PeriodRows rows = period_rows(filter, spec);
+    std::map<std::string, std::map<std::string, SampleFigures>> figures;  // period -> group -> figures
     for (const auto& o : *outcomes) {
-        const std::string& key = group_by == "category" ? o.category
-                                 : group_by == "variety" ? o.variety
-                                 : group_by == "manufacturer" ? o.manufacturer
-                                                              : o.office;
-        add_to(groups[key], o);
+        auto p = period_of(spec, o.sampled_on);
+        if (!p) continue;  // outside every phase
+        note_period(rows, *p);
+        if (group_by.empty()) add_to(figures[p->key][""], o);
+        else
+            for (const auto& key : groups_of(o, group_by)) add_to(figures[p->key][key], o);
     }
     Table t;
-    t.columns = {group_by, "samples", "reported", "conforming", "nonconforming", "pass_rate", "on_time_report_rate"};
-    for (const auto& [key, s] : groups)
-        t.rows.push_back({key, std::to_string(s.samples), std::to_string(s.reported), std::to_string(s.conforming),
-                          std::to_string(s.nonconforming), format_rate(s.pass), format_rate(s.on_time_reports)});
+    t.columns = period_columns(spec);
+    if (!group_by.empty()) t.columns.push_back(group_by);
+    t.columns.insert(t.columns.end(), kFigureColumns.begin(), kFigureColumns.end());
+    for (const auto& p : rows.periods) {
+        auto groups = figures[p.key];
+        if (groups.empty() && group_by.empty()) groups[""] = SampleFigures{};  // a period with nothing counted
+        for (const auto& [key, s] : groups) {
+            auto row = period_cells(spec, rows, p);
+            if (!group_by.empty()) row.push_back(key);
+            for (auto& c : figure_cells(s)) row.push_back(std::move(c));
+            t.rows.push_back(std::move(row));
+        }
+    }
+    return t;
+}
+
+Result<Table> lead_summary_by_period(store::Transaction& tx, const StatisticsFilter& f, const PeriodSpec& spec) {
+    static const std::vector<std::string> kStates = {"open", "filed", "not_filed", "transferred", "closed", "withdrawn"};
+    auto where = where_clause(tx, f, "o");
+    if (!where) return where.error();
+    // Every version of every lead in the jurisdiction, oldest first: the state it reached and when.
+    auto rows = select_rows_with(tx,
+                                 "SELECT c.id, v.version, v.data_json, v.at_utc, c.created_at FROM case_leads c "
+                                 "JOIN organisations o ON o.id = c.assigned_org_id LEFT JOIN samples s ON s.id = c.sample_id" +
+                                     std::string(kSampleJoins) +
+                                     " LEFT JOIN revisions v ON v.entity_type = 'case_lead' AND v.entity_id = c.id"
+                                     " WHERE 1 = 1" + where->sql + " ORDER BY c.id, v.version",
+                                 where->params);
+    PeriodRows periods = period_rows(f, spec);
+    std::map<std::string, std::map<std::string, std::int64_t>> counts;  // period -> state -> leads
+    auto count = [&](const std::string& state, const std::string& at) -> Result<void> {
+        auto instant = parse_stored_instant(at);
+        if (!instant) return instant.error();
+        if (!in_period(f, *instant)) return {};
+        auto p = period_of(spec, domain::local_date(*instant));
+        if (!p) return {};
+        note_period(periods, *p);
+        ++counts[p->key][state];
+        return {};
+    };
+    std::string lead, last_state;
+    bool opened = false;
+    for (const auto& r : rows) {
+        if (text_or_empty(r[0]) != lead) {
+            lead = text_or_empty(r[0]);
+            last_state.clear();
+            opened = false;
+        }
+        if (!opened) {
+            // A lead is opened when it is made, whether or not its first version was kept.
+            opened = true;
+            if (auto ok = count("open", text_or_empty(r[4])); !ok) return ok.error();
+            last_state = "open";
+        }
+        if (!r[2]) continue;
+        std::string state;
+        try {
+            Poco::JSON::Parser parser;
+            auto json = parser.parse(*r[2]).extract<Poco::JSON::Object::Ptr>();
+            if (json && json->has("state")) state = json->getValue<std::string>("state");
+        } catch (const Poco::Exception&) {
+            continue;  // a revision that is not a lead's JSON says nothing about its state
+        }
+        if (state.empty() || state == last_state) continue;
+        last_state = state;
+        if (std::find(kStates.begin(), kStates.end(), state) == kStates.end() || state == "open") continue;
+        if (auto ok = count(state, text_or_empty(r[3])); !ok) return ok.error();
+    }
+    Table t;
+    t.columns = period_columns(spec);
+    for (const auto& s : kStates) t.columns.push_back(s == "open" ? "opened" : s);
+    for (const auto& p : periods.periods) {
+        auto row = period_cells(spec, periods, p);
+        for (const auto& s : kStates) row.push_back(std::to_string(counts[p.key][s]));
+        t.rows.push_back(std::move(row));
+    }
     return t;
 }
 

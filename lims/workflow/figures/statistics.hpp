@@ -1,11 +1,15 @@
 // The figures supervisors are judged by, filterable by period, category, variety
 // (product), manufacturer and office: samples and pass rate, on-time report and notice
 // rates, case conversion (leads filed ÷ leads decided), leads by state and age. Answered
-// by the statistics routes (routes/document_routes.cpp) as JSON or CSV.
+// by the statistics routes (routes/document_routes.cpp) as JSON or CSV. Also the focus-tag
+// filter; sample figures grouped by category, variety, manufacturer, office, region,
+// sampled-unit kind, failing item or focus tag, and by week, month or plan phase (seeds 003
+// and 004); the case leads' summary per week (seed 003: 线索摸排、移送、立案和查处情况).
 #pragma once
 
 #include "lims/domain/calendar/civil_date.hpp"
 #include "lims/domain/calendar/deadline.hpp"
+#include "lims/domain/calendar/report_period.hpp"
 #include "lims/domain/calendar/statutory_deadlines.hpp"
 #include "lims/domain/calendar/working_calendar.hpp"
 #include "lims/domain/result.hpp"
@@ -27,11 +31,12 @@ struct StatisticsFilter {
     std::string variety;               // the product name as sampled
     std::string manufacturer;          // the labelled manufacturer's name
     std::optional<std::int64_t> office_org_id;  // an office and its subtree
+    std::string focus_tag;             // a focus_tags code: samples whose product or task has it
     std::string within_org_path;       // the caller's jurisdiction ("/1/4/"); set by the route
 };
 
 // Reads from, to (YYYY-MM-DD), period (YYYY, YYYY-MM or YYYY-Qn; not with from/to),
-// category, variety, manufacturer, office (an organisation id) and the listed `extra`
+// category, variety, manufacturer, office (an organisation id), focus_tag and the listed `extra`
 // names (e.g. format, group_by), refusing any other. Errors: statistics.parameter naming
 // the parameter and what is wrong with it.
 domain::Result<StatisticsFilter> parse_statistics_filter(const std::map<std::string, std::string>& query,
@@ -85,8 +90,16 @@ domain::Result<StatisticsSummary> compute_statistics(store::Transaction& tx, con
                                                      const StatisticsFilter& filter, domain::Instant now,
                                                      domain::DeadlineRule report_rule = domain::statutory::kDrugReport);
 
-// Sample figures per category, variety, manufacturer or office (group_by), one row each,
-// for the table and CSV. Errors: statistics.parameter (unknown group_by), and those above.
+// The groupings of sample figures. A sample with several failing items or focus tags is
+// counted under each of them (so such a table's rows add up to more than the samples); a
+// conforming sample has no failing item ("" row).
+inline constexpr const char* kSampleGroupings =
+    "category, variety, manufacturer, office, region, unit_kind, failing_item, focus_tag";
+
+// Sample figures per category, variety, manufacturer, office, region (the sampled unit's
+// GB/T 2260 code, else the office's), unit_kind (the sampled unit's kind), failing_item or
+// focus_tag (group_by), one row each, for the table and CSV. Errors: statistics.parameter
+// (unknown group_by), and those above.
 domain::Result<Table> sample_figures_by(store::Transaction& tx, const domain::WorkingCalendar& calendar,
                                         const StatisticsFilter& filter, const std::string& group_by,
                                         domain::Instant now,
@@ -94,6 +107,31 @@ domain::Result<Table> sample_figures_by(store::Transaction& tx, const domain::Wo
 
 // Leads by state and age as a table (state, bucket, count).
 Table lead_age_table(const LeadFigures& leads);
+
+// The periods a figure is counted by: ISO weeks or months of the Beijing date, or the
+// phases of one plan (rows in the plan's order, with the date each summary is due).
+struct PeriodSpec {
+    domain::PeriodUnit unit = domain::PeriodUnit::month;
+    std::vector<domain::PlanPhase> phases;  // unit phase: the plan's phases
+};
+
+// Sample figures per period (of the sampling date) and, when group_by is not empty, per
+// group within it: columns period, period_first, period_last[, summary_due_on][, group],
+// samples, reported, conforming, nonconforming, pass_rate, on_time_report_rate. With from
+// and to both given every week or month between them has its row; phases always do.
+// Samples outside every phase are not counted by phase. Errors: as sample_figures_by.
+domain::Result<Table> sample_figures_by_period(store::Transaction& tx, const domain::WorkingCalendar& calendar,
+                                               const StatisticsFilter& filter, const PeriodSpec& periods,
+                                               const std::string& group_by,
+                                               domain::DeadlineRule report_rule = domain::statutory::kDrugReport);
+
+// The case leads' summary per period (seed 003): columns period, period_first,
+// period_last[, summary_due_on], opened (线索摸排), filed (立案), not_filed, transferred (移送),
+// closed (查处 concluded), withdrawn — each lead counted in the period of the Beijing date it
+// reached that state (from its revisions). Category, variety, manufacturer and office
+// filters apply through the lead's sample. Errors: documents.instant.
+domain::Result<Table> lead_summary_by_period(store::Transaction& tx, const StatisticsFilter& filter,
+                                             const PeriodSpec& periods);
 
 std::string format_rate(const Rate& rate);  // "0.8333" or "" when nothing to divide
 

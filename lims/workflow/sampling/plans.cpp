@@ -1,7 +1,9 @@
 #include "lims/workflow/sampling/plans.hpp"
 #include "lims/workflow/jurisdiction.hpp"
 
+#include "lims/domain/calendar/report_period.hpp"
 #include "lims/domain/model/product_category.hpp"
+#include "lims/store/focus_tag_repository.hpp"
 #include "lims/store/organisation_repository.hpp"
 #include "lims/store/sample_repository.hpp"
 #include "lims/workflow/sampling/dates.hpp"
@@ -46,8 +48,56 @@ std::optional<Error> validate(const PlanRequest& r) {
                                                     " to " + r.ends_on);
         if (!seen.insert({q.office_org_id, q.category, q.focus}).second)
             return invalid_field(at + "office_id", "this office already has a quota for this category and focus");
+        std::set<std::string> months;
+        std::int64_t monthly = 0;
+        for (std::size_t m = 0; m < q.months.size(); ++m) {
+            const auto& line = q.months[m];
+            const std::string mat = at + "months[" + std::to_string(m) + "].";
+            auto first = parse_date(line.month + "-01");
+            if (line.month.size() != 7 || !first)
+                return invalid_field(mat + "month", "\"" + line.month + "\" is not a month YYYY-MM");
+            if (domain::month_of(*first).last < *starts || *first > *ends)
+                return invalid_field(mat + "month", line.month + " falls outside the plan's period " + r.starts_on +
+                                                        " to " + r.ends_on);
+            if (!months.insert(line.month).second) return invalid_field(mat + "month", line.month + " is given twice");
+            if (line.quantity < 1) return invalid_field(mat + "quantity", "a month's quota is at least one sample");
+            monthly += line.quantity;
+        }
+        if (!q.months.empty() && monthly != q.quantity)
+            return invalid_field(at + "months", "the months add up to " + std::to_string(monthly) +
+                                                    ", not the quota's " + std::to_string(q.quantity));
+        std::set<std::string> tags;
+        for (std::size_t t = 0; t < q.focus_tags.size(); ++t)
+            if (!tags.insert(q.focus_tags[t]).second)
+                return invalid_field(at + "focus_tags[" + std::to_string(t) + "]", q.focus_tags[t] + " is given twice");
+    }
+    std::vector<domain::PlanPhase> phases;
+    for (std::size_t i = 0; i < r.phases.size(); ++i) {
+        const auto& p = r.phases[i];
+        const std::string at = "phases[" + std::to_string(i) + "].";
+        auto first = parse_date(p.starts_on), last = parse_date(p.ends_on);
+        if (!first) return invalid_field(at + "starts_on", "\"" + p.starts_on + "\" is not a date YYYY-MM-DD");
+        if (!last) return invalid_field(at + "ends_on", "\"" + p.ends_on + "\" is not a date YYYY-MM-DD");
+        std::optional<domain::Date> summary;
+        if (p.summary_due_on) {
+            auto d = parse_date(*p.summary_due_on);
+            if (!d) return invalid_field(at + "summary_due_on", "\"" + *p.summary_due_on + "\" is not a date YYYY-MM-DD");
+            summary = *d;
+        }
+        phases.push_back({p.name, *first, *last, summary});
+    }
+    if (auto ok = domain::check_phases(phases, *starts, *ends); !ok) {
+        // check_phases names the phase ("phases[1]: ..."): answer it as that field.
+        const auto& message = ok.error().message;
+        return invalid_field(message.substr(0, message.find(':')), message.substr(message.find(':') + 2));
     }
     return std::nullopt;
+}
+
+// Sampling organisations (seed 001, Ankang 2023, item 34: 综合执法支队、检验检测中心、各县市区局).
+bool is_sampling_organisation(domain::OrganisationKind kind) {
+    return kind == domain::OrganisationKind::supervision_office || kind == domain::OrganisationKind::enforcement_unit ||
+           kind == domain::OrganisationKind::inspection_centre;
 }
 
 bool plan_visible(const Actor& actor, store::Transaction& tx, const store::SamplingPlan& plan) {
@@ -72,9 +122,17 @@ Result<store::SamplingPlan> create_plan(store::Database& db, const Actor& actor,
             if (!office || !jurisdiction::covers(actor, office->path))
                 office_error = invalid_field(field, "no office " + std::to_string(request.quotas[i].office_org_id) +
                                                         " in your jurisdiction");
-            else if (office->kind != domain::OrganisationKind::supervision_office)
-                office_error = invalid_field(field, office->code + " is not a supervision office");
+            else if (!is_sampling_organisation(office->kind))
+                office_error = invalid_field(field, office->code + " is not a sampling organisation (a supervision "
+                                                                   "office, an enforcement unit or an inspection centre)");
         }
+        store::FocusTagRepository tags(tx);
+        for (std::size_t i = 0; i < request.quotas.size() && !office_error; ++i)
+            for (std::size_t t = 0; t < request.quotas[i].focus_tags.size() && !office_error; ++t)
+                if (!tags.exists(request.quotas[i].focus_tags[t]))
+                    office_error = invalid_field("quotas[" + std::to_string(i) + "].focus_tags[" + std::to_string(t) + "]",
+                                                 "\"" + request.quotas[i].focus_tags[t] +
+                                                     "\" is not in the focus-variety list (GET /api/v1/focus-tags)");
         auto to = take(plan_machine(), domain::kNotCreated, "create", actor, [&](std::string_view g) {
             return g == "offices_in_jurisdiction" && !office_error;
         });
@@ -88,8 +146,16 @@ Result<store::SamplingPlan> create_plan(store::Database& db, const Actor& actor,
         plan.state = *to;
         plan.starts_on = request.starts_on;
         plan.ends_on = request.ends_on;
-        for (const auto& q : request.quotas)
-            plan.quotas.push_back({0, 0, q.office_org_id, "", q.category, q.focus, q.quantity, q.due_on});
+        for (const auto& q : request.quotas) {
+            store::PlanQuota line{0, 0, q.office_org_id, "", q.category, q.focus, q.quantity, q.due_on};
+            line.months = q.months;
+            std::sort(line.months.begin(), line.months.end(),
+                      [](const store::QuotaMonth& a, const store::QuotaMonth& b) { return a.month < b.month; });
+            line.focus_tags = q.focus_tags;
+            std::sort(line.focus_tags.begin(), line.focus_tags.end());
+            plan.quotas.push_back(std::move(line));
+        }
+        for (const auto& p : request.phases) plan.phases.push_back({p.name, p.starts_on, p.ends_on, p.summary_due_on});
         auto created = store::PlanRepository(tx).create(plan);
         if (!created) {
             if (store::kind_of(created.error()) == store::StoreErrorKind::conflict)
@@ -132,6 +198,7 @@ Result<std::vector<store::SamplingTask>> publish_plan(store::Database& db, const
             t.due_on = q.due_on;
             auto created = tasks.create(plan_code, t);
             if (!created) return created.error();
+            plans.copy_quota_tags_to_task(q.id, created->id);
             tx.record({actor.name, "task.plan", "task", created->number, "", store::to_json(*created), ""});
             auto assigned_state = take(domain::machines::task(), created->state, "assign", actor,
                                        [&](std::string_view g) { return g == "office_in_plan"; });

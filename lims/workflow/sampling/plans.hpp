@@ -1,6 +1,8 @@
-// Sampling plans with quotas per office and due dates, the tasks generated from them (one
-// per quota, assigned to the quota's office), the start of a task by its office's sampler,
-// and progress (registered vs quota) per office. Each function is one transaction with
+// Sampling plans with quotas per sampling organisation (a supervision office, an
+// enforcement detachment or an inspection centre: seed 001, Ankang 2023, item 34) and
+// month, focus tags and phases with their summary dates; the tasks generated from them (one
+// per quota, assigned to the quota's organisation, carrying its focus tags), the start of a
+// task by its organisation's sampler, and progress (registered vs quota) per quota and month. Each function is one transaction with
 // its audit entries; called by the API's sampling routes and the tests.
 #pragma once
 
@@ -21,6 +23,17 @@ struct QuotaRequest {
     std::string focus;     // e.g. "antibiotics in rural pharmacies"
     std::int64_t quantity = 0;
     std::string due_on;    // YYYY-MM-DD, within the plan's period
+    // Batches per month ("2026-03"), each month within the plan's period, adding up to
+    // quantity; empty: the quota is not broken down by month.
+    std::vector<store::QuotaMonth> months;
+    std::vector<std::string> focus_tags;  // codes of the focus_tags reference list
+};
+
+struct PhaseRequest {
+    std::string name;
+    std::string starts_on;
+    std::string ends_on;
+    std::optional<std::string> summary_due_on;
 };
 
 struct PlanRequest {
@@ -30,6 +43,7 @@ struct PlanRequest {
     std::string starts_on;
     std::string ends_on;
     std::vector<QuotaRequest> quotas;
+    std::vector<PhaseRequest> phases;  // in order, not overlapping, within the plan
 };
 
 struct PlanProgress {
@@ -37,8 +51,9 @@ struct PlanProgress {
     std::vector<store::QuotaProgress> quotas;
 };
 
-// A planner's plan in draft, for their own organisation; quota offices must be supervision
-// offices in the planner's subtree. Fields are named on error ("quotas[1].due_on").
+// A planner's plan in draft, for their own organisation; each quota's organisation must be
+// a sampling organisation (supervision office, enforcement unit or inspection centre) in
+// the planner's subtree. Fields are named on error ("quotas[1].months[0].month").
 domain::Result<store::SamplingPlan> create_plan(store::Database& db, const Actor& actor, const PlanRequest& request);
 
 // Publishes the plan (If-Match version) and generates one task per quota, assigned to
