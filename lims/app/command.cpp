@@ -1,5 +1,7 @@
 #include "lims/app/command.hpp"
 
+#include <Poco/NumberParser.h>
+
 #include <ostream>
 
 namespace lims::app {
@@ -54,7 +56,18 @@ std::shared_ptr<store::Database> CommandContext::open_database(int* exit_code) c
         *exit_code = exit_usage;
         return nullptr;
     }
-    auto db = store::Database::open(url);
+    // lims.db.pool: the sessions this process keeps open at most (each node of a cluster
+    // its own; the server's max_connections must cover them all).
+    store::DatabaseOptions options;
+    const std::string poolText = config.getString("lims.db.pool", std::to_string(options.max_sessions));
+    Poco::Int64 pool = 0;
+    if (!Poco::NumberParser::tryParse64(poolText, pool) || pool < 1 || pool > 1024) {
+        err << "lims: lims.db.pool must be a number of sessions from 1 to 1024, got \"" << poolText << "\"\n";
+        *exit_code = exit_usage;
+        return nullptr;
+    }
+    options.max_sessions = static_cast<std::size_t>(pool);
+    auto db = store::Database::open(url, options);
     if (!db) {
         err << "lims: " << db.error().message << "\n";
         *exit_code = store::kind_of(db.error()) == store::StoreErrorKind::invalid_url ? exit_usage : exit_database;

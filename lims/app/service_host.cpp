@@ -108,6 +108,8 @@ GaugeSource reportLeadGauges(std::shared_ptr<store::Database> database) {
 GaugeSource databaseWriteGauges(std::shared_ptr<store::Database> database) {
     return [database = std::move(database)] {
         const auto stats = database->write_stats();
+        const auto retries = database->retry_stats();
+        const auto pool = database->pool_stats();
         const std::string backend = std::string("backend=\"") +
                                     (database->dialect() == store::Dialect::sqlite ? "sqlite" : "postgresql") + "\"";
         return std::vector<Gauge>{
@@ -118,6 +120,20 @@ GaugeSource databaseWriteGauges(std::shared_ptr<store::Database> database) {
              static_cast<double>(stats.groups), "counter"},
             {"lims_db_write_queued", "Database writes waiting for their group commit now.", backend,
              static_cast<double>(stats.queued)},
+            {"lims_db_retries_total", "Transactions run again from their start (PostgreSQL), by cause.",
+             "cause=\"serialization\"", static_cast<double>(retries.serialization), "counter"},
+            {"lims_db_retries_total", "", "cause=\"deadlock\"", static_cast<double>(retries.deadlock), "counter"},
+            {"lims_db_retries_total", "", "cause=\"lost_connection\"", static_cast<double>(retries.lost_connection),
+             "counter"},
+            {"lims_db_retries_given_up_total", "Transactions still failing after lims' last allowed run (answered 503).", backend,
+             static_cast<double>(retries.gave_up), "counter"},
+            {"lims_db_pool_sessions", "Database sessions of this node's pool (lims.db.pool) borrowed now.",
+             "state=\"in_use\"", static_cast<double>(pool.in_use)},
+            {"lims_db_pool_sessions", "", "state=\"idle\"", static_cast<double>(pool.idle)},
+            {"lims_db_pool_sessions_opened_total", "Sessions opened since start (broken ones are replaced).", backend,
+             static_cast<double>(pool.opened), "counter"},
+            {"lims_db_pool_sessions_discarded_total", "Sessions closed as broken or stale (a database restart).", backend,
+             static_cast<double>(pool.discarded), "counter"},
         };
     };
 }

@@ -3,6 +3,7 @@
 #include "lims/store/prepared_statements.hpp"
 #include "lims/store/transaction.hpp"
 
+#include <Poco/Data/DataException.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SQLite/SQLiteException.h>
 #include <Poco/Data/SQLite/Utility.h>
@@ -20,8 +21,11 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <atomic>
 #include <mutex>
+#include <random>
 #include <regex>
+#include <thread>
 #include <semaphore>
 #include <unordered_map>
 
@@ -82,6 +86,9 @@ constexpr int server_idle_seconds = 600;
 
 const char* connector_name(Dialect d) { return d == Dialect::sqlite ? "SQLite" : "PostgreSQL"; }
 
+// The start of the message of a connect() that found every session of the pool in use.
+constexpr std::string_view kPoolExhausted = "no database session free";
+
 bool contains(const std::string& haystack, std::string_view needle) {
     return haystack.find(needle) != std::string::npos;
 }
@@ -141,6 +148,24 @@ public:
 
     std::counting_semaphore<>& slots() { return slots_; }
 
+    // Closes every idle session (the server ended them: a restart), counted as discarded.
+    void discard_idle() {
+        std::vector<Idle> closing;
+        {
+            std::lock_guard lock(mutex_);
+            closing.swap(idle_);
+        }
+        for (auto& i : closing) close(i.session);
+        discarded_ += closing.size();
+    }
+
+    std::size_t idle_count() {
+        std::lock_guard lock(mutex_);
+        return idle_.size();
+    }
+    std::uint64_t opened() const { return opened_; }
+    std::uint64_t discarded() const { return discarded_; }
+
     // An idle session (the most recently used: its caches are warm) or a new one. Throws
     // like Poco::Data when a new one cannot be opened.
     Poco::Data::Session get() {
@@ -156,9 +181,11 @@ public:
             }
             if (now - candidate->since <= idle_limit_ && connected(candidate->session)) return candidate->session;
             close(candidate->session);
+            ++discarded_;
         }
         Poco::Data::Session session(connector_name(location_.dialect), location_.connection);
         customize(session);
+        ++opened_;
         return session;
     }
 
@@ -166,6 +193,7 @@ public:
     void put(Poco::Data::Session session) {
         if (!connected(session)) {
             close(session);
+            ++discarded_;
             return;
         }
         {
@@ -221,6 +249,11 @@ private:
             session << "PRAGMA synchronous=FULL", now;
             session << "PRAGMA foreign_keys=ON", now;
             session << "PRAGMA busy_timeout=" + std::to_string(options_.busy_timeout.count()), now;
+            // Each grouped write runs in a SAVEPOINT, whose statement journal (the pages'
+            // copies for ROLLBACK TO) spilled to a temporary file past 64 KiB: about 50
+            // pwrite calls per HL7 message, six times the WAL's. It is never read after a
+            // crash, so memory is enough; the WAL and its fsync are unchanged.
+            session << "PRAGMA temp_store=MEMORY", now;
         } else {
             // Audit and record times are written by the application in UTC; keep the
             // server's own now() in UTC too so nothing mixes zones.
@@ -238,6 +271,24 @@ private:
     std::mutex mutex_;
     std::vector<Idle> idle_;
     bool shutdown_ = false;
+    std::atomic<std::uint64_t> opened_{0};
+    std::atomic<std::uint64_t> discarded_{0};
+};
+
+// The retry figures (Database::retry_stats) and the random source of the pauses.
+class Database::Retries {
+public:
+    std::atomic<std::uint64_t> serialization{0}, deadlock{0}, lost_connection{0}, gave_up{0};
+    std::atomic<std::size_t> in_use{0};
+    std::chrono::milliseconds pause(std::chrono::milliseconds base, std::chrono::milliseconds cap, int attempt) {
+        const auto ceiling = std::min<std::int64_t>(cap.count(), base.count() << std::min(attempt - 1, 20));
+        std::lock_guard lock(mutex_);
+        return std::chrono::milliseconds(std::uniform_int_distribution<std::int64_t>(1, std::max<std::int64_t>(1, ceiling))(random_));
+    }
+
+private:
+    std::mutex mutex_;
+    std::minstd_rand random_{std::random_device{}()};
 };
 
 // The queue of write() calls waiting for group commit. No thread of its own: the first
@@ -594,16 +645,64 @@ Database::~Database() {
     if (pool_) pool_->shutdown();
 }
 
-void Database::release_slot() { pool_->slots().release(); }
+void Database::release_slot() {
+    --retries_->in_use;
+    pool_->slots().release();
+}
 
 Connection Database::connect() {
-    pool_->slots().acquire();
+    if (!pool_->slots().try_acquire_for(options_.pool_wait))
+        throw Poco::Data::DataException(std::string(kPoolExhausted) + ": all " + std::to_string(options_.max_sessions) +
+                                        " sessions (lims.db.pool) stayed in use for " +
+                                        std::to_string(options_.pool_wait.count()) + " ms");
     try {
-        return Connection(*this, pool_->get());
+        Connection c(*this, pool_->get());
+        ++retries_->in_use;
+        return c;
     } catch (...) {
         pool_->slots().release();
         throw;
     }
+}
+
+void Database::discard_idle() { pool_->discard_idle(); }
+
+Database::PoolStats Database::pool_stats() const {
+    return {retries_->in_use.load(), pool_->idle_count(), pool_->opened(), pool_->discarded()};
+}
+
+Database::RetryStats Database::retry_stats() const {
+    return {retries_->serialization.load(), retries_->deadlock.load(), retries_->lost_connection.load(),
+            retries_->gave_up.load()};
+}
+
+bool Database::before_retry(RetryCause cause, int attempt) {
+    if (cause == RetryCause::none) return false;
+    if (attempt >= std::max(1, options_.max_attempts)) {
+        ++retries_->gave_up;
+        return false;
+    }
+    switch (cause) {
+        case RetryCause::serialization: ++retries_->serialization; break;
+        case RetryCause::deadlock: ++retries_->deadlock; break;
+        case RetryCause::lost_connection:
+            ++retries_->lost_connection;
+            discard_idle();  // ended with the one that broke, most likely
+            break;
+        case RetryCause::none: break;
+    }
+    std::this_thread::sleep_for(retries_->pause(options_.retry_base, options_.retry_cap, attempt));
+    return true;
+}
+
+StoreError Database::gave_up(RetryCause cause, const domain::Error& last) const {
+    const std::string runs = std::to_string(std::max(1, options_.max_attempts));
+    if (cause == RetryCause::lost_connection)
+        return store_error(StoreErrorKind::unavailable,
+                           "the connection to " + display_name() + " broke " + runs + " times in a row: " + last.message);
+    return store_error(StoreErrorKind::busy, std::string(cause == RetryCause::deadlock ? "deadlock" : "serialization failure") +
+                                                 " on " + display_name() + " " + runs +
+                                                 " times in a row; nothing was changed, try again: " + last.message);
 }
 
 StoreResult<std::shared_ptr<Database>> Database::open(std::string_view url, DatabaseOptions options) {
@@ -628,6 +727,7 @@ StoreResult<std::shared_ptr<Database>> Database::open(std::string_view url, Data
     }
     register_connectors();
     std::shared_ptr<Database> db(new Database(std::move(location).value(), options));
+    db->retries_ = std::make_unique<Retries>();
     if (db->dialect() == Dialect::sqlite && options.group_commit) db->groups_ = std::make_unique<WriteGroups>();
     if (db->dialect() == Dialect::sqlite) db->statements_ = std::make_unique<StatementCaches>();
     else db->prepared_ = std::make_unique<PreparedStatements>();
@@ -653,6 +753,58 @@ StoreResult<std::shared_ptr<Database>> Database::open(std::string_view url, Data
     return db;
 }
 
+namespace {
+
+// PostgreSQL's texts for what the SQLSTATE says, for the statements still run through
+// Poco::Data (its messages carry the server's text, not the code; lc_messages is English
+// unless the server's administrator changed it).
+bool any_of(const std::string& text, std::initializer_list<std::string_view> needles) {
+    for (auto n : needles)
+        if (contains(text, n)) return true;
+    return false;
+}
+
+RetryCause cause_in_text(const std::string& text) {
+    if (any_of(text, {"SQLSTATE 40001", "could not serialize access"})) return RetryCause::serialization;
+    if (any_of(text, {"SQLSTATE 40P01", "deadlock detected"})) return RetryCause::deadlock;
+    // The session ended under the statement: the server shut down or restarted
+    // (57P01-57P03, class 08), or the network dropped the connection.
+    if (any_of(text, {"SQLSTATE 57P0", "SQLSTATE 08", "server closed the connection unexpectedly",
+                      "terminating connection", "no connection to the server", "connection is closed",
+                      "could not receive data from server", "could not send data to server", "SSL SYSCALL error",
+                      "lost synchronization with server"}))
+        return RetryCause::lost_connection;
+    return RetryCause::none;
+}
+
+}  // namespace
+
+RetryCause retry_cause(const Poco::Exception& e, bool commit_sent) {
+    // A session that could not be opened at all (server down, refused) is answered at once.
+    if (dynamic_cast<const Poco::Data::ConnectionFailedException*>(&e)) return RetryCause::none;
+    const std::string text = e.displayText();
+    RetryCause cause = cause_in_text(text);
+#ifdef LIMS_WITH_POSTGRESQL
+    if (cause == RetryCause::none && dynamic_cast<const Poco::Data::PostgreSQL::ConnectionException*>(&e) &&
+        !dynamic_cast<const Poco::Data::PostgreSQL::TransactionException*>(&e) &&
+        !any_of(text, {"Connection attempt failed", "could not connect"}))
+        cause = RetryCause::lost_connection;
+#endif
+    if (cause == RetryCause::lost_connection && commit_sent) return RetryCause::none;
+    return cause;
+}
+
+RetryCause retry_cause(const domain::Error& error) {
+    const auto kind = kind_of(error);
+    if (kind != StoreErrorKind::busy && kind != StoreErrorKind::unavailable && kind != StoreErrorKind::database)
+        return RetryCause::none;
+    const RetryCause cause = cause_in_text(error.message);
+    // A lost connection reported as a value (a repository that caught it) is retried only
+    // when the store said so: translate() words an unknown COMMIT outcome otherwise.
+    if (cause == RetryCause::lost_connection && !contains(error.message, "was lost: ")) return RetryCause::none;
+    return cause;
+}
+
 StoreError Database::translate(const Poco::Exception& e) const {
     const std::string text = e.displayText();
     const std::string where = std::string(to_string(dialect())) + " database " + display_name();
@@ -669,6 +821,12 @@ StoreError Database::translate(const Poco::Exception& e) const {
     if (contains(text, "Connection attempt failed") || contains(text, "could not connect") ||
         contains(text, "connection to server"))
         return store_error(StoreErrorKind::unavailable, "cannot connect to " + where + ": " + text);
+    if (contains(text, kPoolExhausted))
+        return store_error(StoreErrorKind::busy, where + ": " + text);
+    if (retry_cause(e, false) == RetryCause::serialization || retry_cause(e, false) == RetryCause::deadlock)
+        return store_error(StoreErrorKind::busy, where + ": " + text);
+    if (retry_cause(e, true) == RetryCause::none && retry_cause(e, false) == RetryCause::lost_connection)
+        return store_error(StoreErrorKind::unavailable, "the connection to " + where + " was lost: " + text);
     if (contains(text, "database is locked") || dynamic_cast<const Poco::Data::SQLite::DBLockedException*>(&e))
         return store_error(StoreErrorKind::busy, where + " stayed locked beyond the busy timeout: " + text);
     if (contains(text, "UNIQUE constraint failed") || contains(text, "duplicate key value"))

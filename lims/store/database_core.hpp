@@ -42,8 +42,11 @@ struct DatabaseLocation {
 StoreResult<DatabaseLocation> parse_database_url(std::string_view url);
 
 struct DatabaseOptions {
-    // Sessions open at once; callers beyond this wait for a free one.
+    // Sessions open at once (lims.db.pool); callers beyond this wait for a free one, at
+    // most pool_wait: then the call fails "busy" (the API answers 503 with Retry-After)
+    // instead of queueing without end.
     std::size_t max_sessions = 16;
+    std::chrono::milliseconds pool_wait{10'000};
     // How long an SQLite writer waits for the write lock before giving up (PRAGMA busy_timeout).
     std::chrono::milliseconds busy_timeout{10'000};
     // libpq connect_timeout when the conninfo does not set one, so an unreachable server
@@ -55,7 +58,31 @@ struct DatabaseOptions {
     bool group_commit = true;
     // At most this many write() calls share one commit.
     std::size_t max_group_size = 64;
+    // PostgreSQL: a transaction that fails with a serialization failure (SQLSTATE 40001),
+    // a deadlock (40P01) or a connection lost before its COMMIT was sent is rolled back
+    // and its whole work run again from the start, at most this many runs in all, after
+    // a random pause of up to min(retry_cap, retry_base * 2^(run - 1)) ("full jitter").
+    int max_attempts = 5;
+    std::chrono::milliseconds retry_base{10};
+    std::chrono::milliseconds retry_cap{500};
 };
+
+// Why a failed PostgreSQL transaction may be run again from its start: nothing of it was
+// committed, and running it again may succeed.
+enum class RetryCause {
+    none,             // not retryable (or SQLite): the error is the answer
+    serialization,    // SQLSTATE 40001
+    deadlock,         // SQLSTATE 40P01
+    lost_connection,  // the server ended the session before the COMMIT was sent (a restart)
+};
+
+// The cause in a database exception: a serialization failure or deadlock by SQLSTATE (or
+// PostgreSQL's message), a connection that broke (not one that could not be opened: that
+// is answered at once). `commit_sent`: the COMMIT had been sent, so a lost connection
+// leaves the outcome unknown and is not retryable.
+RetryCause retry_cause(const Poco::Exception& e, bool commit_sent);
+// The same for an error a transaction's work returned (a translated exception).
+RetryCause retry_cause(const domain::Error& error);
 
 class Database;
 class Transaction;
@@ -131,6 +158,14 @@ public:
     // call returns only after the group's COMMIT, so what it acknowledges is on disk; if
     // that COMMIT fails, every call of the group gets the error. `work` may therefore run
     // on another caller's thread, and it must not call write() itself (refused).
+    //
+    // Retry (PostgreSQL, DatabaseOptions::max_attempts): when the transaction fails with a
+    // serialization failure or deadlock, or its connection is lost before the COMMIT was
+    // sent, it is rolled back and `work` runs again from the start on a fresh transaction
+    // (never a half-done one). `work` must therefore keep its effects inside `tx` (what it
+    // assigns to the caller's variables is assigned again). A lost connection during the
+    // COMMIT is not retried: its outcome is unknown, and the call answers "unavailable"
+    // (a client repeats with its Idempotency-Key, which committed with the work or not).
     template <typename Work>
     auto write(Work&& work) -> std::invoke_result_t<Work, Transaction&>;
 
@@ -146,6 +181,25 @@ public:
         std::size_t queued = 0;
     };
     WriteStats write_stats() const;
+
+    // Transactions run again (RetryCause) and given up after max_attempts, so far (for
+    // /metrics and tests). Always zero on SQLite.
+    struct RetryStats {
+        std::uint64_t serialization = 0;
+        std::uint64_t deadlock = 0;
+        std::uint64_t lost_connection = 0;
+        std::uint64_t gave_up = 0;
+    };
+    RetryStats retry_stats() const;
+    // Sessions of the pool borrowed now, and opened since the start (a restart of the
+    // server shows as new sessions replacing the broken ones).
+    struct PoolStats {
+        std::size_t in_use = 0;
+        std::size_t idle = 0;
+        std::uint64_t opened = 0;
+        std::uint64_t discarded = 0;  // closed because broken or stale
+    };
+    PoolStats pool_stats() const;
 
     // SQLite: runs one statement through the cache of compiled statements of `session`'s
     // connection (see sql.hpp; call sql() instead). Throws like Poco::Data.
@@ -191,6 +245,14 @@ private:
 
     template <typename Work>
     auto run(TransactionMode mode, Work&& work) -> std::invoke_result_t<Work, Transaction&>;
+    // After a failed run of a transaction: false when `cause` is none or the runs are used
+    // up (then counted as given up); else counts it, drops idle sessions a lost
+    // connection suggests are dead too, pauses (jitter) and says to run again.
+    bool before_retry(RetryCause cause, int attempt);
+    // The error a transaction that ran max_attempts times answers with.
+    StoreError gave_up(RetryCause cause, const domain::Error& last) const;
+    // Closes the idle sessions (after a lost connection: the server restarted).
+    void discard_idle();
 
     DatabaseLocation location_;
     DatabaseOptions options_;
@@ -198,6 +260,8 @@ private:
     std::unique_ptr<WriteGroups> groups_;
     std::unique_ptr<StatementCaches> statements_;
     std::unique_ptr<PreparedStatements> prepared_;  // PostgreSQL
+    class Retries;
+    std::unique_ptr<Retries> retries_;
 };
 
 }  // namespace lims::store

@@ -50,6 +50,9 @@ template <class Prepared>  // Database::PreparedStatements (private to Database)
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
     const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
     if (state && std::string_view(state) == "26000") prepared.forget(connection);
+    // The SQLSTATE, whatever the server's message language: the store retries a whole
+    // transaction on 40001/40P01 by it (retry_cause in database.cpp).
+    if (state && *state) message += " (SQLSTATE " + std::string(state) + ")";
     message += " [in: " + std::string(statement.substr(0, 400)) + "]";
     if (PQstatus(connection) == CONNECTION_BAD) {
         prepared.forget(connection);

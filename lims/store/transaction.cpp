@@ -21,7 +21,19 @@ Transaction::Transaction(Database& db, TransactionMode mode)
     if (db.dialect() == Dialect::sqlite && mode == TransactionMode::write) begin = "BEGIN IMMEDIATE";
     if (db.dialect() == Dialect::postgresql && mode == TransactionMode::read)
         begin = "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY";
-    run_plain(*this, begin);
+    try {
+        run_plain(*this, begin);
+    } catch (const Poco::Exception& e) {
+        // A pooled session the server ended while it was idle (PostgreSQL restarted): the
+        // sessions idle beside it were most likely ended too. Drop them all and begin once
+        // on a new session; nothing was done on the old one.
+        if (db.dialect() != Dialect::postgresql || retry_cause(e, false) != RetryCause::lost_connection) throw;
+        db.discard_idle();
+        connection_.reset();  // broken: the pool closes it
+        connection_.emplace(db.connect());
+        session_ = &connection_->session();
+        run_plain(*this, begin);
+    }
     open_ = true;
 }
 
@@ -78,6 +90,7 @@ void Transaction::commit() {
         pending_audit_.clear();
     }
     if (in_group_) return;  // the group commits once for all its calls
+    commit_sent_ = true;
     run_plain(*this, "COMMIT");
     open_ = false;
 }

@@ -33,6 +33,10 @@ public:
     // Appends the queued audit entries and commits. Throws when the database refuses.
     void commit();
 
+    // True once commit() has sent COMMIT: a connection lost after this leaves the outcome
+    // unknown, so the transaction is not run again.
+    bool commit_sent() const { return commit_sent_; }
+
     // The time this transaction stamps on what it records (UTC, fixed at begin).
     const std::string& now_utc() const { return now_utc_; }
 
@@ -63,6 +67,7 @@ private:
     std::string now_utc_;
     bool open_ = false;
     bool in_group_ = false;
+    bool commit_sent_ = false;
     int savepoints_ = 0;
 };
 
@@ -94,20 +99,34 @@ template <typename Work>
 auto Database::run(TransactionMode mode, Work&& work) -> std::invoke_result_t<Work, Transaction&> {
     using Result = std::invoke_result_t<Work, Transaction&>;
     const WriteHook* hook = mode == TransactionMode::write ? WriteHook::current() : nullptr;
-    try {
-        Transaction tx(*this, mode);
-        Result result = work(tx);
-        if (!result.ok()) return result;  // the destructor rolls back
-        if (hook) hook->apply(tx);
-        tx.commit();
-        return result;
-    } catch (const Poco::Exception& e) {
-        return Result(translate(e));
-    } catch (const std::exception& e) {
-        return Result(translate(e));
-    } catch (...) {
-        return Result(store_error(StoreErrorKind::database,
-                                  "a transaction on " + display_name() + " threw something that is not an exception"));
+    for (int attempt = 1;; ++attempt) {
+        std::optional<Result> failed;
+        RetryCause cause = RetryCause::none;
+        {
+            std::optional<Transaction> tx;
+            try {
+                tx.emplace(*this, mode);
+                Result result = work(*tx);
+                if (result.ok()) {
+                    if (hook) hook->apply(*tx);
+                    tx->commit();
+                    return result;
+                }
+                cause = retry_cause(result.error());
+                if (cause == RetryCause::none) return result;  // the destructor rolls back
+                failed.emplace(std::move(result));
+            } catch (const Poco::Exception& e) {
+                cause = retry_cause(e, tx && tx->commit_sent());
+                failed.emplace(translate(e));
+            } catch (const std::exception& e) {
+                failed.emplace(translate(e));
+            } catch (...) {
+                return Result(store_error(StoreErrorKind::database,
+                                          "a transaction on " + display_name() + " threw something that is not an exception"));
+            }
+        }  // rolled back here, before any pause: no locks held while waiting
+        if (cause == RetryCause::none || dialect() != Dialect::postgresql) return std::move(*failed);
+        if (!before_retry(cause, attempt)) return Result(gave_up(cause, failed->error()));
     }
 }
 
