@@ -12,10 +12,12 @@
 //   lims.smtp.host, lims.smtp.port (25), lims.smtp.sender: alarm e-mail (none: e-mails wait),
 //   lims.webhook.url: the SMS gateway's webhook for alarms (none: webhook messages wait),
 //   lims.drivers.enabled (false): run the instruments' and loggers' drivers in-process
-//   (serve_drivers.hpp), lims.drivers.registry: a registry file adding devices (gateway JSON),
+//   (serve_drivers.hpp; with several nodes on PostgreSQL only on the one holding their
+//   lease, driver_lease.hpp), lims.drivers.registry: a registry file adding devices (gateway JSON),
 //   lims.web.root (--web-root, lims/web/dist): the built web interface served at / (none: API only).
 #include "lims/app/service_host.hpp"
 #include "lims/app/command.hpp"
+#include "lims/app/driver_lease.hpp"
 #include "lims/app/serve_drivers.hpp"
 #include "lims/app/service_jobs.hpp"
 #include "lims/workflow/coldchain/alarms.hpp"
@@ -333,7 +335,10 @@ int run_serve(CommandContext& context) {
     // The drivers exist before the routes so that the instrument routes can show their
     // links; they start once the API is up. They keep their own copy of the calendar.
     const domain::WorkingCalendar driversCalendar = *calendar;
-    std::shared_ptr<ServeDrivers> drivers;
+    // Several nodes on PostgreSQL: each job, and the in-process drivers, run on the one
+    // node holding its lock (the drivers' lease: driver_lease.hpp).
+    auto jobLocks = std::make_shared<store::JobLocks>(db);
+    std::shared_ptr<DriverLease> drivers;
     bool driversEnabled = false;
     try {
         driversEnabled = context.config.getBool("lims.drivers.enabled", false);
@@ -352,7 +357,9 @@ int run_serve(CommandContext& context) {
             context.err << "lims: lims.drivers.registry: " << created.error().message << "\n";
             return exit_usage;
         }
-        drivers = *created;
+        drivers = std::make_shared<DriverLease>(
+            jobLocks, serve_drivers_under_lease(*created, db, driverOptions, context.logger), context.logger,
+            std::chrono::seconds(*claimRetry));
         settings.instrumentStatus = drivers;
     }
 
@@ -379,8 +386,6 @@ int run_serve(CommandContext& context) {
     }
     if (auto url = context.config.getString("lims.webhook.url", ""); !url.empty())
         channels.webhook = std::make_unique<workflow::coldchain::WebhookChannel>(url);
-    // Several nodes on one PostgreSQL database: each job runs on the node holding its lock.
-    auto jobLocks = std::make_shared<store::JobLocks>(db);
     std::unique_ptr<app::ServiceJobs> jobs;
     if (context.config.getBool("lims.jobs.enabled", true)) {
         jobs = std::make_unique<app::ServiceJobs>(
@@ -402,6 +407,11 @@ int run_serve(CommandContext& context) {
         // A device that cannot start is reported (and shown failed on its instrument) but
         // does not stop the service: the others and the API carry on.
         for (const auto& problem : drivers->start()) context.err << "lims: drivers: " << problem << "\n";
+        host->api().metrics().addGaugeSource([drivers] {
+            return std::vector<api::Gauge>{{"lims_drivers_lease_held",
+                                            "1 when this node holds the in-process drivers' lease and runs them.", "",
+                                            drivers->holding() ? 1.0 : 0.0}};
+        });
     }
 
     const bool tls = !settings.server.tlsCertificateFile.empty();

@@ -7,10 +7,20 @@ A throwaway database on the server LIMS_TEST_PG names (scripts/run-tests starts 
 passive health: a node that fails is left out for 2 s). Writers register regulated
 entities through nginx, each request with its own Idempotency-Key and retried with the
 same key when the answer is lost (502, 503, connection error, 409 in progress). Meanwhile
-the node holding the alarm job is killed with SIGKILL and restarted on its port. Checked:
+the node holding the alarm job is killed with SIGKILL and restarted on its port. Beside the
+writers, the steady mixed load: a reader reads back registered entities, an HL7 analyzer
+sends ORU messages through a `lims gateway` (pointed at nginx, its outbox in between), a
+logger's gateway posts readings (with an excursion, so alarms are raised and delivered
+through the webhook channel to a receiver here). Every node has lims.drivers.enabled: the
+in-process drivers run on the one node holding their lease. Checked:
   - every entity the API answered 201 for is in the database exactly once, and no entity
     is there twice (retried idempotent requests are not doubled);
   - writes kept succeeding through the kill (nginx routed around the dead node);
+  - every HL7 message the gateway acknowledged is in the database exactly once, and the
+    gateway's outbox drained with nothing refused;
+  - every reading batch answered 200 is stored, none twice;
+  - each alarm notification was delivered once (the webhook saw no notification twice);
+  - the in-process drivers' lease is held by exactly one node, and moves when it dies;
   - each periodic job ran on exactly one node and the other two skipped it
     (lims_job_runs_total / lims_job_skipped_total on each node's /metrics); the killed
     node's jobs moved to one survivor, and the restarted node skips them all.
@@ -20,6 +30,7 @@ the node holding the alarm job is killed with SIGKILL and restarted on its port.
 Exits 77 (ctest: skipped) when LIMS_TEST_PG is not set, unless LIMS_REQUIRE_PG=1.
 """
 import argparse
+import http.server
 import json
 import os
 import pathlib
@@ -89,8 +100,62 @@ def metrics(url, token):
 
 
 def figure(text, name, labels):
-    m = re.search(r"^" + re.escape(name + "{" + labels + "}") + r" (\S+)$", text, re.M)
+    m = re.search(r"^" + re.escape(name + ("{" + labels + "}" if labels else "")) + r" (\S+)$", text, re.M)
     return float(m.group(1)) if m else 0.0
+
+
+class Webhook:
+    """The SMS gateway's webhook (lims.webhook.url): counts each notification it is given."""
+
+    def __init__(self):
+        self.seen = {}
+        self.lock = threading.Lock()
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                with outer.lock:
+                    key = body.get("notification_id")
+                    outer.seen[key] = outer.seen.get(key, 0) + 1
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+def hl7_oru(control_id, specimen):
+    """An ORU^R01 of a chemistry panel (fixtures/messages/hl7/oru_r01_v251_example.hl7's shape)."""
+    return "\r".join([
+        f"MSH|^~\\&|HL7-GW|LAB|LIS|PROV|20261207093015+0800||ORU^R01^ORU_R01|{control_id}|P|2.5.1||||||UNICODE UTF-8",
+        "PID|1||PID778812^^^HOSP^MR||WANG^LI||19800214|F",
+        f"OBR|1|ORD-{control_id}|{specimen}|CHEM3^Chemistry panel^L|||20261207081000|||||||||||||||20261207093001|||F",
+        "OBX|1|NM|14749-6^Glucose^LN||7.8|mmol/L^^UCUM|3.9-6.1|H|||F|||20261207081000||OPR01||SN41235^AU-Chem|"
+        "20261207092944",
+    ]) + "\r"
+
+
+def mllp_send(port, message, timeout=10):
+    """Sends one framed message and returns the ACK's MSA-1 (AA, AE, AR), or None."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(b"\x0b" + message.encode() + b"\x1c\r")
+        data = b""
+        while b"\x1c\r" not in data:
+            chunk = sock.recv(4096)
+            if not chunk:
+                return None
+            data += chunk
+    m = re.search(rb"MSA\|(\w\w)", data)
+    return m.group(1).decode() if m else None
 
 
 NGINX_CONF = """\
@@ -156,7 +221,10 @@ def main():
     conninfo = f"{server} dbname={dbname}"
     # A node that skipped a job asks again after 2 s (60 in production), so the killed
     # node's jobs move to another within the test.
-    env = dict(os.environ, LIMS_DATABASE="postgresql:" + conninfo, LIMS_JOBS_CLAIM_RETRY_SECONDS="2")
+    webhook = Webhook()
+    # Every node may run the in-process drivers: only the lease holder does.
+    env = dict(os.environ, LIMS_DATABASE="postgresql:" + conninfo, LIMS_JOBS_CLAIM_RETRY_SECONDS="2",
+               LIMS_WEBHOOK_URL=f"http://127.0.0.1:{webhook.port}/sms", LIMS_DRIVERS_ENABLED="true")
     processes = []
     try:
         def lims(*argv, stdin=None):
@@ -167,9 +235,19 @@ def main():
                      lims("org", "add", "--code", "PROV", "--kind", "bureau", "--region", "320000", "--name",
                           "Province"),
                      lims("user", "add", "admin", "--org", "PROV", "--role", "administrator", "--name", "Admin",
+                          stdin=PASSWORD + "\n"),
+                     lims("org", "add", "--code", "LAB", "--kind", "inspection_centre", "--region", "320500",
+                          "--name", "Laboratory", "--parent", "PROV"),
+                     lims("user", "add", "gw1", "--org", "LAB", "--role", "ingest_service", "--name", "Gateway",
                           stdin=PASSWORD + "\n")):
             if step.returncode != 0:
                 sys.exit(f"FAIL: set-up: {step.args}: {step.stderr}")
+        issued = lims("token", "issue", "--user", "gw1", "--scope", "ingest")
+        if issued.returncode != 0:
+            sys.exit(f"FAIL: set-up: token issue: {issued.stderr}")
+        ingest_token = issued.stdout.strip()
+        (work / "ingest.token").write_text(ingest_token + "\n")
+        lab_id = int(psql(conninfo, "SELECT id FROM organisations WHERE code = 'LAB'").strip())
 
         # A retry setting out of range is refused by name.
         bad = subprocess.run([args.lims, "serve", "--port", str(free_port()), "--web-root", "none", "--calendar-dir",
@@ -213,6 +291,61 @@ def main():
                                        headers={"Content-Type": "application/json"})
         token = json.load(urllib.request.urlopen(login, timeout=10))["token"]
 
+        def api(method, path, body=None, bearer=None, key=None, timeout=30):
+            headers = {"Authorization": "Bearer " + (bearer or token)}
+            data = None
+            if body is not None:
+                headers["Content-Type"] = "application/json"
+                data = json.dumps(body).encode()
+            if key:
+                headers["Idempotency-Key"] = key
+            request = urllib.request.Request(base + path, method=method, data=data, headers=headers)
+            try:
+                with urllib.request.urlopen(request, timeout=timeout) as reply:
+                    return reply.status, reply.read()
+            except urllib.error.HTTPError as e:
+                return e.code, e.read()
+            except (urllib.error.URLError, OSError) as e:
+                return type(e).__name__, b""
+
+        def made(method, path, body):
+            status, payload = api(method, path, body)
+            if status not in (200, 201):
+                sys.exit(f"FAIL: set-up: {method} {path}: {status} {payload[:500]}")
+            return json.loads(payload) if payload else {}
+
+        # The cold-chain site: three contacts with telephones (SMS through the webhook), a
+        # refrigerator, a logger in it; and the HL7 analyzer the gateway listens for.
+        for n in range(3):
+            made("POST", "/api/v1/coldchain/contacts", {"org_id": lab_id, "name": f"Contact {n}",
+                                                        "phone": f"+86 512 6000 000{n}"})
+        unit = made("POST", "/api/v1/coldchain/storage-units",
+                    {"code": "LAB-RF-01", "name": "Sample refrigerator", "kind": "refrigerator",
+                     "storage_class": "refrigerated", "org_id": lab_id, "min_centi_celsius": 200,
+                     "max_centi_celsius": 800})
+        logger = made("POST", "/api/v1/coldchain/loggers", {"serial": "LAB-RF-01-L01", "model": "FL-20",
+                                                            "organisation_code": "LAB"})
+        load_started = int(time.time())
+        made("POST", f"/api/v1/coldchain/loggers/{logger['id']}/placements",
+             {"storage_unit_id": unit["id"], "from_utc": load_started - 4 * 3600})
+        made("POST", "/api/v1/instruments", {"code": "HL7-GW", "organisation_code": "LAB", "name": "Analyzer",
+                                             "family": "hl7", "transport": "tcp_listen", "address": "127.0.0.1:0"})
+        (work / "instruments.json").write_text(json.dumps({"instruments": [
+            {"id": "HL7-GW", "family": "hl7", "transport": "tcp_listen", "address": "127.0.0.1:0"}]}))
+        gateway_log = open(work / "gateway.log", "wb")
+        gateway = subprocess.Popen([args.lims, "gateway", "--service", base, "--token-file", str(work / "ingest.token"),
+                                    "--registry", str(work / "instruments.json"), "--outbox",
+                                    str(work / "outbox.db")], stdout=gateway_log, stderr=subprocess.STDOUT, env=env)
+        processes.append(gateway)
+        hl7_port = None
+        deadline = time.monotonic() + READY_TIMEOUT
+        while hl7_port is None and time.monotonic() < deadline and gateway.poll() is None:
+            m = re.search(r"instrument HL7-GW listening on port (\d+)", (work / "gateway.log").read_text(errors="replace"))
+            hl7_port = int(m.group(1)) if m else None
+            time.sleep(0.1)
+        if hl7_port is None:
+            sys.exit(f"FAIL: the gateway did not listen: {(work / 'gateway.log').read_text(errors='replace')[-2000:]}")
+
         # The periodic jobs: each ran (at start) on exactly one node; the others skipped it.
         time.sleep(1)
         pages = [metrics(f"http://127.0.0.1:{port}", token) for port in ports]
@@ -224,6 +357,8 @@ def main():
             expect(f"job {job} ran on one node and was skipped on the two others",
                    len(ran) == 1 and sorted(ran + skipped) == [0, 1, 2], f"ran on {ran}, skipped on {skipped}")
             holders[job] = ran[0] if ran else None
+        lease = [i for i in range(3) if figure(pages[i], "lims_drivers_lease_held", "") == 1]
+        expect("the in-process drivers run on one node (their lease)", len(lease) == 1, f"held on {lease}")
         # The node killed is the one holding the alarm job: its jobs must move.
         victim = holders.get("coldchain.alarms")
         if victim is None:
@@ -257,8 +392,10 @@ def main():
                         with urllib.request.urlopen(request, timeout=30) as reply:
                             note(reply.status)
                             if reply.status == 201:
+                                entity = json.loads(reply.read())
                                 with lock:
                                     acknowledged.append(name)
+                                    entity_ids.append(entity["id"])
                             break
                     except urllib.error.HTTPError as e:
                         note(e.code)
@@ -271,7 +408,77 @@ def main():
                         note(type(e).__name__)
                         time.sleep(0.3)
 
+        entity_ids = []     # ids answered 201
+        reads = {}          # GET status -> count
+        unreadable = []     # an acknowledged entity answered 404
+        hl7_acked, hl7_other = [], []
+        readings_acked = set()   # at_utc of readings in batches answered 200
+        readings_outcomes = {}
+
+        def reader():
+            while not stop.is_set():
+                with lock:
+                    some = entity_ids[-4:]
+                for entity_id in some:
+                    status, _ = api("GET", f"/api/v1/regulated-entities/{entity_id}")
+                    with lock:
+                        reads[status] = reads.get(status, 0) + 1
+                        if status == 404:
+                            unreadable.append(entity_id)
+                time.sleep(0.02)
+
+        def analyzer():
+            # An HL7 analyzer at the laboratory: ACKed by the gateway once its outbox holds
+            # the message; the gateway delivers through nginx to any node.
+            n = 0
+            while not stop.is_set():
+                n += 1
+                control_id = f"CL{n:05d}"
+                try:
+                    ack = mllp_send(hl7_port, hl7_oru(control_id, f"SPEC-{n:05d}"))
+                except OSError as e:
+                    ack = type(e).__name__
+                with lock:
+                    (hl7_acked if ack == "AA" else hl7_other).append(control_id if ack == "AA" else ack)
+                time.sleep(0.05)
+
+        def post_readings(batch):
+            key = uuid.uuid4().hex
+            for attempt in range(40):
+                status, payload = api("POST", "/api/v1/ingest/readings", {"readings": batch}, bearer=ingest_token,
+                                      key=key)
+                with lock:
+                    readings_outcomes[status] = readings_outcomes.get(status, 0) + 1
+                if status == 200:
+                    with lock:
+                        readings_acked.update(r["at_utc"] for r in batch)
+                    return
+                if status in (502, 503, 504) or not isinstance(status, int) or (
+                        status == 409 and b"still being processed" in payload):
+                    time.sleep(0.3)
+                    continue
+                return
+
+        def readings_gateway():
+            # First the last three hours at once (a gateway back from the night), 40 minutes
+            # of them at 12 °C in a 2-8 °C refrigerator: an excursion, alarms to the contacts.
+            serial = "LAB-RF-01-L01"
+            start = load_started - 3 * 3600
+            night = [{"logger": serial, "at_utc": t,
+                      "centi_celsius": 1200 if start + 3600 <= t < start + 3600 + 40 * 60 else 500}
+                     for t in range(start, start + 2 * 3600, 120)]
+            for i in range(0, len(night), 30):
+                post_readings(night[i:i + 30])
+            # Then a batch every 0.3 s, five readings 10 s apart, still in the past (a reading
+            # from the future is refused, not stored).
+            t = start + 2 * 3600
+            while not stop.is_set() and t + 50 < load_started:
+                post_readings([{"logger": serial, "at_utc": t + 10 * k, "centi_celsius": 480} for k in range(5)])
+                t += 50
+                time.sleep(0.3)
+
         threads = [threading.Thread(target=writer, args=(w,)) for w in range(WRITERS)]
+        threads += [threading.Thread(target=f) for f in (reader, analyzer, readings_gateway)]
         started = time.monotonic()
         for t in threads:
             t.start()
@@ -292,6 +499,8 @@ def main():
         print(f"outcomes: {outcomes}; {len(acknowledged)} registrations acknowledged, {while_down} while a node was "
               f"down", flush=True)
 
+        print(f"reads: {reads}; HL7 acknowledged by the gateway: {len(hl7_acked)}, other answers "
+              f"{hl7_other[:5]}; readings: {readings_outcomes}, {len(readings_acked)} acknowledged", flush=True)
         expect("registrations were acknowledged", len(acknowledged) > 20, str(len(acknowledged)))
         expect("registrations went on while a node was killed", while_down > 0, str(while_down))
         rows = psql(conninfo, "SELECT name, count(*) FROM regulated_entities WHERE name LIKE 'Cluster %' "
@@ -306,6 +515,57 @@ def main():
         expect("no registration is in the database twice", not doubled, f"{doubled[:5]}")
         expect("no acknowledged name was answered twice", len(set(acknowledged)) == len(acknowledged))
 
+        # Reads: every acknowledged entity could be read back.
+        expect("reads were answered", reads.get(200, 0) > 20, str(reads))
+        expect("no acknowledged entity was missing on a read", not unreadable, str(unreadable[:5]))
+        expect("no read was answered 500", 500 not in reads, str(reads))
+
+        # HL7 through the gateway: every message it acknowledged reaches the database once.
+        expect("the gateway acknowledged HL7 messages", len(hl7_acked) > 20, str(len(hl7_acked)))
+        deadline = time.monotonic() + 90
+        while True:
+            raw = psql(conninfo, "SELECT count(*), count(DISTINCT sha256) FROM raw_messages").strip().split("|")
+            if int(raw[0]) >= len(hl7_acked) or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        expect("every acknowledged HL7 message is in the database, none twice",
+               int(raw[0]) == len(hl7_acked) and int(raw[1]) == int(raw[0]),
+               f"{raw[0]} raw messages ({raw[1]} distinct) for {len(hl7_acked)} acknowledged")
+        status = subprocess.run([args.lims, "gateway", "status", "--outbox", str(work / "outbox.db")],
+                                capture_output=True, text=True, env=env, timeout=60)
+        expect("the gateway's outbox drained, nothing refused or rejected",
+               status.returncode == 0 and re.search(r": 0 pending, \d+ delivered, 0 refused, 0 rejected", status.stdout),
+               status.stdout + status.stderr)
+
+        # Readings: every batch answered 200 is stored, once (a reading is keyed by logger and time).
+        expect("reading batches were acknowledged", len(readings_acked) > 60, str(len(readings_acked)))
+        stored = psql(conninfo, f"SELECT at_utc FROM readings WHERE logger_id = {logger['id']}").split()
+        stored_times = [int(x) for x in stored]
+        expect("every acknowledged reading is stored", readings_acked <= set(stored_times),
+               f"{len(readings_acked - set(stored_times))} missing")
+        expect("no reading is stored twice", len(stored_times) == len(set(stored_times)))
+
+        # Alarms: the excursion's notifications were delivered, each once, by whichever node
+        # held the alarm job (the killed one's survivor took it over).
+        deadline = time.monotonic() + 10
+        while True:
+            pending = int(psql(conninfo, "SELECT count(*) FROM alarm_notifications WHERE channel = 'webhook' "
+                                         "AND state = 'pending' AND next_attempt_utc <= "
+                                         "CAST(extract(epoch FROM now()) AS BIGINT)").strip())
+            if pending == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        sent = int(psql(conninfo, "SELECT count(*) FROM alarm_notifications WHERE channel = 'webhook' "
+                                  "AND state = 'sent'").strip())
+        with webhook.lock:
+            seen = dict(webhook.seen)
+        expect("alarm notifications were delivered through the webhook", sent > 0 and len(seen) > 0,
+               f"{sent} sent, {len(seen)} seen; alarms: "
+               + psql(conninfo, "SELECT kind, count(*) FROM coldchain_alarms GROUP BY kind").replace("\n", "; "))
+        expect("each alarm notification was delivered once", all(n == 1 for n in seen.values()),
+               str({k: n for k, n in seen.items() if n != 1}))
+        expect("the webhook got what the database says was sent", len(seen) == sent, f"{len(seen)} vs {sent}")
+
         # The killed node's jobs moved to a surviving node (its session died with it, and
         # with the session its advisory locks); the restarted node runs none of them.
         survivors = [i for i in range(3) if i != victim]
@@ -319,6 +579,8 @@ def main():
                    figure(pages[victim], "lims_job_skipped_total", f'job="{job}",reason="held_elsewhere"') > 0,
                    pages[victim][-2000:])
         expect("the restarted node answers /metrics", "lims_http_requests_total" in pages[victim])
+        lease = [i for i in range(3) if figure(pages[i], "lims_drivers_lease_held", "") == 1]
+        expect("after the kill, the in-process drivers run on one node", len(lease) == 1, f"held on {lease}")
     finally:
         for proc in processes:
             if proc.poll() is None:
@@ -331,6 +593,7 @@ def main():
                 proc.wait()
         try:
             psql(server, f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
+            webhook.close()
         except RuntimeError as e:
             print(f"warning: {e}")
     if failures:
