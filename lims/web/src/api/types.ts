@@ -19,6 +19,11 @@ export interface Quota {
   due_on: string
   registered?: number
   remaining?: number
+  office_name?: string
+  office_kind?: 'supervision_office' | 'enforcement_unit' | 'inspection_centre'
+  focus_tags?: string[]
+  // Batches asked for per month (null: none asked that month) and registered per Beijing month.
+  months?: { month: string; quantity: number | null; registered?: number }[]
 }
 
 export interface SampleSummary {
@@ -150,6 +155,7 @@ export interface SamplingPlan {
   ends_on: string
   version: number
   quotas: Quota[]
+  phases?: { name: string; starts_on: string; ends_on: string; summary_due_on: string | null }[]
 }
 
 // A plan in the list (GET /sampling-plans): its quota lines' total and the samples
