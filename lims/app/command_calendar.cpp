@@ -2,6 +2,7 @@
 // provisionally is in the calendar folder, recounts the open deadlines that were counted
 // through the provisional year, each change a new audited revision (fixtures/calendars/README.md).
 #include "lims/app/command.hpp"
+#include "lims/app/statutory_rules_setting.hpp"
 #include "lims/domain/calendar/calendar_outlook.hpp"
 #include "lims/store/migrations.hpp"
 #include "lims/workflow/admin/calendar_files.hpp"
@@ -23,6 +24,7 @@ int run_calendar_recompute(CommandContext& context) {
         context.err << "lims: calendar recompute takes no arguments (got \"" << context.positional().front() << "\")\n";
         return exit_usage;
     }
+    if (!install_statutory_rules(context)) return exit_usage;
     const std::string dir = context.option("calendar-dir").value_or(
         context.config.getString("lims.calendar.dir", kDefaultCalendarDir));
     auto files = workflow::load_calendar_files(dir);

@@ -5,7 +5,8 @@
 //   lims.http.engine (asio: I/O threads read connections, lims.http.io.threads (2), and
 //   lims.http.threads workers handle complete requests; poco: a thread per connection),
 //   lims.tls.certificate + lims.tls.key (both: HTTPS),
-//   lims.calendar.dir (fixtures/calendars), lims.auth.token.hours (8), lims.auth.throttle.by-address (true),
+//   lims.calendar.dir (fixtures/calendars), lims.statutory.rules (--statutory-rules; none: the
+//   catalogue compiled in from fixtures/statutory-rules.txt), lims.auth.token.hours (8), lims.auth.throttle.by-address (true),
 //   lims.jobs.enabled (true): the periodic jobs (service_jobs.hpp); on PostgreSQL each runs on
 //   the one node holding its advisory lock (store/job_locks.hpp), the other nodes skip it
 //   and ask again after lims.jobs.claim.retry.seconds (60; at most the job's period),
@@ -20,6 +21,7 @@
 #include "lims/app/driver_lease.hpp"
 #include "lims/app/serve_drivers.hpp"
 #include "lims/app/service_jobs.hpp"
+#include "lims/app/statutory_rules_setting.hpp"
 #include "lims/workflow/coldchain/alarms.hpp"
 #include "lims/workflow/coldchain/excursion_leads.hpp"
 #include "lims/workflow/coldchain/ingest.hpp"
@@ -295,6 +297,7 @@ int run_serve(CommandContext& context) {
         }
     }
 
+    if (!install_statutory_rules(context)) return exit_usage;
     const std::string calendarDir = setting(context, "calendar-dir", "lims.calendar.dir", kDefaultCalendarDir);
     auto calendarFiles = workflow::load_calendar_files(calendarDir);
     if (!calendarFiles) {

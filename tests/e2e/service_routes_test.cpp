@@ -87,8 +87,8 @@ TEST_P(ServiceRoutes, ServedInPersonWithTheSignedReceiptThenTheWindowsRunFromTha
     EXPECT_EQ(recipients->getObject(1)->getValue<std::string>("recipient_name"), "某某制药有限公司");
     // The statutory periods with their citations.
     auto periods = owed.json()->getArray("periods");
-    ASSERT_EQ(periods->size(), 4U);
-    EXPECT_EQ(periods->getObject(1)->getValue<std::string>("period"), "reinspection_drug");
+    ASSERT_EQ(periods->size(), 5U);
+    EXPECT_EQ(periods->getObject(1)->getValue<std::string>("period"), "reinspection.drug");
     EXPECT_NE(periods->getObject(1)->getValue<std::string>("citation").find("药品管理法"), std::string::npos);
 
     auto overdue = planner.get("/api/v1/overdue?kind=service");
@@ -126,12 +126,13 @@ TEST_P(ServiceRoutes, ServedInPersonWithTheSignedReceiptThenTheWindowsRunFromTha
     EXPECT_EQ(evidence->getValue<std::string>("evidence_kind"), "signed_receipt");
     EXPECT_EQ(evidence->getValue<std::string>("evidence_party"), "王店长");
     EXPECT_EQ(evidence->getValue<std::string>("recorded_by"), TestService::username(Role::planner, Jurisdiction::A));
-    // A drug: 7 days from 16 March, to the close of Monday 23 March in Beijing.
+    // A drug: 7 working days from Monday 16 March (17-20, 23-25), to the close of Wednesday
+    // 25 March in Beijing (药品质量抽查检验管理办法's working-day reading, the shipped rule).
     auto windows = served.json()->getArray("windows");
     ASSERT_EQ(windows->size(), 1U);
-    EXPECT_EQ(windows->getObject(0)->getValue<std::string>("period"), "reinspection_drug");
-    EXPECT_EQ(windows->getObject(0)->getValue<std::string>("due_at"), "2026-03-23T16:00:00Z");
-    EXPECT_EQ(windows->getObject(0)->getValue<std::string>("last_day"), "2026-03-23");
+    EXPECT_EQ(windows->getObject(0)->getValue<std::string>("period"), "reinspection.drug");
+    EXPECT_EQ(windows->getObject(0)->getValue<std::string>("due_at"), "2026-03-25T16:00:00Z");
+    EXPECT_EQ(windows->getObject(0)->getValue<std::string>("last_day"), "2026-03-25");
 
     // Once only; the first record stands.
     body->set("signed_by", "别人");

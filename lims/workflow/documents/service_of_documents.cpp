@@ -110,10 +110,11 @@ std::optional<std::int64_t> id_of(const std::optional<std::string>& cell) {
 
 Result<ReportParties> report_parties(store::Transaction& tx, std::string_view number) {
     auto rows = select_rows(tx,
-                            "SELECT r.id, r.number, r.state, r.issued_at, s.number, p.category, e.id, e.name, e.address, "
-                            "m.id, COALESCE(m.name, p.manufacturer_name), m.address, b.id, b.name "
+                            "SELECT r.id, r.number, r.state, r.issued_at, s.number, COALESCE(p.category, sl.category), e.id, "
+                            "e.name, e.address, m.id, COALESCE(m.name, p.manufacturer_name), m.address, b.id, b.name "
                             "FROM reports r JOIN samples s ON s.id = r.sample_id "
                             "LEFT JOIN products p ON p.id = s.product_id "
+                            "LEFT JOIN sample_labels sl ON sl.sample_id = s.id "
                             "LEFT JOIN regulated_entities e ON e.id = s.entity_id "
                             "LEFT JOIN regulated_entities m ON m.id = p.manufacturer_entity_id "
                             "LEFT JOIN organisations b ON b.id = m.jurisdiction_org_id WHERE r.number = $1",
@@ -158,8 +159,11 @@ Result<std::vector<PeriodDeadline>> windows_from(const domain::WorkingCalendar& 
                                                  Recipient recipient, const std::string& category,
                                                  domain::Date served_on) {
     std::vector<const StatutoryPeriod*> running;
-    if (recipient == Recipient::sampled_unit || recipient == Recipient::manufacturer)
-        running.push_back(&reinspection_period(periods, category));
+    if (recipient == Recipient::sampled_unit || recipient == Recipient::manufacturer) {
+        auto window = reinspection_period(periods, category);
+        if (!window) return window.error();
+        running.push_back(*window);
+    }
     if (recipient == Recipient::manufacturer) running.push_back(&periods.authenticity_objection);
     std::vector<PeriodDeadline> out;
     for (const auto* p : running) {
@@ -175,9 +179,11 @@ Result<std::vector<PeriodDeadline>> windows_from(const domain::WorkingCalendar& 
 constexpr const char* kServiceSelect =
     "SELECT ds.id, ds.number, r.number, s.number, ds.documents, ds.recipient_kind, ds.recipient_name, "
     "ds.recipient_address, ds.method, so.name, ds.created_by_name, ds.created_at, pf.served_on, pf.evidence_kind, "
-    "pf.evidence_reference, pf.evidence_party, pf.note, pf.recorded_by_name, pf.recorded_at, p.category "
+    "pf.evidence_reference, pf.evidence_party, pf.note, pf.recorded_by_name, pf.recorded_at, "
+    "COALESCE(p.category, sl.category) "
     "FROM document_services ds JOIN reports r ON r.id = ds.report_id JOIN samples s ON s.id = r.sample_id "
-    "LEFT JOIN products p ON p.id = s.product_id LEFT JOIN organisations so ON so.id = ds.serving_org_id "
+    "LEFT JOIN products p ON p.id = s.product_id LEFT JOIN sample_labels sl ON sl.sample_id = s.id "
+    "LEFT JOIN organisations so ON so.id = ds.serving_org_id "
     "LEFT JOIN document_service_proofs pf ON pf.service_id = ds.id ";
 
 Result<DocumentService> service_from(const SqlRow& row, const domain::WorkingCalendar& calendar,

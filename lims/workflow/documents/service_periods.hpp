@@ -3,11 +3,12 @@
 // text it rests on, shown with every deadline counted from it. The service use cases
 // (service_of_documents.hpp) count the deadline to serve an issued report and the windows
 // that run from a proven date of service; re-inspection (review/reinspection.hpp) takes
-// its window from here, so both count alike. Defaults follow DOMAIN.md; a deployment that
-// reads its texts otherwise passes its own ServicePeriods.
+// its window from here, so both count alike. The periods are the statutory rule catalogue's
+// (fixtures/statutory-rules.txt or lims.statutory.rules), with their citations.
 #pragma once
 
 #include "lims/domain/calendar/deadline.hpp"
+#include "lims/domain/calendar/statutory_rules.hpp"
 #include "lims/domain/calendar/working_calendar.hpp"
 #include "lims/domain/result.hpp"
 
@@ -18,7 +19,7 @@
 namespace lims::workflow::documents {
 
 struct StatutoryPeriod {
-    std::string key;            // "document_service", "reinspection_drug", ...
+    std::string key;            // the statutory rule's id: "service.report", "reinspection.drug", ...
     domain::DeadlineRule rule;  // length and unit
     std::string starts_at;      // the event counted from: "report_issued" or "document_served"
     std::string citation;       // the text in force it rests on, as shown to people
@@ -30,28 +31,30 @@ struct ServicePeriods {
     // in the overdue list.
     StatutoryPeriod service;
     // Re-inspection (复验 / 复检) windows, counted from the proven date of service on the
-    // applicant: drugs (and vaccines, biologicals, TCM), cosmetics and devices.
+    // applicant: drugs (and vaccines, biologicals, TCM), cosmetics, devices.
     StatutoryPeriod reinspection_drug;
-    StatutoryPeriod reinspection_cosmetic_device;
+    StatutoryPeriod reinspection_cosmetic;
+    StatutoryPeriod reinspection_device;
     // The labelled manufacturer's objection that the sample is not its product (样品真实性
     // 异议), counted from service on the manufacturer.
     StatutoryPeriod authenticity_objection;
 
     std::vector<const StatutoryPeriod*> all() const {
-        return {&service, &reinspection_drug, &reinspection_cosmetic_device, &authenticity_objection};
+        return {&service, &reinspection_drug, &reinspection_cosmetic, &reinspection_device, &authenticity_objection};
     }
 };
 
-// The defaults the system ships with (DOMAIN.md "Workflow and statutory clocks").
+// The periods of a statutory rule catalogue (domain/calendar/statutory_rules.hpp).
+ServicePeriods service_periods_of(const domain::statutory::RuleCatalogue& catalogue);
+
+// The periods of the active catalogue (the one `lims serve` loaded, else the shipped one).
+// The reference stays valid for the life of the process.
 const ServicePeriods& default_service_periods();
 
-// Errors: deadline.amount (a period not positive), service.period_start (a period counted
-// from an event other than its own), service.period_citation (a period without citation).
-domain::Status validate(const ServicePeriods& periods);
-
-// The re-inspection window for a product category (the sample's product; never a
-// default category when the product is known): cosmetics and devices have their own.
-const StatutoryPeriod& reinspection_period(const ServicePeriods& periods, std::string_view category);
+// The re-inspection window for a product category (products.category, or the label's
+// category for a sample registered from its label: never a default category). Errors:
+// review.reinspection_category (a word that is no product category).
+domain::Result<const StatutoryPeriod*> reinspection_period(const ServicePeriods& periods, std::string_view category);
 
 // The instant at which a date of service is taken to start: the beginning of that day in
 // Beijing (a period counted from the day of service does not count that day itself).

@@ -46,17 +46,19 @@ TEST(Deadline, DrugReportOverSpringFestival) {
 
 TEST(Deadline, CalendarDaysEndingOnADayOffMoveToTheNextWorkingDay) {
     const auto cal = mainland_calendar();
-    // Drug re-inspection: 7 days from Sun 25 Jan 2026 is Sun 1 Feb -> Mon 2 Feb.
-    EXPECT_EQ(deadline_for(cal, statutory::kDrugReinspectionApplication, beijing("2026-01-25", 15)).value(),
-              beijing("2026-02-03"));
+    // 7 calendar days (药品管理法's reading of re-inspection) from Sun 25 Jan 2026 is Sun 1 Feb -> Mon 2 Feb.
+    const DeadlineRule seven_days{7, DeadlineUnit::calendar_days};
+    EXPECT_EQ(deadline_for(cal, seven_days, beijing("2026-01-25", 15)).value(), beijing("2026-02-03"));
     // 7 days from Wed 28 Jan is Wed 4 Feb, a working day: unchanged.
-    EXPECT_EQ(deadline_for(cal, statutory::kDrugReinspectionApplication, beijing("2026-01-28", 15)).value(),
-              beijing("2026-02-05"));
+    EXPECT_EQ(deadline_for(cal, seven_days, beijing("2026-01-28", 15)).value(), beijing("2026-02-05"));
     // 3 days from 29 Sep 2026 is 2 Oct (National Day) -> Thu 8 Oct.
     EXPECT_EQ(deadline_for(cal, statutory::kTransferDecision, beijing("2026-09-29", 11)).value(), beijing("2026-10-09"));
-    // Cosmetics and devices: 7 working days across New Year 2026 from Mon 29 Dec 2025.
-    EXPECT_EQ(deadline_for(cal, statutory::kCosmeticDeviceReinspectionApplication, beijing("2025-12-29", 11)).value(),
-              beijing("2026-01-09"));  // 30, 31 Dec, 4 Jan (Sun), 5, 6, 7, 8 Jan
+    // Cosmetics, devices and (the shipped working-day reading) drugs: 7 working days across
+    // New Year 2026 from Mon 29 Dec 2025.
+    for (auto rule : {statutory::kCosmeticReinspectionApplication, statutory::kDeviceReinspectionApplication,
+                      statutory::kDrugReinspectionApplication})
+        EXPECT_EQ(deadline_for(cal, rule, beijing("2025-12-29", 11)).value(),
+                  beijing("2026-01-09"));  // 30, 31 Dec, 4 Jan (Sun), 5, 6, 7, 8 Jan
 }
 
 TEST(Deadline, HoursRunOnTheClock) {

@@ -158,8 +158,8 @@ TEST(ProvisionalDeadline, CaseLeadNoticeAndReinspectionThroughTheStatutoryDays) 
     ASSERT_TRUE(notice.ok());
     EXPECT_EQ(notice->due, beijing("2027-02-11"));
     EXPECT_TRUE(notice->provisional);
-    // Drug re-inspection, 7 days from Sunday 26 Sep 2027 end on Sunday 3 Oct (国庆节), so Monday 4 Oct.
-    auto reinspection = counted_deadline_for(cal, statutory::kDrugReinspectionApplication, beijing("2027-09-26", 15));
+    // 7 calendar days from Sunday 26 Sep 2027 end on Sunday 3 Oct (国庆节), so Monday 4 Oct.
+    auto reinspection = counted_deadline_for(cal, DeadlineRule{7, DeadlineUnit::calendar_days}, beijing("2027-09-26", 15));
     ASSERT_TRUE(reinspection.ok());
     EXPECT_EQ(reinspection->due, beijing("2027-10-05"));
     EXPECT_TRUE(reinspection->provisional);

@@ -49,18 +49,23 @@ TEST_F(ServiceClocks, SevenWorkingDaysFromServiceCountTheMakeUpSaturdaysAndSkipT
     // Served Friday 13 February 2026: Sat 14 Feb is a make-up working day (1), 15–23 Feb
     // are the Spring Festival, 24–27 Feb (2–5), Sat 28 Feb make-up (6), Mon 2 Mar (7).
     const auto& periods = docs::default_service_periods();
-    auto due = must(docs::counted_from_service(calendar, docs::reinspection_period(periods, "cosmetic"), day("2026-02-13")));
+    auto due = must(docs::counted_from_service(calendar, *must(docs::reinspection_period(periods, "cosmetic")), day("2026-02-13")));
     EXPECT_EQ(domain::format_instant(due.due), "2026-03-02T16:00:00Z");  // close of 2 March in Beijing
     EXPECT_FALSE(due.provisional);
-    EXPECT_EQ(&docs::reinspection_period(periods, "device"), &periods.reinspection_cosmetic_device);
-    EXPECT_EQ(&docs::reinspection_period(periods, "vaccine"), &periods.reinspection_drug);
+    EXPECT_EQ(must(docs::reinspection_period(periods, "device")), &periods.reinspection_device);
+    EXPECT_EQ(must(docs::reinspection_period(periods, "cosmetic")), &periods.reinspection_cosmetic);
+    EXPECT_EQ(must(docs::reinspection_period(periods, "vaccine")), &periods.reinspection_drug);
+    EXPECT_EQ(must(docs::reinspection_period(periods, "tcm_decoction_piece")), &periods.reinspection_drug);
+    // Never a default: a word that is no category is refused.
+    EXPECT_EQ(docs::reinspection_period(periods, "").error().code, "review.reinspection_category");
+    EXPECT_EQ(docs::reinspection_period(periods, "food").error().code, "review.reinspection_category");
 }
 
-TEST_F(ServiceClocks, SevenDaysForDrugsEndingOnNationalDayMoveToTheNextWorkingDay) {
-    // 30 September + 7 days is 7 October, a day of the National Day holiday: the period
-    // ends on Thursday 8 October (民法典 第二百零三条).
+TEST_F(ServiceClocks, SevenWorkingDaysForDrugsSkipNationalDayAndCountTheMakeUpSaturday) {
+    // Served 30 September 2026: 1–7 October are National Day, Thu 8 (1), Fri 9 (2), Sat 10
+    // is a make-up working day (3), 12–15 October (4–7): the close of Thursday 15 October.
     auto due = must(docs::counted_from_service(calendar, docs::default_service_periods().reinspection_drug, day("2026-09-30")));
-    EXPECT_EQ(domain::format_instant(due.due), "2026-10-08T16:00:00Z");
+    EXPECT_EQ(domain::format_instant(due.due), "2026-10-15T16:00:00Z");
     // The day of service itself is not counted: served in the small hours of Beijing's
     // 30 September is the same date.
     EXPECT_EQ(domain::beijing_date(docs::start_of_service_day(day("2026-09-30"))), day("2026-09-30"));
@@ -77,16 +82,15 @@ TEST_F(ServiceClocks, FromLateDecemberIntoTheProvisional2027) {
 
 TEST_F(ServiceClocks, EveryPeriodHasItsCitationAndItsStartingEvent) {
     const auto& periods = docs::default_service_periods();
-    EXPECT_TRUE(docs::validate(periods));
     for (const auto* p : periods.all()) EXPECT_FALSE(p->citation.empty()) << p->key;
-    auto broken = periods;
-    broken.reinspection_drug.starts_at = "report_issued";
-    ASSERT_FALSE(docs::validate(broken));
-    EXPECT_EQ(docs::validate(broken).error().code, "service.period_start");
-    broken = periods;
-    broken.service.citation.clear();
-    EXPECT_EQ(docs::validate(broken).error().code, "service.period_citation");
-    EXPECT_EQ(docs::describe_in_chinese(periods.reinspection_cosmetic_device.rule), "7 个工作日");
+    EXPECT_EQ(periods.service.starts_at, "report_issued");
+    for (const auto* p : {&periods.reinspection_drug, &periods.reinspection_cosmetic, &periods.reinspection_device,
+                          &periods.authenticity_objection})
+        EXPECT_EQ(p->starts_at, "document_served") << p->key;
+    EXPECT_NE(periods.reinspection_cosmetic.citation.find("第五十八条"), std::string::npos);
+    EXPECT_NE(periods.reinspection_device.citation.find("第七十五条"), std::string::npos);
+    EXPECT_EQ(docs::describe_in_chinese(periods.reinspection_drug.rule), "7 个工作日");
+    EXPECT_EQ(docs::describe_in_chinese(periods.service.rule), "5 个工作日");
 }
 
 // ---- serving a real report ---------------------------------------------------------------
@@ -176,7 +180,7 @@ TEST_F(ServiceOfDocuments, InPersonWithTheSignedReceiptOnceAudited) {
     EXPECT_EQ(served.proof->recorded_by, "receiver");
     // The sampled unit may apply for re-inspection within 7 days of service (a drug).
     ASSERT_EQ(served.windows.size(), 1U);
-    EXPECT_EQ(served.windows[0].key, "reinspection_drug");
+    EXPECT_EQ(served.windows[0].key, "reinspection.drug");
     const auto expected = must(docs::counted_from_service(calendar, docs::default_service_periods().reinspection_drug, today()));
     EXPECT_EQ(served.windows[0].due_at, domain::format_instant(expected.due));
     EXPECT_NE(served.windows[0].citation.find("第一百零二条"), std::string::npos);
@@ -201,7 +205,7 @@ TEST_F(ServiceOfDocuments, InPersonWithTheSignedReceiptOnceAudited) {
     EXPECT_EQ(maker.recipient_name, "苏州制药有限公司");
     auto maker_served = must(serve_in_person(maker.number, today()));
     ASSERT_EQ(maker_served.windows.size(), 2U);
-    EXPECT_EQ(maker_served.windows[1].key, "authenticity_objection");
+    EXPECT_EQ(maker_served.windows[1].key, "objection.authenticity");
 }
 
 TEST_F(ServiceOfDocuments, EachMethodNeedsItsEvidenceAndADateBetweenIssueAndToday) {
@@ -341,8 +345,9 @@ TEST_F(ServiceOfDocuments, AServiceProvenLongAgoClosesTheWindowWhateverTheApplic
     EXPECT_EQ(late.error().code, "review.reinspection_late");
     EXPECT_NE(late.error().message.find("served on 2026-10-02, 送达回证 " + unit.number), std::string::npos)
         << late.error().message;
-    // 2 October + 7 days = 9 October, a working day: the window closed at its end.
-    EXPECT_NE(late.error().message.find("2026-10-09T16:00:00"), std::string::npos) << late.error().message;
+    // Served 2 October: 3–7 October are National Day, 8, 9 (2), Saturday 10 October is worked (3),
+    // 12–15 October (7): the window of 7 working days closed at the end of 15 October.
+    EXPECT_NE(late.error().message.find("2026-10-15T16:00:00"), std::string::npos) << late.error().message;
 }
 
 TEST_F(ServiceOfDocuments, UnservedRecipientsAreOverdueAfterFiveWorkingDaysFromIssue) {
