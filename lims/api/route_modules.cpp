@@ -21,6 +21,7 @@ std::vector<std::function<void(Router&)>> all_route_modules(const RouteContext& 
         [context](Router& r) { add_notification_routes(r, context); },
         [context](Router& r) { add_risk_routes(r, context); },
         [context](Router& r) { add_focus_tag_routes(r, context); },
+        [context](Router& r) { add_case_routes(r, context); },
     };
 }
 

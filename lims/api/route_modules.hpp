@@ -79,6 +79,9 @@ void add_notice_list_routes(Router& router, const RouteContext& context);
 // The caller's notifications with their read and acknowledged marks, bureaus' notice contacts,
 // a notice's deliveries (routes/notification_routes.cpp).
 void add_notification_routes(Router& router, const RouteContext& context);
+// Cases filed from case leads: clocks with pauses and extension, risk-control measures, transfer to
+// the police, outcome (routes/case_routes.cpp).
+void add_case_routes(Router& router, const RouteContext& context);
 
 // The risk ledger (风险台账) closed item by item (routes/risk_routes.cpp); focus varieties as
 // tags on products (routes/focus_tag_routes.cpp).

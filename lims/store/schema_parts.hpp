@@ -33,6 +33,8 @@ Migration migration_0005_excursion_rules();
 Migration migration_0006_notifications_and_contacts();
 // Migration 7: service of documents (送达) and its evidence; re-inspection windows from it (migration_0007.cpp).
 Migration migration_0007_document_services();
+// Migration 8: cases filed from case leads, their clocks, measures, transfers and outcome (migration_0008.cpp).
+Migration migration_0008_cases();
 // Migration 10: focus tags, quotas per month, plan phases, the risk ledger (migration_0010.cpp).
 Migration migration_0010_plans_statistics_risks();
 // Migration 11: publication lists of nonconforming products, national platform sample numbers (migration_0011.cpp).

@@ -155,6 +155,24 @@ RouteRecord reviewLead(TestService& s, Jurisdiction side, Poco::JSON::Object::Pt
     return {{{"number", reviewRecord(s, side).lead_number}}, body};
 }
 
+// ---- cases (case_routes.cpp): reviewRecord's lead filed as a case of the side's
+// enforcement unit, with a recall as measure 1.
+RouteRecord reviewCase(TestService& s, Jurisdiction side, Poco::JSON::Object::Ptr body, bool measure = false) {
+    using documents_seed::q;
+    const std::string lead = reviewRecord(s, side).lead_number;
+    const std::string number = "AJ-" + lead;
+    documents_seed::exec(*s.database(),
+                         "INSERT INTO cases (number, lead_id, assigned_org_id, state, filed_at, filing_approval, deadline_at, "
+                         "measures_json, created_at, updated_at) SELECT " + q(number) + ", id, assigned_org_id, 'filed', " +
+                             documents_seed::kStamp + ", 'recipe', '2026-05-30T16:00:00.000Z', "
+                             "'[{\"id\":1,\"kind\":\"recall\",\"started_at\":\"2026-03-01T00:00:00.000Z\"}]', " +
+                             documents_seed::kStamp + ", " + documents_seed::kStamp +
+                             " FROM case_leads WHERE number = " + q(lead));
+    RouteRecord r{{{"number", number}}, body};
+    if (measure) r.params["id"] = "1";
+    return r;
+}
+
 
 // ---- sampling (sampling_routes.cpp): a started task, a registered sample and a ready
 // shipment of it in `side`, made with the sampling use cases as the seeded users.
@@ -636,6 +654,38 @@ const std::map<std::string, RouteRecipe>& routeRecipes() {
          {[](TestService& s, Jurisdiction side) { return reviewLead(s, side, bodyOf({{"action", "accept"}})); }}},
         {"/api/v1/case-leads/{number}/extension",
          {[](TestService& s, Jurisdiction side) { return reviewLead(s, side, bodyOf({{"approval", "recipe"}})); }}},
+        // ---- cases (case_routes.cpp) -------------------------------------------------------------
+        {"/api/v1/cases/{number}", {[](TestService& s, Jurisdiction side) { return reviewCase(s, side, nullptr); }}},
+        {"/api/v1/cases/{number}/pause",
+         {[](TestService& s, Jurisdiction side) { return reviewCase(s, side, bodyOf({{"reason", "testing"}})); }}},
+        {"/api/v1/cases/{number}/resume",
+         {[](TestService& s, Jurisdiction side) { return reviewCase(s, side, api::newObject()); }}},
+        {"/api/v1/cases/{number}/extension",
+         {[](TestService& s, Jurisdiction side) {
+              return reviewCase(s, side, bodyOf({{"reason", "recipe"}, {"approver", "recipe"}}));
+          }}},
+        {"/api/v1/cases/{number}/measures",
+         {[](TestService& s, Jurisdiction side) { return reviewCase(s, side, bodyOf({{"kind", "recall"}})); }}},
+        {"/api/v1/cases/{number}/measures/{id}/extension",
+         {[](TestService& s, Jurisdiction side) {
+              return reviewCase(s, side, bodyOf({{"reason", "recipe"}, {"approver", "recipe"}}), true);
+          }}},
+        {"/api/v1/cases/{number}/measures/{id}/end",
+         {[](TestService& s, Jurisdiction side) { return reviewCase(s, side, bodyOf({{"result", "lifted"}}), true); }}},
+        {"/api/v1/cases/{number}/transfer",
+         {[](TestService& s, Jurisdiction side) { return reviewCase(s, side, bodyOf({{"grounds", "recipe"}})); }}},
+        {"/api/v1/cases/{number}/transfer/decision",
+         {[](TestService& s, Jurisdiction side) {
+              return reviewCase(s, side, bodyOf({{"decision", "approve"}, {"approver", "recipe"}}));
+          }}},
+        {"/api/v1/cases/{number}/transfer/handover",
+         {[](TestService& s, Jurisdiction side) {
+              return reviewCase(s, side, bodyOf({{"police_body", "recipe"}, {"reference", "recipe"}}));
+          }}},
+        {"/api/v1/cases/{number}/outcome",
+         {[](TestService& s, Jurisdiction side) {
+              return reviewCase(s, side, bodyOf({{"kind", "withdrawn"}, {"approval", "recipe"}, {"reason", "recipe"}}));
+          }}},
         // ---- documents (document_routes.cpp) ---------------------------------------------------
         {"/api/v1/reports/{number}/pdf",
          {[](TestService& s, Jurisdiction side) {

@@ -167,8 +167,8 @@ void add_document_routes(Router& router, const RouteContext& context) {
 
     router.add({"GET", "/api/v1/overdue", "listOverdue",
                 "Tests past the 25-working-day reporting deadline, notices and case leads past theirs, issued reports "
-                "not proven served on a recipient in time, within the caller's jurisdiction "
-                "(?kind=test|notice|case_lead|service, ?format=csv)",
+                "not proven served on a recipient in time, filed cases' clocks past due, within the caller's "
+                "jurisdiction (?kind=test|notice|case_lead|service|case, ?format=csv)",
                 AuthRequirement::User, std::nullopt, [db, calendar](const Request& r) {
                     if (auto bad = check_format(r)) return Response::problem(*bad);
                     if (!calendar) return Response::problem(problems::serviceUnavailable("no working-day calendar loaded"));
@@ -178,9 +178,9 @@ void add_document_routes(Router& router, const RouteContext& context) {
                     std::string kind;
                     if (auto k = r.query.find("kind"); k != r.query.end()) {
                         kind = k->second;
-                        if (kind != "test" && kind != "notice" && kind != "case_lead" && kind != "service")
+                        if (kind != "test" && kind != "notice" && kind != "case_lead" && kind != "service" && kind != "case")
                             return Response::problem(problems::badRequest("query parameter kind: \"" + kind +
-                                                                          "\" is not test, notice, case_lead or service"));
+                                                                          "\" is not test, notice, case_lead, service or case"));
                     }
                     auto scan = figs::scan_overdue(*db, *calendar, actor_of(r), now_instant());
                     if (!scan) return Response::error(scan.error());
@@ -189,6 +189,7 @@ void add_document_routes(Router& router, const RouteContext& context) {
                         if (kind != "notice") scan->notices.clear();
                         if (kind != "case_lead") scan->case_leads.clear();
                         if (kind != "service") scan->services.clear();
+                        if (kind != "case") scan->cases.clear();
                     }
                     const auto table = figs::overdue_table(*scan);
                     if (wants_csv(r)) return csv_response(table, "overdue");
@@ -198,6 +199,7 @@ void add_document_routes(Router& router, const RouteContext& context) {
                     body->set("notices", scan->notices.size());
                     body->set("case_leads", scan->case_leads.size());
                     body->set("services", scan->services.size());
+                    body->set("cases", scan->cases.size());
                     body->set("items", table_json(table));
                     return Response::json(200, body);
                 }, 200, kOverdueReaders});

@@ -13,6 +13,7 @@ const Catalogue& catalogue() {
         addColdChainDocs(d);
         addNotificationDocs(d);
         addPlanStatisticsDocs(d);
+        addCaseDocs(d);
         return d;
     }();
     return docs;

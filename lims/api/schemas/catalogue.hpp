@@ -41,6 +41,7 @@ void addReviewDocs(Catalogue& docs);     // worklists, tests, reports, notices, 
 void addIngestDocs(Catalogue& docs);     // instruments, ingest, quarantine, raw messages
 void addColdChainDocs(Catalogue& docs);  // loggers, storage units, alarms, excursions, status
 void addNotificationDocs(Catalogue& docs);  // a person's notifications, organisations' contacts, deliveries
+void addCaseDocs(Catalogue& docs);          // cases filed from case leads: clocks, measures, transfer, outcome
 void addPlanStatisticsDocs(Catalogue& docs);  // focus tags, the risk ledger, figures by period
 
 // ---- building blocks -----------------------------------------------------------------------

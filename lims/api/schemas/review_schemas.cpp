@@ -179,11 +179,11 @@ void addReviewDocs(Catalogue& docs) {
                  "The re-inspection with its new tests and deadline.")}};
 
     docs["listOverdue"] = {
-        {query::string("kind", "Only one kind: test, notice, case_lead or service.")
-             .oneOf({"test", "notice", "case_lead", "service"}),
+        {query::string("kind", "Only one kind: test, notice, case_lead, service or case.")
+             .oneOf({"test", "notice", "case_lead", "service", "case"}),
          query::string("format", "json (default) or csv; or Accept: text/csv.").oneOf({"json", "csv"})},
         {ok(object({dateTime("as_of"), field::integer("tests"), field::integer("notices"), field::integer("case_leads"),
-                    field::integer("services"), tableRows("items", "kind, number, due_at, overdue working days, ...")})),
+                    field::integer("services"), field::integer("cases"), tableRows("items", "kind, number, due_at, overdue working days, ...")})),
          media(200, kCsv, "The same rows as CSV.")}};
     docs["getStatistics"] = {
         statisticsFilters(),

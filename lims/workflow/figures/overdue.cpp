@@ -1,6 +1,7 @@
 #include "lims/workflow/figures/overdue.hpp"
 
 #include "lims/store/audit.hpp"
+#include "lims/workflow/cases/case_clocks_due.hpp"
 #include "lims/workflow/documents/document_source.hpp"
 #include "lims/workflow/documents/service_of_documents.hpp"
 #include "lims/workflow/documents/sql_rows.hpp"
@@ -23,6 +24,7 @@ std::string_view to_string(OverdueKind kind) {
         case OverdueKind::notice: return "notice";
         case OverdueKind::case_lead: return "case_lead";
         case OverdueKind::service: return "service";
+        case OverdueKind::case_clock: return "case";
     }
     return "test";
 }
@@ -139,6 +141,18 @@ Result<OverdueScan> scan_overdue(store::Transaction& tx, const domain::WorkingCa
                                  o.sample_number, "unserved", o.recipient_name, o.due_at, *days,
                                  o.deadline_provisional || overdue_count_provisional(calendar, *due, query.now)});
     }
+
+    // Filed cases: every clock that runs (a standing pause stops the decision clock).
+    auto case_clocks = cases::running_case_clocks(tx, query.within_org_path);
+    if (!case_clocks) return case_clocks.error();
+    for (const auto& c : *case_clocks) {
+        if (!domain::is_overdue(c.due, query.now)) continue;
+        auto days = days_overdue(calendar, c.due, query.now);
+        if (!days) return days.error();
+        scan.cases.push_back({OverdueKind::case_clock, c.reference, c.sample_number, c.state, c.org_name,
+                              domain::format_instant(c.due), *days,
+                              c.provisional || overdue_count_provisional(calendar, c.due, query.now)});
+    }
     return scan;
 }
 
@@ -146,11 +160,11 @@ Table overdue_table(const OverdueScan& scan) {
     Table t;
     t.columns = {"kind", "reference", "sample_number", "state", "organisation", "due_at", "working_days_overdue"};
     bool provisional = false;
-    for (const auto* list : {&scan.tests, &scan.notices, &scan.case_leads, &scan.services})
+    for (const auto* list : {&scan.tests, &scan.notices, &scan.case_leads, &scan.services, &scan.cases})
         for (const auto& i : *list) provisional = provisional || i.deadline_provisional;
     // The ordinary table keeps its shape; the column appears while a year is provisional.
     if (provisional) t.columns.push_back("deadline_provisional");
-    for (const auto* list : {&scan.tests, &scan.notices, &scan.case_leads, &scan.services})
+    for (const auto* list : {&scan.tests, &scan.notices, &scan.case_leads, &scan.services, &scan.cases})
         for (const auto& i : *list) {
             t.rows.push_back({std::string(to_string(i.kind)), i.reference, i.sample_number, i.state, i.org_name, i.due_at,
                               std::to_string(i.working_days_overdue)});
@@ -165,13 +179,15 @@ Result<OverdueCounts> run_scheduled_overdue_scan(store::Database& db, const doma
     query.now = now;
     auto scan = db.read([&](store::Transaction& tx) { return scan_overdue(tx, calendar, query); });
     if (!scan) return scan.error();
-    OverdueCounts counts{scan->tests.size(), scan->notices.size(), scan->case_leads.size(), scan->services.size()};
+    OverdueCounts counts{scan->tests.size(), scan->notices.size(), scan->case_leads.size(), scan->services.size(),
+                         scan->cases.size()};
     Poco::JSON::Object after;
     after.set("as_of", scan->as_of);
     after.set("tests", counts.tests);
     after.set("notices", counts.notices);
     after.set("case_leads", counts.case_leads);
     after.set("services", counts.services);
+    after.set("cases", counts.cases);
     std::ostringstream json;
     after.stringify(json);
     auto recorded = db.write([&](store::Transaction& tx) -> store::StoreResult<store::Done> {

@@ -1,7 +1,9 @@
 // The overdue scan: tests whose sample has no issued report 25 working days after
 // receipt, notices not acknowledged by their due time, case leads not decided by their
 // deadline, issued reports not proven served (送达) on the sampled unit or the labelled
-// manufacturer within the service period (documents/service_of_documents.hpp). Answered
+// manufacturer within the service period (documents/service_of_documents.hpp), and the
+// clocks of filed cases (workflow/cases/case_clocks_due.hpp: the decision, the head's
+// decision on a transfer, the hand-over, a seizure's term). Answered
 // on demand by GET /api/v1/overdue (document routes) and run on a schedule by the service
 // (run_scheduled_overdue_scan), which leaves an audit entry.
 #pragma once
@@ -20,8 +22,9 @@
 
 namespace lims::workflow::figures {
 
-enum class OverdueKind { test, notice, case_lead, service };
-std::string_view to_string(OverdueKind kind);  // "test", "notice", "case_lead", "service"
+enum class OverdueKind { test, notice, case_lead, service, case_clock };
+// "test", "notice", "case_lead", "service", "case"
+std::string_view to_string(OverdueKind kind);
 
 struct OverdueItem {
     OverdueKind kind = OverdueKind::test;
@@ -43,6 +46,7 @@ struct OverdueScan {
     std::vector<OverdueItem> notices;
     std::vector<OverdueItem> case_leads;
     std::vector<OverdueItem> services;  // a recipient of an issued report not proven served
+    std::vector<OverdueItem> cases;     // a case's clock: "AJ2026-000001/decision", "/handover", ...
 };
 
 struct OverdueQuery {
@@ -63,7 +67,7 @@ domain::Result<OverdueScan> scan_overdue(store::Transaction& tx, const domain::W
 Table overdue_table(const OverdueScan& scan);
 
 struct OverdueCounts {
-    std::size_t tests = 0, notices = 0, case_leads = 0, services = 0;
+    std::size_t tests = 0, notices = 0, case_leads = 0, services = 0, cases = 0;
 };
 
 // For the service's timer: scans everything and records one audit entry

@@ -339,7 +339,8 @@ Result<StatisticsSummary> compute_statistics(store::Transaction& tx, const domai
         const std::string decided_as = state == "closed" ? text_or_empty(c[1]) : state;
         if (decided_as == "filed" || decided_as == "not_filed" || decided_as == "transferred") {
             ++summary.leads.conversion.denominator;
-            if (decided_as == "filed") ++summary.leads.conversion.numerator;
+            // Converted (案件转化): filed as a case, or transferred to the police (行刑衔接).
+            if (decided_as == "filed" || decided_as == "transferred") ++summary.leads.conversion.numerator;
         }
         auto age = calendar.working_days_between(domain::local_date(*created), domain::local_date(now));
         if (!age) return age.error();

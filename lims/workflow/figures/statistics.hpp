@@ -1,6 +1,6 @@
 // The figures supervisors are judged by, filterable by period, category, variety
 // (product), manufacturer and office: samples and pass rate, on-time report and notice
-// rates, case conversion (leads filed ÷ leads decided), leads by state and age. Answered
+// rates, case conversion ((leads filed + transferred) ÷ leads decided), leads by state and age. Answered
 // by the statistics routes (routes/document_routes.cpp) as JSON or CSV. Also the focus-tag
 // filter; sample figures grouped by category, variety, manufacturer, office, region,
 // sampled-unit kind, failing item or focus tag, and by week, month or plan phase (seeds 003
@@ -71,7 +71,7 @@ inline constexpr int kLeadAgeEdges[] = {5, 10, 15};
 
 struct LeadFigures {
     std::int64_t leads = 0;
-    Rate conversion;  // filed ÷ decided (filed, not filed, transferred)
+    Rate conversion;  // (filed + transferred) ÷ decided (filed, not filed, transferred)
     // state → age bucket ("0-5", "6-10", "11-15", "16+") → count
     std::map<std::string, std::map<std::string, std::int64_t>> by_state_and_age;
 };
