@@ -11,7 +11,7 @@ const PAGES = {
   analyst: ['/', '/analyst/worklist', '/analyst/quarantine'],
   receiver: ['/', '/receiver/samples', '/coldchain'],
   signatory: ['/', '/signatory/reports', '/statistics'],
-  viewer: ['/', '/bureau/notices', '/statistics'],
+  viewer: ['/', '/bureau/notices', '/statistics', '/bureau/publication'],
   officer: ['/', '/enforcement/leads', 'LEAD'],
   admin: [
     '/',
@@ -47,7 +47,7 @@ export default async function ({ service, browser, base, data, assert }) {
         assert.ok(text.includes(MARKERS[locale].own), `${url} in ${locale}: no "${MARKERS[locale].own}"`)
         assert.ok(!text.includes(MARKERS[locale].other), `${url} in ${locale}: shows "${MARKERS[locale].other}"`)
         // A key shown instead of its message looks like "leads.actions.accept".
-        const raw = text.match(/\b(?:app|home|menu|tasks|register|validation|states|deadline|notices|leads|worklist|roles|kinds|categories|storage|login|admin|quarantine|raw|links|receipt|coldchain|plans|shipments)\.[a-zA-Z_.]+\b/g)
+        const raw = text.match(/\b(?:app|home|menu|tasks|register|validation|states|deadline|notices|leads|worklist|roles|kinds|categories|storage|login|admin|quarantine|raw|links|receipt|coldchain|plans|shipments|publication)\.[a-zA-Z_.]+\b/g)
         assert.equal(raw, null, `${url} in ${locale} shows message keys: ${raw}`)
       }
       w.check()

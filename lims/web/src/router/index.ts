@@ -80,6 +80,12 @@ export const routes: RouteRecordRaw[] = [
         meta: { roles: ['bureau_viewer', 'enforcement_officer', 'planner', 'administrator', 'signatory'], titleKey: 'notices.title' },
       },
       {
+        path: 'bureau/publication',
+        name: 'publication',
+        component: () => import('../views/bureau/PublicationView.vue'),
+        meta: { roles: ['planner', 'bureau_viewer', 'enforcement_officer', 'administrator'], titleKey: 'publication.title' },
+      },
+      {
         path: 'enforcement/leads',
         name: 'leads',
         component: () => import('../views/enforcement/LeadBoardView.vue'),
