@@ -34,6 +34,8 @@ struct RouteContext {
     std::shared_ptr<const InstrumentStatusSource> instrumentStatus;
     // What devices configured through the API may reach (drivers/device_policy.hpp).
     std::shared_ptr<const drivers::DevicePolicy> devicePolicy = std::make_shared<const drivers::DevicePolicy>();
+    // The largest evidence file accepted (lims.attachments.max_bytes; workflow/evidence/attachments.hpp).
+    std::size_t attachmentMaxBytes = 700 * 1024;
 };
 
 // Administration and reference data: organisations, users, regulated entities, products,

@@ -206,6 +206,21 @@ int run_serve(CommandContext& context) {
         return exit_usage;
     }
     settings.server.maxBodyBytes = static_cast<std::size_t>(*body);
+    // Evidence files come as base64 in JSON: 4 bytes for every 3, and room for the other fields.
+    const std::string attachmentText =
+        context.config.getString("lims.attachments.max_bytes", std::to_string(settings.attachmentMaxBytes));
+    const auto attachment = number(attachmentText, 1024, 1LL << 29);
+    if (!attachment) {
+        context.err << "lims: lims.attachments.max_bytes must be 1024 to 536870912, got \"" << attachmentText << "\"\n";
+        return exit_usage;
+    }
+    if ((*attachment + 2) / 3 * 4 + 4096 > *body) {
+        context.err << "lims: lims.attachments.max_bytes=" << *attachment
+                    << " does not fit in lims.http.body.limit=" << *body << " as base64 (needs "
+                    << (*attachment + 2) / 3 * 4 + 4096 << "): raise the body limit or lower the attachment limit\n";
+        return exit_usage;
+    }
+    settings.attachmentMaxBytes = static_cast<std::size_t>(*attachment);
     const std::string deadlineText = context.config.getString("lims.http.request.deadline.seconds", "30");
     const auto deadline = number(deadlineText, 1, 3600);
     if (!deadline) {

@@ -154,7 +154,7 @@ ServiceHost::ServiceHost(std::shared_ptr<store::Database> database, domain::Work
     parts.warnings.push_back(pollingWarnings(database_, settings.instrumentStatus != nullptr));
     parts.replay = replay_.get();
     parts.routeModules = api::all_route_modules(api::RouteContext{database_, auth_.get(), &calendar_, settings.instrumentStatus,
-                                                           settings.devicePolicy});
+                                                           settings.devicePolicy, settings.attachmentMaxBytes});
     parts.calendar = &calendar_;  // /healthz warnings and /metrics for a missing or provisional year
     parts.info = settings.info;
     parts.site = std::move(settings.site);

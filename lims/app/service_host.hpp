@@ -33,6 +33,8 @@ struct ServiceSettings {
     // The web interface's built files (lims.web.root), served from the API's origin; none:
     // API only.
     std::optional<api::StaticFiles> site;
+    // The largest evidence file accepted (lims.attachments.max_bytes).
+    std::size_t attachmentMaxBytes = 700 * 1024;
 };
 
 class ServiceHost {

@@ -555,7 +555,8 @@ const std::vector<Migration>& builtin_migrations() {
                                             migration_0007_document_services(),
                                             migration_0008_cases(),
                                             migration_0010_plans_statistics_risks(),
-                                            migration_0011_publication_and_platform_numbers()};
+                                            migration_0011_publication_and_platform_numbers(),
+                                            migration_0012_online_sampling_and_evidence()};
     return all;
 }
 

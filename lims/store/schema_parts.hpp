@@ -39,6 +39,8 @@ Migration migration_0008_cases();
 Migration migration_0010_plans_statistics_risks();
 // Migration 11: publication lists of nonconforming products, national platform sample numbers (migration_0011.cpp).
 Migration migration_0011_publication_and_platform_numbers();
+// Migration 12: online sampling, purchase and field details, evidence attachments (migration_0012.cpp).
+Migration migration_0012_online_sampling_and_evidence();
 
 // Tables added by the parts above whose rows are facts (never updated or deleted).
 // Each part lists its own in extra_append_only_tables() (schema_parts.cpp).

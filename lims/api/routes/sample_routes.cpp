@@ -39,6 +39,34 @@ void add_sample_routes(Router& router, const RouteContext& context) {
                     q.sampling_place = text(b, "sampling_place");
                     if (auto codes = b->getArray("trace_codes"))
                         for (std::size_t i = 0; i < codes->size(); ++i) q.trace_codes.push_back(codes->getElement<std::string>(static_cast<unsigned>(i)));
+                    q.field.sampling_stage = optional_text(b, "sampling_stage");
+                    if (auto supplier = b->getObject("supplier")) {
+                        q.field.supplier_name = text(supplier, "name");
+                        q.field.supplier_credit_code = text(supplier, "credit_code");
+                    }
+                    q.field.stock_quantity = optional_text(b, "stock_quantity");
+                    if (auto contact = b->getObject("unit_contact")) {
+                        q.field.unit_contact_name = text(contact, "name");
+                        q.field.unit_contact_phone = text(contact, "phone");
+                    }
+                    if (auto purchase = b->getObject("purchase")) {
+                        q.field.purchase_price = text(purchase, "price");
+                        q.field.payment_method = optional_text(purchase, "payment_method");
+                        q.field.payment_reference = text(purchase, "payment_reference");
+                    }
+                    if (auto certs = b->getArray("sampler_certificates"))
+                        for (std::size_t i = 0; i < certs->size(); ++i)
+                            q.sampler_certificates.push_back(certs->getElement<std::string>(static_cast<unsigned>(i)));
+                    if (auto o = b->getObject("online")) {
+                        wf::OnlinePurchase online{text(o, "platform_name"), text(o, "platform_credit_code"),
+                                                  text(o, "platform_region_code"), text(o, "shop_name"),
+                                                  text(o, "shop_url"), text(o, "shop_region_code"),
+                                                  text(o, "shop_address"), text(o, "order_number"),
+                                                  text(o, "receiving_address"), std::nullopt};
+                        if (auto d = o->getObject("delivery"))
+                            online.delivery = delivery_of(d);
+                        q.online = online;
+                    }
                     auto sample = wf::register_sample(*db, actor_of(r), q);
                     if (!sample) return Response::error(sample.error());
                     auto o = sample_summary(*sample);

@@ -9,6 +9,7 @@
 #include "lims/api/json_text.hpp"
 #include "lims/api/route_modules.hpp"
 #include "lims/domain/model/product_category.hpp"
+#include "lims/workflow/sampling/delivery.hpp"
 #include "lims/workflow/sampling/errors.hpp"
 #include "lims/workflow/sampling/plans.hpp"
 #include "lims/workflow/sampling/product_link.hpp"
@@ -60,6 +61,12 @@ inline FieldSchema name(std::string n, std::size_t max = kMaxName) { return fiel
 
 inline const std::vector<std::string> kCategories{domain::kProductCategories.begin(), domain::kProductCategories.end()};
 
+// The parcel of a sample bought online: at registration (online.delivery) or afterwards.
+inline ObjectSchema delivery_schema() {
+    return {{name("carrier", 64), field::string("tracking_number").length(1, 40), date("received_on").optional(),
+             field::string("note").length(0, kMaxText).multiLineText().optional()}};
+}
+
 inline ObjectSchema plan_schema() {
     return {{code("code"), name("title"), field::integer("year").range(2000, 2099), date("starts_on"), date("ends_on"),
              field::array("quotas", field::object("", {{field::integer("office_id").range(1, INT64_MAX),
@@ -76,6 +83,14 @@ inline ObjectSchema plan_schema() {
              field::array("phases", field::object("", {{name("name", 64), date("starts_on"), date("ends_on"),
                                                         date("summary_due_on").optional()}}))
                  .count(0, 24).optional()}};
+}
+
+inline wf::Delivery delivery_of(const Json& d) {
+    return {text(d, "carrier"), text(d, "tracking_number"), optional_text(d, "received_on"), text(d, "note")};
+}
+
+inline FieldSchema delivery_field(std::string n) {
+    return field::object(std::move(n), delivery_schema());
 }
 
 inline ObjectSchema registration_schema() {
@@ -99,7 +114,28 @@ inline ObjectSchema registration_schema() {
              field::array("seal_numbers", code("")).count(1, 20).unique(),
              field::array("sampler_user_ids", field::integer("").range(1, INT64_MAX)).count(2, 10).unique(),
              utc("sampled_at"), name("sampling_place", kMaxText),
-             field::array("trace_codes", field::string("").length(1, 64)).count(0, 500).unique().optional()}};
+             field::array("trace_codes", field::string("").length(1, 64)).count(0, 500).unique().optional(),
+             // Issue 16 items 8 and 9: what the record shows beside the label, and online sampling.
+             field::string("sampling_stage").oneOf({"production", "distribution", "use"}).optional(),
+             field::object("supplier", {{name("name"), field::string("credit_code").length(18, 18).optional()}}).optional(),
+             decimal_text("stock_quantity").optional(),
+             field::object("unit_contact", {{name("name", 64), field::string("phone").length(0, 20).optional()}}).optional(),
+             field::object("purchase", {{decimal_text("price"),
+                                         field::string("payment_method")
+                                             .oneOf({"cash", "bank_card", "wechat_pay", "alipay", "bank_transfer",
+                                                     "platform_order"})
+                                             .optional(),
+                                         field::string("payment_reference").length(0, 64).optional()}})
+                 .optional(),
+             field::array("sampler_certificates", field::string("").length(1, 32)).count(2, 10).optional(),
+             field::object("online", {{name("platform_name"), field::string("platform_credit_code").length(18, 18),
+                                       field::string("platform_region_code").matching("[0-9]{6}", "six digits (GB/T 2260)").optional(),
+                                       name("shop_name"), field::string("shop_url").length(1, 2048),
+                                       field::string("shop_region_code").matching("[0-9]{6}", "six digits (GB/T 2260)"),
+                                       field::string("shop_address").length(0, kMaxText).optional(),
+                                       field::string("order_number").length(1, 64), name("receiving_address", kMaxText),
+                                       delivery_field("delivery").optional()}})
+                 .optional()}};
 }
 
 inline ObjectSchema shipment_schema() {
@@ -214,6 +250,84 @@ inline Json sample_summary(const domain::Sample& s) {
     return o;
 }
 
+inline Poco::Dynamic::Var or_null(const std::optional<std::string>& v) {
+    return v ? Poco::Dynamic::Var(*v) : Poco::Dynamic::Var();
+}
+
+inline Json delivery_json(const wf::Delivery& d) {
+    auto j = newObject();
+    j->set("carrier", d.carrier);
+    j->set("tracking_number", d.tracking_number);
+    j->set("received_on", or_null(d.received_on));
+    j->set("note", d.note);
+    return j;
+}
+
+// Issue 16 items 8 and 9: the field record beside the label (null where not recorded).
+inline void field_record_json(Json o, const wf::SampleDetail& d) {
+    const auto& f = d.field;
+    o->set("sampling_stage", f.details ? or_null(f.details->sampling_stage) : Poco::Dynamic::Var());
+    if (f.details) {
+        const auto& x = *f.details;
+        auto supplier = newObject();
+        supplier->set("name", x.supplier_name);
+        supplier->set("credit_code", x.supplier_credit_code);
+        o->set("supplier", supplier);
+        o->set("stock_quantity", or_null(x.stock_quantity));
+        auto contact = newObject();
+        contact->set("name", x.unit_contact_name);
+        contact->set("phone", x.unit_contact_phone);
+        o->set("unit_contact", contact);
+        if (x.purchase_price) {
+            auto purchase = newObject();
+            purchase->set("price", *x.purchase_price);
+            purchase->set("payment_method", or_null(x.payment_method));
+            purchase->set("payment_reference", x.payment_reference);
+            o->set("purchase", purchase);
+        } else {
+            o->set("purchase", Poco::Dynamic::Var());
+        }
+    } else {
+        o->set("supplier", Poco::Dynamic::Var());
+        o->set("stock_quantity", Poco::Dynamic::Var());
+        o->set("unit_contact", Poco::Dynamic::Var());
+        o->set("purchase", Poco::Dynamic::Var());
+    }
+    Poco::JSON::Array::Ptr certs = new Poco::JSON::Array;
+    for (const auto& c : f.certificates) {
+        auto j = newObject();
+        j->set("user_id", c.user_id);
+        j->set("certificate_number", c.certificate_number);
+        certs->add(j);
+    }
+    o->set("sampler_certificates", certs);
+    if (f.online) {
+        const auto& x = *f.online;
+        auto j = newObject();
+        j->set("platform_name", x.platform_name);
+        j->set("platform_credit_code", x.platform_operator_credit_code);
+        j->set("platform_region_code", x.platform_region_code);
+        j->set("shop_name", x.shop_name);
+        j->set("shop_url", x.shop_url);
+        j->set("shop_region_code", x.shop_region_code);
+        j->set("shop_address", x.shop_address);
+        j->set("order_number", x.order_number);
+        j->set("receiving_address", x.receiving_address);
+        j->set("delivery", x.delivery ? Poco::Dynamic::Var(delivery_json(*x.delivery)) : Poco::Dynamic::Var());
+        Poco::JSON::Array::Ptr history = new Poco::JSON::Array;
+        for (const auto& h : f.deliveries) {
+            auto e = delivery_json(h.delivery);
+            e->set("recorded_by", h.recorded_by);
+            e->set("recorded_at", h.recorded_at);
+            history->add(e);
+        }
+        j->set("deliveries", history);
+        o->set("online", j);
+    } else {
+        o->set("online", Poco::Dynamic::Var());
+    }
+}
+
 inline Json sample_json(const wf::SampleDetail& d) {
     const auto& s = d.sample;
     auto o = sample_summary(s);
@@ -271,6 +385,7 @@ inline Json sample_json(const wf::SampleDetail& d) {
     o->set("trace_codes", codes);
     o->set("sampling_place", s.sampling_place);
     o->set("receipts", receipts);
+    field_record_json(o, d);
     return o;
 }
 
@@ -342,5 +457,7 @@ inline Response with_etag(Response r, std::int64_t version) { return std::move(r
 void add_sampling_plan_routes(Router& router, const RouteContext& context);
 void add_sample_routes(Router& router, const RouteContext& context);
 void add_shipment_routes(Router& router, const RouteContext& context);
+// Evidence attachments of samples and case leads, and an online sample's delivery (sample_evidence_routes.cpp).
+void add_sample_evidence_routes(Router& router, const RouteContext& context);
 
 }  // namespace lims::api::sampling_tables

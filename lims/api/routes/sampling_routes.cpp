@@ -12,6 +12,7 @@ void add_sampling_routes(Router& router, const RouteContext& context) {
     sampling_tables::add_sampling_plan_routes(router, context);
     sampling_tables::add_sample_routes(router, context);
     sampling_tables::add_shipment_routes(router, context);
+    sampling_tables::add_sample_evidence_routes(router, context);
 }
 
 }  // namespace lims::api

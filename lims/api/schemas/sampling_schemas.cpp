@@ -59,6 +59,32 @@ std::vector<FieldSchema> sampleSummaryFields() {
 
 FieldSchema sampleSummary() { return object(sampleSummaryFields()); }
 
+// Issue 16 items 8 and 9 (sampling_common.hpp field_record_json): null where not recorded.
+std::vector<FieldSchema> deliveryFields() {
+    return {field::string("carrier"), field::string("tracking_number"), date("received_on").orNull(), field::string("note")};
+}
+
+std::vector<FieldSchema> fieldRecordFields() {
+    auto history = deliveryFields();
+    history.push_back(field::string("recorded_by"));
+    history.push_back(dateTime("recorded_at"));
+    return {field::string("sampling_stage").oneOf({"production", "distribution", "use"}).orNull(),
+            object("supplier", {field::string("name"), field::string("credit_code")}).orNull(),
+            field::string("stock_quantity").orNull(),
+            object("unit_contact", {field::string("name"), field::string("phone")}).orNull(),
+            object("purchase", {field::string("price"), field::string("payment_method").orNull(),
+                                field::string("payment_reference")})
+                .orNull(),
+            field::array("sampler_certificates", object({field::integer("user_id"), field::string("certificate_number")})),
+            object("online", {field::string("platform_name"), field::string("platform_credit_code"),
+                              field::string("platform_region_code"), field::string("shop_name"), field::string("shop_url"),
+                              field::string("shop_region_code"), field::string("shop_address"),
+                              field::string("order_number"), field::string("receiving_address"),
+                              object("delivery", deliveryFields()).orNull(),
+                              field::array("deliveries", object(history))})
+                .orNull()};
+}
+
 FieldSchema sample() {
     auto fields = sampleSummaryFields();
     for (auto f : {field::string("task_number"), field::integer("entity_id").optional(),
@@ -81,7 +107,15 @@ FieldSchema sample() {
                                                              field::string("cold_chain_verdict").optional()}),
                                         dateTime("received_at")}))})
         fields.push_back(f);
+    for (auto f : fieldRecordFields()) fields.push_back(f);
     return object(std::move(fields));
+}
+
+FieldSchema attachment() {
+    return object({field::integer("id"), field::string("purpose"), field::string("sha256"),
+                   field::string("media_type").oneOf({"image/jpeg", "image/png", "application/pdf"}), field::integer("size"),
+                   field::string("file_name"), field::string("note"), field::string("uploaded_by"), dateTime("created_at"),
+                   field::string("content_url").describedAs("GET it for the bytes")});
 }
 
 std::vector<FieldSchema> shipmentFields() {
@@ -155,6 +189,15 @@ void addSamplingDocs(Catalogue& docs) {
         docs["receiveSample"] = {{}, {ok(object(std::move(summary)))}};
     }
     docs["linkSampleProduct"] = {{}, {ok(sampleSummary())}};
+    docs["recordSampleDelivery"] = {{}, {ok(sampleSummary(), "The sample; ETag: its new version.")}};
+    for (const std::string noun : {"Sample", "CaseLead"}) {
+        docs["attach" + noun + "File"] = {{}, {created(attachment(), "The attachment; Location: its content.")}};
+        docs["list" + noun + "Attachments"] = {{}, {ok(items(attachment()), "Oldest first.")}};
+        docs["get" + noun + "Attachment"] = {{},
+                                             {media(200, "image/jpeg", "The file, as a download."),
+                                              media(200, "image/png", "The file, as a download."),
+                                              media(200, "application/pdf", "The file, as a download.")}};
+    }
 
     docs["createShipment"] = {{}, {created(shipment())}};
     docs["getShipment"] = {{}, {ok(shipment())}};

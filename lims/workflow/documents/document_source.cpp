@@ -3,6 +3,7 @@
 #include "lims/domain/calendar/beijing_time.hpp"
 #include "lims/domain/calendar/civil_date.hpp"
 #include "lims/workflow/documents/sql_rows.hpp"
+#include "lims/workflow/sampling/field_record.hpp"
 
 #include <Poco/Types.h>
 
@@ -349,6 +350,60 @@ Result<DocumentOwners> sample_owners(store::Transaction& tx, std::string_view sa
     return DocumentOwners{org_path(tx, rows[0][0]), ""};
 }
 
+namespace {
+
+const char* stage_in_chinese(const std::string& stage) {
+    if (stage == "production") return "生产环节";
+    if (stage == "distribution") return "经营环节";
+    if (stage == "use") return "使用环节";
+    return "";
+}
+
+const char* payment_in_chinese(const std::string& method) {
+    if (method == "cash") return "现金";
+    if (method == "bank_card") return "银行卡";
+    if (method == "wechat_pay") return "微信支付";
+    if (method == "alipay") return "支付宝";
+    if (method == "bank_transfer") return "银行转账";
+    if (method == "platform_order") return "平台订单支付";
+    return "";
+}
+
+void add_field_record(SamplingRecordDocument& doc, const sampling::FieldRecord& f) {
+    if (f.details) {
+        const auto& d = *f.details;
+        if (d.sampling_stage) doc.sampling_stage = stage_in_chinese(*d.sampling_stage);
+        doc.supplier = d.supplier_name;
+        if (!d.supplier_credit_code.empty()) doc.supplier += "（" + d.supplier_credit_code + "）";
+        if (d.stock_quantity) doc.stock_quantity = *d.stock_quantity + " " + doc.unit;
+        doc.unit_contact = d.unit_contact_name;
+        if (!d.unit_contact_phone.empty())
+            doc.unit_contact += (doc.unit_contact.empty() ? "" : "  ") + d.unit_contact_phone;
+        if (d.purchase_price) {
+            doc.purchase = *d.purchase_price + " 元";
+            std::string how = d.payment_method ? payment_in_chinese(*d.payment_method) : "";
+            if (!d.payment_reference.empty()) how += (how.empty() ? "" : "，") + std::string("凭证号 ") + d.payment_reference;
+            if (!how.empty()) doc.purchase += "（" + how + "）";
+        }
+    }
+    if (f.online) {
+        const auto& o = *f.online;
+        doc.online = {{"网络交易平台", o.platform_name + "（平台经营者 " + o.platform_operator_credit_code + "）"},
+                      {"网店名称", o.shop_name},
+                      {"网店网址", o.shop_url},
+                      {"网店注册地址", o.shop_address.empty() ? o.shop_region_code : o.shop_address + "（" + o.shop_region_code + "）"},
+                      {"订单编号", o.order_number},
+                      {"收货地址", o.receiving_address}};
+        if (o.delivery) {
+            std::string parcel = o.delivery->carrier + " " + o.delivery->tracking_number;
+            if (o.delivery->received_on) parcel += "，" + *o.delivery->received_on + " 签收";
+            doc.online.emplace_back("快递", parcel);
+        }
+    }
+}
+
+}  // namespace
+
 Result<SamplingRecordDocument> load_sampling_record(store::Transaction& tx, std::string_view sample_number) {
     auto rows = select_rows(tx,
                             "SELECT s.id, s.number, s.org_id, s.task_id, s.product_id, s.entity_id, s.product_name, "
@@ -403,10 +458,13 @@ Result<SamplingRecordDocument> load_sampling_record(store::Transaction& tx, std:
     doc.sampled_at = text_or_empty(s[13]);
     doc.sampling_place = text_or_empty(s[14]);
     for (const auto& r : select_rows(tx,
-                                     "SELECT u.display_name, o.name FROM sample_samplers x JOIN users u ON u.id = x.user_id "
-                                     "JOIN organisations o ON o.id = u.org_id WHERE x.sample_id = $1 ORDER BY u.id",
+                                     "SELECT u.display_name, o.name, c.certificate_number FROM sample_samplers x "
+                                     "JOIN users u ON u.id = x.user_id JOIN organisations o ON o.id = u.org_id "
+                                     "LEFT JOIN sample_sampler_certificates c ON c.sample_id = x.sample_id AND "
+                                     "c.user_id = x.user_id WHERE x.sample_id = $1 ORDER BY u.id",
                                      id))
-        doc.samplers.push_back({text_or_empty(r[0]), text_or_empty(r[1])});
+        doc.samplers.push_back({text_or_empty(r[0]), text_or_empty(r[1]), text_or_empty(r[2])});
+    add_field_record(doc, sampling::load_field_record(tx, id));
     for (const auto& r : select_rows(tx, "SELECT seal_number FROM sample_seals WHERE sample_id = $1 ORDER BY seal_number", id))
         doc.seal_numbers.push_back(text_or_empty(r[0]));
     for (const auto& r : select_rows(tx, "SELECT code FROM sample_trace_codes WHERE sample_id = $1 ORDER BY code", id))

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace lims::workflow::documents {
@@ -78,6 +79,7 @@ struct ReportDocument {
 struct SamplingRecordSampler {
     std::string name;
     std::string organisation;  // the sampling office
+    std::string certificate_number;  // 执法证号 shown on site; empty if not recorded
 };
 
 struct SamplingRecordDocument {
@@ -106,6 +108,14 @@ struct SamplingRecordDocument {
     std::vector<std::string> trace_codes;         // 药品追溯码
     std::string test_portion;           // "3 盒"
     std::string retained_portion;       // "3 盒"
+    // Issue 16 items 8 and 9 (workflow/sampling/field_record.hpp); empty where not recorded.
+    std::string sampling_stage;   // 生产环节 / 经营环节 / 使用环节
+    std::string supplier;         // 供货单位 (with its credit code)
+    std::string stock_quantity;   // 库存数量, "120 盒"
+    std::string unit_contact;     // 被抽样单位联系人 and telephone
+    std::string purchase;         // 购样费用: "36.50 元（微信支付，交易号 …）"
+    // 网络抽样: label and value rows (网络交易平台, 网店名称, 网店网址, 订单编号, 收货地址, 快递).
+    std::vector<std::pair<std::string, std::string>> online;
 };
 
 // Checks that a report can be printed and hashed: required fields present, dates

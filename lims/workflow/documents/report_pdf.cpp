@@ -188,13 +188,15 @@ domain::Result<std::string> render_sampling_record_pdf(const SamplingRecordDocum
     const float wide_w = kContentWidth - label_w;
     std::string samplers;
     for (const auto& s : record.samplers)
-        samplers += (samplers.empty() ? "" : "、") + s.name + (s.organisation.empty() ? "" : "（" + s.organisation + "）");
+        samplers += (samplers.empty() ? "" : "、") + s.name +
+                    (s.certificate_number.empty() ? "" : "（执法证号 " + s.certificate_number + "）") +
+                    (s.organisation.empty() ? "" : "（" + s.organisation + "）");
     auto joined = [](const std::vector<std::string>& list) {
         std::string out;
         for (const auto& s : list) out += (out.empty() ? "" : "，") + s;
         return out;
     };
-    const std::vector<std::vector<Cell>> rows = {
+    std::vector<std::vector<Cell>> rows = {
         {{"样品编号", label_w, true}, {record.sample_number, value_w}, {"任务编号", label_w, true}, {record.task_number, value_w}},
         {{"抽样单位", label_w, true}, {record.sampling_office, wide_w}},
         {{"被抽样单位", label_w, true}, {record.sampled_unit, wide_w}},
@@ -212,6 +214,14 @@ domain::Result<std::string> render_sampling_record_pdf(const SamplingRecordDocum
         {{"药品追溯码", label_w, true}, {joined(record.trace_codes), wide_w}},
         {{"抽样人员", label_w, true}, {samplers, wide_w}},
     };
+    // Issue 16 items 8 and 9: stage, supplier, stock, contact, purchase; an online purchase.
+    const auto dash = [](const std::string& v) { return v.empty() ? std::string("—") : v; };
+    rows.push_back({{"抽样环节", label_w, true}, {dash(record.sampling_stage), value_w}, {"库存数量", label_w, true},
+                    {dash(record.stock_quantity), value_w}});
+    rows.push_back({{"供货单位", label_w, true}, {dash(record.supplier), wide_w}});
+    rows.push_back({{"联系人", label_w, true}, {dash(record.unit_contact), value_w}, {"购样费用", label_w, true},
+                    {dash(record.purchase), value_w}});
+    for (const auto& [label, value] : record.online) rows.push_back({{label, label_w, true}, {value, wide_w}});
     for (const auto& row : rows) {
         const float h = row_height(c, row, kBodySize);
         if (y - h < kBottom) {

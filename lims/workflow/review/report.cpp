@@ -14,6 +14,7 @@
 #include "lims/workflow/documents/report_pdf.hpp"
 #include "lims/workflow/review/sample_progress.hpp"
 #include "lims/workflow/review/specification.hpp"
+#include "lims/workflow/sampling/field_record.hpp"
 #include "lims/workflow/store_time.hpp"
 
 #include <Poco/JSON/Array.h>
@@ -276,7 +277,33 @@ domain::Result<std::vector<store::NoticeRecord>> send_notices(store::Transaction
         planned.push_back(n);
     };
     add_bureau("organising_bureau", organising_bureau(tx, sample));
-    if (sample.entity_id) add_bureau("sampled_unit_bureau", bureau_over(tx, entity_jurisdiction(tx, *sample.entity_id)));
+    // An online sample (网络抽样): the bureaus of the shop's registered address and of the
+    // platform operator's, each noted with its party (notice_parties); otherwise the sampled unit's.
+    std::vector<std::pair<std::size_t, sampling::NoticeParty>> parties;
+    for (const auto& party : sampling::online_notice_parties(tx, sample.id)) {
+        const auto bureau = bureau_by_region(tx, party.region_code);
+        std::size_t at = planned.size();
+        for (std::size_t i = 0; i < planned.size(); ++i)
+            if (bureau ? planned[i].to_org_id == bureau
+                       : planned[i].external && planned[i].external_region_code == party.region_code)
+                at = i;
+        if (at == planned.size()) {
+            store::NoticeRecord n = base;
+            n.recipient = "sampled_unit_bureau";
+            if (bureau) {
+                bureaus.insert(*bureau);
+                n.to_org_id = bureau;
+            } else {
+                n.external = true;
+                n.external_region_code = party.region_code;
+                n.external_recipient = "药品监督管理部门 (" + party.region_code + ") for " + party.name;
+            }
+            planned.push_back(n);
+        }
+        parties.emplace_back(at, party);
+    }
+    if (sample.entity_id && parties.empty())
+        add_bureau("sampled_unit_bureau", bureau_over(tx, entity_jurisdiction(tx, *sample.entity_id)));
     const auto maker = manufacturer_of(tx, sample);
     if (auto bureau = bureau_by_region(tx, maker.region_code)) {
         add_bureau("manufacturer_bureau", bureau);
@@ -297,6 +324,7 @@ domain::Result<std::vector<store::NoticeRecord>> send_notices(store::Transaction
         if (!made) return made.error();
         sent.push_back(*made);
     }
+    for (const auto& [index, party] : parties) sampling::record_notice_party(tx, sent.at(index).id, party);
     return sent;
 }
 

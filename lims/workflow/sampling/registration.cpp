@@ -110,7 +110,7 @@ std::optional<Error> validate(const RegistrationRequest& r, std::chrono::sys_sec
         return invalid_field("sampler_user_ids", "a sampler is listed twice");
     if (samplers.size() < kMinSamplers)
         return invalid_field("sampler_user_ids", "sampling needs at least two samplers");
-    return std::nullopt;
+    return validate_field_record(r.field, r.online, r.sampler_certificates, r.sampler_user_ids.size(), r.quantity, today);
 }
 
 Result<std::int64_t> find_or_record_entity(store::Transaction& tx, const Actor& actor, const SampledEntity& e,
@@ -207,8 +207,10 @@ Result<domain::Sample> register_sample(store::Database& db, const Actor& actor, 
         if (!to) return to.error();
 
         auto region = store::sql(tx, "SELECT region_code FROM organisations WHERE id = $1", {actor.org_id.value_or(0)});
+        // An online shop is recorded under its registered region, not the office's.
         auto entity_id = find_or_record_entity(tx, actor, r.entity, actor.org_id.value_or(0),
-                                               region.rows.empty() ? "" : region.rows.front().text(0));
+                                               sampled_unit_region(r.online).value_or(
+                                                   region.rows.empty() ? "" : region.rows.front().text(0)));
         if (!entity_id) return entity_id.error();
 
         store::NewSample s;
@@ -245,6 +247,8 @@ Result<domain::Sample> register_sample(store::Database& db, const Actor& actor, 
                                        r.product.approval_number, r.product.manufacturer_name, manufacturer_code});
         samples.add_custody_event({0, sample->id, "register", std::string(domain::kNotCreated), *to, actor.user_id.value_or(0),
                                    actor.name, actor.org_id.value_or(0), "", r.sampling_place, std::nullopt, "", "", ""});
+        record_field_details(tx, sample->id, r.field, r.online, r.sampler_user_ids, r.sampler_certificates, actor.name,
+                             actor.user_id);
         return sample;
     });
 }
@@ -254,7 +258,7 @@ Result<SampleDetail> get_sample(store::Database& db, const Actor& actor, const s
         store::SampleRepository samples(tx);
         auto sample = samples.get_by_number(number);
         if (!sample || !sample_visible(tx, actor, *sample)) return not_found("There is no sample " + number + ".");
-        SampleDetail d{*sample, samples.label(sample->id), "", samples.receipts(sample->id)};
+        SampleDetail d{*sample, samples.label(sample->id), "", samples.receipts(sample->id), load_field_record(tx, sample->id)};
         if (sample->task_id) {
             auto task = store::sql(tx, "SELECT number FROM tasks WHERE id = $1", {*sample->task_id});
             if (!task.rows.empty()) d.task_number = task.rows.front().take_text(0);

@@ -8,6 +8,7 @@
 #include "lims/store/database.hpp"
 #include "lims/store/sample_repository.hpp"
 #include "lims/workflow/actor.hpp"
+#include "lims/workflow/sampling/field_record.hpp"
 
 #include <chrono>
 #include <optional>
@@ -55,6 +56,12 @@ struct RegistrationRequest {
     std::string sampled_at;                       // UTC, not in the future
     std::string sampling_place;
     std::vector<std::string> trace_codes;
+    // Issue 16 items 8 and 9 (field_record.hpp): stage, supplier, stock, contact, purchase;
+    // the samplers' enforcement certificate numbers (none, or one per sampler in order);
+    // an online shop's purchase (网络抽样) instead of a counter.
+    FieldDetails field;
+    std::vector<std::string> sampler_certificates;
+    std::optional<OnlinePurchase> online;
 };
 
 // The sample with what the record shows beside it.
@@ -63,6 +70,7 @@ struct SampleDetail {
     std::optional<store::SampleLabel> label;
     std::string task_number;
     std::vector<store::SampleReceipt> receipts;
+    FieldRecord field;
 };
 
 // 药品管理法实施条例 art. 52 (and 药品质量抽查检验管理办法): sampling by at least two people.
