@@ -56,6 +56,8 @@ constexpr std::chrono::milliseconds kLingerTime{1000};
 constexpr std::size_t kLingerBytes = 4 * 1024 * 1024;
 // An accept that fails (out of descriptors) is retried after this pause, not in a spin.
 constexpr std::chrono::milliseconds kAcceptPause{100};
+// The answer buffer a kept-alive connection keeps between requests; a larger one is freed.
+constexpr std::size_t kKeptOutputBuffer = 64 * 1024;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 Poco::Logger& logger() { return Poco::Logger::get("lims.api.server"); }
@@ -141,6 +143,17 @@ struct AsioFront::Impl {
             use_awaitable, std::move(fn));
     }
 
+    // A GET or HEAD is handled on the I/O thread that read it (no hand-off to a worker and
+    // back) while fewer than ioThreads requests are handled so; one more I/O thread than
+    // that runs (start()), so the sockets, timers and accepts always have a thread.
+    bool enterInline() {
+        int busy = inlineBusy.load(std::memory_order_relaxed);
+        while (busy < inlineLimit)
+            if (inlineBusy.compare_exchange_weak(busy, busy + 1, std::memory_order_acquire)) return true;
+        return false;
+    }
+    void leaveInline() { inlineBusy.fetch_sub(1, std::memory_order_release); }
+
     void track(Tracked* connection) {
         std::lock_guard lock(mutex);
         connections.insert(connection);
@@ -166,6 +179,8 @@ struct AsioFront::Impl {
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> keepRunning;
     std::uint16_t boundPort = 0;
     std::atomic<bool> stopping{false};
+    const int inlineLimit = std::max(1, config.ioThreads);
+    std::atomic<int> inlineBusy{0};
     bool running = false;
     bool stopped = false;
 
@@ -281,19 +296,26 @@ private:
                 keepAlive = parsed.keepAlive;
                 head = parsed.method == "HEAD";
                 phase_ = Phase::Handling;
-                // Named, not a temporary in the co_await expression: GCC 12 destroys such
-                // temporaries wrongly across the suspension.
-                auto request = std::make_shared<Request>(toApiRequest(std::move(parsed), peer_));
-                auto work = [&dispatcher = front_.dispatcher, request] { return dispatcher.dispatch(std::move(*request)); };
-                response = co_await front_.onWorker(std::move(work));
+                if ((head || parsed.method == "GET") && front_.config.inlineReads && front_.enterInline()) {
+                    response = dispatchHere(std::move(parsed));
+                } else {
+                    // Named, not a temporary in the co_await expression: GCC 12 destroys such
+                    // temporaries wrongly across the suspension.
+                    auto request = std::make_shared<Request>(toApiRequest(std::move(parsed), peer_));
+                    auto work = [&dispatcher = front_.dispatcher, request] { return dispatcher.dispatch(std::move(*request)); };
+                    response = co_await front_.onWorker(std::move(work));
+                }
             }
             ++answered;
             keepAlive = keepAlive && front_.config.keepAlive && answered < front_.config.maxKeepAliveRequests &&
                         !front_.stopping;
-            const std::string bytes = responseBytes(response, Framing{keepAlive, head}, currentDate());
+            out_.clear();
+            appendResponseBytes(out_, response, Framing{keepAlive, head}, currentDate());
+            response = Response{};
             phase_ = Phase::Writing;
             arm(Clock::now() + front_.config.ioTimeout);
-            co_await asio::async_write(stream_, asio::buffer(bytes), asio::redirect_error(use_awaitable, ec));
+            co_await asio::async_write(stream_, asio::buffer(out_), asio::redirect_error(use_awaitable, ec));
+            if (out_.capacity() > kKeptOutputBuffer) std::string().swap(out_);  // a PDF's bytes are not kept
             disarm();
             if (ec) co_return;
             if (!keepAlive) {
@@ -302,6 +324,16 @@ private:
             }
             first = false;
         }
+    }
+
+    // The request handled on this I/O thread (Impl::enterInline said so), not a coroutine:
+    // nothing here suspends.
+    Response dispatchHere(ParsedRequest parsed) {
+        struct Leave {
+            AsioFront::Impl& front;
+            ~Leave() { front.leaveInline(); }
+        } leave{front_};
+        return front_.dispatcher.dispatch(toApiRequest(std::move(parsed), peer_));
     }
 
     // Half-closes, then reads and drops what the client still sends until it closes too,
@@ -364,6 +396,7 @@ private:
     RequestParser parser_;
     std::string pending_;  // bytes after a complete request: the next one, pipelined
     std::array<char, kReadBuffer> buffer_{};
+    std::string out_;  // the answer being written, its capacity kept for the next one
     Phase phase_ = Phase::Receiving;
 };
 
@@ -462,7 +495,7 @@ void AsioFront::start() {
     f.acceptorDone = false;
     f.keepRunning.emplace(f.io.get_executor());
     asio::co_spawn(f.acceptor.get_executor(), f.acceptLoop(), asio::detached);
-    const int threads = std::max(1, f.config.ioThreads);
+    const int threads = f.inlineLimit + 1;  // one more than may handle GETs at once (enterInline)
     for (int i = 0; i < threads; ++i) f.ioThreads.emplace_back([&f] { f.io.run(); });
 }
 

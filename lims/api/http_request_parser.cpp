@@ -251,8 +251,11 @@ void RequestParser::endOfHead() {
     std::optional<std::string_view> contentLength;
     bool closeAsked = false, keepAliveAsked = false;
     std::string expectation;
+    std::size_t hosts = 0;
     for (const auto& [name, value] : request_.headers) {
-        if (name == "connection") {
+        if (name == "host") {
+            ++hosts;
+        } else if (name == "connection") {
             for (auto token : listElements(value)) {
                 const auto t = lower(token);
                 if (t == "close") closeAsked = true;
@@ -295,6 +298,10 @@ void RequestParser::endOfHead() {
             return fail(413, "the request body of " + std::string(digits) + " bytes is larger than the limit of " +
                                  std::to_string(limits_.maxBodyBytes) + " bytes");
     }
+    // RFC 9112 §3.2: an HTTP/1.1 request without Host, or any request with more than one, is 400.
+    if (hosts == 0 && request_.minorVersion >= 1)
+        return fail(400, "the request has no Host header, which HTTP/1.1 requires (RFC 9112 §3.2)");
+    if (hosts > 1) return fail(400, "the request has more than one Host header (RFC 9112 §3.2)");
     request_.keepAlive = request_.minorVersion >= 1 ? !closeAsked : (keepAliveAsked && !closeAsked);
     const bool bodyComes = chunked || length > 0;
     if (!expectation.empty()) {

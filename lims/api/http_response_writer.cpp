@@ -82,10 +82,15 @@ std::string httpDate(std::chrono::system_clock::time_point t) {
 }
 
 std::string responseBytes(const Response& response, const Framing& framing, std::string_view date) {
+    std::string out;
+    appendResponseBytes(out, response, framing, date);
+    return out;
+}
+
+void appendResponseBytes(std::string& out, const Response& response, const Framing& framing, std::string_view date) {
     const int status = response.status;
     const bool bodiless = (status >= 100 && status < 200) || status == 204 || status == 304;
-    std::string out;
-    out.reserve(256 + response.body.size());
+    out.reserve(out.size() + 256 + response.body.size());
     out += "HTTP/1.1 ";
     out += std::to_string(status);
     out += ' ';
@@ -117,7 +122,6 @@ std::string responseBytes(const Response& response, const Framing& framing, std:
     }
     out += framing.keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
     if (!bodiless && !framing.headRequest) out += response.body;
-    return out;
 }
 
 }  // namespace lims::api::http

@@ -26,5 +26,7 @@ std::string httpDate(std::chrono::system_clock::time_point t);
 // Poco's HTTPResponse::set did); the front's framing headers are never taken from the
 // handler. 1xx, 204 and 304 carry neither Content-Length nor a body (RFC 9110 §8.6).
 std::string responseBytes(const Response& response, const Framing& framing, std::string_view date);
+// The same bytes appended to `out` (a connection reuses its buffer).
+void appendResponseBytes(std::string& out, const Response& response, const Framing& framing, std::string_view date);
 
 }  // namespace lims::api::http

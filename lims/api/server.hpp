@@ -13,14 +13,21 @@
 
 namespace lims::api {
 
-// Which HTTP front serves the connections (lims.http.engine): `asio`, a few I/O threads
-// reading every connection and a worker pool for complete requests (http_front.hpp), or
-// `poco`, Poco's HTTPServer with a thread per connection.
+// Which HTTP front serves the connections (lims.http.engine): `asio` (the default), a few
+// I/O threads reading every connection and a worker pool for complete requests
+// (http_front.hpp), so a slow client holds a socket, never a thread; or `poco`, Poco's
+// HTTPServer with a thread per connection.
 enum class HttpEngine { asio, poco };
 
 struct ServerConfig {
-    HttpEngine engine = HttpEngine::poco;
-    int ioThreads = 2;  // asio: threads reading and writing sockets (lims.http.io.threads)
+    HttpEngine engine = HttpEngine::asio;
+    // asio (lims.http.io.threads): how many GET/HEAD requests are handled at once on the I/O
+    // thread that read them, without a worker; one thread more than this reads and writes
+    // the sockets, so one is always free for them.
+    int ioThreads = 2;
+    // asio (lims.http.io.inline): false sends every request to a worker, a GET too (for
+    // comparing, or where GETs are slow: large reports built on demand).
+    bool inlineReads = true;
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;  // 0: any free port (tests)
     int maxThreads = 16;  // asio: the workers that handle complete requests; poco: connections served at once

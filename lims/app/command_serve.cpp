@@ -2,8 +2,9 @@
 // Configuration (file, LIMS_* environment, -D or the options below):
 //   lims.http.host (127.0.0.1), lims.http.port (8080), lims.http.threads (16),
 //   lims.http.body.limit (1 MiB), lims.http.request.deadline.seconds (30),
-//   lims.http.engine (asio: I/O threads read connections, lims.http.io.threads (2), and
-//   lims.http.threads workers handle complete requests; poco: a thread per connection),
+//   lims.http.engine (asio, the default: I/O threads read connections, lims.http.io.threads (2),
+//   and lims.http.threads workers handle complete requests, GET/HEAD on the I/O thread unless
+//   lims.http.io.inline=false; poco: a thread per connection),
 //   lims.tls.certificate + lims.tls.key (both: HTTPS),
 //   lims.calendar.dir (fixtures/calendars), lims.statutory.rules (--statutory-rules; none: the
 //   catalogue compiled in from fixtures/statutory-rules.txt), lims.auth.token.hours (8), lims.auth.throttle.by-address (true),
@@ -228,7 +229,7 @@ int run_serve(CommandContext& context) {
         return exit_usage;
     }
     settings.server.requestDeadline = std::chrono::seconds(*deadline);
-    const std::string engineText = context.config.getString("lims.http.engine", "poco");
+    const std::string engineText = context.config.getString("lims.http.engine", "asio");
     if (engineText != "asio" && engineText != "poco") {
         context.err << "lims: lims.http.engine must be asio or poco, got \"" << engineText << "\"\n";
         return exit_usage;
@@ -241,6 +242,12 @@ int run_serve(CommandContext& context) {
         return exit_usage;
     }
     settings.server.ioThreads = static_cast<int>(*ioThreads);
+    const std::string inlineText = context.config.getString("lims.http.io.inline", "true");
+    if (inlineText != "true" && inlineText != "false") {
+        context.err << "lims: lims.http.io.inline must be true or false, got \"" << inlineText << "\"\n";
+        return exit_usage;
+    }
+    settings.server.inlineReads = inlineText == "true";
     settings.server.tlsCertificateFile = setting(context, "tls-certificate", "lims.tls.certificate", "");
     settings.server.tlsPrivateKeyFile = setting(context, "tls-key", "lims.tls.key", "");
     if (settings.server.tlsCertificateFile.empty() != settings.server.tlsPrivateKeyFile.empty()) {
@@ -435,6 +442,7 @@ int run_serve(CommandContext& context) {
     const bool tls = !settings.server.tlsCertificateFile.empty();
     context.out << "lims: serving " << (tls ? "https" : "http") << "://" << settings.server.host << ":" << host->port()
                 << " over " << db->display_name() << " (" << host->api().router().routes().size() << " routes"
+                << ", HTTP engine " << (settings.server.engine == api::HttpEngine::asio ? "asio" : "poco")
                 << (host->api().site() ? ", web interface from " + host->api().site()->root().string() : std::string())
                 << ")" << std::endl;
     context.logger.information("serving on %s:%hu", settings.server.host, host->port());

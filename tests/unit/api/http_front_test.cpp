@@ -12,6 +12,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <chrono>
 #include <future>
 #include <thread>
@@ -24,6 +26,22 @@ using namespace std::chrono_literals;
 namespace {
 
 std::atomic<int> slowHandled{0};
+// Requests to /hold wait until released (or 5 s): a handler busy for as long as a test likes.
+std::mutex holdMutex;
+std::condition_variable holdReleased;
+bool holdOpen = false;
+Response holdUntilReleased() {
+    std::unique_lock lock(holdMutex);
+    holdReleased.wait_for(lock, 5s, [] { return holdOpen; });
+    return Response::text(200, "text/plain", "released");
+}
+void releaseHolds() {
+    {
+        std::lock_guard lock(holdMutex);
+        holdOpen = true;
+    }
+    holdReleased.notify_all();
+}
 
 Router frontRoutes() {
     Router router;
@@ -43,6 +61,10 @@ Router frontRoutes() {
                     o->set("name", r.json->getValue<std::string>("name"));
                     return Response::json(201, o);
                 }, 201});
+    router.add({"POST", "/hold", "holdPost", "Waits until released", AuthRequirement::Public, std::nullopt,
+                [](const Request&) { return holdUntilReleased(); }});
+    router.add({"GET", "/hold", "holdGet", "Waits until released", AuthRequirement::Public, std::nullopt,
+                [](const Request&) { return holdUntilReleased(); }});
     router.add({"GET", "/slow", "slow", "Takes 800 ms", AuthRequirement::Public, std::nullopt,
                 [](const Request&) {
                     std::this_thread::sleep_for(800ms);
@@ -90,6 +112,7 @@ protected:
     HttpFrontTest() : metrics(labels(router)), dispatcher(router, metrics, nullptr) {}
     void SetUp() override {
         slowHandled = 0;
+        holdOpen = false;
         ServerConfig config;
         config.engine = HttpEngine::asio;
         config.port = 0;
@@ -178,6 +201,7 @@ TEST_F(HttpFrontTest, MalformedRequestsGetAProblemAndTheConnectionCloses) {
     };
     const std::vector<Case> cases{
         {"GET /healthz HTTP/1.1\r\nno colon here\r\n\r\n", "400", "urn:lims:problem:bad-request"},
+        {"GET /healthz HTTP/1.1\r\nAccept: */*\r\n\r\n", "400", "no Host header"},
         {"GET /" + std::string(20'000, 'a') + " HTTP/1.1\r\n\r\n", "414", "urn:lims:problem:uri-too-long"},
         {"GET / HTTP/1.1\r\nX-A: " + std::string(70'000, 'v') + "\r\n\r\n", "431", "urn:lims:problem:header-fields-too-large"},
         {"POST /things HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", "501", "urn:lims:problem:not-implemented"},
@@ -226,4 +250,49 @@ TEST_F(HttpFrontTest, StopLetsARequestInProgressFinish) {
     EXPECT_EQ(slowHandled.load(), 1);
     EXPECT_EQ(exchangeRaw(idle, "", 1s), "");  // closed, not answered
     EXPECT_THROW(call(port, "GET", "/echo/1"), Poco::Exception);  // nothing listens
+}
+
+// Issue 18: a GET is handled on the I/O thread that read it, without the hand-off to a
+// worker and back; so it is answered even while every worker is busy with a POST.
+TEST_F(HttpFrontTest, AGetIsAnsweredWhileEveryWorkerIsBusy) {
+    auto first = std::async(std::launch::async, [&] { return call(port, "POST", "/hold"); });
+    auto second = std::async(std::launch::async, [&] { return call(port, "POST", "/hold"); });
+    std::this_thread::sleep_for(300ms);  // both workers hold a POST
+    const auto asked = std::chrono::steady_clock::now();
+    const auto r = call(port, "GET", "/echo/while-busy");
+    const auto waited = std::chrono::steady_clock::now() - asked;
+    releaseHolds();
+    EXPECT_EQ(r.status, 200);
+    EXPECT_LT(waited, 1s) << "the GET waited for a worker";
+    EXPECT_EQ(first.get().status, 200);
+    EXPECT_EQ(second.get().status, 200);
+}
+
+// However many GETs are held on I/O threads, one I/O thread stays free: new connections
+// are accepted, malformed requests refused, and a trickling client cut at its deadline.
+TEST_F(HttpFrontTest, GetsHandledOnIoThreadsLeaveOneForTheSockets) {
+    ServerConfig config;
+    config.port = 0;
+    config.ioThreads = 1;
+    config.maxThreads = 1;
+    config.requestDeadline = 1s;
+    Server one(config, dispatcher);
+    one.start();
+    const auto onePort = one.port();
+    std::vector<std::future<lims::api::testing::Reply>> held;
+    for (int i = 0; i < 3; ++i)  // one on the I/O thread, one on the worker, one queued for it
+        held.push_back(std::async(std::launch::async, [&] { return call(onePort, "GET", "/hold"); }));
+    std::this_thread::sleep_for(300ms);
+    Poco::Net::StreamSocket trickling(Poco::Net::SocketAddress("127.0.0.1", onePort));
+    trickling.sendBytes("GET /echo/", 10);
+    Poco::Net::StreamSocket malformed(Poco::Net::SocketAddress("127.0.0.1", onePort));
+    const auto asked = std::chrono::steady_clock::now();
+    const std::string refused = exchangeRaw(malformed, "GET /echo/1 HTTP/1.1\r\nno colon\r\n\r\n", 2s);
+    EXPECT_EQ(refused.rfind("HTTP/1.1 400 ", 0), 0u) << refused.substr(0, 200);
+    EXPECT_LT(std::chrono::steady_clock::now() - asked, 1s);
+    EXPECT_EQ(exchangeRaw(trickling, "", 3s), "");  // cut at its deadline, not answered
+    EXPECT_LT(std::chrono::steady_clock::now() - asked, 2500ms);
+    releaseHolds();
+    for (auto& h : held) EXPECT_EQ(h.get().status, 200);
+    one.stop();
 }

@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -206,6 +207,10 @@ TEST_F(LimsServeCliTest, ServeRefusesAMissingCalendarOrABadPort) {
     auto ioThreads = runLims({"serve", "--port", "0", "-Dlims.http.io.threads=0"}, url);
     EXPECT_EQ(ioThreads.exitCode, 2);
     EXPECT_NE(ioThreads.err.find("lims.http.io.threads"), std::string::npos) << ioThreads.err;
+    auto inlineReads = runLims({"serve", "--port", "0", "-Dlims.http.io.inline=maybe"}, url);
+    EXPECT_EQ(inlineReads.exitCode, 2);
+    EXPECT_NE(inlineReads.err.find("lims.http.io.inline must be true or false, got \"maybe\""), std::string::npos)
+        << inlineReads.err;
 }
 
 // Issue 15 items 7 and 8: what devices may reach is read at start; a value that cannot be
@@ -275,6 +280,61 @@ TEST_F(LimsServeCliTest, ServeCutsOffAClientTricklingItsRequest) {
     EXPECT_LT(waited, std::chrono::seconds(4)) << "the trickling client held the only request thread";
     slow.join();
     EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(6)) << "the trickle was not cut off";
+
+    Poco::Process::requestTermination(handle.id());
+    EXPECT_EQ(handle.wait(), 0);
+    errReader.join();
+}
+
+// Issue 15: the asynchronous front is the default engine. With one request thread and no
+// lims.http.engine given, eight clients that sent half a request each hold a socket, not
+// a thread: the health check is answered at once (on poco, it waited for the deadline).
+TEST_F(LimsServeCliTest, ServeDefaultsToTheAsioEngineWhereSlowClientsHoldNoThread) {
+    Poco::Pipe outPipe, errPipe;
+    Poco::Process::Env env;
+    env["LIMS_DATABASE"] = url;
+    auto handle = Poco::Process::launch(LIMS_BINARY_DIR "/lims/lims",
+                                        {"serve", "--port", "0", "--calendar-dir", LIMS_SOURCE_DIR "/fixtures/calendars",
+                                         "-Dlims.http.threads=1", "-Dlims.http.request.deadline.seconds=30"},
+                                        ".", nullptr, &outPipe, &errPipe, env);
+    Poco::PipeInputStream outStream(outPipe), errStream(errPipe);
+    std::string err;
+    std::thread errReader([&] { Poco::StreamCopier::copyToString(errStream, err); });
+    std::string line;
+    std::getline(outStream, line);
+    const auto colon = line.find("127.0.0.1:");
+    if (colon == std::string::npos) {
+        Poco::Process::kill(handle);
+        handle.wait();
+        errReader.join();
+        FAIL() << "no serving line: " << line << " / " << err;
+    }
+    EXPECT_NE(line.find("HTTP engine asio"), std::string::npos) << line;
+    const auto port = static_cast<Poco::UInt16>(std::stoi(line.substr(colon + 10)));
+    std::vector<Poco::Net::StreamSocket> halfSent;
+    for (int i = 0; i < 8; ++i) {
+        halfSent.emplace_back(Poco::Net::SocketAddress("127.0.0.1", port));
+        const std::string head = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Waiting: ";
+        halfSent.back().sendBytes(head.data(), static_cast<int>(head.size()));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const auto started = std::chrono::steady_clock::now();
+    Poco::Net::HTTPClientSession session("127.0.0.1", port);
+    session.setTimeout(Poco::Timespan(5, 0));
+    Poco::Net::HTTPRequest request("GET", "/healthz", Poco::Net::HTTPMessage::HTTP_1_1);
+    int status = 0;
+    try {
+        session.sendRequest(request);
+        Poco::Net::HTTPResponse response;
+        std::string answer;
+        Poco::StreamCopier::copyToString(session.receiveResponse(response), answer);
+        status = response.getStatus();
+    } catch (const Poco::Exception& e) {
+        ADD_FAILURE() << "the health check was not answered while 8 clients held half a request: " << e.displayText();
+    }
+    EXPECT_EQ(status, 200);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(1));
+    for (auto& s : halfSent) s.close();
 
     Poco::Process::requestTermination(handle.id());
     EXPECT_EQ(handle.wait(), 0);
