@@ -178,3 +178,52 @@ export function checkRequired(text: string, max = 200): Problem | null {
   if (t.length > max) return problem('validation.tooLong', { max })
   return null
 }
+
+// ---- online sampling and the field record (issue 16 items 8 and 9), as the service checks them ----
+
+// An online shop's address: https:// or http://, a host, no user:password@, printable ASCII.
+export function checkShopUrl(text: string): Problem | null {
+  const t = text.trim()
+  if (t === '') return problem('validation.required')
+  if (t.length > 2048) return problem('validation.tooLong', { max: 2048 })
+  if (!/^https?:\/\//i.test(t)) return problem('validation.shopUrl.scheme')
+  if (/[^\x21-\x7e]/.test(t)) return problem('validation.shopUrl.character')
+  const authority = t.replace(/^https?:\/\//i, '').split(/[/?#]/)[0]
+  if (authority.includes('@')) return problem('validation.shopUrl.credentials')
+  const host = authority.startsWith('[') ? authority : authority.replace(/:[0-9]{1,5}$/, '')
+  if (host === '' || !/^[A-Za-z0-9.\-[\]:]+$/.test(host) || host.startsWith('.') || host.endsWith('.') || host.includes('..'))
+    return problem('validation.shopUrl.host')
+  return null
+}
+
+// A GB/T 2260 region code: six digits, province PP0000, city PPCC00 or county PPCCDD.
+export function checkRegionCode(text: string): Problem | null {
+  const t = foldFullWidth(text).trim()
+  if (t === '') return problem('validation.required')
+  if (!/^[1-8][0-9]{5}$/.test(t)) return problem('validation.regionCode')
+  return null
+}
+
+// Yuan with at most two decimals (fen); empty is allowed where the price is optional.
+export function checkPrice(text: string, required: boolean): Problem | null {
+  const t = foldFullWidth(text).trim()
+  if (t === '') return required ? problem('validation.price.required') : null
+  if (!/^[0-9]{1,9}(\.[0-9]{1,2})?$/.test(t)) return problem('validation.price.format')
+  return null
+}
+
+export function checkPhone(text: string): Problem | null {
+  const t = foldFullWidth(text).trim()
+  if (t === '') return null
+  if (!/^[0-9+\-() ]{5,20}$/.test(t) || (t.match(/[0-9]/g) ?? []).length < 5) return problem('validation.phone')
+  return null
+}
+
+// Letters, digits and signs without spaces (order, tracking and certificate numbers).
+export function checkCode(text: string, max: number, required: boolean): Problem | null {
+  const t = foldFullWidth(text).trim()
+  if (t === '') return required ? problem('validation.required') : null
+  if (t.length > max) return problem('validation.tooLong', { max })
+  if (!/^[\x21-\x7e]+$/.test(t)) return problem('validation.code')
+  return null
+}
