@@ -385,6 +385,32 @@ protected:
         readLead = call(officer, "GET", "/api/v1/case-leads/" + lead);
         auto stepped = call(officer, "POST", "/api/v1/case-leads/" + lead + "/steps", R"({"action":"accept"})", ifMatch(readLead));
         EXPECT_EQ(stepped.status, 200) << stepped.describe();
+        // The case after the lead (case_routes.cpp): filed from the lead under investigation, then
+        // every step of the case once.
+        auto investigating = call(officer, "POST", "/api/v1/case-leads/" + lead + "/steps", R"({"action":"investigate"})",
+                                  ifMatch(stepped));
+        EXPECT_EQ(investigating.status, 200) << investigating.describe();
+        auto filedCase = call(officer, "POST", "/api/v1/cases",
+                              R"({"lead_number":")" + lead + R"(","approval":"director, 2026-12-02"})", ifMatch(investigating));
+        ASSERT_EQ(filedCase.status, 201) << filedCase.describe();
+        const std::string caseAt = "/api/v1/cases/" + filedCase.json()->get("number").toString();
+        call(officer, "GET", "/api/v1/cases");
+        call(officer, "GET", caseAt);
+        HttpReply last = filedCase;
+        for (const auto& [sub, body] : std::vector<std::pair<std::string, std::string>>{
+                 {"/pause", R"({"reason":"testing","note":"sent to the provincial institute"})"},
+                 {"/resume", "{}"},
+                 {"/extension", R"({"reason":"complex","approver":"director"})"},
+                 {"/measures", R"({"kind":"seizure","document_number":"SEIZE-1","scope":"120 boxes"})"},
+                 {"/measures/1/extension", R"({"reason":"testing not finished","approver":"director"})"},
+                 {"/measures/1/end", R"({"result":"confiscated"})"},
+                 {"/transfer", R"({"grounds":"suspected counterfeit drug"})"},
+                 {"/transfer/decision", R"({"decision":"approve","approver":"director"})"},
+                 {"/transfer/handover", R"({"police_body":"city police","reference":"T-1"})"},
+                 {"/outcome", R"({"kind":"withdrawn","approval":"director","reason":"the police took the case"})"}}) {
+            last = call(officer, "POST", caseAt + sub, body, ifMatch(last));
+            EXPECT_EQ(last.status, 200) << sub << ": " << last.describe();
+        }
         auto reinspection = call(receiver, "POST", "/api/v1/samples/" + sampleNumber + "/reinspection",
                                  R"({"applicant":"sampled_unit","applicant_name":"Renmin Pharmacy","report_received_at":")" +
                                      issuedAt + R"("})");
