@@ -96,6 +96,81 @@ export interface CaseLead {
   version: number
 }
 
+// A case filed from a lead (GET /api/v1/cases/{number}; lims/store/case_repository.cpp to_json).
+export interface CasePause {
+  reason: string
+  note: string
+  started_at: string
+  ended_at?: string
+  started_by: string
+  ended_by?: string
+}
+export interface CaseMeasure {
+  id: number
+  kind: string
+  started_at: string
+  scope: string
+  document_number: string
+  decision_due_at?: string
+  decision_due_provisional?: boolean
+  extended_at?: string
+  extension_reason?: string
+  extension_approver?: string
+  ended_at?: string
+  end_result?: string
+  end_note?: string
+  recorded_by: string
+}
+export interface CaseTransfer {
+  proposed_at: string
+  grounds: string
+  proposed_by: string
+  decision_due_at: string
+  decision_due_provisional?: boolean
+  decided_at?: string
+  decision?: string
+  approver?: string
+  decision_note?: string
+  handover_due_at?: string
+  handed_over_at?: string
+  police_body?: string
+  handover_reference?: string
+}
+export interface CaseOutcome {
+  kind: string
+  decided_at: string
+  decision_number: string
+  amount?: string
+  legal_basis: string
+  reason: string
+  persons: { name: string; position: string; penalty: string; amount?: string }[]
+  approval: string
+  recorded_by: string
+}
+export interface FiledCase {
+  id: number
+  number: string
+  lead_id: number
+  lead_number: string
+  assigned_org_id: number
+  state: string
+  filed_at: string
+  filing_approval: string
+  deadline_at?: string
+  deadline_provisional?: boolean
+  paused: boolean
+  extended_at?: string
+  extension_reason?: string
+  extension_approver?: string
+  pauses: CasePause[]
+  measures: CaseMeasure[]
+  transfers: CaseTransfer[]
+  outcome?: CaseOutcome
+  version: number
+  created_at: string
+  updated_at: string
+}
+
 export interface TestItem {
   id: number
   sample_id: number
