@@ -90,6 +90,12 @@ void add_case_routes(Router& router, const RouteContext& context);
 void add_risk_routes(Router& router, const RouteContext& context);
 void add_focus_tag_routes(Router& router, const RouteContext& context);
 
+// The statutory rule catalogue with its citations: GET /api/v1/statutory-rules (routes/statutory_rule_routes.cpp).
+void add_statutory_rule_routes(Router& router, const RouteContext& context);
+// Re-inspection: a sample's application and record, the directory of re-inspection laboratories
+// (routes/reinspection_routes.cpp).
+void add_reinspection_routes(Router& router, const RouteContext& context);
+
 // All of the above, in that order, for ApiParts::routeModules.
 std::vector<std::function<void(Router&)>> all_route_modules(const RouteContext& context);
 

@@ -415,6 +415,18 @@ protected:
                                  R"({"applicant":"sampled_unit","applicant_name":"Renmin Pharmacy","report_received_at":")" +
                                      issuedAt + R"("})");
         EXPECT_EQ(reinspection.status, 201) << reinspection.describe();
+        call(planner, "GET", "/api/v1/samples/" + sampleNumber + "/reinspection");
+        // The directory of re-inspection laboratories, kept by the administrator.
+        auto listedLab = call(TestService::kRootAdministrator, "POST", "/api/v1/reinspection-laboratories",
+                              std::string(R"({"organisation_code":")") + TestService::kLabB +
+                                  R"(","category":"cosmetic","basis":"NMPA notice 2025-1"})");
+        EXPECT_EQ(listedLab.status, 201) << listedLab.describe();
+        call(planner, "GET", "/api/v1/reinspection-laboratories?category=cosmetic");
+        auto delisted = call(TestService::kRootAdministrator, "POST", "/api/v1/reinspection-laboratories/delisting",
+                             std::string(R"({"organisation_code":")") + TestService::kLabB +
+                                 R"(","category":"cosmetic","basis":"NMPA notice 2026-3"})");
+        EXPECT_EQ(delisted.status, 201) << delisted.describe();
+        call(planner, "GET", "/api/v1/statutory-rules");
         call(planner, "GET", "/api/v1/statistics");
         call(planner, "GET", "/api/v1/statistics/samples");
         call(planner, "GET", "/api/v1/statistics/case-leads");

@@ -115,39 +115,7 @@ void add_notice_lead_routes(Router& router, const RouteContext& context) {
                 },
                 200, {enforcement_officer}});
 
-    // ---- re-inspection ------------------------------------------------------------------
-    router.add({"POST", "/api/v1/samples/{number}/reinspection", "applyReinspection",
-                "Register a re-inspection (复验) application of the sampled unit or the labelled manufacturer; "
-                "refused with the deadline when late",
-                AuthRequirement::User,
-                ObjectSchema{{field::string("applicant").oneOf({"sampled_unit", "manufacturer"}),
-                              field::integer("applicant_entity_id").range(1, std::numeric_limits<std::int64_t>::max()).optional(),
-                              field::string("applicant_name").length(1, 200),
-                              field::string("report_received_at").withFormat("date-time")}},
-                [db, calendar](const Request& r) {
-                    // Looked at before the body's time is judged; the use case checks again.
-                    if (auto hidden = hidden_from_caller(*db, r, Record::sample, "number")) return std::move(*hidden);
-                    auto received = wf::parse_store_time(text(r.json, "report_received_at"));
-                    if (!received) return Response::error(received.error());
-                    rv::ReinspectionApplication app;
-                    app.applicant = text(r.json, "applicant") == "manufacturer" ? rv::Applicant::manufacturer
-                                                                                : rv::Applicant::sampled_unit;
-                    if (r.json->has("applicant_entity_id"))
-                        app.applicant_entity_id = r.json->getValue<Poco::Int64>("applicant_entity_id");
-                    app.applicant_name = text(r.json, "applicant_name");
-                    app.report_received_at = *received;
-                    auto re = rv::apply_reinspection(*db, *calendar, r.params.at("number"), app, actor_of(r));
-                    if (!re) return Response::error(re.error());
-                    auto o = newObject();
-                    o->set("id", re->id);
-                    o->set("deadline_at", re->deadline_at);
-                    if (re->deadline_provisional) o->set("deadline_provisional", true);
-                    Poco::JSON::Array::Ptr tests = new Poco::JSON::Array;
-                    for (const auto& t : re->tests) tests->add(test_json(t));
-                    o->set("tests", tests);
-                    return Response::json(201, o);
-                },
-                201, {receiver}});
+    // ---- re-inspection: routes/reinspection_routes.cpp ---------------------------------
 }
 
 }  // namespace lims::api::review_tables

@@ -172,11 +172,34 @@ void addReviewDocs(Catalogue& docs) {
     docs["openCaseLead"] = {{}, {created(caseLead())}};
     docs["stepCaseLead"] = {{}, {ok(caseLead())}};
     docs["extendCaseLead"] = {{}, {ok(caseLead())}};
+    // A re-inspection (routes/reinspection_routes.cpp): its rule with the citation, the
+    // laboratory and on what basis, the random draw when drawn.
+    auto reinspection = [](bool with_tests) {
+        auto lab = [](std::string name) {
+            return object(std::move(name), {field::integer("id"), field::string("code"), field::string("name")});
+        };
+        std::vector<FieldSchema> fields{
+            field::integer("id"),
+            dateTime("deadline_at"),
+            field::boolean("deadline_provisional").optional(),
+            field::string("category"),
+            field::string("rule_id").orNull().describedAs("The statutory rule of the window (GET /api/v1/statutory-rules)"),
+            field::string("rule").orNull().describedAs("Its length as printed: 7 个工作日"),
+            field::string("citation").orNull().describedAs("The rule's citation as applied"),
+            lab("laboratory").orNull(),
+            field::string("laboratory_basis")
+                .oneOf({"original_laboratory", "designated_by_higher_bureau", "drawn_from_directory"})
+                .orNull(),
+            field::string("laboratory_reference").orNull(),
+            object("draw", {lab("excluded"), field::array("candidates", lab("candidate")), field::string("seed"),
+                            field::integer("chosen_index"), field::string("rule")})
+                .orNull()};
+        if (with_tests) fields.push_back(field::array("tests", test()));
+        return object(std::move(fields));
+    };
     docs["applyReinspection"] = {
-        {},
-        {created(object({field::integer("id"), dateTime("deadline_at"), field::boolean("deadline_provisional").optional(),
-                         field::array("tests", test())}),
-                 "The re-inspection with its new tests and deadline.")}};
+        {}, {created(reinspection(true), "The re-inspection with its rule, laboratory (and draw), new tests and deadline.")}};
+    docs["getReinspection"] = {{}, {ok(reinspection(false))}};
 
     docs["listOverdue"] = {
         {query::string("kind", "Only one kind: test, notice, case_lead, service or case.")

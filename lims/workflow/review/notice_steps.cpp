@@ -24,4 +24,17 @@ domain::Result<Reinspection> apply_reinspection(store::Database& db, const domai
     });
 }
 
+domain::Result<Reinspection> find_reinspection(store::Database& db, const std::string& sample_number, const Actor& actor) {
+    return db.read([&](store::Transaction& tx) -> domain::Result<Reinspection> {
+        if (auto h = check_held(tx, actor, RecordKind::sample, sample_number); !h) return h.error();
+        auto sample = sample_id_by_number(tx, sample_number);
+        if (!sample) return sample.error();
+        auto found = find_reinspection(tx, *sample);
+        if (!found && found.error().code == "review.reinspection_not_found")
+            return domain::errors::not_found("review.reinspection_not_found",
+                                             "sample " + sample_number + " has no re-inspection");
+        return found;
+    });
+}
+
 }  // namespace lims::workflow::review

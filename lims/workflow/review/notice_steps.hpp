@@ -26,4 +26,7 @@ domain::Result<Reinspection> apply_reinspection(store::Database& db, const domai
                                                 const std::string& sample_number, ReinspectionApplication application,
                                                 const Actor& actor);
 
+// A sample's re-inspection (find_reinspection) if the caller holds the sample.
+domain::Result<Reinspection> find_reinspection(store::Database& db, const std::string& sample_number, const Actor& actor);
+
 }  // namespace lims::workflow::review

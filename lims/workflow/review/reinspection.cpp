@@ -6,6 +6,7 @@
 #include "lims/store/report_repository.hpp"
 #include "lims/store/sample_repository.hpp"
 #include "lims/workflow/documents/service_of_documents.hpp"
+#include "lims/workflow/documents/sql_rows.hpp"
 #include "lims/workflow/review/create_tests.hpp"
 #include "lims/workflow/review/sample_progress.hpp"
 #include "lims/workflow/store_time.hpp"
@@ -16,13 +17,66 @@ namespace lims::workflow::review {
 
 namespace {
 
-// Drugs, vaccines and biologicals fall under 药品管理法; cosmetics and devices under their
-// own regulations: the periods the service of documents counts too (service_periods.hpp).
-domain::DeadlineRule window_for(const std::string& category) {
-    return documents::reinspection_period(documents::default_service_periods(), category).rule;
+constexpr const char* kOriginalLaboratory = "original_laboratory";
+constexpr const char* kDesignated = "designated_by_higher_bureau";
+constexpr const char* kDrawn = "drawn_from_directory";
+
+// The laboratory that tested first: the one whose signatory issued the report re-inspected,
+// else the one whose receipt accepted the sample.
+std::optional<LaboratoryRef> original_laboratory(store::Transaction& tx, std::int64_t report_id) {
+    const auto rows = documents::select_rows(
+        tx,
+        "SELECT o.id, o.code, o.name FROM organisations o WHERE o.id = COALESCE("
+        "(SELECT u.org_id FROM reports r JOIN users u ON u.id = r.issued_by WHERE r.id = $1), "
+        "(SELECT rc.lab_org_id FROM sample_receipts rc JOIN reports r ON r.sample_id = rc.sample_id "
+        "WHERE r.id = $1 AND rc.decision = 'accept' ORDER BY rc.id DESC LIMIT 1))",
+        static_cast<Poco::Int64>(report_id));
+    if (rows.empty()) return std::nullopt;
+    return LaboratoryRef{std::stoll(documents::text_or_empty(rows[0][0])), documents::text_or_empty(rows[0][1]),
+                         documents::text_or_empty(rows[0][2])};
+}
+
+struct ChosenLaboratory {
+    LaboratoryRef laboratory;
+    std::string basis;
+    std::string reference;
+    std::optional<LaboratoryDraw> draw;
+};
+
+// Drugs: the original laboratory, or the one the higher bureau designated (药品管理法
+// 第一百零二条). Cosmetics and devices: drawn at random from the directory, never the
+// original (化妆品监督管理条例 第五十八条, 医疗器械监督管理条例 第七十五条).
+domain::Result<ChosenLaboratory> choose_laboratory(store::Transaction& tx, const domain::Sample& sample,
+                                                   std::int64_t report_id, std::string_view rule_category,
+                                                   const ReinspectionApplication& app) {
+    auto original = original_laboratory(tx, report_id);
+    if (!original)
+        return domain::errors::conflict("review.reinspection_no_original_laboratory",
+                                        "the report on sample " + sample.number +
+                                            " names no issuing laboratory: the original laboratory is unknown");
+    if (rule_category == "drug") {
+        if (!app.designated_laboratory_code) return ChosenLaboratory{*original, kOriginalLaboratory, "", std::nullopt};
+        if (app.designation_reference.empty())
+            return domain::errors::invalid("designation_reference", "review.reinspection_designation",
+                                           "a laboratory designated by the higher bureau needs the designation's "
+                                           "reference (its document number)");
+        auto designated = laboratory_by_code(tx, *app.designated_laboratory_code, "designated_laboratory_code");
+        if (!designated) return designated.error();
+        return ChosenLaboratory{*designated, kDesignated, app.designation_reference, std::nullopt};
+    }
+    if (app.designated_laboratory_code)
+        return domain::errors::invalid("designated_laboratory_code", "review.reinspection_designation",
+                                       "the re-inspection laboratory of a " + std::string(rule_category) +
+                                           " is drawn at random from the directory of re-inspection laboratories "
+                                           "(复检机构名录), not designated");
+    auto draw = draw_reinspection_laboratory(tx, std::string(rule_category), *original, app.draw_seed);
+    if (!draw) return draw.error();
+    auto chosen = draw->chosen();
+    return ChosenLaboratory{std::move(chosen), kDrawn, "", std::move(*draw)};
 }
 
 }  // namespace
+
 
 domain::Result<Reinspection> apply_reinspection(store::Transaction& tx, const domain::WorkingCalendar& calendar,
                                                 const ReinspectionApplication& app, const Actor& actor) {
@@ -45,7 +99,9 @@ domain::Result<Reinspection> apply_reinspection(store::Transaction& tx, const do
                                   "sample " + sample->number + " has been re-inspected already; 复验 is done once");
 
     // Who may apply: the sampled unit, or the labelled manufacturer.
-    std::string category = "drug";
+    // The category is the sample's: its catalogue product's, or what was read on the label
+    // for a sample registered from its label. Never a default: the rule differs by category.
+    std::string category;
     std::optional<std::int64_t> manufacturer;
     if (sample->product_id) {
         std::vector<std::string> cat;
@@ -57,6 +113,18 @@ domain::Result<Reinspection> apply_reinspection(store::Transaction& tx, const do
             if (!maker.front().isNull()) manufacturer = maker.front().value();
         }
     }
+    if (category.empty()) {
+        std::vector<std::string> label;
+        tx.session() << "SELECT category FROM sample_labels WHERE sample_id = $1", bind(sample->id), into(label), now;
+        if (!label.empty()) category = label.front();
+    }
+    if (category.empty())
+        return domain::errors::conflict("review.reinspection_category",
+                                        "sample " + sample->number +
+                                            " has neither a catalogue product nor a label category: the re-inspection "
+                                            "rule (drugs, cosmetics or devices) cannot be chosen");
+    auto window = documents::reinspection_period(documents::default_service_periods(), category);
+    if (!window) return window.error();
     if (app.applicant_entity_id) {
         const auto expected = app.applicant == Applicant::sampled_unit ? sample->entity_id : manufacturer;
         if (!expected || *expected != *app.applicant_entity_id)
@@ -84,7 +152,7 @@ domain::Result<Reinspection> apply_reinspection(store::Transaction& tx, const do
         return domain::errors::invalid("report_received_at", "review.reinspection_received_at",
                                   "the report cannot have been received (" + store_time(app.report_received_at) +
                                       ") before it was issued (" + *report->issued_at + ")");
-    const auto rule = window_for(category);
+    const auto rule = (*window)->rule;
     auto counted = domain::counted_deadline_for(calendar, rule, window_start);
     if (!counted) return counted.error();
     const domain::Instant deadline = counted->due;
@@ -93,7 +161,8 @@ domain::Result<Reinspection> apply_reinspection(store::Transaction& tx, const do
     if (domain::is_overdue(deadline, *now_instant))
         return domain::errors::conflict("review.reinspection_late",
                                   "re-inspection of sample " + sample->number + " had to be applied for within " +
-                                      domain::describe(rule) + " of receiving report " + report->number + " (" +
+                                      domain::describe(rule) + " (" + (*window)->citation + ") of receiving report " +
+                                      report->number + " (" +
                                       received_how + "), that is before " + store_time(deadline) +
                                       (counted->provisional ? " (counted on a provisional calendar year: statutory "
                                                               "holidays only, the State Council's notice is not loaded)"
@@ -106,6 +175,9 @@ domain::Result<Reinspection> apply_reinspection(store::Transaction& tx, const do
     if (retained == 0)
         return domain::errors::conflict("review.reinspection_no_retained_portion",
                                   "sample " + sample->number + " has no retained portion (留样) to re-inspect");
+
+    auto chosen = choose_laboratory(tx, *sample, report->id, domain::statutory::rule_category_of(category), app);
+    if (!chosen) return chosen.error();
 
     // The receiver registers the application; the window and "once" were checked above.
     auto requested = domain::apply(domain::machines::sample(), sample->state,
@@ -136,22 +208,76 @@ domain::Result<Reinspection> apply_reinspection(store::Transaction& tx, const do
     Poco::Int64 id = 0;
     tx.session() << "INSERT INTO reinspections (sample_id, original_report_id, applicant_kind, applicant_entity_id, "
                     "applicant_name, report_received_at, applied_at, deadline_at, state, version, created_at, updated_at, "
-                    "deadline_provisional, window_service_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'in_testing', 1, $9, "
-                    "$10, $11, $12) RETURNING id",
+                    "deadline_provisional, window_service_id, laboratory_org_id, laboratory_basis, laboratory_reference, "
+                    "rule_id, rule_citation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'in_testing', 1, $9, "
+                    "$10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
         bind(sample->id), bind(report->id), bind(kind), bind(applicant_entity), bind(app.applicant_name), bind(received),
-        bind(at), bind(due), bind(at), bind(at), bind(provisional), bind(window_service), into(id), now;
+        bind(at), bind(due), bind(at), bind(at), bind(provisional), bind(window_service),
+        bind(static_cast<Poco::Int64>(chosen->laboratory.id)), bind(chosen->basis), bind(chosen->reference),
+        bind((*window)->key), bind((*window)->citation), into(id), now;
     tx.record({actor.name, "reinspection.apply", "reinspection", std::to_string(id), "",
                "{\"sample\":\"" + sample->number + "\",\"report\":\"" + report->number + "\",\"applicant_kind\":\"" +
                    kind + "\",\"deadline_at\":\"" + due + "\"" +
                    (counted->provisional ? ",\"deadline_provisional\":true" : "") +
-                   (*proven ? ",\"window_from_service\":\"" + (*proven)->number + "\"" : "") + "}",
+                   (*proven ? ",\"window_from_service\":\"" + (*proven)->number + "\"" : "") +
+                   ",\"rule\":\"" + (*window)->key + "\",\"laboratory\":\"" + chosen->laboratory.code +
+                   "\",\"laboratory_basis\":\"" + chosen->basis + "\"}",
                "applicant: " + app.applicant_name});
+    if (chosen->draw) record_draw(tx, id, *chosen->draw, actor);
 
     // The retained portion is tested through the same chain: round 2 tests. The actor is
     // the receiver, who may create tests.
     auto tests = create_tests(tx, sample->id, actor, kReinspection);
     if (!tests) return tests.error();
-    return Reinspection{id, sample->id, report->id, due, counted->provisional, std::move(*tests)};
+    return Reinspection{id,
+                        sample->id,
+                        report->id,
+                        due,
+                        counted->provisional,
+                        std::move(*tests),
+                        category,
+                        (*window)->key,
+                        documents::describe_in_chinese(rule),
+                        (*window)->citation,
+                        chosen->laboratory,
+                        chosen->basis,
+                        chosen->reference,
+                        std::move(chosen->draw)};
+}
+
+domain::Result<Reinspection> find_reinspection(store::Transaction& tx, std::int64_t sample_id) {
+    const auto rows = documents::select_rows(
+        tx,
+        "SELECT ri.id, ri.original_report_id, ri.deadline_at, ri.deadline_provisional, "
+        "COALESCE(p.category, sl.category), ri.rule_id, ri.rule_citation, o.id, o.code, o.name, ri.laboratory_basis, "
+        "ri.laboratory_reference FROM reinspections ri JOIN samples s ON s.id = ri.sample_id "
+        "LEFT JOIN products p ON p.id = s.product_id LEFT JOIN sample_labels sl ON sl.sample_id = s.id "
+        "LEFT JOIN organisations o ON o.id = ri.laboratory_org_id WHERE ri.sample_id = $1",
+        static_cast<Poco::Int64>(sample_id));
+    if (rows.empty())
+        return domain::errors::not_found("review.reinspection_not_found",
+                                         "sample " + std::to_string(sample_id) + " has no re-inspection");
+    const auto& r = rows[0];
+    using documents::text_or_empty;
+    Reinspection re;
+    re.id = std::stoll(text_or_empty(r[0]));
+    re.sample_id = sample_id;
+    re.original_report_id = std::stoll(text_or_empty(r[1]));
+    re.deadline_at = text_or_empty(r[2]);
+    re.deadline_provisional = r[3].has_value() && text_or_empty(r[3]) != "0";
+    re.category = text_or_empty(r[4]);
+    re.rule_id = text_or_empty(r[5]);
+    re.citation = text_or_empty(r[6]);
+    // Applications from before migration 9 kept no rule: the active one for the category.
+    if (!re.rule_id.empty()) {
+        if (const auto* rule = domain::statutory::active_rules().find(re.rule_id))
+            re.rule = documents::describe_in_chinese(rule->deadline);
+    }
+    if (r[7]) re.laboratory = {std::stoll(*r[7]), text_or_empty(r[8]), text_or_empty(r[9])};
+    re.laboratory_basis = text_or_empty(r[10]);
+    re.laboratory_reference = text_or_empty(r[11]);
+    re.draw = draw_of(tx, re.id);
+    return re;
 }
 
 }  // namespace lims::workflow::review

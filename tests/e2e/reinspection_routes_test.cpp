@@ -1,0 +1,198 @@
+// Re-inspection by the rules through the API on the real service, SQLite and PostgreSQL:
+// GET /api/v1/statutory-rules lists every clock with its citation; the directory of
+// re-inspection laboratories is kept by the administrator (bad input named, refused to
+// others, audited); a device's re-inspection laboratory is drawn from the directory, never
+// the original laboratory, with its candidates and seed kept and shown; a drug's goes to
+// the original laboratory or one the higher bureau designated.
+#include "route_recipes.hpp"
+#include "test_service.hpp"
+
+#include "tests/unit/workflow/documents_seed.hpp"
+
+#include "lims/api/json_text.hpp"
+#include "lims/workflow/store_time.hpp"
+
+#include <Poco/JSON/Array.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+
+using lims::domain::Role;
+using lims::test::Backend;
+using lims::test::Jurisdiction;
+using lims::test::TestService;
+namespace seed = lims::test::documents_seed;
+
+namespace {
+
+std::string utc_now_minus(std::chrono::minutes ago) {
+    return lims::workflow::store_time(
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) - ago);
+}
+
+class ReinspectionRoutes : public ::testing::TestWithParam<Backend> {
+protected:
+    void SetUp() override {
+        requireBackend(GetParam());
+        if (IsSkipped() || HasFatalFailure()) return;
+        service = std::make_unique<TestService>(TestService::Options{.backend = GetParam()});
+    }
+
+    // A nonconforming sample of `category` whose report was issued an hour ago by its
+    // laboratory (the review recipe's seeded chain, held by LAB-A's receiver).
+    std::string issued_sample(const std::string& category) {
+        const auto record =
+            lims::test::routeRecipes().at("/api/v1/samples/{number}/reinspection").make(*service, Jurisdiction::A);
+        const std::string number = record.params.at("number");
+        seed::exec(*service->database(), "UPDATE reports SET issued_at = " + seed::q(utc_now_minus(std::chrono::minutes(60))) +
+                                             " WHERE sample_id = (SELECT id FROM samples WHERE number = " + seed::q(number) + ")");
+        // Issued by its laboratory's signatory, as the review chain records it (the seed leaves
+        // issued_by empty): that laboratory is the original one.
+        seed::exec(*service->database(),
+                   "UPDATE reports SET issued_by = (SELECT min(u.id) FROM users u JOIN organisations lab ON lab.id = u.org_id "
+                   "JOIN organisations office ON lab.code = replace(office.code, '-OFFICE', '-LAB') "
+                   "JOIN samples s ON s.org_id = office.id WHERE s.number = " + seed::q(number) +
+                       ") WHERE sample_id = (SELECT id FROM samples WHERE number = " + seed::q(number) + ")");
+        seed::exec(*service->database(), "UPDATE products SET category = " + seed::q(category) +
+                                             " WHERE id = (SELECT product_id FROM samples WHERE number = " + seed::q(number) + ")");
+        return number;
+    }
+
+    Poco::JSON::Object::Ptr application() {
+        auto body = lims::api::newObject();
+        body->set("applicant", std::string("sampled_unit"));
+        body->set("applicant_name", std::string("某某大药房"));
+        body->set("report_received_at", utc_now_minus(std::chrono::minutes(30)));
+        return body;
+    }
+
+    Poco::JSON::Object::Ptr directory_change(const std::string& code, const std::string& category) {
+        auto body = lims::api::newObject();
+        body->set("organisation_code", code);
+        body->set("category", category);
+        body->set("basis", std::string("国家药监局关于公布复检机构名录的公告"));
+        return body;
+    }
+
+    std::unique_ptr<TestService> service;
+};
+
+}  // namespace
+
+TEST_P(ReinspectionRoutes, TheStatutoryRulesAreListedWithTheirCitations) {
+    auto planner = service->as(TestService::username(Role::planner, Jurisdiction::A));
+    auto listed = planner.get("/api/v1/statutory-rules");
+    ASSERT_EQ(listed.status, 200) << listed.describe();
+    EXPECT_NE(listed.json()->getValue<std::string>("source").find("statutory-rules.txt"), std::string::npos);
+    auto items = listed.json()->getArray("items");
+    ASSERT_EQ(items->size(), 16U) << listed.body;
+    std::map<std::string, Poco::JSON::Object::Ptr> by_id;
+    for (std::size_t i = 0; i < items->size(); ++i) by_id[items->getObject(i)->getValue<std::string>("id")] = items->getObject(i);
+    for (const auto& [id, rule] : by_id) {
+        EXPECT_FALSE(rule->getObject("citation")->getValue<std::string>("law").empty()) << id;
+        EXPECT_FALSE(rule->getObject("citation")->getValue<std::string>("article").empty()) << id;
+        EXPECT_FALSE(rule->getValue<std::string>("cited").empty()) << id;
+    }
+    const auto cosmetic = by_id.at("reinspection.cosmetic");
+    EXPECT_EQ(cosmetic->getValue<int>("length"), 7);
+    EXPECT_EQ(cosmetic->getValue<std::string>("unit"), "working_days");
+    EXPECT_EQ(cosmetic->getValue<std::string>("rule"), "7 个工作日");
+    EXPECT_EQ(cosmetic->getValue<std::string>("starts_at"), "document_served");
+    EXPECT_EQ(cosmetic->getValue<std::string>("category"), "cosmetic");
+    EXPECT_EQ(cosmetic->getObject("citation")->getValue<std::string>("article"), "第五十八条");
+    EXPECT_EQ(by_id.at("reinspection.device")->getObject("citation")->getValue<std::string>("article"), "第七十五条");
+    EXPECT_EQ(by_id.at("reinspection.drug")->getValue<std::string>("unit"), "working_days");
+    EXPECT_EQ(by_id.at("case_lead.decision")->getValue<int>("length"), 15);
+    EXPECT_EQ(by_id.at("notice.nonconformity_serious")->getValue<std::string>("unit"), "hours");
+    EXPECT_EQ(by_id.at("service.report")->getValue<std::string>("rule"), "5 个工作日");
+    // Without a token: 401.
+    EXPECT_EQ(service->anonymous().get("/api/v1/statutory-rules").status, 401);
+}
+
+TEST_P(ReinspectionRoutes, ADevicesLaboratoryIsDrawnFromTheDirectoryNeverTheOriginalOne) {
+    const std::string number = issued_sample("device");
+    auto receiver = service->as(TestService::username(Role::receiver, Jurisdiction::A));
+    auto admin = service->as(TestService::kRootAdministrator);
+    const std::string path = "/api/v1/samples/" + number + "/reinspection";
+
+    // Nothing to draw from yet: refused by name, nothing written.
+    auto none = receiver.post(path, application());
+    ASSERT_EQ(none.status, 409) << none.describe();
+    EXPECT_NE(none.body.find("reinspection_no_laboratory"), std::string::npos) << none.body;
+    EXPECT_NE(none.body.find("device"), std::string::npos) << none.body;
+    EXPECT_EQ(receiver.get(path).status, 404);
+
+    // The directory: bad input named, others refused, a listing once.
+    auto food = admin.post("/api/v1/reinspection-laboratories", directory_change(TestService::kLabB, "food"));
+    EXPECT_EQ(food.status, 422) << food.describe();
+    EXPECT_NE(food.body.find("category"), std::string::npos) << food.body;
+    auto bureau = admin.post("/api/v1/reinspection-laboratories", directory_change(TestService::kBureauA, "device"));
+    EXPECT_EQ(bureau.status, 422) << bureau.describe();
+    EXPECT_NE(bureau.body.find("organisation_code"), std::string::npos) << bureau.body;
+    EXPECT_NE(bureau.body.find("inspection centre"), std::string::npos) << bureau.body;
+    EXPECT_EQ(receiver.post("/api/v1/reinspection-laboratories", directory_change(TestService::kLabB, "device")).status, 403);
+    auto listed = admin.post("/api/v1/reinspection-laboratories", directory_change(TestService::kLabB, "device"));
+    ASSERT_EQ(listed.status, 201) << listed.describe();
+    EXPECT_EQ(listed.json()->getValue<std::string>("action"), "listed");
+    EXPECT_EQ(listed.json()->getObject("laboratory")->getValue<std::string>("code"), TestService::kLabB);
+    EXPECT_EQ(admin.post("/api/v1/reinspection-laboratories", directory_change(TestService::kLabB, "device")).status, 409);
+    auto directory = receiver.get("/api/v1/reinspection-laboratories?category=device");
+    ASSERT_EQ(directory.status, 200) << directory.describe();
+    ASSERT_EQ(directory.json()->getArray("items")->size(), 1U);
+    EXPECT_EQ(receiver.get("/api/v1/reinspection-laboratories?category=food").status, 422);
+
+    // Applied: LAB-B drawn, the original laboratory left out, the draw kept and shown.
+    auto applied = receiver.post(path, application());
+    ASSERT_EQ(applied.status, 201) << applied.describe();
+    auto re = applied.json();
+    EXPECT_EQ(re->getValue<std::string>("category"), "device");
+    EXPECT_EQ(re->getValue<std::string>("rule_id"), "reinspection.device");
+    EXPECT_EQ(re->getValue<std::string>("rule"), "7 个工作日");
+    EXPECT_NE(re->getValue<std::string>("citation").find("第七十五条"), std::string::npos);
+    EXPECT_EQ(re->getValue<std::string>("laboratory_basis"), "drawn_from_directory");
+    EXPECT_EQ(re->getObject("laboratory")->getValue<std::string>("code"), TestService::kLabB);
+    auto draw = re->getObject("draw");
+    ASSERT_TRUE(draw);
+    EXPECT_NE(draw->getObject("excluded")->getValue<std::string>("code"), TestService::kLabB);
+    EXPECT_EQ(draw->getArray("candidates")->size(), 1U);
+    EXPECT_EQ(draw->getValue<std::string>("seed").size(), 16U);
+    EXPECT_EQ(draw->getValue<int>("chosen_index"), 0);
+
+    auto planner = service->as(TestService::username(Role::planner, Jurisdiction::A));
+    auto read = planner.get(path);
+    ASSERT_EQ(read.status, 200) << read.describe();
+    EXPECT_EQ(read.json()->getObject("laboratory")->getValue<std::string>("code"), TestService::kLabB);
+    EXPECT_EQ(read.json()->getObject("draw")->getValue<std::string>("seed"), draw->getValue<std::string>("seed"));
+    EXPECT_EQ(read.json()->getValue<std::string>("deadline_at"), re->getValue<std::string>("deadline_at"));
+    // Another jurisdiction does not see it.
+    EXPECT_EQ(service->as(TestService::username(Role::planner, Jurisdiction::B)).get(path).status, 404);
+}
+
+TEST_P(ReinspectionRoutes, ADrugGoesToTheOriginalLaboratoryOrOneTheHigherBureauDesignates) {
+    auto receiver = service->as(TestService::username(Role::receiver, Jurisdiction::A));
+    const std::string first = issued_sample("drug");
+    auto original = receiver.post("/api/v1/samples/" + first + "/reinspection", application());
+    ASSERT_EQ(original.status, 201) << original.describe();
+    EXPECT_EQ(original.json()->getValue<std::string>("laboratory_basis"), "original_laboratory");
+    EXPECT_EQ(original.json()->getValue<std::string>("rule_id"), "reinspection.drug");
+    EXPECT_NE(original.json()->getValue<std::string>("citation").find("第一百零二条"), std::string::npos);
+    EXPECT_TRUE(original.json()->isNull("draw"));
+
+    const std::string second = issued_sample("vaccine");
+    auto body = application();
+    body->set("designated_laboratory_code", std::string(TestService::kLabB));
+    auto unreferenced = receiver.post("/api/v1/samples/" + second + "/reinspection", body);
+    ASSERT_EQ(unreferenced.status, 422) << unreferenced.describe();
+    EXPECT_NE(unreferenced.body.find("designation_reference"), std::string::npos) << unreferenced.body;
+    body->set("designation_reference", std::string("某省药监局指定复验机构的函（2026）3号"));
+    auto designated = receiver.post("/api/v1/samples/" + second + "/reinspection", body);
+    ASSERT_EQ(designated.status, 201) << designated.describe();
+    EXPECT_EQ(designated.json()->getValue<std::string>("category"), "vaccine");
+    EXPECT_EQ(designated.json()->getValue<std::string>("laboratory_basis"), "designated_by_higher_bureau");
+    EXPECT_EQ(designated.json()->getObject("laboratory")->getValue<std::string>("code"), TestService::kLabB);
+    EXPECT_EQ(designated.json()->getValue<std::string>("laboratory_reference"), "某省药监局指定复验机构的函（2026）3号");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ReinspectionRoutes, lims::test::kBothBackends, lims::test::backendName);
