@@ -553,8 +553,8 @@ const std::vector<Migration>& builtin_migrations() {
                                             migration_0005_excursion_rules(),
                                             migration_0006_notifications_and_contacts(),
                                             migration_0007_document_services(),
-                                            migration_0009_reinspection_laboratories(),
                                             migration_0008_cases(),
+                                            migration_0009_reinspection_laboratories(),
                                             migration_0010_plans_statistics_risks(),
                                             migration_0011_publication_and_platform_numbers(),
                                             migration_0012_online_sampling_and_evidence()};
