@@ -149,7 +149,7 @@ Authentication AuthService::authenticate(const std::string& bearerToken) {
     auto found = store_.findTokenWithUser(hash);
     if (!found) {
         storeProblem(found.error());
-        return {std::nullopt, "The token cannot be checked right now; try again shortly."};
+        return {std::nullopt, "The token cannot be checked right now; try again shortly.", true};
     }
     if (!*found) return {std::nullopt, "The token is not recognised; log in again."};
     const StoredToken& token = (*found)->token;

@@ -80,7 +80,9 @@ Response Dispatcher::route(Request& request, std::size_t& routeIndex) {
         }
         if (!authenticator_) return Response::problem(problems::serviceUnavailable("Authentication is not configured."));
         auto auth = authenticator_->authenticate(*token);
-        if (!auth.principal) return Response::problem(problems::unauthenticated(auth.failure));
+        if (!auth.principal)
+            return Response::problem(auth.unavailable ? problems::serviceUnavailable(auth.failure)
+                                                      : problems::unauthenticated(auth.failure));
         const TokenScope needed = route.auth == AuthRequirement::Ingest ? TokenScope::Ingest : TokenScope::User;
         if (route.auth != AuthRequirement::AnyToken && auth.principal->scope != needed) {
             return Response::problem(problems::forbidden(

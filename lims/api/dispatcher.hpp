@@ -18,6 +18,9 @@ namespace lims::api {
 struct Authentication {
     std::optional<Principal> principal;
     std::string failure;  // "the token has expired", ...
+    // The token could not be checked (the database is away): 503 with Retry-After, not
+    // 401, so that a client keeps its token and tries again.
+    bool unavailable = false;
 };
 
 // Implemented by the token service (auth_service.hpp); the dispatcher only asks it.

@@ -1,0 +1,341 @@
+#!/usr/bin/env python3
+"""PostgreSQL restarted under load behind three `lims serve` nodes and Debian's nginx
+(ctest cluster.pg_restart; issue 17).
+
+A private PostgreSQL (initdb + pg_ctl from /usr/lib/postgresql/*/bin, its own port and
+folder: the suite's shared server is not the one restarted), `lims migrate` once, three
+nodes with a small pool (lims.db.pool=4), nginx in front. Writers register regulated
+entities through nginx with an Idempotency-Key each, retried with the same key on 502, 503,
+504 or a lost connection; a reader reads back what was registered; a prober asks one node
+directly. At RESTART_AT the server is restarted (`pg_ctl restart -m fast`: every session
+ended, the server away for a moment). Checked:
+  - no request was answered 500 and none hung (each answer within its timeout);
+  - the node answered 503 with Retry-After while the server was away (not 500);
+  - every entity answered 201 is in the database exactly once, none twice;
+  - registrations were acknowledged again after the restart without anything restarted
+    by hand (the broken sessions replaced: lims_db_pool_sessions_discarded_total grew);
+  - the periodic jobs are held again, each by one node (one advisory lock per job).
+
+    pg_restart_test.py --lims PATH --root SOURCE_DIR --work DIR [--nginx PATH]
+
+Exits 77 (ctest: skipped) when the PostgreSQL server binaries or nginx are missing, unless
+LIMS_REQUIRE_PG=1.
+"""
+import argparse
+import glob
+import json
+import os
+import pathlib
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import cluster_test as ct  # noqa: E402  (free_port, psql, wait_healthy, metrics, figure, NGINX_CONF, expect)
+from cluster_test import credit_code  # noqa: E402
+
+PASSWORD = "cluster-test-password"
+LOAD_SECONDS = 12
+RESTART_AT = 3
+WRITERS = 4
+JOBS = ct.JOBS
+
+
+def skip_or_fail(why):
+    if os.environ.get("LIMS_REQUIRE_PG") == "1":
+        sys.exit("FAIL: " + why)
+    print("skipped: " + why)
+    sys.exit(77)
+
+
+class PrivatePostgres:
+    """A throwaway server of our own, as scripts/run-tests starts one."""
+
+    def __init__(self):
+        bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+        if not bins:
+            skip_or_fail("PostgreSQL server binaries not found (package postgresql)")
+        self.bin = pathlib.Path(bins[-1]).parent
+        self.dir = pathlib.Path(tempfile.mkdtemp(prefix="lims-cluster-pg."))
+        self.port = ct.free_port()
+        self.as_pg = []
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres")
+            self.as_pg = ["runuser", "-u", "postgres", "--"]
+        self.conninfo = f"host=127.0.0.1 port={self.port} user=lims dbname=postgres"
+
+    def run(self, *argv, timeout=120):
+        done = subprocess.run(self.as_pg + [str(self.bin / argv[0]), *argv[1:]], capture_output=True, text=True,
+                              timeout=timeout)
+        if done.returncode != 0:
+            log = (self.dir / "server.log")
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise RuntimeError(f"{argv}: {done.stderr}\n{tail}")
+        return done
+
+    def options(self):
+        return (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
+                f"-c max_connections=100")
+
+    def start(self):
+        self.run("initdb", "-D", str(self.dir / "data"), "-U", "lims", "-A", "trust", "-E", "UTF8", "--no-locale")
+        self.run("pg_ctl", "-D", str(self.dir / "data"), "-l", str(self.dir / "server.log"), "-w", "-o",
+                 self.options(), "start")
+
+    def restart(self):
+        self.run("pg_ctl", "-D", str(self.dir / "data"), "-l", str(self.dir / "server.log"), "-w", "-m", "fast",
+                 "-o", self.options(), "restart")
+
+    def stop(self):
+        try:
+            self.run("pg_ctl", "-D", str(self.dir / "data"), "-m", "immediate", "stop", timeout=60)
+        except (RuntimeError, subprocess.TimeoutExpired) as e:
+            print(f"warning: stopping the private PostgreSQL: {e}")
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--lims", required=True)
+    p.add_argument("--root", required=True)
+    p.add_argument("--work", required=True)
+    p.add_argument("--nginx", default=shutil.which("nginx") or "/usr/sbin/nginx")
+    args = p.parse_args()
+    if not pathlib.Path(args.nginx).exists():
+        skip_or_fail(f"nginx not found at {args.nginx} (package nginx, scripts/debian-packages)")
+    work = pathlib.Path(args.work)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+
+    pg = PrivatePostgres()
+    processes = []
+    try:
+        pg.start()
+        conninfo = pg.conninfo
+        env = dict(os.environ, LIMS_DATABASE="postgresql:" + conninfo, LIMS_JOBS_CLAIM_RETRY_SECONDS="1",
+                   LIMS_DB_POOL="4")
+
+        def lims(*argv, stdin=None, extra=None):
+            return subprocess.run([args.lims, *argv], input=stdin, capture_output=True, text=True,
+                                  env=dict(env, **(extra or {})), timeout=120)
+
+        for step in (lims("migrate"),
+                     lims("org", "add", "--code", "PROV", "--kind", "bureau", "--region", "320000", "--name",
+                          "Province"),
+                     lims("user", "add", "admin", "--org", "PROV", "--role", "administrator", "--name", "Admin",
+                          stdin=PASSWORD + "\n")):
+            if step.returncode != 0:
+                sys.exit(f"FAIL: set-up: {step.args}: {step.stderr}")
+
+        # lims.db.pool out of range is refused by name, before anything is served.
+        for bad_value in ("0", "many"):
+            bad = lims("serve", "--port", str(ct.free_port()), "--web-root", "none", "--calendar-dir",
+                       str(pathlib.Path(args.root) / "fixtures" / "calendars"), extra={"LIMS_DB_POOL": bad_value})
+            ct.expect(f"lims.db.pool={bad_value} is refused (exit 2, naming the key)",
+                      bad.returncode == 2 and f'lims.db.pool must be a number of sessions from 1 to 1024, got "{bad_value}"'
+                      in bad.stderr, f"exit {bad.returncode}: {bad.stderr[-500:]}")
+
+        ports = [ct.free_port() for _ in range(3)]
+        nodes = []
+        for i in range(3):
+            log = open(work / f"node{i}.log", "ab")
+            nodes.append(subprocess.Popen(
+                [args.lims, "serve", "--port", str(ports[i]), "--web-root", "none", "--calendar-dir",
+                 str(pathlib.Path(args.root) / "fixtures" / "calendars")],
+                stdout=log, stderr=subprocess.STDOUT, env=env))
+            processes.append(nodes[-1])
+            log.close()
+        for i in range(3):
+            ct.wait_healthy(f"http://127.0.0.1:{ports[i]}", nodes[i], work / f"node{i}.log")
+
+        nginx_port = ct.free_port()
+        servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=2s;" for port in ports)
+        (work / "nginx.conf").write_text(ct.NGINX_CONF.format(
+            user="user root;" if os.geteuid() == 0 else "", work=work, servers=servers, port=nginx_port))
+        nginx_log = open(work / "nginx.out", "wb")
+        nginx = subprocess.Popen([args.nginx, "-p", str(work), "-c", str(work / "nginx.conf")], stdout=nginx_log,
+                                 stderr=subprocess.STDOUT)
+        processes.append(nginx)
+        base = f"http://127.0.0.1:{nginx_port}"
+        ct.wait_healthy(base, nginx, work / "nginx-error.log")
+
+        login = urllib.request.Request(base + "/api/v1/auth/login", method="POST",
+                                       data=json.dumps({"username": "admin", "password": PASSWORD}).encode(),
+                                       headers={"Content-Type": "application/json"})
+        token = json.load(urllib.request.urlopen(login, timeout=10))["token"]
+        discarded_before = sum(ct.figure(ct.metrics(f"http://127.0.0.1:{port}", token),
+                                         "lims_db_pool_sessions_discarded_total", 'backend="postgresql"')
+                               for port in ports)
+
+        acknowledged = {}   # name -> (id, time acknowledged)
+        outcomes = {}
+        node_answers = {}   # the prober's answers from node 0 directly
+        unavailable_without_retry_after = []
+        slow = []
+        lock = threading.Lock()
+        stop = threading.Event()
+        restart_window = [None, None]
+
+        def note(table, what):
+            with lock:
+                table[what] = table.get(what, 0) + 1
+
+        def call(url, method="GET", body=None, key=None, timeout=15):
+            headers = {"Authorization": "Bearer " + token}
+            if body is not None:
+                headers["Content-Type"] = "application/json"
+            if key:
+                headers["Idempotency-Key"] = key
+            request = urllib.request.Request(url, method=method, data=body, headers=headers)
+            started = time.monotonic()
+            try:
+                with urllib.request.urlopen(request, timeout=timeout) as reply:
+                    return reply.status, reply.read(), dict(reply.headers)
+            except urllib.error.HTTPError as e:
+                return e.code, e.read(), dict(e.headers)
+            except (urllib.error.URLError, OSError) as e:
+                if time.monotonic() - started >= timeout - 0.5:
+                    with lock:
+                        slow.append(url)
+                return type(e).__name__, b"", {}
+
+        def writer(w):
+            n = 0
+            while not stop.is_set():
+                n += 1
+                name = f"Restart {w}-{n:05d}"
+                body = json.dumps({"name": name, "kind": "pharmacy", "jurisdiction_org_id": 1,
+                                   "region_code": "320508",
+                                   "credit_code": credit_code("91", "320508", f"R{w}{n:06d}")}).encode()
+                key = uuid.uuid4().hex
+                for attempt in range(60):
+                    status, payload, headers = call(base + "/api/v1/regulated-entities", "POST", body, key)
+                    note(outcomes, status)
+                    if status == 409:
+                        note(outcomes, "409: " + json.loads(payload or b"{}").get("title", "?"))
+                    if status == 503 and "Retry-After" not in headers:
+                        with lock:
+                            unavailable_without_retry_after.append(payload[:200])
+                    if status == 201:
+                        with lock:
+                            acknowledged[name] = (json.loads(payload)["id"], time.monotonic())
+                        break
+                    if status in (502, 503, 504) or not isinstance(status, int) or (
+                            status == 409 and b"still being processed" in payload):
+                        time.sleep(0.25)
+                        continue
+                    break
+
+        def reader():
+            while not stop.is_set():
+                with lock:
+                    some = list(acknowledged.values())[-5:]
+                for entity_id, _ in some:
+                    status, _, headers = call(base + f"/api/v1/regulated-entities/{entity_id}")
+                    note(outcomes, f"GET {status}")
+                    if status == 503 and "Retry-After" not in headers:
+                        with lock:
+                            unavailable_without_retry_after.append(b"GET")
+                time.sleep(0.05)
+
+        def prober():
+            # One node asked directly (nginx would move a failed request elsewhere).
+            while not stop.is_set():
+                status, _, headers = call(f"http://127.0.0.1:{ports[0]}/api/v1/regulated-entities",
+                                          timeout=15)
+                note(node_answers, status)
+                if status == 503 and "Retry-After" not in headers:
+                    with lock:
+                        unavailable_without_retry_after.append(b"probe")
+                time.sleep(0.05)
+
+        threads = [threading.Thread(target=writer, args=(w,)) for w in range(WRITERS)]
+        threads += [threading.Thread(target=reader), threading.Thread(target=prober)]
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+        time.sleep(RESTART_AT)
+        restart_window[0] = time.monotonic()
+        pg.restart()
+        restart_window[1] = time.monotonic()
+        print(f"PostgreSQL restarted in {restart_window[1] - restart_window[0]:.1f} s", flush=True)
+        time.sleep(max(0.0, LOAD_SECONDS - (time.monotonic() - started)))
+        stop.set()
+        for t in threads:
+            t.join(timeout=120)
+        print(f"outcomes through nginx: {outcomes}; node 0 directly: {node_answers}; {len(acknowledged)} "
+              f"registrations acknowledged", flush=True)
+
+        ct.expect("no request was answered 500", 500 not in outcomes and "GET 500" not in outcomes
+                  and 500 not in node_answers, f"{outcomes} {node_answers}")
+        ct.expect("no request hung past its timeout", not slow, f"{len(slow)}: {slow[:3]}")
+        ct.expect("no request was answered 401 (a token that cannot be checked is 503, the client keeps it)",
+                  401 not in outcomes and "GET 401" not in outcomes and 401 not in node_answers,
+                  f"{outcomes} {node_answers}")
+        ct.expect("the node answered 503 while PostgreSQL was away", node_answers.get(503, 0) > 0, str(node_answers))
+        ct.expect("every 503 carried Retry-After", not unavailable_without_retry_after,
+                  str(unavailable_without_retry_after[:3]))
+        after = [name for name, (_, at) in acknowledged.items() if at > restart_window[1]]
+        ct.expect("registrations were acknowledged again after the restart, by themselves", len(after) > 5,
+                  f"{len(after)} after the restart")
+        before = [name for name, (_, at) in acknowledged.items() if at < restart_window[0]]
+        ct.expect("registrations were acknowledged before the restart", len(before) > 5, str(len(before)))
+
+        rows = ct.psql(conninfo, "SELECT name, count(*) FROM regulated_entities WHERE name LIKE 'Restart %' "
+                                 "GROUP BY name")
+        counts = {}
+        for line in rows.splitlines():
+            name, _, n = line.rpartition("|")
+            counts[name] = int(n)
+        missing = [name for name in acknowledged if counts.get(name, 0) == 0]
+        doubled = [name for name, n in counts.items() if n > 1]
+        ct.expect("every 201 registration is in the database", not missing, f"{len(missing)} missing: {missing[:5]}")
+        ct.expect("no registration is in the database twice", not doubled, f"{doubled[:5]}")
+
+        pages = [ct.metrics(f"http://127.0.0.1:{port}", token) for port in ports]
+        discarded_after = sum(ct.figure(page, "lims_db_pool_sessions_discarded_total", 'backend="postgresql"')
+                              for page in pages)
+        ct.expect("the broken sessions were replaced (lims_db_pool_sessions_discarded_total grew)",
+                  discarded_after > discarded_before, f"{discarded_before} -> {discarded_after}")
+        # The jobs' advisory locks went with the old server; each job is held again by one node.
+        deadline = time.monotonic() + 10
+        while True:
+            held = int(ct.psql(conninfo, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
+                       .strip() or 0)
+            if held == len(JOBS) or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        ct.expect(f"the {len(JOBS)} periodic jobs are held again after the restart, each once", held == len(JOBS),
+                  f"{held} advisory locks")
+        for i, port in enumerate(ports):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
+                healthy = True
+            except (urllib.error.URLError, OSError):
+                healthy = False
+            ct.expect(f"node {i} is healthy after the restart", healthy)
+    finally:
+        for proc in processes:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in processes:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        pg.stop()
+    if ct.failures:
+        sys.exit(f"FAIL: {len(ct.failures)} check(s) failed: {ct.failures}")
+    print("cluster.pg_restart: all checks passed")
+
+
+if __name__ == "__main__":
+    main()
