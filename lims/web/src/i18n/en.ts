@@ -544,7 +544,6 @@ const en: typeof zh = {
     reasonRequired: 'Give the reason',
     releaseConfirm: 'Release list {number}? A released list cannot be changed, only corrected by a new version.',
     pdf: 'PDF',
-    fileName: 'nonconforming-products',
     actions: {
       reviewed: 'Approve review',
       returned: 'Return',

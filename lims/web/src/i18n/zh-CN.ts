@@ -543,7 +543,6 @@ export default {
     reasonRequired: '请填写理由',
     releaseConfirm: '批准发布名单 {number}？发布后不可修改，只能以新版本更正。',
     pdf: 'PDF',
-    fileName: '不合格产品信息公开名单',
     actions: {
       reviewed: '审核通过',
       returned: '退回',
