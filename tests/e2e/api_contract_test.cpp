@@ -658,6 +658,14 @@ protected:
         call(service->withToken(str(again, "token")), "POST", "/api/v1/auth/logout", "");
         call(service->anonymous(), "GET", "/healthz");
         call(service->as(admin), "GET", "/metrics");
+        // Publication (publication_routes.cpp): a list of March and the national platform export.
+        auto list = call(user(Role::planner), "POST", "/api/v1/publication-lists",
+                         R"({"period_from":"2026-03-01","period_to":"2026-03-31"})");
+        EXPECT_EQ(list.status, 201) << list.describe();
+        call(user(Role::planner), "GET", "/api/v1/publication-lists");
+        for (const char* file : {"samples.csv", "results.csv", "export.xlsx"})
+            call(user(Role::planner), "GET",
+                 std::string("/api/v1/platform-export/") + file + "?sampled_from=2026-01-01&sampled_to=2026-03-31");
         // The risk ledger: a risk with an item for the office to close (risk_routes.cpp).
         auto risk = call(user(Role::planner), "POST", "/api/v1/risks",
                          R"({"title":"风险","source":"风险会商","focus_tag":"vaccine","region_code":"310101","items":[{"description":"整改","responsible_org_id":)" +

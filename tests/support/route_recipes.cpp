@@ -98,6 +98,46 @@ std::string serviceRecord(TestService& s, Jurisdiction side) {
     return made.json()->getValue<std::string>("number");
 }
 
+// ---- publication (publication_routes.cpp): documents_seed's nonconforming report of March
+// 2026 under the side's bureau, listed by a second planner of the bureau (so that the
+// side's planner, who calls the routes, may review and release it), reviewed and released
+// by the side's planner as far as `stage` says.
+enum class ListStage { draft, reviewed, released };
+
+std::string publicationRecord(TestService& s, Jurisdiction side, ListStage stage) {
+    documentRecord(s, side);
+    const std::string second = std::string("planner2_") + (side == Jurisdiction::A ? "a" : "b");
+    try {
+        s.userId(second);
+    } catch (const std::exception&) {
+        s.addUser(second, TestService::organisationCodeFor(Role::planner, side), {"planner"});
+    }
+    auto period = api::newObject();
+    period->set("period_from", std::string("2026-03-01"));
+    period->set("period_to", std::string("2026-03-31"));
+    auto made = s.as(second).post("/api/v1/publication-lists", period);
+    if (made.status != 201) throw std::runtime_error("recipe: publication list: " + made.describe());
+    const std::string number = made.json()->getValue<std::string>("number");
+    auto planner = s.as(TestService::username(Role::planner, side));
+    auto signing = api::newObject();
+    signing->set("password", std::string(TestService::kPassword));
+    if (stage != ListStage::draft) {
+        signing->set("decision", std::string("reviewed"));
+        auto reviewed = planner.post("/api/v1/publication-lists/" + number + "/review", signing);
+        if (reviewed.status != 200) throw std::runtime_error("recipe: review of " + number + ": " + reviewed.describe());
+        signing->remove("decision");
+    }
+    if (stage == ListStage::released) {
+        auto released = planner.post("/api/v1/publication-lists/" + number + "/release", signing);
+        if (released.status != 200) throw std::runtime_error("recipe: release of " + number + ": " + released.describe());
+    }
+    return number;
+}
+
+RouteRecord publicationRoute(TestService& s, Jurisdiction side, ListStage stage, Poco::JSON::Object::Ptr body) {
+    return {{{"number", publicationRecord(s, side, stage)}}, body};
+}
+
 // ---- review (review_routes.cpp): documents_seed's reported sample under the side's
 // bureau, shipped to the side's laboratory (whose analysts, reviewers and signatories
 // see it), its case leads assigned to the side's enforcement unit.
@@ -708,6 +748,35 @@ const std::map<std::string, RouteRecipe>& routeRecipes() {
          {[](TestService& s, Jurisdiction side) {
               return RouteRecord{{{"number", serviceRecord(s, side)}},
                                  bodyOf({{"served_on", "2026-03-16"}, {"signed_by", "王店长"}})};
+          }}},
+        // ---- publication and the national platform (publication_routes.cpp) -------------------------
+        {"/api/v1/publication-lists/{number}",
+         {[](TestService& s, Jurisdiction side) { return publicationRoute(s, side, ListStage::draft, nullptr); }}},
+        {"/api/v1/publication-lists/{number}/list.pdf",
+         {[](TestService& s, Jurisdiction side) { return publicationRoute(s, side, ListStage::draft, nullptr); }}},
+        {"/api/v1/publication-lists/{number}/list.csv",
+         {[](TestService& s, Jurisdiction side) { return publicationRoute(s, side, ListStage::released, nullptr); }}},
+        {"/api/v1/publication-lists/{number}/list.xlsx",
+         {[](TestService& s, Jurisdiction side) { return publicationRoute(s, side, ListStage::released, nullptr); }}},
+        {"/api/v1/publication-lists/{number}/review",
+         {[](TestService& s, Jurisdiction side) {
+              return publicationRoute(s, side, ListStage::draft,
+                                      bodyOf({{"decision", "reviewed"}, {"password", TestService::kPassword}}));
+          }}},
+        {"/api/v1/publication-lists/{number}/release",
+         {[](TestService& s, Jurisdiction side) {
+              return publicationRoute(s, side, ListStage::reviewed, bodyOf({{"password", TestService::kPassword}}));
+          }}},
+        {"/api/v1/publication-lists/{number}/corrections",
+         {[](TestService& s, Jurisdiction side) {
+              return publicationRoute(s, side, ListStage::released, bodyOf({{"reason", "更正"}}));
+          }}},
+        {"/api/v1/samples/{number}/platform-numbers",
+         {[](TestService& s, Jurisdiction side) {
+              static std::atomic<int> made{0};
+              const std::string number = "YPRCP" + std::to_string(++made) + (side == Jurisdiction::A ? "A" : "B");
+              return RouteRecord{{{"number", documentRecord(s, side).sample_number}},
+                                 bodyOf({{"platform", "nmpa_drug"}, {"platform_number", number.c_str()}})};
           }}},
         // ---- ingest (ingest_routes.cpp) -----------------------------------------------------------
         {"/api/v1/instruments/{code}",
