@@ -75,7 +75,8 @@ TEST_F(SamplingWorkflowTest, PlanRefusalsNameTheFieldAndRoles) {
     PlanRequest p{"P-1", "t", y, std::to_string(y) + "-01-01", std::to_string(y) + "-12-31",
                   {{org.at("JS-NJ").id, "drug", "", 1, std::to_string(y) + "-03-01"}}};
     EXPECT_EQ(field_of(create_plan(*db, actor.at("planner"), p).error()), "quotas[0].office_id");
-    p.quotas[0].office_org_id = org.at("SH-LAB").id;
+    // A bureau samples nothing itself (an inspection centre or an enforcement unit may: seed 001).
+    p.quotas[0].office_org_id = org.at("SH").id;
     EXPECT_EQ(field_of(create_plan(*db, actor.at("planner"), p).error()), "quotas[0].office_id");
     p.quotas[0].office_org_id = org.at("SH-HP").id;
     p.quotas[0].due_on = std::to_string(y + 1) + "-01-01";
