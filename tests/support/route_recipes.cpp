@@ -15,6 +15,7 @@
 #include "lims/workflow/sampling/plans.hpp"
 #include "lims/workflow/sampling/registration.hpp"
 #include "lims/workflow/sampling/shipments.hpp"
+#include "lims/workflow/evidence/attachments.hpp"
 #include "tests/unit/workflow/documents_seed.hpp"
 
 #include <atomic>
@@ -226,7 +227,8 @@ workflow::Actor samplingActor(TestService& s, Role role, Jurisdiction side) {
     return {s.userId(name), name, {role}, org.id, org.path};
 }
 
-SamplingRecord samplingRecord(TestService& s, Jurisdiction side) {
+// online: bought from an online shop (网络抽样), for the delivery route.
+SamplingRecord samplingRecord(TestService& s, Jurisdiction side, bool online = false) {
     namespace wf = workflow::sampling;
     static int serial = 0;
     const std::string n = std::to_string(++serial);
@@ -265,11 +267,42 @@ SamplingRecord samplingRecord(TestService& s, Jurisdiction side) {
     r.sampled_at = wf::format_utc_seconds(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) -
                                           std::chrono::hours(1));
     r.sampling_place = "shelf";
+    if (online) {
+        r.online = wf::OnlinePurchase{"Platform", code("MA1FL0003"), "", "Shop", "https://shop.example.com/", "310101",
+                                      "", "ORDER-" + n, "Office", std::nullopt};
+        r.field.purchase_price = "36.50";
+        r.field.payment_method = "platform_order";
+    }
     auto sample = must(wf::register_sample(*s.database(), sampler, r), "register");
     auto shipment = must(wf::create_shipment(*s.database(), sampler,
                                              {{sample.number}, s.organisationId(TestService::laboratory(side)), "SF", std::nullopt}),
                          "shipment");
     return {plan.code, task.number, sample.number, shipment.number};
+}
+
+// ---- evidence (sample_evidence_routes.cpp): a JPEG's first bytes, attached by a user of `side`.
+const std::string kRecipeJpeg = std::string("\xFF\xD8\xFF\xE0recipe", 10);
+
+Poco::JSON::Object::Ptr attachmentBody(const char* purpose) {
+    Poco::JSON::Object::Ptr b = new Poco::JSON::Object;
+    b->set("purpose", purpose);
+    b->set("content_base64", "/9j/4HJlY2lwZQ==");  // kRecipeJpeg
+    return b;
+}
+
+std::string attached(TestService& s, Jurisdiction side, workflow::evidence::AttachmentOwner owner, const std::string& number,
+                     Role role, const char* purpose) {
+    auto done = workflow::evidence::attach(*s.database(), samplingActor(s, role, side), owner, number,
+                                           {purpose, "recipe.jpg", kRecipeJpeg, ""}, 1024);
+    if (!done) throw std::runtime_error("evidence recipe: " + done.error().message);
+    return done->sha256;
+}
+
+Poco::JSON::Object::Ptr deliveryBody() {
+    Poco::JSON::Object::Ptr b = new Poco::JSON::Object;
+    b->set("carrier", "SF");
+    b->set("tracking_number", "SF1");
+    return b;
 }
 
 Poco::JSON::Object::Ptr receiptBody() {
@@ -649,6 +682,32 @@ const std::map<std::string, RouteRecipe>& routeRecipes() {
               Poco::JSON::Object::Ptr link = new Poco::JSON::Object;
               link->set("product_id", 1);
               return RouteRecord{{{"number", samplingRecord(s, side).sample_number}}, link};
+          }}},
+        // ---- evidence and online purchases (sample_evidence_routes.cpp) ---------------------------
+        {"/api/v1/samples/{number}/attachments",
+         {[](TestService& s, Jurisdiction side) {
+              return RouteRecord{{{"number", samplingRecord(s, side).sample_number}}, attachmentBody("on_site_photo")};
+          }}},
+        {"/api/v1/samples/{number}/attachments/{sha256}",
+         {[](TestService& s, Jurisdiction side) {
+              const auto number = samplingRecord(s, side).sample_number;
+              return RouteRecord{{{"number", number},
+                                  {"sha256", attached(s, side, workflow::evidence::AttachmentOwner::sample, number,
+                                                      Role::sampler, "on_site_photo")}},
+                                 nullptr};
+          }}},
+        {"/api/v1/samples/{number}/delivery",
+         {[](TestService& s, Jurisdiction side) {
+              return RouteRecord{{{"number", samplingRecord(s, side, true).sample_number}}, deliveryBody()};
+          }}},
+        {"/api/v1/case-leads/{number}/attachments",
+         {[](TestService& s, Jurisdiction side) { return reviewLead(s, side, attachmentBody("lead_evidence")); }}},
+        {"/api/v1/case-leads/{number}/attachments/{sha256}",
+         {[](TestService& s, Jurisdiction side) {
+              auto lead = reviewLead(s, side, nullptr);
+              lead.params["sha256"] = attached(s, side, workflow::evidence::AttachmentOwner::case_lead,
+                                               lead.params.at("number"), Role::enforcement_officer, "lead_evidence");
+              return lead;
           }}},
         {"/api/v1/shipments/{number}",
          {[](TestService& s, Jurisdiction side) { return RouteRecord{{{"number", samplingRecord(s, side).shipment_number}}, nullptr}; }}},
