@@ -251,7 +251,7 @@ TEST_F(Publication, LabelDataStandsWhereTheCatalogueHasNone) {
         tx.session() << "INSERT INTO specification_lines (product_id, standard_ref, test_code, test_name, limit_kind, "
                         "lower_limit, upper_limit, expected_text, unit, decimal_places, created_at, updated_at) SELECT $1, "
                         "standard_ref, test_code, test_name, limit_kind, lower_limit, upper_limit, expected_text, unit, "
-                        "decimal_places, created_at, updated_at FROM specification_lines WHERE product_id = $2",
+                        "decimal_places, created_at, updated_at FROM specification_lines WHERE product_id = $2 ORDER BY id",
             bind(id), bind(product), now;
         return static_cast<std::int64_t>(id);
     }));
