@@ -50,7 +50,9 @@ int run_calendar_recompute(CommandContext& context) {
     }
     for (const auto& change : recount->case_leads.changes) context.out << "case lead " << change << "\n";
     for (const auto& change : recount->notices.changes) context.out << "notice " << change << "\n";
-    for (const auto& [what, r] : {std::pair{"case leads", &recount->case_leads}, std::pair{"notices", &recount->notices}}) {
+    for (const auto& change : recount->cases.changes) context.out << "case " << change << "\n";
+    for (const auto& [what, r] : {std::pair{"case leads", &recount->case_leads}, std::pair{"notices", &recount->notices},
+                                  std::pair{"cases", &recount->cases}}) {
         context.out << what << " with a provisional deadline: " << r->examined << " open, " << r->changed
                     << " recounted, " << r->still_provisional << " still provisional\n";
     }

@@ -3,6 +3,7 @@
 #include "lims/domain/calendar/deadline.hpp"
 #include "lims/domain/calendar/statutory_deadlines.hpp"
 #include "lims/store/notice_repository.hpp"
+#include "lims/workflow/cases/case_recount.hpp"
 #include "lims/workflow/store_time.hpp"
 
 using namespace Poco::Data::Keywords;
@@ -55,6 +56,9 @@ domain::Result<ProvisionalDeadlineRecount> recount_provisional_deadlines(store::
     auto notices = recount_provisional_notices(tx, calendar, actor);
     if (!notices) return notices.error();
     out.notices = std::move(*notices);
+    auto filed = cases::recount_provisional_deadlines(tx, calendar, actor);
+    if (!filed) return filed.error();
+    out.cases = std::move(*filed);
     return out;
 }
 

@@ -16,6 +16,7 @@ namespace lims::workflow {
 struct ProvisionalDeadlineRecount {
     case_leads::DeadlineRecount case_leads;
     case_leads::DeadlineRecount notices;  // same figures, for notices ("TZ2026-000004: ...")
+    case_leads::DeadlineRecount cases;    // and for filed cases' clocks (cases/case_recount.hpp)
 };
 
 // Unacknowledged notices (state sent) whose due_at was counted through a provisional year
@@ -27,7 +28,7 @@ domain::Result<case_leads::DeadlineRecount> recount_provisional_notices(store::T
                                                                         const domain::WorkingCalendar& calendar,
                                                                         const std::string& actor);
 
-// Case leads (case_leads::recount_provisional_deadlines) and notices, in one transaction.
+// Case leads (case_leads::recount_provisional_deadlines), notices and cases, in one transaction.
 domain::Result<ProvisionalDeadlineRecount> recount_provisional_deadlines(store::Transaction& tx,
                                                                         const domain::WorkingCalendar& calendar,
                                                                         const std::string& actor);

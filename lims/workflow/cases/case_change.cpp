@@ -103,6 +103,24 @@ domain::Result<std::string> next_state(const store::CaseRecord& c, const std::st
     return std::string(*to);
 }
 
+domain::Status count_seizure(store::CaseMeasure& m, const domain::WorkingCalendar& calendar) {
+    auto seized = parse_store_time(m.started_at);
+    if (!seized) return seized.error();
+    std::optional<domain::Instant> extended;
+    if (m.extended_at) {
+        auto at = parse_store_time(*m.extended_at);
+        if (!at) return at.error();
+        extended = *at;
+    }
+    auto clock = domain::seizure_clock(*seized, extended);
+    if (!clock) return clock.error();
+    auto due = clock->counted_due(calendar);
+    if (!due) return due.error();
+    m.decision_due_at = store_time(due->due);
+    m.decision_due_provisional = due->provisional;
+    return {};
+}
+
 bool decided(const store::CaseRecord& c) { return c.state == "decided"; }
 
 }  // namespace lims::workflow::cases::detail

@@ -43,6 +43,9 @@ domain::Result<domain::Instant> instant_of(store::Transaction& tx, const std::op
 // empty while a pause stands.
 domain::Status recount_decision_clock(store::CaseRecord& c, const domain::WorkingCalendar& calendar);
 
+// Counts a seizure's decision term from its start and extension.
+domain::Status count_seizure(store::CaseMeasure& m, const domain::WorkingCalendar& calendar);
+
 // The state table's verdict for `action` by the actor with what the request supplied.
 domain::Result<std::string> next_state(const store::CaseRecord& c, const std::string& action, const Actor& actor,
                                        bool approval, bool reason = false, bool receiving_body = false,

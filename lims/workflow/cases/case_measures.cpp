@@ -22,23 +22,6 @@ domain::Result<store::CaseMeasure*> measure_of(store::CaseRecord& c, std::int64_
                                      "case " + c.number + " has no measure " + std::to_string(id));
 }
 
-domain::Status count_seizure(store::CaseMeasure& m, const domain::WorkingCalendar& calendar) {
-    auto seized = parse_store_time(m.started_at);
-    if (!seized) return seized.error();
-    std::optional<domain::Instant> extended;
-    if (m.extended_at) {
-        auto at = parse_store_time(*m.extended_at);
-        if (!at) return at.error();
-        extended = *at;
-    }
-    auto clock = domain::seizure_clock(*seized, extended);
-    if (!clock) return clock.error();
-    auto due = clock->counted_due(calendar);
-    if (!due) return due.error();
-    m.decision_due_at = store_time(due->due);
-    m.decision_due_provisional = due->provisional;
-    return {};
-}
 
 }  // namespace
 
@@ -66,7 +49,7 @@ domain::Result<store::CaseRecord> add_measure(store::Database& db, const domain:
         m.document_number = measure.document_number;
         m.recorded_by = actor.name;
         if (seizure) {
-            if (auto ok = count_seizure(m, calendar); !ok) return ok.error();
+            if (auto ok = detail::count_seizure(m, calendar); !ok) return ok.error();
         }
         c.measures.push_back(m);
         return detail::Change{"case.measure", measure.kind + " #" + std::to_string(m.id) +
@@ -100,7 +83,7 @@ domain::Result<store::CaseRecord> extend_measure(store::Database& db, const doma
         (*m)->extended_at = store_time(*at);
         (*m)->extension_reason = request.reason;
         (*m)->extension_approver = request.approver;
-        if (auto ok = count_seizure(**m, calendar); !ok) return ok.error();
+        if (auto ok = detail::count_seizure(**m, calendar); !ok) return ok.error();
         return detail::Change{"case.measure_extend",
                               "seizure #" + std::to_string(measure_id) + ": " + request.reason + "; approved: " +
                                   request.approver};
