@@ -190,7 +190,7 @@ http {{
             proxy_read_timeout 30s;
             # Only requests nginx knows were not processed move to another node; a POST
             # already sent is never repeated by nginx (the client retries with its key).
-            proxy_next_upstream error timeout http_502 http_503;
+            proxy_next_upstream error timeout http_502;
         }}
     }}
 }}
