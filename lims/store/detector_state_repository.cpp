@@ -1,5 +1,7 @@
 #include "lims/store/detector_state_repository.hpp"
 
+#include "lims/store/sql.hpp"
+
 #include <vector>
 
 using namespace Poco::Data::Keywords;
@@ -25,10 +27,11 @@ StoreResult<std::optional<std::string>> DetectorStateRepository::load(std::int64
 StoreResult<Done> DetectorStateRepository::save(std::int64_t logger_id, std::int64_t placement_id,
                                                 const std::string& state) {
     const std::string at = tx_.now_utc();
-    tx_.session() << "INSERT INTO detector_states (logger_id, placement_id, state, updated_at) VALUES ($1, $2, $3, $4) "
-                     "ON CONFLICT (logger_id) DO UPDATE SET placement_id = excluded.placement_id, state = excluded.state, "
-                     "version = detector_states.version + 1, updated_at = excluded.updated_at",
-        bind(logger_id), bind(placement_id), bind(state), bind(at), now;
+    sql(tx_,
+        "INSERT INTO detector_states (logger_id, placement_id, state, updated_at) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (logger_id) DO UPDATE SET placement_id = excluded.placement_id, state = excluded.state, "
+        "version = detector_states.version + 1, updated_at = excluded.updated_at",
+        {logger_id, placement_id, state, at});
     return Done{};
 }
 

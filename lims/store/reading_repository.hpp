@@ -38,6 +38,8 @@ public:
     StoreResult<std::vector<domain::Reading>> range(std::int64_t logger_id, std::int64_t from_utc, std::int64_t to_utc);
 
 private:
+    StoreResult<ReadingBatchOutcome> insert_bound(const std::vector<domain::Reading>& readings);
+
     Transaction& tx_;
 };
 

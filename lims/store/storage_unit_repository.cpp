@@ -1,5 +1,7 @@
 #include "lims/store/storage_unit_repository.hpp"
 
+#include "lims/store/sql.hpp"
+
 #include <Poco/Data/Statement.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/Nullable.h>
@@ -136,11 +138,25 @@ StoreResult<StorageUnitRow> StorageUnitRepository::create(const StorageUnitRow& 
 }
 
 StoreResult<StorageUnitRow> StorageUnitRepository::get(std::int64_t id) {
-    std::vector<UnitTuple> rows;
-    tx_.session() << std::string("SELECT ") + kUnitColumns + " FROM storage_units WHERE id = $1", bind(id), into(rows),
-        now;
+    // Through sql(): the readings ingest reads each placed logger's unit in every batch.
+    static const std::string kGet = std::string("SELECT ") + kUnitColumns + " FROM storage_units WHERE id = $1";
+    auto rows = sql(tx_, kGet, {id}).rows;
     if (rows.empty()) return store_error(StoreErrorKind::not_found, "storage unit " + std::to_string(id) + " does not exist");
-    return unit_of(rows.front());
+    SqlRow& r = rows.front();
+    StorageUnitRow u;
+    u.id = r.integer(0);
+    u.code = r.take_text(1);
+    u.org_id = r.integer(2);
+    u.entity_id = r.optional_integer(3);
+    u.name = r.take_text(4);
+    u.kind = r.take_text(5);
+    u.storage_class = r.take_text(6);
+    u.min_centi_celsius = static_cast<std::int32_t>(r.integer(7));
+    u.max_centi_celsius = static_cast<std::int32_t>(r.integer(8));
+    u.active = r.integer(9) != 0;
+    u.version = r.integer(10);
+    if (!r.is_null(11)) u.product_class = r.take_text(11);
+    return u;
 }
 
 StoreResult<std::vector<StorageUnitRow>> StorageUnitRepository::list(const std::vector<std::int64_t>& org_ids) {
@@ -337,27 +353,30 @@ StoreResult<std::optional<LoggerWatch>> StorageUnitRepository::watch_by_id(std::
 }
 
 StoreResult<std::optional<LoggerWatch>> StorageUnitRepository::watch(const std::string& where, const std::string& key) {
-    std::vector<Poco::Tuple<Poco::Int64, std::string, Poco::Int64, NInt, NInt, NInt, NInt, NInt, NInt>> rows;
     // One row: the logger, its open placement, the unit that sets its rules (the transport
     // box of a shipment), the shipment's sender, and the detector state of this placement.
-    tx_.session() << "SELECT l.id, l.serial, l.org_id, p.id, COALESCE(p.storage_unit_id, t.storage_unit_id), "
-                     "s.from_org_id, p.from_utc, p.shipment_id, p.storage_unit_id "
-                     "FROM loggers l LEFT JOIN logger_placements p ON p.logger_id = l.id AND p.to_utc IS NULL "
-                     "LEFT JOIN transport_box_trips t ON t.shipment_id = p.shipment_id "
-                     "LEFT JOIN shipments s ON s.id = p.shipment_id WHERE " +
-                         where + " ORDER BY p.id DESC",
-        bind(key), into(rows), now;
+    // Through sql() (compiled or prepared once per connection): the readings ingest asks
+    // this for every logger of every batch.
+    const std::string statement =
+        "SELECT l.id, l.serial, l.org_id, p.id, COALESCE(p.storage_unit_id, t.storage_unit_id), "
+        "s.from_org_id, p.from_utc, p.shipment_id, p.storage_unit_id, d.state "
+        "FROM loggers l LEFT JOIN logger_placements p ON p.logger_id = l.id AND p.to_utc IS NULL "
+        "LEFT JOIN transport_box_trips t ON t.shipment_id = p.shipment_id "
+        "LEFT JOIN shipments s ON s.id = p.shipment_id "
+        "LEFT JOIN detector_states d ON d.logger_id = l.id AND d.placement_id = p.id WHERE " +
+        where + " ORDER BY p.id DESC";
+    auto rows = sql(tx_, statement, {key}).rows;
     if (rows.empty()) return std::optional<LoggerWatch>();
-    const auto& r = rows.front();
+    SqlRow& r = rows.front();
     LoggerWatch w;
-    w.logger_id = r.get<0>();
-    w.serial = r.get<1>();
-    w.site_org_id = r.get<2>();
-    if (!r.get<3>().isNull()) {
-        w.placement = PlacementRow{r.get<3>().value(), w.logger_id, optional_of(r.get<8>()), optional_of(r.get<7>()),
-                                   r.get<6>().value(), std::nullopt};
-        if (!r.get<4>().isNull()) {
-            auto unit = get(r.get<4>().value());
+    w.logger_id = r.integer(0);
+    w.serial = r.take_text(1);
+    w.site_org_id = r.integer(2);
+    if (!r.is_null(3)) {
+        w.placement = PlacementRow{r.integer(3), w.logger_id, r.optional_integer(8), r.optional_integer(7), r.integer(6),
+                                   std::nullopt};
+        if (!r.is_null(4)) {
+            auto unit = get(r.integer(4));
             if (!unit) return unit.error();
             w.unit = *unit;
             if (w.placement->storage_unit_id) {
@@ -365,12 +384,8 @@ StoreResult<std::optional<LoggerWatch>> StorageUnitRepository::watch(const std::
                 w.entity_id = unit->entity_id;
             }
         }
-        if (!r.get<5>().isNull()) w.site_org_id = r.get<5>().value();
-        std::vector<std::string> state;
-        Poco::Int64 placement_id = w.placement->id;
-        tx_.session() << "SELECT state FROM detector_states WHERE logger_id = $1 AND placement_id = $2",
-            bind(w.logger_id), bind(placement_id), into(state), now;
-        if (!state.empty()) w.detector_state = state.front();
+        if (!r.is_null(5)) w.site_org_id = r.integer(5);
+        if (!r.is_null(9)) w.detector_state = r.take_text(9);
     }
     return std::optional<LoggerWatch>(std::move(w));
 }
