@@ -144,8 +144,50 @@ Outcome<IssuedToken> AuthService::issue(const UserAccount& user, TokenScope scop
     return issued;
 }
 
+std::optional<Principal> AuthService::verified(const std::string& hash, Clock::time_point now) {
+    std::lock_guard lock(verifiedMutex_);
+    auto it = verified_.find(hash);
+    if (it == verified_.end()) return std::nullopt;
+    const VerifiedToken& v = it->second;
+    if (now >= v.lookedUpAt && now - v.lookedUpAt < settings_.verifiedTokenLifetime && now < v.expiresAt)
+        return v.principal;
+    verified_.erase(it);
+    return std::nullopt;
+}
+
+void AuthService::keepVerified(const std::string& hash, const Principal& principal, Clock::time_point expiresAt,
+                               Clock::time_point lookedUpAt, std::uint64_t forgetsBefore) {
+    std::lock_guard lock(verifiedMutex_);
+    if (forgets_ != forgetsBefore) return;  // a logout or revocation ran during the look-up
+    if (verified_.size() >= settings_.verifiedTokenCapacity) {
+        std::erase_if(verified_, [&](const auto& e) { return lookedUpAt - e.second.lookedUpAt >= settings_.verifiedTokenLifetime; });
+        if (verified_.size() >= settings_.verifiedTokenCapacity) verified_.clear();
+    }
+    verified_.insert_or_assign(hash, VerifiedToken{principal, expiresAt, lookedUpAt});
+}
+
+void AuthService::forgetToken(const std::string& hash) {
+    std::lock_guard lock(verifiedMutex_);
+    ++forgets_;
+    verified_.erase(hash);
+}
+
+void AuthService::forgetUser(std::int64_t userId) {
+    std::lock_guard lock(verifiedMutex_);
+    ++forgets_;
+    std::erase_if(verified_, [&](const auto& e) { return e.second.principal.userId == userId; });
+}
+
 Authentication AuthService::authenticate(const std::string& bearerToken) {
     const std::string hash = hashBearerToken(bearerToken);
+    const bool caching = settings_.verifiedTokenLifetime.count() > 0;
+    const auto lookedUpAt = clock_();
+    std::uint64_t forgetsBefore = 0;
+    if (caching) {
+        if (auto principal = verified(hash, lookedUpAt)) return {std::move(principal), ""};
+        std::lock_guard lock(verifiedMutex_);
+        forgetsBefore = forgets_;
+    }
     auto found = store_.findTokenWithUser(hash);
     if (!found) {
         storeProblem(found.error());
@@ -167,11 +209,13 @@ Authentication AuthService::authenticate(const std::string& bearerToken) {
     p.roles = u.roles;
     p.scope = token.scope;
     p.tokenHash = hash;
+    if (caching) keepVerified(hash, p, token.expiresAt, lookedUpAt, forgetsBefore);
     return {std::move(p), ""};
 }
 
 Outcome<bool> AuthService::logout(const Principal& caller) {
     auto revoked = store_.revokeToken(caller.tokenHash, clock_());
+    forgetToken(caller.tokenHash);
     if (!revoked) return storeProblem(revoked.error());
     return *revoked;
 }
@@ -181,6 +225,7 @@ Outcome<int> AuthService::revokeUserTokens(std::int64_t userId, const Principal&
     if (!user) return storeProblem(user.error());
     if (!*user) return problems::notFound("There is no user with id " + std::to_string(userId) + ".");
     auto revoked = store_.revokeUserTokens(userId, clock_(), by.username);
+    forgetUser(userId);
     if (!revoked) return storeProblem(revoked.error());
     return *revoked;
 }
@@ -208,6 +253,7 @@ Outcome<int> AuthService::changePassword(const Principal& caller, const std::str
     if (!hash) return problems::validation({{"new_password", hash.error().message}});
     auto changed = store_.setPassword(caller.userId, *hash, caller.tokenHash, caller.username,
                                       "password changed by its holder");
+    forgetUser(caller.userId);
     if (!changed) return storeProblem(changed.error());
     return *changed;
 }
@@ -216,6 +262,7 @@ Outcome<int> AuthService::resetPassword(std::int64_t userId, const std::string& 
     auto hash = hashNewPassword(newPassword);
     if (!hash) return problems::validation({{"new_password", hash.error().message}});
     auto changed = store_.setPassword(userId, *hash, "", by.username, "password reset by administrator " + by.username);
+    forgetUser(userId);
     if (!changed && changed.error().code == "user.not_found")
         return problems::notFound("There is no user with id " + std::to_string(userId) + ".");
     if (!changed) return storeProblem(changed.error());

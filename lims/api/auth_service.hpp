@@ -13,8 +13,12 @@
 #include "lims/api/password_hash.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace lims::api {
@@ -37,6 +41,13 @@ struct AuthSettings {
     LoginThrottlePolicy usernameThrottle = usernameThrottlePolicy();
     PasswordCheckLimits passwordChecks;
     Argon2Parameters argon2;
+    // A token verified against the store is answered from memory for this long after its
+    // look-up began, so a revocation or a disabled account written by another node (or
+    // straight into the database) is honoured within a second; this node's own logouts,
+    // revocations, password changes and account changes (forgetUser) drop it at once.
+    // Zero: every request looks its token up.
+    std::chrono::milliseconds verifiedTokenLifetime{750};
+    std::size_t verifiedTokenCapacity = 8192;
 };
 
 struct IssuedToken {
@@ -88,6 +99,10 @@ public:
 
     Outcome<UserAccount> user(std::int64_t id);
 
+    // The account changed outside this service (disabled, roles or organisation changed by
+    // an administrator's use case): its tokens are looked up again on their next request.
+    void forgetUser(std::int64_t userId);
+
     // The password policy and this service's Argon2 parameters, for callers that store
     // the account themselves (the administrators' POST /api/v1/users, audited as them).
     domain::Result<std::string> hashNewPassword(const std::string& password) const;
@@ -110,6 +125,18 @@ private:
     Outcome<IssuedToken> issue(const UserAccount& user, TokenScope scope, std::chrono::seconds lifetime,
                                const std::string& issuedBy = "");
 
+    // Verified tokens by their hash (never the token itself), each with when its look-up
+    // began; `forgets_` counts the forgettings, so a look-up that raced one is not kept.
+    struct VerifiedToken {
+        Principal principal;
+        Clock::time_point expiresAt;
+        Clock::time_point lookedUpAt;
+    };
+    std::optional<Principal> verified(const std::string& hash, Clock::time_point now);
+    void keepVerified(const std::string& hash, const Principal& principal, Clock::time_point expiresAt,
+                      Clock::time_point lookedUpAt, std::uint64_t forgetsBefore);
+    void forgetToken(const std::string& hash);
+
     CredentialStore& store_;
     AuthSettings settings_;
     std::function<Clock::time_point()> clock_;
@@ -118,6 +145,9 @@ private:
     LoginThrottle usernameThrottle_;  // username anywhere
     PasswordCheckGate gate_;
     std::string dummyHash_;  // verified against for unknown users, so timing does not tell
+    std::mutex verifiedMutex_;
+    std::unordered_map<std::string, VerifiedToken> verified_;
+    std::uint64_t forgets_ = 0;
 };
 
 // Roles as stored in user_roles; the domain's role table decides what each may do.

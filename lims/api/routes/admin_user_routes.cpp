@@ -80,7 +80,7 @@ void add_user_routes(Router& router, const RouteContext& context) {
                 "Change a user's display name and roles, or disable (active: false) or enable the account "
                 "(If-Match); disabling revokes every token of theirs. Administrators cannot disable "
                 "themselves or drop their own administrator role",
-                AuthRequirement::User, userUpdateSchema(), [db](const Request& r) {
+                AuthRequirement::User, userUpdateSchema(), [db, auth](const Request& r) {
                     const auto id = idParam(r);
                     if (!id) return Response::problem(notVisible("user", r.params.at("id")));
                     // Another jurisdiction's account is a 404 before If-Match is asked for.
@@ -96,6 +96,7 @@ void add_user_routes(Router& router, const RouteContext& context) {
                                            auto now = admin::user_record(*db, actor_of(r), *id);
                                            return now ? std::optional<std::int64_t>(now->version) : std::nullopt;
                                        });
+                    auth->forgetUser(*id);  // disabled or with other roles: at once on this node
                     return withVersion(200, userRecordJson(*updated), updated->version);
                 }, 200, kAdministrators});
 

@@ -126,6 +126,46 @@ TEST_F(AuthTest, DisabledAccountsCannotUseTheirTokens) {
     EXPECT_EQ(auth.login("zhang.san", "sampler-password-1").problem().status, 401);
 }
 
+// The verified-token cache: a token verified once is answered from memory (the store is
+// not asked) for less than verifiedTokenLifetime; a change the store makes behind the
+// service's back (another node) is seen when that runs out, this service's own logout,
+// revocation and forgetUser at once.
+TEST_F(AuthTest, AVerifiedTokenIsKeptForUnderASecondAndForgottenAtOnceWhenRevokedHere) {
+    auto a = auth.login("zhang.san", "sampler-password-1");
+    ASSERT_TRUE(a);
+    ASSERT_TRUE(auth.authenticate(a->token).principal);
+    const std::string hash = hashBearerToken(a->token);
+    store.tokens[hash].revokedAt = now.load();  // another node revokes it
+    now = now.load() + 700ms;
+    EXPECT_TRUE(auth.authenticate(a->token).principal);  // still within its lifetime here
+    now = now.load() + 50ms;
+    EXPECT_NE(auth.authenticate(a->token).failure.find("revoked"), std::string::npos);  // 750 ms: looked up again
+
+    auto b = auth.login("zhang.san", "sampler-password-1");
+    ASSERT_TRUE(b);
+    ASSERT_TRUE(auth.authenticate(b->token).principal);
+    store.users[2].active = false;  // an administrator's use case disabled the account ...
+    auth.forgetUser(2);             // ... and the route told the service
+    EXPECT_NE(auth.authenticate(b->token).failure.find("disabled"), std::string::npos);
+    store.users[2].active = true;
+
+    auto who = auth.authenticate(b->token);
+    ASSERT_TRUE(who.principal);
+    ASSERT_TRUE(auth.logout(*who.principal));
+    EXPECT_NE(auth.authenticate(b->token).failure.find("revoked"), std::string::npos);
+}
+
+TEST_F(AuthTest, WithoutTheCacheEveryRequestLooksItsTokenUp) {
+    AuthSettings settings = fastSettings();
+    settings.verifiedTokenLifetime = std::chrono::milliseconds(0);
+    AuthService uncached(store, settings, [this] { return now.load(); });
+    auto a = uncached.login("zhang.san", "sampler-password-1");
+    ASSERT_TRUE(a);
+    ASSERT_TRUE(uncached.authenticate(a->token).principal);
+    store.tokens[hashBearerToken(a->token)].revokedAt = now.load();
+    EXPECT_FALSE(uncached.authenticate(a->token).principal);
+}
+
 TEST_F(AuthTest, ServiceTokensCarryTheIngestScope) {
     auto t = auth.issueServiceToken(3, "admin");
     ASSERT_TRUE(t);

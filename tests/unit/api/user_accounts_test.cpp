@@ -5,11 +5,16 @@
 // cannot lock themselves out; service tokens are audited naming who issued them.
 #include "test_service.hpp"
 
+#include "lims/api/bearer_token.hpp"
 #include "lims/api/json_text.hpp"
 #include "lims/api/problem.hpp"
 #include "lims/store/audit.hpp"
+#include "lims/store/sql.hpp"
 
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
 
 using lims::api::newObject;
 using lims::domain::Role;
@@ -125,6 +130,7 @@ TEST_F(UserAccountsTest, DisablingStopsLoginAndTokensAtOnceAndEnablingRestoresLo
     const std::string etag = got.header("etag");
     ASSERT_FALSE(etag.empty());
     EXPECT_TRUE(got.json()->getValue<bool>("active"));
+    EXPECT_EQ(me(token), 200);  // verified, and kept as verified for a moment
 
     EXPECT_EQ(admin.put(path, account("analyst_a", {"analyst"}, false)).status, 428);
     auto off = admin.put(path, account("analyst_a", {"analyst"}, false), {{"If-Match", etag}});
@@ -155,6 +161,28 @@ TEST_F(UserAccountsTest, DisablingStopsLoginAndTokensAtOnceAndEnablingRestoresLo
     EXPECT_NE(updates[1].record.reason.find("enabled"), std::string::npos);
     EXPECT_NE(updates[1].record.reason.find("roles changed"), std::string::npos);
     EXPECT_TRUE(service.auditChainIntact());
+}
+
+// A revocation this node did not make (another node's, or one written into the database)
+// reaches a token verified a moment ago within a second: the verified-token cache keeps an
+// answer for at most AuthSettings::verifiedTokenLifetime (750 ms).
+TEST_F(UserAccountsTest, ARevocationWrittenElsewhereIsHonouredWithinASecond) {
+    const std::string token = tokenOf("analyst_a", TestService::kPassword);
+    ASSERT_EQ(me(token), 200);
+    auto revoked = service.database()->write([&](lims::store::Transaction& tx) -> lims::store::StoreResult<int> {
+        return static_cast<int>(lims::store::sql(tx, "UPDATE auth_tokens SET revoked_at = $1 WHERE token_hash = $2",
+                                                 {tx.now_utc(), lims::api::hashBearerToken(token)})
+                                    .changed);
+    });
+    ASSERT_TRUE(revoked);
+    ASSERT_EQ(*revoked, 1);
+    const auto from = std::chrono::steady_clock::now();
+    while (me(token) == 200) {
+        ASSERT_LT(std::chrono::steady_clock::now() - from, std::chrono::seconds(1)) << "the revoked token is still accepted";
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_LT(std::chrono::steady_clock::now() - from, std::chrono::seconds(1));
+    EXPECT_EQ(me(token), 401);
 }
 
 TEST_F(UserAccountsTest, AnAdministratorCannotLockThemselvesOut) {
