@@ -33,6 +33,8 @@ constexpr domain::RoleSet kPlatformUsers{Role::planner, Role::sampler, Role::rec
                                          Role::bureau_viewer, Role::administrator};
 
 constexpr const char* kPdfContentType = "application/pdf";
+// The media type the OpenAPI document declares for the CSV answers (sent with ; charset=utf-8).
+constexpr const char* kCsvMediaType = "text/csv";
 
 std::string safe_name(const std::string& s) {
     std::string out;
@@ -309,7 +311,7 @@ void add_publication_routes(Router& router, const RouteContext& context) {
                                 "publication-" + safe_name(number) + ".csv");
                 },
                 200, kListReaders, KeyReplay::once, {},
-                {media(200, std::string(workflow::figures::kCsvContentType), "The released list (CSV).")}});
+                {media(200, kCsvMediaType, "The released list (CSV).")}});
 
     router.add({"GET", "/api/v1/publication-lists/{number}/list.xlsx", "getPublicationListXlsx",
                 "A released list as an .xlsx workbook (the list and its particulars)", AuthRequirement::User,
@@ -360,7 +362,7 @@ void add_publication_routes(Router& router, const RouteContext& context) {
                     return file(std::move(*csv), workflow::figures::kCsvContentType, "platform-samples.csv");
                 },
                 200, kPlatformUsers, KeyReplay::once, export_query_doc(),
-                {media(200, std::string(workflow::figures::kCsvContentType), "Samples (CSV).")}});
+                {media(200, kCsvMediaType, "Samples (CSV).")}});
 
     router.add({"GET", "/api/v1/platform-export/results.csv", "exportPlatformResultsCsv",
                 "The test items of the same samples' issued reports, one row each, CSV", AuthRequirement::User,
@@ -373,7 +375,7 @@ void add_publication_routes(Router& router, const RouteContext& context) {
                     return file(std::move(*csv), workflow::figures::kCsvContentType, "platform-results.csv");
                 },
                 200, kPlatformUsers, KeyReplay::once, export_query_doc(),
-                {media(200, std::string(workflow::figures::kCsvContentType), "Test items (CSV).")}});
+                {media(200, kCsvMediaType, "Test items (CSV).")}});
 
     router.add({"GET", "/api/v1/platform-export/export.xlsx", "exportPlatformXlsx",
                 "Samples and test items as one .xlsx workbook (sheets 抽样信息 and 检验结果)", AuthRequirement::User,
