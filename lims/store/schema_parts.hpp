@@ -35,10 +35,10 @@ Migration migration_0006_notifications_and_contacts();
 Migration migration_0007_document_services();
 // Migration 8: cases filed from case leads, their clocks, measures, transfers and outcome (migration_0008.cpp).
 Migration migration_0008_cases();
-// Migration 10: focus tags, quotas per month, plan phases, the risk ledger (migration_0010.cpp).
-Migration migration_0010_plans_statistics_risks();
 // Migration 9: the re-inspection laboratory directory, random draws, the laboratory of a re-inspection (migration_0009.cpp).
 Migration migration_0009_reinspection_laboratories();
+// Migration 10: focus tags, quotas per month, plan phases, the risk ledger (migration_0010.cpp).
+Migration migration_0010_plans_statistics_risks();
 // Migration 11: publication lists of nonconforming products, national platform sample numbers (migration_0011.cpp).
 Migration migration_0011_publication_and_platform_numbers();
 // Migration 12: online sampling, purchase and field details, evidence attachments (migration_0012.cpp).
