@@ -738,6 +738,22 @@ const std::map<std::string, RouteRecipe>& routeRecipes() {
                                   bodyOf({{"applicant", "sampled_unit"},
                                           {"applicant_name", "Pharmacy"},
                                           {"report_received_at", "2026-03-14T02:00:00Z"}}));
+          },
+          false,
+          // The same sample with a re-inspection registered against its report.
+          [](TestService& s, Jurisdiction side) {
+              using documents_seed::q;
+              RouteRecord r = reviewSample(s, side, nullptr);
+              const std::string sample = "(SELECT id FROM samples WHERE number = " + q(r.params.at("number")) + ")";
+              documents_seed::exec(
+                  *s.database(),
+                  "INSERT INTO reinspections (sample_id, original_report_id, applicant_kind, applicant_name, "
+                  "report_received_at, applied_at, deadline_at, state, created_at, updated_at) SELECT " + sample +
+                      ", max(id), 'sampled_unit', 'Pharmacy', " + documents_seed::kStamp + ", " + documents_seed::kStamp +
+                      ", '2026-03-25T16:00:00.000Z', 'in_testing', " + documents_seed::kStamp + ", " +
+                      documents_seed::kStamp + " FROM reports WHERE sample_id = " + sample +
+                      " AND NOT EXISTS (SELECT 1 FROM reinspections WHERE sample_id = " + sample + ")");
+              return r;
           }}},
         {"/api/v1/reports/{number}", {[](TestService& s, Jurisdiction side) { return reviewReport(s, side, nullptr); }}},
         {"/api/v1/reports/{number}/approve",

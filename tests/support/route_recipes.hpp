@@ -34,6 +34,10 @@ struct RouteRecipe {
     // Shared reference data (the product catalogue): no jurisdiction to hide, so the
     // matrix test does not expect another side's record to be a 404.
     bool shared = false;
+    // Where `make`'s record is one a write acts on but a read finds nothing in (a sample
+    // that may apply for a re-inspection has none yet), a record the GET reads: the matrix
+    // test reads its own side's record with it.
+    std::function<RouteRecord(TestService&, Jurisdiction)> readable = nullptr;
 };
 
 // pattern -> recipe; one recipe serves every method of the pattern.
