@@ -24,7 +24,7 @@ export default async function ({ service, browser, base, data, assert }) {
   assert.match(text, /抽检批次\s*1\b/)
   assert.match(text, /合格率\s*0\.0%/)
   assert.match(text, /案件线索 1 条/)
-  await page.locator('[data-test="chart"] canvas').waitFor()
+  await page.getByRole('img', { name: '按类别统计' }).locator('canvas').waitFor()
   assert.ok(scripts.some((s) => /echarts/.test(s)), `the ECharts chunk was not loaded with the page: ${scripts}`)
   await page.getByRole('cell', { name: '药品' }).waitFor()
   await page.waitForLoadState('networkidle')
