@@ -73,6 +73,7 @@ StoreIdempotencyStore::StoreIdempotencyStore(std::shared_ptr<store::Database> da
 
 IdempotencyStore::ClaimResult StoreIdempotencyStore::claim(std::int64_t userId, const std::string& key,
                                                           const std::string& requestHash, KeyReplay mode) {
+    retry_pending_releases();
     const auto wall = std::chrono::system_clock::now();
     const std::string expiredBefore = store::format_utc(wall - keep_);
     const std::string leaseBefore = store::format_utc(wall - lease_);
@@ -143,13 +144,46 @@ void StoreIdempotencyStore::complete(std::int64_t userId, const std::string& key
     if (!done) logger().error("idempotency completion not stored: %s", done.error().message);
 }
 
-void StoreIdempotencyStore::release(std::int64_t userId, const std::string& key, const std::string& claimId) {
+bool StoreIdempotencyStore::try_release(const PendingRelease& claim) {
+    // Only a claim whose work never committed is let go: one whose COMMIT went through (the
+    // answer was lost after it) stays, and is answered as its outcome lost past the lease.
     auto done = database_->write([&](store::Transaction& tx) -> domain::Result<bool> {
-        store::sql(tx, "DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND claim_id = $3",
-                   {userId, key, claimId});
+        store::sql(tx,
+                   "DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND claim_id = $3 "
+                   "AND work_committed_at IS NULL",
+                   {claim.user_id, claim.key, claim.claim_id});
         return true;
     });
     if (!done) logger().error("idempotency release failed: %s", done.error().message);
+    return static_cast<bool>(done);
+}
+
+void StoreIdempotencyStore::release(std::int64_t userId, const std::string& key, const std::string& claimId) {
+    PendingRelease claim{userId, key, claimId};
+    if (try_release(claim)) return;
+    // The database is away (the very reason a request fails with 503): the claim is let go
+    // as soon as it is back, at this node's next claim, so the client's retry with the same
+    // key is not answered "in progress" until the lease ends.
+    std::lock_guard lock(pending_mutex_);
+    if (pending_.size() < kMaxPendingReleases) pending_.push_back(std::move(claim));
+}
+
+void StoreIdempotencyStore::retry_pending_releases() {
+    std::vector<PendingRelease> pending;
+    {
+        std::lock_guard lock(pending_mutex_);
+        if (pending_.empty()) return;
+        pending.swap(pending_);
+    }
+    std::vector<PendingRelease> still;
+    for (auto& claim : pending) {
+        if (!still.empty() || !try_release(claim)) still.push_back(std::move(claim));
+    }
+    if (still.empty()) return;
+    std::lock_guard lock(pending_mutex_);
+    for (auto& claim : still) {
+        if (pending_.size() < kMaxPendingReleases) pending_.push_back(std::move(claim));
+    }
 }
 
 std::shared_ptr<void> StoreIdempotencyStore::track(std::int64_t userId, const std::string& key,

@@ -8,6 +8,9 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
 
 namespace lims::app {
 
@@ -36,10 +39,27 @@ public:
     // expired rows, so this only bounds the table's size.
     domain::Result<int> purgeExpired();
 
+    // Claims whose release failed (the database was away), waiting to be let go.
+    std::size_t pendingReleases() const {
+        std::lock_guard lock(pending_mutex_);
+        return pending_.size();
+    }
+
 private:
+    struct PendingRelease {
+        std::int64_t user_id;
+        std::string key;
+        std::string claim_id;
+    };
+    static constexpr std::size_t kMaxPendingReleases = 10000;
+    bool try_release(const PendingRelease& claim);
+    void retry_pending_releases();
+
     std::shared_ptr<store::Database> database_;
     std::chrono::seconds keep_;
     std::chrono::seconds lease_;
+    mutable std::mutex pending_mutex_;
+    std::vector<PendingRelease> pending_;
 };
 
 }  // namespace lims::app
