@@ -12,6 +12,7 @@
 // LIMS_API_CONTRACT_DUMP=<file> writes every answer's body per operation and status as one
 // JSON object, for a route owner writing its schema (lims/api/schemas/).
 #include "route_recipes.hpp"
+#include "sampling_values.hpp"
 #include "test_service.hpp"
 #include "json_schema_check.hpp"
 
@@ -193,24 +194,6 @@ protected:
         return r.json() && r.json()->has(key) ? r.json()->get(key).toString() : std::string();
     }
 
-    std::string creditCode(const std::string& stem9) {
-        const std::string first17 = "91310101" + stem9;
-        return first17 + *domain::CreditCode::check_character_for(first17);
-    }
-
-    static std::string utcMinutesAgo(int minutes) {
-        using namespace std::chrono;
-        const auto t = floor<seconds>(system_clock::now()) - std::chrono::minutes(minutes);
-        const auto day = floor<days>(t);
-        const year_month_day ymd{day};
-        const hh_mm_ss hms{t - day};
-        char out[32];
-        std::snprintf(out, sizeof out, "%04d-%02u-%02uT%02ld:%02ld:%02lldZ", static_cast<int>(ymd.year()),
-                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                      static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
-                      static_cast<long long>(hms.seconds().count()));
-        return out;
-    }
     static int thisYear() {
         using namespace std::chrono;
         return static_cast<int>(year_month_day{floor<days>(system_clock::now() + hours(8))}.year());
@@ -259,14 +242,14 @@ protected:
         auto registration = [&](int seal) {
             return R"({
           "task_number": ")" + taskNumber + R"(",
-          "entity": {"name": "Renmin Pharmacy", "credit_code": ")" + creditCode("MA1FL0001") + R"(", "kind": "pharmacy", "address": "1 Nanjing Rd"},
+          "entity": {"name": "Renmin Pharmacy", "credit_code": ")" + credit_code("MA1FL0001") + R"(", "kind": "pharmacy", "address": "1 Nanjing Rd"},
           "product": {"id": )" + std::to_string(productId) + R"(, "name": "Amoxicillin capsules", "category": "drug", "dosage_form": "capsule", "specification": "0.25 g x 24",
-                      "manufacturer_name": "Maker Co.", "manufacturer_credit_code": ")" + creditCode("MA1FL0002") + R"("},
+                      "manufacturer_name": "Maker Co.", "manufacturer_credit_code": ")" + credit_code("MA1FL0002") + R"("},
           "batch_number": "B2401", "production_date": "2025-01-15", "expiry_date": "2027-01-14",
           "quantity": "6", "unit": "box", "test_quantity": "4", "retained_quantity": "2",
           "storage_condition": "ambient", "seal_numbers": ["CT-)" + std::to_string(seal) + R"("],
           "sampler_user_ids": [)" + std::to_string(service->userId(sampler)) + "," + std::to_string(service->userId("sampler2_a")) + R"(],
-          "sampled_at": ")" + utcMinutesAgo(60) + R"(", "sampling_place": "dispensary shelf 3", "trace_codes": ["81234567890123456789"]})";
+          "sampled_at": ")" + utc_minutes_ago(60) + R"(", "sampling_place": "dispensary shelf 3", "trace_codes": ["81234567890123456789"]})";
         };
         auto sample = call(sampler, "POST", "/api/v1/samples", registration(1));
         ASSERT_EQ(sample.status, 201) << sample.describe();
@@ -353,7 +336,7 @@ protected:
             const std::string service = "/api/v1/document-services/" + str(prepared, "number");
             call(signatory, "GET", service);
             call(signatory, "GET", service + "/receipt.pdf");
-            const std::string today = utcMinutesAgo(0).substr(0, 10);
+            const std::string today = utc_minutes_ago(0).substr(0, 10);
             auto served = call(signatory, "POST", service + "/evidence",
                                R"({"served_on":")" + today + R"(","signed_by":"Li Ming, pharmacist in charge"})");
             EXPECT_EQ(served.status, 201) << served.describe();
@@ -431,7 +414,7 @@ protected:
         call(planner, "GET", "/api/v1/statistics/samples");
         call(planner, "GET", "/api/v1/statistics/case-leads");
         call(planner, "GET", "/api/v1/calendar");
-        call(planner, "GET", "/api/v1/calendar/clocks?due_at=" + utcMinutesAgo(-60 * 24 * 10));
+        call(planner, "GET", "/api/v1/calendar/clocks?due_at=" + utc_minutes_ago(-60 * 24 * 10));
         call(planner, "GET", "/api/v1/sampling-plans");
     }
 
@@ -580,7 +563,7 @@ protected:
             }
             auto sent = call(ingest(), "POST", "/api/v1/ingest/observations",
                              R"({"messages":[{"instrument":"CT-HPLC","protocol":"hl7","raw_base64":")" + b64 +
-                                 R"(","received_at":")" + utcMinutesAgo(5) + R"(","observations":[{"specimen_id":")" + specimen +
+                                 R"(","received_at":")" + utc_minutes_ago(5) + R"(","observations":[{"specimen_id":")" + specimen +
                                  R"(","test_code":"AS","value":"99.1","units":"%","status":"F"}]}]})",
                              {{"Idempotency-Key", std::string("contract-") + specimen}});
             EXPECT_LT(sent.status, 300) << sent.describe();
