@@ -22,7 +22,6 @@ import os
 import pathlib
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -30,7 +29,7 @@ import urllib.request
 import uuid
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-import cluster_test as ct  # noqa: E402
+import harness as ct  # noqa: E402
 
 PASSWORD = "bench-password-1234"
 
@@ -96,40 +95,16 @@ def main():
         conninfo = f"{server} dbname={dbname}"
         url = "postgresql:" + conninfo
     env = dict(os.environ, LIMS_DATABASE=url)
-    processes = []
+    processes = ct.Processes()
     try:
-        for step in ([args.lims, "migrate"],
-                     [args.lims, "org", "add", "--code", "PROV", "--kind", "bureau", "--region", "320000", "--name",
-                      "Province"],
-                     [args.lims, "user", "add", "admin", "--org", "PROV", "--role", "administrator", "--name",
-                      "Admin"]):
-            done = subprocess.run(step, input=PASSWORD + "\n", capture_output=True, text=True, env=env, timeout=120)
-            if done.returncode != 0:
-                sys.exit(f"set-up: {step}: {done.stderr}")
+        ct.bootstrap(ct.lims_command(args.lims, env), PASSWORD)
         n = 3 if args.setup == "pg3" else 1
-        ports = [ct.free_port() for _ in range(n)]
-        nodes = []
-        for i in range(n):
-            log = open(work / f"node{i}.log", "ab")
-            nodes.append(subprocess.Popen([args.lims, "serve", "--port", str(ports[i]), "--web-root", "none",
-                                           "--calendar-dir", str(pathlib.Path(args.root) / "fixtures" / "calendars")],
-                                          stdout=log, stderr=subprocess.STDOUT, env=env))
-            processes.append(nodes[-1])
-        for i in range(n):
-            ct.wait_healthy(f"http://127.0.0.1:{ports[i]}", nodes[i], work / f"node{i}.log")
+        cluster = ct.Nodes(args.lims, args.root, work, env, processes)
+        cluster.start(n)
+        ports, nodes = cluster.ports, cluster.procs
         base = f"http://127.0.0.1:{ports[0]}"
         if n > 1:
-            nginx_port = ct.free_port()
-            servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=2s;" for port in ports)
-            conf = ct.NGINX_CONF.format(user="user root;" if os.geteuid() == 0 else "", work=work, servers=servers,
-                                        port=nginx_port).replace("worker_processes 1;", "worker_processes 2;")
-            conf = conf.replace("access_log " + str(work) + "/nginx-access.log;", "access_log off;")
-            (work / "nginx.conf").write_text(conf)
-            nginx = subprocess.Popen([args.nginx, "-p", str(work), "-c", str(work / "nginx.conf")],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-            processes.append(nginx)
-            base = f"http://127.0.0.1:{nginx_port}"
-            ct.wait_healthy(base, nginx, work / "nginx-error.log")
+            base = ct.start_nginx(args.nginx, work, ports, processes, workers=2, access_log=False)
         login = urllib.request.Request(base + "/api/v1/auth/login", method="POST",
                                        data=json.dumps({"username": "admin", "password": PASSWORD}).encode(),
                                        headers={"Content-Type": "application/json"})
@@ -178,14 +153,7 @@ def main():
             figures["wal_fsyncs_per_1000_registrations"] = round((c1[1] - c0[1]) * 1000 / max(1, done), 1)
         print(json.dumps(figures), flush=True)
     finally:
-        for proc in processes:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in processes:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        processes.stop()
         if dbname:
             try:
                 ct.psql(server, f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")

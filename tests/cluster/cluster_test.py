@@ -37,7 +37,6 @@ import pathlib
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -46,62 +45,16 @@ import urllib.error
 import urllib.request
 import uuid
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "demo"))
-from demo import credit_code  # noqa: E402  (the demo's GB 32100 code, computed)
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import harness as h  # noqa: E402
+from harness import credit_code, expect, figure, metrics, psql  # noqa: E402
 
 PASSWORD = "cluster-test-password"
-READY_TIMEOUT = 90      # a sanitizer build on a loaded 2-core machine
 LOAD_SECONDS = 14
 KILL_AT = 4
 RESTART_AT = 8
 WRITERS = 4
-JOBS = ["coldchain.offline", "coldchain.alarms", "coldchain.case_leads", "review.case_leads", "overdue.scan",
-        "idempotency.purge", "coldchain.retention"]
-
-failures = []
-
-
-def expect(what, condition, detail=""):
-    print(("ok   " if condition else "FAIL ") + what + ("" if condition else f": {detail}"), flush=True)
-    if not condition:
-        failures.append(what)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def psql(conninfo, sql):
-    done = subprocess.run(["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-d", conninfo, "-c", sql],
-                          capture_output=True, text=True, timeout=60)
-    if done.returncode != 0:
-        raise RuntimeError(f"psql: {sql}: {done.stderr}")
-    return done.stdout
-
-
-def wait_healthy(url, proc, log):
-    deadline = time.monotonic() + READY_TIMEOUT
-    while True:
-        try:
-            urllib.request.urlopen(url + "/healthz", timeout=2)
-            return
-        except (urllib.error.URLError, OSError):
-            if time.monotonic() > deadline or (proc is not None and proc.poll() is not None):
-                text = pathlib.Path(log).read_text(errors="replace")[-3000:] if pathlib.Path(log).exists() else ""
-                sys.exit(f"FAIL: {url} did not come up; log {log}:\n{text}")
-            time.sleep(0.2)
-
-
-def metrics(url, token):
-    request = urllib.request.Request(url + "/metrics", headers={"Authorization": "Bearer " + token})
-    return urllib.request.urlopen(request, timeout=10).read().decode()
-
-
-def figure(text, name, labels):
-    m = re.search(r"^" + re.escape(name + ("{" + labels + "}" if labels else "")) + r" (\S+)$", text, re.M)
-    return float(m.group(1)) if m else 0.0
+JOBS = h.JOBS
 
 
 class Webhook:
@@ -133,70 +86,6 @@ class Webhook:
         self.server.shutdown()
 
 
-def hl7_oru(control_id, specimen):
-    """An ORU^R01 of a chemistry panel (fixtures/messages/hl7/oru_r01_v251_example.hl7's shape)."""
-    return "\r".join([
-        f"MSH|^~\\&|HL7-GW|LAB|LIS|PROV|20261207093015+0800||ORU^R01^ORU_R01|{control_id}|P|2.5.1||||||UNICODE UTF-8",
-        "PID|1||PID778812^^^HOSP^MR||WANG^LI||19800214|F",
-        f"OBR|1|ORD-{control_id}|{specimen}|CHEM3^Chemistry panel^L|||20261207081000|||||||||||||||20261207093001|||F",
-        "OBX|1|NM|14749-6^Glucose^LN||7.8|mmol/L^^UCUM|3.9-6.1|H|||F|||20261207081000||OPR01||SN41235^AU-Chem|"
-        "20261207092944",
-    ]) + "\r"
-
-
-def mllp_send(port, message, timeout=10):
-    """Sends one framed message and returns the ACK's MSA-1 (AA, AE, AR), or None."""
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-        sock.sendall(b"\x0b" + message.encode() + b"\x1c\r")
-        data = b""
-        while b"\x1c\r" not in data:
-            chunk = sock.recv(4096)
-            if not chunk:
-                return None
-            data += chunk
-    m = re.search(rb"MSA\|(\w\w)", data)
-    return m.group(1).decode() if m else None
-
-
-NGINX_CONF = """\
-{user}
-worker_processes 1;
-pid {work}/nginx.pid;
-error_log {work}/nginx-error.log warn;
-daemon off;
-events {{ worker_connections 256; }}
-http {{
-    access_log {work}/nginx-access.log;
-    client_body_temp_path {work}/nginx-body;
-    proxy_temp_path {work}/nginx-proxy;
-    fastcgi_temp_path {work}/nginx-fastcgi;
-    uwsgi_temp_path {work}/nginx-uwsgi;
-    scgi_temp_path {work}/nginx-scgi;
-    upstream lims {{
-        # Round robin; a node that fails once is left out for 2 s (passive health).
-{servers}
-        keepalive 16;
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        client_max_body_size 1m;
-        location / {{
-            proxy_pass http://lims;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_connect_timeout 2s;
-            proxy_read_timeout 30s;
-            # Only requests nginx knows were not processed move to another node; a POST
-            # already sent is never repeated by nginx (the client retries with its key).
-            proxy_next_upstream error timeout http_502;
-        }}
-    }}
-}}
-"""
-
-
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--lims", required=True)
@@ -216,80 +105,40 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
 
-    dbname = "lims_cluster_" + uuid.uuid4().hex[:12]
-    psql(server, f"CREATE DATABASE {dbname}")
-    conninfo = f"{server} dbname={dbname}"
+    database = h.SharedServerDatabase(server, "lims_cluster_")
+    conninfo = database.conninfo
     # A node that skipped a job asks again after 2 s (60 in production), so the killed
     # node's jobs move to another within the test.
     webhook = Webhook()
     # Every node may run the in-process drivers: only the lease holder does.
     env = dict(os.environ, LIMS_DATABASE="postgresql:" + conninfo, LIMS_JOBS_CLAIM_RETRY_SECONDS="2",
                LIMS_WEBHOOK_URL=f"http://127.0.0.1:{webhook.port}/sms", LIMS_DRIVERS_ENABLED="true")
-    processes = []
+    processes = h.Processes()
     try:
-        def lims(*argv, stdin=None):
-            return subprocess.run([args.lims, *argv], input=stdin, capture_output=True, text=True, env=env,
-                                  timeout=120)
-
-        for step in (lims("migrate"),
-                     lims("org", "add", "--code", "PROV", "--kind", "bureau", "--region", "320000", "--name",
-                          "Province"),
-                     lims("user", "add", "admin", "--org", "PROV", "--role", "administrator", "--name", "Admin",
-                          stdin=PASSWORD + "\n"),
-                     lims("org", "add", "--code", "LAB", "--kind", "inspection_centre", "--region", "320500",
-                          "--name", "Laboratory", "--parent", "PROV"),
-                     lims("user", "add", "gw1", "--org", "LAB", "--role", "ingest_service", "--name", "Gateway",
-                          stdin=PASSWORD + "\n")):
-            if step.returncode != 0:
-                sys.exit(f"FAIL: set-up: {step.args}: {step.stderr}")
+        lims = h.lims_command(args.lims, env)
+        h.bootstrap(lims, PASSWORD, more=[
+            (("org", "add", "--code", "LAB", "--kind", "inspection_centre", "--region", "320500", "--name",
+              "Laboratory", "--parent", "PROV"), None),
+            (("user", "add", "gw1", "--org", "LAB", "--role", "ingest_service", "--name", "Gateway"),
+             PASSWORD + "\n")])
         issued = lims("token", "issue", "--user", "gw1", "--scope", "ingest")
         if issued.returncode != 0:
             sys.exit(f"FAIL: set-up: token issue: {issued.stderr}")
         ingest_token = issued.stdout.strip()
-        (work / "ingest.token").write_text(ingest_token + "\n")
         lab_id = int(psql(conninfo, "SELECT id FROM organisations WHERE code = 'LAB'").strip())
 
         # A retry setting out of range is refused by name.
-        bad = subprocess.run([args.lims, "serve", "--port", str(free_port()), "--web-root", "none", "--calendar-dir",
-                              str(pathlib.Path(args.root) / "fixtures" / "calendars")],
-                             capture_output=True, text=True, timeout=120,
+        cluster = h.Nodes(args.lims, args.root, work, env, processes)
+        bad = subprocess.run(cluster.serve_argv(h.free_port()), capture_output=True, text=True, timeout=120,
                              env=dict(env, LIMS_JOBS_CLAIM_RETRY_SECONDS="0"))
         expect("lims.jobs.claim.retry.seconds=0 is refused (exit 2, naming the key)",
                bad.returncode == 2 and "lims.jobs.claim.retry.seconds must be 1 to 3600, got \"0\"" in bad.stderr,
                f"exit {bad.returncode}: {bad.stderr[-500:]}")
 
-        ports = [free_port() for _ in range(3)]
-        nodes = [None, None, None]
-
-        def start_node(i):
-            log = open(work / f"node{i}.log", "ab")
-            nodes[i] = subprocess.Popen(
-                [args.lims, "serve", "--port", str(ports[i]), "--web-root", "none", "--calendar-dir",
-                 str(pathlib.Path(args.root) / "fixtures" / "calendars")],
-                stdout=log, stderr=subprocess.STDOUT, env=env)
-            processes.append(nodes[i])
-            log.close()
-
-        for i in range(3):
-            start_node(i)
-        for i in range(3):
-            wait_healthy(f"http://127.0.0.1:{ports[i]}", nodes[i], work / f"node{i}.log")
-
-        nginx_port = free_port()
-        servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=2s;" for port in ports)
-        (work / "nginx.conf").write_text(NGINX_CONF.format(
-            user="user root;" if os.geteuid() == 0 else "", work=work, servers=servers, port=nginx_port))
-        nginx_log = open(work / "nginx.out", "wb")
-        nginx = subprocess.Popen([args.nginx, "-p", str(work), "-c", str(work / "nginx.conf")], stdout=nginx_log,
-                                 stderr=subprocess.STDOUT)
-        processes.append(nginx)
-        base = f"http://127.0.0.1:{nginx_port}"
-        wait_healthy(base, nginx, work / "nginx-error.log")
-
-        login = urllib.request.Request(base + "/api/v1/auth/login", method="POST",
-                                       data=json.dumps({"username": "admin", "password": PASSWORD}).encode(),
-                                       headers={"Content-Type": "application/json"})
-        token = json.load(urllib.request.urlopen(login, timeout=10))["token"]
+        cluster.start(3)
+        ports, nodes = cluster.ports, cluster.procs
+        base = h.start_nginx(args.nginx, work, ports, processes)
+        token = h.login(base, "admin", PASSWORD)
 
         def api(method, path, body=None, bearer=None, key=None, timeout=30):
             headers = {"Authorization": "Bearer " + (bearer or token)}
@@ -330,21 +179,7 @@ def main():
              {"storage_unit_id": unit["id"], "from_utc": load_started - 4 * 3600})
         made("POST", "/api/v1/instruments", {"code": "HL7-GW", "organisation_code": "LAB", "name": "Analyzer",
                                              "family": "hl7", "transport": "tcp_listen", "address": "127.0.0.1:0"})
-        (work / "instruments.json").write_text(json.dumps({"instruments": [
-            {"id": "HL7-GW", "family": "hl7", "transport": "tcp_listen", "address": "127.0.0.1:0"}]}))
-        gateway_log = open(work / "gateway.log", "wb")
-        gateway = subprocess.Popen([args.lims, "gateway", "--service", base, "--token-file", str(work / "ingest.token"),
-                                    "--registry", str(work / "instruments.json"), "--outbox",
-                                    str(work / "outbox.db")], stdout=gateway_log, stderr=subprocess.STDOUT, env=env)
-        processes.append(gateway)
-        hl7_port = None
-        deadline = time.monotonic() + READY_TIMEOUT
-        while hl7_port is None and time.monotonic() < deadline and gateway.poll() is None:
-            m = re.search(r"instrument HL7-GW listening on port (\d+)", (work / "gateway.log").read_text(errors="replace"))
-            hl7_port = int(m.group(1)) if m else None
-            time.sleep(0.1)
-        if hl7_port is None:
-            sys.exit(f"FAIL: the gateway did not listen: {(work / 'gateway.log').read_text(errors='replace')[-2000:]}")
+        gateway, hl7_port = h.start_gateway(args.lims, env, base, work, ingest_token, processes)
 
         # The periodic jobs: each ran (at start) on exactly one node; the others skipped it.
         time.sleep(1)
@@ -435,7 +270,7 @@ def main():
                 n += 1
                 control_id = f"CL{n:05d}"
                 try:
-                    ack = mllp_send(hl7_port, hl7_oru(control_id, f"SPEC-{n:05d}"))
+                    ack = h.mllp_send(hl7_port, h.hl7_oru(control_id, f"SPEC-{n:05d}"))
                 except OSError as e:
                     ack = type(e).__name__
                 with lock:
@@ -490,8 +325,8 @@ def main():
         time.sleep(RESTART_AT - KILL_AT)
         with lock:
             while_down = len(acknowledged) - at_kill
-        start_node(victim)
-        wait_healthy(f"http://127.0.0.1:{ports[victim]}", nodes[victim], work / f"node{victim}.log")
+        cluster.start_one(victim)
+        cluster.wait(victim)
         time.sleep(max(0.0, LOAD_SECONDS - (time.monotonic() - started)))
         stop.set()
         for t in threads:
@@ -582,22 +417,14 @@ def main():
         lease = [i for i in range(3) if figure(pages[i], "lims_drivers_lease_held", "") == 1]
         expect("after the kill, the in-process drivers run on one node", len(lease) == 1, f"held on {lease}")
     finally:
-        for proc in processes:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in processes:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        processes.stop()
         try:
-            psql(server, f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
+            database.drop()
             webhook.close()
         except RuntimeError as e:
             print(f"warning: {e}")
-    if failures:
-        sys.exit(f"FAIL: {len(failures)} check(s) failed: {failures}")
+    if h.failures:
+        sys.exit(f"FAIL: {len(h.failures)} check(s) failed: {h.failures}")
     print("cluster.kill_node: all checks passed")
 
 

@@ -22,15 +22,11 @@ Exits 77 (ctest: skipped) when the PostgreSQL server binaries or nginx are missi
 LIMS_REQUIRE_PG=1.
 """
 import argparse
-import glob
 import json
 import os
 import pathlib
 import shutil
-import signal
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -38,14 +34,14 @@ import urllib.request
 import uuid
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-import cluster_test as ct  # noqa: E402  (free_port, psql, wait_healthy, metrics, figure, NGINX_CONF, expect)
-from cluster_test import credit_code  # noqa: E402
+import harness as h  # noqa: E402
+from harness import credit_code  # noqa: E402
 
 PASSWORD = "cluster-test-password"
 LOAD_SECONDS = 12
 RESTART_AT = 3
 WRITERS = 4
-JOBS = ct.JOBS
+JOBS = h.JOBS
 
 
 def skip_or_fail(why):
@@ -53,52 +49,6 @@ def skip_or_fail(why):
         sys.exit("FAIL: " + why)
     print("skipped: " + why)
     sys.exit(77)
-
-
-class PrivatePostgres:
-    """A throwaway server of our own, as scripts/run-tests starts one."""
-
-    def __init__(self):
-        bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-        if not bins:
-            skip_or_fail("PostgreSQL server binaries not found (package postgresql)")
-        self.bin = pathlib.Path(bins[-1]).parent
-        self.dir = pathlib.Path(tempfile.mkdtemp(prefix="lims-cluster-pg."))
-        self.port = ct.free_port()
-        self.as_pg = []
-        if os.geteuid() == 0:
-            shutil.chown(self.dir, "postgres")
-            self.as_pg = ["runuser", "-u", "postgres", "--"]
-        self.conninfo = f"host=127.0.0.1 port={self.port} user=lims dbname=postgres"
-
-    def run(self, *argv, timeout=120):
-        done = subprocess.run(self.as_pg + [str(self.bin / argv[0]), *argv[1:]], capture_output=True, text=True,
-                              timeout=timeout)
-        if done.returncode != 0:
-            log = (self.dir / "server.log")
-            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-            raise RuntimeError(f"{argv}: {done.stderr}\n{tail}")
-        return done
-
-    def options(self):
-        return (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                f"-c max_connections=100")
-
-    def start(self):
-        self.run("initdb", "-D", str(self.dir / "data"), "-U", "lims", "-A", "trust", "-E", "UTF8", "--no-locale")
-        self.run("pg_ctl", "-D", str(self.dir / "data"), "-l", str(self.dir / "server.log"), "-w", "-o",
-                 self.options(), "start")
-
-    def restart(self):
-        self.run("pg_ctl", "-D", str(self.dir / "data"), "-l", str(self.dir / "server.log"), "-w", "-m", "fast",
-                 "-o", self.options(), "restart")
-
-    def stop(self):
-        try:
-            self.run("pg_ctl", "-D", str(self.dir / "data"), "-m", "immediate", "stop", timeout=60)
-        except (RuntimeError, subprocess.TimeoutExpired) as e:
-            print(f"warning: stopping the private PostgreSQL: {e}")
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def main():
@@ -114,63 +64,33 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
 
-    pg = PrivatePostgres()
-    processes = []
+    try:
+        pg = h.PrivatePostgres()
+    except FileNotFoundError as e:
+        skip_or_fail(str(e))
+    processes = h.Processes()
     try:
         pg.start()
         conninfo = pg.conninfo
         env = dict(os.environ, LIMS_DATABASE="postgresql:" + conninfo, LIMS_JOBS_CLAIM_RETRY_SECONDS="1",
                    LIMS_DB_POOL="4")
 
-        def lims(*argv, stdin=None, extra=None):
-            return subprocess.run([args.lims, *argv], input=stdin, capture_output=True, text=True,
-                                  env=dict(env, **(extra or {})), timeout=120)
-
-        for step in (lims("migrate"),
-                     lims("org", "add", "--code", "PROV", "--kind", "bureau", "--region", "320000", "--name",
-                          "Province"),
-                     lims("user", "add", "admin", "--org", "PROV", "--role", "administrator", "--name", "Admin",
-                          stdin=PASSWORD + "\n")):
-            if step.returncode != 0:
-                sys.exit(f"FAIL: set-up: {step.args}: {step.stderr}")
+        lims = h.lims_command(args.lims, env)
+        h.bootstrap(lims, PASSWORD)
+        cluster = h.Nodes(args.lims, args.root, work, env, processes)
 
         # lims.db.pool out of range is refused by name, before anything is served.
         for bad_value in ("0", "many"):
-            bad = lims("serve", "--port", str(ct.free_port()), "--web-root", "none", "--calendar-dir",
-                       str(pathlib.Path(args.root) / "fixtures" / "calendars"), extra={"LIMS_DB_POOL": bad_value})
-            ct.expect(f"lims.db.pool={bad_value} is refused (exit 2, naming the key)",
+            bad = lims(*cluster.serve_argv(h.free_port())[1:], extra={"LIMS_DB_POOL": bad_value})
+            h.expect(f"lims.db.pool={bad_value} is refused (exit 2, naming the key)",
                       bad.returncode == 2 and f'lims.db.pool must be a number of sessions from 1 to 1024, got "{bad_value}"'
                       in bad.stderr, f"exit {bad.returncode}: {bad.stderr[-500:]}")
 
-        ports = [ct.free_port() for _ in range(3)]
-        nodes = []
-        for i in range(3):
-            log = open(work / f"node{i}.log", "ab")
-            nodes.append(subprocess.Popen(
-                [args.lims, "serve", "--port", str(ports[i]), "--web-root", "none", "--calendar-dir",
-                 str(pathlib.Path(args.root) / "fixtures" / "calendars")],
-                stdout=log, stderr=subprocess.STDOUT, env=env))
-            processes.append(nodes[-1])
-            log.close()
-        for i in range(3):
-            ct.wait_healthy(f"http://127.0.0.1:{ports[i]}", nodes[i], work / f"node{i}.log")
-
-        nginx_port = ct.free_port()
-        servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=2s;" for port in ports)
-        (work / "nginx.conf").write_text(ct.NGINX_CONF.format(
-            user="user root;" if os.geteuid() == 0 else "", work=work, servers=servers, port=nginx_port))
-        nginx_log = open(work / "nginx.out", "wb")
-        nginx = subprocess.Popen([args.nginx, "-p", str(work), "-c", str(work / "nginx.conf")], stdout=nginx_log,
-                                 stderr=subprocess.STDOUT)
-        processes.append(nginx)
-        base = f"http://127.0.0.1:{nginx_port}"
-        ct.wait_healthy(base, nginx, work / "nginx-error.log")
-
-        login = urllib.request.Request(base + "/api/v1/auth/login", method="POST",
-                                       data=json.dumps({"username": "admin", "password": PASSWORD}).encode(),
-                                       headers={"Content-Type": "application/json"})
-        token = json.load(urllib.request.urlopen(login, timeout=10))["token"]
-        discarded_before = sum(ct.figure(ct.metrics(f"http://127.0.0.1:{port}", token),
+        cluster.start(3)
+        ports = cluster.ports
+        base = h.start_nginx(args.nginx, work, ports, processes)
+        token = h.login(base, "admin", PASSWORD)
+        discarded_before = sum(h.figure(h.metrics(f"http://127.0.0.1:{port}", token),
                                          "lims_db_pool_sessions_discarded_total", 'backend="postgresql"')
                                for port in ports)
 
@@ -273,22 +193,22 @@ def main():
         print(f"outcomes through nginx: {outcomes}; node 0 directly: {node_answers}; {len(acknowledged)} "
               f"registrations acknowledged", flush=True)
 
-        ct.expect("no request was answered 500", 500 not in outcomes and "GET 500" not in outcomes
+        h.expect("no request was answered 500", 500 not in outcomes and "GET 500" not in outcomes
                   and 500 not in node_answers, f"{outcomes} {node_answers}")
-        ct.expect("no request hung past its timeout", not slow, f"{len(slow)}: {slow[:3]}")
-        ct.expect("no request was answered 401 (a token that cannot be checked is 503, the client keeps it)",
+        h.expect("no request hung past its timeout", not slow, f"{len(slow)}: {slow[:3]}")
+        h.expect("no request was answered 401 (a token that cannot be checked is 503, the client keeps it)",
                   401 not in outcomes and "GET 401" not in outcomes and 401 not in node_answers,
                   f"{outcomes} {node_answers}")
-        ct.expect("the node answered 503 while PostgreSQL was away", node_answers.get(503, 0) > 0, str(node_answers))
-        ct.expect("every 503 carried Retry-After", not unavailable_without_retry_after,
+        h.expect("the node answered 503 while PostgreSQL was away", node_answers.get(503, 0) > 0, str(node_answers))
+        h.expect("every 503 carried Retry-After", not unavailable_without_retry_after,
                   str(unavailable_without_retry_after[:3]))
         after = [name for name, (_, at) in acknowledged.items() if at > restart_window[1]]
-        ct.expect("registrations were acknowledged again after the restart, by themselves", len(after) > 5,
+        h.expect("registrations were acknowledged again after the restart, by themselves", len(after) > 5,
                   f"{len(after)} after the restart")
         before = [name for name, (_, at) in acknowledged.items() if at < restart_window[0]]
-        ct.expect("registrations were acknowledged before the restart", len(before) > 5, str(len(before)))
+        h.expect("registrations were acknowledged before the restart", len(before) > 5, str(len(before)))
 
-        rows = ct.psql(conninfo, "SELECT name, count(*) FROM regulated_entities WHERE name LIKE 'Restart %' "
+        rows = h.psql(conninfo, "SELECT name, count(*) FROM regulated_entities WHERE name LIKE 'Restart %' "
                                  "GROUP BY name")
         counts = {}
         for line in rows.splitlines():
@@ -296,23 +216,23 @@ def main():
             counts[name] = int(n)
         missing = [name for name in acknowledged if counts.get(name, 0) == 0]
         doubled = [name for name, n in counts.items() if n > 1]
-        ct.expect("every 201 registration is in the database", not missing, f"{len(missing)} missing: {missing[:5]}")
-        ct.expect("no registration is in the database twice", not doubled, f"{doubled[:5]}")
+        h.expect("every 201 registration is in the database", not missing, f"{len(missing)} missing: {missing[:5]}")
+        h.expect("no registration is in the database twice", not doubled, f"{doubled[:5]}")
 
-        pages = [ct.metrics(f"http://127.0.0.1:{port}", token) for port in ports]
-        discarded_after = sum(ct.figure(page, "lims_db_pool_sessions_discarded_total", 'backend="postgresql"')
+        pages = [h.metrics(f"http://127.0.0.1:{port}", token) for port in ports]
+        discarded_after = sum(h.figure(page, "lims_db_pool_sessions_discarded_total", 'backend="postgresql"')
                               for page in pages)
-        ct.expect("the broken sessions were replaced (lims_db_pool_sessions_discarded_total grew)",
+        h.expect("the broken sessions were replaced (lims_db_pool_sessions_discarded_total grew)",
                   discarded_after > discarded_before, f"{discarded_before} -> {discarded_after}")
         # The jobs' advisory locks went with the old server; each job is held again by one node.
         deadline = time.monotonic() + 10
         while True:
-            held = int(ct.psql(conninfo, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
+            held = int(h.psql(conninfo, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
                        .strip() or 0)
             if held == len(JOBS) or time.monotonic() > deadline:
                 break
             time.sleep(0.5)
-        ct.expect(f"the {len(JOBS)} periodic jobs are held again after the restart, each once", held == len(JOBS),
+        h.expect(f"the {len(JOBS)} periodic jobs are held again after the restart, each once", held == len(JOBS),
                   f"{held} advisory locks")
         for i, port in enumerate(ports):
             try:
@@ -320,20 +240,12 @@ def main():
                 healthy = True
             except (urllib.error.URLError, OSError):
                 healthy = False
-            ct.expect(f"node {i} is healthy after the restart", healthy)
+            h.expect(f"node {i} is healthy after the restart", healthy)
     finally:
-        for proc in processes:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in processes:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        processes.stop()
         pg.stop()
-    if ct.failures:
-        sys.exit(f"FAIL: {len(ct.failures)} check(s) failed: {ct.failures}")
+    if h.failures:
+        sys.exit(f"FAIL: {len(h.failures)} check(s) failed: {h.failures}")
     print("cluster.pg_restart: all checks passed")
 
 
