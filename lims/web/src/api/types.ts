@@ -7,6 +7,8 @@ export interface Task {
   state: string
   due_on: string
   version: number
+  // Focus-variety tag codes from its quota (GET /api/v1/focus-tags names them).
+  focus_tags: string[]
 }
 
 export interface Quota {

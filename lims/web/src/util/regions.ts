@@ -1,0 +1,47 @@
+// Region codes (GB/T 2260, six digits) as the names people read: "上海市浦东新区" for
+// 310115, "浙江省杭州市" for 330100, "北京市" for 110000. The system stores codes only; the
+// names come from the reference list in reference/regionNames.ts, loaded once, on the first
+// page that shows a region (its own chunk). A code the list does not have is shown as it is.
+import { ref } from 'vue'
+
+type Names = Record<string, string>
+
+// Prefecture-level entries that are no place of their own: the municipality's districts
+// and counties, the counties a province administers directly.
+const NOT_A_PLACE = new Set(['市辖区', '县', '省直辖县级行政区划', '自治区直辖县级行政区划'])
+
+export function regionNameIn(names: Names, code: string): string {
+  if (!/^\d{6}$/.test(code)) return ''
+  const province = names[code.slice(0, 2)]
+  if (!province) return ''
+  if (code.slice(2) === '0000') return province
+  const city = names[code.slice(0, 4)]
+  if (city === undefined) return ''
+  const prefecture = NOT_A_PLACE.has(city) ? '' : city
+  if (code.slice(4) === '00') return province + prefecture
+  const county = names[code]
+  return county === undefined ? '' : province + prefecture + county
+}
+
+const loaded = ref<Names | null>(null)
+let loading: Promise<void> | null = null
+
+// The list, loaded once; the returned function names a code (or gives it back as it is
+// until the list is there, or when the list does not have it).
+export function useRegionNames() {
+  if (!loaded.value && !loading)
+    loading = import('../reference/regionNames').then((m) => {
+      loaded.value = m.default
+    })
+  const name = (code: string | null | undefined): string => {
+    if (!code) return ''
+    return (loaded.value && regionNameIn(loaded.value, code)) || code
+  }
+  // "上海市浦东新区（310115）": for tables where the code is also wanted.
+  const withCode = (code: string | null | undefined): string => {
+    if (!code) return ''
+    const n = loaded.value ? regionNameIn(loaded.value, code) : ''
+    return n ? `${n}（${code}）` : code
+  }
+  return { name, withCode, ready: () => loading ?? Promise.resolve() }
+}
