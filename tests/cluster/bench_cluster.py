@@ -1,38 +1,75 @@
 #!/usr/bin/env python3
-"""Issue 17's benchmark table: `lims serve` on SQLite (one node), on PostgreSQL (one node),
-and on PostgreSQL (three nodes behind Debian's nginx), measured from outside with wrk.
+"""Issue 17's benchmark table in one command: `lims serve` on SQLite (one node), on PostgreSQL
+(one node), and on PostgreSQL (three nodes behind Debian's nginx), measured from outside.
 
-For each setup: a fresh database, `lims migrate`, an administrator, the nodes (and nginx
-for three), then wrk with --latency:
-  - GET /api/v1/regulated-entities/{id} (a read through the token check and one row),
-  - POST /api/v1/regulated-entities (a registration: an audited write, one COMMIT),
-and around the POST run: COMMITs and WAL fsyncs of the server (pg_stat_database,
-pg_stat_wal) or the group commits of SQLite (lims_db_write_commits_total) per 1,000
-registrations, and each node's CPU time (utime + stime from /proc) per request.
+    bench_cluster.py --lims build/release/lims/lims --root . --work /tmp/bench-cluster \\
+        [--setups sqlite,pg1,pg3] [--seconds 8] [--connections 16] [--threads 2] \\
+        [--hl7-connections 4] [--hl7-messages 3000] [--pg-server CONNINFO]
 
-    bench_cluster.py --lims build/release/lims/lims --root . --work /tmp/bench \\
-        --setup sqlite|pg1|pg3 [--seconds 10] [--connections 16] [--threads 2]
+Each setup starts from nothing: a fresh SQLite file, or a private PostgreSQL server of its
+own (initdb in a temporary folder, fsync=on, synchronous_commit=on, so its WAL counters are
+this run's alone; --pg-server names an existing server instead, a new database on it each
+run, its counters then shared with whatever else runs there), `lims migrate`, the
+organisations and users through the API as the demo makes them (a bureau, a supervision
+office with two samplers and a planner's published plan, a laboratory with its gateway
+account and an HL7 analyzer), the node(s), and for three nodes nginx with the upstream block
+of docs/operations.md. Then, from the same machine:
 
-PostgreSQL setups use the server LIMS_TEST_PG names (a new database each run). Prints one
-JSON line of figures at the end.
+  - GET /api/v1/samples/{number} with wrk --latency (rotating over 200 samples registered
+    beforehand): requests/s, p99;
+  - POST /api/v1/samples with wrk --latency (a sample registration: validation, the sampled
+    unit and product found or made, numbers, seals, one audited write transaction):
+    registrations/s, p99; around it the database's COMMITs and fsyncs (PostgreSQL:
+    xact_commit of the database in pg_stat_database, wal_write and wal_sync of pg_stat_wal;
+    SQLite: the store's group commits, lims_db_write_commits_total) per 1,000 registrations;
+  - SQLite only, a second, shorter POST run with strace attached to the node (strace -f -c
+    -e trace=fsync,fdatasync): fsync + fdatasync calls per 1,000 registrations (strace slows
+    the node, so the rate of this run is not reported);
+  - HL7: a real `lims gateway` (its outbox a SQLite file, each message acknowledged AA once
+    its outbox committed it) delivering through nginx (three nodes) or straight to the node;
+    --hl7-connections analyzers send --hl7-messages ORU^R01 in all, each waiting for its ACK
+    before the next message. Reported: messages acknowledged per second at the analyzers,
+    and messages delivered per second (from the first message sent until the gateway's
+    outbox is drained: every message committed by the service), checked against the
+    raw_messages rows in the database (each once);
+  - for each phase, each node's CPU time (utime + stime from /proc) per request, and the
+    PostgreSQL server's (all its processes) per request, so the scaling can be projected.
+
+Prints a JSON line per setup as it finishes and the Markdown table of all at the end.
 """
 import argparse
+import datetime as dt
 import json
 import os
 import pathlib
 import re
 import shutil
+import socket
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
-import uuid
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-import harness as ct  # noqa: E402
+import harness as h  # noqa: E402
 
 PASSWORD = "bench-password-1234"
+PRELOADED = 200   # samples registered before the read phase, read in turn
+TICK = os.sysconf("SC_CLK_TCK")
 
+GET_LUA = """
+local numbers = {%(numbers)s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", "/api/v1/samples/" .. numbers[(i %% #numbers) + 1])
+end
+"""
+
+# One registration per request; seal numbers unique per run, thread and request.
 POST_LUA = """
 local made = 0
 setup = function(thread)
@@ -42,31 +79,367 @@ end
 local counter = 0
 request = function()
   counter = counter + 1
-  local body = '{"name":"Bench ' .. os.time() .. '-' .. tostring(tid) .. '-' .. counter .. '","kind":"pharmacy",' ..
-               '"jurisdiction_org_id":1,"region_code":"320508"}'
-  return wrk.format("POST", "/api/v1/regulated-entities", nil, body)
+  local seal = "%(prefix)s-" .. tostring(tid) .. "-" .. counter
+  local body = '%(head)s' .. seal .. '-1","' .. seal .. '-2"%(tail)s'
+  return wrk.format("POST", "/api/v1/samples", nil, body)
 end
 """
 
 
+def registration(task, samplers, seals, sampled_at, entity_code, maker_code):
+    return {"task_number": task,
+            "entity": {"name": "人民路大药房", "credit_code": entity_code, "kind": "pharmacy",
+                       "address": "苏州市姑苏区人民路88号"},
+            "product": {"name": "阿莫西林胶囊", "category": "drug", "dosage_form": "capsule",
+                        "specification": "0.25 g x 24", "manufacturer_name": "Maker Co.",
+                        "manufacturer_credit_code": maker_code},
+            "batch_number": "B2401", "production_date": "2025-01-15", "expiry_date": "2027-01-14",
+            "quantity": "6", "unit": "box", "test_quantity": "4", "retained_quantity": "2",
+            "storage_condition": "ambient", "seal_numbers": seals, "sampler_user_ids": samplers,
+            "sampled_at": sampled_at, "sampling_place": "dispensary shelf 3",
+            "trace_codes": ["81234567890123456789"]}
+
+
+class Api:
+    def __init__(self, base, token=None):
+        self.base, self.token = base, token
+
+    def call(self, method, path, body=None, etag=None, expect=(200, 201)):
+        request = urllib.request.Request(self.base + path, method=method,
+                                         data=None if body is None else json.dumps(body).encode())
+        request.add_header("Content-Type", "application/json")
+        if self.token:
+            request.add_header("Authorization", "Bearer " + self.token)
+        if etag:
+            request.add_header("If-Match", etag)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as reply:
+                status, raw, headers = reply.status, reply.read(), reply.headers
+        except urllib.error.HTTPError as e:
+            status, raw, headers = e.code, e.read(), e.headers
+        if status not in expect:
+            sys.exit(f"set-up: {method} {path}: HTTP {status}: {raw[:500]}")
+        return (json.loads(raw) if raw else None), headers.get("ETag")
+
+
 def cpu_ticks(pid):
-    fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    try:
+        fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
     return int(fields[11]) + int(fields[12])  # utime + stime, clock ticks
 
 
-def wrk(url, token, seconds, connections, threads, script=None):
+def server_ticks(postmaster):
+    """CPU ticks of the PostgreSQL server: the postmaster and its children (backends,
+    WAL writer, checkpointer...). A backend that ended between two readings drops out."""
+    if postmaster is None:
+        return 0
+    total = cpu_ticks(postmaster)
+    for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(fields[1]) == postmaster:
+            total += int(fields[11]) + int(fields[12])
+    return total
+
+
+def wrk(url, token, seconds, connections, threads, script):
     argv = ["wrk", "--latency", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
-            "-H", "Authorization: Bearer " + token, "-H", "Content-Type: application/json"]
-    if script:
-        argv += ["-s", script]
-    out = subprocess.run(argv + [url], capture_output=True, text=True, timeout=seconds + 60).stdout
+            "-H", "Authorization: Bearer " + token, "-H", "Content-Type: application/json", "-s", script, url]
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 120).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "requests": total, "p99_ms": float(p99.group(1)) * scale,
-            "non2xx": int(non2xx.group(1)) if non2xx else 0}
+    errors = re.search(r"Socket errors: .*", out)
+    return {"rps": rps, "requests": total, "p99_ms": round(float(p99.group(1)) * scale, 2),
+            "non2xx": int(non2xx.group(1)) if non2xx else 0, "socket_errors": errors.group(0) if errors else ""}
+
+
+class Meter:
+    """CPU of the nodes and of the PostgreSQL server over a phase."""
+
+    def __init__(self, nodes, postmaster):
+        self.nodes, self.postmaster = nodes, postmaster
+
+    def __enter__(self):
+        self.before = [cpu_ticks(n.pid) for n in self.nodes]
+        self.server_before = server_ticks(self.postmaster)
+        self.started = time.monotonic()
+        return self
+
+    def __exit__(self, *exc):
+        self.after = [cpu_ticks(n.pid) for n in self.nodes]
+        self.server_after = server_ticks(self.postmaster)
+        self.seconds = time.monotonic() - self.started
+        return False
+
+    def per_request(self, requests):
+        """µs of CPU per request on each node (each node's CPU over its share, requests / n),
+        and the server's µs per request (all requests)."""
+        n = len(self.nodes)
+        nodes = [round((a - b) / TICK * 1e6 / max(1, requests / n), 1) for a, b in zip(self.after, self.before)]
+        server = round((self.server_after - self.server_before) / TICK * 1e6 / max(1, requests), 1) \
+            if self.postmaster else None
+        return nodes, server
+
+
+def strace_fsyncs(pid, out):
+    """strace -f -c on the node for fsync/fdatasync; returns (process, parse)."""
+    proc = subprocess.Popen(["strace", "-f", "-c", "-e", "trace=fsync,fdatasync", "-o", str(out), "-p", str(pid)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def parse():
+        calls = {}
+        for line in pathlib.Path(out).read_text().splitlines():
+            m = re.match(r"\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?(fsync|fdatasync)\s*$", line)
+            if m:
+                calls[m.group(2)] = int(m.group(1))
+        return calls
+
+    return proc, parse
+
+
+def hl7_load(port, connections, messages):
+    """`connections` analyzers, each on its own MLLP connection, sending their share of
+    `messages` ORU^R01 one after the other (next message after the ACK). Returns
+    (acknowledged AA, other answers, seconds)."""
+    acked, other = [0] * connections, []
+    lock = threading.Lock()
+
+    def analyzer(a):
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            for n in range(a, messages, connections):
+                ack = h.mllp_exchange(sock, h.hl7_oru(f"B{n:07d}", f"SPEC-{n:07d}"))
+                if ack == "AA":
+                    acked[a] += 1
+                else:
+                    with lock:
+                        other.append(ack)
+
+    threads = [threading.Thread(target=analyzer, args=(a,)) for a in range(connections)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(acked), other, time.monotonic() - started
+
+
+def gateway_counts(lims, env, outbox):
+    done = subprocess.run([lims, "gateway", "status", "--outbox", str(outbox)], capture_output=True, text=True,
+                          env=env, timeout=60)
+    m = re.search(r": (\d+) pending, (\d+) delivered, (\d+) refused, (\d+) rejected", done.stdout)
+    if not m:
+        raise RuntimeError(f"lims gateway status: {done.stdout} {done.stderr}")
+    return tuple(int(x) for x in m.groups())
+
+
+def run_setup(args, setup):
+    work = pathlib.Path(args.work) / setup
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    pg = database = None
+    postmaster = None
+    figures = {"setup": setup, "connections": args.connections, "seconds": args.seconds}
+    processes = h.Processes()
+    try:
+        if setup == "sqlite":
+            url = f"sqlite:{work}/lims.db"
+        elif args.pg_server:
+            database = h.SharedServerDatabase(args.pg_server, "lims_bench_", digits=10)
+            conninfo = database.conninfo
+            url = "postgresql:" + conninfo
+        else:
+            pg = h.PrivatePostgres({"fsync": "on", "synchronous_commit": "on", "max_connections": "200"})
+            pg.start()
+            postmaster = pg.postmaster_pid()
+            conninfo = pg.conninfo
+            url = "postgresql:" + conninfo
+        if setup != "sqlite":
+            figures["postgresql"] = h.psql(conninfo, "SELECT current_setting('server_version') || ' fsync=' || "
+                                                     "current_setting('fsync') || ' synchronous_commit=' || "
+                                                     "current_setting('synchronous_commit')").strip()
+        env = dict(os.environ, LIMS_DATABASE=url)
+        h.bootstrap(h.lims_command(args.lims, env), PASSWORD)
+        n = 3 if setup == "pg3" else 1
+        cluster = h.Nodes(args.lims, args.root, work, env, processes)
+        cluster.start(n)
+        nodes = cluster.procs
+        base = cluster.url(0)
+        if n > 1:
+            base = h.start_nginx(args.nginx, work, cluster.ports, processes, workers=2, access_log=False)
+
+        # The organisations and users, through the API as the demo seeds them.
+        admin = Api(base, h.login(base, "admin", PASSWORD))
+        orgs = {o["code"]: o["id"] for o in admin.call("GET", "/api/v1/organisations")[0]["items"]}
+        for code, kind, region, parent in (("CITY", "bureau", "320500", "PROV"),
+                                           ("OFFICE", "supervision_office", "320508", "CITY"),
+                                           ("LAB", "inspection_centre", "320500", "CITY")):
+            orgs[code] = admin.call("POST", "/api/v1/organisations", {"code": code, "name": code, "kind": kind,
+                                                                       "region_code": region,
+                                                                       "parent_id": orgs[parent]})[0]["id"]
+        users = {}
+        for username, org, role in (("planner", "CITY", "planner"), ("sampler1", "OFFICE", "sampler"),
+                                    ("sampler2", "OFFICE", "sampler"), ("gateway", "LAB", "ingest_service")):
+            users[username] = admin.call("POST", "/api/v1/users", {
+                "username": username, "display_name": username, "organisation_id": orgs[org], "roles": [role],
+                "password": PASSWORD})[0]["id"]
+        ingest_token = admin.call("POST", "/api/v1/auth/service-tokens", {"user_id": users["gateway"]})[0]["token"]
+        admin.call("POST", "/api/v1/instruments", {"code": "HL7-GW", "organisation_code": "LAB", "name": "Analyzer",
+                                                   "family": "hl7", "transport": "tcp_listen",
+                                                   "address": "127.0.0.1:0"})
+        planner = Api(base, h.login(base, "planner", PASSWORD))
+        year = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).year
+        plan, etag = planner.call("POST", "/api/v1/sampling-plans", {
+            "code": f"BENCH-{year}", "title": "bench", "year": year, "starts_on": f"{year}-01-01",
+            "ends_on": f"{year}-12-31", "quotas": [{"office_id": orgs["OFFICE"], "category": "drug", "focus": "bench",
+                                                   "quantity": 100000, "due_on": f"{year}-12-31"}]})
+        task = planner.call("POST", f"/api/v1/sampling-plans/{plan['code']}/publish", etag=etag)[0]["tasks"][0]
+        sampler_token = h.login(base, "sampler1", PASSWORD)
+        sampler = Api(base, sampler_token)
+        _, etag = sampler.call("GET", f"/api/v1/tasks/{task['number']}")
+        sampler.call("POST", f"/api/v1/tasks/{task['number']}/start", etag=etag)
+        sampled_at = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        entity_code = h.credit_code("91", "320508", "MA1FL001")
+        maker_code = h.credit_code("91", "320508", "MA1FL002")
+        samplers = [users["sampler1"], users["sampler2"]]
+        numbers = [sampler.call("POST", "/api/v1/samples",
+                                registration(task["number"], samplers, [f"PRE-{i}-1", f"PRE-{i}-2"], sampled_at,
+                                             entity_code, maker_code))[0]["number"] for i in range(PRELOADED)]
+        (work / "get.lua").write_text(GET_LUA % {"numbers": ",".join(json.dumps(x) for x in numbers)})
+        body = json.dumps(registration(task["number"], samplers, ["SEAL"], sampled_at, entity_code, maker_code),
+                          ensure_ascii=False)
+        head, tail = body.split('"SEAL"')
+        head += '"'
+
+        def post_script(prefix):
+            path = work / f"post-{prefix}.lua"
+            path.write_text(POST_LUA % {"prefix": prefix, "head": head.replace("'", "\\'"),
+                                        "tail": tail.replace("'", "\\'")})
+            return str(path)
+
+        meter = Meter(nodes, postmaster)
+        # Warm-up: the pools open, the statements are prepared, the caches fill.
+        wrk(f"{base}/", sampler_token, 2, args.connections, args.threads, str(work / "get.lua"))
+        wrk(f"{base}/", sampler_token, 2, args.connections, args.threads, post_script("W"))
+
+        with meter:
+            got = wrk(f"{base}/", sampler_token, args.seconds, args.connections, args.threads, str(work / "get.lua"))
+        figures["get"] = got
+        figures["get_cpu_us"], figures["get_server_cpu_us"] = meter.per_request(got["requests"])
+
+        def counters():
+            if setup == "sqlite":
+                page = h.metrics(cluster.url(0), admin.token)
+                return {"commits": h.figure(page, "lims_db_write_commits_total", 'backend="sqlite"')}
+            row = h.psql(conninfo, "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = "
+                                   "current_database()), wal_write, wal_sync, wal_records FROM pg_stat_wal"
+                         ).strip().split("|")
+            return {"commits": float(row[0]), "wal_writes": float(row[1]), "wal_syncs": float(row[2]),
+                    "wal_records": float(row[3])}
+
+        c0 = counters()
+        with meter:
+            got = wrk(f"{base}/", sampler_token, args.seconds, args.connections, args.threads, post_script("P"))
+        time.sleep(1)  # the backends report their counters to pg_stat shortly after
+        c1 = counters()
+        figures["post"] = got
+        figures["post_cpu_us"], figures["post_server_cpu_us"] = meter.per_request(got["requests"])
+        registered = got["requests"] - got["non2xx"]
+        figures["per_1000_registrations"] = {k: round((c1[k] - c0[k]) * 1000 / max(1, registered), 1) for k in c1}
+
+        if setup == "sqlite" and shutil.which("strace"):
+            c0 = counters()
+            tracer, parse = strace_fsyncs(nodes[0].pid, work / "strace.txt")
+            time.sleep(1)
+            traced = wrk(f"{base}/", sampler_token, max(3, args.seconds // 2), args.connections, args.threads,
+                         post_script("S"))
+            tracer.terminate()
+            tracer.wait(timeout=30)
+            c1 = counters()
+            calls = parse()
+            done = traced["requests"] - traced["non2xx"]
+            figures["strace"] = {"registrations": done, "calls": calls,
+                                 "commits_per_1000": round((c1["commits"] - c0["commits"]) * 1000 / max(1, done), 1),
+                                 "fsyncs_per_1000": round(sum(calls.values()) * 1000 / max(1, done), 1)}
+
+        # HL7 through a real gateway (and nginx for three nodes).
+        gateway, hl7_port = h.start_gateway(args.lims, env, base, work, ingest_token, processes)
+        before_gateway = cpu_ticks(gateway.pid)
+        with meter:
+            acked, other, ack_seconds = hl7_load(hl7_port, args.hl7_connections, args.hl7_messages)
+            deadline = time.monotonic() + 300
+            while True:
+                pending, delivered, refused, rejected = gateway_counts(args.lims, env, work / "outbox.db")
+                if pending == 0 or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+        gateway_cpu = cpu_ticks(gateway.pid) - before_gateway
+        if setup == "sqlite":
+            with sqlite3.connect(f"file:{work}/lims.db?mode=ro", uri=True) as db:
+                stored = db.execute("SELECT count(*), count(DISTINCT sha256) FROM raw_messages").fetchone()
+        else:
+            stored = [int(x) for x in h.psql(conninfo, "SELECT count(*), count(DISTINCT sha256) FROM raw_messages")
+                      .strip().split("|")]
+        figures["hl7"] = {"connections": args.hl7_connections, "messages": args.hl7_messages, "acknowledged": acked,
+                          "other_answers": other[:5], "ack_per_s": round(acked / ack_seconds, 1),
+                          "delivered": delivered, "pending": pending, "refused": refused, "rejected": rejected,
+                          "delivered_per_s": round(delivered / meter.seconds, 1),
+                          "raw_messages_in_database": stored[0], "distinct": stored[1],
+                          "gateway_cpu_us_per_message": round(gateway_cpu / TICK * 1e6 / max(1, acked), 1)}
+        figures["hl7_cpu_us"], figures["hl7_server_cpu_us"] = meter.per_request(delivered)
+        if acked != args.hl7_messages or pending or refused or rejected or stored[0] != acked or stored[1] != acked:
+            figures["hl7"]["problem"] = "not every message acknowledged, delivered and stored once"
+        return figures
+    finally:
+        processes.stop()
+        if database:
+            try:
+                database.drop()
+            except RuntimeError as e:
+                print(f"warning: {e}")
+        if pg:
+            pg.stop()
+
+
+def table(results, lims, commit):
+    def cpu(values, server):
+        text = " / ".join(f"{v:.0f}" for v in values)
+        return text + (f" (server {server:.0f})" if server is not None else "")
+
+    names = {"sqlite": "SQLite, one node", "pg1": "PostgreSQL, one node",
+             "pg3": "PostgreSQL, three nodes behind nginx"}
+    lines = [f"`{lims}` at {commit}, {results[0]['seconds']} s per phase, wrk {results[0]['connections']} "
+             f"connections; HL7: {results[0]['hl7']['connections']} analyzers, {results[0]['hl7']['messages']} "
+             f"messages through `lims gateway`; "
+             f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, load average {os.getloadavg()[0]:.1f}", "",
+             "| setup | registrations/s (p99) | GET sample/s (p99) | HL7 acknowledged/s / delivered/s | "
+             "COMMITs per 1,000 registrations | fsyncs per 1,000 registrations | CPU µs per registration per node | "
+             "CPU µs per GET per node | CPU µs per HL7 message per node |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in results:
+        per = r["per_1000_registrations"]
+        if r["setup"] == "sqlite":
+            st = r.get("strace", {})
+            commits = f"{per['commits']:.0f} group commits"
+            fsyncs = (f"{st['fsyncs_per_1000']:.0f} ({', '.join(f'{k} {v}' for k, v in st['calls'].items())} "
+                      f"for {st['registrations']} registrations, strace)") if st else "not counted (no strace)"
+        else:
+            commits = f"{per['commits']:.0f} (xact_commit)"
+            fsyncs = f"{per['wal_syncs']:.0f} WAL syncs, {per['wal_writes']:.0f} WAL writes"
+        hl7 = r["hl7"]
+        lines.append(
+            f"| {names[r['setup']]} | {r['post']['rps']:,.0f} ({r['post']['p99_ms']} ms) | "
+            f"{r['get']['rps']:,.0f} ({r['get']['p99_ms']} ms) | {hl7['ack_per_s']:,.0f} / {hl7['delivered_per_s']:,.0f}"
+            f"{' (' + hl7['problem'] + ')' if 'problem' in hl7 else ''} | {commits} | {fsyncs} | "
+            f"{cpu(r['post_cpu_us'], r['post_server_cpu_us'])} | {cpu(r['get_cpu_us'], r['get_server_cpu_us'])} | "
+            f"{cpu(r['hl7_cpu_us'], r['hl7_server_cpu_us'])} |")
+    return "\n".join(lines)
 
 
 def main():
@@ -74,91 +447,31 @@ def main():
     p.add_argument("--lims", required=True)
     p.add_argument("--root", required=True)
     p.add_argument("--work", required=True)
-    p.add_argument("--setup", required=True, choices=["sqlite", "pg1", "pg3"])
-    p.add_argument("--seconds", type=int, default=10)
+    p.add_argument("--setups", default="sqlite,pg1,pg3")
+    p.add_argument("--seconds", type=int, default=8)
     p.add_argument("--connections", type=int, default=16)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--hl7-connections", type=int, default=4)
+    p.add_argument("--hl7-messages", type=int, default=3000)
+    p.add_argument("--pg-server", default="", help="an existing server's conninfo instead of a private one")
     p.add_argument("--nginx", default=shutil.which("nginx") or "/usr/sbin/nginx")
     args = p.parse_args()
-    work = pathlib.Path(args.work)
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    server = os.environ.get("LIMS_TEST_PG", "")
-    dbname = None
-    if args.setup == "sqlite":
-        url = f"sqlite:{work}/lims.db"
-    else:
-        if not server:
-            sys.exit("LIMS_TEST_PG is not set")
-        dbname = "lims_bench_" + uuid.uuid4().hex[:10]
-        ct.psql(server, f"CREATE DATABASE {dbname}")
-        conninfo = f"{server} dbname={dbname}"
-        url = "postgresql:" + conninfo
-    env = dict(os.environ, LIMS_DATABASE=url)
-    processes = ct.Processes()
-    try:
-        ct.bootstrap(ct.lims_command(args.lims, env), PASSWORD)
-        n = 3 if args.setup == "pg3" else 1
-        cluster = ct.Nodes(args.lims, args.root, work, env, processes)
-        cluster.start(n)
-        ports, nodes = cluster.ports, cluster.procs
-        base = f"http://127.0.0.1:{ports[0]}"
-        if n > 1:
-            base = ct.start_nginx(args.nginx, work, ports, processes, workers=2, access_log=False)
-        login = urllib.request.Request(base + "/api/v1/auth/login", method="POST",
-                                       data=json.dumps({"username": "admin", "password": PASSWORD}).encode(),
-                                       headers={"Content-Type": "application/json"})
-        token = json.load(urllib.request.urlopen(login, timeout=10))["token"]
-        create = urllib.request.Request(base + "/api/v1/regulated-entities", method="POST",
-                                        data=json.dumps({"name": "Read me", "kind": "pharmacy",
-                                                         "jurisdiction_org_id": 1, "region_code": "320508"}).encode(),
-                                        headers={"Content-Type": "application/json", "Authorization": "Bearer " + token})
-        entity = json.load(urllib.request.urlopen(create, timeout=10))
-        (work / "post.lua").write_text(POST_LUA)
-
-        figures = {"setup": args.setup, "connections": args.connections, "seconds": args.seconds}
-        # Warm-up: the pools open, statements are prepared.
-        wrk(f"{base}/api/v1/regulated-entities/{entity['id']}", token, 2, args.connections, args.threads)
-
-        before = [cpu_ticks(node.pid) for node in nodes]
-        got = wrk(f"{base}/api/v1/regulated-entities/{entity['id']}", token, args.seconds, args.connections,
-                  args.threads)
-        after = [cpu_ticks(node.pid) for node in nodes]
-        tick = os.sysconf("SC_CLK_TCK")
-        figures["get"] = got
-        figures["get_cpu_us_per_request_per_node"] = [
-            round((a - b) / tick * 1e6 / max(1, got["requests"] / n), 1) for a, b in zip(after, before)]
-
-        def db_counters():
-            if args.setup == "sqlite":
-                page = ct.metrics(f"http://127.0.0.1:{ports[0]}", token)
-                return ct.figure(page, "lims_db_write_commits_total", 'backend="sqlite"'), None
-            row = ct.psql(server, f"SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = '{dbname}'), "
-                                  "(SELECT wal_sync FROM pg_stat_wal)").strip().split("|")
-            return float(row[0]), float(row[1])
-
-        c0 = db_counters()
-        before = [cpu_ticks(node.pid) for node in nodes]
-        got = wrk(f"{base}/api/v1/regulated-entities", token, args.seconds, args.connections, args.threads,
-                  script=str(work / "post.lua"))
-        after = [cpu_ticks(node.pid) for node in nodes]
-        time.sleep(1)  # pg_stat counters are flushed by the backends shortly after
-        c1 = db_counters()
-        figures["post"] = got
-        figures["post_cpu_us_per_request_per_node"] = [
-            round((a - b) / tick * 1e6 / max(1, got["requests"] / n), 1) for a, b in zip(after, before)]
-        done = got["requests"] - got["non2xx"]
-        figures["commits_per_1000_registrations"] = round((c1[0] - c0[0]) * 1000 / max(1, done), 1)
-        if c0[1] is not None:
-            figures["wal_fsyncs_per_1000_registrations"] = round((c1[1] - c0[1]) * 1000 / max(1, done), 1)
+    setups = args.setups.split(",")
+    for s in setups:
+        if s not in ("sqlite", "pg1", "pg3"):
+            sys.exit(f"--setups: {s!r} is not sqlite, pg1 or pg3")
+    commit = subprocess.run(["git", "-C", args.root, "log", "-1", "--format=%h"], capture_output=True,
+                            text=True).stdout.strip() or "?"
+    if subprocess.run(["git", "-C", args.root, "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                      text=True).stdout.strip():
+        commit += " (with uncommitted changes in the working tree)"
+    results = []
+    for setup in setups:
+        figures = run_setup(args, setup)
         print(json.dumps(figures), flush=True)
-    finally:
-        processes.stop()
-        if dbname:
-            try:
-                ct.psql(server, f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
-            except RuntimeError as e:
-                print(f"warning: {e}")
+        results.append(figures)
+    print()
+    print(table(results, args.lims, commit))
 
 
 if __name__ == "__main__":
