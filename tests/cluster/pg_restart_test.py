@@ -33,6 +33,7 @@ import urllib.error
 import urllib.request
 import uuid
 
+sys.dont_write_bytecode = True  # no __pycache__ of harness.py in the source tree
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import harness as h  # noqa: E402
 from harness import credit_code  # noqa: E402
