@@ -60,6 +60,7 @@ import harness as h  # noqa: E402
 PASSWORD = "bench-password-1234"
 PRELOADED = 200   # samples registered before the read phase, read in turn
 TICK = os.sysconf("SC_CLK_TCK")
+STATS_SETTLE = 11  # s before reading pg_stat counters (an idle backend reports within 10 s)
 
 GET_LUA = """
 local numbers = {%(numbers)s}
@@ -121,6 +122,17 @@ class Api:
         if status not in expect:
             sys.exit(f"set-up: {method} {path}: HTTP {status}: {raw[:500]}")
         return (json.loads(raw) if raw else None), headers.get("ETag")
+
+
+def wal_commit_records(pg, start, end):
+    """COMMIT records in the private server's WAL from `start` to `end` (pg_waldump
+    --stats=record): the transactions that wrote, as against xact_commit's all."""
+    done = subprocess.run([str(pg.bin / "pg_waldump"), "-p", str(pg.dir / "data" / "pg_wal"), "-s", start, "-e", end,
+                           "--stats=record"], capture_output=True, text=True, timeout=120)
+    m = re.search(r"^Transaction/COMMIT\s+(\d+)", done.stdout, re.M)
+    if not m:
+        raise RuntimeError(f"pg_waldump: {done.stdout[-1000:]} {done.stderr[-1000:]}")
+    return int(m.group(1))
 
 
 def cpu_ticks(pid):
@@ -338,21 +350,27 @@ def run_setup(args, setup):
             if setup == "sqlite":
                 page = h.metrics(cluster.url(0), admin.token)
                 return {"commits": h.figure(page, "lims_db_write_commits_total", 'backend="sqlite"')}
+            # An idle PostgreSQL 15 backend reports its counters up to 10 s late.
+            time.sleep(STATS_SETTLE)
             row = h.psql(conninfo, "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = "
-                                   "current_database()), wal_write, wal_sync, wal_records FROM pg_stat_wal"
+                                   "current_database()), wal_write, wal_sync, pg_current_wal_lsn() FROM pg_stat_wal"
                          ).strip().split("|")
             return {"commits": float(row[0]), "wal_writes": float(row[1]), "wal_syncs": float(row[2]),
-                    "wal_records": float(row[3])}
+                    "lsn": row[3]}
+
+        def per_1000(c0, c1, done):
+            out = {k: round((c1[k] - c0[k]) * 1000 / max(1, done), 1) for k in c1 if k != "lsn"}
+            if pg and "lsn" in c0:
+                out["commit_records"] = round(wal_commit_records(pg, c0["lsn"], c1["lsn"]) * 1000 / max(1, done), 1)
+            return out
 
         c0 = counters()
         with meter:
             got = wrk(f"{base}/", sampler_token, args.seconds, args.connections, args.threads, post_script("P"))
-        time.sleep(1)  # the backends report their counters to pg_stat shortly after
         c1 = counters()
         figures["post"] = got
         figures["post_cpu_us"], figures["post_server_cpu_us"] = meter.per_request(got["requests"])
-        registered = got["requests"] - got["non2xx"]
-        figures["per_1000_registrations"] = {k: round((c1[k] - c0[k]) * 1000 / max(1, registered), 1) for k in c1}
+        figures["per_1000_registrations"] = per_1000(c0, c1, got["requests"] - got["non2xx"])
 
         if setup == "sqlite" and shutil.which("strace"):
             c0 = counters()
@@ -372,6 +390,7 @@ def run_setup(args, setup):
         # HL7 through a real gateway (and nginx for three nodes).
         gateway, hl7_port = h.start_gateway(args.lims, env, base, work, ingest_token, processes)
         before_gateway = cpu_ticks(gateway.pid)
+        c0 = counters()
         with meter:
             acked, other, ack_seconds = hl7_load(hl7_port, args.hl7_connections, args.hl7_messages)
             deadline = time.monotonic() + 300
@@ -381,6 +400,8 @@ def run_setup(args, setup):
                     break
                 time.sleep(0.2)
         gateway_cpu = cpu_ticks(gateway.pid) - before_gateway
+        c1 = counters()
+        figures["hl7_per_1000_messages"] = per_1000(c0, c1, delivered)
         if setup == "sqlite":
             with sqlite3.connect(f"file:{work}/lims.db?mode=ro", uri=True) as db:
                 stored = db.execute("SELECT count(*), count(DISTINCT sha256) FROM raw_messages").fetchone()
@@ -431,7 +452,8 @@ def table(results, lims, commit):
             fsyncs = (f"{st['fsyncs_per_1000']:.0f} ({', '.join(f'{k} {v}' for k, v in st['calls'].items())} "
                       f"for {st['registrations']} registrations, strace)") if st else "not counted (no strace)"
         else:
-            commits = f"{per['commits']:.0f} (xact_commit)"
+            commits = f"{per['commits']:.0f} (xact_commit)" + (
+                f", {per['commit_records']:.0f} COMMIT records in the WAL" if "commit_records" in per else "")
             fsyncs = f"{per['wal_syncs']:.0f} WAL syncs, {per['wal_writes']:.0f} WAL writes"
         hl7 = r["hl7"]
         lines.append(
@@ -440,6 +462,12 @@ def table(results, lims, commit):
             f"{' (' + hl7['problem'] + ')' if 'problem' in hl7 else ''} | {commits} | {fsyncs} | "
             f"{cpu(r['post_cpu_us'], r['post_server_cpu_us'])} | {cpu(r['get_cpu_us'], r['get_server_cpu_us'])} | "
             f"{cpu(r['hl7_cpu_us'], r['hl7_server_cpu_us'])} |")
+    lines.append("")
+    for r in results:
+        per = r["hl7_per_1000_messages"]
+        lines.append(f"- HL7 delivery, {names[r['setup']]}: per 1,000 messages delivered "
+                     + ", ".join(f"{v:,.0f} {k.replace('_', ' ')}" for k, v in per.items())
+                     + f"; the gateway's CPU {r['hl7']['gateway_cpu_us_per_message']:.0f} µs per message")
     return "\n".join(lines)
 
 
