@@ -9,10 +9,15 @@
 #include "fixtures/simulators/specimens.hpp"
 #include "lims/app/ingest_sink_adapter.hpp"
 #include "lims/store/audit.hpp"
+#include "lims/store/sql.hpp"
 
 #include <Poco/Net/ServerSocket.h>
 
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
 
 namespace {
 
@@ -122,6 +127,62 @@ TEST_F(IngestPipeline, AFailedCommitLeavesNothingAndTheAnalyzerIsToldToResend) {
     EXPECT_EQ(resent.accepted, 1u);
     EXPECT_EQ(world.count("SELECT count(*) FROM raw_messages"), 1);
     EXPECT_EQ(world.count("SELECT count(*) FROM results"), 3);
+}
+
+// ACK after COMMIT, not after the message's own work: the message's write shares its group
+// commit with another write whose deferred foreign key fails only at the COMMIT. The
+// message's own statements all succeed, yet the analyzer is not told AA (it is told AE, and
+// nothing of the message is stored); sent again, it is taken. Until the group commits (here:
+// while an earlier write holds the writer), the analyzer has no answer at all.
+TEST_F(IngestPipeline, TheAnalyzerIsToldAAOnlyWhenItsGroupsCommitSucceeds) {
+    lims::app::InProcessIngestSink sink(world.db);
+    ASSERT_EQ(host.start(registry, sink), std::vector<std::string>{});
+    world.exec("CREATE TABLE commit_parent (id INTEGER PRIMARY KEY)");
+    world.exec("CREATE TABLE commit_child (parent INTEGER REFERENCES commit_parent (id) DEFERRABLE INITIALLY DEFERRED)");
+    const auto message = simulators::hl7_oru("AU-CHEM", simulators::chemistry_panel(world.sample_number, 6), "MSG10");
+    const auto queued = [&](std::size_t n) {
+        for (int i = 0; i < 1000 && world.db->write_stats().queued < n; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        return world.db->write_stats().queued >= n;
+    };
+
+    std::promise<void> entered, release;
+    auto holder = std::async(std::launch::async, [&] {
+        return world.db->write([&](lims::store::Transaction&) -> lims::store::StoreResult<lims::store::Done> {
+            entered.set_value();
+            release.get_future().wait();
+            return lims::store::Done{};
+        });
+    });
+    entered.get_future().wait();
+    auto analyzer = std::async(std::launch::async, [&] { return send({message}, 0); });
+    ASSERT_TRUE(queued(1)) << "the message's write never queued";
+    auto breaker = std::async(std::launch::async, [&] {
+        return world.db->write([&](lims::store::Transaction& tx) -> lims::store::StoreResult<lims::store::Done> {
+            lims::store::sql(tx, "INSERT INTO commit_child (parent) VALUES (42)");  // no parent 42: fails at COMMIT
+            return lims::store::Done{};
+        });
+    });
+    ASSERT_TRUE(queued(2)) << "the breaking write never queued";
+    EXPECT_EQ(analyzer.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout)
+        << "the analyzer was answered while its write waited for the writer";
+    release.set_value();
+    EXPECT_TRUE(holder.get().ok());
+    const auto report = analyzer.get();
+    EXPECT_FALSE(breaker.get().ok());
+    EXPECT_EQ(report.accepted, 0u);
+    EXPECT_GE(report.errors, 1u);  // AE: the analyzer keeps the result and sends it again
+    EXPECT_EQ(world.count("SELECT count(*) FROM raw_messages"), 0);
+    EXPECT_EQ(world.count("SELECT count(*) FROM results"), 0);
+    EXPECT_EQ(world.count("SELECT count(*) FROM instrument_observations"), 0);
+    EXPECT_EQ(world.test_state(world.sample_number, "glucose"), "pending");
+
+    auto resent = send({message});
+    host.stop();
+    EXPECT_EQ(resent.accepted, 1u);
+    EXPECT_EQ(world.count("SELECT count(*) FROM raw_messages"), 1);
+    EXPECT_EQ(world.count("SELECT count(*) FROM results"), 3);
+    EXPECT_EQ(world.count("SELECT count(*) FROM instrument_observations"), 3);
 }
 
 TEST_F(IngestPipeline, AnInstrumentTheRegistryDoesNotKnowIsRefused) {

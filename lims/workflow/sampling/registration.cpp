@@ -160,8 +160,16 @@ Result<domain::Sample> register_sample(store::Database& db, const Actor& actor, 
     if (auto bad = validate(r, clock_now)) return *bad;
 
     return db.write([&](store::Transaction& tx) -> Result<domain::Sample> {
-        store::TaskRepository tasks(tx);
-        auto task = tasks.get_by_number(r.task_number);
+        // The task's id, office and state only, through a statement compiled once per
+        // connection (TaskRepository::get_by_number compiles two anew, with focus tags).
+        struct TaskKey {
+            std::int64_t id = 0, office_org_id = 0;
+            std::string state;
+        };
+        std::optional<TaskKey> task;
+        if (auto found = store::sql(tx, "SELECT id, office_org_id, state FROM tasks WHERE number = $1", {r.task_number});
+            !found.rows.empty())
+            task = TaskKey{found.rows.front().integer(0), found.rows.front().integer(1), found.rows.front().take_text(2)};
         // Another office's task is answered like a missing one (no other jurisdiction's record is revealed).
         if (!task || task->office_org_id != actor.org_id.value_or(0))
             return invalid_field("task_number", "there is no task " + r.task_number + " of your office");
