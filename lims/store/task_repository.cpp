@@ -70,7 +70,16 @@ StoreResult<SamplingTask> TaskRepository::load(const std::string& where, const P
     Poco::Data::RecordSet rs(st);
     if (!rs.moveFirst())
         return store_error(StoreErrorKind::not_found, "task " + key.convert<std::string>() + " does not exist");
-    return task_from(rs);
+    auto t = task_from(rs);
+    t.focus_tags = focus_tags_of(t.id);
+    return t;
+}
+
+std::vector<std::string> TaskRepository::focus_tags_of(std::int64_t task_id) {
+    std::vector<std::string> tags;
+    tx_.session() << "SELECT tag_code FROM task_focus_tags WHERE task_id = $1 ORDER BY tag_code",
+        bind(static_cast<Poco::Int64>(task_id)), into(tags), now;
+    return tags;
 }
 
 StoreResult<SamplingTask> TaskRepository::get_by_number(const std::string& number) {
@@ -114,6 +123,17 @@ std::vector<SamplingTask> TaskRepository::list(const TaskQuery& q) {
     Poco::Data::RecordSet rs(st);
     std::vector<SamplingTask> out;
     for (bool more = rs.moveFirst(); more; more = rs.moveNext()) out.push_back(task_from(rs));
+    if (out.empty()) return out;
+    // The page's focus tags in one query (the ids are the integers just read).
+    std::string ids;
+    for (const auto& t : out) ids += (ids.empty() ? "" : ", ") + std::to_string(t.id);
+    std::vector<Poco::Int64> task_ids;
+    std::vector<std::string> codes;
+    tx_.session() << "SELECT task_id, tag_code FROM task_focus_tags WHERE task_id IN (" + ids + ") ORDER BY task_id, tag_code",
+        into(task_ids), into(codes), now;
+    for (std::size_t i = 0; i < task_ids.size(); ++i)
+        for (auto& t : out)
+            if (t.id == task_ids[i]) t.focus_tags.push_back(codes[i]);
     return out;
 }
 

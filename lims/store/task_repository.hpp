@@ -26,6 +26,8 @@ struct SamplingTask {
     std::int64_t version = 1;
     std::string created_at;
     std::string updated_at;
+    // Focus varieties (重点品种) given by its quota (task_focus_tags), codes in order; filled when read.
+    std::vector<std::string> focus_tags;
 };
 
 struct TaskQuery {
@@ -47,6 +49,8 @@ public:
                                          const std::string& to_state);
     // limit + 1 rows at most: the caller tells from the extra one whether a page follows.
     std::vector<SamplingTask> list(const TaskQuery& query);
+    // The task's focus-variety tag codes, in code order.
+    std::vector<std::string> focus_tags_of(std::int64_t task_id);
 
 private:
     StoreResult<SamplingTask> load(const std::string& where, const Poco::Dynamic::Var& key);

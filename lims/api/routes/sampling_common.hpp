@@ -232,6 +232,10 @@ inline Json task_json(const store::SamplingTask& t) {
     o->set("state", t.state);
     o->set("due_on", t.due_on);
     o->set("version", t.version);
+    // Focus varieties (重点品种) from its quota: codes of GET /api/v1/focus-tags.
+    Poco::JSON::Array::Ptr tags = new Poco::JSON::Array;
+    for (const auto& code : t.focus_tags) tags->add(code);
+    o->set("focus_tags", tags);
     return o;
 }
 

@@ -40,7 +40,8 @@ FieldSchema planSummary() {
 FieldSchema task(std::string name = "") {
     auto t = object({field::string("number"), field::integer("plan_id"),
                      field::integer("quota_id").optional(), field::integer("office_id"), field::string("state"),
-                     date("due_on"), field::integer("version")});
+                     date("due_on"), field::integer("version"),
+                     field::array("focus_tags", field::string("").describedAs("a focus-variety tag code (GET /api/v1/focus-tags)"))});
     t.name = std::move(name);
     return t;
 }

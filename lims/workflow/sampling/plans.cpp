@@ -199,6 +199,7 @@ Result<std::vector<store::SamplingTask>> publish_plan(store::Database& db, const
             auto created = tasks.create(plan_code, t);
             if (!created) return created.error();
             plans.copy_quota_tags_to_task(q.id, created->id);
+            created->focus_tags = tasks.focus_tags_of(created->id);
             tx.record({actor.name, "task.plan", "task", created->number, "", store::to_json(*created), ""});
             auto assigned_state = take(domain::machines::task(), created->state, "assign", actor,
                                        [&](std::string_view g) { return g == "office_in_plan"; });
