@@ -300,7 +300,7 @@ TEST_P(PlansStatistics, FiguresByWeekMonthAndPhaseGroupedBySeedDimensions) {
     EXPECT_TRUE(service->auditChainIntact());
 }
 
-TEST_P(PlansStatistics, WeeklyCaseLeadSummaryCountsEachStepInItsWeek) {
+TEST_P(PlansStatistics, WeeklyCaseLeadSummaryCountsEachStepInItsWeekAndTheCasesFiledAndTransferred) {
     const auto unit = service->organisation(TestService::enforcementUnit(Jurisdiction::A));
     const auto entity = seed::insert(
         *service->database(),
@@ -331,6 +331,25 @@ TEST_P(PlansStatistics, WeeklyCaseLeadSummaryCountsEachStepInItsWeek) {
                                  {{"If-Match", second_etag}});
     ASSERT_EQ(declined.status, 200) << declined.describe();
     open_lead();
+    // Two leads filed as cases; one of the cases handed over to the police.
+    std::string case_number, case_etag;
+    for (int i = 0; i < 2; ++i) {
+        auto [lead, etag] = open_lead();
+        auto filed = officer.post("/api/v1/cases",
+                                  std::string(R"({"lead_number":")") + lead + R"(","approval":"局长王某批准立案"})",
+                                  {{"If-Match", etag}});
+        ASSERT_EQ(filed.status, 201) << filed.describe();
+        case_number = filed.json()->getValue<std::string>("number");
+        case_etag = filed.header("etag");
+    }
+    for (const auto& [sub, body] : std::vector<std::pair<std::string, std::string>>{
+             {"/transfer", R"({"grounds":"涉嫌生产、销售假药罪（刑法第一百四十一条）"})"},
+             {"/transfer/decision", R"({"decision":"approve","approver":"局长王某"})"},
+             {"/transfer/handover", R"({"police_body":"某市公安局","reference":"移字〔2026〕3号"})"}}) {
+        auto step = officer.post("/api/v1/cases/" + case_number + sub, body, {{"If-Match", case_etag}});
+        ASSERT_EQ(step.status, 200) << sub << ": " << step.describe();
+        case_etag = step.header("etag");
+    }
 
     auto summary = officer.get("/api/v1/statistics/case-leads/summary");
     ASSERT_EQ(summary.status, 200) << summary.describe();
@@ -338,13 +357,16 @@ TEST_P(PlansStatistics, WeeklyCaseLeadSummaryCountsEachStepInItsWeek) {
     ASSERT_EQ(items->size(), 1U) << summary.body;  // all this week
     auto week = items->getObject(0);
     EXPECT_EQ(week->getValue<std::string>("period").substr(4, 2), "-W");
-    EXPECT_EQ(cell(week, "opened"), 3);
+    EXPECT_EQ(cell(week, "opened"), 5);
     EXPECT_EQ(cell(week, "transferred"), 1);
     EXPECT_EQ(cell(week, "not_filed"), 1);
-    EXPECT_EQ(cell(week, "filed"), 0);
+    EXPECT_EQ(cell(week, "filed"), 2);
+    EXPECT_EQ(cell(week, "cases_filed"), 2);
+    EXPECT_EQ(cell(week, "cases_transferred"), 1);
     auto csv = officer.get("/api/v1/statistics/case-leads/summary?unit=month&format=csv");
     ASSERT_EQ(csv.status, 200) << csv.describe();
-    EXPECT_NE(csv.body.find("period,period_first,period_last,opened,filed,not_filed,transferred,closed,withdrawn"),
+    EXPECT_NE(csv.body.find("period,period_first,period_last,opened,filed,not_filed,transferred,closed,withdrawn,"
+                            "cases_filed,cases_transferred"),
               std::string::npos) << csv.body;
     // The other side's enforcement unit counts none of them.
     auto other = service->as(TestService::username(Role::enforcement_officer, Jurisdiction::B))

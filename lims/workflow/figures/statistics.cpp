@@ -5,6 +5,7 @@
 #include "lims/workflow/documents/sql_rows.hpp"
 
 #include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Types.h>
@@ -540,12 +541,37 @@ Result<Table> lead_summary_by_period(store::Transaction& tx, const StatisticsFil
         if (std::find(kStates.begin(), kStates.end(), state) == kStates.end() || state == "open") continue;
         if (auto ok = count(state, text_or_empty(r[3])); !ok) return ok.error();
     }
+    // The cases that followed the leads (立案 and 移送公安 of the case, seed 003: 移送、立案和查处):
+    // each case counted in the period of its filing, and of each hand-over to the police.
+    auto cases = select_rows_with(tx,
+                                  "SELECT k.filed_at, k.transfers_json FROM cases k JOIN case_leads c ON c.id = k.lead_id "
+                                  "JOIN organisations o ON o.id = k.assigned_org_id LEFT JOIN samples s ON s.id = c.sample_id" +
+                                      std::string(kSampleJoins) + " WHERE 1 = 1" + where->sql + " ORDER BY k.id",
+                                  where->params);
+    for (const auto& r : cases) {
+        if (auto ok = count("case_filed", text_or_empty(r[0])); !ok) return ok.error();
+        try {
+            Poco::JSON::Parser parser;
+            auto transfers = parser.parse(text_or_empty(r[1])).extract<Poco::JSON::Array::Ptr>();
+            for (std::size_t i = 0; transfers && i < transfers->size(); ++i) {
+                auto t = transfers->getObject(static_cast<unsigned>(i));
+                if (!t || !t->has("handed_over_at") || t->isNull("handed_over_at")) continue;
+                if (auto ok = count("case_transferred", t->getValue<std::string>("handed_over_at")); !ok) return ok.error();
+            }
+        } catch (const Poco::Exception& e) {
+            return domain::errors::internal("figures.case_transfers", "a case's transfers are not JSON: " + e.message());
+        }
+    }
     Table t;
     t.columns = period_columns(spec);
     for (const auto& s : kStates) t.columns.push_back(s == "open" ? "opened" : s);
+    t.columns.emplace_back("cases_filed");
+    t.columns.emplace_back("cases_transferred");
     for (const auto& p : periods.periods) {
         auto row = period_cells(spec, periods, p);
         for (const auto& s : kStates) row.push_back(std::to_string(counts[p.key][s]));
+        row.push_back(std::to_string(counts[p.key]["case_filed"]));
+        row.push_back(std::to_string(counts[p.key]["case_transferred"]));
         t.rows.push_back(std::move(row));
     }
     return t;

@@ -128,8 +128,10 @@ domain::Result<Table> sample_figures_by_period(store::Transaction& tx, const dom
 // The case leads' summary per period (seed 003): columns period, period_first,
 // period_last[, summary_due_on], opened (线索摸排), filed (立案), not_filed, transferred (移送),
 // closed (查处 concluded), withdrawn — each lead counted in the period of the Beijing date it
-// reached that state (from its revisions). Category, variety, manufacturer and office
-// filters apply through the lead's sample. Errors: documents.instant.
+// reached that state (from its revisions) — then the cases that followed: cases_filed (立案
+// of the case, by its filing date) and cases_transferred (移送公安, by each hand-over to the
+// police). Category, variety, manufacturer and office filters apply through the lead's
+// sample. Errors: documents.instant, figures.case_transfers.
 domain::Result<Table> lead_summary_by_period(store::Transaction& tx, const StatisticsFilter& filter,
                                              const PeriodSpec& periods);
 
