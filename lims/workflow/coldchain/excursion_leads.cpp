@@ -26,25 +26,28 @@ bool worth_retrying(const domain::Error& e) {
 }
 
 case_leads::NewCaseLead lead_for(const ExcursionSite& site, const store::ExcursionRow& x, std::int64_t now_utc) {
-    const std::string place = place_of_unit(site.unit);
+    // The officer's words for the place (place_of_unit() is the alarm messages').
+    const std::string place = "储存设备 " + site.unit.code + "（" + site.unit.name + "）";
     case_leads::NewCaseLead lead;
     lead.source = store::CaseLeadSource::cold_chain_break;
     lead.subject_entity_id = *site.unit.entity_id;
     lead.logger_id = site.logger_id;
     // Officers read Beijing time, as on every document ("2026年3月2日 02:30").
     auto beijing = [](std::int64_t utc) { return domain::chinese_date_time(domain::Instant{std::chrono::seconds{utc}}); };
-    lead.summary = x.kind + " excursion at " + place + " (rule " + x.rule + ") from " + beijing(x.start_utc) +
-                   ", confirmed at " + beijing(x.opened_at_utc) + " (Beijing time)";
-    lead.findings.push_back({x.kind + " excursion", "rule " + x.rule + ", out of range from " + beijing(x.start_utc) +
-                                                       " to at least " + beijing(x.opened_at_utc) + " (Beijing time)"});
-    lead.evidence.push_back({"excursion", std::to_string(x.id), "excursion " + std::to_string(x.id)});
+    // In the officers' words: 温度过高 (heat) / 温度过低 (freeze).
+    const std::string what = x.kind == "heat" ? "温度过高" : x.kind == "freeze" ? "温度过低" : x.kind;
+    lead.summary = place + "冷链温度超标（" + what + "，规则 " + x.rule + "）：自" + beijing(x.start_utc) + "起，" +
+                   beijing(x.opened_at_utc) + "确认（北京时间）";
+    lead.findings.push_back({"冷链" + what, "规则 " + x.rule + "，自" + beijing(x.start_utc) + "起超出规定范围，至少持续至" +
+                                               beijing(x.opened_at_utc) + "（北京时间）"});
+    lead.evidence.push_back({"excursion", std::to_string(x.id), "温度超标事件 " + std::to_string(x.id)});
     // The readings window: the excursion plus one offline threshold (three storage
     // recording intervals) either side.
     const std::int64_t margin = 3 * cc::standard::kGspStorageRecordingInterval;
     lead.evidence.push_back({"readings",
                              "logger/" + std::to_string(site.logger_id) + "/readings?from=" +
                                  std::to_string(x.start_utc - margin) + "&to=" + std::to_string(x.opened_at_utc + margin),
-                             "readings of logger " + site.logger_serial});
+                             "温度记录仪 " + site.logger_serial + " 的温度记录"});
     lead.received_at = domain::Instant(std::chrono::seconds(now_utc));
     return lead;
 }

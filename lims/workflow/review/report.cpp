@@ -203,6 +203,26 @@ struct Manufacturer {
     std::string region_code;
 };
 
+// A failing item as the enforcement officer reads it on the lead: "检验结果 90.04 %（修约后
+// 90.0）；标准规定 95.0–105.0 %；低于规定范围" (the judgement's own explanation is English,
+// for the engineers' logs and the result's audit).
+template <typename Line>
+std::string finding_in_chinese(const Line& l) {
+    const std::string unit = l.result.unit.empty() ? "" : " " + l.result.unit;
+    const std::string value = l.result.value_text ? *l.result.value_text : *l.result.qualitative;
+    std::string out = "检验结果 " + value + unit;
+    const auto& r = l.judgement.rounded;
+    if (r && l.result.value_text && r->to_string() != *l.result.value_text) out += "（修约后 " + r->to_string() + "）";
+    out += "；标准规定 " + l.limit.describe() + (l.limit.kind() == domain::LimitKind::qualitative ? "" : unit) + "；";
+    switch (l.limit.kind()) {
+        case domain::LimitKind::range: out += r && *r < l.limit.low() ? "低于规定范围" : "高于规定范围"; break;
+        case domain::LimitKind::upper: out += "超过规定限度"; break;
+        case domain::LimitKind::lower: out += "低于规定限度"; break;
+        case domain::LimitKind::qualitative: out += "不符合规定"; break;
+    }
+    return out;
+}
+
 Manufacturer manufacturer_of(store::Transaction& tx, const domain::Sample& sample) {
     Manufacturer m;
     if (!sample.product_id) return m;
@@ -347,21 +367,18 @@ domain::Result<store::CaseLeadRecord> open_lead_for(store::Transaction& tx, cons
     lead.batch_number = sample.batch_number;
     lead.sample_id = sample.id;
     lead.report_id = report.id;
-    lead.summary = "检验报告 " + report.number + " 不符合规定 (sample " + sample.number + ")";
+    lead.summary = "检验报告 " + report.number + " 不符合规定（样品编号 " + sample.number + "）";
     for (const auto& l : judged.lines) {
         if (l.judgement.verdict != domain::Verdict::does_not_conform) continue;
-        const std::string value = l.result.value_text ? *l.result.value_text : *l.result.qualitative;
-        lead.findings.push_back({l.line.test_name.empty() ? l.test.test_code : l.line.test_name,
-                                 value + (l.result.unit.empty() ? "" : " " + l.result.unit) + "; 标准规定 " +
-                                     l.limit.describe() + "; " + l.judgement.explanation});
+        lead.findings.push_back({l.line.test_name.empty() ? l.test.test_code : l.line.test_name, finding_in_chinese(l)});
     }
-    lead.evidence.push_back({"sample", sample.number, "sample and sampling record"});
-    lead.evidence.push_back({"custody", sample.number, "chain of custody of the sample"});
+    lead.evidence.push_back({"sample", sample.number, "样品及抽样记录"});
+    lead.evidence.push_back({"custody", sample.number, "样品流转记录"});
     for (const auto& l : judged.lines)
         if (l.result.raw_message_id)
             lead.evidence.push_back({"raw_message", std::to_string(*l.result.raw_message_id),
-                                     "instrument message of " + l.test.test_code});
-    lead.evidence.push_back({"report", report.number, "test report"});
+                                     "检验项目 " + l.test.test_code + " 的仪器原始报文"});
+    lead.evidence.push_back({"report", report.number, "检验报告书"});
     return case_leads::open_case_lead(tx, calendar, lead, actor);
 }
 
