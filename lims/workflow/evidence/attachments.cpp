@@ -63,6 +63,25 @@ domain::Result<std::int64_t> owner_id(store::Transaction& tx, const Actor& actor
     return id.rows.front().integer(0);
 }
 
+// For reading: as owner_id, and a sample's files are also read by whoever holds a case lead
+// opened on that sample (the enforcement unit verifying the lead sees the sampling evidence
+// the lead names, though the sample is the registering office's).
+domain::Result<std::int64_t> readable_owner_id(store::Transaction& tx, const Actor& actor, AttachmentOwner owner,
+                                               const std::string& number) {
+    auto id = owner_id(tx, actor, owner, number);
+    if (id || owner != AttachmentOwner::sample) return id;
+    for (auto& lead : store::sql(tx,
+                                 "SELECT c.number, s.id FROM case_leads c JOIN samples s ON s.id = c.sample_id "
+                                 "WHERE s.number = $1 ORDER BY c.id",
+                                 {number})
+                          .rows) {
+        auto held = review::holds_record(tx, actor, review::RecordKind::case_lead, lead.text(0));
+        if (!held) return held.error();
+        if (*held) return lead.integer(1);
+    }
+    return id;
+}
+
 const char* owner_column(AttachmentOwner o) { return o == AttachmentOwner::sample ? "sample_id" : "case_lead_id"; }
 
 Attachment attachment_of(store::SqlRow& row) {
@@ -141,7 +160,7 @@ domain::Result<Attachment> attach(store::Database& db, const Actor& actor, Attac
 domain::Result<std::vector<Attachment>> list_attachments(store::Database& db, const Actor& actor, AttachmentOwner owner,
                                                          const std::string& owner_number) {
     return db.read([&](store::Transaction& tx) -> domain::Result<std::vector<Attachment>> {
-        auto id = owner_id(tx, actor, owner, owner_number);
+        auto id = readable_owner_id(tx, actor, owner, owner_number);
         if (!id) return id.error();
         std::vector<Attachment> out;
         for (auto& row : store::sql(tx,
@@ -158,7 +177,7 @@ domain::Result<std::vector<Attachment>> list_attachments(store::Database& db, co
 domain::Result<AttachmentContent> attachment_content(store::Database& db, const Actor& actor, AttachmentOwner owner,
                                                      const std::string& owner_number, const std::string& sha256) {
     return db.read([&](store::Transaction& tx) -> domain::Result<AttachmentContent> {
-        auto id = owner_id(tx, actor, owner, owner_number);
+        auto id = readable_owner_id(tx, actor, owner, owner_number);
         if (!id) return id.error();
         auto rows = store::sql(tx,
                                std::string("SELECT ") + kAttachmentColumns +

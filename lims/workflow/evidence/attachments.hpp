@@ -60,6 +60,8 @@ domain::Result<Attachment> attach(store::Database& db, const Actor& actor, Attac
                                   const std::string& owner_number, const AttachmentUpload& upload,
                                   std::size_t max_bytes);
 
+// Reading (the list and the content): the caller's subtree holds the record, or, for a
+// sample, a case lead opened on it (the enforcement unit reads the sampling evidence).
 domain::Result<std::vector<Attachment>> list_attachments(store::Database& db, const Actor& actor, AttachmentOwner owner,
                                                          const std::string& owner_number);
 

@@ -4,14 +4,33 @@
 // then 统计分析 with a nonconforming report counted by month and by failing item (含量测定),
 // by week with the chart, the case leads' weekly summary, and the risk ledger where an item
 // is closed (销号) with its evidence after confirming — refused first without evidence — and
-// the service has it closed and the risk still open with one item left.
-import { DESKTOP, logIn } from '../browser.mjs'
+// the service has it closed and the risk still open with one item left. Grouped by region,
+// the figures name the region (江苏省苏州市姑苏区), not only its code; the weekly summary
+// counts the case filed from the report's lead and handed over to the police; the plan
+// published, the office's sampler sees the task's focus varieties on 我的任务 (phone).
+
+import { DESKTOP, PHONE, logIn } from '../browser.mjs'
 import { PASSWORD } from '../service.mjs'
 import { nonconformingReport, reviewAndIssue } from '../seed.mjs'
 
 export default async function ({ service, browser, base, data, assert }) {
   const { sample } = await nonconformingReport(service, data)
-  await reviewAndIssue(service, sample)
+  const issued = await reviewAndIssue(service, sample)
+  // The lead filed as a case, the case handed over to the police (through the API, as the
+  // enforcement unit would): the weekly summary counts both.
+  const officer = await service.as('officer')
+  const leadPath = `/api/v1/case-leads/${issued.case_lead.number}`
+  for (const action of ['accept', 'investigate'])
+    await officer.post(`${leadPath}/steps`, { action }, { ifMatch: await officer.etag(leadPath), expect: [200] })
+  const filed = await officer.post('/api/v1/cases', { lead_number: issued.case_lead.number, approval: '局长王某批准立案' },
+    { ifMatch: await officer.etag(leadPath), expect: [201] })
+  let caseEtag = filed.etag
+  for (const [sub, body] of [
+    ['transfer', { grounds: '涉嫌生产、销售劣药罪（刑法第一百四十二条）' }],
+    ['transfer/decision', { decision: 'approve', approver: '局长王某' }],
+    ['transfer/handover', { police_body: '苏州市公安局', reference: '苏市监移〔2026〕1号' }],
+  ])
+    caseEtag = (await officer.post(`/api/v1/cases/${filed.body.number}/${sub}`, body, { ifMatch: caseEtag, expect: [200] })).etag
   const admin = await service.as('admin')
   await admin.call('PUT', `/api/v1/products/${data.product.id}/focus-tags`, { focus_tags: ['centrally_procured'] }, { expect: [200] })
 
@@ -75,7 +94,13 @@ export default async function ({ service, browser, base, data, assert }) {
   await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '按不合格项目' }).click()
   await periods.locator('[data-test="period-table"]').getByText('含量测定').waitFor()
   await periods.locator('[data-test="chart"] canvas').waitFor()
-  await page.locator('[data-test="lead-summary"]').getByText('新增线索').waitFor()
+  const summary = page.locator('[data-test="lead-summary"]')
+  await summary.getByText('新增线索').waitFor()
+  await summary.getByText('立案案件').waitFor()
+  await summary.getByText('案件移送公安').waitFor()
+  const thisWeek = summary.locator('.el-table__body tbody tr').first()
+  assert.equal((await thisWeek.locator('td.col-cases_filed').innerText()).trim(), '1', await thisWeek.innerText())
+  assert.equal((await thisWeek.locator('td.col-cases_transferred').innerText()).trim(), '1', await thisWeek.innerText())
   const ledger = page.locator(`[data-test="risk-${risk.number}"]`)
   await ledger.getByText('待销号 2 项').waitFor()
   await page.waitForLoadState('networkidle')
@@ -96,5 +121,27 @@ export default async function ({ service, browser, base, data, assert }) {
   assert.equal(after.items[1].closure.closed_by, 'planner')
   await page.waitForLoadState('networkidle')
   await w.shot('statistics-risk-item-closed.png')
+
+  // By region: the sampled pharmacy's region by name, with its code.
+  await page.locator('.el-message').waitFor({ state: 'detached' }).catch(() => {})
+  await periods.locator('[data-test="period-group"]').click()
+  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '按地区' }).click()
+  await periods.locator('[data-test="period-table"]').getByText('江苏省苏州市姑苏区（320508）').waitFor()
+  await w.shot('statistics-by-region.png')
   w.check()
+
+  // The plan published: the office's sampler sees its task with the focus variety.
+  await planner.post(`/api/v1/sampling-plans/${plan.body.code}/publish`, undefined,
+    { ifMatch: await planner.etag(`/api/v1/sampling-plans/${plan.body.code}`), expect: [200] })
+  const sampler = await service.as('sampler1')
+  const task = (await sampler.get("/api/v1/tasks?limit=100")).items.find((x) => x.number.startsWith(`${plan.body.code}-T`))
+  assert.deepEqual(task.focus_tags, ['centrally_procured'], JSON.stringify(task))
+  const phone = await browser.page(PHONE, 'sampler sees focus varieties')
+  await logIn(phone, base, 'sampler1', PASSWORD)
+  await phone.page.goto(`${base}/sampler/tasks`)
+  const card = phone.page.locator(`[data-test="task-${task.number}"]`)
+  await card.locator('[data-test="task-focus-tags"]').getByText('集采中选品种').waitFor()
+  await phone.fitsWidth()
+  await phone.shot('sampler-task-focus-tags.png')
+  phone.check()
 }

@@ -717,6 +717,7 @@ const en: typeof zh = {
     sampleTitle: 'Photos and documents of sample {number}',
     count: '{n} files',
     none: 'No evidence attached',
+    notVisible: 'The record\'s evidence is not yours to see, or there is no such record',
     unnamed: '(unnamed file)',
     by: 'uploaded by {who} at {at}',
     shaHint: 'SHA-256 of the content: the same digest is the same file, so a download can be checked unchanged',

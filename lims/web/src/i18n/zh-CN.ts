@@ -716,6 +716,7 @@ export default {
     sampleTitle: '样品 {number} 的现场照片与凭证',
     count: '共 {n} 份',
     none: '暂无证据材料',
+    notVisible: '无权查看该记录的证据材料，或记录不存在',
     unnamed: '（未命名文件）',
     by: '{who} 于 {at} 上传',
     shaHint: '文件内容的 SHA-256 摘要：同一摘要即同一文件，可用于核对下载的文件未被改动',

@@ -26,22 +26,32 @@ export function regionNameIn(names: Names, code: string): string {
 const loaded = ref<Names | null>(null)
 let loading: Promise<void> | null = null
 
-// The list, loaded once; the returned function names a code (or gives it back as it is
-// until the list is there, or when the list does not have it).
-export function useRegionNames() {
-  if (!loaded.value && !loading)
+function load(): Promise<void> {
+  if (!loading)
     loading = import('../reference/regionNames').then((m) => {
       loaded.value = m.default
     })
-  const name = (code: string | null | undefined): string => {
-    if (!code) return ''
-    return (loaded.value && regionNameIn(loaded.value, code)) || code
+  return loading
+}
+
+// Names codes: the list is loaded the first time a six-digit code is asked for (a phone
+// form that never shows one never loads it); until it is there, and for a code it does not
+// have, the code is given back as it is.
+export function useRegionNames() {
+  const lookUp = (code: string): string => {
+    if (!/^\d{6}$/.test(code)) return ''
+    if (!loaded.value) {
+      void load()
+      return ''
+    }
+    return regionNameIn(loaded.value, code)
   }
+  const name = (code: string | null | undefined): string => (code ? lookUp(code) || code : '')
   // "上海市浦东新区（310115）": for tables where the code is also wanted.
   const withCode = (code: string | null | undefined): string => {
     if (!code) return ''
-    const n = loaded.value ? regionNameIn(loaded.value, code) : ''
+    const n = lookUp(code)
     return n ? `${n}（${code}）` : code
   }
-  return { name, withCode, ready: () => loading ?? Promise.resolve() }
+  return { name, withCode, ready: load }
 }
