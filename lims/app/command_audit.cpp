@@ -5,6 +5,8 @@
 #include "lims/app/command.hpp"
 #include "lims/store/audit.hpp"
 #include "lims/store/audit_checkpoint.hpp"
+#include "lims/store/audit_seal.hpp"
+#include "lims/store/job_locks.hpp"
 #include "lims/store/migrations.hpp"
 
 #include <fstream>
@@ -62,6 +64,12 @@ int run_audit_verify(CommandContext& context) {
     }
     context.out << "audit chain intact: " << v->entries_checked << " entries, head seq " << v->head_seq
                 << ", head hash " << v->head_hash << "\n";
+    // On PostgreSQL entries are sealed just after their commit: those not sealed yet (and
+    // not overdue, or verify would have failed) are said, not counted as checked.
+    if (auto backlog = store::audit_backlog(*db); backlog && backlog->unsealed > 0)
+        context.out << backlog->unsealed << " audit entr" << (backlog->unsealed == 1 ? "y" : "ies")
+                    << " committed since " << backlog->oldest_at << " not sealed yet (within "
+                    << store::audit_seal_overdue_after.count() << " s of their commit; verify again to check them)\n";
     if (!checkpoints) return exit_ok;
     auto c = store::verify_audit_checkpoints(*db, lines, key);
     if (!c) {
@@ -110,6 +118,33 @@ int run_audit_checkpoint(CommandContext& context) {
         }
     }
     context.out << line << "\n";
+    return exit_ok;
+}
+
+// `lims audit seal`: seals the entries committed but not yet sealed into the chain (on
+// PostgreSQL, what no node has sealed: all nodes stopped right after writes). Runs under
+// the sealer's job lock, so it never seals beside a running node's sealer.
+int run_audit_seal(CommandContext& context) {
+    if (!context.positional().empty()) {
+        context.err << "lims: audit seal takes no arguments (got \"" << context.positional().front() << "\")\n";
+        return exit_usage;
+    }
+    int code = exit_ok;
+    auto db = context.open_database(&code);
+    if (!db) return code;
+    auto locks = std::make_shared<store::JobLocks>(db);
+    store::AuditSealer sealer(db, locks);
+    const auto pass = sealer.run_once();
+    if (pass.claim == store::JobLocks::Claim::held_elsewhere) {
+        context.out << "a running node holds the audit sealer (job " << store::audit_seal_job
+                    << "): it seals the entries itself\n";
+        return exit_ok;
+    }
+    if (!pass.problem.empty()) {
+        context.err << "lims: " << pass.problem << "\n";
+        return exit_database;
+    }
+    context.out << "sealed " << pass.sealed << " audit entr" << (pass.sealed == 1 ? "y" : "ies") << "\n";
     return exit_ok;
 }
 

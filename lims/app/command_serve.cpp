@@ -31,6 +31,7 @@
 #include "lims/workflow/figures/overdue.hpp"
 #include "lims/workflow/notifications/notice_push.hpp"
 #include "lims/workflow/review/report.hpp"
+#include "lims/store/audit_seal.hpp"
 #include "lims/store/job_locks.hpp"
 #include "lims/store/migrations.hpp"
 #include "lims/domain/calendar/calendar_outlook.hpp"
@@ -363,6 +364,13 @@ int run_serve(CommandContext& context) {
     // Several nodes on PostgreSQL: each job, and the in-process drivers, run on the one
     // node holding its lock (the drivers' lease: driver_lease.hpp).
     auto jobLocks = std::make_shared<store::JobLocks>(db);
+    // PostgreSQL: audit entries are sealed into the hash chain by the one node holding the
+    // "audit.seal" job, just after their commit (store/audit_seal.hpp); SQLite seals inline.
+    std::unique_ptr<store::AuditSealer> sealer;
+    if (db->dialect() == store::Dialect::postgresql) {
+        sealer = std::make_unique<store::AuditSealer>(db, jobLocks);
+        sealer->start();
+    }
     std::shared_ptr<DriverLease> drivers;
     bool driversEnabled = false;
     try {
@@ -428,6 +436,15 @@ int run_serve(CommandContext& context) {
         jobs->start();
     }
 
+    if (sealer)
+        host->api().metrics().addGaugeSource([s = sealer.get()] {
+            return std::vector<api::Gauge>{
+                {"lims_audit_sealer_held", "1 when this node holds the audit sealer job and seals the chain.", "",
+                 s->holding() ? 1.0 : 0.0},
+                {"lims_audit_sealed_entries", "Audit entries this node has sealed into the chain since it started.", "",
+                 static_cast<double>(s->sealed())}};
+        });
+
     if (drivers) {
         // A device that cannot start is reported (and shown failed on its instrument) but
         // does not stop the service: the others and the API carry on.
@@ -450,6 +467,7 @@ int run_serve(CommandContext& context) {
     context.logger.information("stopping: finishing requests in progress");
     if (drivers) drivers->stop();  // devices first: nothing new is committed after this
     if (jobs) jobs->stop();
+    if (sealer) sealer->stop();  // seals what is queued, if it holds the job
     jobLocks->release_all();  // the other nodes take the jobs on their next try
     host->stop();
     return exit_ok;

@@ -10,6 +10,7 @@ namespace lims::app {
 int run_migrate(CommandContext&);
 int run_audit_verify(CommandContext&);
 int run_audit_checkpoint(CommandContext&);
+int run_audit_seal(CommandContext&);
 int run_version(CommandContext&);
 int run_help(CommandContext&);
 int run_gateway(CommandContext&);
@@ -28,6 +29,7 @@ const std::vector<Command>& commands() {
         {"migrate", "apply the schema migrations the database does not have yet", run_migrate},
         {"audit verify", "walk the audit chain; name the first entry that does not match ([--checkpoints FILE --key-file KEY])", run_audit_verify},
         {"audit checkpoint", "sign the audit chain's head with --key-file KEY; print it and append it to --out FILE", run_audit_checkpoint},
+        {"audit seal", "seal audit entries committed but not yet in the chain (PostgreSQL, when no node runs)", run_audit_seal},
         {"serve", "serve the HTTP(S) API until SIGINT/SIGTERM (lims.http.*, lims.tls.*, lims.calendar.dir)", run_serve},
         {"org add", "add an organisation: --code --name --kind --region [--parent CODE]", run_org_add},
         {"user add", "add a user: <username> --org CODE --role ROLE [--name NAME]; password on stdin", run_user_add},

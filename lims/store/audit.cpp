@@ -1,6 +1,8 @@
 #include "lims/store/audit.hpp"
 
+#include "lims/store/audit_seal.hpp"
 #include "lims/store/database.hpp"
+#include "lims/store/sql.hpp"
 #include "lims/store/transaction.hpp"
 
 #include "lims/domain/text/sha256.hpp"
@@ -45,30 +47,43 @@ std::string audit_hash(const AuditEntry& e) {
 }
 
 void append_audit_entries(Transaction& tx, const std::vector<AuditRecord>& records) {
-    // The head row is the chain's lock: on PostgreSQL FOR UPDATE makes concurrent
-    // appenders wait here until this transaction commits; taken only now, at commit,
-    // so it is held for the last few statements alone.
-    const char* head_query = tx.dialect() == Dialect::postgresql
-                                 ? "SELECT last_seq, last_hash FROM audit_head WHERE id = 1 FOR UPDATE"
-                                 : "SELECT last_seq, last_hash FROM audit_head WHERE id = 1";
-    auto head = sql(tx, head_query);
+    const std::string& at = tx.now_utc();
+    if (tx.dialect() == Dialect::postgresql) {
+        // No shared lock: each entry gets its number from a sequence and a row in the seal
+        // queue; a sealer gives it its chain position after COMMIT (audit_seal.hpp).
+        for (const auto& r : records)
+            sql(tx,
+                "WITH e AS (INSERT INTO audit_log (seq, at_utc, actor, action, entity_type, entity_id, before_json, "
+                "after_json, reason, prev_hash, hash) VALUES (nextval('audit_log_entry_numbers'), $1, $2, $3, $4, $5, "
+                "$6, $7, $8, '', '') RETURNING seq) INSERT INTO audit_pending (entry_seq) SELECT seq FROM e",
+                {at, r.actor, r.action, r.entity_type, r.entity_id, r.before_json, r.after_json, r.reason});
+        return;
+    }
+    // SQLite: BEGIN IMMEDIATE has serialised writers, so the entries are sealed here, in
+    // the writer's own transaction (no window between commit and seal).
+    auto head = sql(tx, "SELECT last_seq, last_hash, (SELECT coalesce(max(seq), 0) FROM audit_log) FROM audit_head "
+                        "WHERE id = 1");
     if (head.rows.empty() || head.rows.front().is_null(1) || head.rows.front().text(1).empty())
         throw Poco::IllegalStateException("audit_head row is missing; run `lims migrate`");
     std::int64_t last_seq = head.rows.front().integer(0);
     std::string last_hash = head.rows.front().take_text(1);
+    std::int64_t last_entry = head.rows.front().integer(2);
 
     for (const auto& r : records) {
         AuditEntry e;
         e.seq = last_seq + 1;
-        e.at_utc = tx.now_utc();
+        e.at_utc = at;
         e.record = r;
         e.prev_hash = std::move(last_hash);
         e.hash = audit_hash(e);
+        ++last_entry;
         sql(tx,
             "INSERT INTO audit_log (seq, at_utc, actor, action, entity_type, entity_id, before_json, after_json, "
-            "reason, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            {e.seq, e.at_utc, e.record.actor, e.record.action, e.record.entity_type, e.record.entity_id,
-             e.record.before_json, e.record.after_json, e.record.reason, e.prev_hash, e.hash});
+            "reason, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', '')",
+            {last_entry, e.at_utc, r.actor, r.action, r.entity_type, r.entity_id, r.before_json, r.after_json,
+             r.reason});
+        sql(tx, "INSERT INTO audit_seals (seq, entry_seq, prev_hash, hash) VALUES ($1, $2, $3, $4)",
+            {e.seq, last_entry, e.prev_hash, e.hash});
         last_seq = e.seq;
         last_hash = std::move(e.hash);
     }
@@ -77,22 +92,31 @@ void append_audit_entries(Transaction& tx, const std::vector<AuditRecord>& recor
 
 namespace {
 
-std::vector<AuditEntry> read_page(Transaction& tx, std::int64_t after_seq, std::int64_t limit) {
-    std::vector<Poco::Int64> seq;
-    std::vector<std::string> at, actor, action, type, id, before, after, reason, prev, hash;
-    tx.session() << "SELECT seq, at_utc, actor, action, entity_type, entity_id, before_json, after_json, reason, "
-                    "prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
-        use(after_seq), use(limit), into(seq), into(at), into(actor), into(action), into(type), into(id),
-        into(before), into(after), into(reason), into(prev), into(hash), now;
-    std::vector<AuditEntry> out(seq.size());
-    for (std::size_t i = 0; i < seq.size(); ++i) {
-        out[i].seq = seq[i];
-        out[i].at_utc = std::move(at[i]);
-        out[i].record = AuditRecord{std::move(actor[i]),  std::move(action[i]), std::move(type[i]),
-                                    std::move(id[i]),     std::move(before[i]), std::move(after[i]),
-                                    std::move(reason[i])};
-        out[i].prev_hash = std::move(prev[i]);
-        out[i].hash = std::move(hash[i]);
+// A sealed entry as verify sees it: entry_number is absent when the seal names an entry
+// that is not in audit_log (deleted).
+struct SealedRow {
+    AuditEntry entry;
+    std::optional<std::int64_t> entry_number;
+};
+
+std::vector<SealedRow> read_page(Transaction& tx, std::int64_t after_seq, std::int64_t limit) {
+    auto rows = sql(tx,
+                    "SELECT s.seq, a.seq, a.at_utc, a.actor, a.action, a.entity_type, a.entity_id, a.before_json, "
+                    "a.after_json, a.reason, s.prev_hash, s.hash FROM audit_seals s "
+                    "LEFT JOIN audit_log a ON a.seq = s.entry_seq WHERE s.seq > $1 ORDER BY s.seq LIMIT $2",
+                    {after_seq, limit});
+    std::vector<SealedRow> out(rows.rows.size());
+    for (std::size_t i = 0; i < rows.rows.size(); ++i) {
+        auto& row = rows.rows[i];
+        auto& e = out[i].entry;
+        e.seq = row.integer(0);
+        e.prev_hash = row.take_text(10);
+        e.hash = row.take_text(11);
+        if (row.is_null(1)) continue;
+        out[i].entry_number = row.integer(1);
+        e.at_utc = row.take_text(2);
+        e.record = AuditRecord{row.take_text(3), row.take_text(4), row.take_text(5), row.take_text(6),
+                               row.take_text(7), row.take_text(8), row.take_text(9)};
     }
     return out;
 }
@@ -101,7 +125,10 @@ std::vector<AuditEntry> read_page(Transaction& tx, std::int64_t after_seq, std::
 
 StoreResult<std::vector<AuditEntry>> read_audit_entries(Database& db, std::int64_t from_seq, std::int64_t limit) {
     return db.read([&](Transaction& tx) -> StoreResult<std::vector<AuditEntry>> {
-        return read_page(tx, from_seq - 1, limit);
+        std::vector<AuditEntry> out;
+        for (auto& row : read_page(tx, from_seq - 1, limit))
+            if (row.entry_number) out.push_back(std::move(row.entry));
+        return out;
     });
 }
 
@@ -110,8 +137,10 @@ StoreResult<AuditVerification> verify_audit_chain(Database& db) {
         AuditVerification v;
         std::int64_t recorded_head_seq = 0;
         std::string recorded_head_hash;
-        tx.session() << "SELECT last_seq, last_hash FROM audit_head WHERE id = 1", into(recorded_head_seq),
-            into(recorded_head_hash), now;
+        if (auto head = sql(tx, "SELECT last_seq, last_hash FROM audit_head WHERE id = 1"); !head.rows.empty()) {
+            recorded_head_seq = head.rows.front().integer(0);
+            recorded_head_hash = head.rows.front().text(1);
+        }
         if (recorded_head_hash.empty()) {
             v.problem = "the audit chain head row is missing (database not migrated, or the row was deleted)";
             return v;
@@ -126,7 +155,8 @@ StoreResult<AuditVerification> verify_audit_chain(Database& db) {
         for (;;) {
             auto page = read_page(tx, expected_seq - 1, verify_page_size);
             if (page.empty()) break;
-            for (const auto& e : page) {
+            for (std::size_t i = 0; i < page.size(); ++i) {
+                const auto& e = page[i].entry;
                 if (e.seq != expected_seq) {
                     const std::string missing = e.seq == expected_seq + 1
                                                     ? "audit entry " + std::to_string(expected_seq) + " is missing"
@@ -134,6 +164,16 @@ StoreResult<AuditVerification> verify_audit_chain(Database& db) {
                                                           std::to_string(e.seq - 1) + " are missing";
                     return fail(expected_seq, missing + " (deleted): the chain jumps from " +
                                                   std::to_string(expected_seq - 1) + " to " + std::to_string(e.seq));
+                }
+                if (!page[i].entry_number) {
+                    // The seal is there, the entry it seals is not: name the run of them.
+                    std::size_t j = i;
+                    while (j + 1 < page.size() && !page[j + 1].entry_number && page[j + 1].entry.seq == page[j].entry.seq + 1)
+                        ++j;
+                    const std::string which = j == i ? "audit entry " + std::to_string(e.seq) + " is missing"
+                                                     : "audit entries " + std::to_string(e.seq) + " to " +
+                                                           std::to_string(page[j].entry.seq) + " are missing";
+                    return fail(e.seq, which + " (deleted): the chain seals it but audit_log no longer has it");
                 }
                 if (e.prev_hash != prev_hash)
                     return fail(e.seq, "audit entry " + std::to_string(e.seq) +
@@ -161,6 +201,18 @@ StoreResult<AuditVerification> verify_audit_chain(Database& db) {
             return fail(v.head_seq, "audit entry " + std::to_string(v.head_seq) +
                                         ": hash does not match the chain head record");
         if (v.head_seq == 0) v.head_hash = genesis_hash;
+        // Entries committed but not sealed: expected for a moment after their commit (on
+        // PostgreSQL); past audit_seal_overdue_after, nobody is sealing, or someone added
+        // them behind the application's back.
+        if (auto backlog = audit_backlog(tx); backlog.overdue > 0)
+            return fail(v.head_seq + 1,
+                        std::to_string(backlog.overdue) + " audit entr" + (backlog.overdue == 1 ? "y" : "ies") +
+                            " (first: entry number " + std::to_string(backlog.first_overdue_entry) +
+                            ") committed more than " + std::to_string(audit_seal_overdue_after.count()) +
+                            " s ago " + (backlog.overdue == 1 ? "is" : "are") +
+                            " not sealed into the chain: no sealer is running (start `lims serve` or run "
+                            "`lims audit seal`), or " + (backlog.overdue == 1 ? "it was" : "they were") +
+                            " added outside the application");
         v.intact = true;
         return v;
     });

@@ -64,7 +64,7 @@ StoreResult<std::string> read_checkpoint_key(const std::string& path) {
 
 StoreResult<AuditCheckpoint> take_audit_checkpoint(Database& db, const std::string& key) {
     auto head = db.read([](Transaction& tx) -> StoreResult<AuditCheckpoint> {
-        auto rows = sql(tx, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+        auto rows = sql(tx, "SELECT seq, hash FROM audit_seals ORDER BY seq DESC LIMIT 1");
         if (rows.rows.empty())
             return store_error(StoreErrorKind::not_found, "the audit chain is empty: nothing to checkpoint yet");
         AuditCheckpoint c;
@@ -125,7 +125,7 @@ StoreResult<CheckpointVerification> verify_audit_checkpoints(Database& db, const
             if (!c) return fail(i + 1, "is not a checkpoint");
             if (!same(mac_of(*c, key), c->mac))
                 return fail(i + 1, "its signature does not match: forged, altered, or signed with another key");
-            auto rows = sql(tx, "SELECT hash FROM audit_log WHERE seq = $1", {c->seq});
+            auto rows = sql(tx, "SELECT hash FROM audit_seals WHERE seq = $1", {c->seq});
             if (rows.rows.empty())
                 return fail(i + 1, "audit entry " + std::to_string(c->seq) + " (checkpointed at " + c->taken_at +
                                        ") is missing: the chain was cut short");

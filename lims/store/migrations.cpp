@@ -557,7 +557,8 @@ const std::vector<Migration>& builtin_migrations() {
                                             migration_0009_reinspection_laboratories(),
                                             migration_0010_plans_statistics_risks(),
                                             migration_0011_publication_and_platform_numbers(),
-                                            migration_0012_online_sampling_and_evidence()};
+                                            migration_0012_online_sampling_and_evidence(),
+                                            migration_0013_audit_seals()};
     return all;
 }
 

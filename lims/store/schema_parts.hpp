@@ -43,6 +43,8 @@ Migration migration_0010_plans_statistics_risks();
 Migration migration_0011_publication_and_platform_numbers();
 // Migration 12: online sampling, purchase and field details, evidence attachments (migration_0012.cpp).
 Migration migration_0012_online_sampling_and_evidence();
+// Migration 13: the audit chain sealed apart from the writers: audit_seals, audit_pending (migration_0013.cpp).
+Migration migration_0013_audit_seals();
 
 // Tables added by the parts above whose rows are facts (never updated or deleted).
 // Each part lists its own in extra_append_only_tables() (schema_parts.cpp).

@@ -1,5 +1,6 @@
 #include "lims/store/transaction.hpp"
 
+#include "lims/store/audit_seal.hpp"
 #include "lims/store/utc_time.hpp"
 
 using namespace Poco::Data::Keywords;
@@ -85,7 +86,8 @@ void Transaction::close_savepoint(const std::string& name, bool keep, std::size_
 void Transaction::record(AuditRecord record) { pending_audit_.push_back(std::move(record)); }
 
 void Transaction::commit() {
-    if (!pending_audit_.empty()) {
+    const bool appended = !pending_audit_.empty();
+    if (appended) {
         append_audit_entries(*this, pending_audit_);
         pending_audit_.clear();
     }
@@ -93,6 +95,23 @@ void Transaction::commit() {
     commit_sent_ = true;
     run_plain(*this, "COMMIT");
     open_ = false;
+    // PostgreSQL: the entries are committed but not yet in the hash chain. The node's
+    // sealer is woken; without one (CLI, gateway, tests) they are sealed here, on this
+    // session, in a transaction of their own (audit_seal.hpp). That transaction can fail
+    // (the database went away): the write stands, its entries wait in the queue for the
+    // next seal.
+    if (!appended || dialect() != Dialect::postgresql || poke_audit_sealer(db_)) return;
+    try {
+        run_plain(*this, "BEGIN");
+        open_ = true;  // rolled back by the destructor if the seal throws
+        {
+            Transaction sealing(db_, session(), InGroup{});
+            seal_pending_audit(sealing);
+        }
+        run_plain(*this, "COMMIT");
+        open_ = false;
+    } catch (...) {
+    }
 }
 
 }  // namespace lims::store

@@ -19,7 +19,7 @@ using namespace Poco::Data::Keywords;
 
 // The fact tables of migrations.cpp (append_only_tables there) and of the area parts.
 std::vector<std::string> appendOnlyTables() {
-    std::vector<std::string> tables{"audit_log", "raw_messages", "results", "result_reviews", "signatures", "revisions"};
+    std::vector<std::string> tables{"audit_log", "audit_seals", "raw_messages", "results", "result_reviews", "signatures", "revisions"};
     for (const auto& t : store::extra_append_only_tables()) tables.push_back(t);
     return tables;
 }

@@ -4,6 +4,7 @@
 #include "lims/store/audit.hpp"
 #include "lims/store/migrations.hpp"
 #include "lims/store/transaction.hpp"
+#include "lims/store/utc_time.hpp"
 
 #include <Poco/PipeStream.h>
 #include <Poco/Process.h>
@@ -71,6 +72,40 @@ TEST_P(LimsCliTest, AuditVerifyExitsOneAndNamesTheTamperedEntry) {
     EXPECT_NE(broken.err.find("at entry 3"), std::string::npos) << broken.err;
 }
 
+// An entry committed and queued but not sealed (on PostgreSQL: every node stopped between
+// a commit and its seal): `lims audit verify` says it is waiting and stays intact inside
+// the window; `lims audit seal` seals it, and verify then checks it.
+TEST_P(LimsCliTest, AuditSealSealsWhatNoNodeSealedAndVerifyShowsItWaiting) {
+    ASSERT_EQ(run_lims({"migrate"}, url).exit_code, 0);
+    open();
+    for (int i = 1; i <= 2; ++i) {
+        auto r = db->write([&](Transaction& tx) -> StoreResult<Done> {
+            tx.record({"analyst.wang", "sample.register", "sample", std::to_string(i), "", "{}", ""});
+            return Done{};
+        });
+        ASSERT_TRUE(r.ok()) << r.error().message;
+    }
+    // As a PostgreSQL writer leaves it: the entry and its row in the seal queue, no seal.
+    const std::string at = utc_now();
+    exec_raw("INSERT INTO audit_log (seq, at_utc, actor, action, entity_type, entity_id, before_json, after_json, "
+             "reason, prev_hash, hash) VALUES (3, '" + at + "', 'analyst.wang', 'sample.register', 'sample', '3', "
+             "'', '{}', '', '', '')");
+    exec_raw("INSERT INTO audit_pending (entry_seq) VALUES (3)");
+    auto waiting = run_lims({"audit", "verify"}, url);
+    EXPECT_EQ(waiting.exit_code, 0) << waiting.err;
+    EXPECT_NE(waiting.out.find("intact: 2 entries"), std::string::npos) << waiting.out;
+    EXPECT_NE(waiting.out.find("1 audit entry committed since " + at + " not sealed yet"), std::string::npos)
+        << waiting.out;
+    auto sealed = run_lims({"audit", "seal"}, url);
+    EXPECT_EQ(sealed.exit_code, 0) << sealed.err;
+    EXPECT_NE(sealed.out.find("sealed 1 audit entry"), std::string::npos) << sealed.out;
+    auto after = run_lims({"audit", "verify"}, url);
+    EXPECT_EQ(after.exit_code, 0) << after.err;
+    EXPECT_NE(after.out.find("intact: 3 entries"), std::string::npos) << after.out;
+    EXPECT_EQ(after.out.find("not sealed"), std::string::npos) << after.out;
+    EXPECT_EQ(run_lims({"audit", "seal", "extra"}, url).exit_code, 2);
+}
+
 // Someone with write access to the database rewrites an entry and recomputes every hash
 // after it, and the head: `lims audit verify` alone still passes, the signed checkpoints
 // name the rewrite; a cut chain and a forged checkpoint are named too (issue 15 item 15).
@@ -124,8 +159,10 @@ TEST_P(LimsCliTest, SignedCheckpointsCatchAChainRewrittenConsistently) {
     EXPECT_EQ(forged.exit_code, 1);
     EXPECT_NE(forged.err.find("checkpoint line 2: its signature does not match"), std::string::npos) << forged.err;
 
-    // The consistent rewrite of entry 3.
+    // The consistent rewrite of entry 3 (the entries were written one after the other, so
+    // entry number n has chain position n), its seal and every seal after it.
     drop_append_only_guards("audit_log");
+    drop_append_only_guards("audit_seals");
     auto entries = read_audit_entries(*db, 1, 100);
     ASSERT_TRUE(entries.ok());
     ASSERT_EQ(entries->size(), 8u);
@@ -135,8 +172,9 @@ TEST_P(LimsCliTest, SignedCheckpointsCatchAChainRewrittenConsistently) {
         e.prev_hash = prev;
         e.hash = audit_hash(e);
         prev = e.hash;
-        exec_raw("UPDATE audit_log SET after_json = '" + e.record.after_json + "', prev_hash = '" + e.prev_hash +
-                 "', hash = '" + e.hash + "' WHERE seq = " + std::to_string(e.seq));
+        exec_raw("UPDATE audit_log SET after_json = '" + e.record.after_json + "' WHERE seq = " + std::to_string(e.seq));
+        exec_raw("UPDATE audit_seals SET prev_hash = '" + e.prev_hash + "', hash = '" + e.hash +
+                 "' WHERE seq = " + std::to_string(e.seq));
     }
     exec_raw("UPDATE audit_head SET last_hash = '" + prev + "' WHERE id = 1");
     auto fooled = run_lims({"audit", "verify"}, url);
@@ -147,6 +185,7 @@ TEST_P(LimsCliTest, SignedCheckpointsCatchAChainRewrittenConsistently) {
 
     // The chain cut back to entry 6 (its head moved with it) verifies alone; the checkpoint
     // of entry 8 says it is missing.
+    exec_raw("DELETE FROM audit_seals WHERE seq > 6");
     exec_raw("DELETE FROM audit_log WHERE seq > 6");
     exec_raw("UPDATE audit_head SET last_seq = 6, last_hash = '" + (*entries)[5].hash + "' WHERE id = 1");
     const std::string second_only = dir.path + "/second.jsonl";

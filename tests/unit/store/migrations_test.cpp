@@ -189,7 +189,7 @@ TEST_P(MigrationTest, MigrationThreeAddsClaimColumnsAndRefusesTruncate) {
     ASSERT_TRUE(kept.ok()) << kept.error().message;
     EXPECT_EQ(*kept, "k no-claim not-committed");
     if (GetParam() == Backend::postgresql) {
-        for (const char* table : {"audit_log", "raw_messages", "readings", "results"})
+        for (const char* table : {"audit_log", "audit_seals", "raw_messages", "readings", "results"})
             EXPECT_THROW(exec_raw(std::string("TRUNCATE ") + table + " CASCADE"), std::exception) << table;
     }
 }
@@ -345,7 +345,8 @@ TEST_P(MigrationTest, RecordedFactsRefuseUpdateAndDelete) {
     });
     ASSERT_TRUE(appended.ok()) << appended.error().message;
     // Row triggers fire only for rows that exist, so the table must hold one.
-    for (const char* sql : {"UPDATE audit_log SET reason = 'rewritten' WHERE seq = 1", "DELETE FROM audit_log"}) {
+    for (const char* sql : {"UPDATE audit_log SET reason = 'rewritten' WHERE seq = 1", "DELETE FROM audit_log",
+                            "UPDATE audit_seals SET hash = 'rewritten' WHERE seq = 1", "DELETE FROM audit_seals"}) {
         auto r = db->write([&](Transaction& tx) -> StoreResult<Done> {
             tx.session() << sql, now;
             return Done{};
