@@ -541,7 +541,32 @@ void Database::write_grouped(GroupedWrite& job) {
     }
 }
 
-void Database::run_group(const std::vector<GroupedWrite*>& group) {
+void Database::run_group(const std::vector<GroupedWrite*>& first) {
+    // The group: the calls queued when it began, then (before its COMMIT) the calls queued
+    // while it ran, up to max_group_size, so a long queue shares this fsync instead of
+    // waiting for the next group's. Each still returns only after this COMMIT (or gets its
+    // error). The calls that joined are handed to write_grouped's bookkeeping on the way out.
+    std::vector<GroupedWrite*> group = first;
+    auto join_queued = [&] {
+        std::lock_guard lock(groups_->mutex);
+        const std::size_t before = group.size();
+        while (!groups_->queued.empty() && group.size() < std::max<std::size_t>(1, options_.max_group_size)) {
+            group.push_back(groups_->queued.front());
+            groups_->queued.pop_front();
+        }
+        return group.size() > before;
+    };
+    struct HandOver {
+        Database::WriteGroups& g;
+        const std::vector<GroupedWrite*>& group;
+        std::size_t first;
+        ~HandOver() {
+            if (group.size() == first) return;
+            std::lock_guard lock(g.mutex);
+            g.calls += group.size() - first;
+            g.finished.insert(g.finished.end(), group.begin() + static_cast<std::ptrdiff_t>(first), group.end());
+        }
+    } hand_over{*groups_, group, first.size()};
     std::vector<GroupedWrite*> kept;  // calls whose changes wait for the COMMIT
     auto fail_all = [&](const std::vector<GroupedWrite*>& calls, const StoreError& error) {
         for (auto* w : calls) w->fail(error);
@@ -573,7 +598,7 @@ void Database::run_group(const std::vector<GroupedWrite*>& group) {
             }
         }
     };
-    for (std::size_t i = 0; i < group.size(); ++i) {
+    for (std::size_t i = 0; i < group.size() || join_queued(); ++i) {
         GroupedWrite& w = *group[i];
         try {
             run_cached(session, kSavepoint, {});

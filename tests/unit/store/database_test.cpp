@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -290,7 +291,11 @@ TEST(GroupCommit, WorkThatThrowsANonExceptionFailsItsCallAloneAndLaterWritesGoOn
     }
 }
 
-TEST(GroupCommit, CallsQueuedWhileAGroupRunsShareTheNextCommit) {
+// The first call holds its group open until seven more calls are queued behind it; the seven
+// join its group before its COMMIT (issue 18: a long queue shares one fsync): one commit for
+// eight calls. Each of the seven sees the rows of the calls before it in the group, none
+// committed yet, and the first returns only after the COMMIT (its row is seen elsewhere).
+void calls_queued_while_a_group_runs() {
     TempDir dir;
     auto opened = Database::open("sqlite:" + dir.path + "/lims.db");
     ASSERT_TRUE(opened.ok()) << opened.error().message;
@@ -301,11 +306,9 @@ TEST(GroupCommit, CallsQueuedWhileAGroupRunsShareTheNextCommit) {
     });
     ASSERT_TRUE(made.ok());
     const auto before = db->write_stats();
-    // The first call holds its group open until seven more calls are queued behind it;
-    // those seven then run as one group: two commits for eight calls, and each of the
-    // seven sees the rows of the calls before it in its group, none committed yet.
     constexpr int followers = 7;
     std::atomic<bool> first_started{false};
+    std::atomic<int> committed_when_returned{-1};
     std::vector<std::thread> pool;
     std::vector<int> seen(followers + 1, -1);
     pool.emplace_back([&] {
@@ -316,6 +319,14 @@ TEST(GroupCommit, CallsQueuedWhileAGroupRunsShareTheNextCommit) {
             return 0;
         });
         ASSERT_TRUE(r.ok()) << r.error().message;
+        // Returned: its row is committed, seen from another connection.
+        auto n = db->read([](Transaction& tx) -> StoreResult<int> {
+            int c = 0;
+            tx.session() << "SELECT count(*) FROM t WHERE k = 0", into(c), now;
+            return c;
+        });
+        ASSERT_TRUE(n.ok());
+        committed_when_returned = *n;
     });
     while (!first_started) std::this_thread::yield();
     for (int t = 1; t <= followers; ++t)
@@ -332,10 +343,61 @@ TEST(GroupCommit, CallsQueuedWhileAGroupRunsShareTheNextCommit) {
     for (auto& th : pool) th.join();
     const auto after = db->write_stats();
     EXPECT_EQ(after.calls - before.calls, 8u);
-    EXPECT_EQ(after.groups - before.groups, 2u);
+    EXPECT_EQ(after.groups - before.groups, 1u);
+    EXPECT_EQ(committed_when_returned.load(), 1);
     std::vector<int> counts(seen.begin() + 1, seen.end());
     std::sort(counts.begin(), counts.end());
-    for (int i = 0; i < followers; ++i) EXPECT_EQ(counts[i], i + 2);  // 1 committed + the group's earlier calls
+    for (int i = 0; i < followers; ++i) EXPECT_EQ(counts[i], i + 2);  // the group's earlier calls, committed or not
+}
+
+TEST(GroupCommit, CallsQueuedWhileAGroupRunsJoinItBeforeItsCommit) { calls_queued_while_a_group_runs(); }
+
+// A call that joins a running group fails with it when its COMMIT fails: it is never told
+// its work is done. The first call holds its group open until the second is queued; the
+// second joins and inserts a row whose deferred foreign key fails only at the COMMIT.
+TEST(GroupCommit, ACallThatJoinedAGroupFailsWithItsCommit) {
+    TempDir dir;
+    auto opened = Database::open("sqlite:" + dir.path + "/lims.db");
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    auto db = *opened;
+    auto made = db->write([](Transaction& tx) -> StoreResult<Done> {
+        tx.session() << "CREATE TABLE p (id INTEGER PRIMARY KEY)", now;
+        tx.session() << "CREATE TABLE c (p INTEGER REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED)", now;
+        tx.session() << "CREATE TABLE t (k INTEGER PRIMARY KEY)", now;
+        return Done{};
+    });
+    ASSERT_TRUE(made.ok());
+    const auto before = db->write_stats();
+    std::atomic<bool> first_started{false};
+    std::optional<StoreResult<Done>> first, second;
+    std::thread a([&] {
+        first = db->write([&](Transaction& tx) -> StoreResult<Done> {
+            first_started = true;
+            while (db->write_stats().queued < 1) std::this_thread::yield();
+            tx.session() << "INSERT INTO t (k) VALUES (1)", now;
+            return Done{};
+        });
+    });
+    while (!first_started) std::this_thread::yield();
+    std::thread b([&] {
+        second = db->write([&](Transaction& tx) -> StoreResult<Done> {
+            tx.session() << "INSERT INTO c (p) VALUES (42)", now;  // no p 42: refused at COMMIT
+            return Done{};
+        });
+    });
+    a.join();
+    b.join();
+    EXPECT_EQ(db->write_stats().groups - before.groups, 1u);  // joined, one COMMIT tried
+    ASSERT_TRUE(first.has_value() && second.has_value());
+    EXPECT_FALSE(first->ok());
+    EXPECT_FALSE(second->ok());
+    auto rows = db->read([](Transaction& tx) -> StoreResult<int> {
+        int n = 0;
+        tx.session() << "SELECT (SELECT count(*) FROM t) + (SELECT count(*) FROM c)", into(n), now;
+        return n;
+    });
+    ASSERT_TRUE(rows.ok());
+    EXPECT_EQ(*rows, 0);
 }
 
 // sql(): statements with $n parameters, compiled once per connection on SQLite.
