@@ -1,5 +1,6 @@
 // Issue 7 service figures on SQLite (WAL, synchronous=FULL): sustained readings ingest
-// with detection and state persisted, a 30-day one-minute chart downsampled to 1,000
+// with detection and state persisted, beside SQLite alone appending the same rows (its
+// ceiling, issue 18), a 30-day one-minute chart downsampled to 1,000
 // points, and the size on disk of 10 million readings. Database in LIMS_BENCH_DIR (/tmp
 // by default). Figures go to BENCHMARKS.md; nothing here is asserted.
 #include "lims/store/database.hpp"
@@ -11,6 +12,7 @@
 #include "lims/workflow/coldchain/series_query.hpp"
 
 #include <benchmark/benchmark.h>
+#include <sqlite3.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -96,6 +98,51 @@ void BM_IngestWithDetection(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(total));
 }
 BENCHMARK(BM_IngestWithDetection)->Arg(10)->Arg(100)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The ceiling of the readings row (issue 18): SQLite alone appending the same batches to the
+// same table in key order, one logger's minutes after another's, through one statement
+// compiled once and bound per row, on the same migrated database (WAL, synchronous=FULL,
+// foreign keys on), one transaction per batch. No detection, no logger check, no rules.
+void BM_SqliteAppendInKeyOrder(benchmark::State& state) {
+    const int loggers = 100;
+    const auto per_logger = static_cast<int>(state.range(0));
+    Site site = make_site("append", loggers);
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(site.path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
+        throw std::runtime_error("open " + site.path);
+    auto exec = [&](const char* statement) {
+        if (sqlite3_exec(db, statement, nullptr, nullptr, nullptr) != SQLITE_OK)
+            throw std::runtime_error(std::string(statement) + ": " + sqlite3_errmsg(db));
+    };
+    exec("PRAGMA journal_mode=WAL");
+    exec("PRAGMA synchronous=FULL");
+    exec("PRAGMA foreign_keys=ON");
+    sqlite3_stmt* insert = nullptr;
+    if (sqlite3_prepare_v2(db, "INSERT INTO readings (logger_id, at_utc, centi_celsius, flags) VALUES (?, ?, ?, 0)", -1,
+                           &insert, nullptr) != SQLITE_OK)
+        throw std::runtime_error(sqlite3_errmsg(db));
+    std::int64_t t = kT0 + 60;
+    std::size_t total = 0;
+    for (auto _ : state) {
+        exec("BEGIN IMMEDIATE");
+        for (int l = 0; l < loggers; ++l)
+            for (int m = 0; m < per_logger; ++m) {
+                const std::int64_t at = t + static_cast<std::int64_t>(m) * 60;
+                sqlite3_bind_int64(insert, 1, site.logger_ids[static_cast<std::size_t>(l)]);
+                sqlite3_bind_int64(insert, 2, at);
+                sqlite3_bind_int(insert, 3, 400 + static_cast<int>((at / 60 + l) % 50));
+                if (sqlite3_step(insert) != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(db));
+                sqlite3_reset(insert);
+            }
+        exec("COMMIT");
+        t += static_cast<std::int64_t>(per_logger) * 60;
+        total += static_cast<std::size_t>(loggers) * static_cast<std::size_t>(per_logger);
+    }
+    sqlite3_finalize(insert);
+    sqlite3_close(db);
+    state.SetItemsProcessed(static_cast<std::int64_t>(total));
+}
+BENCHMARK(BM_SqliteAppendInKeyOrder)->Arg(100)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // One logger's 30 days at one-minute resolution (43,200 readings), charted to 1,000 points.
 void BM_Chart30Days(benchmark::State& state) {
