@@ -1,5 +1,7 @@
 // Publication and the national platform through the API on the real service, SQLite and
-// PostgreSQL: a bureau's planner produces the list of nonconforming products for March, a
+// PostgreSQL: a result not yet proven served on the pharmacy and the manufacturer is held back
+// (its re-inspection window has not begun) and named with why; once served in March (the
+// window of 7 working days long closed) a bureau's planner produces the list of nonconforming products for March, a
 // second planner reviews and releases it with their password, the released list downloads
 // as CSV (byte-order mark, Chinese), .xlsx (read back by python3-openpyxl) and PDF (read back
 // by pdftotext); the platform's sample number is kept beside ours and refused a second time;
@@ -52,6 +54,27 @@ protected:
         return as.post("/api/v1/publication-lists", body);
     }
 
+    // The report served in person on the pharmacy and the manufacturer on Monday 16 March,
+    // through the service routes (送达 with the signed receipt).
+    void serveBoth(lims::test::HttpClient& as) {
+        for (const std::string recipient : {"sampled_unit", "manufacturer"}) {
+            auto body = lims::api::newObject();
+            body->set("recipient", recipient);
+            Poco::JSON::Array::Ptr documents = new Poco::JSON::Array;
+            documents->add(std::string("inspection_report"));
+            body->set("documents", documents);
+            body->set("method", "in_person");
+            auto prepared = as.post("/api/v1/reports/" + seeded.report_number + "/services", body);
+            ASSERT_EQ(prepared.status, 201) << prepared.describe();
+            auto evidence = lims::api::newObject();
+            evidence->set("served_on", "2026-03-16");
+            evidence->set("signed_by", "王店长");
+            auto served = as.post(
+                "/api/v1/document-services/" + prepared.json()->getValue<std::string>("number") + "/evidence", evidence);
+            ASSERT_EQ(served.status, 201) << served.describe();
+        }
+    }
+
     std::unique_ptr<TestService> service;
     seed::Orgs orgs;
     seed::Seeded seeded;
@@ -63,10 +86,25 @@ TEST_P(PublicationRoutes, ProducedReviewedReleasedAndDownloadedAsCsvXlsxAndPdf) 
     auto planner = service->as(TestService::username(Role::planner, Jurisdiction::A));
     auto second = service->as("planner_a2");
 
+    // Not proven served on the pharmacy: its window to apply for re-inspection has not begun.
+    auto early = produce(planner, "2026-03-01", "2026-03-31");
+    ASSERT_EQ(early.status, 201) << early.describe();
+    EXPECT_EQ(early.json()->getArray("entries")->size(), 0U) << early.body;
+    ASSERT_EQ(early.json()->getArray("withheld")->size(), 1U) << early.body;
+    auto held = early.json()->getArray("withheld")->getObject(0);
+    EXPECT_EQ(held->getValue<std::string>("report_number"), seeded.report_number);
+    EXPECT_EQ(held->getValue<std::string>("reason"), "not_served");
+    EXPECT_EQ(held->getValue<std::string>("party"), "sampled_unit");
+    EXPECT_EQ(held->getValue<std::string>("rule"), "reinspection.drug");
+    EXPECT_TRUE(held->isNull("until"));
+    EXPECT_EQ(early.json()->getArray("withheld_reports")->getElement<std::string>(0), seeded.report_number);
+
+    ASSERT_NO_FATAL_FAILURE(serveBoth(planner));
     auto made = produce(planner, "2026-03-01", "2026-03-31");
     ASSERT_EQ(made.status, 201) << made.describe();
     const std::string number = made.json()->getValue<std::string>("number");
     EXPECT_EQ(made.json()->getValue<std::string>("state"), "draft");
+    EXPECT_EQ(made.json()->getArray("withheld")->size(), 0U) << made.body;
     auto entries = made.json()->getArray("entries");
     ASSERT_EQ(entries->size(), 1U) << made.body;
     auto e = entries->getObject(0);
@@ -130,8 +168,11 @@ TEST_P(PublicationRoutes, ProducedReviewedReleasedAndDownloadedAsCsvXlsxAndPdf) 
     auto viewer = service->as(TestService::username(Role::bureau_viewer, Jurisdiction::A));
     auto lists = viewer.get("/api/v1/publication-lists");
     ASSERT_EQ(lists.status, 200) << lists.describe();
-    ASSERT_EQ(lists.json()->getArray("items")->size(), 1U);
+    // Newest first: the released list (one entry), then the early draft that held it back.
+    ASSERT_EQ(lists.json()->getArray("items")->size(), 2U);
+    EXPECT_EQ(lists.json()->getArray("items")->getObject(0)->getValue<std::string>("number"), number);
     EXPECT_EQ(lists.json()->getArray("items")->getObject(0)->getValue<int>("entries"), 1);
+    EXPECT_EQ(lists.json()->getArray("items")->getObject(1)->getValue<int>("entries"), 0);
 
     // A correction is a new version; the released one stays as it was.
     auto why = lims::api::newObject();
@@ -213,8 +254,10 @@ TEST_P(PublicationRoutes, ThePlatformNumberBesideOursAndTheExportInThePlatformsL
 
 TEST_P(PublicationRoutes, AnotherJurisdictionsListAndSampleAreMissingOnes) {
     auto planner = service->as(TestService::username(Role::planner, Jurisdiction::A));
+    ASSERT_NO_FATAL_FAILURE(serveBoth(planner));
     auto made = produce(planner, "2026-03-01", "2026-03-31");
     ASSERT_EQ(made.status, 201) << made.describe();
+    EXPECT_EQ(made.json()->getArray("entries")->size(), 1U) << made.body;
     const std::string number = made.json()->getValue<std::string>("number");
     auto other = service->as(TestService::username(Role::planner, Jurisdiction::B));
     EXPECT_EQ(other.get("/api/v1/publication-lists/" + number).status, 404);
@@ -228,6 +271,7 @@ TEST_P(PublicationRoutes, AnotherJurisdictionsListAndSampleAreMissingOnes) {
     auto own = produce(other, "2026-03-01", "2026-03-31");
     ASSERT_EQ(own.status, 201) << own.describe();
     EXPECT_EQ(own.json()->getArray("entries")->size(), 0U);
+    EXPECT_EQ(own.json()->getArray("withheld")->size(), 0U) << own.body;
     EXPECT_EQ(other.get("/api/v1/samples/" + seeded.sample_number + "/platform-numbers").status, 404);
     auto export_b = other.get("/api/v1/platform-export/samples.csv?sampled_from=2026-03-01&sampled_to=2026-03-31");
     ASSERT_EQ(export_b.status, 200) << export_b.describe();

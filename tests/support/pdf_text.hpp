@@ -12,12 +12,15 @@
 
 namespace lims::testing {
 
-inline std::string pdf_text(const std::string& pdf) {
+// `tool` is "pdftotext -enc UTF-8" (the default), "pdftotext -layout -enc UTF-8" (the
+// physical layout: a table row on one line) or "pdfinfo" (page size and count).
+inline std::string pdf_text(const std::string& pdf, const std::string& tool = "pdftotext -enc UTF-8") {
     std::random_device rd;
     const auto path = std::filesystem::temp_directory_path() / ("lims-pdf-text-" + std::to_string(rd()) + ".pdf");
     std::ofstream(path, std::ios::binary) << pdf;
     std::string out;
-    if (FILE* pipe = popen(("pdftotext -enc UTF-8 " + path.string() + " - 2>/dev/null").c_str(), "r")) {
+    const std::string to_stdout = tool.rfind("pdftotext", 0) == 0 ? " -" : "";
+    if (FILE* pipe = popen((tool + " " + path.string() + to_stdout + " 2>/dev/null").c_str(), "r")) {
         std::array<char, 4096> buf{};
         std::size_t n = 0;
         while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);

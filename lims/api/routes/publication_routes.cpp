@@ -87,9 +87,23 @@ Poco::JSON::Object::Ptr list_json(const pub::PublicationList& l) {
     Poco::JSON::Array::Ptr entries = new Poco::JSON::Array;
     for (const auto& e : l.entries) entries->add(entry_json(e));
     o->set("entries", entries);
+    // Held back while they may still be re-inspected: the numbers, and each with why.
     Poco::JSON::Array::Ptr withheld = new Poco::JSON::Array;
-    for (const auto& w : l.withheld) withheld->add(w);
+    Poco::JSON::Array::Ptr held = new Poco::JSON::Array;
+    for (const auto& w : l.withheld) {
+        withheld->add(w.report_number);
+        auto j = newObject();
+        j->set("report_number", w.report_number);
+        j->set("reason", w.reason);
+        if (w.until.empty()) j->set("until", Poco::Dynamic::Var());
+        else j->set("until", w.until);
+        if (w.party.empty()) j->set("party", Poco::Dynamic::Var());
+        else j->set("party", w.party);
+        j->set("rule", w.rule);
+        held->add(j);
+    }
     o->set("withheld_reports", withheld);
+    o->set("withheld", held);
     return o;
 }
 
@@ -111,7 +125,12 @@ FieldSchema list_schema() {
                               field::string("sampled_unit"), field::string("source"), field::string("basis"),
                               field::string("result"), field::string("failing_items"), field::string("laboratory"),
                               date("report_date")})),
-         field::array("withheld_reports", field::string(""))});
+         field::array("withheld_reports", field::string("")),
+         field::array("withheld", object({field::string("report_number"),
+                                          field::string("reason").oneOf({"reinspection_pending", "window_open", "not_served"}),
+                                          dateTime("until").orNull(),
+                                          field::string("party").oneOf({"sampled_unit", "manufacturer"}).orNull(),
+                                          field::string("rule")}))});
 }
 
 Poco::JSON::Object::Ptr numbers_json(const pub::SamplePlatformNumbers& n) {
@@ -195,12 +214,12 @@ void add_publication_routes(Router& router, const RouteContext& context) {
                 AuthRequirement::User,
                 ObjectSchema{{field::string("period_from").withFormat("date"),
                               field::string("period_to").withFormat("date")}},
-                [db](const Request& r) {
+                [db, calendar = context.calendar](const Request& r) {
                     auto from = date_named(text(r.json, "period_from"), "period_from");
                     if (!from) return Response::error(from.error());
                     auto to = date_named(text(r.json, "period_to"), "period_to");
                     if (!to) return Response::error(to.error());
-                    auto made = pub::produce_list(*db, {*from, *to}, actor_of(r));
+                    auto made = pub::produce_list(*db, *calendar, {*from, *to}, actor_of(r));
                     if (!made) return Response::error(made.error());
                     return Response::json(201, list_json(*made));
                 },
@@ -282,8 +301,8 @@ void add_publication_routes(Router& router, const RouteContext& context) {
                 "Correct a released list: a new draft of the next version for the same period, produced from the "
                 "records as they are now, with the reason",
                 AuthRequirement::User, ObjectSchema{{field::string("reason").length(1, 2000).multiLineText()}},
-                [db](const Request& r) {
-                    auto l = pub::correct_list(*db, r.params.at("number"), text(r.json, "reason"), actor_of(r));
+                [db, calendar = context.calendar](const Request& r) {
+                    auto l = pub::correct_list(*db, *calendar, r.params.at("number"), text(r.json, "reason"), actor_of(r));
                     if (!l) return Response::error(l.error());
                     return Response::json(201, list_json(*l));
                 },

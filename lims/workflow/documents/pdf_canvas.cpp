@@ -129,6 +129,17 @@ void PdfCanvas::new_page() {
     page_ = page;
 }
 
+void PdfCanvas::new_landscape_page() {
+    HPDF_Page page = HPDF_AddPage(h_->doc);
+    HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_LANDSCAPE);
+    pages_.push_back(page);
+    page_ = page;
+}
+
+float PdfCanvas::page_width() const {
+    return page_ == nullptr ? kA4Width : HPDF_Page_GetWidth(static_cast<HPDF_Page>(page_));
+}
+
 void PdfCanvas::select_page(std::size_t index) {
     if (index < pages_.size()) page_ = pages_[index];
 }

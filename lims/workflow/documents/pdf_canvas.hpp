@@ -29,6 +29,8 @@ public:
     PdfCanvas& operator=(const PdfCanvas&) = delete;
 
     void new_page();                        // becomes the current page
+    void new_landscape_page();              // A4 turned (842 × 595 points): wide tables
+    float page_width() const;               // of the current page, in points
     std::size_t page_count() const { return pages_.size(); }
     void select_page(std::size_t index);    // draw on an earlier page (footers)
 

@@ -29,7 +29,7 @@ void number_pages(PdfCanvas& c, const std::string& label, float baseline, float 
     const std::size_t n = c.page_count();
     for (std::size_t i = 0; i < n; ++i) {
         c.select_page(i);
-        c.text_centred(kA4Width / 2, baseline, label + "    第 " + std::to_string(i + 1) + " 页 共 " + std::to_string(n) + " 页",
+        c.text_centred(c.page_width() / 2, baseline, label + "    第 " + std::to_string(i + 1) + " 页 共 " + std::to_string(n) + " 页",
                        size);
     }
     c.select_page(n - 1);

@@ -4,6 +4,7 @@
 #include "lims/domain/text/sha256.hpp"
 #include "lims/store/number_counter.hpp"
 #include "lims/workflow/documents/document_source.hpp"
+#include "lims/workflow/documents/service_periods.hpp"
 #include "lims/workflow/documents/sql_rows.hpp"
 #include "lims/workflow/jurisdiction.hpp"
 #include "lims/workflow/publication/publication_pdf.hpp"
@@ -14,6 +15,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <cstdio>
+#include <map>
 #include <sstream>
 
 using namespace Poco::Data::Keywords;
@@ -98,8 +100,18 @@ std::optional<StoredList> load(store::Transaction& tx, std::string_view number) 
     l.correction_reason = text_or_empty(r[8]);
     Poco::JSON::Parser parser;
     if (auto withheld = parser.parse(text_or_empty(r[9])).extract<Poco::JSON::Array::Ptr>())
-        for (std::size_t i = 0; i < withheld->size(); ++i)
-            l.withheld.push_back(withheld->getElement<std::string>(static_cast<unsigned>(i)));
+        for (std::size_t i = 0; i < withheld->size(); ++i) {
+            // Lists produced before the reasons were kept name report numbers only: those
+            // were held back while their re-inspection was being tested.
+            if (auto o = withheld->getObject(static_cast<unsigned>(i))) {
+                l.withheld.push_back({o->optValue<std::string>("report_number", ""), o->optValue<std::string>("reason", ""),
+                                      o->optValue<std::string>("until", ""), o->optValue<std::string>("party", ""),
+                                      o->optValue<std::string>("rule", "")});
+            } else {
+                l.withheld.push_back(
+                    {withheld->getElement<std::string>(static_cast<unsigned>(i)), "reinspection_pending", "", "", ""});
+            }
+        }
     l.content_sha256 = text_or_empty(r[10]);
     l.created_by = text_or_empty(r[11]);
     l.created_at = text_or_empty(r[12]);
@@ -155,24 +167,88 @@ std::string audit_json(const PublicationList& l) {
 }
 
 // The issued nonconforming reports of the period in the caller's subtree, as entries;
-// those whose re-inspection is being tested are held back.
+// those that may still be re-inspected are held back with the reason.
 struct Gathered {
     std::vector<PublicationEntry> entries;
-    std::vector<std::string> withheld;
+    std::vector<WithheldResult> withheld;
 };
 
-Result<Gathered> gather(store::Transaction& tx, const Actor& actor, domain::Date from, domain::Date to) {
+// Why report `report_id` of sample `sample_id` may still be re-inspected as of `now`, or
+// nothing when it may not (re-inspection completed, or the window closed for every party
+// that may apply: the sampled unit, and the labelled manufacturer when the product names
+// one, as the service obligations count them: documents/service_of_documents.cpp).
+Result<std::optional<WithheldResult>> still_reinspectable(store::Transaction& tx, const domain::WorkingCalendar& calendar,
+                                                          const std::string& report_number, std::int64_t report_id,
+                                                          std::int64_t sample_id, domain::Instant now) {
+    const Poco::Int64 report = report_id, sample = sample_id;
+    WithheldResult held{report_number, "", "", "", ""};
+    auto re = select_rows(tx, "SELECT state FROM reinspections WHERE sample_id = $1", sample);
+    if (!re.empty()) {
+        if (text_or_empty(re[0][0]) == "completed") return std::optional<WithheldResult>{};
+        held.reason = "reinspection_pending";
+        return std::optional<WithheldResult>{held};
+    }
+    auto facts = select_rows(tx,
+                             "SELECT COALESCE(p.category, (SELECT sl.category FROM sample_labels sl WHERE sl.sample_id = "
+                             "s.id)), s.entity_id, p.manufacturer_entity_id, COALESCE(p.manufacturer_name, '') FROM "
+                             "samples s LEFT JOIN products p ON p.id = s.product_id WHERE s.id = $1",
+                             sample);
+    if (facts.empty()) return errors::internal("publication.sample", "report " + report_number + " has no sample");
+    const std::string category = text_or_empty(facts[0][0]);
+    if (category.empty())
+        return errors::conflict("publication.report_unreadable",
+                                "report " + report_number +
+                                    " cannot be listed: its sample has neither a catalogue product nor a label category, "
+                                    "so its re-inspection window cannot be counted");
+    auto period = documents::reinspection_period(documents::default_service_periods(), category);
+    if (!period) return period.error();
+    held.rule = (*period)->key;
+    std::vector<std::string> parties;
+    if (facts[0][1]) parties.emplace_back("sampled_unit");
+    if (facts[0][2] || !text_or_empty(facts[0][3]).empty()) parties.emplace_back("manufacturer");
+    std::map<std::string, std::string> served;
+    for (const auto& row : select_rows(tx,
+                                       "SELECT ds.recipient_kind, MIN(pf.served_on) FROM document_services ds JOIN "
+                                       "document_service_proofs pf ON pf.service_id = ds.id WHERE ds.report_id = $1 "
+                                       "GROUP BY ds.recipient_kind",
+                                       report))
+        served[text_or_empty(row[0])] = text_or_empty(row[1]);
+    std::optional<domain::Instant> closes;
+    for (const auto& party : parties) {
+        auto on = served.find(party);
+        if (on == served.end()) {
+            held.reason = "not_served";
+            held.party = party;
+            return std::optional<WithheldResult>{held};
+        }
+        auto day = domain::parse_date(on->second);
+        if (!day) return errors::internal("publication.served_on", "stored date of service " + on->second + " is no date");
+        auto due = documents::counted_from_service(calendar, **period, *day);
+        if (!due) return due.error();
+        if (!closes || due->due > *closes) closes = due->due;
+    }
+    if (closes && now < *closes) {
+        held.reason = "window_open";
+        held.until = domain::format_instant(*closes);
+        return std::optional<WithheldResult>{held};
+    }
+    return std::optional<WithheldResult>{};
+}
+
+Result<Gathered> gather(store::Transaction& tx, const domain::WorkingCalendar& calendar, const Actor& actor,
+                        domain::Date from, domain::Date to) {
     // Issued_at is a UTC instant: a day either side, then each one's Beijing date decides.
     const std::string lower = domain::format_date(from - std::chrono::days(1));
     const std::string upper = domain::format_date(to + std::chrono::days(2));
     auto rows = select_rows(tx,
-                            "SELECT r.number, r.issued_at, o.path, o.name, pl.title, "
-                            "(SELECT COUNT(*) FROM reinspections ri WHERE ri.sample_id = s.id AND ri.state = 'in_testing') "
+                            "SELECT r.number, r.issued_at, o.path, o.name, pl.title, r.id, s.id "
                             "FROM reports r JOIN samples s ON s.id = r.sample_id JOIN organisations o ON o.id = s.org_id "
                             "LEFT JOIN tasks t ON t.id = s.task_id LEFT JOIN sampling_plans pl ON pl.id = t.plan_id "
                             "WHERE r.state = 'issued' AND r.conclusion = 'does_not_conform' AND r.issued_at >= $1 "
                             "AND r.issued_at < $2 ORDER BY r.issued_at, r.id",
                             lower, upper);
+    auto now = docs::parse_stored_instant(tx.now_utc());
+    if (!now) return now.error();
     Gathered out;
     for (const auto& r : rows) {
         if (!jurisdiction::covers(actor, text_or_empty(r[2]))) continue;
@@ -181,8 +257,11 @@ Result<Gathered> gather(store::Transaction& tx, const Actor& actor, domain::Date
         const auto day = domain::beijing_date(*at);
         if (day < from || day > to) continue;
         const std::string number = text_or_empty(r[0]);
-        if (text_or_empty(r[5]) != "0") {
-            out.withheld.push_back(number);
+        auto held = still_reinspectable(tx, calendar, number, std::stoll(text_or_empty(r[5])),
+                                        std::stoll(text_or_empty(r[6])), *now);
+        if (!held) return held.error();
+        if (*held) {
+            out.withheld.push_back(std::move(**held));
             continue;
         }
         auto doc = docs::load_report_document(tx, number);
@@ -196,13 +275,14 @@ Result<Gathered> gather(store::Transaction& tx, const Actor& actor, domain::Date
     return out;
 }
 
-Result<PublicationList> insert_list(store::Transaction& tx, const Actor& actor, std::int64_t user, domain::Date from,
+Result<PublicationList> insert_list(store::Transaction& tx, const domain::WorkingCalendar& calendar, const Actor& actor,
+                                    std::int64_t user, domain::Date from,
                                     domain::Date to, int version, std::optional<std::int64_t> supersedes,
                                     const std::string& reason) {
     if (!actor.org_id)
         return errors::forbidden("publication.organisation_required",
                                  "a publication list is made by a bureau: the caller belongs to no organisation");
-    auto gathered = gather(tx, actor, from, to);
+    auto gathered = gather(tx, calendar, actor, from, to);
     if (!gathered) return gathered.error();
     auto org = select_rows(tx, "SELECT name FROM organisations WHERE id = $1", Poco::Int64(*actor.org_id));
     const std::string org_name = org.empty() ? "" : text_or_empty(org[0][0]);
@@ -215,7 +295,15 @@ Result<PublicationList> insert_list(store::Transaction& tx, const Actor& actor, 
     char number[32];
     std::snprintf(number, sizeof number, "GK%04d-%06lld", year, static_cast<long long>(seq));
     Poco::JSON::Array withheld;
-    for (const auto& w : gathered->withheld) withheld.add(w);
+    for (const auto& w : gathered->withheld) {
+        Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+        o->set("report_number", w.report_number);
+        o->set("reason", w.reason);
+        if (!w.until.empty()) o->set("until", w.until);
+        if (!w.party.empty()) o->set("party", w.party);
+        if (!w.rule.empty()) o->set("rule", w.rule);
+        withheld.add(o);
+    }
     std::ostringstream withheld_json;
     withheld.stringify(withheld_json);
     Poco::Nullable<Poco::Int64> previous;
@@ -348,7 +436,8 @@ std::string canonical_text(const std::string& org_name, const std::string& perio
     return out;
 }
 
-Result<PublicationList> produce_list(store::Database& db, const NewList& request, const Actor& actor) {
+Result<PublicationList> produce_list(store::Database& db, const domain::WorkingCalendar& calendar, const NewList& request,
+                                     const Actor& actor) {
     auto user = person_of(actor);
     if (!user) return user.error();
     if (auto period = checked_period(request); !period) return period.error();
@@ -358,7 +447,7 @@ Result<PublicationList> produce_list(store::Database& db, const NewList& request
             return errors::invalid("period_to", "publication.period_in_future",
                                    "the period ends " + domain::format_date(request.period_to) + ", after today (" +
                                        domain::format_date(today) + ", Beijing time): list a period that is over");
-        return insert_list(tx, actor, *user, request.period_from, request.period_to, 1, std::nullopt, "");
+        return insert_list(tx, calendar, actor, *user, request.period_from, request.period_to, 1, std::nullopt, "");
     });
 }
 
@@ -376,8 +465,8 @@ Result<PublicationList> release_list(store::Database& db, std::string_view numbe
     return add_step(db, number, "released", "", actor, signing, check);
 }
 
-Result<PublicationList> correct_list(store::Database& db, std::string_view number, const std::string& reason,
-                                     const Actor& actor) {
+Result<PublicationList> correct_list(store::Database& db, const domain::WorkingCalendar& calendar, std::string_view number,
+                                     const std::string& reason, const Actor& actor) {
     auto user = person_of(actor);
     if (!user) return user.error();
     if (reason.find_first_not_of(" \t\r\n") == std::string::npos)
@@ -404,7 +493,7 @@ Result<PublicationList> correct_list(store::Database& db, std::string_view numbe
         auto from = domain::parse_date(l.period_from);
         auto to = domain::parse_date(l.period_to);
         if (!from || !to) return errors::internal("publication.period", "stored period of " + l.number + " is not dates");
-        return insert_list(tx, as_list, *user, *from, *to, l.list_version + 1, l.id, reason);
+        return insert_list(tx, calendar, as_list, *user, *from, *to, l.list_version + 1, l.id, reason);
     });
 }
 

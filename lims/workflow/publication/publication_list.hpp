@@ -3,13 +3,18 @@
 // second person reviews it (or returns it), and a person other than the producer releases
 // it, each signing with their password; a released list never changes, and a correction is
 // a new version that names the one it corrects. Results withdrawn by re-inspection (the
-// report superseded by a conforming re-inspection report) are not listed; results whose
-// re-inspection is still being tested are held back and named. Called by the publication
+// report superseded by a conforming re-inspection report) are not listed; a result is held
+// back, and named with why, while it may still be re-inspected: a re-inspection applied
+// for and not completed, or no application yet and the re-inspection window (the sample
+// category's statutory rule, counted from the proven date of service on the sampled unit
+// and on the labelled manufacturer: DOMAIN.md) still open or not yet begun because the
+// report is not proven served on one of them. Called by the publication
 // routes (lims/api/routes/publication_routes.cpp); every use case owns its transaction and
 // the caller's jurisdiction check (the list's organisation must lie in the caller's subtree).
 #pragma once
 
 #include "lims/domain/calendar/civil_date.hpp"
+#include "lims/domain/calendar/working_calendar.hpp"
 #include "lims/domain/result.hpp"
 #include "lims/store/database.hpp"
 #include "lims/store/transaction.hpp"
@@ -64,6 +69,19 @@ struct ListStep {
     std::string reason;
 };
 
+// A nonconforming result held back from the list, and why.
+struct WithheldResult {
+    std::string report_number;
+    // "reinspection_pending": a re-inspection was applied for and is not completed;
+    // "window_open": no application yet and the re-inspection window is open until `until`;
+    // "not_served": the report is not proven served on `party` ("sampled_unit",
+    // "manufacturer"), so its window has not begun.
+    std::string reason;
+    std::string until;  // UTC instant the window closes (window_open), else ""
+    std::string party;  // not_served: who is not proven served
+    std::string rule;   // the statutory rule's id counted ("reinspection.drug"), when known
+};
+
 struct PublicationList {
     std::int64_t id = 0;
     std::string number;  // "GK2026-000001"
@@ -78,7 +96,7 @@ struct PublicationList {
     std::string created_by, created_at;
     std::vector<ListStep> steps;
     std::vector<PublicationEntry> entries;
-    std::vector<std::string> withheld;  // report numbers held back: re-inspection in testing
+    std::vector<WithheldResult> withheld;  // held back while they may be re-inspected
 };
 
 struct ListSummary {
@@ -97,8 +115,10 @@ enum class ReviewDecision { reviewed, returned };
 // Errors: publication.person_required (403), publication.organisation_required (403: an
 // actor without an organisation), period (publication.period_order: from after to,
 // publication.period_too_long: more than kMaxPeriodDays, publication.period_in_future),
-// and the documents' (a report that cannot be loaded is named: publication.report_unreadable).
-domain::Result<PublicationList> produce_list(store::Database& db, const NewList& request, const Actor& actor);
+// and the documents' (a report that cannot be loaded is named: publication.report_unreadable),
+// and the calendar's (a re-inspection window through a year not loaded: calendar.year_not_loaded).
+domain::Result<PublicationList> produce_list(store::Database& db, const domain::WorkingCalendar& calendar,
+                                             const NewList& request, const Actor& actor);
 
 // Review: once, by a person other than the producer. Errors: publication.not_found,
 // publication.person_required, publication.not_draft (409, naming the state),
@@ -118,8 +138,8 @@ domain::Result<PublicationList> release_list(store::Database& db, std::string_vi
 // and organisation, produced from the store as it is now. Errors: publication.not_found,
 // publication.not_released (409), publication.correction_open (409: a later version exists
 // and is not returned), publication.reason_required (field "reason").
-domain::Result<PublicationList> correct_list(store::Database& db, std::string_view number, const std::string& reason,
-                                             const Actor& actor);
+domain::Result<PublicationList> correct_list(store::Database& db, const domain::WorkingCalendar& calendar,
+                                             std::string_view number, const std::string& reason, const Actor& actor);
 
 // Errors: publication.not_found (unknown, or another jurisdiction's: alike).
 domain::Result<PublicationList> find_list(store::Database& db, std::string_view number, const Actor& actor);

@@ -1,8 +1,10 @@
 // The list of nonconforming products for publication and the national platform export, on
 // the real review chain (a nonconforming report issued by the laboratory's signatory):
 // the entry's fields (label data where the catalogue has none), the period in Beijing days,
-// results withdrawn by a conforming re-inspection left out and those being re-inspected held
-// back, review and release by other people with their signatures, the released list
+// results withdrawn by a conforming re-inspection left out, and those that may still be
+// re-inspected held back with the reason (re-inspection pending, the window open from the
+// proven date of service, the report not yet proven served on the sampled unit or the
+// manufacturer), review and release by other people with their signatures, the released list
 // unchangeable and its correction a new version, jurisdiction, the CSV (byte-order mark,
 // quoting, Chinese text) and the .xlsx read back by python3-openpyxl, the PDF read back by
 // pdftotext; the platform number (format, once per platform, corrections with a reason,
@@ -12,6 +14,7 @@
 #include "tests/support/xlsx_cells.hpp"
 
 #include "lims/domain/calendar/beijing_time.hpp"
+#include "lims/workflow/documents/service_of_documents.hpp"
 #include "lims/workflow/figures/csv.hpp"
 #include "lims/workflow/publication/platform_export.hpp"
 #include "lims/workflow/publication/publication_list.hpp"
@@ -86,7 +89,24 @@ protected:
         auto tests = must(db->write([&](store::Transaction& tx) { return create_tests(tx, s.id, actor.at("receiver")); }));
         auto out = report_on(s, tests, assay);
         set_issued_at(out.report.id, issued_at);
+        serve(out.report.number, domain::beijing_date(must(parse_store_time(issued_at))));
         return {s, out};
+    }
+
+    // The report proven served in person on the sampled unit and the labelled manufacturer
+    // on `on` (the re-inspection window counts from it: 7 working days for drugs).
+    void serve(const std::string& report_number, domain::Date on,
+               std::vector<docs::Recipient> who = {docs::Recipient::sampled_unit, docs::Recipient::manufacturer}) {
+        for (auto recipient : who) {
+            auto prepared = must(docs::prepare_service(
+                *db, calendar, {report_number, recipient, {docs::ServedDocument::inspection_report}, docs::ServiceMethod::in_person, ""},
+                actor.at("receiver")));
+            docs::ServiceEvidence e;
+            e.service_number = prepared.number;
+            e.served_on = on;
+            e.signed_by = "张店长";
+            must(docs::record_service_evidence(*db, calendar, e, actor.at("receiver")));
+        }
     }
 
     void set_issued_at(std::int64_t report_id, const std::string& at) {
@@ -98,7 +118,7 @@ protected:
 
     domain::Result<pub::PublicationList> produce(const char* from = "2026-03-01", const char* to = "2026-03-31",
                                                  const std::string& as = "planner.a") {
-        return pub::produce_list(*db, {day(from), day(to)}, actor.at(as));
+        return pub::produce_list(*db, calendar, {day(from), day(to)}, actor.at(as));
     }
     domain::Result<pub::PublicationList> review(const std::string& number, const std::string& as,
                                                 pub::ReviewDecision d = pub::ReviewDecision::reviewed,
@@ -265,6 +285,7 @@ TEST_F(Publication, LabelDataStandsWhereTheCatalogueHasNone) {
     auto tests = must(db->write([&](store::Transaction& tx) { return create_tests(tx, s.id, actor.at("receiver")); }));
     auto out = report_on(s, tests, "90.0");
     set_issued_at(out.report.id, "2026-03-10T03:00:00.000Z");
+    serve(out.report.number, day("2026-03-10"), {docs::Recipient::sampled_unit});  // no manufacturer in the catalogue
     auto list = must(produce());
     ASSERT_EQ(list.entries.size(), 1U);
     EXPECT_EQ(list.entries[0].manufacturer, "标签上的制药厂");
@@ -272,8 +293,14 @@ TEST_F(Publication, LabelDataStandsWhereTheCatalogueHasNone) {
 }
 
 TEST_F(Publication, WithdrawnByReinspectionIsLeftOutAndReinspectionInTestingIsHeldBack) {
-    auto [withdrawn, first] = issued();
-    auto [pending, second] = issued("91.0");
+    // Not served: the applicants state when they received the reports.
+    auto unserved = [&](const std::string& assay) {
+        auto s = received_sample();
+        auto tests = must(db->write([&](store::Transaction& tx) { return create_tests(tx, s.id, actor.at("receiver")); }));
+        return std::pair{s, report_on(s, tests, assay)};
+    };
+    auto [withdrawn, first] = unserved("90.0");
+    auto [pending, second] = unserved("91.0");
     auto apply = [&](const domain::Sample& s) {
         return must(db->write([&](store::Transaction& tx) {
             return apply_reinspection(tx, calendar,
@@ -295,10 +322,54 @@ TEST_F(Publication, WithdrawnByReinspectionIsLeftOutAndReinspectionInTestingIsHe
     auto list = must(produce());
     EXPECT_TRUE(list.entries.empty()) << list.entries[0].report_number;
     ASSERT_EQ(list.withheld.size(), 1U);
-    EXPECT_EQ(list.withheld[0], second.report.number);
+    EXPECT_EQ(list.withheld[0].report_number, second.report.number);
+    EXPECT_EQ(list.withheld[0].reason, "reinspection_pending");
     // The PDF says there is nothing to list.
     auto text = squeezed(lims::testing::pdf_text(must(pub::list_pdf(*db, list.number, actor.at("planner.a")))));
     EXPECT_NE(text.find("本期间内无不符合规定产品"), std::string::npos) << text;
+}
+
+TEST_F(Publication, HeldBackWhileTheReinspectionWindowIsOpenOrHasNotBegun) {
+    // Issued today: nobody has it yet, then the sampled unit, then both; each list holds it back.
+    const std::string issued_now = store_time_now();
+    const auto today = domain::beijing_date(must(parse_store_time(issued_now)));
+    auto s = received_sample();
+    auto tests = must(db->write([&](store::Transaction& tx) { return create_tests(tx, s.id, actor.at("receiver")); }));
+    auto out = report_on(s, tests, "90.0");
+    const std::string from = domain::format_date(today), to = from;
+    auto unserved = must(produce(from.c_str(), to.c_str()));
+    EXPECT_TRUE(unserved.entries.empty());
+    ASSERT_EQ(unserved.withheld.size(), 1U);
+    EXPECT_EQ(unserved.withheld[0].report_number, out.report.number);
+    EXPECT_EQ(unserved.withheld[0].reason, "not_served");
+    EXPECT_EQ(unserved.withheld[0].party, "sampled_unit");
+    EXPECT_EQ(unserved.withheld[0].rule, "reinspection.drug");
+
+    serve(out.report.number, today, {docs::Recipient::sampled_unit});
+    auto half = must(produce(from.c_str(), to.c_str()));
+    ASSERT_EQ(half.withheld.size(), 1U);
+    EXPECT_EQ(half.withheld[0].reason, "not_served");
+    EXPECT_EQ(half.withheld[0].party, "manufacturer");
+
+    serve(out.report.number, today, {docs::Recipient::manufacturer});
+    auto open = must(produce(from.c_str(), to.c_str()));
+    EXPECT_TRUE(open.entries.empty());
+    ASSERT_EQ(open.withheld.size(), 1U);
+    EXPECT_EQ(open.withheld[0].reason, "window_open");
+    // Seven working days from the day of service: at least nine calendar days on.
+    const auto closes = must(parse_store_time(open.withheld[0].until));
+    EXPECT_GE(closes - must(parse_store_time(issued_now)), std::chrono::hours(24 * 7));
+    // Kept with the list, as the API and the screen show it.
+    auto again = must(pub::find_list(*db, open.number, actor.at("planner.a")));
+    ASSERT_EQ(again.withheld.size(), 1U);
+    EXPECT_EQ(again.withheld[0].until, open.withheld[0].until);
+
+    // Issued and served in March: the window closed long ago, so it is listed.
+    auto [march, march_report] = issued("90.0", "2026-03-13T03:00:00.000Z");
+    auto closed = must(produce());
+    EXPECT_TRUE(closed.withheld.empty());
+    ASSERT_EQ(closed.entries.size(), 1U);
+    EXPECT_EQ(closed.entries[0].report_number, march_report.report.number);
 }
 
 TEST_F(Publication, ReviewedAndReleasedByOthersWithSignaturesThenNeverChanged) {
@@ -366,6 +437,37 @@ TEST_F(Publication, ReviewedAndReleasedByOthersWithSignaturesThenNeverChanged) {
     EXPECT_EQ(text.find("草稿"), std::string::npos);
 }
 
+TEST_F(Publication, ThePdfIsALandscapeTableWhoseCellsDoNotBreakNamesDatesOrItems) {
+    issued();
+    issued("88.5", "2026-03-20T03:00:00.000Z");
+    auto list = must(produce());
+    ASSERT_EQ(list.entries.size(), 2U);
+    const auto pdf = must(pub::list_pdf(*db, list.number, actor.at("planner.a")));
+    const auto info = lims::testing::pdf_text(pdf, "pdfinfo");
+    EXPECT_NE(info.find("841.89 x 595.276 pts (A4)"), std::string::npos) << "A4 turned:\n" << info;
+    // Read as laid out, each cell's text stays on its row's line: the sampled unit's
+    // name, the labelled manufacturer, the report date and the failing item with its result.
+    const auto laid_out = lims::testing::pdf_text(pdf, "pdftotext -layout -enc UTF-8");
+    std::vector<std::string> lines;
+    for (std::size_t at = 0, next = 0; at < laid_out.size(); at = next + 1) {
+        next = laid_out.find('\n', at);
+        if (next == std::string::npos) next = laid_out.size();
+        lines.push_back(laid_out.substr(at, next - at));
+    }
+    const auto row = std::find_if(lines.begin(), lines.end(),
+                                  [](const std::string& l) { return l.find("阿莫西林胶囊") != std::string::npos; });
+    ASSERT_NE(row, lines.end()) << laid_out;
+    for (const std::string expected : {"浦东仁和大药房", "苏州制药有限公司", "2026-03-13", "B2401", "含量测定（检验结果：90.0%"})
+        EXPECT_NE(row->find(expected), std::string::npos) << expected << " not on the row's first line:\n" << laid_out;
+    // The headings read whole, each on the heading line.
+    const auto heading = std::find_if(lines.begin(), lines.end(),
+                                      [](const std::string& l) { return l.find("序号") != std::string::npos; });
+    ASSERT_NE(heading, lines.end()) << laid_out;
+    for (const std::string h : {"标示产品名称", "标示生产企业", "被抽样单位", "不符合规定项目", "检验机构", "报告日期"})
+        EXPECT_NE(heading->find(h), std::string::npos) << h << "\n" << laid_out;
+    EXPECT_NE(laid_out.find("2026-03-20"), std::string::npos) << laid_out;
+}
+
 TEST_F(Publication, ADraftIsMarkedAsSuchAndHasNoCsvOrWorkbook) {
     issued();
     auto list = must(produce());
@@ -397,17 +499,17 @@ TEST_F(Publication, ACorrectionIsANewVersionAndTheReleasedListStaysAsItWas) {
     auto list = must(produce());
     must(review(list.number, "planner.b"));
     must(release(list.number, "planner.b"));
-    auto draft_correction = pub::correct_list(*db, list.number, "", actor.at("planner.a"));
+    auto draft_correction = pub::correct_list(*db, calendar, list.number, "", actor.at("planner.a"));
     ASSERT_FALSE(draft_correction);
     EXPECT_EQ(draft_correction.error().code, "publication.reason_required");
 
     issued("93.0", "2026-03-20T03:00:00.000Z");  // a report the first version missed
-    auto v2 = must(pub::correct_list(*db, list.number, "补充遗漏的一批", actor.at("planner.a")));
+    auto v2 = must(pub::correct_list(*db, calendar, list.number, "补充遗漏的一批", actor.at("planner.a")));
     EXPECT_EQ(v2.list_version, 2);
     EXPECT_EQ(v2.supersedes_number, list.number);
     EXPECT_EQ(v2.state, "draft");
     EXPECT_EQ(v2.entries.size(), 2U);
-    auto twice = pub::correct_list(*db, list.number, "再改", actor.at("planner.a"));
+    auto twice = pub::correct_list(*db, calendar, list.number, "再改", actor.at("planner.a"));
     ASSERT_FALSE(twice);
     EXPECT_EQ(twice.error().code, "publication.correction_open");
 
@@ -460,11 +562,11 @@ TEST_F(Publication, APeriodIsCheckedBeforeAnythingIsRead) {
     ASSERT_FALSE(future);
     EXPECT_EQ(future.error().code, "publication.period_too_long");
     const auto today = domain::beijing_date(must(parse_store_time(store_time_now())));
-    auto tomorrow = pub::produce_list(*db, {today, today + std::chrono::days(1)}, actor.at("planner.a"));
+    auto tomorrow = pub::produce_list(*db, calendar, {today, today + std::chrono::days(1)}, actor.at("planner.a"));
     ASSERT_FALSE(tomorrow);
     EXPECT_EQ(tomorrow.error().code, "publication.period_in_future");
     EXPECT_EQ(count("SELECT count(*) FROM publication_lists"), 0);
-    auto component = pub::produce_list(*db, {day("2026-03-01"), day("2026-03-31")}, ingest);
+    auto component = pub::produce_list(*db, calendar, {day("2026-03-01"), day("2026-03-31")}, ingest);
     ASSERT_FALSE(component);
     EXPECT_EQ(component.error().code, "publication.person_required");
 }
