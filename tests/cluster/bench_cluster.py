@@ -254,8 +254,7 @@ def gateway_counts(lims, env, outbox):
 
 def run_setup(args, setup):
     work = pathlib.Path(args.work) / setup
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    h.fresh_work_dir(work)
     pg = database = None
     postmaster = None
     figures = {"setup": setup, "connections": args.connections, "seconds": args.seconds}

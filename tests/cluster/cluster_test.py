@@ -103,8 +103,7 @@ def main():
     if not pathlib.Path(args.nginx).exists():
         sys.exit(f"FAIL: nginx not found at {args.nginx} (package nginx, scripts/debian-packages)")
     work = pathlib.Path(args.work)
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    h.fresh_work_dir(work)
 
     database = h.SharedServerDatabase(server, "lims_cluster_")
     conninfo = database.conninfo
@@ -195,6 +194,9 @@ def main():
             holders[job] = ran[0] if ran else None
         lease = [i for i in range(3) if figure(pages[i], "lims_drivers_lease_held", "") == 1]
         expect("the in-process drivers run on one node (their lease)", len(lease) == 1, f"held on {lease}")
+        sealers = h.sealer_nodes(pages)
+        if sealers is not None:
+            expect("the audit sealer runs on one node", len(sealers) == 1, f"held on {sealers}")
         # The node killed is the one holding the alarm job: its jobs must move.
         victim = holders.get("coldchain.alarms")
         if victim is None:
@@ -417,6 +419,11 @@ def main():
         expect("the restarted node answers /metrics", "lims_http_requests_total" in pages[victim])
         lease = [i for i in range(3) if figure(pages[i], "lims_drivers_lease_held", "") == 1]
         expect("after the kill, the in-process drivers run on one node", len(lease) == 1, f"held on {lease}")
+        sealers = h.sealer_nodes([pages[i] for i in range(3)])
+        if sealers is not None:
+            expect("after the kill, the audit sealer runs on one node", len(sealers) == 1, f"held on {sealers}")
+        # Three nodes wrote and one died mid-write: the chain is whole and every entry sealed.
+        h.audit_verify(lims, len(acknowledged))
     finally:
         processes.stop()
         try:

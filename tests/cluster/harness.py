@@ -13,6 +13,7 @@ Debian's nginx in front of them, and the small HTTP, psql and /metrics helpers.
 Every process started through `Processes` is ended (SIGTERM, then SIGKILL after 30 s) when
 the `with` block is left, whatever happened.
 """
+import fcntl
 import glob
 import json
 import os
@@ -44,6 +45,28 @@ def expect(what, condition, detail=""):
     print(("ok   " if condition else "FAIL ") + what + ("" if condition else f": {detail}"), flush=True)
     if not condition:
         failures.append(what)
+
+
+_work_locks = []
+
+
+def fresh_work_dir(work):
+    """WORK emptied for this run, once no other run of the same script holds it: ctest's
+    RUN_SERIAL orders one ctest's tests only, and two ctest runs in one build tree (two
+    engineers) would otherwise delete each other's nodes' logs and the gateway's outbox.
+    The lock (WORK.lock beside it) is held until the process ends."""
+    work = pathlib.Path(work)
+    work.parent.mkdir(parents=True, exist_ok=True)
+    lock = open(work.parent / (work.name + ".lock"), "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(f"waiting for another run using {work} to end", flush=True)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    _work_locks.append(lock)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    return work
 
 
 def free_port():
@@ -119,6 +142,31 @@ def mllp_send(port, message, timeout=10):
     """Sends one framed message on a connection of its own and returns the ACK's MSA-1."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
         return mllp_exchange(sock, message)
+
+
+def audit_verify(run, at_least, timeout=20):
+    """`lims audit verify` on the database until every entry is sealed (on PostgreSQL a node
+    seals entries just after their commit; "not sealed yet" names those still waiting) or
+    `timeout` s. Checks the chain is intact, all sealed, and at least `at_least` entries long."""
+    deadline = time.monotonic() + timeout
+    while True:
+        done = run("audit", "verify")
+        m = re.search(r"audit chain intact: (\d+) entries", done.stdout)
+        waiting = "not sealed yet" in done.stdout
+        if done.returncode != 0 or not waiting or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    expect(f"lims audit verify: the chain is intact, every entry sealed, at least {at_least} entries",
+           done.returncode == 0 and m is not None and not waiting and int(m.group(1)) >= at_least,
+           f"exit {done.returncode}: {done.stdout[-500:]} {done.stderr[-500:]}")
+
+
+def sealer_nodes(pages):
+    """The nodes whose /metrics say they hold the audit sealer, or None when no node has one
+    (SQLite seals inline; a build without the sealer)."""
+    if not any("lims_audit_sealer_held" in page for page in pages):
+        return None
+    return [i for i, page in enumerate(pages) if figure(page, "lims_audit_sealer_held", "") == 1]
 
 
 class Processes:

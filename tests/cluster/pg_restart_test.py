@@ -62,8 +62,7 @@ def main():
     if not pathlib.Path(args.nginx).exists():
         skip_or_fail(f"nginx not found at {args.nginx} (package nginx, scripts/debian-packages)")
     work = pathlib.Path(args.work)
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    h.fresh_work_dir(work)
 
     try:
         pg = h.PrivatePostgres()
@@ -225,16 +224,24 @@ def main():
                               for page in pages)
         h.expect("the broken sessions were replaced (lims_db_pool_sessions_discarded_total grew)",
                   discarded_after > discarded_before, f"{discarded_before} -> {discarded_after}")
-        # The jobs' advisory locks went with the old server; each job is held again by one node.
+        # The jobs' advisory locks went with the old server; each job is held again by one node,
+        # and so is the audit sealer ("audit.seal", an advisory lock too) where the nodes have one
+        # (lims_audit_sealer_held on /metrics).
         deadline = time.monotonic() + 10
         while True:
             held = int(h.psql(conninfo, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
                        .strip() or 0)
-            if held == len(JOBS) or time.monotonic() > deadline:
+            sealers = h.sealer_nodes([h.metrics(f"http://127.0.0.1:{port}", token) for port in ports])
+            has_sealer = sealers is not None
+            expected = len(JOBS) + (1 if has_sealer else 0)
+            if (held == expected and (not has_sealer or len(sealers) == 1)) or time.monotonic() > deadline:
                 break
             time.sleep(0.5)
-        h.expect(f"the {len(JOBS)} periodic jobs are held again after the restart, each once", held == len(JOBS),
-                  f"{held} advisory locks")
+        h.expect(f"the {len(JOBS)} periodic jobs{' and the audit sealer' if has_sealer else ''} are held again after "
+                 f"the restart, each once", held == expected, f"{held} advisory locks, {expected} expected")
+        if has_sealer:
+            h.expect("the audit sealer is held again by one node", len(sealers) == 1, f"held on {sealers}")
+        h.audit_verify(lims, len(acknowledged))
         for i, port in enumerate(ports):
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
