@@ -74,6 +74,9 @@ Obj measure_object(const CaseMeasure& m) {
     set_opt(o, "end_result", m.end_result);
     set_opt(o, "end_note", m.end_note);
     o.set("recorded_by", m.recorded_by);
+    Arr pauses;
+    for (const auto& p : m.pauses) pauses.add(pause_object(p));
+    o.set("pauses", pauses);
     return o;
 }
 
@@ -188,6 +191,11 @@ CaseRecord case_from(Poco::Data::RecordSet& rs) {
         m.end_result = opt(o, "end_result");
         m.end_note = opt(o, "end_note");
         m.recorded_by = str(o, "recorded_by");
+        if (auto pauses = o->getArray("pauses"))
+            for (std::size_t i = 0; i < pauses->size(); ++i)
+                if (auto p = pauses->getObject(static_cast<unsigned>(i)))
+                    m.pauses.push_back({str(p, "reason"), str(p, "note"), str(p, "started_at"), opt(p, "ended_at"),
+                                        str(p, "started_by"), opt(p, "ended_by")});
         c.measures.push_back(std::move(m));
     });
     each_object(rs["transfers_json"].convert<std::string>(), [&](const Obj::Ptr& o) {

@@ -41,6 +41,9 @@ struct CaseMeasure {
     std::optional<std::string> end_result;  // lifted, confiscated, destroyed, completed
     std::optional<std::string> end_note;
     std::string recorded_by;
+    // Seizure only: while the seized goods are out for testing, inspection, quarantine or
+    // technical appraisal the term does not run (行政强制法 第二十五条).
+    std::vector<CasePause> pauses;
 };
 
 // A transfer to the police (移送公安): proposed, decided by the head, handed over.

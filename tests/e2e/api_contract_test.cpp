@@ -386,6 +386,8 @@ protected:
                  {"/extension", R"({"reason":"complex","approver":"director"})"},
                  {"/measures", R"({"kind":"seizure","document_number":"SEIZE-1","scope":"120 boxes"})"},
                  {"/measures/1/extension", R"({"reason":"testing not finished","approver":"director"})"},
+                 {"/measures/1/pause", R"({"reason":"testing","note":"seized goods sent for testing"})"},
+                 {"/measures/1/resume", "{}"},
                  {"/measures/1/end", R"({"result":"confiscated"})"},
                  {"/transfer", R"({"grounds":"suspected counterfeit drug"})"},
                  {"/transfer/decision", R"({"decision":"approve","approver":"director"})"},

@@ -225,6 +225,61 @@ TEST_P(CaseRoutes, MeasuresOutcomeAndFeedbackToTheLaboratoryAndTheBureau) {
     EXPECT_EQ(step("/measures", R"({"kind":"recall"})").status, 409);
 }
 
+// 行政强制法 第二十五条: the seizure's term leaves out the time the seized goods are out for
+// testing, inspection, quarantine or technical appraisal; the rule says so in the catalogue.
+TEST_P(CaseRoutes, TheSeizureTermStandsWhileTheSeizedGoodsAreTested) {
+    auto o = officer();
+    auto filed = file(lead("2"), "2026-11-02T02:00:00Z");
+    ASSERT_EQ(filed.status, 201) << filed.describe();
+    const std::string number = filed.json()->getValue<std::string>("number");
+    const std::string path = "/api/v1/cases/" + number;
+    std::string etag = filed.header("etag");
+    auto step = [&](const std::string& sub, const std::string& body) {
+        auto r = o.post(path + sub, body, {{"If-Match", etag}});
+        if (r.status == 200) etag = r.header("etag");
+        return r;
+    };
+    // Seized Fri 20 Nov 2026 10:00 Beijing: day 30 is Sun 20 Dec -> Mon 21 Dec.
+    ASSERT_EQ(step("/measures", R"({"kind":"seizure","document_number":"市监查扣〔2026〕13号","started_at":"2026-11-20T02:00:00Z"})").status, 200);
+    ASSERT_EQ(step("/measures", R"({"kind":"recall","scope":"召回"})").status, 200);
+    EXPECT_EQ(step("/measures/2/pause", R"({"reason":"testing"})").status, 409);  // a recall has no term
+    EXPECT_EQ(step("/measures/1/pause", R"({"reason":"holiday"})").status, 422);
+    auto early = step("/measures/1/pause", R"({"reason":"testing","at":"2026-11-19T02:00:00Z"})");
+    EXPECT_EQ(early.status, 422) << early.describe();
+    EXPECT_NE(early.body.find("before the seizure"), std::string::npos) << early.describe();
+    EXPECT_EQ(step("/measures/1/resume", "{}").status, 409);  // nothing stands
+    // Out for testing Mon 23 Nov 10:00: the term stands, no date.
+    auto paused = step("/measures/1/pause", R"({"reason":"testing","note":"扣押样品送省药检院检验","at":"2026-11-23T02:00:00Z"})");
+    ASSERT_EQ(paused.status, 200) << paused.describe();
+    auto m = paused.json()->getArray("measures")->getObject(0);
+    EXPECT_FALSE(m->has("decision_due_at"));
+    EXPECT_EQ(m->getArray("pauses")->getObject(0)->getValue<std::string>("reason"), "testing");
+    EXPECT_EQ(step("/measures/1/pause", R"({"reason":"expert_opinion"})").status, 409);  // one at a time
+    // The case's own clock is not touched by the seizure's pause.
+    EXPECT_FALSE(paused.json()->getValue<bool>("paused"));
+    // Back Thu 26 Nov 09:00: 23-26 Nov (four local days) left out -> Thu 24 Dec.
+    auto resumed = step("/measures/1/resume", R"({"at":"2026-11-26T01:00:00Z"})");
+    ASSERT_EQ(resumed.status, 200) << resumed.describe();
+    m = resumed.json()->getArray("measures")->getObject(0);
+    EXPECT_EQ(second_of(m, "decision_due_at"), "2026-12-24T16:00:00");
+    EXPECT_EQ(m->getArray("pauses")->getObject(0)->getValue<std::string>("ended_by"),
+              TestService::username(Role::enforcement_officer, Jurisdiction::A));
+    // Read back as stored, audited step by step.
+    auto read = o.get(path);
+    ASSERT_EQ(read.status, 200) << read.describe();
+    EXPECT_EQ(second_of(read.json()->getArray("measures")->getObject(0), "decision_due_at"), "2026-12-24T16:00:00");
+    EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE entity_type = 'case' AND entity_id = '" + number +
+                    "' AND action IN ('case.measure_pause', 'case.measure_resume')"),
+              2);
+    // Another unit's officer never reaches it.
+    EXPECT_EQ(officer(Jurisdiction::B).post(path + "/measures/1/pause", R"({"reason":"testing"})", {{"If-Match", etag}}).status,
+              404);
+    // The catalogue cites the article with the paragraph the pause rests on.
+    auto rules = o.get("/api/v1/statutory-rules");
+    ASSERT_EQ(rules.status, 200) << rules.describe();
+    EXPECT_NE(rules.body.find("查封、扣押的期间不包括检测、检验、检疫或者技术鉴定的期间"), std::string::npos);
+}
+
 TEST_P(CaseRoutes, TransferToThePoliceWithItsTwoClocksAndConversionCountsTransfers) {
     auto o = officer();
     auto admin = service->as(TestService::kRootAdministrator);

@@ -785,6 +785,10 @@ const std::map<std::string, RouteRecipe>& routeRecipes() {
          {[](TestService& s, Jurisdiction side) {
               return reviewCase(s, side, bodyOf({{"reason", "recipe"}, {"approver", "recipe"}}), true);
           }}},
+        {"/api/v1/cases/{number}/measures/{id}/pause",
+         {[](TestService& s, Jurisdiction side) { return reviewCase(s, side, bodyOf({{"reason", "testing"}}), true); }}},
+        {"/api/v1/cases/{number}/measures/{id}/resume",
+         {[](TestService& s, Jurisdiction side) { return reviewCase(s, side, nullptr, true); }}},
         {"/api/v1/cases/{number}/measures/{id}/end",
          {[](TestService& s, Jurisdiction side) { return reviewCase(s, side, bodyOf({{"result", "lifted"}}), true); }}},
         {"/api/v1/cases/{number}/transfer",

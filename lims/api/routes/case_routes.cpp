@@ -206,6 +206,39 @@ void add_case_routes(Router& router, const RouteContext& context) {
                 },
                 200, kOfficers});
 
+    router.add({"POST", "/api/v1/cases/{number}/measures/{id}/pause", "pauseCaseMeasure",
+                "Stop a seizure's term while the seized goods are out for testing, inspection, quarantine or technical "
+                "appraisal (expert_opinion), which 行政强制法 第二十五条 leaves out of the term (If-Match)",
+                AuthRequirement::User,
+                ObjectSchema{{field::string("reason").oneOf({"testing", "inspection", "quarantine", "expert_opinion"}),
+                              field::string("note").length(0, 1000).multiLineText().optional(),
+                              at_field("at", "When the goods went out")}},
+                [db, calendar](const Request& r) {
+                    auto id = measure_id(r);
+                    if (!id) return Response::problem(id.problem());
+                    auto at = instant(r.json, "at");
+                    if (!at) return Response::problem(at.problem());
+                    return change(*db, r, [&](const std::string& n, std::int64_t v) {
+                        return cs::pause_measure(*db, *calendar, n, v, *id,
+                                                 {text(r.json, "reason"), text(r.json, "note"), *at}, actor_of(r));
+                    });
+                },
+                200, kOfficers});
+
+    router.add({"POST", "/api/v1/cases/{number}/measures/{id}/resume", "resumeCaseMeasure",
+                "Start a seizure's term again when the goods are back; its end moves by the days it stood (If-Match)",
+                AuthRequirement::User, ObjectSchema{{at_field("at", "When the result came back")}},
+                [db, calendar](const Request& r) {
+                    auto id = measure_id(r);
+                    if (!id) return Response::problem(id.problem());
+                    auto at = instant(r.json, "at");
+                    if (!at) return Response::problem(at.problem());
+                    return change(*db, r, [&](const std::string& n, std::int64_t v) {
+                        return cs::resume_measure(*db, *calendar, n, v, *id, *at, actor_of(r));
+                    });
+                },
+                200, kOfficers});
+
     router.add({"POST", "/api/v1/cases/{number}/measures/{id}/end", "endCaseMeasure",
                 "End a measure: lifted or completed; a seizure lifted, confiscated or destroyed (If-Match)",
                 AuthRequirement::User,

@@ -27,7 +27,10 @@ FieldSchema measure() {
                    dateTime("ended_at").optional(),
                    field::string("end_result").optional().describedAs("lifted, completed, confiscated or destroyed"),
                    field::string("end_note").optional(),
-                   field::string("recorded_by")});
+                   field::string("recorded_by"),
+                   field::array("pauses", pause()).describedAs(
+                       "A seizure: when the goods were out for testing, inspection, quarantine or technical appraisal, "
+                       "left out of the term (行政强制法 第二十五条)")});
 }
 
 FieldSchema transfer() {
@@ -88,7 +91,7 @@ void addCaseDocs(Catalogue& docs) {
     docs["getCase"] = {{}, {ok(filedCase())}};
     docs["fileCase"] = {{}, {created(filedCase(), "The case, filed, with its decision clock.")}};
     for (const char* op : {"pauseCaseClock", "resumeCaseClock", "extendCase", "addCaseMeasure", "extendCaseMeasure",
-                           "endCaseMeasure", "proposeCaseTransfer", "decideCaseTransfer", "handOverCase",
+                           "pauseCaseMeasure", "resumeCaseMeasure", "endCaseMeasure", "proposeCaseTransfer", "decideCaseTransfer", "handOverCase",
                            "recordCaseOutcome"})
         docs[op] = {{}, {ok(filedCase(), "The case's next version.")}};
 }

@@ -41,9 +41,16 @@ Result<DeadlineClock> filed_case_clock(Instant filed_at, const std::vector<Clock
     return clock;
 }
 
-Result<DeadlineClock> seizure_clock(Instant seized_at, std::optional<Instant> extended_at) {
+Result<DeadlineClock> seizure_clock(Instant seized_at, const std::vector<ClockPause>& pauses,
+                                    std::optional<Instant> extended_at) {
     auto clock = DeadlineClock::start(seized_at, statutory::kSeizureTerm, statutory::kSeizureExtension);
     if (!clock) return clock.error();
+    for (const auto& p : pauses) {
+        if (auto ok = clock->pause(p.paused_at); !ok) return ok.error();
+        if (p.resumed_at) {
+            if (auto ok = clock->resume(*p.resumed_at); !ok) return ok.error();
+        }
+    }
     if (extended_at) {
         if (auto ok = clock->extend(*extended_at); !ok) return ok.error();
     }

@@ -36,8 +36,13 @@ struct CaseClockRules {
 Result<DeadlineClock> filed_case_clock(Instant filed_at, const std::vector<ClockPause>& pauses,
                                        std::optional<Instant> extended_at, const CaseClockRules& rules = {});
 
-// The term of a seizure made at `seized_at`, extended once when `extended_at` is set.
-Result<DeadlineClock> seizure_clock(Instant seized_at, std::optional<Instant> extended_at);
+// The term of a seizure made at `seized_at`, with the time the seized goods were out for
+// testing, inspection, quarantine or technical appraisal left out (行政强制法 第二十五条
+// 第三款: 查封、扣押的期间不包括检测、检验、检疫或者技术鉴定的期间; the pauses in the
+// order recorded, the last may still stand), extended once when `extended_at` is set.
+// Errors: those of DeadlineClock (deadline_clock.time_order, deadline_clock.already_paused).
+Result<DeadlineClock> seizure_clock(Instant seized_at, const std::vector<ClockPause>& pauses,
+                                    std::optional<Instant> extended_at);
 
 // When the head's decision on a proposed transfer is due (3 days, a last day off moves on).
 Result<CountedDeadline> transfer_decision_due(const WorkingCalendar& calendar, Instant proposed_at);

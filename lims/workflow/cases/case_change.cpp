@@ -55,11 +55,9 @@ domain::Result<domain::Instant> instant_of(store::Transaction& tx, const std::op
     return at;
 }
 
-domain::Status recount_decision_clock(store::CaseRecord& c, const domain::WorkingCalendar& calendar) {
-    auto filed = parse_store_time(c.filed_at);
-    if (!filed) return filed.error();
+domain::Result<std::vector<domain::ClockPause>> clock_pauses(const std::vector<store::CasePause>& recorded) {
     std::vector<domain::ClockPause> pauses;
-    for (const auto& p : c.pauses) {
+    for (const auto& p : recorded) {
         auto from = parse_store_time(p.started_at);
         if (!from) return from.error();
         domain::ClockPause cp{*from, std::nullopt};
@@ -70,6 +68,15 @@ domain::Status recount_decision_clock(store::CaseRecord& c, const domain::Workin
         }
         pauses.push_back(cp);
     }
+    return pauses;
+}
+
+domain::Status recount_decision_clock(store::CaseRecord& c, const domain::WorkingCalendar& calendar) {
+    auto filed = parse_store_time(c.filed_at);
+    if (!filed) return filed.error();
+    auto recorded = clock_pauses(c.pauses);
+    if (!recorded) return recorded.error();
+    const auto& pauses = *recorded;
     std::optional<domain::Instant> extended;
     if (c.extended_at) {
         auto at = parse_store_time(*c.extended_at);
@@ -112,8 +119,15 @@ domain::Status count_seizure(store::CaseMeasure& m, const domain::WorkingCalenda
         if (!at) return at.error();
         extended = *at;
     }
-    auto clock = domain::seizure_clock(*seized, extended);
+    auto pauses = clock_pauses(m.pauses);
+    if (!pauses) return pauses.error();
+    auto clock = domain::seizure_clock(*seized, *pauses, extended);
     if (!clock) return clock.error();
+    if (clock->paused()) {  // the goods are out for testing: no date while the term stands
+        m.decision_due_at.reset();
+        m.decision_due_provisional = false;
+        return {};
+    }
     auto due = clock->counted_due(calendar);
     if (!due) return due.error();
     m.decision_due_at = store_time(due->due);

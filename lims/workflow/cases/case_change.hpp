@@ -5,6 +5,7 @@
 #pragma once
 
 #include "lims/domain/calendar/civil_date.hpp"
+#include "lims/domain/calendar/deadline_clock.hpp"
 #include "lims/domain/calendar/working_calendar.hpp"
 #include "lims/domain/result.hpp"
 #include "lims/store/case_repository.hpp"
@@ -43,7 +44,12 @@ domain::Result<domain::Instant> instant_of(store::Transaction& tx, const std::op
 // empty while a pause stands.
 domain::Status recount_decision_clock(store::CaseRecord& c, const domain::WorkingCalendar& calendar);
 
-// Counts a seizure's decision term from its start and extension.
+// The recorded pauses of a clock (a case's or a seizure's) as the domain clock takes them.
+domain::Result<std::vector<domain::ClockPause>> clock_pauses(const std::vector<store::CasePause>& recorded);
+
+// Counts a seizure's decision term from its start, its pauses (行政强制法 第二十五条: the
+// time of testing, inspection, quarantine or technical appraisal does not count) and its
+// extension: no date while a pause stands.
 domain::Status count_seizure(store::CaseMeasure& m, const domain::WorkingCalendar& calendar);
 
 // The state table's verdict for `action` by the actor with what the request supplied.

@@ -23,6 +23,19 @@ domain::Result<store::CaseMeasure*> measure_of(store::CaseRecord& c, std::int64_
 }
 
 
+// A seizure not yet ended, for a change of its term.
+domain::Result<store::CaseMeasure*> running_seizure(store::CaseRecord& c, std::int64_t id) {
+    auto m = measure_of(c, id);
+    if (!m) return m.error();
+    if ((*m)->kind != "seizure")
+        return domain::errors::conflict("case.not_a_seizure", "measure " + std::to_string(id) + " is " + (*m)->kind +
+                                                                  ": only a seizure has a term that stands");
+    if ((*m)->ended_at)
+        return domain::errors::conflict("case.measure_ended",
+                                        "measure " + std::to_string(id) + " ended on " + *(*m)->ended_at);
+    return *m;
+}
+
 }  // namespace
 
 domain::Result<store::CaseRecord> add_measure(store::Database& db, const domain::WorkingCalendar& calendar,
@@ -87,6 +100,57 @@ domain::Result<store::CaseRecord> extend_measure(store::Database& db, const doma
         return detail::Change{"case.measure_extend",
                               "seizure #" + std::to_string(measure_id) + ": " + request.reason + "; approved: " +
                                   request.approver};
+    });
+}
+
+domain::Result<store::CaseRecord> pause_measure(store::Database& db, const domain::WorkingCalendar& calendar,
+                                                const std::string& number, std::int64_t version, std::int64_t measure_id,
+                                                const PauseRequest& request, const Actor& actor) {
+    return detail::change_case(db, actor, number, version,
+                               [&](store::Transaction& tx, store::CaseRecord& c) -> domain::Result<detail::Change> {
+        if (!domain::clock_pause_reason_from(request.reason))
+            return domain::errors::invalid("reason", "reason.unknown",
+                                           "\"" + request.reason +
+                                               "\" is not testing, inspection, quarantine or expert_opinion (技术鉴定)");
+        auto m = running_seizure(c, measure_id);
+        if (!m) return m.error();
+        auto& pauses = (*m)->pauses;
+        if (!pauses.empty() && !pauses.back().ended_at)
+            return domain::errors::conflict("case.measure_paused", "the term of seizure #" + std::to_string(measure_id) +
+                                                                       " already stands since " + pauses.back().started_at);
+        const std::string floor = pauses.empty() ? (*m)->started_at : *pauses.back().ended_at;
+        auto at = detail::instant_of(tx, request.at, "at", floor,
+                                     pauses.empty() ? "the seizure" : "the end of the last pause");
+        if (!at) return at.error();
+        pauses.push_back({request.reason, request.note, store_time(*at), std::nullopt, actor.name, std::nullopt});
+        if (auto ok = detail::count_seizure(**m, calendar); !ok) return ok.error();
+        return detail::Change{"case.measure_pause", "seizure #" + std::to_string(measure_id) + " " + request.reason +
+                                                        " (行政强制法 第二十五条)" +
+                                                        (request.note.empty() ? "" : ": " + request.note)};
+    });
+}
+
+domain::Result<store::CaseRecord> resume_measure(store::Database& db, const domain::WorkingCalendar& calendar,
+                                                 const std::string& number, std::int64_t version, std::int64_t measure_id,
+                                                 std::optional<domain::Instant> at_given, const Actor& actor) {
+    return detail::change_case(db, actor, number, version,
+                               [&](store::Transaction& tx, store::CaseRecord& c) -> domain::Result<detail::Change> {
+        auto m = measure_of(c, measure_id);
+        if (!m) return m.error();
+        auto& pauses = (*m)->pauses;
+        if (pauses.empty() || pauses.back().ended_at)
+            return domain::errors::conflict("case.measure_not_paused", "the term of measure #" +
+                                                                           std::to_string(measure_id) +
+                                                                           " is running: there is nothing to resume");
+        auto at = detail::instant_of(tx, at_given, "at", pauses.back().started_at, "the pause began");
+        if (!at) return at.error();
+        pauses.back().ended_at = store_time(*at);
+        pauses.back().ended_by = actor.name;
+        if (!(*m)->ended_at) {
+            if (auto ok = detail::count_seizure(**m, calendar); !ok) return ok.error();
+        }
+        return detail::Change{"case.measure_resume",
+                              "seizure #" + std::to_string(measure_id) + " " + pauses.back().reason + " ended"};
     });
 }
 

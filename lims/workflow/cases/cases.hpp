@@ -94,6 +94,20 @@ domain::Result<store::CaseRecord> add_measure(store::Database& db, const domain:
 domain::Result<store::CaseRecord> extend_measure(store::Database& db, const domain::WorkingCalendar& calendar,
                                                  const std::string& number, std::int64_t version, std::int64_t measure_id,
                                                  const ExtensionRequest& request, const Actor& actor);
+// The seized goods go out for testing, inspection, quarantine or technical appraisal
+// (检测、检验、检疫、技术鉴定; reason expert_opinion): the seizure's term stands from `at`
+// (now when empty) until they are back, because 行政强制法 第二十五条 leaves that time out of
+// the 30 (+ 30) days. Errors: reason (not one of the four), case.measure_not_found,
+// case.not_a_seizure, case.measure_ended, case.measure_paused (a pause already stands),
+// at.future, at.time_order (before the seizure or the end of the last pause).
+domain::Result<store::CaseRecord> pause_measure(store::Database& db, const domain::WorkingCalendar& calendar,
+                                                const std::string& number, std::int64_t version, std::int64_t measure_id,
+                                                const PauseRequest& request, const Actor& actor);
+// The goods are back: the term runs again and its end moves by the days it stood.
+// Errors: case.measure_not_found, case.measure_not_paused, at.future, at.time_order.
+domain::Result<store::CaseRecord> resume_measure(store::Database& db, const domain::WorkingCalendar& calendar,
+                                                 const std::string& number, std::int64_t version, std::int64_t measure_id,
+                                                 std::optional<domain::Instant> at, const Actor& actor);
 struct MeasureEnd {
     std::string result;  // lifted, confiscated, destroyed, completed
     std::string note;

@@ -93,13 +93,38 @@ TEST(CaseClocks, AStandingPauseGivesNoDateAndPausesMustBeInOrder) {
 TEST(CaseClocks, TheSeizureTermIsThirtyDaysExtendedOnce) {
     const auto cal = calendar_with_provisional_2027();
     // Seized Thu 10 Dec 2026: day 30 is Sat 9 Jan 2027 -> Mon 11 Jan.
-    auto clock = seizure_clock(beijing("2026-12-10", 14), std::nullopt).value();
+    auto clock = seizure_clock(beijing("2026-12-10", 14), {}, std::nullopt).value();
     EXPECT_EQ(clock.due(cal).value(), beijing("2027-01-12"));
     // Extended by 30: day 60 is Mon 8 Feb 2027 (Spring Festival) -> Tue 9 Feb.
-    auto extended = seizure_clock(beijing("2026-12-10", 14), beijing("2027-01-05")).value();
+    auto extended = seizure_clock(beijing("2026-12-10", 14), {}, beijing("2027-01-05")).value();
     EXPECT_EQ(extended.due(cal).value(), beijing("2027-02-10"));
     EXPECT_TRUE(extended.counted_due(cal).value().provisional);
-    EXPECT_EQ(seizure_clock(beijing("2026-12-10", 14), beijing("2026-12-01")).error().code, "deadline_clock.time_order");
+    EXPECT_EQ(seizure_clock(beijing("2026-12-10", 14), {}, beijing("2026-12-01")).error().code, "deadline_clock.time_order");
+}
+
+// 行政强制法 第二十五条: 查封、扣押的期间不包括检测、检验、检疫或者技术鉴定的期间.
+TEST(CaseClocks, TheSeizureTermLeavesOutTheTimeTheGoodsAreTested) {
+    const auto cal = calendar_with_provisional_2027();
+    // Seized Thu 10 Dec 2026; out for testing Mon 14 Dec 09:00 to Fri 18 Dec 17:00: five
+    // local days left out, so day 30 is Thu 14 Jan 2027 instead of Sat 9 Jan (-> Mon 11).
+    const std::vector<ClockPause> tested{{beijing("2026-12-14", 9), beijing("2026-12-18", 17)}};
+    auto clock = seizure_clock(beijing("2026-12-10", 14), tested, std::nullopt).value();
+    EXPECT_EQ(clock.due(cal).value(), beijing("2027-01-15"));
+    // While the goods are out the term stands: no date.
+    const std::vector<ClockPause> standing{{beijing("2026-12-14", 9), std::nullopt}};
+    auto stands = seizure_clock(beijing("2026-12-10", 14), standing, std::nullopt).value();
+    EXPECT_TRUE(stands.paused());
+    EXPECT_EQ(stands.due(cal).error().code, "deadline_clock.paused");
+    // Extended once too: day 60 without the pause is Mon 8 Feb 2027 (Spring Festival) ->
+    // Tue 9 Feb; with the five days left out it is Sat 13 Feb, a day off -> Mon 15 Feb.
+    auto extended = seizure_clock(beijing("2026-12-10", 14), tested, beijing("2027-01-05")).value();
+    EXPECT_EQ(extended.due(cal).value(), beijing("2027-02-16"));
+    // A pause before the seizure, or two standing at once, is refused.
+    const std::vector<ClockPause> before{{beijing("2026-12-01", 9), beijing("2026-12-02", 9)}};
+    EXPECT_EQ(seizure_clock(beijing("2026-12-10", 14), before, std::nullopt).error().code, "deadline_clock.time_order");
+    const std::vector<ClockPause> two_open{{beijing("2026-12-14", 9), std::nullopt}, {beijing("2026-12-15", 9), std::nullopt}};
+    EXPECT_EQ(seizure_clock(beijing("2026-12-10", 14), two_open, std::nullopt).error().code,
+              "deadline_clock.already_paused");
 }
 
 TEST(CaseClocks, TransferToThePoliceThreeDaysThenTwentyFourHours) {
