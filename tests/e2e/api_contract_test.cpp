@@ -401,6 +401,9 @@ protected:
                                      issuedAt + R"("})");
         EXPECT_EQ(reinspection.status, 201) << reinspection.describe();
         call(planner, "GET", "/api/v1/samples/" + sampleNumber + "/reinspection");
+        auto handedOver = call(receiver, "POST", "/api/v1/samples/" + sampleNumber + "/reinspection/handover",
+                               R"({"seal_numbers":["CT-1"],"seals_intact":true,"received_by":"Qian Qi"})");
+        EXPECT_EQ(handedOver.status, 201) << handedOver.describe();
         // The directory of re-inspection laboratories, kept by the administrator.
         auto listedLab = call(TestService::kRootAdministrator, "POST", "/api/v1/reinspection-laboratories",
                               std::string(R"({"organisation_code":")") + TestService::kLabB +

@@ -12,6 +12,7 @@
 #include "lims/api/json_text.hpp"
 #include "lims/workflow/store_time.hpp"
 
+#include <Poco/Data/Session.h>
 #include <Poco/JSON/Array.h>
 
 #include <gtest/gtest.h>
@@ -196,6 +197,113 @@ TEST_P(ReinspectionRoutes, ADrugGoesToTheOriginalLaboratoryOrOneTheHigherBureauD
     EXPECT_EQ(designated.json()->getValue<std::string>("laboratory_basis"), "designated_by_higher_bureau");
     EXPECT_EQ(designated.json()->getObject("laboratory")->getValue<std::string>("code"), TestService::kLabB);
     EXPECT_EQ(designated.json()->getValue<std::string>("laboratory_reference"), "某省药监局指定复验机构的函（2026）3号");
+}
+
+// The retained portion (留样, 复验备份) goes to the re-inspection laboratory through the chain
+// of custody: seals checked against the sampling record, once, audited, refused by name
+// otherwise; the re-inspection shows where it stands.
+TEST_P(ReinspectionRoutes, TheRetainedPortionIsHandedOverToTheReinspectionLaboratoryOnceWithItsSealsChecked) {
+    auto receiver = service->as(TestService::username(Role::receiver, Jurisdiction::A));
+    const std::string number = issued_sample("drug");
+    const std::string path = "/api/v1/samples/" + number + "/reinspection";
+    std::string seal;
+    {
+        auto session = service->rawSession();
+        session << "SELECT min(seal_number) FROM sample_seals WHERE sample_id = (SELECT id FROM samples WHERE number = " +
+                       seed::q(number) + ")",
+            Poco::Data::Keywords::into(seal), Poco::Data::Keywords::now;
+    }
+    ASSERT_FALSE(seal.empty());
+    auto handover = [&](const std::vector<std::string>& seals, bool intact, const std::string& who = "李四") {
+        auto body = lims::api::newObject();
+        Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+        for (const auto& s : seals) list->add(s);
+        body->set("seal_numbers", list);
+        body->set("seals_intact", intact);
+        body->set("received_by", who);
+        body->set("note", std::string("冷藏箱运送"));
+        return body;
+    };
+    // No re-inspection yet: nothing to hand over to.
+    auto early = receiver.post(path + "/handover", handover({seal}, true));
+    ASSERT_EQ(early.status, 409) << early.describe();
+    EXPECT_NE(early.body.find("has no re-inspection"), std::string::npos) << early.body;
+
+    auto applied = receiver.post(path, application());
+    ASSERT_EQ(applied.status, 201) << applied.describe();
+    EXPECT_EQ(applied.json()->getValue<std::string>("state"), "in_testing");
+    EXPECT_EQ(applied.json()->getValue<std::string>("applicant_name"), "某某大药房");
+    EXPECT_TRUE(applied.json()->isNull("handover"));
+    EXPECT_FALSE(applied.json()->getValue<std::string>("original_report_number").empty());
+    const std::string lab = applied.json()->getObject("laboratory")->getValue<std::string>("code");
+
+    // A broken seal, a seal not in the record, a seal not read: refused by name.
+    auto broken = receiver.post(path + "/handover", handover({seal}, false));
+    ASSERT_EQ(broken.status, 422) << broken.describe();
+    EXPECT_NE(broken.body.find("are not intact"), std::string::npos) << broken.body;
+    auto stranger = receiver.post(path + "/handover", handover({seal, "FQ-NOT-OURS"}, true));
+    ASSERT_EQ(stranger.status, 422) << stranger.describe();
+    EXPECT_NE(stranger.body.find("not in the record: FQ-NOT-OURS"), std::string::npos) << stranger.body;
+    auto unread = receiver.post(path + "/handover", handover({}, true));
+    ASSERT_EQ(unread.status, 422) << unread.describe();
+    EXPECT_NE(unread.body.find("not read: " + seal), std::string::npos) << unread.body;
+    // Only a receiver hands it over; another jurisdiction never sees the sample.
+    EXPECT_EQ(service->as(TestService::username(Role::planner, Jurisdiction::A)).post(path + "/handover", handover({seal}, true)).status,
+              403);
+    EXPECT_EQ(service->as(TestService::username(Role::receiver, Jurisdiction::B)).post(path + "/handover", handover({seal}, true)).status,
+              404);
+
+    auto done = receiver.post(path + "/handover", handover({seal}, true));
+    ASSERT_EQ(done.status, 201) << done.describe();
+    EXPECT_EQ(done.json()->getValue<std::string>("action"), "hand_over_retained_portion");
+    EXPECT_EQ(done.json()->getValue<std::string>("holder_organisation_code"), lab);
+    EXPECT_NE(done.json()->getValue<std::string>("note").find(seal), std::string::npos);
+    EXPECT_NE(done.json()->getValue<std::string>("note").find("接收人 李四"), std::string::npos);
+    // Once only, naming when and to whom.
+    auto again = receiver.post(path + "/handover", handover({seal}, true));
+    ASSERT_EQ(again.status, 409) << again.describe();
+    EXPECT_NE(again.body.find("was handed over already"), std::string::npos) << again.body;
+    EXPECT_NE(again.body.find(lab), std::string::npos) << again.body;
+
+    // In the chain of custody, on the re-inspection, in the audit trail; the portion's state.
+    // (The chain of custody is read from its table here: the seeded sample reached its
+    // laboratory without a shipment, which GET .../custody counts a laboratory's hold by; the
+    // web journey receiver-reinspection reads it through the route.)
+    std::string last_action, last_holder;
+    {
+        auto session = service->rawSession();
+        session << "SELECT c.action, o.code FROM custody_events c JOIN organisations o ON o.id = c.holder_org_id "
+                   "WHERE c.sample_id = (SELECT id FROM samples WHERE number = " + seed::q(number) +
+                       ") ORDER BY c.id DESC LIMIT 1",
+            Poco::Data::Keywords::into(last_action), Poco::Data::Keywords::into(last_holder), Poco::Data::Keywords::now;
+    }
+    EXPECT_EQ(last_action, "hand_over_retained_portion");
+    EXPECT_EQ(last_holder, lab);
+    auto read = service->as(TestService::username(Role::planner, Jurisdiction::A)).get(path);
+    ASSERT_EQ(read.status, 200) << read.describe();
+    ASSERT_FALSE(read.json()->isNull("handover"));
+    EXPECT_EQ(read.json()->getObject("handover")->getValue<std::string>("holder_organisation_code"), lab);
+    Poco::Int64 audited = 0, handed = 0;
+    {
+        auto session = service->rawSession();
+        session << "SELECT count(*) FROM audit_log WHERE action = 'sample.hand_over_retained_portion' AND entity_id = " +
+                       seed::q(number),
+            Poco::Data::Keywords::into(audited), Poco::Data::Keywords::now;
+        session << "SELECT count(*) FROM sample_portions WHERE kind = 'retained' AND state = 'handed_over' AND sample_id = "
+                   "(SELECT id FROM samples WHERE number = " + seed::q(number) + ")",
+            Poco::Data::Keywords::into(handed), Poco::Data::Keywords::now;
+    }
+    EXPECT_EQ(audited, 1);
+    EXPECT_EQ(handed, 1);
+
+    // A sample whose portion is not a retained one has nothing to hand over.
+    const std::string other = issued_sample("drug");
+    ASSERT_EQ(receiver.post("/api/v1/samples/" + other + "/reinspection", application()).status, 201);
+    seed::exec(*service->database(), "UPDATE sample_portions SET kind = 'test' WHERE kind = 'retained' AND sample_id = "
+                                     "(SELECT id FROM samples WHERE number = " + seed::q(other) + ")");
+    auto none = receiver.post("/api/v1/samples/" + other + "/reinspection/handover", handover({seal}, true));
+    ASSERT_EQ(none.status, 409) << none.describe();
+    EXPECT_NE(none.body.find("has no retained portion"), std::string::npos) << none.body;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ReinspectionRoutes, lims::test::kBothBackends, lims::test::backendName);

@@ -755,6 +755,15 @@ const std::map<std::string, RouteRecipe>& routeRecipes() {
                       " AND NOT EXISTS (SELECT 1 FROM reinspections WHERE sample_id = " + sample + ")");
               return r;
           }}},
+        {"/api/v1/samples/{number}/reinspection/handover",
+         {[](TestService& s, Jurisdiction side) {
+              auto body = bodyOf({{"received_by", "recipe"}});
+              Poco::JSON::Array::Ptr seals = new Poco::JSON::Array;
+              seals->add("recipe-seal");
+              body->set("seal_numbers", seals);
+              body->set("seals_intact", true);
+              return reviewSample(s, side, body);
+          }}},
         {"/api/v1/reports/{number}", {[](TestService& s, Jurisdiction side) { return reviewReport(s, side, nullptr); }}},
         {"/api/v1/reports/{number}/approve",
          {[](TestService& s, Jurisdiction side) { return reviewReport(s, side, bodyOf({{"password", "recipe"}})); }}},

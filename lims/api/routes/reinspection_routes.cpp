@@ -10,6 +10,7 @@
 #include "lims/api/schemas/catalogue.hpp"
 #include "lims/api/secure_random.hpp"
 #include "lims/workflow/review/notice_steps.hpp"
+#include "lims/workflow/review/reinspection_handover.hpp"
 #include "lims/workflow/review/reinspection_laboratories.hpp"
 
 #include <array>
@@ -36,6 +37,18 @@ Json laboratory_json(const rv::LaboratoryRef& lab) {
 
 FieldSchema laboratory_schema(std::string name) {
     return object(std::move(name), {field::integer("id"), field::string("code"), field::string("name")});
+}
+
+// The retained portion's hand-over, as a link of the chain of custody.
+Json handover_json(const store::CustodyEvent& e) {
+    auto o = newObject();
+    o->set("action", e.action);
+    o->set("actor", e.actor);
+    o->set("holder_organisation_id", e.holder_org_id);
+    o->set("holder_organisation_code", e.holder_org_code);
+    o->set("note", e.note);
+    o->set("at", e.at_utc);
+    return o;
 }
 
 Json reinspection_json(const rv::Reinspection& re, bool with_tests) {
@@ -65,6 +78,19 @@ Json reinspection_json(const rv::Reinspection& re, bool with_tests) {
     } else {
         o->set("draw", Poco::Dynamic::Var());
     }
+    auto or_null = [](const std::string& v) { return v.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(v); };
+    o->set("state", re.state);
+    o->set("sample_state", re.sample_state);
+    o->set("applicant_kind", re.applicant_kind);
+    o->set("applicant_name", re.applicant_name);
+    o->set("applied_at", re.applied_at);
+    o->set("window_from", re.window_from);
+    o->set("window_service_number", or_null(re.window_service_number));
+    o->set("original_report_number", re.original_report_number);
+    o->set("handover", re.handover ? Poco::Dynamic::Var(handover_json(*re.handover)) : Poco::Dynamic::Var());
+    o->set("result_report_number", or_null(re.result_report_number));
+    o->set("result_report_state", or_null(re.result_report_state));
+    o->set("result_conclusion", or_null(re.result_conclusion));
     if (with_tests) {
         Poco::JSON::Array::Ptr tests = new Poco::JSON::Array;
         for (const auto& t : re.tests) tests->add(test_json(t));
@@ -164,6 +190,30 @@ void add_reinspection_routes(Router& router, const RouteContext& context) {
                     return Response::json(200, reinspection_json(*re, false));
                 },
                 200, kReinspectionReaders});
+
+    router.add({"POST", "/api/v1/samples/{number}/reinspection/handover", "handOverRetainedPortion",
+                "Hand the retained portion (留样, 复验备份) over to the re-inspection laboratory: the seals read are "
+                "checked against the sampling record and must be intact; recorded once as a link of the chain of "
+                "custody (the re-inspection laboratory the holder after), audited",
+                AuthRequirement::User,
+                ObjectSchema{{field::array("seal_numbers", field::string("seal_number").length(1, 50)).describedAs(
+                                  "Every seal number read on the retained portion's package"),
+                              field::boolean("seals_intact").describedAs("The seals were looked at and are unbroken"),
+                              field::string("received_by").length(1, 200).describedAs(
+                                  "Who took the portion at the re-inspection laboratory"),
+                              field::string("note").length(0, 1000).multiLineText().optional()}},
+                [db](const Request& r) {
+                    rv::RetainedPortionHandover h;
+                    if (auto seals = r.json->getArray("seal_numbers"))
+                        for (std::size_t i = 0; i < seals->size(); ++i) h.seal_numbers.push_back(seals->getElement<std::string>(static_cast<unsigned>(i)));
+                    h.seals_intact = r.json->getValue<bool>("seals_intact");
+                    h.received_by = text(r.json, "received_by");
+                    h.note = text(r.json, "note");
+                    auto done = rv::hand_over_retained_portion(*db, r.params.at("number"), h, actor_of(r));
+                    if (!done) return Response::error(done.error());
+                    return Response::json(201, handover_json(*done));
+                },
+                201, {receiver}});
 
     router.add({"GET", "/api/v1/reinspection-laboratories", "listReinspectionLaboratories",
                 "The directory of re-inspection laboratories (复检机构名录) as it stands, per category",

@@ -8,6 +8,14 @@ namespace lims::api::schemas {
 
 namespace {
 
+// The retained portion (留样) handed over to the re-inspection laboratory.
+FieldSchema retainedPortionHandover() {
+    return object("handover", {field::string("action"), field::string("actor"), field::integer("holder_organisation_id"),
+                               field::string("holder_organisation_code"),
+                               field::string("note").describedAs("The laboratory, the seals checked and who received it"),
+                               dateTime("at")});
+}
+
 FieldSchema test() {
     return object({field::integer("id"), field::integer("sample_id"), field::integer("spec_line_id"),
                    field::integer("spec_line_version"), field::string("test_code"), field::string("test_name"),
@@ -193,13 +201,27 @@ void addReviewDocs(Catalogue& docs) {
             field::string("laboratory_reference").orNull(),
             object("draw", {lab("excluded"), field::array("candidates", lab("candidate")), field::string("seed"),
                             field::integer("chosen_index"), field::string("rule")})
-                .orNull()};
+                .orNull(),
+            field::string("state").describedAs("in_testing, completed"),
+            field::string("sample_state").describedAs("reinspection_requested, in_reinspection or reinspected"),
+            field::string("applicant_kind").oneOf({"sampled_unit", "manufacturer"}),
+            field::string("applicant_name"),
+            dateTime("applied_at"),
+            dateTime("window_from").describedAs("Where the window starts: the day of proven service, or the stated receipt"),
+            field::string("window_service_number").orNull().describedAs("The 送达回证 the window runs from"),
+            field::string("original_report_number"),
+            retainedPortionHandover().orNull(),
+            field::string("result_report_number").orNull().describedAs("The round-2 report, once drafted"),
+            field::string("result_report_state").orNull(),
+            field::string("result_conclusion").oneOf({"conforms", "does_not_conform"}).orNull()};
         if (with_tests) fields.push_back(field::array("tests", test()));
         return object(std::move(fields));
     };
     docs["applyReinspection"] = {
         {}, {created(reinspection(true), "The re-inspection with its rule, laboratory (and draw), new tests and deadline.")}};
     docs["getReinspection"] = {{}, {ok(reinspection(false))}};
+    docs["handOverRetainedPortion"] = {
+        {}, {created(retainedPortionHandover(), "The hand-over as a link of the chain of custody.")}};
 
     docs["listOverdue"] = {
         {query::string("kind", "Only one kind: test, notice, case_lead, service or case.")

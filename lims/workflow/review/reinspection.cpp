@@ -8,6 +8,7 @@
 #include "lims/workflow/documents/service_of_documents.hpp"
 #include "lims/workflow/documents/sql_rows.hpp"
 #include "lims/workflow/review/create_tests.hpp"
+#include "lims/workflow/review/reinspection_handover.hpp"
 #include "lims/workflow/review/sample_progress.hpp"
 #include "lims/workflow/store_time.hpp"
 
@@ -229,20 +230,11 @@ domain::Result<Reinspection> apply_reinspection(store::Transaction& tx, const do
     // the receiver, who may create tests.
     auto tests = create_tests(tx, sample->id, actor, kReinspection);
     if (!tests) return tests.error();
-    return Reinspection{id,
-                        sample->id,
-                        report->id,
-                        due,
-                        counted->provisional,
-                        std::move(*tests),
-                        category,
-                        (*window)->key,
-                        documents::describe_in_chinese(rule),
-                        (*window)->citation,
-                        chosen->laboratory,
-                        chosen->basis,
-                        chosen->reference,
-                        std::move(chosen->draw)};
+    // Read back as the screen and GET read it: the rule, the laboratory, where it stands.
+    auto registered = find_reinspection(tx, sample->id);
+    if (!registered) return registered.error();
+    registered->tests = std::move(*tests);
+    return registered;
 }
 
 domain::Result<Reinspection> find_reinspection(store::Transaction& tx, std::int64_t sample_id) {
@@ -277,6 +269,30 @@ domain::Result<Reinspection> find_reinspection(store::Transaction& tx, std::int6
     re.laboratory_basis = text_or_empty(r[10]);
     re.laboratory_reference = text_or_empty(r[11]);
     re.draw = draw_of(tx, re.id);
+    const auto status = documents::select_rows(
+        tx,
+        "SELECT ri.state, s.state, ri.applicant_kind, ri.applicant_name, ri.applied_at, ri.report_received_at, "
+        "sv.number, orig.number, rr.number, rr.state, rr.conclusion FROM reinspections ri "
+        "JOIN samples s ON s.id = ri.sample_id JOIN reports orig ON orig.id = ri.original_report_id "
+        "LEFT JOIN document_services sv ON sv.id = ri.window_service_id "
+        "LEFT JOIN reports rr ON rr.id = COALESCE(ri.result_report_id, (SELECT max(r2.id) FROM reports r2 "
+        "WHERE r2.sample_id = ri.sample_id AND r2.round = 2)) WHERE ri.id = $1",
+        static_cast<Poco::Int64>(re.id));
+    if (!status.empty()) {
+        const auto& st = status[0];
+        re.state = text_or_empty(st[0]);
+        re.sample_state = text_or_empty(st[1]);
+        re.applicant_kind = text_or_empty(st[2]);
+        re.applicant_name = text_or_empty(st[3]);
+        re.applied_at = text_or_empty(st[4]);
+        re.window_from = text_or_empty(st[5]);
+        re.window_service_number = text_or_empty(st[6]);
+        re.original_report_number = text_or_empty(st[7]);
+        re.result_report_number = text_or_empty(st[8]);
+        re.result_report_state = text_or_empty(st[9]);
+        re.result_conclusion = text_or_empty(st[10]);
+    }
+    re.handover = retained_portion_handover(tx, sample_id);
     return re;
 }
 

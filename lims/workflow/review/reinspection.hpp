@@ -12,6 +12,7 @@
 #include "lims/domain/calendar/civil_date.hpp"
 #include "lims/domain/calendar/working_calendar.hpp"
 #include "lims/domain/result.hpp"
+#include "lims/store/sample_repository.hpp"
 #include "lims/store/test_repository.hpp"
 #include "lims/store/transaction.hpp"
 #include "lims/workflow/actor.hpp"
@@ -60,6 +61,20 @@ struct Reinspection {
     std::string laboratory_basis;
     std::string laboratory_reference;      // the designation's reference, when designated
     std::optional<LaboratoryDraw> draw;    // cosmetics and devices
+    // Where it stands, for the re-inspection screen: the application, the report
+    // re-inspected, the retained portion's hand-over and the round-2 result.
+    std::string state;                     // in_testing, completed
+    std::string sample_state;              // reinspection_requested, in_reinspection, reinspected
+    std::string applicant_kind;            // sampled_unit, manufacturer
+    std::string applicant_name;
+    std::string applied_at;
+    std::string window_from;               // the start of the window (the service day, or the stated receipt)
+    std::string window_service_number;     // the 送达回证 the window runs from; empty: the stated receipt
+    std::string original_report_number;
+    std::optional<store::CustodyEvent> handover;  // the retained portion handed over (reinspection_handover.hpp)
+    std::string result_report_number;      // the round-2 report, once drafted
+    std::string result_report_state;
+    std::string result_conclusion;         // conforms, does_not_conform, once set
 };
 
 // Errors: review.sample_not_found, review.reinspection_no_report (no issued report to
