@@ -3,6 +3,7 @@
 // message, two-person review with signatures, a nonconforming report approved and issued,
 // the notices with their deadlines, the case lead with its evidence, the public check of
 // the report's hash; then a re-inspection that overturns the result and withdraws the lead.
+#include "tests/support/pdf_text.hpp"
 #include "tests/support/test_database.hpp"
 #include "tests/unit/workflow/review_fixture.hpp"
 
@@ -12,6 +13,7 @@
 #include "lims/store/sample_repository.hpp"
 #include "lims/store/test_repository.hpp"
 #include "lims/workflow/documents/document_source.hpp"
+#include "lims/workflow/documents/report_pdf.hpp"
 #include "lims/workflow/review/notices.hpp"
 #include "lims/workflow/review/receipt_hook.hpp"
 #include "lims/workflow/review/record_result.hpp"
@@ -228,6 +230,23 @@ TEST_P(ReviewFlow, AReinspectionThatConformsSupersedesTheReportAndWithdrawsTheLe
     EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'reinspection.complete' AND entity_id = '" +
                     std::to_string(re.id) + "' AND after_json LIKE '%" + second.report.number + "%'"),
               1);
+    // The re-inspection report names the laboratory that re-inspected (the original one,
+    // for a drug with no designation) and the rule with its citation, as a reader sees it.
+    auto doc = must(db->read([&](store::Transaction& tx) { return documents::load_report_document(tx, second.report.number); }));
+    EXPECT_EQ(doc.reinspection_laboratory, "SH-LAB 名称（原检验机构）");
+    EXPECT_EQ(doc.reinspection_rule, "《中华人民共和国药品管理法》第一百零二条");
+    auto pdf = documents::render_report_pdf(doc);
+    ASSERT_TRUE(pdf.ok()) << pdf.error().message;
+    const auto text = lims::testing::pdf_text(*pdf);
+    EXPECT_NE(text.find("复验机构"), std::string::npos) << text;
+    EXPECT_NE(text.find("SH-LAB 名称"), std::string::npos) << text;
+    EXPECT_NE(text.find("复验依据"), std::string::npos) << text;
+    EXPECT_NE(text.find("第一百零二条"), std::string::npos) << text;
+    EXPECT_NE(text.find(first.report.number), std::string::npos) << text;  // the report it replaces
+    // The first report has neither.
+    auto first_doc = must(db->read([&](store::Transaction& tx) { return documents::load_report_document(tx, first.report.number); }));
+    EXPECT_TRUE(first_doc.reinspection_laboratory.empty());
+    EXPECT_TRUE(first_doc.reinspection_rule.empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ReviewFlow, lims::test::kBothBackends, lims::test::backendName);

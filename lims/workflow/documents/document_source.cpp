@@ -135,6 +135,31 @@ LabelText label_of(store::Transaction& tx, Poco::Int64 sample_id) {
     return {text_or_empty(rows[0][0]), text_or_empty(rows[0][1]), text_or_empty(rows[0][2]), text_or_empty(rows[0][3])};
 }
 
+// A re-inspection report names the laboratory that re-inspected, how it was chosen, and the
+// rule it was applied for with its citation (reinspections, review/reinspection.hpp).
+void reinspection_particulars(store::Transaction& tx, Poco::Int64 sample_id, ReportDocument& doc) {
+    auto rows = select_rows(tx,
+                            "SELECT o.name, ri.laboratory_basis, ri.laboratory_reference, ri.rule_citation, d.seed, "
+                            "d.chosen_index FROM reinspections ri "
+                            "LEFT JOIN organisations o ON o.id = ri.laboratory_org_id "
+                            "LEFT JOIN reinspection_laboratory_draws d ON d.reinspection_id = ri.id WHERE ri.sample_id = $1",
+                            sample_id);
+    if (rows.empty()) return;
+    const auto& r = rows[0];
+    const std::string name = text_or_empty(r[0]), basis = text_or_empty(r[1]), reference = text_or_empty(r[2]);
+    if (!name.empty()) {
+        std::string how;
+        if (basis == "original_laboratory") how = "原检验机构";
+        else if (basis == "designated_by_higher_bureau") how = "上级药品监督管理部门指定" + (reference.empty() ? "" : "，" + reference);
+        else if (basis == "drawn_from_directory") how = "自复检机构名录随机抽取，种子 " + text_or_empty(r[4]) + "，候选序号 " + text_or_empty(r[5]);
+        doc.reinspection_laboratory = name + (how.empty() ? "" : "（" + how + "）");
+    }
+    // The citation as applied: the law and article, without the article's text.
+    std::string citation = text_or_empty(r[3]);
+    if (const auto colon = citation.find("："); colon != std::string::npos) citation.resize(colon);
+    doc.reinspection_rule = citation;
+}
+
 void unless_set(std::string& field, const std::string& from_label) {
     if (field.empty()) field = from_label;
 }
@@ -311,6 +336,7 @@ Result<ReportDocument> load_report_document(store::Transaction& tx, std::string_
                                  Poco::Int64(std::stoll(report->supersedes_id)));
         if (!prior.empty()) doc.supersedes_report_number = text_or_empty(prior[0][0]);
     }
+    if (report->round == "2") reinspection_particulars(tx, Poco::Int64(std::stoll(report->sample_id)), doc);
     if (auto ok = validate(doc); !ok) return ok.error();
     return doc;
 }

@@ -70,6 +70,13 @@ struct ReportDocument {
     std::string issue_date;      // 签发日期 "YYYY-MM-DD" (local)
     // The report this one replaces (a re-inspection report, 复验), empty otherwise.
     std::string supersedes_report_number;
+    // A re-inspection report: the laboratory that re-inspected and how it was chosen
+    // ("某某药品检验研究院（自复检机构名录随机抽取…）"), and the rule with its citation
+    // ("《中华人民共和国药品管理法》第一百零二条"). Printed, not part of the content hash:
+    // they come from the re-inspection registered before the report, written once and
+    // audited, and re-inspection reports issued before they were printed keep their hashes.
+    std::string reinspection_laboratory;
+    std::string reinspection_rule;
     // Filled by the renderer's caller from verification_path(); not part of the hash
     // (it contains it).
     std::string verification_url;

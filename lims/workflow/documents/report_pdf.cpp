@@ -92,6 +92,10 @@ domain::Result<std::string> render_report_pdf(const ReportDocument& report, cons
     if (!report.supersedes_report_number.empty())
         particulars.push_back({{"复验说明", label_w, true},
                                {"本报告为复验报告，替代报告编号 " + report.supersedes_report_number + " 的检验报告", wide_w}});
+    if (!report.reinspection_laboratory.empty())
+        particulars.push_back({{"复验机构", label_w, true}, {report.reinspection_laboratory, wide_w}});
+    if (!report.reinspection_rule.empty())
+        particulars.push_back({{"复验依据", label_w, true}, {report.reinspection_rule, wide_w}});
     for (const auto& row : particulars) {
         const float h = row_height(c, row, kBodySize);
         draw_row(c, y, row, kBodySize, h);
