@@ -2,7 +2,8 @@
 // filed as a case from its page (立案登记, with the head's approval); the case shows its
 // 90-day clock with the due date and days left; the clock is stopped for testing (中止计时,
 // the deadline gives way to the pause) and restarted; a seizure is recorded with its
-// decision's number and its own term; the outcome (行政处罚 with amount, legal basis and a
+// decision's number and its own term, which stands while the seized goods are tested
+// (行政强制法 第二十五条); the outcome (行政处罚 with amount, legal basis and a
 // penalty on a person) is recorded after confirming. The service has each of them.
 import { DESKTOP, logIn } from '../browser.mjs'
 import { PASSWORD } from '../service.mjs'
@@ -68,6 +69,21 @@ export default async function ({ service, browser, base, data, assert }) {
   await measures.locator('.deadline .date').waitFor()
   await page.getByRole('dialog').waitFor({ state: 'hidden' })
 
+  // The seized goods out for testing: the seizure's term stands and runs again when they are
+  // back (行政强制法 第二十五条, cited from the statutory rule catalogue).
+  await panel.locator('[data-test="seizure-rule"]').getByText('不包括检测、检验、检疫或者技术鉴定的期间', { exact: false }).waitFor()
+  await measures.locator('[data-test="measure-pause-1"]').click()
+  await page.locator('[data-test="case-confirm"]').click()
+  await measures.locator('[data-test="measure-paused-1"]').getByText('期限中止（检测）', { exact: false }).waitFor()
+  await page.getByRole('dialog').waitFor({ state: 'hidden' })
+  assert.equal(await measures.locator('.deadline').count(), 0, 'a seizure term shown while it stands')
+  await w.shot('officer-seizure-paused.png')
+  await measures.locator('[data-test="measure-resume-1"]').click()
+  await page.locator('[data-test="case-confirm"]').click()
+  await page.getByText('已办理：恢复计算期限').waitFor()
+  await measures.locator('.deadline .date').waitFor()
+  await page.getByRole('dialog').waitFor({ state: 'hidden' })
+
   // The outcome: a penalty with amount, legal basis and a penalty on a person.
   await page.locator('[data-test="case-outcome"]').click()
   await dialog.locator('[data-test="outcome-amount"]').fill('50000')
@@ -92,6 +108,8 @@ export default async function ({ service, browser, base, data, assert }) {
   assert.ok(decided.pauses[0].ended_at, 'the pause did not end')
   assert.equal(decided.measures[0].kind, 'seizure')
   assert.ok(decided.measures[0].decision_due_at, 'no seizure term')
+  assert.equal(decided.measures[0].pauses.length, 1)
+  assert.ok(decided.measures[0].pauses[0].ended_at, 'the pause of the seizure did not end')
   assert.equal(decided.outcome.amount, '50000')
   assert.equal(decided.outcome.persons[0].name, '李某')
   w.check()

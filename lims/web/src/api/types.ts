@@ -122,6 +122,7 @@ export interface CaseMeasure {
   end_result?: string
   end_note?: string
   recorded_by: string
+  pauses?: CasePause[] // a seizure: the goods out for testing (行政强制法 第二十五条)
 }
 export interface CaseTransfer {
   proposed_at: string

@@ -74,6 +74,12 @@ export const routes: RouteRecordRaw[] = [
         meta: { roles: ['signatory'], titleKey: 'reports.title' },
       },
       {
+        path: 'reinspection',
+        name: 'reinspection',
+        component: () => import('../views/reinspection/ReinspectionView.vue'),
+        meta: { roles: ['receiver', 'planner', 'analyst', 'reviewer', 'signatory', 'enforcement_officer', 'bureau_viewer', 'administrator'], titleKey: 'reinspection.title' },
+      },
+      {
         path: 'bureau/notices',
         name: 'notices',
         component: () => import('../views/bureau/NoticesView.vue'),
