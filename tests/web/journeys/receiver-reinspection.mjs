@@ -59,6 +59,7 @@ export default async function ({ service, browser, base, data, assert }) {
   await dialog.locator('[data-test="apply-confirm"]').click()
   await dialog.locator('.el-form-item__error').first().waitFor()
   await dialog.locator('[data-test="apply-name"]').fill('苏州市姑苏区人民路大药房')
+  await dialog.locator('.el-form-item__error').waitFor({ state: 'detached' }) // gone once the name is typed
   await w.shot('reinspection-apply.png', { fullPage: false })
   await dialog.locator('[data-test="apply-confirm"]').click()
   await page.getByText('复验申请已登记').waitFor()
