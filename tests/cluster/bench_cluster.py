@@ -59,6 +59,9 @@ import harness as h  # noqa: E402
 
 PASSWORD = "bench-password-1234"
 PRELOADED = 200   # samples registered before the read phase, read in turn
+# Suzhou's districts and county-level cities (GB/T 2260): one supervision office in each of
+# the first --regions. A sample number is counted per region and year (number_counters).
+REGIONS = ["320508", "320505", "320506", "320507", "320509", "320581", "320582", "320583", "320585"]
 TICK = os.sysconf("SC_CLK_TCK")
 STATS_SETTLE = 11  # s before reading pg_stat counters (an idle backend reports within 10 s)
 
@@ -71,19 +74,25 @@ request = function()
 end
 """
 
-# One registration per request; seal numbers unique per run, thread and request.
+# One registration per request, the offices in turn (each its own region, sampler token and
+# task); seal numbers unique per run, thread and request.
 POST_LUA = """
 local made = 0
 setup = function(thread)
   made = made + 1
   thread:set("tid", made)
 end
+local heads = {%(heads)s}
+local tails = {%(tails)s}
+local tokens = {%(tokens)s}
 local counter = 0
 request = function()
   counter = counter + 1
+  local k = (counter %% #heads) + 1
   local seal = "%(prefix)s-" .. tostring(tid) .. "-" .. counter
-  local body = '%(head)s' .. seal .. '-1","' .. seal .. '-2"%(tail)s'
-  return wrk.format("POST", "/api/v1/samples", nil, body)
+  local body = heads[k] .. seal .. '-1","' .. seal .. '-2"' .. tails[k]
+  return wrk.format("POST", "/api/v1/samples",
+                    {["Authorization"] = tokens[k], ["Content-Type"] = "application/json"}, body)
 end
 """
 
@@ -257,7 +266,7 @@ def run_setup(args, setup):
     h.fresh_work_dir(work)
     pg = database = None
     postmaster = None
-    figures = {"setup": setup, "connections": args.connections, "seconds": args.seconds}
+    figures = {"setup": setup, "connections": args.connections, "seconds": args.seconds, "regions": args.regions}
     processes = h.Processes()
     try:
         if setup == "sqlite":
@@ -267,7 +276,10 @@ def run_setup(args, setup):
             conninfo = database.conninfo
             url = "postgresql:" + conninfo
         else:
-            pg = h.PrivatePostgres({"fsync": "on", "synchronous_commit": "on", "max_connections": "200"})
+            settings = {"fsync": "on", "synchronous_commit": "on", "max_connections": "200"}
+            if args.pg_statements:
+                settings["shared_preload_libraries"] = "pg_stat_statements"
+            pg = h.PrivatePostgres(settings)
             pg.start()
             postmaster = pg.postmaster_pid()
             conninfo = pg.conninfo
@@ -289,15 +301,19 @@ def run_setup(args, setup):
         # The organisations and users, through the API as the demo seeds them.
         admin = Api(base, h.login(base, "admin", PASSWORD))
         orgs = {o["code"]: o["id"] for o in admin.call("GET", "/api/v1/organisations")[0]["items"]}
-        for code, kind, region, parent in (("CITY", "bureau", "320500", "PROV"),
-                                           ("OFFICE", "supervision_office", "320508", "CITY"),
-                                           ("LAB", "inspection_centre", "320500", "CITY")):
+        regions = REGIONS[:args.regions]
+        offices = [f"OFFICE{k}" for k in range(len(regions))]
+        for code, kind, region, parent in ([("CITY", "bureau", "320500", "PROV"),
+                                            ("LAB", "inspection_centre", "320500", "CITY")] +
+                                           [(office, "supervision_office", region, "CITY")
+                                            for office, region in zip(offices, regions)]):
             orgs[code] = admin.call("POST", "/api/v1/organisations", {"code": code, "name": code, "kind": kind,
                                                                        "region_code": region,
                                                                        "parent_id": orgs[parent]})[0]["id"]
         users = {}
-        for username, org, role in (("planner", "CITY", "planner"), ("sampler1", "OFFICE", "sampler"),
-                                    ("sampler2", "OFFICE", "sampler"), ("gateway", "LAB", "ingest_service")):
+        for username, org, role in ([("planner", "CITY", "planner"), ("gateway", "LAB", "ingest_service")] +
+                                    [(f"sampler{k}{ab}", office, "sampler") for k, office in enumerate(offices)
+                                     for ab in "ab"]):
             users[username] = admin.call("POST", "/api/v1/users", {
                 "username": username, "display_name": username, "organisation_id": orgs[org], "roles": [role],
                 "password": PASSWORD})[0]["id"]
@@ -309,30 +325,45 @@ def run_setup(args, setup):
         year = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).year
         plan, etag = planner.call("POST", "/api/v1/sampling-plans", {
             "code": f"BENCH-{year}", "title": "bench", "year": year, "starts_on": f"{year}-01-01",
-            "ends_on": f"{year}-12-31", "quotas": [{"office_id": orgs["OFFICE"], "category": "drug", "focus": "bench",
-                                                   "quantity": 100000, "due_on": f"{year}-12-31"}]})
-        task = planner.call("POST", f"/api/v1/sampling-plans/{plan['code']}/publish", etag=etag)[0]["tasks"][0]
-        sampler_token = h.login(base, "sampler1", PASSWORD)
-        sampler = Api(base, sampler_token)
-        _, etag = sampler.call("GET", f"/api/v1/tasks/{task['number']}")
-        sampler.call("POST", f"/api/v1/tasks/{task['number']}/start", etag=etag)
+            "ends_on": f"{year}-12-31", "quotas": [{"office_id": orgs[office], "category": "drug", "focus": "bench",
+                                                   "quantity": 100000, "due_on": f"{year}-12-31"}
+                                                  for office in offices]})
+        tasks = planner.call("POST", f"/api/v1/sampling-plans/{plan['code']}/publish", etag=etag)[0]["tasks"]
+        task_of = {t["office_id"]: t for t in tasks}
         sampled_at = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        entity_code = h.credit_code("91", "320508", "MA1FL001")
-        maker_code = h.credit_code("91", "320508", "MA1FL002")
-        samplers = [users["sampler1"], users["sampler2"]]
-        numbers = [sampler.call("POST", "/api/v1/samples",
-                                registration(task["number"], samplers, [f"PRE-{i}-1", f"PRE-{i}-2"], sampled_at,
-                                             entity_code, maker_code))[0]["number"] for i in range(PRELOADED)]
+        # One office per region (a sample number counts per region and year): its samplers,
+        # its started task, the body of its registrations split where the seals go.
+        per_office = []
+        for k, (office, region) in enumerate(zip(offices, regions)):
+            token = h.login(base, f"sampler{k}a", PASSWORD)
+            sampler = Api(base, token)
+            task = task_of[orgs[office]]
+            _, etag = sampler.call("GET", f"/api/v1/tasks/{task['number']}")
+            sampler.call("POST", f"/api/v1/tasks/{task['number']}/start", etag=etag)
+            body = json.dumps(registration(task["number"], [users[f"sampler{k}a"], users[f"sampler{k}b"]], ["SEAL"],
+                                           sampled_at, h.credit_code("91", region, "MA1FL001"),
+                                           h.credit_code("91", region, "MA1FL002")), ensure_ascii=False)
+            head, tail = body.split('"SEAL"')
+            per_office.append({"api": sampler, "token": token, "head": head + '"', "tail": tail})
+        sampler, sampler_token = per_office[0]["api"], per_office[0]["token"]
+
+        def registration_body(k, seal):
+            return json.loads(per_office[k]["head"] + seal + '-1","' + seal + '-2"' + per_office[k]["tail"])
+
+        numbers = [sampler.call("POST", "/api/v1/samples", registration_body(0, f"PRE-{i}"))[0]["number"]
+                   for i in range(PRELOADED)]
         (work / "get.lua").write_text(GET_LUA % {"numbers": ",".join(json.dumps(x) for x in numbers)})
-        body = json.dumps(registration(task["number"], samplers, ["SEAL"], sampled_at, entity_code, maker_code),
-                          ensure_ascii=False)
-        head, tail = body.split('"SEAL"')
-        head += '"'
+
+        def lua_text(text):
+            return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
         def post_script(prefix):
             path = work / f"post-{prefix}.lua"
-            path.write_text(POST_LUA % {"prefix": prefix, "head": head.replace("'", "\\'"),
-                                        "tail": tail.replace("'", "\\'")})
+            path.write_text(POST_LUA % {
+                "prefix": prefix,
+                "heads": ", ".join(lua_text(o["head"]) for o in per_office),
+                "tails": ", ".join(lua_text(o["tail"]) for o in per_office),
+                "tokens": ", ".join(lua_text("Bearer " + o["token"]) for o in per_office)})
             return str(path)
 
         meter = Meter(nodes, postmaster)
@@ -364,8 +395,15 @@ def run_setup(args, setup):
             return out
 
         c0 = counters()
+        if pg and args.pg_statements:
+            h.psql(conninfo, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()")
         with meter:
             got = wrk(f"{base}/", sampler_token, args.seconds, args.connections, args.threads, post_script("P"))
+        if pg and args.pg_statements:
+            figures["statements"] = h.psql(conninfo, (
+                "SELECT calls, round(total_exec_time)::bigint AS ms, round(total_exec_time * 1000 / calls)::bigint "
+                "AS us_per_call, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) FROM pg_stat_statements "
+                f"ORDER BY total_exec_time DESC LIMIT {args.pg_statements}")).strip().splitlines()
         c1 = counters()
         figures["post"] = got
         figures["post_cpu_us"], figures["post_server_cpu_us"] = meter.per_request(got["requests"])
@@ -435,7 +473,8 @@ def table(results, lims, commit):
 
     names = {"sqlite": "SQLite, one node", "pg1": "PostgreSQL, one node",
              "pg3": "PostgreSQL, three nodes behind nginx"}
-    lines = [f"`{lims}` at {commit}, {results[0]['seconds']} s per phase, wrk {results[0]['connections']} "
+    lines = [f"`{lims}` at {commit}, {results[0]['seconds']} s per phase, registrations from "
+             f"{results[0]['regions']} office(s) in as many regions, wrk {results[0]['connections']} "
              f"connections; HL7: {results[0]['hl7']['connections']} analyzers, {results[0]['hl7']['messages']} "
              f"messages through `lims gateway`; "
              f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, load average {os.getloadavg()[0]:.1f}", "",
@@ -481,9 +520,16 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--hl7-connections", type=int, default=4)
     p.add_argument("--hl7-messages", type=int, default=3000)
+    p.add_argument("--regions", type=int, default=1,
+                   help=f"offices registering, each in its own region (1 to {len(REGIONS)})")
     p.add_argument("--pg-server", default="", help="an existing server's conninfo instead of a private one")
+    p.add_argument("--pg-statements", type=int, default=0,
+                   help="print the N statements that took the private server most time during the registrations "
+                        "(pg_stat_statements)")
     p.add_argument("--nginx", default=shutil.which("nginx") or "/usr/sbin/nginx")
     args = p.parse_args()
+    if not 1 <= args.regions <= len(REGIONS):
+        sys.exit(f"--regions must be 1 to {len(REGIONS)}, got {args.regions}")
     setups = args.setups.split(",")
     for s in setups:
         if s not in ("sqlite", "pg1", "pg3"):
@@ -500,6 +546,11 @@ def main():
         results.append(figures)
     print()
     print(table(results, args.lims, commit))
+    for r in results:
+        if r.get("statements"):
+            print(f"\n{r['setup']}: the statements that took the server most time during the registrations "
+                  "(calls | ms | µs a call | rows | statement):")
+            print("\n".join(r["statements"]))
 
 
 if __name__ == "__main__":
