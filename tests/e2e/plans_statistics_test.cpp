@@ -254,6 +254,10 @@ TEST_P(PlansStatistics, FiguresByWeekMonthAndPhaseGroupedBySeedDimensions) {
     EXPECT_EQ(fr.count("2026-03|性状"), 0U) << failing.body;
     auto region = planner_a.get("/api/v1/statistics/samples?period=2026&group_by=region");
     EXPECT_EQ(cell(rows_by(region, "region")["310101"], "samples"), 2) << region.body;
+    // The code's name beside it, from the reference list of GB/T 2260 names.
+    const auto huangpu = rows_by(region, "region")["310101"];
+    ASSERT_TRUE(huangpu) << region.body;
+    EXPECT_EQ(huangpu->getValue<std::string>("region_name"), "上海市黄浦区") << region.body;
     auto kind = planner_a.get("/api/v1/statistics/samples?period=2026-03&group_by=unit_kind");
     EXPECT_EQ(cell(rows_by(kind, "unit_kind")["pharmacy"], "samples"), 2) << kind.body;
     auto tag = planner_a.get("/api/v1/statistics/samples?period=2026-03&group_by=focus_tag");

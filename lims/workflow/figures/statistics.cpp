@@ -1,5 +1,6 @@
 #include "lims/workflow/figures/statistics.hpp"
 
+#include "lims/domain/identifiers/region_names.hpp"
 #include "lims/domain/model/product_category.hpp"
 #include "lims/workflow/documents/document_source.hpp"
 #include "lims/workflow/documents/sql_rows.hpp"
@@ -446,9 +447,11 @@ Result<Table> sample_figures_by(store::Transaction& tx, const domain::WorkingCal
         for (const auto& key : groups_of(o, group_by)) add_to(groups[key], o);
     Table t;
     t.columns = {group_by};
+    if (group_by == "region") t.columns.emplace_back("region_name");  // the code's name, for people
     t.columns.insert(t.columns.end(), kFigureColumns.begin(), kFigureColumns.end());
     for (const auto& [key, s] : groups) {
         std::vector<std::string> row{key};
+        if (group_by == "region") row.push_back(domain::region_name(key));
         for (auto& c : figure_cells(s)) row.push_back(std::move(c));
         t.rows.push_back(std::move(row));
     }
@@ -475,6 +478,7 @@ Result<Table> sample_figures_by_period(store::Transaction& tx, const domain::Wor
     Table t;
     t.columns = period_columns(spec);
     if (!group_by.empty()) t.columns.push_back(group_by);
+    if (group_by == "region") t.columns.emplace_back("region_name");
     t.columns.insert(t.columns.end(), kFigureColumns.begin(), kFigureColumns.end());
     for (const auto& p : rows.periods) {
         auto groups = figures[p.key];
@@ -482,6 +486,7 @@ Result<Table> sample_figures_by_period(store::Transaction& tx, const domain::Wor
         for (const auto& [key, s] : groups) {
             auto row = period_cells(spec, rows, p);
             if (!group_by.empty()) row.push_back(key);
+            if (group_by == "region") row.push_back(domain::region_name(key));
             for (auto& c : figure_cells(s)) row.push_back(std::move(c));
             t.rows.push_back(std::move(row));
         }

@@ -97,7 +97,9 @@ inline constexpr const char* kSampleGroupings =
     "category, variety, manufacturer, office, region, unit_kind, failing_item, focus_tag";
 
 // Sample figures per category, variety, manufacturer, office, region (the sampled unit's
-// GB/T 2260 code, else the office's), unit_kind (the sampled unit's kind), failing_item or
+// GB/T 2260 code, else the office's; followed by a region_name column with its name from
+// the reference list, "" when the list lacks it: domain/identifiers/region_names.hpp),
+// unit_kind (the sampled unit's kind), failing_item or
 // focus_tag (group_by), one row each, for the table and CSV. Errors: statistics.parameter
 // (unknown group_by), and those above.
 domain::Result<Table> sample_figures_by(store::Transaction& tx, const domain::WorkingCalendar& calendar,
