@@ -7,6 +7,9 @@
 
 #include "lims/domain/text/sha256.hpp"
 
+#include <algorithm>
+#include <optional>
+
 using namespace Poco::Data::Keywords;
 
 namespace lims::store {
@@ -46,17 +49,40 @@ std::string audit_hash(const AuditEntry& e) {
     return domain::sha256_hex({e.prev_hash, canonical_audit_text(e)});
 }
 
+namespace {
+
+// Entries are inserted this many to a statement (a transaction has a few; a batch more).
+constexpr std::size_t append_rows = 50;
+
+}  // namespace
+
 void append_audit_entries(Transaction& tx, const std::vector<AuditRecord>& records) {
     const std::string& at = tx.now_utc();
     if (tx.dialect() == Dialect::postgresql) {
-        // No shared lock: each entry gets its number from a sequence and a row in the seal
-        // queue; a sealer gives it its chain position after COMMIT (audit_seal.hpp).
-        for (const auto& r : records)
-            sql(tx,
+        // No shared lock: each entry gets its number from the sequence (in the order of
+        // `records`: the VALUES rows are evaluated in order) and a row in the seal queue;
+        // a sealer gives it its chain position after COMMIT (audit_seal.hpp).
+        for (std::size_t from = 0; from < records.size(); from += append_rows) {
+            const std::size_t n = std::min(append_rows, records.size() - from);
+            std::string text =
                 "WITH e AS (INSERT INTO audit_log (seq, at_utc, actor, action, entity_type, entity_id, before_json, "
-                "after_json, reason, prev_hash, hash) VALUES (nextval('audit_log_entry_numbers'), $1, $2, $3, $4, $5, "
-                "$6, $7, $8, '', '') RETURNING seq) INSERT INTO audit_pending (entry_seq) SELECT seq FROM e",
-                {at, r.actor, r.action, r.entity_type, r.entity_id, r.before_json, r.after_json, r.reason});
+                "after_json, reason, prev_hash, hash) VALUES ";
+            std::vector<SqlParam> params;
+            params.reserve(n * 8);
+            for (std::size_t i = 0; i < n; ++i) {
+                const auto& r = records[from + i];
+                const std::size_t p = i * 8;
+                text += (i ? ", " : "");
+                text += "(nextval('audit_log_entry_numbers')";
+                for (std::size_t k = 1; k <= 8; ++k) text += ", $" + std::to_string(p + k);
+                text += ", '', '')";
+                for (const std::string* v : {&at, &r.actor, &r.action, &r.entity_type, &r.entity_id, &r.before_json,
+                                             &r.after_json, &r.reason})
+                    params.emplace_back(*v);
+            }
+            text += " RETURNING seq) INSERT INTO audit_pending (entry_seq) SELECT seq FROM e";
+            sql(tx, text, params);
+        }
         return;
     }
     // SQLite: BEGIN IMMEDIATE has serialised writers, so the entries are sealed here, in
@@ -69,23 +95,46 @@ void append_audit_entries(Transaction& tx, const std::vector<AuditRecord>& recor
     std::string last_hash = head.rows.front().take_text(1);
     std::int64_t last_entry = head.rows.front().integer(2);
 
-    for (const auto& r : records) {
-        AuditEntry e;
-        e.seq = last_seq + 1;
+    std::vector<AuditEntry> chained(records.size());
+    std::vector<std::int64_t> numbers(records.size());
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        AuditEntry& e = chained[i];
+        e.seq = ++last_seq;
         e.at_utc = at;
-        e.record = r;
+        e.record = records[i];
         e.prev_hash = std::move(last_hash);
         e.hash = audit_hash(e);
-        ++last_entry;
+        last_hash = e.hash;
+        numbers[i] = ++last_entry;
+    }
+    for (std::size_t from = 0; from < chained.size(); from += append_rows) {
+        const std::size_t n = std::min(append_rows, chained.size() - from);
+        std::vector<SqlParam> entries, seals;
+        entries.reserve(n * 9);
+        seals.reserve(n * 4);
+        for (std::size_t i = from; i < from + n; ++i) {
+            const auto& e = chained[i];
+            entries.emplace_back(numbers[i]);
+            for (const std::string* v : {&e.at_utc, &e.record.actor, &e.record.action, &e.record.entity_type,
+                                         &e.record.entity_id, &e.record.before_json, &e.record.after_json,
+                                         &e.record.reason})
+                entries.emplace_back(*v);
+            seals.emplace_back(e.seq);
+            seals.emplace_back(numbers[i]);
+            seals.emplace_back(e.prev_hash);
+            seals.emplace_back(e.hash);
+        }
+        std::string values;
+        for (std::size_t i = 0; i < n; ++i) {
+            values += i ? ", (" : "(";
+            for (std::size_t k = 1; k <= 9; ++k) values += (k > 1 ? ", $" : "$") + std::to_string(i * 9 + k);
+            values += ", '', '')";
+        }
         sql(tx,
             "INSERT INTO audit_log (seq, at_utc, actor, action, entity_type, entity_id, before_json, after_json, "
-            "reason, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', '')",
-            {last_entry, e.at_utc, r.actor, r.action, r.entity_type, r.entity_id, r.before_json, r.after_json,
-             r.reason});
-        sql(tx, "INSERT INTO audit_seals (seq, entry_seq, prev_hash, hash) VALUES ($1, $2, $3, $4)",
-            {e.seq, last_entry, e.prev_hash, e.hash});
-        last_seq = e.seq;
-        last_hash = std::move(e.hash);
+            "reason, prev_hash, hash) VALUES " + values,
+            entries);
+        sql(tx, "INSERT INTO audit_seals (seq, entry_seq, prev_hash, hash) VALUES " + sql_value_rows(n, 4), seals);
     }
     sql(tx, "UPDATE audit_head SET last_seq = $1, last_hash = $2 WHERE id = 1", {last_seq, last_hash});
 }

@@ -12,6 +12,9 @@ namespace lims::store {
 
 namespace {
 
+// The least time between two passes of a sealer that is woken by commits.
+constexpr std::chrono::milliseconds pass_gap{20};
+
 // Seals are inserted this many to a statement.
 constexpr std::size_t seal_insert_rows = 50;
 
@@ -200,6 +203,9 @@ void AuditSealer::loop() {
         lock.unlock();
         run_once();
         lock.lock();
+        // A pass costs a COMMIT (and a WAL flush): under load, let the next commits gather
+        // for a moment rather than seal each on its own (the window grows by this gap).
+        wake_.wait_for(lock, pass_gap, [this] { return stopping_; });
     }
 }
 
