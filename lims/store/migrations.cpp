@@ -558,7 +558,8 @@ const std::vector<Migration>& builtin_migrations() {
                                             migration_0010_plans_statistics_risks(),
                                             migration_0011_publication_and_platform_numbers(),
                                             migration_0012_online_sampling_and_evidence(),
-                                            migration_0013_audit_seals()};
+                                            migration_0013_audit_seals(),
+                                            migration_0014_reinspection_refusals()};
     return all;
 }
 

@@ -45,6 +45,8 @@ Migration migration_0011_publication_and_platform_numbers();
 Migration migration_0012_online_sampling_and_evidence();
 // Migration 13: the audit chain sealed apart from the writers: audit_seals, audit_pending (migration_0013.cpp).
 Migration migration_0013_audit_seals();
+// Migration 14: re-inspection applications not accepted (不予受理): reinspection_refusals (migration_0014.cpp).
+Migration migration_0014_reinspection_refusals();
 
 // Tables added by the parts above whose rows are facts (never updated or deleted).
 // Each part lists its own in extra_append_only_tables() (schema_parts.cpp).

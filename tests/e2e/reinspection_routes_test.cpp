@@ -306,4 +306,151 @@ TEST_P(ReinspectionRoutes, TheRetainedPortionIsHandedOverToTheReinspectionLabora
     EXPECT_NE(none.body.find("has no retained portion"), std::string::npos) << none.body;
 }
 
+// 不予受理: the receiver decides not to accept a recorded application, with its reason; the
+// refusal is kept beside the application (who, when, why) and audited, the sample is
+// reported again, round 2's tests are cancelled, the retained portion stays and is not
+// handed over; decided once; only a receiver of the sample's side; If-Match the sample's.
+TEST_P(ReinspectionRoutes, AnApplicationIsNotAcceptedWithItsReasonOnceAndNothingIsHandedOverAfter) {
+    auto receiver = service->as(TestService::username(Role::receiver, Jurisdiction::A));
+    const std::string number = issued_sample("drug");
+    const std::string path = "/api/v1/samples/" + number + "/reinspection";
+    auto reason = [](const std::string& text) {
+        auto body = lims::api::newObject();
+        body->set("reason", text);
+        return body;
+    };
+    // Nothing recorded yet: nothing to refuse.
+    auto early = receiver.post(path + "/refusal", reason("逾期"), {{"If-Match", "\"1\""}});
+    ASSERT_EQ(early.status, 409) << early.describe();
+    EXPECT_NE(early.body.find("has no re-inspection application"), std::string::npos) << early.body;
+
+    ASSERT_EQ(receiver.post(path, application()).status, 201);
+    auto read = receiver.get(path);
+    ASSERT_EQ(read.status, 200) << read.describe();
+    const std::string etag = read.header("etag");
+    ASSERT_FALSE(etag.empty());
+    EXPECT_EQ(etag, "\"" + read.json()->get("sample_version").toString() + "\"");
+    EXPECT_TRUE(read.json()->isNull("refused_at"));
+
+    // Without If-Match 428; a stale one 409; another role 403; another side 404; a blank reason 422.
+    EXPECT_EQ(receiver.post(path + "/refusal", reason("申请人不具备资格")).status, 428);
+    auto stale = receiver.post(path + "/refusal", reason("申请人不具备资格"), {{"If-Match", "\"999\""}});
+    EXPECT_EQ(stale.status, 409) << stale.describe();
+    for (Role other : {Role::planner, Role::analyst, Role::signatory})
+        EXPECT_EQ(service->as(TestService::username(other, Jurisdiction::A))
+                      .post(path + "/refusal", reason("申请人不具备资格"), {{"If-Match", etag}})
+                      .status,
+                  403)
+            << lims::domain::to_string(other);
+    EXPECT_EQ(service->as(TestService::username(Role::receiver, Jurisdiction::B))
+                  .post(path + "/refusal", reason("申请人不具备资格"), {{"If-Match", etag}})
+                  .status,
+              404);
+    auto blank = receiver.post(path + "/refusal", reason("   "), {{"If-Match", etag}});
+    ASSERT_EQ(blank.status, 422) << blank.describe();
+    EXPECT_NE(blank.body.find("reason"), std::string::npos) << blank.body;
+
+    auto refused = receiver.post(path + "/refusal", reason("申请人提交的授权委托书无效"), {{"If-Match", etag}});
+    ASSERT_EQ(refused.status, 201) << refused.describe();
+    EXPECT_EQ(refused.json()->getValue<std::string>("state"), "refused");
+    EXPECT_EQ(refused.json()->getValue<std::string>("sample_state"), "reported");
+    EXPECT_EQ(refused.json()->getValue<std::string>("refusal_reason"), "申请人提交的授权委托书无效");
+    EXPECT_EQ(refused.json()->getValue<std::string>("refused_by"), TestService::username(Role::receiver, Jurisdiction::A));
+    EXPECT_FALSE(refused.json()->isNull("refused_at"));
+    // Read back by every reader of the report.
+    auto shown = service->as(TestService::username(Role::planner, Jurisdiction::A)).get(path);
+    ASSERT_EQ(shown.status, 200) << shown.describe();
+    EXPECT_EQ(shown.json()->getValue<std::string>("state"), "refused");
+    EXPECT_EQ(shown.json()->getValue<std::string>("refusal_reason"), "申请人提交的授权委托书无效");
+
+    // Decided once, naming when, by whom and why.
+    auto twice = receiver.post(path + "/refusal", reason("再次"), {{"If-Match", shown.header("etag")}});
+    ASSERT_EQ(twice.status, 409) << twice.describe();
+    EXPECT_NE(twice.body.find("already"), std::string::npos) << twice.body;
+    EXPECT_NE(twice.body.find("申请人提交的授权委托书无效"), std::string::npos) << twice.body;
+
+    // Nothing goes to the laboratory after a refusal, and the portion stays as it was.
+    std::string seal;
+    {
+        auto session = service->rawSession();
+        session << "SELECT min(seal_number) FROM sample_seals WHERE sample_id = (SELECT id FROM samples WHERE number = " +
+                       seed::q(number) + ")",
+            Poco::Data::Keywords::into(seal), Poco::Data::Keywords::now;
+    }
+    auto body = lims::api::newObject();
+    Poco::JSON::Array::Ptr seals = new Poco::JSON::Array;
+    seals->add(seal);
+    body->set("seal_numbers", seals);
+    body->set("seals_intact", true);
+    body->set("received_by", std::string("李四"));
+    auto handover = receiver.post(path + "/handover", body);
+    ASSERT_EQ(handover.status, 409) << handover.describe();
+    EXPECT_NE(handover.body.find("not accepted"), std::string::npos) << handover.body;
+    EXPECT_NE(handover.body.find("is not handed over"), std::string::npos) << handover.body;
+    // A second application is refused naming the decision.
+    auto again = receiver.post(path, application());
+    ASSERT_EQ(again.status, 409) << again.describe();
+    EXPECT_NE(again.body.find("不予受理"), std::string::npos) << again.body;
+
+    Poco::Int64 refusals = 0, audited = 0, sample_audited = 0, portions_handed = 0, open_round2 = 0, cancelled = 0;
+    {
+        auto session = service->rawSession();
+        session << "SELECT count(*) FROM reinspection_refusals WHERE sample_id = (SELECT id FROM samples WHERE number = " +
+                       seed::q(number) + ")",
+            Poco::Data::Keywords::into(refusals), Poco::Data::Keywords::now;
+        session << "SELECT count(*) FROM audit_log WHERE action = 'reinspection.refuse' AND reason = " +
+                       seed::q("申请人提交的授权委托书无效"),
+            Poco::Data::Keywords::into(audited), Poco::Data::Keywords::now;
+        session << "SELECT count(*) FROM audit_log WHERE action = 'sample.refuse_reinspection' AND entity_id = " + seed::q(number),
+            Poco::Data::Keywords::into(sample_audited), Poco::Data::Keywords::now;
+        session << "SELECT count(*) FROM sample_portions WHERE kind = 'retained' AND state = 'handed_over' AND sample_id = "
+                   "(SELECT id FROM samples WHERE number = " + seed::q(number) + ")",
+            Poco::Data::Keywords::into(portions_handed), Poco::Data::Keywords::now;
+        session << "SELECT count(*) FROM tests WHERE round = 2 AND state <> 'cancelled' AND sample_id = "
+                   "(SELECT id FROM samples WHERE number = " + seed::q(number) + ")",
+            Poco::Data::Keywords::into(open_round2), Poco::Data::Keywords::now;
+        session << "SELECT count(*) FROM tests WHERE round = 2 AND state = 'cancelled' AND sample_id = "
+                   "(SELECT id FROM samples WHERE number = " + seed::q(number) + ")",
+            Poco::Data::Keywords::into(cancelled), Poco::Data::Keywords::now;
+    }
+    EXPECT_EQ(refusals, 1);
+    EXPECT_EQ(audited, 1);
+    EXPECT_EQ(sample_audited, 1);
+    EXPECT_EQ(portions_handed, 0);
+    EXPECT_EQ(open_round2, 0);
+    EXPECT_GT(cancelled, 0);
+    // The refusal is a fact: never edited or deleted.
+    auto session = service->rawSession();
+    EXPECT_ANY_THROW((session << "UPDATE reinspection_refusals SET reason = 'x'", Poco::Data::Keywords::now));
+    EXPECT_ANY_THROW((session << "DELETE FROM reinspection_refusals", Poco::Data::Keywords::now));
+}
+
+// Once the retained portion went to the laboratory the application can no longer be refused.
+TEST_P(ReinspectionRoutes, AnApplicationWhosePortionWasHandedOverIsNotRefused) {
+    auto receiver = service->as(TestService::username(Role::receiver, Jurisdiction::A));
+    const std::string number = issued_sample("drug");
+    const std::string path = "/api/v1/samples/" + number + "/reinspection";
+    ASSERT_EQ(receiver.post(path, application()).status, 201);
+    std::string seal;
+    {
+        auto session = service->rawSession();
+        session << "SELECT min(seal_number) FROM sample_seals WHERE sample_id = (SELECT id FROM samples WHERE number = " +
+                       seed::q(number) + ")",
+            Poco::Data::Keywords::into(seal), Poco::Data::Keywords::now;
+    }
+    auto body = lims::api::newObject();
+    Poco::JSON::Array::Ptr seals = new Poco::JSON::Array;
+    seals->add(seal);
+    body->set("seal_numbers", seals);
+    body->set("seals_intact", true);
+    body->set("received_by", std::string("李四"));
+    ASSERT_EQ(receiver.post(path + "/handover", body).status, 201);
+    auto reason = lims::api::newObject();
+    reason->set("reason", std::string("申请人不具备资格"));
+    auto late = receiver.post(path + "/refusal", reason, {{"If-Match", receiver.get(path).header("etag")}});
+    ASSERT_EQ(late.status, 409) << late.describe();
+    EXPECT_NE(late.body.find("was handed over"), std::string::npos) << late.body;
+    EXPECT_NE(late.body.find("can no longer be refused"), std::string::npos) << late.body;
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ReinspectionRoutes, lims::test::kBothBackends, lims::test::backendName);

@@ -755,6 +755,16 @@ const std::map<std::string, RouteRecipe>& routeRecipes() {
                       " AND NOT EXISTS (SELECT 1 FROM reinspections WHERE sample_id = " + sample + ")");
               return r;
           }}},
+        {"/api/v1/samples/{number}/reinspection/refusal",
+         {[](TestService& s, Jurisdiction side) {
+              // The sample with a re-inspection application recorded (round 2 open), not yet
+              // handed over: what the receiver may refuse (不予受理).
+              auto r = routeRecipes().at("/api/v1/samples/{number}/reinspection").readable(s, side);
+              documents_seed::exec(*s.database(), "UPDATE samples SET state = 'in_reinspection' WHERE number = " +
+                                                      documents_seed::q(r.params.at("number")));
+              r.body = bodyOf({{"reason", "recipe"}});
+              return r;
+          }}},
         {"/api/v1/samples/{number}/reinspection/handover",
          {[](TestService& s, Jurisdiction side) {
               auto body = bodyOf({{"received_by", "recipe"}});

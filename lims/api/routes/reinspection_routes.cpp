@@ -11,6 +11,7 @@
 #include "lims/api/secure_random.hpp"
 #include "lims/workflow/review/notice_steps.hpp"
 #include "lims/workflow/review/reinspection_handover.hpp"
+#include "lims/workflow/review/reinspection_refusal.hpp"
 #include "lims/workflow/review/reinspection_laboratories.hpp"
 
 #include <array>
@@ -91,6 +92,10 @@ Json reinspection_json(const rv::Reinspection& re, bool with_tests) {
     o->set("result_report_number", or_null(re.result_report_number));
     o->set("result_report_state", or_null(re.result_report_state));
     o->set("result_conclusion", or_null(re.result_conclusion));
+    o->set("sample_version", re.sample_version);
+    o->set("refused_at", or_null(re.refused_at));
+    o->set("refused_by", or_null(re.refused_by));
+    o->set("refusal_reason", or_null(re.refusal_reason));
     if (with_tests) {
         Poco::JSON::Array::Ptr tests = new Poco::JSON::Array;
         for (const auto& t : re.tests) tests->add(test_json(t));
@@ -187,7 +192,8 @@ void add_reinspection_routes(Router& router, const RouteContext& context) {
                 [db](const Request& r) {
                     auto re = rv::find_reinspection(*db, r.params.at("number"), actor_of(r));
                     if (!re) return Response::error(re.error());
-                    return Response::json(200, reinspection_json(*re, false));
+                    return Response::json(200, reinspection_json(*re, false))
+                        .withHeader("ETag", etagFor(re->sample_version));
                 },
                 200, kReinspectionReaders});
 
@@ -212,6 +218,27 @@ void add_reinspection_routes(Router& router, const RouteContext& context) {
                     auto done = rv::hand_over_retained_portion(*db, r.params.at("number"), h, actor_of(r));
                     if (!done) return Response::error(done.error());
                     return Response::json(201, handover_json(*done));
+                },
+                201, {receiver}});
+
+    router.add({"POST", "/api/v1/samples/{number}/reinspection/refusal", "refuseReinspection",
+                "Do not accept (不予受理) a recorded re-inspection application, with the reason: recorded once "
+                "(who, when, why) beside the application, audited; the sample is reported again, round 2's tests "
+                "without a result are cancelled, the retained portion stays for its other uses and is not handed "
+                "over. Refused once the retained portion went to the laboratory or round 2 has a result. If-Match: "
+                "the sample_version of GET .../reinspection",
+                AuthRequirement::User,
+                ObjectSchema{{field::string("reason").length(1, 1000).multiLineText().describedAs(
+                    "Why the application is not accepted")}},
+                [db](const Request& r) {
+                    if (auto hidden = hidden_from_caller(*db, r, Record::sample, "number")) return std::move(*hidden);
+                    auto version = requireIfMatch(r);
+                    if (!version) return Response::problem(version.problem());
+                    auto re = rv::refuse_reinspection(*db, r.params.at("number"), *version, text(r.json, "reason"),
+                                                      actor_of(r));
+                    if (!re) return Response::error(re.error());
+                    return Response::json(201, reinspection_json(*re, false))
+                        .withHeader("ETag", etagFor(re->sample_version));
                 },
                 201, {receiver}});
 

@@ -202,7 +202,7 @@ void addReviewDocs(Catalogue& docs) {
             object("draw", {lab("excluded"), field::array("candidates", lab("candidate")), field::string("seed"),
                             field::integer("chosen_index"), field::string("rule")})
                 .orNull(),
-            field::string("state").describedAs("in_testing, completed"),
+            field::string("state").describedAs("in_testing, completed, refused (不予受理)"),
             field::string("sample_state").describedAs("reinspection_requested, in_reinspection or reinspected"),
             field::string("applicant_kind").oneOf({"sampled_unit", "manufacturer"}),
             field::string("applicant_name"),
@@ -213,13 +213,18 @@ void addReviewDocs(Catalogue& docs) {
             retainedPortionHandover().orNull(),
             field::string("result_report_number").orNull().describedAs("The round-2 report, once drafted"),
             field::string("result_report_state").orNull(),
-            field::string("result_conclusion").oneOf({"conforms", "does_not_conform"}).orNull()};
+            field::string("result_conclusion").oneOf({"conforms", "does_not_conform"}).orNull(),
+            field::integer("sample_version").describedAs("The sample's version: If-Match of the refusal"),
+            dateTime("refused_at").orNull().describedAs("When the application was not accepted (不予受理)"),
+            field::string("refused_by").orNull(),
+            field::string("refusal_reason").orNull()};
         if (with_tests) fields.push_back(field::array("tests", test()));
         return object(std::move(fields));
     };
     docs["applyReinspection"] = {
         {}, {created(reinspection(true), "The re-inspection with its rule, laboratory (and draw), new tests and deadline.")}};
     docs["getReinspection"] = {{}, {ok(reinspection(false))}};
+    docs["refuseReinspection"] = {{}, {created(reinspection(false), "The re-inspection, refused, with who, when and why.")}};
     docs["handOverRetainedPortion"] = {
         {}, {created(retainedPortionHandover(), "The hand-over as a link of the chain of custody.")}};
 

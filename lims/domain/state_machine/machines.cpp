@@ -47,6 +47,10 @@ const StateMachine& sample() {
             {"reported", "apply_reinspection", "reinspection_requested", {receiver},
              {"within_reinspection_window", "not_reinspected_before"}, {R::applicant}},
             {"reinspection_requested", "refuse_reinspection", "reported", {receiver}, {}, {R::reason}},
+            // 不予受理 after the application was recorded (and round 2 opened at once): while
+            // the retained portion is still here and round 2 has no result.
+            {"in_reinspection", "refuse_reinspection", "reported", {receiver},
+             {"retained_portion_not_handed_over", "no_reinspection_result"}, {R::reason}},
             {"reinspection_requested", "start_reinspection", "in_reinspection", {analyst}, {"retained_portion_intact"}},
             {"in_reinspection", "complete_reinspection", "reinspected", {analyst}, {"all_results_final"}},
             {"reinspected", "issue_report", "reported", {signatory}, {"report_approved"}},

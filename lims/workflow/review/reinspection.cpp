@@ -9,6 +9,7 @@
 #include "lims/workflow/documents/sql_rows.hpp"
 #include "lims/workflow/review/create_tests.hpp"
 #include "lims/workflow/review/reinspection_handover.hpp"
+#include "lims/workflow/review/reinspection_refusal.hpp"
 #include "lims/workflow/review/sample_progress.hpp"
 #include "lims/workflow/store_time.hpp"
 
@@ -95,9 +96,16 @@ domain::Result<Reinspection> apply_reinspection(store::Transaction& tx, const do
                                   "sample " + sample->number + " has no issued report to re-inspect");
     int earlier = 0;
     tx.session() << "SELECT count(*) FROM reinspections WHERE sample_id = $1", bind(sample->id), into(earlier), now;
-    if (earlier > 0)
+    if (earlier > 0) {
+        if (auto before = find_reinspection(tx, sample->id); before && before->state == "refused")
+            return domain::errors::conflict("review.reinspection_repeated",
+                                            "the re-inspection application for sample " + sample->number +
+                                                " was not accepted (不予受理) on " + before->refused_at + " by " +
+                                                before->refused_by + " (" + before->refusal_reason +
+                                                "); 复验 is applied for once");
         return domain::errors::conflict("review.reinspection_repeated",
                                   "sample " + sample->number + " has been re-inspected already; 复验 is done once");
+    }
 
     // Who may apply: the sampled unit, or the labelled manufacturer.
     // The category is the sample's: its catalogue product's, or what was read on the label
@@ -272,7 +280,7 @@ domain::Result<Reinspection> find_reinspection(store::Transaction& tx, std::int6
     const auto status = documents::select_rows(
         tx,
         "SELECT ri.state, s.state, ri.applicant_kind, ri.applicant_name, ri.applied_at, ri.report_received_at, "
-        "sv.number, orig.number, rr.number, rr.state, rr.conclusion FROM reinspections ri "
+        "sv.number, orig.number, rr.number, rr.state, rr.conclusion, s.version FROM reinspections ri "
         "JOIN samples s ON s.id = ri.sample_id JOIN reports orig ON orig.id = ri.original_report_id "
         "LEFT JOIN document_services sv ON sv.id = ri.window_service_id "
         "LEFT JOIN reports rr ON rr.id = COALESCE(ri.result_report_id, (SELECT max(r2.id) FROM reports r2 "
@@ -291,8 +299,15 @@ domain::Result<Reinspection> find_reinspection(store::Transaction& tx, std::int6
         re.result_report_number = text_or_empty(st[8]);
         re.result_report_state = text_or_empty(st[9]);
         re.result_conclusion = text_or_empty(st[10]);
+        re.sample_version = std::stoll(text_or_empty(st[11]));
     }
     re.handover = retained_portion_handover(tx, sample_id);
+    if (auto refusal = reinspection_refusal(tx, re.id)) {
+        re.state = "refused";
+        re.refused_at = refusal->refused_at;
+        re.refused_by = refusal->refused_by;
+        re.refusal_reason = refusal->reason;
+    }
     return re;
 }
 

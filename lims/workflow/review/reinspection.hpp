@@ -63,7 +63,11 @@ struct Reinspection {
     std::optional<LaboratoryDraw> draw;    // cosmetics and devices
     // Where it stands, for the re-inspection screen: the application, the report
     // re-inspected, the retained portion's hand-over and the round-2 result.
-    std::string state;                     // in_testing, completed
+    std::string state;                     // in_testing, completed, refused (不予受理, reinspection_refusal.hpp)
+    std::int64_t sample_version = 0;       // the sample's version: If-Match of the refusal
+    std::string refused_at;                // when refused: when, by whom, why
+    std::string refused_by;
+    std::string refusal_reason;
     std::string sample_state;              // reinspection_requested, in_reinspection, reinspected
     std::string applicant_kind;            // sampled_unit, manufacturer
     std::string applicant_name;

@@ -2,6 +2,7 @@
 
 #include "lims/store/sql.hpp"
 #include "lims/workflow/documents/sql_rows.hpp"
+#include "lims/workflow/review/reinspection_refusal.hpp"
 #include "lims/workflow/review/visibility.hpp"
 
 #include <algorithm>
@@ -57,6 +58,12 @@ domain::Result<store::CustodyEvent> hand_over_retained_portion(store::Database& 
             return domain::errors::conflict("review.reinspection_not_found",
                                             "sample " + sample_number +
                                                 " has no re-inspection: the retained portion (留样) stays where it is");
+        if (auto refused = reinspection_refusal(tx, std::stoll(text_or_empty(re[0][0]))))
+            return domain::errors::conflict(
+                "review.reinspection_refused",
+                "the re-inspection application for sample " + sample_number + " was not accepted (不予受理) on " +
+                    refused->refused_at + " by " + refused->refused_by + " (" + refused->reason +
+                    "): the retained portion (留样) is not handed over to a re-inspection laboratory");
         if (!re[0][1])
             return domain::errors::conflict("review.reinspection_no_laboratory",
                                             "the re-inspection of sample " + sample_number +

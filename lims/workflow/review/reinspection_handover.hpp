@@ -30,7 +30,8 @@ struct RetainedPortionHandover {
 // Errors: review.record_not_found (the caller does not hold the sample),
 // review.reinspection_not_found (no re-inspection registered), review.reinspection_no_laboratory
 // (none chosen), review.reinspection_no_retained_portion (the sample has none),
-// review.retained_portion_handed_over (done before: when, to whom), custody.seal_broken
+// review.reinspection_refused (the application was not accepted, 不予受理: nothing goes to a
+// laboratory), review.retained_portion_handed_over (done before: when, to whom), custody.seal_broken
 // (seals_intact false: the portion cannot be re-inspected as sealed), custody.seal_mismatch
 // (numbers missing or not the record's, each named), custody.received_by (blank).
 domain::Result<store::CustodyEvent> hand_over_retained_portion(store::Database& db, const std::string& sample_number,

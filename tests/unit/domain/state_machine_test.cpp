@@ -131,8 +131,8 @@ TEST(StateMachines, EveryPairIsDecidedAndEveryRefusalNamed) {
     }
     EXPECT_EQ(legal, rows);
     EXPECT_EQ(illegal, grid - rows);
-    EXPECT_EQ(rows, 65u);  // changes when a table changes: update deliberately
-    EXPECT_EQ(illegal, 358u);
+    EXPECT_EQ(rows, 66u);  // changes when a table changes: update deliberately
+    EXPECT_EQ(illegal, 357u);
 }
 
 TEST(StateMachines, UnknownStateAndActionAreNamed) {
@@ -202,6 +202,34 @@ TEST(StateMachines, WalkTheMainPaths) {
     EXPECT_EQ(walk(machines::task(), {{"plan", planner}, {"assign", planner}, {"start", sampler},
                                       {"complete", sampler}}),
               "completed");
+}
+
+// 不予受理: the receiver refuses a recorded re-inspection application, with its reason, while
+// the retained portion is still held and round 2 has no result; the sample is reported again.
+TEST(StateMachines, AReinspectionApplicationIsRefusedByTheReceiverWithAReasonBeforeTheHandOver) {
+    using enum Role;
+    const auto& m = machines::sample();
+    auto refused = apply(m, "in_reinspection", request("refuse_reinspection", receiver));
+    ASSERT_TRUE(refused.ok()) << refused.error().message;
+    EXPECT_EQ(refused.value(), "reported");
+    for (Role other : {analyst, planner, signatory, reviewer, administrator}) {
+        auto r = apply(m, "in_reinspection", request("refuse_reinspection", other));
+        ASSERT_FALSE(r.ok()) << to_string(other);
+        EXPECT_EQ(r.error().code, "transition.role_not_allowed");
+    }
+    auto unreasoned = apply(m, "in_reinspection", request("refuse_reinspection", receiver, everything().without(Recorded::reason)));
+    ASSERT_FALSE(unreasoned.ok());
+    EXPECT_EQ(unreasoned.error().code, "transition.missing_record");
+    for (std::string_view guard : {"retained_portion_not_handed_over", "no_reinspection_result"}) {
+        auto req = request("refuse_reinspection", receiver);
+        req.guard_holds = [guard](std::string_view g) { return g != guard; };
+        auto r = apply(m, "in_reinspection", req);
+        ASSERT_FALSE(r.ok()) << guard;
+        EXPECT_TRUE(contains(r.error().message, guard)) << r.error().message;
+    }
+    // Refused once: a reported sample has no application to refuse.
+    EXPECT_FALSE(apply(m, "reported", request("refuse_reinspection", receiver)).ok());
+    EXPECT_FALSE(apply(m, "reinspected", request("refuse_reinspection", receiver)).ok());
 }
 
 TEST(Roles, NamesRoundTrip) {
