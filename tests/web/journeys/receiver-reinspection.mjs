@@ -5,7 +5,9 @@
 // record's seals checked and intact — and sees it in the chain of custody; the re-test and
 // its report through the API, the page shows the round-2 report and 符合规定. A device's
 // re-inspection laboratory is drawn from the directory: the page shows the candidates, the
-// seed and the index, and recounts the draw. Read-only for the bureau's planner.
+// seed and the index, and recounts the draw; the receiver then decides not to accept it
+// (不予受理) with its reason, shown on the page, and nothing is handed over after. Read-only
+// for the bureau's planner.
 import { DESKTOP, logIn } from '../browser.mjs'
 import { PASSWORD } from '../service.mjs'
 import { nonconformingReport, registeredSample, reviewAndIssue } from '../seed.mjs'
@@ -139,6 +141,42 @@ export default async function ({ service, browser, base, data, assert }) {
   await card.locator('[data-test="reinspection-chosen"]').waitFor()
   await card.locator('[data-test="reinspection-recount"]').getByText('与抽取结果一致', { exact: false }).waitFor()
   await w.shot('reinspection-device-drawn.png')
+
+  // 不予受理: the receiver decides not to accept the device's application; the reason is
+  // required in the dialog; the decision is shown with who, when and why, the hand-over is
+  // then disabled with the reason and refused by the service, a second decision refused.
+  await page.locator('[data-test="reinspection-refuse-open"]').click()
+  await dialog.locator('[data-test="refusal-confirm"]').click()
+  await dialog.getByText('请填写不予受理的理由').waitFor()
+  await dialog.locator('[data-test="refusal-reason"]').fill('申请人未提交加盖公章的复验申请书及授权委托书')
+  await dialog.getByText('请填写不予受理的理由').waitFor({ state: 'detached' })
+  await w.shot('reinspection-refuse-dialog.png', { fullPage: false })
+  await dialog.locator('[data-test="refusal-confirm"]').click()
+  await page.getByText('已作出不予受理决定').waitFor()
+  await dialog.waitFor({ state: 'hidden' })
+  const refusedBox = card.locator('[data-test="reinspection-refused"]')
+  await refusedBox.getByText('该复验申请不予受理').waitFor()
+  await refusedBox.locator('[data-test="reinspection-refusal-reason"]').getByText('授权委托书', { exact: false }).waitFor()
+  await refusedBox.getByText('receiver', { exact: false }).waitFor()
+  assert.equal(await page.locator('[data-test="reinspection-handover-open"]').count(), 0, 'a hand-over offered after the refusal')
+  assert.equal(await page.locator('[data-test="reinspection-refuse-open"]').count(), 0, 'a second refusal offered')
+  const refusedRead = await receiver.get(`/api/v1/samples/${device.number}/reinspection`)
+  assert.equal(refusedRead.state, 'refused')
+  assert.equal(refusedRead.sample_state, 'reported')
+  const deviceSeals = (await receiver.get(`/api/v1/samples/${device.number}`)).seal_numbers
+  const lateHandover = await receiver.post(
+    `/api/v1/samples/${device.number}/reinspection/handover`,
+    { seal_numbers: deviceSeals, seals_intact: true, received_by: '南京复验中心 钱七' },
+    { expect: [409] },
+  )
+  assert.match(JSON.stringify(lateHandover.body), /not accepted/)
+  const twice = await receiver.post(
+    `/api/v1/samples/${device.number}/reinspection/refusal`,
+    { reason: '再次' },
+    { ifMatch: await receiver.etag(`/api/v1/samples/${device.number}/reinspection`), expect: [409] },
+  )
+  assert.match(JSON.stringify(twice.body), /already/)
+  await w.shot('reinspection-device-refused.png')
   w.check()
 
   // The bureau's planner reads it; recording is the laboratory's, shown disabled.

@@ -49,6 +49,11 @@ export interface Reinspection {
   result_report_number: string | null
   result_report_state: string | null
   result_conclusion: 'conforms' | 'does_not_conform' | null
+  // The sample's version (If-Match of the refusal) and the refusal (不予受理), when refused.
+  sample_version: number
+  refused_at: string | null
+  refused_by: string | null
+  refusal_reason: string | null
 }
 
 // The index a draw's seed gives over its candidates, counted here as anyone may count it.
