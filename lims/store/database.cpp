@@ -797,7 +797,10 @@ RetryCause cause_in_text(const std::string& text) {
     if (any_of(text, {"SQLSTATE 57P0", "SQLSTATE 08", "server closed the connection unexpectedly",
                       "terminating connection", "no connection to the server", "connection is closed",
                       "could not receive data from server", "could not send data to server", "SSL SYSCALL error",
-                      "lost synchronization with server"}))
+                      "lost synchronization with server",
+                      // Poco::Data's own statement on a session whose connection libpq has
+                      // found dead (NotConnectedException): the statement never left.
+                      "Not connected to data source"}))
         return RetryCause::lost_connection;
     return RetryCause::none;
 }

@@ -10,6 +10,8 @@
 #include "lims/store/sql.hpp"
 #include "lims/store/transaction.hpp"
 
+#include <Poco/Data/DataException.h>
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -217,6 +219,15 @@ TEST_P(WriteRetryPgTest, IdleSessionsEndedByTheServerAreReplacedWithoutAnError) 
 
 // The bounded pool: with every session borrowed, a call waits pool_wait and is then
 // answered "busy", naming the setting, rather than queueing for ever.
+// A Poco::Data statement on a session whose connection libpq found dead throws
+// NotConnectedException before anything is sent (cluster.pg_restart answered one POST 500
+// with it): before the COMMIT the work runs again; after it the outcome is unknown (503).
+TEST(WriteRetryCause, NotConnectedIsALostConnection) {
+    const Poco::Data::NotConnectedException e("host=127.0.0.1 port=5432 dbname=lims");
+    EXPECT_EQ(retry_cause(e, false), RetryCause::lost_connection) << e.displayText();
+    EXPECT_EQ(retry_cause(e, true), RetryCause::none);
+}
+
 TEST_P(WriteRetryTest, AnExhaustedPoolAnswersBusyAfterItsWaitNamingTheSetting) {
     DatabaseOptions options = quick_retries();
     options.max_sessions = 1;
