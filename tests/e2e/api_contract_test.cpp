@@ -18,6 +18,7 @@
 
 #include "lims/api/json_text.hpp"
 #include "lims/api/schemas/catalogue.hpp"
+#include "lims/domain/calendar/beijing_time.hpp"
 #include "lims/domain/identifiers/credit_code.hpp"
 
 #include <Poco/Base64Encoder.h>
@@ -336,7 +337,10 @@ protected:
             const std::string service = "/api/v1/document-services/" + str(prepared, "number");
             call(signatory, "GET", service);
             call(signatory, "GET", service + "/receipt.pdf");
-            const std::string today = utc_minutes_ago(0).substr(0, 10);
+            // Served today as a person in Beijing dates it (after 16:00 UTC that is tomorrow's
+            // UTC date, and the report was issued on it).
+            const std::string today = lims::domain::format_date(lims::domain::beijing_date(
+                std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())));
             auto served = call(signatory, "POST", service + "/evidence",
                                R"({"served_on":")" + today + R"(","signed_by":"Li Ming, pharmacist in charge"})");
             EXPECT_EQ(served.status, 201) << served.describe();
