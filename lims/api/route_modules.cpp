@@ -15,6 +15,7 @@ std::vector<std::function<void(Router&)>> all_route_modules(const RouteContext& 
         [context](Router& r) { add_worklist_routes(r, context); },
         [context](Router& r) { add_calendar_routes(r, context); },
         [context](Router& r) { add_statutory_rule_routes(r, context); },
+        [context](Router& r) { add_region_routes(r, context); },
         [context](Router& r) { add_reinspection_routes(r, context); },
         [context](Router& r) { add_result_routes(r, context); },
         [context](Router& r) { add_plan_list_routes(r, context); },

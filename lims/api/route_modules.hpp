@@ -92,6 +92,8 @@ void add_focus_tag_routes(Router& router, const RouteContext& context);
 
 // The statutory rule catalogue with its citations: GET /api/v1/statutory-rules (routes/statutory_rule_routes.cpp).
 void add_statutory_rule_routes(Router& router, const RouteContext& context);
+// The region names behind every region code shown: GET /api/v1/regions (routes/region_routes.cpp).
+void add_region_routes(Router& router, const RouteContext& context);
 // Re-inspection: a sample's application and record, the directory of re-inspection laboratories
 // (routes/reinspection_routes.cpp).
 void add_reinspection_routes(Router& router, const RouteContext& context);

@@ -419,6 +419,7 @@ protected:
                                  R"(","category":"cosmetic","basis":"NMPA notice 2026-3"})");
         EXPECT_EQ(delisted.status, 201) << delisted.describe();
         call(planner, "GET", "/api/v1/statutory-rules");
+        call(planner, "GET", "/api/v1/regions");
         call(planner, "GET", "/api/v1/statistics");
         call(planner, "GET", "/api/v1/statistics/samples");
         call(planner, "GET", "/api/v1/statistics/case-leads");

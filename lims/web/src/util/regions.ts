@@ -1,8 +1,10 @@
 // Region codes (GB/T 2260, six digits) as the names people read: "上海市浦东新区" for
 // 310115, "浙江省杭州市" for 330100, "北京市" for 110000. The system stores codes only; the
-// names come from the reference list in reference/regionNames.ts, loaded once, on the first
-// page that shows a region (its own chunk). A code the list does not have is shown as it is.
+// names come from the service's list (GET /api/v1/regions, the one the figures are named
+// with), fetched once, on the first page that shows a region. A code the list does not have
+// is shown as it is.
 import { ref } from 'vue'
+import { api } from '../api/client'
 
 type Names = Record<string, string>
 
@@ -23,15 +25,32 @@ export function regionNameIn(names: Names, code: string): string {
   return county === undefined ? '' : province + prefecture + county
 }
 
+interface RegionList {
+  items: { code: string; name: string }[]
+}
+
+export function namesOf(list: RegionList): Names {
+  return Object.fromEntries(list.items.map((r) => [r.code, r.name]))
+}
+
 const loaded = ref<Names | null>(null)
 let loading: Promise<void> | null = null
+// A failed fetch is asked again on a lookup after this long, not on every lookup of a render.
+const RETRY_AFTER_MS = 30_000
+let failedAt = 0
 
 function load(): Promise<void> {
-  if (!loading)
-    loading = import('../reference/regionNames').then((m) => {
-      loaded.value = m.default
-    })
-  return loading
+  if (!loading && Date.now() - failedAt >= RETRY_AFTER_MS)
+    loading = api.get<RegionList>('/api/v1/regions').then(
+      (list) => {
+        loaded.value = namesOf(list)
+      },
+      () => {
+        failedAt = Date.now()
+        loading = null
+      },
+    )
+  return loading ?? Promise.resolve()
 }
 
 // Names codes: the list is loaded the first time a six-digit code is asked for (a phone
