@@ -5,6 +5,8 @@
 // platform's layout (/api/v1/platform-export/...). A thin table: body schema, JSON in, one
 // use case of lims/workflow/publication (transaction, jurisdiction, errors), JSON out.
 #include "lims/api/routes/review_common.hpp"
+
+#include "lims/api/person_names.hpp"
 #include "lims/api/schemas/catalogue.hpp"
 #include "lims/domain/calendar/civil_date.hpp"
 #include "lims/workflow/publication/platform_export.hpp"
@@ -107,6 +109,12 @@ Poco::JSON::Object::Ptr list_json(const pub::PublicationList& l) {
     return o;
 }
 
+// An answer with the names of who produced, reviewed, returned or released a list.
+Poco::JSON::Object::Ptr with_names(store::Database& db, Poco::JSON::Object::Ptr body) {
+    add_person_names(db, body, {"produced_by", "by"});
+    return body;
+}
+
 const std::vector<std::string> kStates{"draft", "reviewed", "returned", "released"};
 
 FieldSchema list_schema() {
@@ -115,9 +123,10 @@ FieldSchema list_schema() {
         {field::string("number"), field::string("organisation"), date("period_from"), date("period_to"),
          field::integer("list_version"), field::string("state").oneOf(kStates), field::string("supersedes").orNull(),
          field::string("correction_reason"), field::string("superseded_by").orNull(), field::string("content_sha256"),
-         field::string("produced_by"), dateTime("produced_at"),
+         field::string("produced_by"), person_name_field("produced_by"), dateTime("produced_at"),
          field::array("steps", object({field::string("step").oneOf({"reviewed", "returned", "released"}),
-                                       field::string("by"), dateTime("at"), field::string("reason")})),
+                                       field::string("by"), person_name_field("by"), dateTime("at"),
+                                       field::string("reason")})),
          field::array("entries",
                       object({field::string("report_number"), field::string("sample_number"),
                               field::string("product_name"), field::string("manufacturer"),
@@ -221,7 +230,7 @@ void add_publication_routes(Router& router, const RouteContext& context) {
                     if (!to) return Response::error(to.error());
                     auto made = pub::produce_list(*db, *calendar, {*from, *to}, actor_of(r));
                     if (!made) return Response::error(made.error());
-                    return Response::json(201, list_json(*made));
+                    return Response::json(201, with_names(*db, list_json(*made)));
                 },
                 201, kListMakers, KeyReplay::once, {}, {created(list_schema())}});
 
@@ -248,12 +257,13 @@ void add_publication_routes(Router& router, const RouteContext& context) {
                     }
                     auto body = newObject();
                     body->set("items", items);
-                    return Response::json(200, body);
+                    return Response::json(200, with_names(*db, body));
                 },
                 200, kListReaders, KeyReplay::once, {},
                 {ok(items(object({field::string("number"), field::string("organisation"), date("period_from"),
                                   date("period_to"), field::integer("list_version"), field::string("state").oneOf(kStates),
-                                  field::integer("entries"), field::string("produced_by"), dateTime("produced_at"),
+                                  field::integer("entries"), field::string("produced_by"),
+                                  person_name_field("produced_by"), dateTime("produced_at"),
                                   field::string("superseded_by").orNull()})))}});
 
     router.add({"GET", "/api/v1/publication-lists/{number}", "getPublicationList",
@@ -263,7 +273,7 @@ void add_publication_routes(Router& router, const RouteContext& context) {
                 [db](const Request& r) {
                     auto l = pub::find_list(*db, r.params.at("number"), actor_of(r));
                     if (!l) return Response::error(l.error());
-                    return Response::json(200, list_json(*l));
+                    return Response::json(200, with_names(*db, list_json(*l)));
                 },
                 200, kListReaders, KeyReplay::once, {}, {ok(list_schema())}});
 
@@ -281,7 +291,7 @@ void add_publication_routes(Router& router, const RouteContext& context) {
                     auto l = pub::review_list(*db, r.params.at("number"), decision, text(r.json, "reason"),
                                               actor_of(r), signing_of(r), *check);
                     if (!l) return Response::error(l.error());
-                    return Response::json(200, list_json(*l));
+                    return Response::json(200, with_names(*db, list_json(*l)));
                 },
                 200, kListMakers, KeyReplay::once, {}, {ok(list_schema())}});
 
@@ -293,7 +303,7 @@ void add_publication_routes(Router& router, const RouteContext& context) {
                     if (!check) return Response::problem(check.problem());
                     auto l = pub::release_list(*db, r.params.at("number"), actor_of(r), signing_of(r), *check);
                     if (!l) return Response::error(l.error());
-                    return Response::json(200, list_json(*l));
+                    return Response::json(200, with_names(*db, list_json(*l)));
                 },
                 200, kListMakers, KeyReplay::once, {}, {ok(list_schema())}});
 
@@ -304,7 +314,7 @@ void add_publication_routes(Router& router, const RouteContext& context) {
                 [db, calendar = context.calendar](const Request& r) {
                     auto l = pub::correct_list(*db, *calendar, r.params.at("number"), text(r.json, "reason"), actor_of(r));
                     if (!l) return Response::error(l.error());
-                    return Response::json(201, list_json(*l));
+                    return Response::json(201, with_names(*db, list_json(*l)));
                 },
                 201, kListMakers, KeyReplay::once, {}, {created(list_schema())}});
 

@@ -5,6 +5,8 @@
 // as an attachment, never sniffed.
 #include "lims/api/routes/ingest_common.hpp"
 #include "lims/api/routes/sampling_common.hpp"
+
+#include "lims/api/person_names.hpp"
 #include "lims/workflow/evidence/attachments.hpp"
 
 namespace lims::api::sampling_tables {
@@ -59,7 +61,9 @@ void add_owner_routes(Router& router, std::shared_ptr<store::Database> db, std::
                     auto done = ev::attach(*db, actor_of(r), owner, number, up, max_bytes);
                     if (!done) return Response::error(done.error());
                     const std::string path = prefix + "/" + number + "/attachments";
-                    return Response::json(201, attachment_json(*done, path))
+                    auto body = attachment_json(*done, path);
+                    add_person_names(*db, body, {"uploaded_by"});
+                    return Response::json(201, body)
                         .withHeader("Location", path + "/" + done->sha256);
                 },
                 201}, attach_roles));
@@ -73,6 +77,7 @@ void add_owner_routes(Router& router, std::shared_ptr<store::Database> db, std::
                     for (const auto& a : *list) items->add(attachment_json(a, prefix + "/" + number + "/attachments"));
                     auto o = newObject();
                     o->set("items", items);
+                    add_person_names(*db, o, {"uploaded_by"});
                     return Response::json(200, o);
                 }}, read_roles));
 

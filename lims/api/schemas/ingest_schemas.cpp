@@ -4,6 +4,8 @@
 // (quarantine_routes.cpp). See catalogue.hpp.
 #include "lims/api/schemas/catalogue.hpp"
 
+#include "lims/api/person_names.hpp"
+
 namespace lims::api::schemas {
 
 namespace {
@@ -34,6 +36,7 @@ FieldSchema quarantineEntry() {
                    field::string("reason_code"), field::string("reason"),
                    field::string("state").oneOf({"open", "assigned", "discarded"}),
                    field::string("resolved_by").optional().describedAs("The username who assigned or discarded it"),
+                   person_name_field("resolved_by").optional(),
                    dateTime("resolved_at").optional(), field::string("resolution_reason").optional(),
                    field::integer("result_id").optional(), field::integer("version"), dateTime("created_at")});
 }

@@ -3,6 +3,8 @@
 // /statistics/case-leads/summary rows of routes/document_routes.cpp). See catalogue.hpp.
 #include "lims/api/schemas/catalogue.hpp"
 
+#include "lims/api/person_names.hpp"
+
 namespace lims::api::schemas {
 
 namespace {
@@ -15,13 +17,15 @@ FieldSchema risk() {
     return object(
         {field::string("number"), field::integer("organisation_id"), field::string("title"), field::string("description"),
          field::string("source"), field::string("focus_tag").orNull(), field::string("region_code").orNull(),
-         field::string("state").oneOf({"open", "closed"}), field::string("created_by"), dateTime("created_at"),
+         field::string("state").oneOf({"open", "closed"}), field::string("created_by"), person_name_field("created_by"),
+         dateTime("created_at"),
          dateTime("closed_at").orNull(), field::integer("version"),
          field::array("items", object({field::integer("position"), field::string("description"),
                                        field::integer("responsible_org_id").orNull(), date("due_on").orNull(),
                                        field::boolean("closed"),
                                        object("closure", {field::string("evidence"), field::string("note"),
-                                                          field::string("closed_by"), dateTime("closed_at")})
+                                                          field::string("closed_by"), person_name_field("closed_by"),
+                                                          dateTime("closed_at")})
                                            .orNull()})),
          field::integer("open_items").describedAs("Items not yet closed (销号)")});
 }

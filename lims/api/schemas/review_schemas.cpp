@@ -4,13 +4,16 @@
 // report check, overdue items and statistics (routes/document_routes.cpp). See catalogue.hpp.
 #include "lims/api/schemas/catalogue.hpp"
 
+#include "lims/api/person_names.hpp"
+
 namespace lims::api::schemas {
 
 namespace {
 
 // The retained portion (留样) handed over to the re-inspection laboratory.
 FieldSchema retainedPortionHandover() {
-    return object("handover", {field::string("action"), field::string("actor"), field::integer("holder_organisation_id"),
+    return object("handover", {field::string("action"), field::string("actor"), person_name_field("actor"),
+                               field::integer("holder_organisation_id"),
                                field::string("holder_organisation_code"),
                                field::string("note").describedAs("The laboratory, the seals checked and who received it"),
                                dateTime("at")});
@@ -217,6 +220,7 @@ void addReviewDocs(Catalogue& docs) {
             field::integer("sample_version").describedAs("The sample's version: If-Match of the refusal"),
             dateTime("refused_at").orNull().describedAs("When the application was not accepted (不予受理)"),
             field::string("refused_by").orNull(),
+            person_name_field("refused_by"),
             field::string("refusal_reason").orNull()};
         if (with_tests) fields.push_back(field::array("tests", test()));
         return object(std::move(fields));

@@ -3,6 +3,8 @@
 // shipment_routes.cpp, shipment_list_routes.cpp; the JSON of sampling_common.hpp). See catalogue.hpp.
 #include "lims/api/schemas/catalogue.hpp"
 
+#include "lims/api/person_names.hpp"
+
 namespace lims::api::schemas {
 
 namespace {
@@ -115,7 +117,8 @@ FieldSchema sample() {
 FieldSchema attachment() {
     return object({field::integer("id"), field::string("purpose"), field::string("sha256"),
                    field::string("media_type").oneOf({"image/jpeg", "image/png", "application/pdf"}), field::integer("size"),
-                   field::string("file_name"), field::string("note"), field::string("uploaded_by"), dateTime("created_at"),
+                   field::string("file_name"), field::string("note"), field::string("uploaded_by"),
+                   person_name_field("uploaded_by"), dateTime("created_at"),
                    field::string("content_url").describedAs("GET it for the bytes")});
 }
 

@@ -1,6 +1,9 @@
 #include "lims/workflow/admin/accounts.hpp"
 
+#include "lims/store/sql.hpp"
+
 #include <algorithm>
+#include <bit>
 
 namespace lims::workflow::admin {
 
@@ -129,6 +132,22 @@ Result<domain::User> update_user(store::Database& db, const Actor& caller, std::
             if (auto revoked = users.revoke_user_tokens(id, caller.name); !revoked) return revoked.error();
         }
         return u;
+    });
+}
+
+Result<std::map<std::string, std::string>> people_names(store::Database& db, const std::set<std::string>& logins) {
+    std::map<std::string, std::string> names;
+    if (logins.empty()) return names;
+    return db.read([&](Transaction& tx) -> Result<std::map<std::string, std::string>> {
+        // The IN list is padded to a power of two (repeating a login), so a connection
+        // compiles a handful of statements, not one per count of names.
+        std::vector<store::SqlParam> params(logins.begin(), logins.end());
+        params.resize(std::bit_ceil(params.size()), params.back());
+        auto found = store::sql(
+            tx, "SELECT username, display_name FROM users WHERE username IN (" + store::sql_param_list(params.size()) + ")",
+            params);
+        for (auto& row : found.rows) names.emplace(row.text(0), row.take_text(1));
+        return names;
     });
 }
 

@@ -16,6 +16,8 @@
 #include "lims/workflow/jurisdiction.hpp"
 
 #include <cstdint>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,5 +44,12 @@ domain::Result<domain::User> create_user(store::Database& db, const Actor& calle
 // themselves or drops their own administrator role (invalid "active" / "roles").
 domain::Result<domain::User> update_user(store::Database& db, const Actor& caller, std::int64_t id,
                                          std::int64_t expected_version, const store::UserChange& change);
+
+// ---- names ----------------------------------------------------------------------------------
+// The people behind the logins a record names as who did something (who refused an
+// application, handed a portion over, closed a risk item, uploaded a file): login -> display
+// name, for the logins that are accounts (a gateway's or the system's are not). Asked for a
+// record the caller was already given, so no jurisdiction of its own; only the name is told.
+domain::Result<std::map<std::string, std::string>> people_names(store::Database& db, const std::set<std::string>& logins);
 
 }  // namespace lims::workflow::admin

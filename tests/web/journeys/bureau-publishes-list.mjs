@@ -116,7 +116,7 @@ export default async function ({ service, browser, base, data, assert }) {
   await p2.locator('.el-message-box').getByRole('button', { name: '确定' }).click()
   const released = p2.locator('[data-test="publication-list"]')
   await released.getByText('已发布', { exact: true }).waitFor()
-  await p2.locator('[data-test="publication-steps"]').getByText('批准发布：planner2').waitFor()
+  await p2.locator('[data-test="publication-steps"]').getByText('批准发布：郑洁').waitFor()
   assert.ok(!(await p2.locator('[data-test="publication-xlsx"]').isDisabled()))
 
   const [workbook] = await Promise.all([p2.waitForEvent('download'), p2.locator('[data-test="publication-xlsx"]').click()])
@@ -147,6 +147,7 @@ export default async function ({ service, browser, base, data, assert }) {
   const stored = await planner.get(`/api/v1/publication-lists/${number}`)
   assert.equal(stored.state, 'released')
   assert.deepEqual(stored.steps.map((s) => [s.step, s.by]), [['reviewed', 'planner2'], ['released', 'planner2']])
+  assert.deepEqual(stored.steps.map((s) => s.by_name), ['郑洁', '郑洁'])
   assert.equal(stored.entries.length, 1)
   assert.equal(stored.entries[0].report_number, issued.number)
   w.check()

@@ -76,7 +76,7 @@ export default async function ({ service, browser, base, data, assert }) {
   await first.waitFor()
   await first.locator('[data-test="evidence-thumb"]').waitFor()
   const firstText = await first.innerText()
-  for (const expected of ['现场照片', '药店货架.png', sizeText(onSite.length), `SHA-256 ${sha256(onSite)}`, '货架陈列', 'sampler1'])
+  for (const expected of ['现场照片', '药店货架.png', sizeText(onSite.length), `SHA-256 ${sha256(onSite)}`, '货架陈列', '张伟 于'])
     assert.ok(firstText.includes(expected), `${expected} missing: ${firstText}`)
 
   // A GIF is refused in the panel; nothing is sent.

@@ -114,11 +114,13 @@ export default async function ({ service, browser, base, data, assert }) {
   await dialog.locator('textarea[data-test="risk-evidence"]').fill('检查药店 12 家，购进渠道均合法，检查记录附后')
   await page.locator('[data-test="risk-close-confirm"]').click()
   await ledger.getByText('待销号 1 项').waitFor()
-  await ledger.getByText(/销号：检查药店 12 家/).waitFor()
+  // Who closed it, by name (the login stays in the record).
+  await ledger.getByText(/王芳 于 .* 销号：检查药店 12 家/).waitFor()
   const after = await planner.get(`/api/v1/risks/${risk.number}`)
   assert.equal(after.state, 'open')
   assert.equal(after.open_items, 1)
   assert.equal(after.items[1].closure.closed_by, 'planner')
+  assert.equal(after.items[1].closure.closed_by_name, '王芳')
   await page.waitForLoadState('networkidle')
   await w.shot('statistics-risk-item-closed.png')
 

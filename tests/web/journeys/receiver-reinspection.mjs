@@ -94,6 +94,7 @@ export default async function ({ service, browser, base, data, assert }) {
   const handover = card.locator('[data-test="reinspection-handover"]')
   await handover.getByText(seals[0], { exact: false }).waitFor()
   await handover.getByText('接收人 南京复验中心 钱七', { exact: false }).waitFor()
+  await handover.getByText('赵敏').waitFor() // who handed it over, by name
   const custody = await receiver.get(`/api/v1/samples/${sample.number}/custody`)
   assert.equal(custody.events.at(-1).action, 'hand_over_retained_portion')
   assert.equal(custody.events.at(-1).holder_organisation_code, 'SZ-IDC')
@@ -157,7 +158,7 @@ export default async function ({ service, browser, base, data, assert }) {
   const refusedBox = card.locator('[data-test="reinspection-refused"]')
   await refusedBox.getByText('该复验申请不予受理').waitFor()
   await refusedBox.locator('[data-test="reinspection-refusal-reason"]').getByText('授权委托书', { exact: false }).waitFor()
-  await refusedBox.getByText('receiver', { exact: false }).waitFor()
+  await refusedBox.getByText('赵敏', { exact: false }).waitFor() // who refused, by name
   assert.equal(await page.locator('[data-test="reinspection-handover-open"]').count(), 0, 'a hand-over offered after the refusal')
   assert.equal(await page.locator('[data-test="reinspection-refuse-open"]').count(), 0, 'a second refusal offered')
   const refusedRead = await receiver.get(`/api/v1/samples/${device.number}/reinspection`)

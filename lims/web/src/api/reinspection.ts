@@ -19,6 +19,7 @@ export interface LaboratoryDraw {
 export interface RetainedPortionHandover {
   action: string
   actor: string
+  actor_name: string | null
   holder_organisation_id: number
   holder_organisation_code: string
   note: string
@@ -53,6 +54,7 @@ export interface Reinspection {
   sample_version: number
   refused_at: string | null
   refused_by: string | null
+  refused_by_name: string | null
   refusal_reason: string | null
 }
 
