@@ -97,10 +97,20 @@ export class WatchedPage {
   }
 
   // The whole page, or with { fullPage: false } what the screen shows (a phone form
-  // scrolled to the field in question).
+  // scrolled to the field in question). The whole page is taken from the top: the sticky
+  // header is drawn where the window is scrolled to, so a page scrolled down (to a button
+  // the journey clicked) was captured with its header across the middle.
   async shot(file, { fullPage = true } = {}) {
     const dir = paths().screenshots
     mkdirSync(dir, { recursive: true })
+    // Transitions that are running (a dialog fading out after its confirm) are let finish
+    // first, at most a second; endless ones (a spinner) are not waited for.
+    await this.page.evaluate(async (toTop) => {
+      if (toTop) window.scrollTo(0, 0)
+      const running = document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
+      await Promise.race([Promise.all(running.map((a) => a.finished.catch(() => {}))), new Promise((r) => setTimeout(r, 1000))])
+      await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))
+    }, fullPage)
     await this.page.screenshot({ path: path.join(dir, file), fullPage })
   }
 }
