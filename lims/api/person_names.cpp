@@ -36,8 +36,8 @@ void each_object(const Poco::Dynamic::Var& value, Visit&& visit) {
 
 }  // namespace
 
-void add_person_names(store::Database& db, const Object::Ptr& body, const std::vector<std::string>& fields) {
-    if (!body) return;
+Object::Ptr with_person_names(store::Database& db, Object::Ptr body, const std::vector<std::string>& fields) {
+    if (!body) return body;
     const Poco::Dynamic::Var root(body);
     std::set<std::string> logins;
     each_object(root, [&](Object& o) {
@@ -56,6 +56,7 @@ void add_person_names(store::Database& db, const Object::Ptr& body, const std::v
         }
         for (auto& [key, value] : added) o.set(key, value);
     });
+    return body;
 }
 
 FieldSchema person_name_field(const std::string& field) {

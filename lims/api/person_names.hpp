@@ -17,9 +17,11 @@
 namespace lims::api {
 
 // Beside each of `fields` holding a text, wherever it is in `body` (objects within objects
-// and arrays), sets "<field>_name". A store that cannot be read leaves the names null: the
-// record is answered all the same, with its logins.
-void add_person_names(store::Database& db, const Poco::JSON::Object::Ptr& body, const std::vector<std::string>& fields);
+// and arrays), sets "<field>_name"; returns `body`, so a route answers
+// Response::json(200, with_person_names(db, record_json(r), kPeople)). A store that cannot be
+// read leaves the names null: the record is answered all the same, with its logins.
+Poco::JSON::Object::Ptr with_person_names(store::Database& db, Poco::JSON::Object::Ptr body,
+                                          const std::vector<std::string>& fields);
 
 // The schema of such a name: "<field>_name", a text or null.
 FieldSchema person_name_field(const std::string& field);

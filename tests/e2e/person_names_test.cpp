@@ -83,7 +83,7 @@ TEST_P(PersonNames, ALoginThatIsNoPersonsAccountIsNamedNullAndNothingElseIsTouch
                     .parse(R"({"by":")" + planner + R"(","note":")" + planner + R"(",
                              "steps":[{"by":"gateway-7"},{"by":null},{"by":42},{"other":{"by":")" + planner + R"("}}],"count":3})")
                     .extract<Poco::JSON::Object::Ptr>();
-    lims::api::add_person_names(*service->database(), body, {"by"});
+    lims::api::with_person_names(*service->database(), body, {"by"});
     EXPECT_EQ(body->getValue<std::string>("by_name"), "王芳");
     EXPECT_FALSE(body->has("note_name"));  // only the fields asked for
     auto steps = body->getArray("steps");

@@ -109,11 +109,8 @@ Poco::JSON::Object::Ptr list_json(const pub::PublicationList& l) {
     return o;
 }
 
-// An answer with the names of who produced, reviewed, returned or released a list.
-Poco::JSON::Object::Ptr with_names(store::Database& db, Poco::JSON::Object::Ptr body) {
-    add_person_names(db, body, {"produced_by", "by"});
-    return body;
-}
+// Who produced, reviewed, returned or released a list: named beside the logins (person_names.hpp).
+const std::vector<std::string> kListPeople{"produced_by", "by"};
 
 const std::vector<std::string> kStates{"draft", "reviewed", "returned", "released"};
 
@@ -230,7 +227,7 @@ void add_publication_routes(Router& router, const RouteContext& context) {
                     if (!to) return Response::error(to.error());
                     auto made = pub::produce_list(*db, *calendar, {*from, *to}, actor_of(r));
                     if (!made) return Response::error(made.error());
-                    return Response::json(201, with_names(*db, list_json(*made)));
+                    return Response::json(201, with_person_names(*db, list_json(*made), kListPeople));
                 },
                 201, kListMakers, KeyReplay::once, {}, {created(list_schema())}});
 
@@ -257,7 +254,7 @@ void add_publication_routes(Router& router, const RouteContext& context) {
                     }
                     auto body = newObject();
                     body->set("items", items);
-                    return Response::json(200, with_names(*db, body));
+                    return Response::json(200, with_person_names(*db, body, kListPeople));
                 },
                 200, kListReaders, KeyReplay::once, {},
                 {ok(items(object({field::string("number"), field::string("organisation"), date("period_from"),
@@ -273,7 +270,7 @@ void add_publication_routes(Router& router, const RouteContext& context) {
                 [db](const Request& r) {
                     auto l = pub::find_list(*db, r.params.at("number"), actor_of(r));
                     if (!l) return Response::error(l.error());
-                    return Response::json(200, with_names(*db, list_json(*l)));
+                    return Response::json(200, with_person_names(*db, list_json(*l), kListPeople));
                 },
                 200, kListReaders, KeyReplay::once, {}, {ok(list_schema())}});
 
@@ -291,7 +288,7 @@ void add_publication_routes(Router& router, const RouteContext& context) {
                     auto l = pub::review_list(*db, r.params.at("number"), decision, text(r.json, "reason"),
                                               actor_of(r), signing_of(r), *check);
                     if (!l) return Response::error(l.error());
-                    return Response::json(200, with_names(*db, list_json(*l)));
+                    return Response::json(200, with_person_names(*db, list_json(*l), kListPeople));
                 },
                 200, kListMakers, KeyReplay::once, {}, {ok(list_schema())}});
 
@@ -303,7 +300,7 @@ void add_publication_routes(Router& router, const RouteContext& context) {
                     if (!check) return Response::problem(check.problem());
                     auto l = pub::release_list(*db, r.params.at("number"), actor_of(r), signing_of(r), *check);
                     if (!l) return Response::error(l.error());
-                    return Response::json(200, with_names(*db, list_json(*l)));
+                    return Response::json(200, with_person_names(*db, list_json(*l), kListPeople));
                 },
                 200, kListMakers, KeyReplay::once, {}, {ok(list_schema())}});
 
@@ -314,7 +311,7 @@ void add_publication_routes(Router& router, const RouteContext& context) {
                 [db, calendar = context.calendar](const Request& r) {
                     auto l = pub::correct_list(*db, *calendar, r.params.at("number"), text(r.json, "reason"), actor_of(r));
                     if (!l) return Response::error(l.error());
-                    return Response::json(201, with_names(*db, list_json(*l)));
+                    return Response::json(201, with_person_names(*db, list_json(*l), kListPeople));
                 },
                 201, kListMakers, KeyReplay::once, {}, {created(list_schema())}});
 

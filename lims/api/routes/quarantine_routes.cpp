@@ -20,11 +20,8 @@ namespace wi = lims::workflow::ingest;
 
 Poco::JSON::Object::Ptr quarantineJson(const store::QuarantineEntry& e) { return parseObject(store::to_json(e)); }
 
-// An answer with the name of who assigned or discarded each entry (person_names.hpp).
-Poco::JSON::Object::Ptr withNames(store::Database& db, Poco::JSON::Object::Ptr body) {
-    add_person_names(db, body, {"resolved_by"});
-    return body;
-}
+// Who assigned or discarded an entry: named beside the login (person_names.hpp).
+const std::vector<std::string> kResolver{"resolved_by"};
 
 // The If-Match of a resolution (required: two analysts must not resolve one entry twice).
 // A missing or malformed one is reported only for an entry the caller may see: another
@@ -52,7 +49,7 @@ void add_quarantine_routes(Router& router, const std::shared_ptr<store::Database
                     if (!rows) return Response::error(rows.error());
                     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
                     for (const auto& e : rows->items) items->add(quarantineJson(e));
-                    return Response::json(200, withNames(*db, idPageJson(items, rows->next_after_id)));
+                    return Response::json(200, with_person_names(*db, idPageJson(items, rows->next_after_id), kResolver));
                 },
                 200, kLabStaff});
 
@@ -63,7 +60,7 @@ void add_quarantine_routes(Router& router, const std::shared_ptr<store::Database
                     if (!id) return Response::problem(notVisible("quarantine entry", r.params.at("id")));
                     auto e = wi::find_quarantine_entry(*db, actor_of(r), *id);
                     if (!e) return Response::error(e.error());
-                    return Response::json(200, withNames(*db, quarantineJson(*e))).withHeader("ETag", etagFor(e->version));
+                    return Response::json(200, with_person_names(*db, quarantineJson(*e), kResolver)).withHeader("ETag", etagFor(e->version));
                 },
                 200, kLabStaff});
 
@@ -83,7 +80,7 @@ void add_quarantine_routes(Router& router, const std::shared_ptr<store::Database
                          *expected},
                         actor_of(r));
                     if (!done) return Response::error(done.error());
-                    return Response::json(200, withNames(*db, quarantineJson(done->entry))).withHeader("ETag", etagFor(done->entry.version));
+                    return Response::json(200, with_person_names(*db, quarantineJson(done->entry), kResolver)).withHeader("ETag", etagFor(done->entry.version));
                 },
                 200, kResolvers});
 
@@ -98,7 +95,7 @@ void add_quarantine_routes(Router& router, const std::shared_ptr<store::Database
                     auto done = wi::discard_quarantined(*db, *id, r.json->getValue<std::string>("reason"), *expected,
                                                         actor_of(r));
                     if (!done) return Response::error(done.error());
-                    return Response::json(200, withNames(*db, quarantineJson(done->entry)))
+                    return Response::json(200, with_person_names(*db, quarantineJson(done->entry), kResolver))
                         .withHeader("ETag", etagFor(done->entry.version));
                 },
                 200, kResolvers});

@@ -105,11 +105,9 @@ Json reinspection_json(const rv::Reinspection& re, bool with_tests) {
     return o;
 }
 
-// An answer with the names of the people it names by login: who refused, who handed over.
-Json with_names(store::Database& db, Json body) {
-    add_person_names(db, body, {"refused_by", "actor"});
-    return body;
-}
+// Who refused an application, who handed the portion over: named beside the logins
+// (person_names.hpp).
+const std::vector<std::string> kReinspectionPeople{"refused_by", "actor"};
 
 FieldSchema directory_entry_schema() {
     return object({field::integer("id"), laboratory_schema("laboratory"), field::string("category"),
@@ -188,7 +186,7 @@ void add_reinspection_routes(Router& router, const RouteContext& context) {
                     app.draw_seed = *seed;
                     auto re = rv::apply_reinspection(*db, *calendar, r.params.at("number"), app, actor_of(r));
                     if (!re) return Response::error(re.error());
-                    return Response::json(201, with_names(*db, reinspection_json(*re, true)));
+                    return Response::json(201, with_person_names(*db, reinspection_json(*re, true), kReinspectionPeople));
                 },
                 201, {receiver}});
 
@@ -199,7 +197,7 @@ void add_reinspection_routes(Router& router, const RouteContext& context) {
                 [db](const Request& r) {
                     auto re = rv::find_reinspection(*db, r.params.at("number"), actor_of(r));
                     if (!re) return Response::error(re.error());
-                    return Response::json(200, with_names(*db, reinspection_json(*re, false)))
+                    return Response::json(200, with_person_names(*db, reinspection_json(*re, false), kReinspectionPeople))
                         .withHeader("ETag", etagFor(re->sample_version));
                 },
                 200, kReinspectionReaders});
@@ -224,7 +222,7 @@ void add_reinspection_routes(Router& router, const RouteContext& context) {
                     h.note = text(r.json, "note");
                     auto done = rv::hand_over_retained_portion(*db, r.params.at("number"), h, actor_of(r));
                     if (!done) return Response::error(done.error());
-                    return Response::json(201, with_names(*db, handover_json(*done)));
+                    return Response::json(201, with_person_names(*db, handover_json(*done), kReinspectionPeople));
                 },
                 201, {receiver}});
 
@@ -244,7 +242,7 @@ void add_reinspection_routes(Router& router, const RouteContext& context) {
                     auto re = rv::refuse_reinspection(*db, r.params.at("number"), *version, text(r.json, "reason"),
                                                       actor_of(r));
                     if (!re) return Response::error(re.error());
-                    return Response::json(201, with_names(*db, reinspection_json(*re, false)))
+                    return Response::json(201, with_person_names(*db, reinspection_json(*re, false), kReinspectionPeople))
                         .withHeader("ETag", etagFor(re->sample_version));
                 },
                 201, {receiver}});

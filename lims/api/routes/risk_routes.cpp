@@ -95,11 +95,8 @@ Json risk_json(const store::Risk& r) {
     return o;
 }
 
-// An answer with the names of who recorded each risk and closed each item (person_names.hpp).
-Json with_names(store::Database& db, Json body) {
-    add_person_names(db, body, {"created_by", "closed_by"});
-    return body;
-}
+// Who recorded a risk and who closed each item: named beside the logins (person_names.hpp).
+const std::vector<std::string> kRiskPeople{"created_by", "closed_by"};
 
 Response with_version(Response r, std::int64_t version) { return std::move(r).withHeader("ETag", etagFor(version)); }
 
@@ -122,7 +119,7 @@ Response create(store::Database& db, const Request& r) {
     }
     auto risk = figs::create_risk(db, actor_of(r), req);
     if (!risk) return Response::error(risk.error());
-    return with_version(Response::json(201, with_names(db, risk_json(*risk))), risk->version)
+    return with_version(Response::json(201, with_person_names(db, risk_json(*risk), kRiskPeople)), risk->version)
         .withHeader("Location", "/api/v1/risks/" + risk->number);
 }
 
@@ -147,7 +144,7 @@ Response list(store::Database& db, const Request& r) {
     for (const auto& risk : risks->items) items->add(risk_json(risk));
     std::optional<std::vector<std::string>> next;
     if (risks->next_before_id) next = std::vector<std::string>{std::to_string(*risks->next_before_id)};
-    return Response::json(200, with_names(db, pageJson(items, next)));
+    return Response::json(200, with_person_names(db, pageJson(items, next), kRiskPeople));
 }
 
 }  // namespace
@@ -167,7 +164,7 @@ void add_risk_routes(Router& router, const RouteContext& context) {
                 [db](const Request& r) {
                     auto risk = figs::get_risk(*db, actor_of(r), r.params.at("number"));
                     if (!risk) return Response::error(risk.error());
-                    return with_version(Response::json(200, with_names(*db, risk_json(*risk))), risk->version);
+                    return with_version(Response::json(200, with_person_names(*db, risk_json(*risk), kRiskPeople)), risk->version);
                 },
                 200, kRiskReaders});
     router.add({"POST", "/api/v1/risks/{number}/item-closures", "closeRiskItem",
@@ -188,7 +185,7 @@ void add_risk_routes(Router& router, const RouteContext& context) {
                     auto risk = figs::close_risk_item(*db, actor_of(r), r.params.at("number"), c, version ? *version : 0);
                     if (!risk && missing && risk.error().code == "risk.stale_version") return Response::problem(*missing);
                     if (!risk) return Response::error(risk.error());
-                    return with_version(Response::json(200, with_names(*db, risk_json(*risk))), risk->version);
+                    return with_version(Response::json(200, with_person_names(*db, risk_json(*risk), kRiskPeople)), risk->version);
                 },
                 200, kRiskReaders});
 }

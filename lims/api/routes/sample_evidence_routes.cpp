@@ -61,9 +61,7 @@ void add_owner_routes(Router& router, std::shared_ptr<store::Database> db, std::
                     auto done = ev::attach(*db, actor_of(r), owner, number, up, max_bytes);
                     if (!done) return Response::error(done.error());
                     const std::string path = prefix + "/" + number + "/attachments";
-                    auto body = attachment_json(*done, path);
-                    add_person_names(*db, body, {"uploaded_by"});
-                    return Response::json(201, body)
+                    return Response::json(201, with_person_names(*db, attachment_json(*done, path), {"uploaded_by"}))
                         .withHeader("Location", path + "/" + done->sha256);
                 },
                 201}, attach_roles));
@@ -77,8 +75,7 @@ void add_owner_routes(Router& router, std::shared_ptr<store::Database> db, std::
                     for (const auto& a : *list) items->add(attachment_json(a, prefix + "/" + number + "/attachments"));
                     auto o = newObject();
                     o->set("items", items);
-                    add_person_names(*db, o, {"uploaded_by"});
-                    return Response::json(200, o);
+                    return Response::json(200, with_person_names(*db, o, {"uploaded_by"}));
                 }}, read_roles));
 
     router.add(with_roles({"GET", base + "/{sha256}", "get" + noun + "Attachment",
